@@ -1,0 +1,240 @@
+"""The ``metkg`` command line: thin wrappers around the library, errors mapped to exit codes.
+
+Exit codes: 0 success, 1 a failed check (invalid records, inconsistent data, failed build),
+2 bad usage or configuration. No traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from metkg.errors import MetkgError
+from metkg.settings import Settings
+
+__all__ = ["app", "main"]
+
+err = Console(stderr=True)
+out = Console()
+
+app = typer.Typer(
+    name="metkg",
+    help=(
+        "metkg: a knowledge graph of rare metastasis case reports.\n\n"
+        "Typical use:\n\n"
+        "  metkg build                 build the graph from data/ into ./store\n\n"
+        "  metkg serve                 serve it on http://127.0.0.1:8000 (builds first if needed)\n\n"
+        "  metkg export -o all.ttl     write everything as Turtle\n\n"
+        "  metkg extract report.txt    draft a case record from a case report's text\n\n"
+        "Settings come from METKG_* environment variables (METKG_STORE, METKG_BASE_IRI, ...); "
+        "options override them."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_state = {"debug": False}
+
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="Store directory (default: $METKG_STORE or ./store).", show_default=False)
+]
+BaseOpt = Annotated[str | None, typer.Option("--base-iri", help="Base of minted IRIs (default: $METKG_BASE_IRI).")]
+
+
+def settings_from(store: Path | None = None, base_iri: str | None = None, **overrides: object) -> Settings:
+    """Settings from the environment with command-line overrides applied."""
+    values = {k: v for k, v in {"store": store, "base_iri": base_iri, **overrides}.items() if v is not None}
+    try:
+        return Settings(**values)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _progress() -> tuple[Progress, object]:
+    bar = Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    tasks: dict[str, object] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total or None)
+            if not err.is_terminal:
+                err.print(f"[dim]{stage}...[/dim]")
+        bar.update(tasks[stage], completed=done, total=total or None)  # type: ignore[arg-type]
+
+    return bar, report
+
+
+@app.callback()
+def _root(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
+    _state["debug"] = debug
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Record files or directories (default: data/).")] = None,
+) -> None:
+    """Check case records without building: models, ontology keys, references, evidence quotes.
+
+    Examples:
+
+      metkg validate                      every record under data/
+
+      metkg validate data/cases/cheng-2025-scalp.yaml
+    """
+    from metkg.build import count_records, load_and_validate
+
+    settings = settings_from()
+    loaded, _ = load_and_validate(paths or [settings.data_dir], settings)
+    counts = count_records([item.record for item in loaded])
+    where = "" if settings.corpus_dir else " (evidence quotes not checked: no corpus directory found; set METKG_CORPUS_DIR)"
+    out.print(f"{len(loaded)} records valid: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()) + where)
+
+
+@app.command()
+def build(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Record files or directories (default: data/).")] = None,
+    store: StoreOpt = None,
+    base_iri: BaseOpt = None,
+    reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Run the OWL reasoner and derivation rules.")] = True,
+    shacl: Annotated[bool, typer.Option("--shacl/--no-shacl", help="Validate the mapped graph with SHACL.")] = True,
+) -> None:
+    """Build the graph store from case records, all or nothing.
+
+    Loads and validates every record, maps it to RDF (one named graph per case report), checks
+    the SHACL shapes, runs the reasoner, and only then replaces the store's current graph. If
+    anything fails, the last good store is untouched.
+
+    Examples:
+
+      metkg build                          data/ -> ./store
+
+      metkg build --store /srv/metkg/store --base-iri https://example.org/metkg/
+
+      metkg build data/cases/new-case.yaml --no-reason
+    """
+    from metkg.build import build_graph
+
+    settings = settings_from(store, base_iri)
+    bar, report = _progress()
+    with bar:
+        result = build_graph(settings, paths or None, reason=reason, shacl=shacl, progress=report)
+    _print_summary(result.counts, result.seconds, settings.store)
+
+
+def _print_summary(counts: dict[str, int], seconds: dict[str, float], store: Path) -> None:
+    table = Table(title=f"built {store}", show_header=False, box=None)
+    for key, value in counts.items():
+        table.add_row(key.replace("_", " "), f"{value:,}")
+    table.add_row("seconds", ", ".join(f"{k} {v:.2f}" for k, v in seconds.items()))
+    out.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, trig, nquads, ntriples, jsonld or rdfxml.")] = "turtle",
+    case: Annotated[str | None, typer.Option("--case", help="Only this case: record id or DOI.")] = None,
+    ontology: Annotated[bool, typer.Option("--ontology", help="Only the ontology.")] = False,
+    inferred: Annotated[bool, typer.Option("--inferred/--no-inferred", help="Include the inferred graph.")] = True,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Export the graph as Turtle, TriG, N-Quads or JSON-LD for Protégé, GraphDB, Neo4j or rdflib.
+
+    Turtle and N-Triples merge all graphs into one; TriG and N-Quads keep the named graphs.
+
+    Examples:
+
+      metkg export -o metkg.ttl
+
+      metkg export --format trig -o metkg.trig
+
+      metkg export --case 10.3389/fonc.2025.1709244 --format jsonld
+
+      metkg export --ontology -o metkg-ontology.ttl
+    """
+    from metkg.export import export_graph
+
+    settings = settings_from(store)
+    target = output.open("wb") if output else sys.stdout.buffer
+    try:
+        n = export_graph(settings, target, fmt=fmt, case=case, ontology_only=ontology, include_inferred=inferred)
+    finally:
+        if output:
+            target.close()
+    if output:
+        err.print(f"wrote {n:,} statements to {output}")
+
+
+@app.command()
+def serve(
+    store: StoreOpt = None,
+    base_iri: BaseOpt = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Seconds before a query is stopped with 503 (default 30).")] = None,
+) -> None:
+    """Serve the graph: SPARQL 1.1 endpoint, named queries, linked-data pages, Turtle export.
+
+    Builds the store first when it is missing. Open http://127.0.0.1:8000/ in a browser.
+
+    Examples:
+
+      metkg serve
+
+      metkg serve --port 8080 --base-iri https://example.org/metkg/
+
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' http://127.0.0.1:8000/sparql
+    """
+    from metkg.web.server import run_server
+
+    settings = settings_from(store, base_iri, host=host, port=port, query_timeout=timeout)
+    run_server(settings, build_if_missing=True, announce=err.print)
+
+
+def main() -> None:
+    """Entry point of the ``metkg`` console script."""
+    try:
+        app(standalone_mode=False)
+    except MetkgError as exc:
+        if _state["debug"] or os.environ.get("METKG_DEBUG"):
+            raise
+        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except (typer.BadParameter, typer.Exit, SystemExit) as exc:
+        if isinstance(exc, typer.Exit):
+            sys.exit(exc.exit_code)
+        if isinstance(exc, SystemExit):
+            raise
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(2)
+    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

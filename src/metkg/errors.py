@@ -1,0 +1,118 @@
+"""The exception tree of metkg.
+
+Every error metkg raises on purpose is a :class:`MetkgError`. Messages show the bad value
+with ``!r``, say where it is (file, line, field) and what to do about it. The CLI maps
+them to exit codes; the web layer maps them to HTTP statuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "BuildError",
+    "ConfigurationError",
+    "ExtractionError",
+    "InconsistentRecordError",
+    "Issue",
+    "JavaNotFoundError",
+    "MetkgError",
+    "QueryError",
+    "QueryParameterError",
+    "QueryTimeoutError",
+    "RecordValidationError",
+    "StoreError",
+    "UnknownQueryError",
+]
+
+
+class MetkgError(Exception):
+    """Root of every error metkg raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigurationError(MetkgError):
+    """A setting, a path or a command-line option is wrong."""
+
+    exit_code = 2
+
+
+class JavaNotFoundError(ConfigurationError):
+    """No Java runtime for the OWL reasoner."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in one case record: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}"
+
+
+class RecordValidationError(MetkgError):
+    """One or more case records are invalid; nothing was loaded."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = list(issues)
+        noun = "problem" if len(self.issues) == 1 else "problems"
+        lines = [f"{len(self.issues)} {noun} in case records; nothing was loaded:"]
+        lines += [f"  {issue}" for issue in self.issues]
+        super().__init__("\n".join(lines))
+
+
+class InconsistentRecordError(MetkgError):
+    """The reasoner found a case record logically inconsistent."""
+
+    def __init__(self, case: str, explanation: str):
+        self.case = case
+        self.explanation = explanation
+        super().__init__(
+            f"case {case!r} is inconsistent: {explanation}. "
+            "Fix the record, or declare the contradiction with a `conflicts:` entry "
+            "if the source itself states both."
+        )
+
+
+class BuildError(MetkgError):
+    """The graph build failed; the store from the last good build is untouched."""
+
+
+class StoreError(MetkgError):
+    """The store directory is missing, locked or damaged."""
+
+
+class QueryError(MetkgError):
+    """A SPARQL query is malformed or not allowed."""
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran longer than the configured timeout and was stopped."""
+
+
+class UnknownQueryError(QueryError):
+    """No named query has that name."""
+
+
+class QueryParameterError(QueryError):
+    """A named query's parameter is missing or has the wrong type."""
+
+
+class ExtractionError(MetkgError):
+    """A case report could not be read or extracted."""
+
+
+def relative(path: Path | str) -> str:
+    """Show ``path`` relative to the working directory when it is below it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

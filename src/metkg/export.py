@@ -1,0 +1,90 @@
+"""Export the graph, or a part of it, in the standard RDF formats, streaming from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+import pyoxigraph
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
+
+from metkg.build import ontology_quads
+from metkg.errors import ConfigurationError
+from metkg.iris import inferred_graph, ontology_graph
+from metkg.settings import Settings
+from metkg.store import StoreLayout
+from metkg.vocab import PREFIXES, sparql_prefixes
+
+__all__ = ["FORMATS", "case_graph", "export_graph", "iter_quads"]
+
+#: Format name -> (pyoxigraph format, keeps named graphs).
+FORMATS: dict[str, tuple[RdfFormat, bool]] = {
+    "turtle": (RdfFormat.TURTLE, False),
+    "ttl": (RdfFormat.TURTLE, False),
+    "ntriples": (RdfFormat.N_TRIPLES, False),
+    "nt": (RdfFormat.N_TRIPLES, False),
+    "rdfxml": (RdfFormat.RDF_XML, False),
+    "jsonld": (RdfFormat.JSON_LD, True),
+    "trig": (RdfFormat.TRIG, True),
+    "nquads": (RdfFormat.N_QUADS, True),
+    "nq": (RdfFormat.N_QUADS, True),
+}
+
+
+def case_graph(store: pyoxigraph.Store, case: str) -> NamedNode:
+    """The named graph of a case report given its record id or DOI."""
+    query = sparql_prefixes() + (
+        "SELECT ?g WHERE { GRAPH ?g { ?c a metkg:CaseReport . "
+        "{ ?c metkg:doi ?v } UNION { ?c dcterms:identifier ?v } FILTER(LCASE(STR(?v)) = LCASE(?case)) } } LIMIT 1"
+    )
+    rows = list(store.query(query, substitutions={pyoxigraph.Variable("case"): pyoxigraph.Literal(case.strip())}))
+    if not rows:
+        raise ConfigurationError(f"no case report with record id or DOI {case!r} in the store; list them with `metkg cases`")
+    return rows[0]["g"]
+
+
+def iter_quads(store: pyoxigraph.Store, graphs: list[NamedNode] | None) -> Iterator[Quad]:
+    """Every quad of the given graphs (all graphs when ``None``)."""
+    if graphs is None:
+        yield from store.quads_for_pattern(None, None, None, None)
+        return
+    for graph in graphs:
+        yield from store.quads_for_pattern(None, None, None, graph)
+
+
+def export_graph(
+    settings: Settings,
+    output: BinaryIO,
+    *,
+    fmt: str = "turtle",
+    case: str | None = None,
+    ontology_only: bool = False,
+    include_inferred: bool = True,
+) -> int:
+    """Write the dataset (or one case, or the ontology) to ``output``; return the statement count."""
+    try:
+        rdf_format, keeps_graphs = FORMATS[fmt.lower()]
+    except KeyError:
+        raise ConfigurationError(f"unknown format {fmt!r}; choose one of {', '.join(sorted(FORMATS))}") from None
+    count = 0
+
+    def counted(quads: Iterator[Quad]) -> Iterator[Quad | Triple]:
+        nonlocal count
+        for quad in quads:
+            count += 1
+            yield quad if keeps_graphs else Triple(quad.subject, quad.predicate, quad.object)
+
+    if ontology_only:
+        quads: Iterator[Quad] = iter(ontology_quads(settings))
+        pyoxigraph.serialize(counted(quads), output, format=rdf_format, prefixes=PREFIXES)
+        return count
+    store = StoreLayout(settings.store).open_read_only()
+    graphs: list[NamedNode] | None = None
+    if case is not None:
+        graphs = [case_graph(store, case), NamedNode(ontology_graph(settings.base_iri))]
+        if include_inferred:
+            graphs.append(NamedNode(inferred_graph(settings.base_iri)))
+    elif not include_inferred:
+        graphs = [g for g in store.named_graphs() if g.value != inferred_graph(settings.base_iri)]
+    pyoxigraph.serialize(counted(iter_quads(store, graphs)), output, format=rdf_format, prefixes=PREFIXES)
+    return count

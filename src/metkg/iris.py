@@ -1,0 +1,72 @@
+"""Stable slash IRIs for everything the build mints.
+
+IRIs derive from the report's DOI, the patient's index in the report and the curator's local
+ids, never from load order, so rebuilding never renames a resource::
+
+    {base}case/10.3389/fonc.2025.1709244                      the case report
+    {base}case/10.3389/fonc.2025.1709244/patient/1            its first patient
+    {base}case/10.3389/fonc.2025.1709244/patient/1/specimen/scalp-fna
+    {base}case/10.3389/fonc.2025.1709244/patient/1/specimen/scalp-fna/result/ER
+    {base}graph/case/10.3389/fonc.2025.1709244                the named graph of that report
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+__all__ = ["CaseIris", "doi_path", "inferred_graph", "ontology_graph"]
+
+
+def doi_path(doi: str) -> str:
+    """The DOI as an IRI path: lower-cased (DOIs are case-insensitive), unsafe characters escaped.
+
+    >>> doi_path("10.1002/(SICI)1097-0142(20000415)88:8<1769::AID-CNCR3>3.0.CO;2-H")
+    '10.1002/%28sici%291097-0142%2820000415%2988%3A8%3C1769%3A%3Aaid-cncr3%3E3.0.co%3B2-h'
+    """
+    return quote(doi.strip().lower(), safe="/-._~")
+
+
+def _segment(local_id: str) -> str:
+    return quote(local_id, safe="-._~")
+
+
+def ontology_graph(base: str) -> str:
+    """The named graph holding the ontology."""
+    return f"{base}graph/ontology"
+
+
+def inferred_graph(base: str) -> str:
+    """The named graph holding reasoner output and derived facts."""
+    return f"{base}graph/inferred"
+
+
+@dataclass(frozen=True)
+class CaseIris:
+    """The IRIs of one case report's resources."""
+
+    base: str
+    doi: str
+
+    @property
+    def case(self) -> str:
+        return f"{self.base}case/{doi_path(self.doi)}"
+
+    @property
+    def graph(self) -> str:
+        return f"{self.base}graph/case/{doi_path(self.doi)}"
+
+    def source(self, source_id: str) -> str:
+        return f"{self.case}/source/{_segment(source_id)}"
+
+    def patient(self, index: int) -> str:
+        return f"{self.case}/patient/{index}"
+
+    def part(self, patient: int, kind: str, local_id: str) -> str:
+        """A patient's lesion, specimen, intervention... by kind and local id."""
+        return f"{self.patient(patient)}/{kind}/{_segment(local_id)}"
+
+    @staticmethod
+    def child(parent: str, kind: str, local_id: str | int) -> str:
+        """A resource nested under another (a result under a specimen, evidence under a fact)."""
+        return f"{parent}/{kind}/{_segment(str(local_id))}"

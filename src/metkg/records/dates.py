@@ -1,0 +1,109 @@
+"""Partial dates as case reports state them: a year, a month, or a day.
+
+A case report says "In May 2019", "On March 17, 2020" or "in 2013"; a record keeps exactly the
+precision the source gives, as ``2019-05``, ``2020-03-17`` or ``2013``. Intervals are counted in
+whole months, the unit the literature reports time to metastasis in.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["PartialDate", "months_between", "parse_partial_date"]
+
+Precision = Literal["year", "month", "day"]
+
+_ISO = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day.
+
+    >>> parse_partial_date("2019-05")
+    PartialDate(year=2019, month=5, day=None)
+    >>> str(parse_partial_date("2020-03-17"))
+    '2020-03-17'
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def __str__(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def xsd_type(self) -> str:
+        """The XML Schema datatype local name that keeps this precision."""
+        return {"year": "gYear", "month": "gYearMonth", "day": "date"}[self.precision]
+
+    def earliest(self) -> _dt.date:
+        """The first day this partial date can mean (for ordering events)."""
+        return _dt.date(self.year, self.month or 1, self.day or 1)
+
+
+def parse_partial_date(value: object) -> PartialDate:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (or a :class:`datetime.date`).
+
+    Raises :class:`ValueError` with a message that says what is allowed.
+
+    >>> parse_partial_date(2013)
+    PartialDate(year=2013, month=None, day=None)
+    >>> parse_partial_date("2019-13")
+    Traceback (most recent call last):
+    ...
+    ValueError: month 13 is not 1-12 in '2019-13'
+    """
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return PartialDate(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+    match = _ISO.match(value.strip())
+    if not match:
+        raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+    year = int(match["y"])
+    month = int(match["m"]) if match["m"] else None
+    day = int(match["d"]) if match["d"] else None
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"month {month} is not 1-12 in {value!r}")
+    if day is not None:
+        try:
+            _dt.date(year, month or 1, day)
+        except ValueError:
+            raise ValueError(f"day {day} does not exist in {value!r}") from None
+    if not 1800 <= year <= 2200:
+        raise ValueError(f"year {year} is out of range in {value!r}")
+    return PartialDate(year, month, day)
+
+
+def months_between(start: PartialDate, end: PartialDate) -> int:
+    """Whole months from ``start`` to ``end``, at the coarser of the two precisions.
+
+    >>> months_between(parse_partial_date("2019-10"), parse_partial_date("2023-12"))
+    50
+    >>> months_between(parse_partial_date("2013"), parse_partial_date("2024-02-24"))
+    132
+    """
+    if start.month is None or end.month is None:
+        return (end.year - start.year) * 12
+    return (end.year - start.year) * 12 + (end.month - start.month)

@@ -1,0 +1,170 @@
+"""Read case records from YAML, keeping the line of every value for error messages.
+
+:func:`load_records` reads a directory and either returns every record or raises one
+:class:`~metkg.errors.RecordValidationError` listing every problem in every file: a run
+with an error loads nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from metkg.errors import Issue, RecordValidationError, relative
+from metkg.records.models import CaseRecord
+
+__all__ = ["LoadedRecord", "LineMap", "find_record_files", "load_record", "load_records", "parse_record_text"]
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class LineMap:
+    """The 1-based line of each value in a YAML document, by its path of keys and indexes."""
+
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), None)
+
+
+@dataclass(frozen=True)
+class LoadedRecord:
+    """A validated case record with where it came from."""
+
+    record: CaseRecord
+    path: Path
+    lines: LineMap
+
+    @property
+    def name(self) -> str:
+        return relative(self.path)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that reads timestamps as text so partial dates keep their form."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct(node: yaml.Node, loader: _Loader, path: Path_, lines: LineMap) -> Any:
+    lines.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key in result:
+                raise _DuplicateKey(str(key), key_node.start_mark.line + 1, path)
+            lines.lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = _construct(value_node, loader, (*path, key), lines)
+            lines.lines[(*path, key)] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, loader, (*path, i), lines) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int, path: Path_):
+        self.key, self.line, self.path = key, line, path
+
+
+def _field_name(path: Sequence[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(record)"
+
+
+def _pydantic_issues(error: ValidationError, name: str, lines: LineMap) -> list[Issue]:
+    issues = []
+    for err in error.errors():
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal[")))]
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field; check the spelling against the record format in data/README.md"
+        elif err["type"] == "literal_error":
+            message = f"{message}; got {err.get('input')!r}"
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        elif "input" in err and err["type"] not in ("model_type", "value_error"):
+            message = f"{message}; got {err['input']!r}"
+        message = message.removeprefix("Value error, ")
+        issues.append(Issue(name, lines.line(loc), _field_name(loc), message))
+    return issues
+
+
+def parse_record_text(text: str, name: str) -> tuple[CaseRecord | None, LineMap, list[Issue]]:
+    """Parse and type-check one record's YAML text; return the record or the issues."""
+    lines = LineMap()
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, lines, [Issue(name, mark.line + 1 if mark else None, "(yaml)", f"not valid YAML: {problem}")]
+    if node is None:
+        return None, lines, [Issue(name, 1, "(record)", "the file is empty; a record needs id, report, sources and patients")]
+    try:
+        data = _construct(node, _Loader(""), (), lines)
+    except _DuplicateKey as dup:
+        return None, lines, [Issue(name, dup.line, _field_name((*dup.path, dup.key)), "key appears twice in one mapping")]
+    if not isinstance(data, dict):
+        return None, lines, [Issue(name, 1, "(record)", f"a record is a mapping, got {type(data).__name__}")]
+    try:
+        return CaseRecord.model_validate(data), lines, []
+    except ValidationError as exc:
+        return None, lines, _pydantic_issues(exc, name, lines)
+
+
+def load_record(path: Path) -> LoadedRecord:
+    """Read and type-check one record file; raise :class:`RecordValidationError` on any problem."""
+    name = relative(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordValidationError([Issue(name, None, "(file)", f"cannot read: {exc}")]) from None
+    record, lines, issues = parse_record_text(text, name)
+    if issues or record is None:
+        raise RecordValidationError(issues)
+    return LoadedRecord(record, path, lines)
+
+
+def find_record_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand directories into their ``*.yaml``/``*.yml`` files, sorted; keep files as given."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found += sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+        else:
+            found.append(p)
+    return found
+
+
+def load_records(paths: Iterable[Path]) -> list[LoadedRecord]:
+    """Read and type-check every record; raise one error listing all problems if there are any."""
+    loaded: list[LoadedRecord] = []
+    issues: list[Issue] = []
+    for path in find_record_files(paths):
+        try:
+            loaded.append(load_record(path))
+        except RecordValidationError as exc:
+            issues += exc.issues
+    if issues:
+        raise RecordValidationError(issues)
+    return loaded

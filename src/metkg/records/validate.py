@@ -1,0 +1,201 @@
+"""Checks a case record against the ontology and against itself.
+
+The models check each value's form; this module checks what needs more than one value:
+ontology keys, references between objects, duplicate ids, and that every evidence quote
+occurs in its source when the source text is at hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from metkg.errors import Issue, RecordValidationError
+from metkg.records.loader import LoadedRecord
+from metkg.records.models import CaseRecord, Evidence, Patient
+from metkg.terminology import Terminology
+
+__all__ = ["find_quote", "iter_evidence", "source_text", "validate_records"]
+
+_P = tuple[str | int, ...]
+
+
+@lru_cache(maxsize=64)
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def source_text(record: CaseRecord, source_id: str, corpus_dir: Path | None) -> str | None:
+    """The text of a record's source, if it names a file found in ``corpus_dir``."""
+    source = record.sources.get(source_id)
+    if source is None or source.file is None or corpus_dir is None:
+        return None
+    return _read(corpus_dir / source.file)
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def find_quote(quote: str, text: str) -> bool:
+    """Whether ``quote`` occurs in ``text``, exactly or up to line breaks and runs of spaces.
+
+    >>> find_quote("PR (60%)", "ER (>90%), PR (60%), HER2 (1+)")
+    True
+    >>> find_quote("partial\\nresponse", "a partial response")
+    True
+    """
+    return quote in text or _normalise(quote) in _normalise(text)
+
+
+def iter_evidence(obj: Any, path: _P = ()) -> Iterator[tuple[_P, Evidence]]:
+    """Every evidence item under a record or a part of it, with its YAML path."""
+    if isinstance(obj, Evidence):
+        yield path, obj
+        return
+    if hasattr(obj, "__pydantic_fields__"):
+        for name in type(obj).model_fields:
+            yield from iter_evidence(getattr(obj, name), (*path, name))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from iter_evidence(item, (*path, i))
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from iter_evidence(item, (*path, key))
+
+
+class _Checker:
+    def __init__(self, loaded: LoadedRecord, terminology: Terminology, corpus_dir: Path | None):
+        self.loaded = loaded
+        self.record = loaded.record
+        self.terms = terminology
+        self.corpus_dir = corpus_dir
+        self.issues: list[Issue] = []
+
+    def issue(self, path: Sequence[str | int], message: str) -> None:
+        field = ""
+        for part in path:
+            field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+        self.issues.append(Issue(self.loaded.name, self.loaded.lines.line(path), field or "(record)", message))
+
+    def key(self, category: str, value: str | None, path: _P) -> None:
+        if value is None or self.terms.get(category, value) is not None:
+            return
+        suggestions = self.terms.suggest(category, value)
+        hint = f"did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        known = self.terms.keys(category)
+        listing = ", ".join(known[:40]) + (", ..." if len(known) > 40 else "")
+        self.issue(
+            path,
+            f"unknown {category} {value!r}. {hint} Allowed: {listing}. "
+            f"A new {category} is added to ontology/terms.ttl with a metkg:key.".replace(".  ", ". "),
+        )
+
+    def unique(self, items: Sequence[Any], path: _P, what: str) -> set[str]:
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                self.issue((*path, i, "id"), f"duplicate {what} id {item.id!r}; ids must be unique within a patient")
+            seen.add(item.id)
+        return seen
+
+    def ref(self, value: str | None, known: set[str], path: _P, what: str) -> None:
+        if value is not None and value not in known:
+            options = ", ".join(sorted(known)) or "none defined"
+            self.issue(path, f"refers to a missing {what} {value!r}; this patient's {what} ids: {options}")
+
+    def run(self) -> list[Issue]:
+        indexes: set[int] = set()
+        for i, patient in enumerate(self.record.patients):
+            path: _P = ("patients", i)
+            if patient.index in indexes:
+                self.issue((*path, "index"), f"duplicate patient index {patient.index}")
+            indexes.add(patient.index)
+            self.patient(patient, path)
+        self.evidence()
+        return self.issues
+
+    def patient(self, patient: Patient, path: _P) -> None:
+        lesions = self.unique(patient.lesions, (*path, "lesions"), "lesion")
+        specimens = self.unique(patient.specimens, (*path, "specimens"), "specimen")
+        interventions = self.unique(patient.interventions, (*path, "interventions"), "intervention")
+        self.unique(patient.responses, (*path, "responses"), "response")
+        self.unique(patient.lab_findings, (*path, "lab_findings"), "lab finding")
+        primaries = {lesion.id for lesion in patient.lesions if lesion.kind == "primary"}
+        for j, lesion in enumerate(patient.lesions):
+            lp = (*path, "lesions", j)
+            self.key("histology", lesion.histology, (*lp, "histology"))
+            self.key("site", lesion.site, (*lp, "site"))
+            if lesion.primary is not None and lesion.primary not in primaries:
+                kind = "lesion" if lesion.primary in lesions else "primary lesion"
+                self.ref(lesion.primary, primaries, (*lp, "primary"), kind)
+        for j, specimen in enumerate(patient.specimens):
+            sp = (*path, "specimens", j)
+            self.key("procedure", specimen.procedure, (*sp, "procedure"))
+            self.key("site", specimen.site, (*sp, "site"))
+            self.ref(specimen.lesion, lesions, (*sp, "lesion"), "lesion")
+            for k, result in enumerate(specimen.results):
+                self.key("marker", result.marker, (*sp, "results", k, "marker"))
+        for j, intervention in enumerate(patient.interventions):
+            ip = (*path, "interventions", j)
+            self.key("procedure", intervention.procedure, (*ip, "procedure"))
+            for k, drug in enumerate(intervention.drugs):
+                self.key("drug", drug.drug, (*ip, "drugs", k, "drug"))
+            for k, target in enumerate(intervention.targets):
+                self.ref(target, lesions, (*ip, "targets", k), "lesion")
+        for j, response in enumerate(patient.responses):
+            rp = (*path, "responses", j)
+            self.ref(response.intervention, interventions, (*rp, "intervention"), "intervention")
+            self.ref(response.lesion, lesions, (*rp, "lesion"), "lesion")
+        for j, finding in enumerate(patient.germline):
+            self.key("gene", finding.gene, (*path, "germline", j, "gene"))
+        if patient.journey is not None:
+            self.ref(patient.journey.confirmed_by, specimens, (*path, "journey", "confirmed_by"), "specimen")
+            self.ref(patient.journey.lesion, lesions, (*path, "journey", "lesion"), "lesion")
+
+    def evidence(self) -> None:
+        default = self.record.default_source()
+        for path, ev in iter_evidence(self.record):
+            source_id = ev.source or default
+            if source_id not in self.record.sources:
+                known = ", ".join(self.record.sources)
+                self.issue((*path, "source"), f"unknown source {source_id!r}; this record's sources: {known}")
+                continue
+            text = source_text(self.record, source_id, self.corpus_dir)
+            if text is None:
+                continue
+            if ev.start is not None and ev.end is not None:
+                if text[ev.start : ev.end] != ev.quote:
+                    found = text[ev.start : ev.end]
+                    self.issue(path, f"quote {ev.quote!r} is not the text at {ev.start}-{ev.end}, which is {found!r}")
+            elif not find_quote(ev.quote, text):
+                file = self.record.sources[source_id].file
+                self.issue(path, f"quote {ev.quote!r} does not occur in source {file!r}; quote the source verbatim")
+
+
+def validate_records(
+    loaded: Sequence[LoadedRecord], terminology: Terminology, corpus_dir: Path | None = None
+) -> None:
+    """Check every record; raise one :class:`RecordValidationError` listing all problems."""
+    issues: list[Issue] = []
+    ids: dict[str, str] = {}
+    dois: dict[str, str] = {}
+    for item in loaded:
+        checker = _Checker(item, terminology, corpus_dir)
+        checker.run()
+        rec = item.record
+        if rec.id in ids:
+            checker.issue(("id",), f"duplicate record id {rec.id!r}, also used by {ids[rec.id]}")
+        ids.setdefault(rec.id, item.name)
+        if rec.report.doi in dois:
+            checker.issue(("report", "doi"), f"duplicate DOI {rec.report.doi!r}, also in {dois[rec.report.doi]}; one record per report")
+        dois.setdefault(rec.report.doi, item.name)
+        issues += checker.issues
+    if issues:
+        raise RecordValidationError(issues)

@@ -1,0 +1,71 @@
+"""The one settings object. Nothing else in metkg reads the environment.
+
+Every setting can be given as an environment variable prefixed ``METKG_`` (``METKG_STORE``,
+``METKG_BASE_IRI``, ...); command-line options override them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+
+#: The checkout this package runs from (src layout: src/metkg/settings.py).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+DEFAULT_BASE_IRI = "https://w3id.org/metkg/"
+
+
+def _default_corpus_dir() -> Path | None:
+    for candidate in (Path.cwd() / ".." / "shared" / "corpus", PROJECT_ROOT / ".." / "shared" / "corpus"):
+        if candidate.is_dir():
+            return candidate.resolve()
+    return None
+
+
+class Settings(BaseSettings):
+    """metkg's configuration, read from ``METKG_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="METKG_", extra="ignore")
+
+    store: Path = Field(default=Path("store"), description="Directory of the on-disk graph store.")
+    data_dir: Path = Field(default=Path("data"), description="Directory of the curated case records.")
+    corpus_dir: Path | None = Field(
+        default_factory=_default_corpus_dir,
+        description="Directory of case-report source texts that evidence quotes are checked against.",
+    )
+    ontology_dir: Path = Field(default=PROJECT_ROOT / "ontology", description="The OWL ontology and SHACL shapes.")
+    queries_dir: Path = Field(default=PROJECT_ROOT / "queries", description="Named SPARQL queries (*.rq).")
+    base_iri: str = Field(default=DEFAULT_BASE_IRI, description="Base of every IRI the build mints.")
+    reasoner: str = Field(default="hermit", description="OWL reasoner: hermit or pellet.")
+    java: str | None = Field(default=None, description="Path of the java executable for the reasoner.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    query_timeout: float = Field(default=30.0, gt=0, description="Seconds before a query is stopped (503).")
+    max_rows: int = Field(default=10_000, gt=0, description="Result rows returned before truncation.")
+    max_query_length: int = Field(default=20_000, gt=0, description="Characters in one SPARQL query.")
+    max_body_bytes: int = Field(default=1_000_000, gt=0, description="Bytes in one request body.")
+    max_concurrent_queries: int = Field(default=4, gt=0, description="Queries running at once.")
+    query_workers: int = Field(default=2, gt=0, description="Worker processes that run SPARQL queries.")
+    service_allow: list[str] = Field(default_factory=list, description="Hosts SERVICE may call.")
+    write_token: str | None = Field(default=None, description="Bearer token for the write routes.")
+    sparql_endpoint: str | None = Field(default=None, description="External SPARQL 1.1 query endpoint.")
+    sparql_update_endpoint: str | None = None
+    graph_store_endpoint: str | None = Field(default=None, description="External Graph Store Protocol endpoint.")
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base_ends_with_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"base IRI must be an http(s) IRI, got {value!r}")
+        return value if value.endswith("/") else value + "/"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings read from the environment, built once per process."""
+    return Settings()
