@@ -34,7 +34,7 @@ FORMATS: dict[str, tuple[RdfFormat, bool]] = {
 def case_graph(store: pyoxigraph.Store, case: str) -> NamedNode:
     """The named graph of a case report given its record id or DOI."""
     query = sparql_prefixes() + (
-        "SELECT ?g WHERE { GRAPH ?g { ?c a metkg:CaseReport . "
+        "SELECT ?g ?case WHERE { GRAPH ?g { ?c a metkg:CaseReport . "
         "{ ?c metkg:doi ?v } UNION { ?c dcterms:identifier ?v } FILTER(LCASE(STR(?v)) = LCASE(?case)) } } LIMIT 1"
     )
     rows = list(store.query(query, substitutions={pyoxigraph.Variable("case"): pyoxigraph.Literal(case.strip())}))

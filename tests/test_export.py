@@ -1,0 +1,89 @@
+"""Export: Turtle that other tools load unchanged and that re-parses into an isomorphic graph."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from metkg.build import build_graph
+from metkg.errors import ConfigurationError
+from metkg.export import export_graph
+from metkg.store import StoreLayout
+
+FIXTURES = Path(__file__).parent / "fixtures" / "records"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from metkg.settings import Settings
+
+    root = tmp_path_factory.mktemp("export")
+    shutil.copy(FIXTURES / "minimal.yaml", root / "minimal.yaml")
+    settings = Settings(store=root / "store")
+    build_graph(settings, [root / "minimal.yaml"], reason=False)
+    return settings
+
+
+def _export(settings, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    export_graph(settings, buffer, **kwargs)
+    return buffer.getvalue()
+
+
+def _store_as_rdflib_graph(settings) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    nquads = io.BytesIO()
+    import pyoxigraph
+
+    store = StoreLayout(settings.store).open_read_only()
+    pyoxigraph.serialize(store.quads_for_pattern(None, None, None, None), nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+    dataset = rdflib.Dataset()
+    dataset.parse(data=nquads.getvalue(), format="nquads")
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+def test_turtle_round_trip_is_isomorphic(built) -> None:
+    exported = rdflib.Graph().parse(data=_export(built, fmt="turtle"), format="turtle")
+    assert len(exported) > 500
+    assert isomorphic(exported, _store_as_rdflib_graph(built))
+
+
+def test_trig_keeps_named_graphs(built) -> None:
+    dataset = rdflib.Dataset()
+    dataset.parse(data=_export(built, fmt="trig"), format="trig")
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert "https://w3id.org/metkg/graph/case/10.9999/example.0001" in graphs
+    assert "https://w3id.org/metkg/graph/ontology" in graphs
+
+
+def test_jsonld_parses(built) -> None:
+    dataset = rdflib.Dataset()
+    dataset.parse(data=_export(built, fmt="jsonld", case="minimal-case"), format="json-ld")
+    patient = rdflib.URIRef("https://w3id.org/metkg/case/10.9999/example.0001/patient/1")
+    patient_type = (patient, rdflib.RDF.type, rdflib.URIRef("https://w3id.org/metkg/ontology#Patient"))
+    assert any(len(q) == 4 and q[:3] == patient_type for q in dataset.quads(patient_type))
+
+
+def test_case_by_doi_or_id(built) -> None:
+    by_doi = rdflib.Graph().parse(data=_export(built, fmt="nt", case="10.9999/EXAMPLE.0001"), format="nt")
+    by_id = rdflib.Graph().parse(data=_export(built, fmt="nt", case="minimal-case"), format="nt")
+    assert len(by_doi) == len(by_id) > 0
+
+
+def test_unknown_case_and_format(built) -> None:
+    with pytest.raises(ConfigurationError, match="no case report with record id or DOI 'nope'"):
+        _export(built, case="nope")
+    with pytest.raises(ConfigurationError, match="unknown format 'xml'; choose one of"):
+        _export(built, fmt="xml")
+
+
+def test_ontology_alone_loads_in_rdflib(built) -> None:
+    graph = rdflib.Graph().parse(data=_export(built, fmt="turtle", ontology_only=True), format="turtle")
+    assert (rdflib.URIRef("https://w3id.org/metkg/ontology"), rdflib.RDF.type, rdflib.OWL.Ontology) in graph
