@@ -3,7 +3,7 @@
 A case record is one YAML file under ``data/cases/`` describing one published case report and
 the patients it reports. Every fact object carries ``evidence``: the shortest quotes from a source
 document that state it. Values drawn from the ontology (markers, sites, histologies, procedures,
-drugs) are the ontology's *keys* (``metkg:key`` annotations, e.g. ``ER``, ``scalp``, ``IDC``);
+drugs) are the ontology's *keys* (``metkg:key`` annotations, e.g. ``ER``, ``scalp``, ``invasive-ductal-carcinoma``);
 :mod:`metkg.records.validate` checks them against the ontology, since the models alone cannot.
 
 Enumerations that are part of the format itself (kinds of lesion, result status, RECIST
