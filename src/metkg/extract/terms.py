@@ -1,0 +1,132 @@
+"""Find the ontology's terms in text: a matcher built from labels and ``skos:altLabel`` synonyms.
+
+:class:`TermMatcher` compiles every label and synonym of every value term (sites,
+histologies, markers, procedures, drugs, genes) into one pattern per category. Spelling
+variants that case reports use are allowed for: ``Ki67``/``Ki-67``/``Ki 67``, ``GATA 3``,
+``lymph node``/``lymph nodes``. Short upper-case abbreviations (``ER``, ``PR``, ``SMA``) match
+only in upper case; everything else ignores case. Within a category the longest term wins.
+
+Adding a synonym to ``ontology/terms.ttl`` is all it takes for the matcher to find it.
+
+>>> m = TermMatcher({"marker": {"Ki-67": ["Ki67"], "ER": ["estrogen receptor"]}})
+>>> [(t.category, t.key, t.text) for t in m.find("Ki 67 (20%), Estrogen receptor (+), er")]
+[('marker', 'Ki-67', 'Ki 67'), ('marker', 'ER', 'Estrogen receptor')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from metkg.terminology import Terminology
+
+__all__ = ["TermMatcher", "TermMention", "name_pattern"]
+
+
+@dataclass(frozen=True)
+class TermMention:
+    """A term found in a text: ``[start, end)``, its category and ontology key."""
+
+    start: int
+    end: int
+    category: str
+    key: str
+    text: str
+
+
+_HYPHENS = "-‐‑–"
+_HYPHEN_CLASS = r"\-‐‑–"
+
+
+def _case_sensitive(name: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", name)
+    return len(name) <= 5 and not any(ch.isdigit() for ch in name) and (letters.isupper() or name != name.lower())
+
+
+def name_pattern(name: str) -> str:
+    """A regular expression for one term name, tolerant of the spellings case reports use.
+
+    >>> bool(re.fullmatch(name_pattern("Ki-67"), "Ki67")), bool(re.fullmatch(name_pattern("GATA3"), "GATA 3"))
+    (True, True)
+    >>> bool(re.fullmatch(name_pattern("S-1"), "S1"))
+    False
+    """
+    tokens = re.findall(r"[A-Za-z]+|\d+|[" + _HYPHEN_CLASS + r"]|\s+|.", name.strip())
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        prev = tokens[i - 1] if i > 0 else ""
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if tok.isspace():
+            out.append(r"[\s" + _HYPHEN_CLASS + r"]+")
+        elif tok in _HYPHENS:
+            both_long = len(prev) >= 2 and len(nxt) >= 2
+            out.append(r"[\s" + _HYPHEN_CLASS + r"]?" if both_long else r"[\s" + _HYPHEN_CLASS + r"]")
+        else:
+            if out and prev and not prev.isspace() and prev not in _HYPHENS:
+                boundary = (prev[-1].isalpha() and tok[0].isdigit()) or (prev[-1].isdigit() and tok[0].isalpha())
+                if boundary and len(prev) >= 2:
+                    out.append(r"[\s" + _HYPHEN_CLASS + r"]?")
+            out.append(re.escape(tok))
+    pattern = "".join(out)
+    if name[-1:].isalpha() and name[-1:].islower() and len(name) >= 4:
+        pattern += r"(?:s|es)?"
+    return pattern
+
+
+class TermMatcher:
+    """Finds ontology terms in text; build it once with :meth:`from_terminology`."""
+
+    def __init__(self, names: Mapping[str, Mapping[str, Iterable[str]]]):
+        """``names`` maps category -> term key -> the names (label, synonyms) to look for."""
+        self._patterns: dict[str, re.Pattern[str]] = {}
+        self._keys: dict[str, dict[str, str]] = {}
+        for category, terms in names.items():
+            alternatives: list[tuple[int, str, str]] = []
+            for key, term_names in terms.items():
+                for name in {*term_names}:
+                    if not name or not name.strip():
+                        continue
+                    body = name_pattern(name)
+                    body = body if _case_sensitive(name) else f"(?i:{body})"
+                    alternatives.append((len(name), body, key))
+            alternatives.sort(key=lambda a: -a[0])
+            groups = []
+            keys: dict[str, str] = {}
+            for i, (_, body, key) in enumerate(alternatives):
+                keys[f"t{i}"] = key
+                groups.append(f"(?P<t{i}>{body})")
+            if groups:
+                joined = "|".join(groups)
+                self._patterns[category] = re.compile(r"(?<![A-Za-z0-9])(?:" + joined + r")(?![A-Za-z0-9])")
+                self._keys[category] = keys
+
+    @classmethod
+    def from_terminology(cls, terminology: Terminology) -> TermMatcher:
+        """A matcher over every label and synonym of the ontology's value terms."""
+        names: dict[str, dict[str, list[str]]] = {}
+        for term in terminology.all_terms():
+            term_names = [term.label, *term.synonyms]
+            if term.category in ("marker", "gene") or re.fullmatch(r"[A-Za-z0-9]+", term.key):
+                term_names.append(term.key)
+            names.setdefault(term.category, {})[term.key] = term_names
+        return cls(names)
+
+    @property
+    def categories(self) -> list[str]:
+        return list(self._patterns)
+
+    def find(self, text: str, categories: Iterable[str] | None = None) -> list[TermMention]:
+        """Every term in ``text``, longest first within a category, sorted by position."""
+        found: list[TermMention] = []
+        for category in categories or self._patterns:
+            pattern = self._patterns.get(category)
+            if pattern is None:
+                continue
+            keys = self._keys[category]
+            for m in pattern.finditer(text):
+                group = m.lastgroup
+                if group is None:
+                    continue
+                found.append(TermMention(m.start(), m.end(), category, keys[group], m.group(0)))
+        return sorted(found, key=lambda t: (t.start, -t.end))
