@@ -18,12 +18,19 @@ __all__ = [
     "Issue",
     "JavaNotFoundError",
     "MetkgError",
+    "NotAcceptableError",
+    "ProtocolError",
     "QueryError",
     "QueryParameterError",
+    "QueryRefusedError",
     "QueryTimeoutError",
     "RecordValidationError",
+    "RequestTooLargeError",
+    "ResourceNotFoundError",
+    "ServerBusyError",
     "StoreError",
     "UnknownQueryError",
+    "UnsupportedMediaTypeError",
 ]
 
 
@@ -103,6 +110,34 @@ class UnknownQueryError(QueryError):
 
 class QueryParameterError(QueryError):
     """A named query's parameter is missing or has the wrong type."""
+
+
+class QueryRefusedError(QueryError):
+    """The query asks for what this server does not do: SPARQL Update, or SERVICE to a host not allowed."""
+
+
+class ServerBusyError(QueryError):
+    """Every query worker is busy and too many queries are waiting; retry later."""
+
+
+class ProtocolError(MetkgError):
+    """An HTTP request the server cannot answer as asked."""
+
+
+class NotAcceptableError(ProtocolError):
+    """None of the formats the request accepts can express the answer."""
+
+
+class RequestTooLargeError(ProtocolError):
+    """The request body or the query is longer than the configured limit."""
+
+
+class UnsupportedMediaTypeError(ProtocolError):
+    """The request body has a content type the endpoint does not read."""
+
+
+class ResourceNotFoundError(ProtocolError):
+    """No resource with that IRI in the graph."""
 
 
 class ExtractionError(MetkgError):
