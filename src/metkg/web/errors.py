@@ -1,0 +1,152 @@
+"""HTTP errors: metkg's exceptions mapped to statuses once, answered as problem details.
+
+Every error body is an RFC 9457 problem document (``application/problem+json``) or, for a
+browser, a short HTML page. Bodies carry the message written for the user (the SPARQL
+parser's message for a malformed query) and never a traceback or a file system path.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, Response
+
+from metkg.errors import (
+    ConfigurationError,
+    MetkgError,
+    NotAcceptableError,
+    ProtocolError,
+    QueryError,
+    QueryParameterError,
+    QueryRefusedError,
+    QueryTimeoutError,
+    RequestTooLargeError,
+    ResourceNotFoundError,
+    ServerBusyError,
+    StoreError,
+    UnknownQueryError,
+    UnsupportedMediaTypeError,
+)
+from metkg.sparql.negotiation import negotiate
+
+__all__ = ["API_RESPONSES", "Problem", "install_error_handlers", "problem_response", "scrub", "status_of"]
+
+log = logging.getLogger("metkg.web")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+# An absolute file system path, but not the path part of an IRI (preceded by ':' or a name).
+_FILE_PATH = re.compile(r"(?<![\w:/.~-])(?:/[^\s'\"/]+){2,}/?")
+_NO_STORE = "the graph store is not available (no build published yet, or unreadable); run `metkg build`"
+
+
+def scrub(detail: str) -> str:
+    """A message without file system paths.
+
+    >>> scrub("no graph store at '/srv/metkg/store'; see https://w3id.org/metkg/case/1")
+    "no graph store at '<path>'; see https://w3id.org/metkg/case/1"
+    """
+    return _FILE_PATH.sub("<path>", detail)
+
+
+class Problem(BaseModel):
+    """An error answer (RFC 9457 problem details)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+
+
+#: The error statuses every route may answer with, declared once for OpenAPI.
+API_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "Malformed query, bad parameter or bad request"},
+    403: {"model": Problem, "description": "SPARQL Update, or a SERVICE call, refused: this endpoint is read-only"},
+    404: {"model": Problem, "description": "No such resource or named query"},
+    406: {"model": Problem, "description": "None of the accepted formats can express the answer"},
+    413: {"model": Problem, "description": "Request body or query longer than the configured limit"},
+    415: {"model": Problem, "description": "Request body of a content type the endpoint does not read"},
+    503: {"model": Problem, "description": "Query stopped at the timeout, server busy, or no store built yet"},
+}
+
+# Most specific first: the first class an exception is an instance of decides.
+_STATUS: tuple[tuple[type[MetkgError], int], ...] = (
+    (QueryTimeoutError, 503),
+    (ServerBusyError, 503),
+    (QueryRefusedError, 403),
+    (UnknownQueryError, 404),
+    (QueryParameterError, 400),
+    (QueryError, 400),
+    (NotAcceptableError, 406),
+    (RequestTooLargeError, 413),
+    (UnsupportedMediaTypeError, 415),
+    (ResourceNotFoundError, 404),
+    (ProtocolError, 400),
+    (StoreError, 503),
+    (ConfigurationError, 500),
+)
+
+
+def status_of(exc: MetkgError) -> int:
+    """The HTTP status for one of metkg's errors."""
+    return next((status for cls, status in _STATUS if isinstance(exc, cls)), 500)
+
+
+def problem_response(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    """An error answer in the form the client prefers: problem JSON, or an HTML page for browsers."""
+    title = HTTPStatus(status).phrase
+    detail = scrub(detail)
+    accept = request.headers.get("accept")
+    if negotiate(accept, [PROBLEM_MEDIA_TYPE, "application/json", "text/html"]) == "text/html":
+        from metkg.web.pages import render
+
+        return render(
+            request, "error.html", {"status": status, "title": title, "detail": detail}, status=status, headers=headers
+        )
+    body = Problem(title=title, status=status, detail=detail).model_dump()
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+async def _metkg_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MetkgError)
+    status = status_of(exc)
+    if status >= 500 and not isinstance(exc, QueryTimeoutError | ServerBusyError):
+        log.error("%s: %s", type(exc).__name__, exc)
+    headers = {"Retry-After": "5"} if status == 503 else None
+    if isinstance(exc, StoreError):
+        detail = _NO_STORE
+    elif status < 500 or status == 503:
+        detail = str(exc)
+    else:
+        detail = "the server is misconfigured; see its log"
+    return problem_response(request, status, detail, headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem_response(request, exc.status_code, str(exc.detail), dict(exc.headers or {}) or None)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()]
+    return problem_response(request, 400, "; ".join(parts) or "bad request")
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error answering %s %s", request.method, request.url.path)
+    return problem_response(request, 500, "the server failed to answer; the error is in its log")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error as a problem document."""
+    app.add_exception_handler(MetkgError, _metkg_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

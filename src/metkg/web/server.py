@@ -1,0 +1,89 @@
+"""The web application and ``metkg serve``.
+
+One server process opens the store's current build read-only for pages, descriptions and
+downloads; SPARQL queries (``/sparql`` and the named queries) run in worker processes that
+are killed at the query timeout (:mod:`metkg.sparql.pool`). Routes:
+
+- ``/``                 home page
+- ``/sparql``           SPARQL 1.1 Protocol query endpoint, Service Description, query page
+- ``/queries``          named queries (``queries/*.rq``), ``/queries/{name}?param=...``
+- ``/ontology``         the ontology, documented for people and serialized for machines
+- ``/export``           the whole dataset, streamed (Turtle, TriG, N-Quads, N-Triples)
+- ``/.well-known/void`` VoID description
+- ``/health``           readiness
+- ``/{path}``           every IRI the build mints (``{base}{path}``), dereferenced
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from metkg.settings import Settings
+from metkg.store import StoreLayout
+from metkg.web import linked_data, query_routes, site_routes, sparql_routes
+from metkg.web.errors import install_error_handlers
+from metkg.web.headers import HeadersMiddleware
+from metkg.web.pages import STATIC
+from metkg.web.service import QueryService
+
+__all__ = ["create_app", "run_server"]
+
+_DESCRIPTION = """A knowledge graph of rare metastasis case reports.
+
+The SPARQL endpoint's default graph is the union of every case report's named graph, the
+ontology graph and the inferred graph (reasoner output and derived facts). Every IRI the
+build mints dereferences on this server; `/ontology` documents the ontology's terms."""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The metkg web application for ``settings`` (store, base IRI, timeouts, limits)."""
+    service = QueryService.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.close()
+
+    app = FastAPI(
+        title="metkg",
+        description=_DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,  # the interactive docs load scripts from a CDN; /openapi.json stays
+        redoc_url=None,
+    )
+    app.state.service = service
+    app.state.base_iri = settings.base_iri
+    install_error_handlers(app)
+    app.add_middleware(HeadersMiddleware)
+    app.include_router(site_routes.router)
+    app.include_router(sparql_routes.router)
+    app.include_router(query_routes.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(linked_data.router)  # last: its /{path} catches every other path
+    return app
+
+
+def run_server(settings: Settings, *, build_if_missing: bool = True, announce: Callable[[str], None] = print) -> None:
+    """Serve the graph with uvicorn on ``settings.host:settings.port``; build the store first if missing."""
+    import uvicorn
+
+    layout = StoreLayout(settings.store)
+    if not layout.exists() and build_if_missing:
+        from metkg.build import build_graph
+
+        announce(f"no graph store at {settings.store}; building it from {settings.data_dir} first")
+        result = build_graph(settings)
+        announce(
+            f"built {result.counts.get('case_reports', 0)} case reports, {result.counts.get('triples', 0):,} triples"
+        )
+    app = create_app(settings)
+    announce(f"serving http://{settings.host}:{settings.port}/  (SPARQL: /sparql, base IRI {settings.base_iri})")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", workers=1, proxy_headers=False)

@@ -1,0 +1,97 @@
+"""The rest of the site: home page, health, the whole dataset for download, and its VoID description."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import JSONResponse, Response
+
+from metkg.errors import StoreError
+from metkg.export import iter_quads
+from metkg.sparql.negotiation import DATASET_FORMATS, GRAPH_FORMATS
+from metkg.web.descriptions import default_graph_note, void_description
+from metkg.web.errors import API_RESPONSES
+from metkg.web.pages import render
+from metkg.web.rdf import graph_response, pick_format, streamed_graph_response
+from metkg.web.service import QueryService
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+def _service(request: Request) -> QueryService:
+    return request.app.state.service
+
+
+@router.get("/", name="home", include_in_schema=False)
+def home(request: Request) -> Response:
+    """The home page: what is here and links to everything."""
+    service = _service(request)
+    try:
+        snapshot = service.snapshot()
+        counts = snapshot.manifest.get("counts", {})
+        built = snapshot.manifest.get("built")
+    except StoreError:
+        counts, built = {}, None
+    context = {
+        "counts": counts,
+        "built": built,
+        "queries": list(service.named_queries.values()),
+        "dataset_formats": DATASET_FORMATS,
+        "default_graph_note": default_graph_note(service.base_iri),
+    }
+    return render(request, "home.html", context)
+
+
+@router.get("/health", name="health", tags=["Service"], responses={503: API_RESPONSES[503]}, summary="Readiness")
+def health(request: Request) -> Response:
+    """200 when a store build is open and the query workers run; 503 otherwise."""
+    service = _service(request)
+    try:
+        snapshot = service.snapshot()
+    except StoreError:
+        return JSONResponse({"status": "unavailable", "detail": "no store build to serve"}, status_code=503)
+    if not service.started or service.pool is None:
+        return JSONResponse({"status": "starting"}, status_code=503)
+    body = {
+        "status": "ok",
+        "build": snapshot.manifest.get("built"),
+        "triples": snapshot.triples,
+        "query_workers": len(service.pool.pids),
+        "query_timeout_seconds": service.settings.query_timeout,
+    }
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+@router.get(
+    "/export", name="export", tags=["Linked data"], responses=API_RESPONSES, summary="Download the whole dataset"
+)
+def export(
+    request: Request,
+    format: Annotated[str | None, Query(description="turtle, trig, nquads or ntriples, overriding Accept")] = None,
+) -> Response:
+    """Every statement of every graph, streamed as it is serialized.
+
+    TriG and N-Quads keep the named graphs (one per case report, the ontology, the inferred
+    graph); Turtle and N-Triples merge them into one graph.
+    """
+    fmt, media_type = pick_format(request.headers.get("accept"), format, DATASET_FORMATS)
+    store = _service(request).snapshot().store
+    quads = iter_quads(store, None)
+    statements = quads if fmt.name in ("trig", "nquads") else (q.triple for q in quads)
+    disposition = {"Content-Disposition": f'attachment; filename="metkg.{fmt.extension}"'}
+    return streamed_graph_response(statements, (fmt, media_type), disposition)
+
+
+@router.get("/.well-known/void", name="void", tags=["Linked data"], responses=API_RESPONSES, summary="VoID description")
+def void(
+    request: Request,
+    format: Annotated[str | None, Query(description="turtle, ntriples, jsonld or rdfxml, overriding Accept")] = None,
+) -> Response:
+    """The VoID description of the dataset: endpoint, dumps, size, vocabulary."""
+    formats = tuple(f for f in GRAPH_FORMATS if f.name != "html")
+    picked = pick_format(request.headers.get("accept"), format, formats)
+    site = str(request.base_url)
+    return graph_response(void_description(site, _service(request).snapshot()), picked)

@@ -1,0 +1,109 @@
+"""Stream a pyoxigraph serialization to the client in chunks, never holding it all in memory.
+
+pyoxigraph writes to a file-like object. :func:`stream_serialization` runs the writer in a
+thread whose ``write`` calls feed a small bounded queue; the response iterates the queue.
+When the client goes away, the iteration stops and the writer is told to give up at its
+next write.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
+
+import pyoxigraph
+from pyoxigraph import Quad, RdfFormat, Triple
+
+from metkg.vocab import PREFIXES
+
+__all__ = ["serialize_stream", "stream_serialization"]
+
+_CHUNK = 64 * 1024
+_DONE = object()
+
+
+class _ReaderGoneError(Exception):
+    """The reader went away."""
+
+
+class _QueueWriter:
+    """A write-only binary file whose writes become chunks in a queue."""
+
+    def __init__(self, chunks: queue.Queue[object], cancelled: threading.Event):
+        self.chunks = chunks
+        self.cancelled = cancelled
+        self.buffer = bytearray()
+
+    def _put(self, item: object) -> None:
+        while True:
+            if self.cancelled.is_set():
+                raise _ReaderGoneError
+            try:
+                self.chunks.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= _CHUNK:
+            self._put(bytes(self.buffer))
+            self.buffer.clear()
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        if self.buffer:
+            self._put(bytes(self.buffer))
+            self.buffer.clear()
+
+
+def stream_serialization(write: Callable[[BinaryIO], None]) -> Iterator[bytes]:
+    """The bytes ``write(output)`` produces, chunk by chunk, as it produces them."""
+    chunks: queue.Queue[object] = queue.Queue(maxsize=16)
+    cancelled = threading.Event()
+    writer = _QueueWriter(chunks, cancelled)
+
+    def produce() -> None:
+        try:
+            write(writer)  # type: ignore[arg-type]
+            writer.close()
+        except _ReaderGoneError:
+            return
+        except Exception as exc:  # handed to the reader, which raises it
+            writer.buffer.clear()
+            try:
+                writer._put(exc)
+            except _ReaderGoneError:
+                return
+        try:
+            writer._put(_DONE)
+        except _ReaderGoneError:
+            return
+
+    thread = threading.Thread(target=produce, name="metkg-serialize", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = chunks.get()
+            if item is _DONE:
+                return
+            if isinstance(item, Exception):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        cancelled.set()
+
+
+def serialize_stream(statements: Iterable[Quad | Triple], fmt: RdfFormat) -> Iterator[bytes]:
+    """Stream ``statements`` serialized in ``fmt`` with the project's prefixes."""
+
+    def write(output: BinaryIO) -> None:
+        prefixes = PREFIXES if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDF_XML, RdfFormat.JSON_LD) else None
+        pyoxigraph.serialize(statements, output, format=fmt, prefixes=prefixes)
+
+    return stream_serialization(write)
