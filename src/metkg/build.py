@@ -8,6 +8,7 @@ by an atomic rename). Any error before publishing leaves the last good store unt
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -18,8 +19,8 @@ from typing import Any
 import pyoxigraph
 from pyoxigraph import NamedNode, Quad
 
-from metkg.errors import BuildError
-from metkg.iris import ontology_graph
+from metkg.errors import BuildError, Issue, RecordValidationError
+from metkg.iris import CaseIris, inferred_graph, ontology_graph
 from metkg.mapping import map_record
 from metkg.records.loader import LoadedRecord, load_records
 from metkg.records.models import CaseRecord
@@ -27,8 +28,18 @@ from metkg.records.validate import validate_records
 from metkg.settings import Settings
 from metkg.store import StoreLayout
 from metkg.terminology import Terminology, load_ontology_graph, load_terminology, ontology_files
+from metkg.vocab import sparql_prefixes
 
-__all__ = ["BuildResult", "Progress", "build_graph", "count_records", "load_and_validate", "ontology_quads"]
+__all__ = [
+    "AddResult",
+    "BuildResult",
+    "Progress",
+    "add_record",
+    "build_graph",
+    "count_records",
+    "load_and_validate",
+    "ontology_quads",
+]
 
 #: Called as ``progress(stage, done, total)``; ``total`` is 0 when unknown.
 Progress = Callable[[str, int, int], None]
@@ -156,3 +167,99 @@ def build_graph(
             lap("store")
             layout.publish(path, result.manifest(settings))
     return result
+
+
+@dataclass
+class AddResult:
+    """What adding one record did."""
+
+    record_id: str
+    doi: str
+    replaced: bool
+    data_file: Path | None
+    triples: int
+
+
+def _case_identity(store: pyoxigraph.Store, graph: str) -> tuple[str, str] | None:
+    """(record id, DOI) of the case report stored in ``graph``, if any."""
+    query = sparql_prefixes() + "SELECT ?id ?doi WHERE { ?c a metkg:CaseReport ; dcterms:identifier ?id ; metkg:doi ?doi }"
+    rows = list(store.query(query, default_graph=NamedNode(graph)))
+    return (rows[0]["id"].value, rows[0]["doi"].value) if rows else None
+
+
+def _graph_of_record_id(store: pyoxigraph.Store, record_id: str) -> str | None:
+    query = sparql_prefixes() + "SELECT ?g ?id WHERE { GRAPH ?g { ?c a metkg:CaseReport ; dcterms:identifier ?id } }"
+    rows = store.query(query, substitutions={pyoxigraph.Variable("id"): pyoxigraph.Literal(record_id)})
+    return next((row["g"].value for row in rows), None)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def add_record(settings: Settings, path: Path, *, reason: bool = True, shacl: bool = True, write_data: bool = True) -> AddResult:
+    """Add or replace one case record in the current store, validated exactly like a build.
+
+    The new store is a checkpoint of the current one with the case's named graph (and its
+    inferred facts) replaced; it is published atomically, so readers see the old graph or the
+    new one, never a half. With ``write_data`` the record is also written to
+    ``{data_dir}/cases/{id}.yaml``, the curated source of truth, after the store is published.
+    """
+    layout = StoreLayout(settings.store)
+    with layout.lock():
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+        loaded, terms = load_and_validate([path], settings)
+        if len(loaded) != 1 or text is None:
+            raise BuildError(f"`add` takes one record file, got {str(path)!r}")
+        record = loaded[0].record
+        current = layout.open_read_only()
+        iris = CaseIris(settings.base_iri, record.report.doi)
+        same_id = _graph_of_record_id(current, record.id)
+        if same_id is not None and same_id != iris.graph:
+            raise RecordValidationError(
+                [Issue(loaded[0].name, loaded[0].lines.line(("id",)), "id", f"record id {record.id!r} is already used by another case report ({same_id}); choose another id")]
+            )
+        previous = _case_identity(current, iris.graph)
+        quads = map_record(record, terms, settings.base_iri)
+        if shacl:
+            from metkg.shacl import shacl_validate
+
+            report = shacl_validate(quads, load_ontology_graph(settings.ontology_dir), settings.ontology_dir / "shapes.ttl")
+            if not report.conforms:
+                raise BuildError(f"the mapped record does not conform to the SHACL shapes:\n{report.text}")
+        inferred: list[Quad] = []
+        if reason:
+            from metkg.reasoning import infer
+
+            inferred, _ = infer([record], quads, settings)
+        manifest = layout.manifest()
+        with layout.new_build(from_current=True) as (store, new_path):
+            if previous is not None:
+                store.remove_graph(NamedNode(iris.graph))
+                graph = NamedNode(inferred_graph(settings.base_iri))
+                stale = [q for q in store.quads_for_pattern(None, None, None, graph) if _under(q.subject, iris.case)]
+                for quad in stale:
+                    store.remove(quad)
+            store.extend(quads)
+            store.extend(inferred)
+            store.flush()
+            triples = len(store)
+            del store
+            manifest.setdefault("counts", {})["triples"] = triples
+            manifest["last_added"] = {"record": record.id, "doi": record.report.doi, "replaced": previous is not None}
+            layout.publish(new_path, manifest)
+        data_file = None
+        if write_data:
+            data_file = settings.data_dir / "cases" / f"{record.id}.yaml"
+            _write_atomically(data_file, text)
+            if previous is not None and previous[0] != record.id:
+                (settings.data_dir / "cases" / f"{previous[0]}.yaml").unlink(missing_ok=True)
+    return AddResult(record.id, record.report.doi, previous is not None, data_file, triples)
+
+
+def _under(term: object, prefix: str) -> bool:
+    value = getattr(term, "value", "")
+    return value == prefix or value.startswith(prefix + "/")

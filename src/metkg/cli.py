@@ -138,6 +138,36 @@ def build(
     _print_summary(result.counts, result.seconds, settings.store)
 
 
+@app.command()
+def add(
+    record: Annotated[Path, typer.Argument(help="One case record (YAML).", exists=True, dir_okay=False)],
+    store: StoreOpt = None,
+    reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Run the reasoner for this case.")] = True,
+    write_data: Annotated[
+        bool, typer.Option("--write-data/--no-write-data", help="Also copy the record to data/cases/{id}.yaml.")
+    ] = True,
+) -> None:
+    """Add or replace one case record in the store without rebuilding the rest.
+
+    The record is validated exactly like a build; the case's named graph (matched by DOI) is
+    replaced in a copy of the store, which is then published atomically. Readers see the old
+    graph or the new one, never a half.
+
+    Examples:
+
+      metkg add drafts/smith-2026-liver.yaml
+
+      metkg add data/cases/cheng-2025-scalp-metastasis.yaml --no-write-data
+    """
+    from metkg.build import add_record
+
+    settings = settings_from(store)
+    result = add_record(settings, record, reason=reason, write_data=write_data)
+    verb = "replaced" if result.replaced else "added"
+    where = f"; record written to {result.data_file}" if result.data_file else ""
+    out.print(f"{verb} {result.record_id} ({result.doi}); the store now has {result.triples:,} triples{where}")
+
+
 def _print_summary(counts: dict[str, int], seconds: dict[str, float], store: Path) -> None:
     table = Table(title=f"built {store}", show_header=False, box=None)
     for key, value in counts.items():

@@ -95,15 +95,19 @@ class StoreLayout:
             handle.close()
 
     @contextlib.contextmanager
-    def new_build(self) -> Iterator[tuple[Store, Path]]:
-        """A fresh, empty store to fill. It becomes current only through :meth:`publish`.
+    def new_build(self, *, from_current: bool = False) -> Iterator[tuple[Store, Path]]:
+        """A new store to fill: empty, or a copy of the current build (a RocksDB checkpoint,
+        which hard-links files and costs milliseconds whatever the size).
 
-        If the body raises, the new directory is deleted and ``current`` is untouched.
+        It becomes current only through :meth:`publish`. If the body raises, the new
+        directory is deleted and ``current`` is untouched.
         """
         self.builds.mkdir(parents=True, exist_ok=True)
         self._remove_stale()
         name = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         path = self.builds / name
+        if from_current:
+            self.open_read_only().backup(str(path))
         store = Store(str(path))
         try:
             yield store, path
