@@ -1,0 +1,73 @@
+"""Draft case records from case-report text, every fact with its evidence.
+
+The stages, each a module of pure functions with a thin spaCy layer in
+:mod:`~metkg.extract.pipeline`:
+
+1. :mod:`~metkg.extract.sections` labels the regions of PDF-to-text output (sections,
+   captions, tables, reference lists, running headers);
+2. :mod:`~metkg.extract.text` cleans the narrative and keeps the map to the original
+   characters, so every quote is ``original[start:end]``;
+3. :mod:`~metkg.extract.report` runs the spaCy pipeline (ontology terms, abbreviations,
+   negation, hypothetical clauses) and places dates on a timeline;
+4. :mod:`~metkg.extract.patient`, :mod:`~metkg.extract.specimens` and
+   :mod:`~metkg.extract.treatments` read the facts; :mod:`~metkg.extract.biomarkers` and
+   :mod:`~metkg.extract.dates` parse results and dates;
+5. :mod:`~metkg.extract.record` assembles a ``machine-extracted``
+   :class:`~metkg.records.models.CaseRecord`.
+
+>>> from metkg.settings import Settings
+>>> record = extract_text("A 62-year-old man with lung adenocarcinoma had brain metastases.",
+...                       "abstract.txt", Settings().ontology_dir)
+>>> record.patients[0].age, [lesion.site for lesion in record.patients[0].lesions]
+(62, ['lung', 'brain'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from metkg.errors import ExtractionError
+from metkg.extract.record import build_record, extract_text, record_yaml
+from metkg.records.models import CaseRecord
+
+__all__ = ["build_record", "extract_file", "extract_files", "extract_text", "output_path", "record_yaml"]
+
+#: Called as ``progress(done, total)`` after each file.
+Progress = Callable[[int, int], None]
+
+
+def extract_file(path: Path, ontology_dir: Path) -> CaseRecord:
+    """Extract the draft record of one report file (plain UTF-8 text)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExtractionError(f"cannot read {str(path)!r}: {exc}; give a plain-text (UTF-8) case report") from None
+    if not text.strip():
+        raise ExtractionError(f"{str(path)!r} is empty; give the text of a case report")
+    return extract_text(text, path.name, ontology_dir)
+
+
+def output_path(source: Path, out_dir: Path) -> Path:
+    """Where the draft of ``source`` goes in ``out_dir``: the same stem, ``.yaml``."""
+    return out_dir / f"{source.stem}.yaml"
+
+
+def extract_files(
+    sources: Sequence[Path], out_dir: Path, ontology_dir: Path, progress: Progress | None = None
+) -> list[Path]:
+    """Extract every source into ``out_dir`` (created if missing); return the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i, source in enumerate(sources, start=1):
+        record = extract_file(source, ontology_dir)
+        target = output_path(source, out_dir)
+        target.write_text(record_yaml(record, _header(source)), encoding="utf-8")
+        written.append(target)
+        if progress is not None:
+            progress(i, len(sources))
+    return written
+
+
+def _header(source: Path) -> list[str]:
+    return [f"Draft extracted by `metkg extract` from {source.name}; review every fact before curating."]

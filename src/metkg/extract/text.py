@@ -159,10 +159,15 @@ _LATEX = {
     r"\]": "]",
     r"\_": "_",
     r"\#": "#",
+    "⁽": "(",
+    "⁾": ")",
 }
 _LATEX_RE = re.compile(
     "|".join(re.escape(k) + (r"(?![A-Za-z])" if k[-1].isalpha() else "") for k in sorted(_LATEX, key=len, reverse=True))
 )
+# A blank line inside a sentence (a page break): the text before it does not end a sentence and
+# the text after it goes on in lower case or with a number.
+_PAGE_BREAK = re.compile(r"(?<=[^\s.!?:])[ \t]*\n(?:[ \t]*\n)+[ \t]*(?=[a-z0-9(])")
 _SUPERSCRIPT = re.compile(r"\^\{([^{}\n]{1,12})\}|_\{([^{}\n]{1,12})\}")
 _EMPHASIS = re.compile(r"(?<![\w*])\*{1,2}([^*\n]{1,80}?)\*{1,2}(?![\w*])")
 _HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(\w+)")
@@ -200,6 +205,7 @@ def clean_text(original: str, drop: Iterable[tuple[int, int]] = ()) -> CleanText
         return m.group(1) + hyphen + m.group(2)
 
     ct = rewrite(ct, _HYPHEN_BREAK, join)
+    ct = rewrite(ct, _PAGE_BREAK, lambda m: " ")
     ct = rewrite(ct, _BLANK_LINES, lambda m: "\n\n")
     ct = rewrite(ct, _LINE_BREAK, lambda m: " ")
     return rewrite(ct, _SPACES, lambda m: " ")

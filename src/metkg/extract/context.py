@@ -1,0 +1,212 @@
+"""ConText-style rules: is a mention negated, hypothetical, or about some other patient?
+
+Negation of ontology terms is left to negspacy (:data:`NEGATION_TERMSET` extends its clinical
+termset); this module adds what NegEx does not cover, as pure functions over text:
+
+- :func:`hypothetical_spans`: clauses that only consider a diagnosis ("differential diagnoses
+  such as...", "suggestive of", "it remained uncertain whether...").
+- :func:`about_other_patients` / :func:`refers_to_patient`: sentences about the literature or
+  other patients ("In a large retrospective study of 4,020 patients...", "Tomasini et al.
+  described...") versus sentences about this patient ("In this case", "our patient", "she").
+- :func:`find_cues`: words that make a site a metastasis, an invasion or a recurrence.
+
+>>> about_other_patients("Previous studies have reported two cases of DCIS with liver metastases (33, 34).")
+True
+>>> about_other_patients("In this case, the patient received fulvestrant.")
+False
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from negspacy.termsets import termset
+
+__all__ = [
+    "NEGATION_TERMSET",
+    "Cue",
+    "about_other_patients",
+    "clause_bounds",
+    "find_cues",
+    "hypothetical_spans",
+    "refers_to_patient",
+]
+
+
+def _negation_termset() -> dict[str, list[str]]:
+    patterns = termset("en_clinical").get_patterns()
+    extra = {
+        "preceding_negations": [
+            "no evidence of",
+            "showed no",
+            "revealed no",
+            "demonstrated no",
+            "found no",
+            "with no",
+            "nor",
+            "did not reveal any",
+            "did not reveal",
+            "did not show",
+            "did not demonstrate",
+            "no signs of",
+            "absent",
+            "no obvious",
+            "no abnormal",
+            "unremarkable",
+            "excluded",
+            "negative for",
+            "not found",
+            "no additional",
+            "no other",
+            "no further",
+            "free of",
+            "did not",
+            "does not",
+            "has not",
+            "have not",
+            "had not",
+        ],
+        "following_negations": [
+            "was excluded",
+            "were excluded",
+            "was not found",
+            "were not found",
+            "not observed",
+            "was not seen",
+            "were not seen",
+            "were not detected",
+            "was not detected",
+            "was unremarkable",
+            "were unremarkable",
+            "remained intact",
+            "was not",
+            "were not",
+            "not identified",
+            "were absent",
+            "was absent",
+            "was not suspected",
+            "not initially suspected",
+        ],
+        "termination": [
+            "while",
+            "whereas",
+            "although",
+            "but",
+            "however",
+            ";",
+            "except",
+            "apart from",
+            "with the exception of",
+            "subsequently",
+            "later",
+            "then",
+        ],
+        "pseudo_negations": ["no change", "not only", "no longer", "not necessarily", "gram negative"],
+    }
+    out: dict[str, list[str]] = {}
+    for key, values in patterns.items():
+        merged = [v for v in values if v not in ("declined", "free", "no further")] + extra.get(key, [])
+        out[key] = sorted(set(merged))
+    return out
+
+
+#: The negspacy termset: the clinical default plus report phrasings; "declined" is left out
+#: because a declined treatment is recorded (adherence: declined), not denied.
+NEGATION_TERMSET: dict[str, list[str]] = _negation_termset()
+
+_HYPOTHETICAL = re.compile(
+    r"\b(?:differential(?:\s+diagnos[ei]s)?|considered|consider(?:ing)?|suspect(?:ed|ing)?|suspicio(?:n|us)|"
+    r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
+    r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|to\s+exclude|uncertain|unclear|"
+    r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern\s+for|questionable|cannot\s+be\s+excluded|"
+    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|such\s+as|"
+    r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than)",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r";|\.\s|,\s*(?:but|while|whereas|although|though|however|which|and\s+(?:the|she|he|her|his|it|a|an)\b)|"
+    r"\b(?:but|whereas|although|though|however|while)\b",
+    re.IGNORECASE,
+)
+
+
+def clause_bounds(text: str) -> list[tuple[int, int]]:
+    """Split a sentence into clauses at semicolons and contrastive or new-subject conjunctions."""
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.start() > pos:
+            bounds.append((pos, m.start()))
+        pos = m.start()
+    bounds.append((pos, len(text)))
+    return bounds
+
+
+def hypothetical_spans(text: str) -> list[tuple[int, int]]:
+    """The clauses of ``text`` that consider rather than state (differentials, suspicion, doubt).
+
+    >>> text = "The CTA findings suggested that the lesion might be an hemangioma. The dura mater was invaded."
+    >>> [text[s:e] for s, e in hypothetical_spans(text)]
+    ['The CTA findings suggested that the lesion might be an hemangioma']
+    """
+    return [(s, e) for s, e in clause_bounds(text) if _HYPOTHETICAL.search(text, s, e)]
+
+
+_OTHER = re.compile(
+    r"\bet\s+al\b|\bpreviously\s+(?:reported|described|published)|\bprevious\s+(?:studies|reports|cases|literature)|"
+    r"\b(?:reported|published|previous|similar|other)\s+cases\b|\bcases?\s+(?:has|have)\s+been\s+reported|"
+    r"\bliterature\b|\bstud(?:y|ies)\s+(?:of|have|has|show|found|report)|\bretrospective\b|\bcohort\b|"
+    r"\bseries\b|\bmeta-analysis\b|\btrials?\b|\b\d[\d,]*\s+(?:patients|cases|women|men)\b|\bpatients\s+with\b|"
+    r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b|\bin\s+(?:most|many|some)\s+cases\b|"
+    r"\bis\s+(?:usually|commonly|typically|generally|often|rarely)\b|\bare\s+(?:usually|commonly|typically|generally)\b|"
+    r"\breview\b|\bguidelines?\b",
+    re.IGNORECASE,
+)
+_SELF = re.compile(
+    r"\b(?:in\s+(?:this|our|the\s+present)\s+(?:case|patient)|our\s+(?:patient|case)|this\s+patient|the\s+patient|"
+    r"she|he|her|his|we\s+(?:report|present|describe|performed|conducted|decided|diagnosed|transfused))\b",
+    re.IGNORECASE,
+)
+
+
+def refers_to_patient(sentence: str) -> bool:
+    """Whether a sentence speaks of this report's patient ("our patient", "she", "In this case")."""
+    return bool(_SELF.search(sentence))
+
+
+def about_other_patients(sentence: str) -> bool:
+    """Whether a sentence speaks of the literature or other patients rather than this patient."""
+    return bool(_OTHER.search(sentence)) and not re.search(
+        r"\b(?:in\s+(?:this|our|the\s+present)\s+case|our\s+patient|this\s+patient|the\s+patient)\b",
+        sentence,
+        re.IGNORECASE,
+    )
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A word that turns a nearby site into a lesion: ``metastasis``, ``invasion`` or ``recurrence``."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+_CUES = re.compile(
+    r"(?P<metastasis>\bmetasta\w*|\bspread\b|\binvolvement\b|\binvolved\b|\bdeposits?\b|\bsatellite\s+(?:lesion|nodule)s?)"
+    r"|(?P<invasion>\binvad\w*|\binvasion\b|\binfiltrat(?:ing|ed|ion|es|e)\b|\bextend(?:ed|ing|s)?\b|\bextension\b|"
+    r"\bdestr(?:oyed|oying|uction)\b|\berod(?:ed|ing)\b|\berosion\b|\bpenetrat\w*)"
+    r"|(?P<recurrence>\brecurren(?:ce|t)\b|\brelapse[sd]?\b)",
+    re.IGNORECASE,
+)
+
+
+def find_cues(text: str) -> list[Cue]:
+    """Every metastasis, invasion and recurrence cue word in ``text``.
+
+    >>> [(c.kind, c.text) for c in find_cues("meningeal and calvarial metastases; infiltrating the skull")]
+    [('metastasis', 'metastases'), ('invasion', 'infiltrating')]
+    """
+    return [Cue(m.start(), m.end(), m.lastgroup or "", m.group(0)) for m in _CUES.finditer(text)]

@@ -1,0 +1,558 @@
+"""Facts about the patient and the disease: age and sex, the primary tumour, metastases and
+local invasion, germline findings, and the outcome.
+
+Every function reads a :class:`~metkg.extract.report.Report` and returns draft facts with
+their evidence. Only sentences about this patient are read (the case section, the abstract's
+case summary); negated and hypothetical mentions never become facts.
+
+How a site becomes a lesion: a metastasis, invasion or recurrence cue word with the site
+attached to it ("scalp metastasis", "metastases to the meninges and frontal bone",
+"meningeal and calvarial metastases", "infiltrating the skull", "the dura mater was invaded").
+Sites used as an imaging region ("head MRI", "bone scan") are not lesions. A site that is the
+ancestor of another lesion's site of the same kind is merged into it (``bone`` into ``skull``,
+``central-nervous-system`` into ``meninges``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from metkg.extract.report import Mention, Report, Sentence
+from metkg.records.dates import PartialDate
+from metkg.records.models import Evidence
+
+__all__ = [
+    "GermlineDraft",
+    "LesionDraft",
+    "OutcomeDraft",
+    "PatientDraft",
+    "find_demographics",
+    "find_germline",
+    "find_lesions",
+    "find_outcome",
+    "find_primary",
+    "laterality_before",
+]
+
+
+@dataclass
+class PatientDraft:
+    age: int | None = None
+    sex: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class LesionDraft:
+    kind: str
+    site: str | None
+    evidence: list[Evidence]
+    position: int
+    histology: str | None = None
+    site_text: str | None = None
+    laterality: str | None = None
+    diagnosis_date: PartialDate | None = None
+    stage: str | None = None
+    grade: str | None = None
+    sentences: list[int] = field(default_factory=list)
+
+
+@dataclass
+class GermlineDraft:
+    gene: str
+    finding: str
+    evidence: list[Evidence]
+
+
+@dataclass
+class OutcomeDraft:
+    vital_status: str
+    evidence: list[Evidence]
+    death_date: PartialDate | None = None
+
+
+_AGE = re.compile(r"\b(?P<age>\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old\b|\baged\s+(?P<age2>\d{1,3})\b", re.IGNORECASE)
+_SEX_WORDS = {
+    "woman": "female",
+    "female": "female",
+    "lady": "female",
+    "girl": "female",
+    "mother": "female",
+    "wife": "female",
+    "man": "male",
+    "male": "male",
+    "gentleman": "male",
+    "boy": "male",
+    "father": "male",
+    "husband": "male",
+}
+_SEX = re.compile(r"\b(" + "|".join(_SEX_WORDS) + r")\b", re.IGNORECASE)
+
+
+def find_demographics(report: Report) -> PatientDraft:
+    """Age and sex from the first "45-year-old woman" (case section first, then the abstract)."""
+    draft = PatientDraft()
+    for s in report.patient_sentences():
+        for m in _AGE.finditer(s.text):
+            age = int(m.group("age") or m.group("age2"))
+            if not 0 < age <= 120:
+                continue
+            tail = s.text[m.end() : m.end() + 40]
+            sex = _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
+            end = m.end() + (tail.find(sex.group(0)) + len(sex.group(0)) if sex else 0)
+            draft.age = age
+            draft.evidence = report.evidence(s.start + m.start(), s.start + end)
+            if sex:
+                draft.sex = _SEX_WORDS[sex.group(1).lower()]
+            break
+        if draft.age is not None:
+            break
+    if draft.sex is None:
+        _sex_from_pronouns(report, draft)
+    return draft
+
+
+def _sex_from_pronouns(report: Report, draft: PatientDraft) -> None:
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[Sentence, re.Match[str]]] = {}
+    for s in report.case_sentences():
+        for m in re.finditer(r"\b(she|her|he|his|him)\b", s.text, re.IGNORECASE):
+            sex = "female" if m.group(1).lower() in ("she", "her") else "male"
+            counts[sex] += 1
+            first.setdefault(sex, (s, m))
+        for m in _SEX.finditer(s.text):
+            sex = _SEX_WORDS[m.group(1).lower()]
+            counts[sex] += 3
+            first.setdefault(sex, (s, m))
+    if not counts:
+        return
+    sex, n = counts.most_common(1)[0]
+    if n >= 3 and n >= 3 * counts.get("male" if sex == "female" else "female", 0):
+        s, m = first[sex]
+        draft.sex = sex
+        draft.evidence = draft.evidence or report.evidence(s.start + m.start(), s.start + m.end())
+
+
+_LATERALITY = re.compile(r"\b(left|right|bilateral|both)(?:[\s-]+sided)?[\s,]+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_LATERALITY_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(left|right|bilateral)\b", re.IGNORECASE)
+
+
+def laterality_before(text: str, position: int) -> tuple[str | None, int]:
+    """The side named just before ``position`` in ``text`` ("right breast") and where it starts.
+
+    >>> laterality_before("in the right frontal scalp", 19)
+    ('right', 7)
+    """
+    window_start = max(0, position - 25)
+    m = _LATERALITY.search(text[window_start:position])
+    if not m:
+        return None, position
+    side = m.group(1).lower()
+    return ("bilateral" if side == "both" else side), window_start + m.start()
+
+
+_IMAGING_AFTER = re.compile(
+    r"^\s*(?:MRI|CT|scans?|imaging|ultrasound|ultrasonography|sonography|X-rays?|radiographs?|SPECT|PET|"
+    r"examinations?|exams?|surgery|surgical|radiotherapy|radiation|biopsy|aspiration|puncture|mammography|"
+    r"magnetic|computed|contrast|angiography|area\s+surgery)\b",
+    re.IGNORECASE,
+)
+_BEFORE_GAP = re.compile(
+    r"\s*(?:(?:lymph\s+)?nodes?|nodal|soft[\s-]tissue|skin|lesions?|tumou?rs?|cancer|carcinoma|bone)?\s*"
+    r"(?:(?:was|were|had\s+been|has\s+been|is|are|being)\s+(?:\w+ly\s+)?)?",
+    re.IGNORECASE,
+)
+_AFTER_PREPOSITION = re.compile(
+    r"\b(?:to|in|into|of|involving|within|at|through|on|onto|throughout)\s+"
+    r"(?:(?:the|both|all|multiple|several|an?|\d+)\s+)*(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_GAP_BREAK = re.compile(
+    r"[;.]|\b(?:was|were|showed|revealed|demonstrated|and\s+(?:the|she|he)|which|with)\b", re.IGNORECASE
+)
+_CONNECTOR = re.compile(
+    r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as\s+well\s+as\s+)(?:the\s+)?"
+    r"(?:(?:left|right|bilateral|multiple|ipsilateral|contralateral|both)\s+)?",
+    re.IGNORECASE,
+)
+_KIND = {"cue-metastasis": "metastasis", "cue-invasion": "local-invasion", "cue-recurrence": "recurrence"}
+
+
+def _inside(m: Mention, others: list[Mention]) -> bool:
+    return any(o.start <= m.start and m.end <= o.end and o is not m for o in others)
+
+
+def _lesion_sites(s: Sentence) -> list[Mention]:
+    blockers = s.of("histology") + s.of("procedure")
+    sites = []
+    for m in s.of("site"):
+        if _inside(m, blockers) or _IMAGING_AFTER.match(s.text[m.end - s.start :]):
+            continue
+        sites.append(m)
+    return sites
+
+
+def _after(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+    found: list[Mention] = []
+    for site in sites:
+        if site.start < cue.end:
+            continue
+        if found:
+            gap = s.local(found[-1].end, site.start)
+            if _CONNECTOR.fullmatch(gap):
+                found.append(site)
+                continue
+            break
+        gap = s.local(cue.end, site.start)
+        if len(gap) > 60:
+            break
+        direct = cue.category == "cue-invasion" and re.fullmatch(r"\s*(?:the\s+)?", gap)
+        plain = not _GAP_BREAK.search(gap) and _AFTER_PREPOSITION.search(gap) and "from" not in gap.split()
+        # "extended from the scalp to the dura mater": the site after "to" is the one reached
+        reached = re.search(r"\bfrom\b.*\b(?:to|into)\s+(?:the\s+)?$", gap) and not re.search(r"[;.]", gap)
+        if direct or plain or reached:
+            found.append(site)
+    return found
+
+
+def _before(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+    previous = [m for m in sites if m.end <= cue.start]
+    if not previous:
+        return []
+    last = previous[-1]
+    if not _BEFORE_GAP.fullmatch(s.local(last.end, cue.start)):
+        return []
+    found = [last]
+    for site in reversed(previous[:-1]):
+        if _CONNECTOR.fullmatch(s.local(site.end, found[-1].start)):
+            found.append(site)
+        else:
+            break
+    return found
+
+
+def _candidates(report: Report) -> list[LesionDraft]:
+    out: list[LesionDraft] = []
+    for s in report.patient_sentences():
+        sites = [m for m in _lesion_sites(s) if m.asserted]
+        for cue in s.mentions:
+            if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")):
+                continue
+            for site in _after(s, cue, sites) + _before(s, cue, sites):
+                start, end = min(site.start, cue.start), max(site.end, cue.end)
+                out.append(
+                    LesionDraft(
+                        _KIND[cue.category], site.key, report.evidence(start, end), site.start, sentences=[s.index]
+                    )
+                )
+    return out
+
+
+def _merge(lesions: list[LesionDraft], report: Report) -> list[LesionDraft]:
+    vocab = report.vocabulary
+    merged: list[LesionDraft] = []
+    for lesion in sorted(lesions, key=lambda x: x.position):
+        target = next((m for m in merged if m.kind == lesion.kind and m.site == lesion.site), None)
+        if target is None:
+            merged.append(lesion)
+        else:
+            _absorb(target, lesion)
+    changed = True
+    while changed:
+        changed = False
+        for a in merged:
+            b = next(
+                (
+                    b
+                    for b in merged
+                    if b is not a and b.kind == a.kind and a.site and b.site and vocab.below("site", b.site, a.site)
+                ),
+                None,
+            )
+            if b is not None:
+                _absorb(b, a)
+                merged.remove(a)
+                changed = True
+                break
+    return merged
+
+
+def _absorb(target: LesionDraft, other: LesionDraft) -> None:
+    for ev in other.evidence:
+        if ev not in target.evidence:
+            target.evidence.append(ev)
+    target.sentences += [i for i in other.sentences if i not in target.sentences]
+    target.position = min(target.position, other.position)
+
+
+_LESION_NOUN = re.compile(
+    r"\b(?:nodules?|mass(?:es)?|lesions?|tumou?rs?|swelling|lumps?|metasta\w*|plaques?)\b", re.IGNORECASE
+)
+
+
+def _refine(lesion: LesionDraft, report: Report) -> None:
+    """Use a more specific site the case text gives for the lesion ("left frontal scalp" for scalp)."""
+    vocab = report.vocabulary
+    best: tuple[Sentence, Mention] | None = None
+    for s in report.patient_sentences():
+        if not _LESION_NOUN.search(s.text):
+            continue
+        for m in _lesion_sites(s):
+            deeper = best is None or vocab.below("site", m.key, best[1].key)
+            if m.asserted and lesion.site and vocab.below("site", m.key, lesion.site) and deeper:
+                best = (s, m)
+    if best is not None:
+        lesion.site = best[1].key
+        _describe_site(lesion, best[0], best[1], report)
+
+
+def _describe_site(lesion: LesionDraft, s: Sentence, m: Mention, report: Report) -> None:
+    side, side_start = laterality_before(s.text, m.start - s.start)
+    if side:
+        lesion.laterality = side
+        lesion.site_text = s.text[side_start : m.end - s.start]
+    else:
+        lesion.site_text = m.text
+    for ev in report.evidence(s.start + side_start if side else m.start, m.end):
+        if ev not in lesion.evidence:
+            lesion.evidence.append(ev)
+
+
+def _side_of(lesion: LesionDraft, report: Report) -> None:
+    if lesion.laterality is not None:
+        return
+    for s in report.patient_sentences():
+        if s.index not in lesion.sentences:
+            continue
+        for m in s.of("site"):
+            if m.key == lesion.site:
+                side, _ = laterality_before(s.text, m.start - s.start)
+                if side:
+                    lesion.laterality = side
+                    return
+
+
+def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[LesionDraft] = ()) -> list[LesionDraft]:  # type: ignore[assignment]
+    """Metastases, local invasions and recurrences of this patient, merged by site.
+
+    ``confirmed`` are metastases a specimen confirmed ("FNA of the scalp lesion confirmed
+    metastatic carcinoma"); they merge with the lesions the text names.
+    """
+    vocab = report.vocabulary
+    lesions = _merge(_candidates(report) + list(confirmed), report)
+    if primary is not None and primary.site:
+        lesions = [
+            lesion
+            for lesion in lesions
+            if not (lesion.kind == "metastasis" and vocab.related("site", lesion.site, primary.site))
+        ]
+    for lesion in lesions:
+        _refine(lesion, report)
+        _side_of(lesion, report)
+        dates = [s.date for s in report.case_sentences() if s.index in lesion.sentences and s.date is not None]
+        if dates:
+            lesion.diagnosis_date = dates[0]
+    return sorted(lesions, key=lambda x: x.position)
+
+
+# ---------------------------------------------------------------- primary tumour
+
+_TNM = re.compile(
+    r"\b(?P<tnm>(?:[cpyra]{1,3})?T(?:is|[0-4xX])[a-d]?(?:\([\w,]+\))?\s?N[0-3xX][a-c]?(?:\([\w/,]+\))?\s?M[01xX][a-c]?)"
+    r"|\bstage\s+(?P<stage>(?:IV|I{1,3})[ABC]?\d?|[0-4][ABC]?)\b"
+)
+_GRADE = re.compile(r"\b(?:histologic(?:al)?\s+)?grade\s+(?P<g>[1-3]|I{1,3})\b", re.IGNORECASE)
+_DIAGNOSTIC = re.compile(
+    r"\b(?:diagnosed\s+(?:as|with)|diagnosis\s+of|confirmed|revealed|showed|consistent\s+with|classified\s+as|compatible\s+with)\s+",
+    re.IGNORECASE,
+)
+
+
+def _malignant(report: Report, key: str) -> bool:
+    return report.vocabulary.is_a("histology", key, "MalignantNeoplasm")
+
+
+def _metastatic_context(s: Sentence, m: Mention) -> bool:
+    before = s.local(m.start - 25, m.start).lower()
+    return "metasta" in before or "secondary" in before
+
+
+def _primary_candidates(report: Report) -> tuple[Counter[str], dict[str, list[tuple[Sentence, Mention]]]]:
+    scores: Counter[str] = Counter()
+    seen: dict[str, list[tuple[Sentence, Mention]]] = {}
+    first_case = True
+    for s in report.patient_sentences():
+        for m in s.of("histology"):
+            if not m.asserted or not _malignant(report, m.key) or _metastatic_context(s, m):
+                continue
+            score = 1.0
+            before = s.local(m.start - 40, m.start)
+            if re.search(r"\bprimary\b", before, re.IGNORECASE):
+                score += 3
+            if _DIAGNOSTIC.search(before[-30:]):
+                score += 1
+            if first_case and s.section == "case":
+                score += 1
+                first_case = False
+            scores[m.key] += score
+            seen.setdefault(m.key, []).append((s, m))
+    for m in report.title_mentions:
+        if m.category == "histology" and _malignant(report, m.key):
+            before = report.title[max(0, m.start - 12) : m.start].lower()
+            if "metasta" not in before:
+                scores[m.key] += 3 + (3 if "primary" in before else 0)
+    return scores, seen
+
+
+def _choose_histology(report: Report, scores: Counter[str]) -> str | None:
+    vocab = report.vocabulary
+    total: Counter[str] = Counter()
+    for key, score in scores.items():
+        total[key] += score
+        for other, other_score in scores.items():
+            if other != key and vocab.below("histology", key, other):
+                total[key] += other_score
+    if not total:
+        return None
+    depth = {k: len(vocab.terms.ancestors(vocab.terms.get("histology", k).iri)) for k in total}  # type: ignore[union-attr]
+    return max(total, key=lambda k: (total[k], depth[k]))
+
+
+def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
+    for site in s.of("site"):
+        if site.start >= m.start and site.end <= m.end:
+            return site
+        if site.end <= m.start and re.fullmatch(r"[\s\w-]{0,20}", s.local(site.end, m.start)):
+            return site
+        if site.start >= m.end and re.fullmatch(
+            r"\s*(?:\([^)]{0,20}\)\s*)?(?:of|in|from|at|involving|arising\s+(?:in|from))\s+(?:the\s+)?"
+            r"(?:(?:left|right|bilateral)[\s-]+(?:sided\s+)?)?",
+            s.local(m.end, site.start),
+            re.IGNORECASE,
+        ):
+            return site
+    return None
+
+
+def find_primary(report: Report) -> LesionDraft | None:
+    """The primary tumour: histology, organ, side, stage and grade."""
+    scores, seen = _primary_candidates(report)
+    histology = _choose_histology(report, scores)
+    if histology is None:
+        return None
+    mentions = seen.get(histology, [])
+    sites: Counter[str] = Counter()
+    chosen: tuple[Sentence, Mention, Mention] | None = None
+    for s, m in mentions:
+        site = _site_near(report, s, m)
+        if site is not None:
+            sites[site.key] += 1
+            chosen = chosen or (s, m, site)
+    position = mentions[0][1].start if mentions else 0
+    evidence: list[Evidence] = []
+    primary = LesionDraft("primary", None, evidence, position, histology=histology)
+    if chosen is not None:
+        s, m, site = chosen
+        primary.site = site.key
+        side, side_start = laterality_before(s.text, site.start - s.start)
+        primary.laterality = side
+        start = min(m.start, site.start, s.start + side_start if side else site.start)
+        evidence += report.evidence(start, max(m.end, site.end))
+    else:
+        implied = report.vocabulary.implied_sites("histology", histology)
+        primary.site = implied[0] if implied else None
+        if mentions:
+            evidence += report.evidence(mentions[0][1].start, mentions[0][1].end)
+    if not evidence:
+        title_hit = next(m for m in report.title_mentions if m.key == histology)
+        primary.evidence = _title_evidence(report, title_hit)
+    _stage_and_grade(report, primary, [m for _, m in mentions])
+    if mentions:
+        dated = [s.date for s, _ in mentions if s.section == "case" and s.date is not None]
+        primary.diagnosis_date = dated[0] if dated else None
+        primary.sentences = sorted({s.index for s, _ in mentions})
+    return primary
+
+
+def _title_evidence(report: Report, mention: Mention) -> list[Evidence]:
+    """Evidence for a title mention: find the title's words in the original text."""
+    pattern = r"\s+".join(re.escape(w) for w in mention.text.split())
+    m = re.search(pattern, report.original, re.IGNORECASE)
+    return [Evidence(quote=m.group(0), start=m.start(), end=m.end())] if m else []
+
+
+def _stage_and_grade(report: Report, primary: LesionDraft, mentions: list[Mention]) -> None:
+    for s in report.patient_sentences():
+        m = _TNM.search(s.text)
+        if m:
+            primary.stage = m.group("tnm") or f"stage {m.group('stage')}"
+            primary.evidence += report.evidence(s.start + m.start(), s.start + m.end())
+            break
+    for s in report.patient_sentences():
+        for hist in s.of("histology"):
+            if hist.key != primary.histology:
+                continue
+            window = s.local(hist.start - 20, hist.end + 20)
+            g = _GRADE.search(window)
+            if g and not re.search(r"payne\s*$", window[: g.start()], re.IGNORECASE):
+                roman = {"I": "1", "II": "2", "III": "3"}
+                primary.grade = roman.get(g.group("g").upper(), g.group("g"))
+                offset = max(hist.start - 20, s.start)
+                primary.evidence += report.evidence(offset + g.start(), offset + g.end())
+                return
+
+
+# ---------------------------------------------------------------- germline and outcome
+
+_GERMLINE_CUE = re.compile(
+    r"\b(?:mutation|mutated|mutant|variant|carrier|carries|pathogenic|deleterious|germline|positive)\b", re.IGNORECASE
+)
+
+
+def find_germline(report: Report) -> list[GermlineDraft]:
+    """Germline findings: a gene named with a mutation or a positive test."""
+    found: dict[str, GermlineDraft] = {}
+    for s in report.patient_sentences():
+        for g in s.of("gene"):
+            if not g.asserted or g.key in found:
+                continue
+            window_start, window_end = max(s.start, g.start - 60), min(s.end, g.end + 40)
+            window = s.local(window_start, window_end)
+            cue = _GERMLINE_CUE.search(window)
+            if not cue:
+                continue
+            a = min(g.start, window_start + cue.start())
+            b = max(g.end, window_start + cue.end())
+            text = re.sub(r"\s+", " ", report.clean.text[a:b]).strip()
+            found[g.key] = GermlineDraft(g.key, text, report.evidence(a, b))
+    return list(found.values())
+
+
+_DEATH = re.compile(r"\b(?:died|death|passed\s+away|succumbed|deceased|expired)\b", re.IGNORECASE)
+_ALIVE = re.compile(
+    r"\b(?:alive|remains?\s+(?:alive|well|disease-free|tumou?r-free|stable|in\s+(?:complete\s+)?remission)|"
+    r"is\s+(?:currently\s+)?(?:alive|well|stable|being\s+followed|receiving|continuing|under)|"
+    r"continu(?:es|ing)\s+(?:to|the|with|on)|has\s+not\s+(?:reported|shown|developed|experienced|had)|"
+    r"no\s+(?:evidence\s+of\s+)?(?:recurrence|progression|disease)\s+(?:at|after|during|for)|"
+    r"(?:at|until)\s+(?:the\s+)?(?:last|latest|most\s+recent)\s+follow-?up|survived|disease-free|recurrence-free|"
+    r"is\s+currently|currently\s+(?:underway|receiving|undergoing|on)|has\s+(?:initiated|started))",
+    re.IGNORECASE,
+)
+
+
+def find_outcome(report: Report) -> OutcomeDraft | None:
+    """Vital status at the end of the case description: dead if it says so, alive if it reports follow-up."""
+    sentences = list(report.case_sentences()) or list(report.summary_sentences())
+    for s in sentences:
+        for m in _DEATH.finditer(s.text):
+            before = s.text[max(0, m.start() - 30) : m.start()].lower()
+            if re.search(r"\b(?:risk|cause|causes|rate|rates)\s+(?:of\s+)?$", before) or "not" in before.split()[-2:]:
+                continue
+            return OutcomeDraft("dead", report.evidence(s.start + m.start(), s.start + m.end()), s.date)
+    for s in reversed(sentences):
+        m = _ALIVE.search(s.text)
+        if m:
+            return OutcomeDraft("alive", report.evidence(s.start + m.start(), s.start + m.end()))
+    return None

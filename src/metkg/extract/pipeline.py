@@ -1,0 +1,131 @@
+"""The spaCy pipeline: thin components around the pure functions of this package.
+
+A blank English pipeline with scispacy's rule tokenizer, a sentencizer and scispacy's
+abbreviation detector, then:
+
+- ``metkg_terms``: ontology terms (:class:`~metkg.extract.terms.TermMatcher`) and lesion cue
+  words (:func:`~metkg.extract.context.find_cues`) into ``doc.spans["terms"]``; an
+  abbreviation defined in the text ("bone marrow metastasis (BMM)") carries the terms and
+  cues of its long form wherever it is used;
+- ``negex`` (negspacy) marks negated spans (``span._.negex``);
+- ``metkg_context`` marks spans in hypothetical clauses (``span._.hypothetical``).
+
+:func:`get_pipeline` builds it once per process and ontology directory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span, SpanGroup
+
+from metkg.extract.context import NEGATION_TERMSET, find_cues, hypothetical_spans
+from metkg.extract.terms import TermMatcher, TermMention
+from metkg.terminology import load_terminology
+
+__all__ = ["SPAN_KEY", "get_pipeline", "term_matcher"]
+
+#: The span group the components write to.
+SPAN_KEY = "terms"
+
+if not Doc.has_extension("term_mentions"):
+    Doc.set_extension("term_mentions", default=None)
+if not Span.has_extension("hypothetical"):
+    Span.set_extension("hypothetical", default=False)
+
+
+@lru_cache(maxsize=4)
+def term_matcher(ontology_dir: str) -> TermMatcher:
+    """The term matcher of the ontology in ``ontology_dir``, compiled once per process."""
+    return TermMatcher.from_terminology(load_terminology(Path(ontology_dir)))
+
+
+def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMention]) -> list[TermMention]:
+    """Terms and cues of an abbreviation's long form, placed on each use of the short form."""
+    taken = {(m.start, m.end, m.category) for m in found}
+    extra: list[TermMention] = []
+    for short in getattr(doc._, "abbreviations", []) or []:
+        long_form = short._.long_form
+        if long_form is None or short.start_char == long_form.start_char:
+            continue
+        text = long_form.text
+        span = (short.start_char, short.end_char)
+        for term in matcher.find(text):
+            if (*span, term.category) not in taken:
+                extra.append(TermMention(*span, term.category, term.key, short.text))
+                taken.add((*span, term.category))
+        for cue in find_cues(text):
+            category = f"cue-{cue.kind}"
+            if (*span, category) not in taken:
+                extra.append(TermMention(*span, category, cue.kind, short.text))
+                taken.add((*span, category))
+    return extra
+
+
+class TermsComponent:
+    """Writes ontology terms and cue words to ``doc.spans["terms"]`` and ``doc._.term_mentions``."""
+
+    def __init__(self, matcher: TermMatcher):
+        self.matcher = matcher
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.matcher.find(doc.text)
+        found += [TermMention(c.start, c.end, f"cue-{c.kind}", c.kind, c.text) for c in find_cues(doc.text)]
+        found += _abbreviation_mentions(doc, self.matcher, found)
+        found.sort(key=lambda m: (m.start, -m.end))
+        spans: list[Span] = []
+        kept: list[TermMention] = []
+        for mention in found:
+            span = doc.char_span(mention.start, mention.end, label=mention.category, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            spans.append(span)
+            kept.append(mention)
+        doc.spans[SPAN_KEY] = SpanGroup(doc, name=SPAN_KEY, spans=spans)
+        doc._.term_mentions = kept
+        return doc
+
+
+class ContextComponent:
+    """Marks term spans that fall in a hypothetical clause of their sentence."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        clauses: list[tuple[int, int]] = []
+        for sent in doc.sents:
+            clauses += [(sent.start_char + s, sent.start_char + e) for s, e in hypothetical_spans(sent.text)]
+        for span in doc.spans.get(SPAN_KEY, []):
+            span._.hypothetical = any(s <= span.start_char < e for s, e in clauses)
+        return doc
+
+
+@Language.factory("metkg_terms", default_config={"ontology_dir": ""})
+def _make_terms(nlp: Language, name: str, ontology_dir: str) -> TermsComponent:
+    return TermsComponent(term_matcher(ontology_dir))
+
+
+@Language.factory("metkg_context")
+def _make_context(nlp: Language, name: str) -> ContextComponent:
+    return ContextComponent()
+
+
+@lru_cache(maxsize=2)
+def get_pipeline(ontology_dir: Path) -> Language:
+    """The extraction pipeline for the ontology in ``ontology_dir``, built once per process."""
+    import scispacy.abbreviation  # noqa: F401  (registers the abbreviation_detector factory)
+    from negspacy.negation import Negex  # noqa: F401  (registers the negex factory)
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("metkg_terms", config={"ontology_dir": str(Path(ontology_dir).resolve())})
+    nlp.add_pipe(
+        "negex",
+        config={"neg_termset": NEGATION_TERMSET, "span_keys": [SPAN_KEY], "extension_name": "negex"},
+    )
+    nlp.add_pipe("metkg_context")
+    return nlp

@@ -1,0 +1,356 @@
+"""Assemble the extracted facts into a draft :class:`~metkg.records.models.CaseRecord` and YAML.
+
+Ids are made from content (``frontal-scalp-metastasis``, ``breast-fna``,
+``chemotherapy-docetaxel-epirubicin``); references between facts (a specimen's lesion, a
+response's intervention, a metastasis's primary) use them. The record's status is
+``machine-extracted`` and its first source names the input file, so that
+:mod:`metkg.records.validate` checks every quote against it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from metkg.extract.patient import (
+    LesionDraft,
+    find_demographics,
+    find_germline,
+    find_lesions,
+    find_outcome,
+    find_primary,
+)
+from metkg.extract.report import Report, read_report
+from metkg.extract.specimens import SpecimenDraft, confirmed_metastases, find_specimens
+from metkg.extract.treatments import InterventionDraft, ResponseDraft, find_interventions, find_responses
+from metkg.records.models import (
+    BiomarkerResult,
+    CaseRecord,
+    Conflict,
+    ConflictingStatement,
+    DrugAdministration,
+    Evidence,
+    GermlineFinding,
+    Intervention,
+    Lesion,
+    Outcome,
+    Patient,
+    Publication,
+    ResponseAssessment,
+    Source,
+    Specimen,
+)
+
+__all__ = ["build_record", "extract_text", "record_yaml", "slug"]
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """A lower-case id fragment: ``"Ki-67 (MIB1)"`` -> ``"ki-67-mib1"``."""
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:limit].strip("-") or "x"
+
+
+class _Ids:
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def make(self, base: str) -> str:
+        base = slug(base)
+        candidate, n = base, 2
+        while candidate in self.used:
+            candidate, n = f"{base}-{n}", n + 1
+        self.used.add(candidate)
+        return candidate
+
+
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>,;]+)")
+
+
+def _publication(report: Report) -> tuple[Publication, str | None]:
+    reference_spans = [(r.start, r.end) for r in report.regions if r.label == "reference"]
+    doi = None
+    for m in _DOI.finditer(report.original):
+        if not any(s <= m.start() < e for s, e in reference_spans):
+            doi = m.group(1).rstrip(".)]")
+            break
+    note = None
+    if doi is None:
+        doi = f"10.0000/unknown.{slug(Path(report.source_file).stem)}"
+        note = "No DOI was found in the text; the report DOI is a placeholder to replace before curation."
+    year = None
+    front = report.original[:4000]
+    for pattern in (r"PUBLISHED\s+\d{1,2}\s+\w+\s+((?:19|20)\d{2})", r"©\s*((?:19|20)\d{2})", r"\(((?:19|20)\d{2})\)"):
+        m = re.search(pattern, front)
+        if m:
+            year = int(m.group(1))
+            break
+    title = report.title or None
+    if title:
+        title = re.sub(r"^.*?\(\d{4}\)\s*", "", title) if re.search(r"\(\d{4}\)", title[:80]) else title
+        title = re.split(r"\s*\*?(?:Front\.|doi:)", title)[0].strip(" .*") or None
+    return Publication(doi=doi, title=title, year=year), note
+
+
+def _lesion_ids(primary: LesionDraft | None, lesions: list[LesionDraft], ids: _Ids) -> dict[int, str]:
+    out: dict[int, str] = {}
+    if primary is not None:
+        out[id(primary)] = ids.make("primary")
+    suffix = {"metastasis": "metastasis", "local-invasion": "invasion", "recurrence": "recurrence"}
+    for lesion in lesions:
+        out[id(lesion)] = ids.make(f"{lesion.site or 'unknown'}-{suffix[lesion.kind]}")
+    return out
+
+
+def _to_lesion(d: LesionDraft, lesion_id: str, primary_id: str | None) -> Lesion:
+    return Lesion(
+        id=lesion_id,
+        kind=d.kind,
+        histology=d.histology,
+        site=d.site,
+        site_text=d.site_text,  # type: ignore[arg-type]
+        laterality=d.laterality,
+        diagnosis_date=d.diagnosis_date,
+        stage=d.stage,
+        grade=d.grade,  # type: ignore[arg-type]
+        primary=primary_id if d.kind != "primary" else None,
+        evidence=d.evidence,
+    )
+
+
+def _specimen_lesion(
+    report: Report, sp: SpecimenDraft, primary: LesionDraft | None, lesions: list[LesionDraft]
+) -> LesionDraft | None:
+    vocab = report.vocabulary
+    for lesion in lesions:
+        if sp.site and lesion.site == sp.site:
+            return lesion
+    for lesion in lesions:
+        if vocab.related("site", sp.site, lesion.site):
+            return lesion
+    if primary is not None and (sp.site is None or vocab.related("site", sp.site, primary.site)):
+        return primary
+    return None
+
+
+_CONFLICT_NOTE = (
+    "The text states this result more than once with different values; the first statement is kept. Review."
+)
+
+
+def _to_specimen(sp: SpecimenDraft, specimen_id: str, lesion_id: str | None) -> Specimen:
+    results = []
+    for r in sp.results:
+        conflicts = []
+        for field_name, statements, resolution in r.conflicts:
+            conflicts.append(
+                Conflict(
+                    field=field_name,
+                    statements=[ConflictingStatement(value=v, evidence=ev) for v, ev in statements],
+                    resolution=resolution,
+                    note=_CONFLICT_NOTE,
+                )
+            )
+        results.append(
+            BiomarkerResult(
+                marker=r.marker,
+                status=r.status,
+                percent=r.percent,
+                comparator=r.comparator,  # type: ignore[arg-type]
+                score=r.score,
+                pattern=r.pattern,
+                raw=r.raw,
+                evidence=r.evidence,
+                conflicts=conflicts,  # type: ignore[arg-type]
+            )
+        )
+    return Specimen(
+        id=specimen_id,
+        procedure=sp.procedure,
+        site=sp.site,
+        site_text=sp.site_text,
+        laterality=sp.laterality,  # type: ignore[arg-type]
+        date=sp.date,
+        lesion=lesion_id,
+        diagnosis=sp.diagnosis,
+        results=results,
+        evidence=sp.evidence,  # type: ignore[arg-type]
+    )
+
+
+def _intervention_base(d: InterventionDraft) -> str:
+    if d.drugs:
+        return f"{d.type}-" + "-".join(x.drug for x in d.drugs[:2])
+    if d.procedure:
+        return d.procedure if d.type == "surgery" else f"{d.type}-{d.procedure}"
+    if d.type == "supportive" and d.description:
+        return f"supportive-{' '.join(d.description.split()[:2])}"
+    return d.type
+
+
+def _to_intervention(d: InterventionDraft, intervention_id: str, targets: list[str]) -> Intervention:
+    return Intervention(
+        id=intervention_id,
+        type=d.type,
+        procedure=d.procedure,
+        description=d.description,  # type: ignore[arg-type]
+        drugs=[
+            DrugAdministration(drug=x.drug, dose=x.dose, unit=x.unit, schedule=x.schedule, route=x.route)
+            for x in d.drugs
+        ],
+        cycles=d.cycles,
+        dose_gy=d.dose_gy,
+        fractions=d.fractions,
+        start=d.start,
+        end=d.end,  # type: ignore[arg-type]
+        setting=d.setting,
+        adherence=d.adherence,
+        status=d.status,
+        targets=targets,
+        evidence=d.evidence,  # type: ignore[arg-type]
+    )
+
+
+def _patient_evidence(report: Report) -> list[Evidence]:
+    for s in report.case_sentences():
+        end = s.start + min(len(s.text), 80)
+        return report.evidence(s.start, end)
+    return [Evidence(quote=report.original.strip()[:40] or "?", start=None, end=None)]
+
+
+def build_record(report: Report) -> CaseRecord:
+    """The draft case record of one report."""
+    demographics = find_demographics(report)
+    primary = find_primary(report)
+    specimens = find_specimens(report)
+    vocab = report.vocabulary
+    lesions = find_lesions(report, primary, confirmed_metastases(specimens, primary, report))
+    for lesion in lesions:
+        confirming = [
+            sp
+            for sp in specimens
+            if sp.metastatic and sp.date is not None and vocab.related("site", sp.site, lesion.site)
+        ]
+        if confirming:
+            lesion.diagnosis_date = confirming[0].date
+    lesions.sort(key=lambda x: x.position)
+    interventions = find_interventions(report, ([primary] if primary else []) + lesions)
+    responses = find_responses(report, interventions)
+
+    ids = _Ids()
+    lesion_ids = _lesion_ids(primary, lesions, ids)
+    primary_id = lesion_ids.get(id(primary)) if primary else None
+    specimen_links = {id(sp): _specimen_lesion(report, sp, primary, lesions) for sp in specimens}
+    for sp in specimens:
+        linked = specimen_links[id(sp)]
+        if linked is not None and linked.site and sp.site and vocab.below("site", linked.site, sp.site):
+            sp.site = linked.site
+            sp.laterality = sp.laterality or linked.laterality
+            sp.site_text = linked.site_text or sp.site_text
+    if primary is not None:
+        own = [sp for sp in specimens if specimen_links[id(sp)] is primary and sp.date is not None]
+        if own:
+            primary.diagnosis_date = own[0].date
+    lesion_models = ([_to_lesion(primary, primary_id, None)] if primary and primary_id else []) + [  # type: ignore[arg-type]
+        _to_lesion(x, lesion_ids[id(x)], primary_id) for x in lesions
+    ]
+    specimen_ids = _Ids()
+    specimen_models = []
+    for sp in specimens:
+        linked = specimen_links[id(sp)]
+        specimen_models.append(
+            _to_specimen(
+                sp,
+                specimen_ids.make(f"{sp.site or 'unspecified'}-{sp.procedure}"),
+                lesion_ids.get(id(linked)) if linked else None,
+            )
+        )
+    intervention_ids = _Ids()
+    intervention_models = []
+    draft_ids: dict[int, str] = {}
+    for d in interventions:
+        draft_ids[id(d)] = intervention_ids.make(_intervention_base(d))
+        intervention_models.append(_to_intervention(d, draft_ids[id(d)], []))
+    response_models = [_to_response(r, i, draft_ids) for i, r in enumerate(responses, start=1)]
+    outcome = find_outcome(report)
+    publication, note = _publication(report)
+    patient = Patient(
+        index=1,
+        sex=demographics.sex,  # type: ignore[arg-type]
+        age=demographics.age,
+        evidence=demographics.evidence or _patient_evidence(report),
+        germline=[GermlineFinding(gene=g.gene, finding=g.finding, evidence=g.evidence) for g in find_germline(report)],
+        lesions=lesion_models,
+        specimens=specimen_models,
+        interventions=intervention_models,
+        responses=response_models,
+        outcome=Outcome(vital_status=outcome.vital_status, death_date=outcome.death_date, evidence=outcome.evidence)  # type: ignore[arg-type]
+        if outcome
+        else None,
+    )
+    return CaseRecord(
+        id=slug(Path(report.source_file).stem, 60),
+        status="machine-extracted",
+        report=publication,
+        sources={"main": Source(file=Path(report.source_file).name, doi=None if note else publication.doi)},
+        patients=[patient],
+        note=note,
+    )
+
+
+def _to_response(r: ResponseDraft, n: int, draft_ids: dict[int, str]) -> ResponseAssessment:
+    return ResponseAssessment(
+        id=f"response-{n}",
+        intervention=draft_ids.get(id(r.intervention)) if r.intervention is not None else None,
+        recist=r.recist,  # type: ignore[arg-type]
+        miller_payne=r.miller_payne,
+        description=r.description,
+        date=r.date,  # type: ignore[arg-type]
+        evidence=r.evidence,
+    )
+
+
+def extract_text(text: str, source_file: str, ontology_dir: Path) -> CaseRecord:
+    """Extract the draft record of one report from its full text."""
+    return build_record(read_report(text, source_file, ontology_dir))
+
+
+_FIRST = ("id", "index", "kind", "type", "marker", "procedure", "drug", "gene", "analyte", "field", "value", "quote")
+_LAST = ("evidence", "conflicts", "note", "results")
+
+
+def _ordered(value: Any) -> Any:
+    if isinstance(value, dict):
+        keys = list(value)
+        head = [k for k in _FIRST if k in value]
+        tail = [k for k in _LAST if k in value]
+        middle = [k for k in keys if k not in head and k not in tail]
+        return {k: _ordered(value[k]) for k in head + middle + tail}
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data and len(data) > 200 else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def record_yaml(record: CaseRecord, header: Iterable[str] = ()) -> str:
+    """The record as YAML in the format of ``data/cases``, with optional comment lines on top."""
+    data = _ordered(record.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
+    data["status"] = record.status
+    order = ["id", "status", "report", "sources", "note", "patients"]
+    data = {k: data[k] for k in order if k in data}
+    comments = "".join(f"# {line}\n" for line in header)
+    return comments + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)

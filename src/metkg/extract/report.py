@@ -1,0 +1,357 @@
+"""One case report read for extraction: cleaned text, sections, sentences, terms, dates, evidence.
+
+:func:`read_report` runs the stages that do not depend on what is being extracted: find the
+regions of the original text, clean the narrative (captions, tables and references cut out),
+run the spaCy pipeline, and turn its output into plain :class:`Sentence` records with their
+term :class:`Mention` objects (negated? hypothetical?) and dates on a timeline. The fact
+extractors (:mod:`~metkg.extract.patient`, :mod:`~metkg.extract.specimens`,
+:mod:`~metkg.extract.treatments`) read these records, never spaCy objects.
+
+Every clean-text span becomes :class:`~metkg.records.models.Evidence` through
+:meth:`Report.evidence`, which quotes the original file at the original offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from metkg.extract.context import about_other_patients, refers_to_patient
+from metkg.extract.dates import DateMention, find_dates, resolve
+from metkg.extract.pipeline import SPAN_KEY, get_pipeline, term_matcher
+from metkg.extract.sections import NARRATIVE, Region, segment, title_span
+from metkg.extract.terms import TermMatcher
+from metkg.extract.text import CleanText, clean_text
+from metkg.records.dates import PartialDate
+from metkg.records.models import Evidence
+from metkg.terminology import Terminology, load_terminology
+from metkg.vocab import METKG
+
+__all__ = ["Caption", "Mention", "Report", "Sentence", "Vocabulary", "read_report"]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A term or cue in the clean text, with its context flags."""
+
+    start: int
+    end: int
+    category: str
+    key: str
+    text: str
+    negated: bool = False
+    hypothetical: bool = False
+
+    @property
+    def asserted(self) -> bool:
+        return not self.negated and not self.hypothetical
+
+
+@dataclass
+class Sentence:
+    """A sentence of the narrative with what the extractors need to know about it."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    section: str
+    mentions: list[Mention]
+    dates: list[DateMention] = field(default_factory=list)
+    date: PartialDate | None = None
+    anchor: PartialDate | None = None
+    other_patients: bool = False
+    self_reference: bool = False
+
+    def of(self, category: str) -> list[Mention]:
+        return [m for m in self.mentions if m.category == category]
+
+    def local(self, start: int, end: int) -> str:
+        """The text between two absolute clean offsets inside this sentence."""
+        return self.text[max(start, self.start) - self.start : min(end, self.end) - self.start]
+
+    def date_before(self, position: int, stop_at: list[int] | None = None) -> PartialDate | None:
+        """The last date of the sentence stated before ``position`` (not crossing ``stop_at``)."""
+        barrier = max([p for p in (stop_at or []) if p < position], default=-1)
+        candidates = [d for d in self.dates if barrier < d.start < position and d.date is not None]
+        return candidates[-1].date if candidates else None
+
+
+@dataclass
+class Caption:
+    """A figure caption, cleaned on its own, with its terms."""
+
+    clean: CleanText
+    mentions: list[Mention]
+
+
+class Vocabulary:
+    """Questions about ontology keys the extractors ask: is this procedure a biopsy? a drug's class?"""
+
+    def __init__(self, terminology: Terminology, matcher: TermMatcher):
+        self.terms = terminology
+        self.matcher = matcher
+        self._has_children: set[str] = set()
+        for term in terminology.all_terms():
+            self._has_children.update(term.parents)
+
+    def is_a(self, category: str, key: str | None, class_name: str) -> bool:
+        term = self.terms.get(category, key) if key else None
+        return term is not None and self.terms.is_a(term.iri, METKG[class_name])
+
+    def related(self, category: str, a: str | None, b: str | None) -> bool:
+        """Equal keys, or one term below the other."""
+        if a is None or b is None:
+            return False
+        if a == b:
+            return True
+        ta, tb = self.terms.get(category, a), self.terms.get(category, b)
+        return (
+            ta is not None and tb is not None and (self.terms.is_a(ta.iri, tb.iri) or self.terms.is_a(tb.iri, ta.iri))
+        )
+
+    def below(self, category: str, key: str, ancestor: str) -> bool:
+        """Whether ``key`` is strictly below ``ancestor``."""
+        ta, tb = self.terms.get(category, key), self.terms.get(category, ancestor)
+        return ta is not None and tb is not None and key != ancestor and self.terms.is_a(ta.iri, tb.iri)
+
+    def is_class(self, category: str, key: str) -> bool:
+        """Whether a term has narrower terms (a drug class rather than a drug)."""
+        term = self.terms.get(category, key)
+        return term is not None and term.iri in self._has_children
+
+    def implied_sites(self, category: str, key: str) -> list[str]:
+        """Sites named inside a term's own names: ``lung`` for lung adenocarcinoma."""
+        term = self.terms.get(category, key)
+        if term is None:
+            return []
+        counts: dict[str, int] = {}
+        for name in (term.label, *term.synonyms):
+            for site in self.matcher.find(name, ["site"]):
+                counts[site.key] = counts.get(site.key, 0) + 1
+        return sorted(counts, key=lambda k: -counts[k])
+
+    def site_for(self, word: str) -> str | None:
+        """The site a plain word names (``breast`` -> ``breast``), if any."""
+        found = self.matcher.find(word, ["site"])
+        return found[0].key if found else None
+
+    def label(self, category: str, key: str) -> str:
+        term = self.terms.get(category, key)
+        return term.label if term else key
+
+
+@dataclass
+class Report:
+    """A case report read for extraction."""
+
+    original: str
+    source_file: str
+    clean: CleanText
+    regions: list[Region]
+    sentences: list[Sentence]
+    captions: list[Caption]
+    title: str
+    title_mentions: list[Mention]
+    vocabulary: Vocabulary
+
+    @property
+    def has_case_section(self) -> bool:
+        return any(s.section == "case" for s in self.sentences)
+
+    def case_sentences(self) -> Iterator[Sentence]:
+        """Sentences that state facts about this patient (the case section, else the abstract)."""
+        for s in self.sentences:
+            if s.other_patients:
+                continue
+            if s.section == "case" or (
+                not self.has_case_section and s.section in ("abstract", "abstract-case", "body")
+            ):
+                yield s
+
+    def summary_sentences(self) -> Iterator[Sentence]:
+        """Sentences of the abstract's case summary (when a case section exists as well)."""
+        if not self.has_case_section:
+            return
+        for s in self.sentences:
+            summary = s.section == "abstract-case" or (s.section == "abstract" and s.self_reference)
+            if summary and not s.other_patients:
+                yield s
+
+    def patient_sentences(self) -> Iterator[Sentence]:
+        """Case sentences first, then summary sentences."""
+        yield from self.case_sentences()
+        yield from self.summary_sentences()
+
+    def self_referential_sentences(self) -> Iterator[Sentence]:
+        """Discussion or conclusion sentences that speak of this patient ("In this case, ...")."""
+        for s in self.sentences:
+            if s.section in ("discussion", "conclusion", "introduction") and s.self_reference and not s.other_patients:
+                yield s
+
+    def evidence(self, start: int, end: int, clean: CleanText | None = None) -> list[Evidence]:
+        """Quotes of the original for a clean span, split where the span jumps over cut text."""
+        ct = clean or self.clean
+        while start < end and ct.text[start].isspace():
+            start += 1
+        while end > start and ct.text[end - 1] in " \n\t,;":
+            end -= 1
+        if end <= start:
+            return []
+        pieces: list[tuple[int, int]] = []
+        piece_start = start
+        for i in range(start, end - 1):
+            if ct.starts[i + 1] - ct.ends[i] > 3:
+                pieces.append((piece_start, i + 1))
+                piece_start = i + 1
+        pieces.append((piece_start, end))
+        out = []
+        for s, e in pieces:
+            quote, ostart, oend = ct.quote(s, e)
+            if quote.strip():
+                out.append(Evidence(quote=quote, start=ostart, end=oend))
+        return out
+
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_AT_THAT_TIME = re.compile(
+    r"^\s*(?:at\s+(?:that|the\s+same)\s+time|simultaneously|concurrently|meanwhile|during\s+(?:that|this|the\s+same)\s+"
+    r"(?:admission|hospitali[sz]ation|operation|surgery|procedure))\b",
+    re.IGNORECASE,
+)
+_ADMISSION = re.compile(r"\b(?:upon|on|at|after)\s+(?:(?:the\s+patient'?s|her|his|this)\s+)?admission\b", re.IGNORECASE)
+_PRESENTS = re.compile(r"\b(?:presented|was\s+admitted|admitted|was\s+referred|visited|came)\b", re.IGNORECASE)
+
+
+def _mentions(doc) -> list[Mention]:  # type: ignore[no-untyped-def]
+    out = []
+    for span, term in zip(doc.spans[SPAN_KEY], doc._.term_mentions, strict=True):
+        out.append(
+            Mention(
+                term.start, term.end, term.category, term.key, term.text, bool(span._.negex), bool(span._.hypothetical)
+            )
+        )
+    return out
+
+
+def _sentence_bounds(doc) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """spaCy sentences, split further at paragraph breaks."""
+    bounds: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for m in _PARAGRAPH.finditer(doc.text, sent.start_char, sent.end_char):
+            if m.start() > start:
+                bounds.append((start, m.start()))
+            start = m.end()
+        if sent.end_char > start:
+            bounds.append((start, sent.end_char))
+    return [(s, e) for s, e in bounds if doc.text[s:e].strip()]
+
+
+def _section_of(position: int, sections: list[tuple[int, int, str]]) -> str:
+    for start, end, label in sections:
+        if start <= position < end:
+            return label
+    return "body"
+
+
+def _timeline(sentences: list[Sentence], sections: frozenset[str]) -> None:
+    """Give each sentence of ``sections`` its dates: absolute ones, and relative ones resolved in order.
+
+    A day without a year takes the latest year stated so far; "upon admission" returns to the
+    date the patient presented.
+    """
+    anchor: PartialDate | None = None
+    presentation: PartialDate | None = None
+    latest_year: int | None = None
+    for s in sentences:
+        if s.section not in sections:
+            continue
+        if _ADMISSION.search(s.text) and presentation is not None:
+            anchor = presentation
+        s.anchor = anchor
+        resolved: list[DateMention] = []
+        for d in find_dates(s.text, default_year=latest_year):
+            date = d.date
+            if date is None and d.offset is not None and anchor is not None:
+                date = resolve(d.offset, anchor)
+            shifted = DateMention(d.start + s.start, d.end + s.start, d.text, date, d.offset, d.year_inferred)
+            resolved.append(shifted)
+            if date is not None:
+                anchor = date
+                if d.date is not None and not d.year_inferred:
+                    latest_year = max(latest_year or date.year, date.year)
+                if presentation is None and _PRESENTS.search(s.text):
+                    presentation = date
+        s.dates = resolved
+        stated = [d.date for d in resolved if d.date is not None]
+        if stated:
+            s.date = stated[0]
+        elif (_AT_THAT_TIME.search(s.text) or _ADMISSION.search(s.text)) and s.anchor is not None:
+            s.date = s.anchor
+
+
+def _captions(original: str, regions: list[Region], matcher: TermMatcher) -> list[Caption]:
+    captions = []
+    for region in regions:
+        if region.label != "caption":
+            continue
+        drop = [(0, region.start), (region.end, len(original))]
+        ct = clean_text(original, drop=[(s, e) for s, e in drop if e > s])
+        mentions = [Mention(m.start, m.end, m.category, m.key, m.text) for m in matcher.find(ct.text)]
+        captions.append(Caption(ct, mentions))
+    return captions
+
+
+def read_report(text: str, source_file: str, ontology_dir: Path) -> Report:
+    """Segment, clean and annotate one report's text (the original file's full text)."""
+    regions = segment(text)
+    drop = [(r.start, r.end) for r in regions if r.label not in NARRATIVE]
+    gaps = _uncovered(text, regions)
+    ct = clean_text(text, drop=drop + gaps)
+    nlp = get_pipeline(ontology_dir)
+    doc = nlp(ct.text)
+    mentions = _mentions(doc)
+    sections = [(ct.clean_offset(r.start), ct.clean_offset(r.end), r.label) for r in regions if r.label in NARRATIVE]
+    sentences: list[Sentence] = []
+    for i, (start, end) in enumerate(_sentence_bounds(doc)):
+        sent_text = ct.text[start:end]
+        inside = [m for m in mentions if start <= m.start < end]
+        sentences.append(
+            Sentence(
+                i,
+                start,
+                end,
+                sent_text,
+                _section_of(start, sections),
+                inside,
+                other_patients=about_other_patients(sent_text),
+                self_reference=refers_to_patient(sent_text),
+            )
+        )
+    _timeline(sentences, frozenset({"case"}))
+    _timeline(sentences, frozenset({"body", "abstract", "abstract-case"}))
+    matcher = term_matcher(str(Path(ontology_dir).resolve()))
+    vocabulary = Vocabulary(load_terminology(Path(ontology_dir)), matcher)
+    title = ""
+    title_mentions: list[Mention] = []
+    span = title_span(text, regions)
+    if span is not None:
+        title = re.sub(r"\s+", " ", re.sub(r"[*_]", "", text[span[0] : span[1]])).strip()
+        title_mentions = [Mention(m.start, m.end, m.category, m.key, m.text) for m in matcher.find(title)]
+    return Report(
+        text, source_file, ct, regions, sentences, _captions(text, regions, matcher), title, title_mentions, vocabulary
+    )
+
+
+def _uncovered(text: str, regions: list[Region]) -> list[tuple[int, int]]:
+    """Spans of the original between regions that are not blank (nothing to read there)."""
+    gaps = []
+    pos = 0
+    for r in regions:
+        if r.start > pos and text[pos : r.start].strip():
+            gaps.append((pos, r.start))
+        pos = max(pos, r.end)
+    return gaps

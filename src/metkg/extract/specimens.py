@@ -1,0 +1,407 @@
+"""Specimens and the biomarker results that hang on them.
+
+A specimen is opened by a specimen-collecting procedure named in a case sentence (the
+ontology's ``SpecimenProcedure`` terms: biopsies, aspirations, resections, excisions, or a
+verb such as "was excised"). Its site is the site named with the procedure ("fine-needle
+aspiration of the scalp lesion", "bone marrow aspiration biopsy"), the organ the procedure
+implies (a mastectomy samples the breast), or the mass the text described just before ("a
+mass was found near the right axilla. A puncture biopsy revealed..."). Its date is the date
+of its sentence.
+
+Results parsed by :func:`~metkg.extract.biomarkers.parse_results` attach to the specimen
+opened most recently. Figure captions and discussion sentences about this patient ("In this
+case, ... were positive") only add markers missing from the one specimen whose results they
+repeat (at least two results agree, none disagrees). A marker reported twice on one specimen
+with different statuses keeps the first and records a conflict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from metkg.extract.biomarkers import MarkerMention, ParsedResult, parse_results
+from metkg.extract.patient import LesionDraft, laterality_before
+from metkg.extract.report import Caption, Mention, Report, Sentence
+from metkg.extract.text import CleanText
+from metkg.records.dates import PartialDate
+from metkg.records.models import Evidence
+
+__all__ = ["ResultDraft", "SpecimenDraft", "find_specimens", "procedure_mentions", "specimen_site"]
+
+
+@dataclass
+class ResultDraft:
+    marker: str
+    evidence: list[Evidence]
+    status: str | None = None
+    percent: float | None = None
+    comparator: str | None = None
+    score: str | None = None
+    pattern: str | None = None
+    raw: str | None = None
+    conflicts: list[tuple[str, list[tuple[str, list[Evidence]]], str]] = field(default_factory=list)
+
+
+@dataclass
+class SpecimenDraft:
+    procedure: str
+    evidence: list[Evidence]
+    position: int
+    sentence: int
+    site: str | None = None
+    site_text: str | None = None
+    laterality: str | None = None
+    date: PartialDate | None = None
+    diagnosis: str | None = None
+    metastatic: bool = False
+    results: list[ResultDraft] = field(default_factory=list)
+
+
+_VERB_PROCEDURES = {
+    "excised": "excision",
+    "resected": "resection",
+    "removed": "surgical removal",
+    "biopsied": "biopsy",
+    "aspirated": "fine-needle aspiration",
+    "amputated": "amputation",
+}
+_VERBS = re.compile(
+    r"\b(?:surgically\s+|completely\s+|totally\s+|partially\s+)?(" + "|".join(_VERB_PROCEDURES) + r")\b", re.IGNORECASE
+)
+_ECTOMY = {
+    "mastectomy": "breast",
+    "lumpectomy": "breast",
+    "nephrectomy": "kidney",
+    "lobectomy": "lung",
+    "pneumonectomy": "lung",
+    "hepatectomy": "liver",
+    "colectomy": "colon",
+    "gastrectomy": "stomach",
+    "thyroidectomy": "thyroid",
+    "prostatectomy": "prostate",
+    "hysterectomy": "uterus",
+    "oophorectomy": "ovary",
+    "orchiectomy": "testis",
+    "pancreatectomy": "pancreas",
+    "splenectomy": "spleen",
+    "esophagectomy": "esophagus",
+    "adrenalectomy": "adrenal gland",
+    "cystectomy": "bladder",
+    "laryngectomy": "larynx",
+}
+
+
+def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
+    """Procedure terms of a sentence, plus procedures named by a verb ("the tumor was excised")."""
+    found = [
+        m
+        for m in s.of("procedure")
+        if not any(o is not m and o.start <= m.start and m.end <= o.end for o in s.of("procedure"))
+    ]
+    for v in _VERBS.finditer(s.text):
+        start, end = s.start + v.start(1), s.start + v.end(1)
+        if any(m.start <= start < m.end for m in found):
+            continue
+        key = report.vocabulary.matcher.find(_VERB_PROCEDURES[v.group(1).lower()], ["procedure"])
+        if key:
+            negated = bool(re.search(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", s.text[: v.start()]))
+            found.append(Mention(start, end, "procedure", key[0].key, v.group(1), negated=negated))
+    return sorted(found, key=lambda m: m.start)
+
+
+_SITE_GAP_BEFORE = re.compile(
+    r"[\s-]*(?:(?:lesion|mass|nodule|tumou?r|lymph\s+node|node)s?\s+)?(?:[\w-]+\s+)?", re.IGNORECASE
+)
+_SITE_GAP_AFTER = re.compile(
+    r"\s*(?:\([^)]{0,30}\)\s*)?(?:biopsy\s+|specimens?\s+)?(?:of|from|at|on|in|near)\s+(?:the\s+)?(?:patient'?s\s+)?"
+    r"(?:(?:left|right|bilateral|both)\s+)?(?:[\w-]+\s+){0,2}",
+    re.IGNORECASE,
+)
+
+
+def specimen_site(report: Report, s: Sentence, proc: Mention) -> Mention | None:
+    """The site named with a procedure: inside it, just before it, or after "of the"."""
+    sites = s.of("site")
+    for site in sites:
+        if proc.start <= site.start and site.end <= proc.end:
+            return site
+    for site in sites:
+        if site.start >= proc.end:
+            gap = s.local(proc.end, site.start)
+            if _SITE_GAP_AFTER.fullmatch(gap) and not re.search(r"\b(?:and|with|under)\b", gap):
+                return site
+            break
+    before = [site for site in sites if site.end <= proc.start]
+    if before and _SITE_GAP_BEFORE.fullmatch(s.local(before[-1].end, proc.start)):
+        return before[-1]
+    return None
+
+
+def _implied_site(report: Report, key: str, text: str) -> str | None:
+    vocab = report.vocabulary
+    implied = vocab.implied_sites("procedure", key)
+    if implied:
+        return implied[0]
+    for stem, word in _ECTOMY.items():
+        if stem in key or stem in text.lower():
+            return vocab.site_for(word)
+    return None
+
+
+_MASS = re.compile(r"\b(?:mass(?:es)?|nodules?|lesions?|tumou?rs?|lumps?|swelling|neoplasm)\b", re.IGNORECASE)
+_MASS_SITE_AFTER = re.compile(
+    r"[^.;]{0,60}?\b(?:on|in|of|near|at|over|involving|from)\s+(?:the\s+)?(?:patient'?s\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_TUMOUR = re.compile(
+    r"\b(?:tumou?rs?|mass(?:es)?|lesions?|cancer|carcinoma|nodules?|neoplasm|metasta\w*|malignan\w*|sarcoma|lymph\s+nodes?)\b",
+    re.IGNORECASE,
+)
+_BACK_REFERENCE = re.compile(r"\b(?:the|this|that|these|those|such)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_ORDINAL = re.compile(
+    r"\b(?:first|second|third|initial|repeat(?:ed)?|another|further|subsequent|new|additional|final)\b", re.IGNORECASE
+)
+_DIAGNOSIS = re.compile(
+    r"\b(?:confirmed|revealed|showed|indicated|demonstrated|consistent\s+with|diagnosed\s+as|identified)\s+(?:that\s+)?"
+    r"(?:the\s+(?:tumou?r|lesion)\s+(?:was|consisted\s+of)\s+)?(?P<dx>[^,;.()]{3,90})",
+    re.IGNORECASE,
+)
+_FINDING = re.compile(
+    r"metasta|carcinoma|tumou?r\s+cells|malignan|sarcoma|adenocarcinoma|lymphoma|melanoma|necrosis|neoplasm|cancer",
+    re.IGNORECASE,
+)
+_PATHOLOGY_START = re.compile(
+    r"^\s*(?:the\s+)?(?:histo)?patholog\w*|^\s*(?:the\s+)?biopsy|^\s*(?:the\s+)?specimen", re.IGNORECASE
+)
+
+
+def _diagnosis(
+    report: Report, s: Sentence, following: Sentence | None, after: int
+) -> tuple[str | None, list[Evidence]]:
+    for sent, offset in ((s, after - s.start), (following, 0)):
+        if sent is None or (sent is following and not _PATHOLOGY_START.search(sent.text)):
+            continue
+        for m in _DIAGNOSIS.finditer(sent.text, max(offset, 0)):
+            dx = m.group("dx").strip()
+            if _FINDING.search(dx):
+                return re.sub(r"\s+", " ", dx), report.evidence(sent.start + m.start(), sent.start + m.end("dx"))
+    return None, []
+
+
+_REFUSED = re.compile(r"\b(?:refused|declined|unwilling|rejected)\b", re.IGNORECASE)
+
+
+class _Collector:
+    def __init__(self, report: Report):
+        self.report = report
+        self.vocab = report.vocabulary
+        self.specimens: list[SpecimenDraft] = []
+        self.current: SpecimenDraft | None = None
+        self.last_mass: tuple[Sentence, Mention] | None = None
+        self.last_mass_index = -10
+
+    def run(self) -> list[SpecimenDraft]:
+        sentences = list(self.report.case_sentences())
+        for i, s in enumerate(sentences):
+            following = sentences[i + 1] if i + 1 < len(sentences) else None
+            self.open_specimens(s, following)
+            self.attach_results(s)
+            self.remember_mass(s)
+        return self.specimens
+
+    def remember_mass(self, s: Sentence) -> None:
+        """The site of the mass a sentence describes ("a mass ... near the right axilla", "scalp mass")."""
+        for noun in _MASS.finditer(s.text):
+            for site in s.of("site"):
+                if not site.asserted:
+                    continue
+                local = site.start - s.start
+                after = 0 <= local - noun.end() <= 80 and _MASS_SITE_AFTER.fullmatch(s.text[noun.end() : local])
+                before = 0 <= noun.start() - (site.end - s.start) <= 2
+                if after or before:
+                    self.last_mass = (s, site)
+                    self.last_mass_index = s.index
+                    return
+
+    def refers_back(self, s: Sentence, proc: Mention) -> bool:
+        """Whether a procedure mention names an earlier procedure ("The biopsy results", "was excised")."""
+        recent = [sp for sp in self.specimens if s.index - sp.sentence <= 3]
+        lead = s.text[: proc.start - s.start]
+        if proc.text.lower() in _VERB_PROCEDURES and any(s.index - sp.sentence <= 2 for sp in recent):
+            return True
+        determiner = _BACK_REFERENCE.search(lead)
+        if determiner and not _ORDINAL.search(determiner.group(0)):
+            return any(self.vocab.related("procedure", sp.procedure, proc.key) for sp in recent)
+        return False
+
+    def open_specimens(self, s: Sentence, following: Sentence | None) -> None:
+        if _REFUSED.search(s.text):
+            return
+        opened: list[SpecimenDraft] = []
+        for proc in procedure_mentions(self.report, s):
+            if proc.negated or proc.hypothetical or not self.vocab.is_a("procedure", proc.key, "SpecimenProcedure"):
+                continue
+            if self.refers_back(s, proc):
+                continue
+            opened.append(self.specimen(s, proc, following))
+        if opened:
+            self.specimens += opened
+            self.current = opened[0]
+
+    def specimen(self, s: Sentence, proc: Mention, following: Sentence | None) -> SpecimenDraft:
+        report = self.report
+        draft = SpecimenDraft(proc.key, [], proc.start, s.index, date=s.date_before(proc.start) or s.date)
+        site = specimen_site(report, s, proc)
+        evidence_start, evidence_end = proc.start, proc.end
+        side, side_start = laterality_before(s.text, proc.start - s.start)
+        if site is not None:
+            draft.site = site.key
+            site_side, site_side_start = laterality_before(s.text, site.start - s.start)
+            side = site_side or side
+            draft.site_text = (s.text[site_side_start : site.end - s.start] if site_side else site.text).strip()
+            evidence_start, evidence_end = min(proc.start, site.start), max(proc.end, site.end)
+        else:
+            draft.site = _implied_site(report, proc.key, proc.text)
+            if draft.site is None and self.last_mass is not None and s.index - self.last_mass_index <= 5:
+                mass_sentence, mass_site = self.last_mass
+                draft.site = mass_site.key
+                side = side or laterality_before(mass_sentence.text, mass_site.start - mass_sentence.start)[0]
+        draft.laterality = side
+        if side and side_start + s.start < evidence_start and evidence_start - (side_start + s.start) < 25:
+            evidence_start = s.start + side_start
+        draft.evidence = report.evidence(evidence_start, evidence_end)
+        draft.diagnosis, dx_evidence = _diagnosis(report, s, following, proc.end)
+        draft.metastatic = bool(draft.diagnosis and re.search(r"metasta", draft.diagnosis, re.IGNORECASE))
+        draft.evidence += [ev for ev in dx_evidence if ev not in draft.evidence]
+        return draft
+
+    def attach_results(self, s: Sentence) -> None:
+        markers = [MarkerMention(m.start, m.end, m.key) for m in s.of("marker")]
+        if not markers or self.current is None:
+            return
+        for parsed in parse_results(self.report.clean.text, markers, s.start, s.end):
+            add_result(self.current, _draft(self.report, parsed, self.report.clean), primary_source=True)
+
+
+def _draft(report: Report, parsed: ParsedResult, clean: CleanText) -> ResultDraft:
+    (ms, me), (vs, ve) = parsed.marker_span, parsed.value_span
+    start, end = min(ms, vs), max(me, ve)
+    if end - start <= 90:
+        evidence = report.evidence(start, end, clean)
+        raw = re.sub(r"\s+", " ", clean.text[start:end])
+    else:
+        evidence = report.evidence(ms, me, clean) + report.evidence(vs, ve, clean)
+        raw = re.sub(r"\s+", " ", f"{clean.text[ms:me]} ... {clean.text[vs:ve]}")
+    return ResultDraft(
+        parsed.marker, evidence, parsed.status, parsed.percent, parsed.comparator, parsed.score, parsed.pattern, raw
+    )
+
+
+def _agrees(a: ResultDraft, b: ResultDraft) -> bool | None:
+    """True when two results of a marker say the same, False when they contradict, None when unclear."""
+    pairs = [(a.status, b.status), (a.score, b.score), (a.percent, b.percent)]
+    stated = [(x, y) for x, y in pairs if x is not None and y is not None]
+    if not stated:
+        return None
+    return all(x == y for x, y in stated)
+
+
+def add_result(specimen: SpecimenDraft, result: ResultDraft, primary_source: bool) -> None:
+    """Add a result to a specimen, merging a repeated marker and recording a contradiction."""
+    existing = next((r for r in specimen.results if r.marker == result.marker), None)
+    if existing is None:
+        specimen.results.append(result)
+        return
+    if not primary_source:
+        return
+    if existing.status and result.status and existing.status != result.status:
+        if not existing.conflicts:
+            existing.conflicts.append(
+                (
+                    "status",
+                    [(existing.status, list(existing.evidence)), (result.status, result.evidence)],
+                    existing.status,
+                )
+            )
+        else:
+            existing.conflicts[0][1].append((result.status, result.evidence))
+        return
+    for name in ("status", "percent", "comparator", "score", "pattern"):
+        if getattr(existing, name) is None and getattr(result, name) is not None:
+            setattr(existing, name, getattr(result, name))
+    existing.evidence += [ev for ev in result.evidence if ev not in existing.evidence]
+
+
+def _secondary(report: Report, specimens: list[SpecimenDraft]) -> None:
+    """Markers that only a caption or a discussion sentence about this patient gives."""
+    sources: list[tuple[list[ParsedResult], CleanText]] = []
+    for s in report.self_referential_sentences():
+        markers = [MarkerMention(m.start, m.end, m.key) for m in s.of("marker")]
+        if markers:
+            sources.append((parse_results(report.clean.text, markers, s.start, s.end), report.clean))
+    for caption in report.captions:
+        sources.append((_caption_results(caption), caption.clean))
+    for parsed, clean in sources:
+        drafts = [_draft(report, p, clean) for p in parsed]
+        target = _matching_specimen(drafts, specimens)
+        if target is not None:
+            for d in drafts:
+                add_result(target, d, primary_source=False)
+
+
+def _caption_results(caption: Caption) -> list[ParsedResult]:
+    markers = [MarkerMention(m.start, m.end, m.key) for m in caption.mentions if m.category == "marker"]
+    text = caption.clean.text
+    # Panel labels such as "[(D) X400]" or "(F)" stand between a marker and its value in captions.
+    masked = re.sub(r"\[\([A-Z]\)\s*[Xx×]\s*\d+\]|\(\s*[A-Z]\s*\)", lambda m: " " * len(m.group(0)), text)
+    return parse_results(masked, markers)
+
+
+def _matching_specimen(results: list[ResultDraft], specimens: list[SpecimenDraft]) -> SpecimenDraft | None:
+    best: tuple[int, SpecimenDraft] | None = None
+    tie = False
+    for specimen in specimens:
+        agree = disagree = 0
+        for r in results:
+            other = next((o for o in specimen.results if o.marker == r.marker), None)
+            verdict = None if other is None else _agrees(r, other)
+            agree += verdict is True
+            disagree += verdict is False
+        if disagree or agree < 2:
+            continue
+        if best is None or agree > best[0]:
+            best, tie = (agree, specimen), False
+        elif agree == best[0]:
+            tie = True
+    return None if best is None or tie else best[1]
+
+
+def find_specimens(report: Report) -> list[SpecimenDraft]:
+    """Specimens of this patient with their results, in the order the text reports them.
+
+    A specimen with no result and no diagnosis, from a sentence that speaks of no tumour (an
+    ovarian cyst excised years before), is left out.
+    """
+    collected = _Collector(report).run()
+    by_index = {s.index: s for s in report.sentences}
+    specimens = [sp for sp in collected if sp.results or sp.diagnosis or _TUMOUR.search(by_index[sp.sentence].text)]
+    _secondary(report, specimens)
+    return specimens
+
+
+def confirmed_metastases(
+    specimens: list[SpecimenDraft], primary: LesionDraft | None, report: Report
+) -> list[LesionDraft]:
+    """Lesions implied by a specimen that "confirmed metastatic carcinoma" at a site other than the primary's."""
+    vocab = report.vocabulary
+    out = []
+    for sp in specimens:
+        if not sp.metastatic or sp.site is None:
+            continue
+        if primary is not None and vocab.related("site", sp.site, primary.site):
+            continue
+        lesion = LesionDraft("metastasis", sp.site, list(sp.evidence), sp.position, diagnosis_date=sp.date)
+        lesion.site_text, lesion.laterality = sp.site_text, sp.laterality
+        out.append(lesion)
+    return out
