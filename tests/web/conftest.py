@@ -42,7 +42,7 @@ LMS = "10.9999/metkg-web.0003"
 #: Keys of each category the fixture records use.
 FIXTURE_KEYS = {
     "site": {"breast", "skin", "scalp", "frontal-scalp", "meninges", "bone", "bone-marrow", "axilla", "skull"},
-    "histology": {"invasive-ductal-carcinoma", "ductal-carcinoma-in-situ", "leiomyosarcoma"},
+    "histology": {"invasive-ductal-carcinoma", "dcis", "leiomyosarcoma"},
     "marker": {"ER", "PR", "HER2", "Ki-67", "SMA"},
     "procedure": {"core-biopsy", "fna", "excision", "mastectomy", "bone-marrow-biopsy"},
     "drug": {"docetaxel", "epirubicin", "fulvestrant"},
