@@ -238,6 +238,114 @@ def serve(
     run_server(settings, build_if_missing=True, announce=err.print)
 
 
+@app.command()
+def extract(
+    source: Annotated[
+        Path, typer.Argument(help="A case report as plain text, or a directory of *.txt reports.", exists=True)
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="File for one report, directory for many (default: standard output)."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check/--no-check", help="Load and validate each draft against the ontology and its source."),
+    ] = True,
+) -> None:
+    """Draft case records from case-report text, every fact with its evidence.
+
+    The input is plain text as PDF converters leave it (running headers, captions, reference
+    lists and all). The draft is YAML in the format of data/cases with status
+    machine-extracted; every evidence quote carries start/end offsets into the source file,
+    and the record's first source names that file. Review a draft before curating it.
+
+    Examples:
+
+      metkg extract report.txt                       print the draft
+
+      metkg extract report.txt -o drafts/case.yaml
+
+      metkg extract ../shared/corpus -o drafts/      every *.txt in the directory
+    """
+    from metkg.extract import check_draft, extract_file, extract_files, record_yaml
+
+    settings = settings_from()
+    if source.is_dir():
+        sources = sorted(p for p in source.glob("*.txt") if p.is_file())
+        if output is None or output.suffix in (".yaml", ".yml"):
+            raise typer.BadParameter("a directory of reports needs -o OUTDIR (a directory for the drafts)")
+        bar, report = _progress()
+        with bar:
+            written = extract_files(
+                sources, output, settings.ontology_dir, progress=lambda d, t: report("extract", d, t)
+            )
+        if check:
+            for path in written:
+                check_draft(path.read_text(encoding="utf-8"), str(path), source, settings.ontology_dir)
+        err.print(f"wrote {len(written)} drafts to {output}" + (" (all valid)" if check and written else ""))
+        return
+    record = extract_file(source, settings.ontology_dir)
+    text = record_yaml(record, [f"Draft extracted by `metkg extract` from {source.name}; review before curating."])
+    if check:
+        check_draft(text, str(output or source.with_suffix(".yaml")), source.parent, settings.ontology_dir)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    err.print(f"wrote {output}")
+
+
+@app.command()
+def evaluate(
+    extracted: Annotated[
+        Path, typer.Option("--extracted", help="Directory of extracted drafts.", exists=True, file_okay=False)
+    ],
+    gold: Annotated[
+        Path | None, typer.Option("--gold", help="Directory of curated records (default: data/cases).")
+    ] = None,
+    details: Annotated[bool, typer.Option("--details/--no-details", help="List every miss and false fact.")] = True,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown.")] = False,
+) -> None:
+    """Score extracted drafts against curated records: precision, recall and F1 per field group.
+
+    Records are paired by DOI; facts are matched by content, never by id (the rules are in
+    the docstring of metkg.evaluate). Curated records with no draft are not scored.
+
+    Examples:
+
+      metkg extract ../shared/corpus -o /tmp/drafts && metkg evaluate --extracted /tmp/drafts
+
+      metkg evaluate --extracted /tmp/drafts --gold data/cases --markdown --no-details
+    """
+    from metkg.evaluate import evaluate_directories, markdown_table
+    from metkg.terminology import load_terminology
+
+    settings = settings_from()
+    terminology = load_terminology(settings.ontology_dir)
+    result = evaluate_directories(extracted, gold or settings.data_dir / "cases", terminology)
+    for issue in result.skipped:
+        err.print(f"[yellow]skipped[/yellow] {issue}", markup=True, highlight=False)
+    pairs = ", ".join(f"{e} ~ {g}" for e, g in result.pairs) or "none"
+    err.print(f"paired: {pairs}" + (f"; unpaired drafts: {', '.join(result.unpaired)}" if result.unpaired else ""))
+    if markdown:
+        out.print(markdown_table(result), markup=False, highlight=False)
+    else:
+        table = Table(title="extraction quality")
+        for column in ("field group", "curated", "extracted", "matched", "precision", "recall", "F1"):
+            table.add_column(column, justify="left" if column == "field group" else "right")
+        for g in result.groups.values():
+            counts = (str(g.gold), str(g.extracted), str(g.matched))
+            table.add_row(g.name, *counts, f"{g.precision:.2f}", f"{g.recall:.2f}", f"{g.f1:.2f}")
+        out.print(table)
+    if details:
+        for g in result.groups.values():
+            for miss in g.misses:
+                out.print(f"miss   {g.name}: {miss}", markup=False, highlight=False)
+            for false in g.false_facts:
+                out.print(f"false  {g.name}: {false}", markup=False, highlight=False)
+
+
 def main() -> None:
     """Entry point of the ``metkg`` console script."""
     try:

@@ -27,11 +27,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from metkg.errors import ExtractionError
+from metkg.errors import ExtractionError, RecordValidationError
 from metkg.extract.record import build_record, extract_text, record_yaml
+from metkg.records.loader import LoadedRecord, parse_record_text
 from metkg.records.models import CaseRecord
+from metkg.records.validate import validate_records
+from metkg.terminology import load_terminology
 
-__all__ = ["build_record", "extract_file", "extract_files", "extract_text", "output_path", "record_yaml"]
+__all__ = [
+    "build_record",
+    "check_draft",
+    "extract_file",
+    "extract_files",
+    "extract_text",
+    "output_path",
+    "record_yaml",
+]
 
 #: Called as ``progress(done, total)`` after each file.
 Progress = Callable[[int, int], None]
@@ -67,6 +78,19 @@ def extract_files(
         if progress is not None:
             progress(i, len(sources))
     return written
+
+
+def check_draft(yaml_text: str, name: str, source_dir: Path, ontology_dir: Path) -> CaseRecord:
+    """Load a draft's YAML as :mod:`metkg.records.loader` does and validate it against the
+    ontology, with its quotes checked against the source in ``source_dir``.
+
+    Raises :class:`~metkg.errors.RecordValidationError` listing every problem.
+    """
+    record, lines, issues = parse_record_text(yaml_text, name)
+    if issues or record is None:
+        raise RecordValidationError(issues)
+    validate_records([LoadedRecord(record, Path(name), lines)], load_terminology(ontology_dir), source_dir)
+    return record
 
 
 def _header(source: Path) -> list[str]:

@@ -15,6 +15,7 @@ abbreviation detector, then:
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,7 +120,10 @@ def get_pipeline(ontology_dir: Path) -> Language:
     from scispacy.custom_tokenizer import combined_rule_tokenizer
 
     nlp = spacy.blank("en")
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    with warnings.catch_warnings():
+        # scispacy's tokenizer rules trip a FutureWarning of Python's regex compiler
+        warnings.simplefilter("ignore", FutureWarning)
+        nlp.tokenizer = combined_rule_tokenizer(nlp)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("abbreviation_detector")
     nlp.add_pipe("metkg_terms", config={"ontology_dir": str(Path(ontology_dir).resolve())})

@@ -396,18 +396,35 @@ def segment(text: str) -> list[Region]:
     return _merge(text, seg.lines, labels)
 
 
+_TITLE_JOIN = re.compile(r"(?:\b(?:and|of|the|in|for|with|a|an|to|after|from|on|by|as)|[:,-])\s*$", re.IGNORECASE)
+
+
 def title_span(text: str, regions: list[Region]) -> tuple[int, int] | None:
     """The span of the report's title in the front matter, if one can be told apart.
 
-    The first front-matter paragraph that calls itself a case report, else the first line.
+    The lines around the first mention of "case report" in the front matter, joined while a
+    line ends with a connecting word or the next goes on in lower case; else the first line.
     """
     front = [r for r in regions if r.label in ("front", "abstract")][:6]
     for region in front:
-        m = re.search(r"[^\n]*case (?:report|series|study)[^\n]*(?:\n[^\n]+){0,2}", region.text, re.IGNORECASE)
-        if m:
-            return region.start + m.start(), region.start + m.end()
-    first = next((r for r in regions if r.text.strip()), None)
-    if first is None:
+        m = re.search(r"case (?:report|series|study)", region.text, re.IGNORECASE)
+        if not m:
+            continue
+        lines = region.text.split("\n")
+        offsets = [0]
+        for line in lines[:-1]:
+            offsets.append(offsets[-1] + len(line) + 1)
+        i = max(k for k, o in enumerate(offsets) if o <= m.start())
+        first = last = i
+        while first > 0 and lines[first].strip()[:1].islower() and _TITLE_JOIN.search(lines[first - 1]):
+            first -= 1
+        while last + 1 < len(lines) and lines[last + 1].strip() and (
+            _TITLE_JOIN.search(lines[last]) or lines[last + 1].strip()[:1].islower()
+        ):
+            last += 1
+        return region.start + offsets[first], region.start + offsets[last] + len(lines[last])
+    first_region = next((r for r in regions if r.text.strip()), None)
+    if first_region is None:
         return None
-    line_end = first.text.find("\n")
-    return first.start, first.start + (line_end if line_end > 0 else len(first.text))
+    line_end = first_region.text.find("\n")
+    return first_region.start, first_region.start + (line_end if line_end > 0 else len(first_region.text))
