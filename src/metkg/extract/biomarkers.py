@@ -173,6 +173,8 @@ def parse_value(text: str) -> ResultValue | None:
     if m:
         percent = float(m.group("num").replace(",", "."))
         comparator = _comparator(m.group("cmp"))
+        if percent > 100:
+            percent = comparator = None
         rest = rest[: m.start()] + " " * (m.end() - m.start()) + rest[m.end() :]
     m = _SCORE.search(rest)
     if m:
@@ -202,10 +204,14 @@ _FILLER_WORDS = (
     r"level|levels|rate|protein|result|results|TPS|CPS|tumou?r\s+proportion\s+score|combined\s+positive\s+score|"
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
     r"displayed|exhibited|determined|found|noted|observed|estimated|measured|reported|to|also|all|both|each|the|"
-    r"of|in|at|with|and|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as"
+    r"of|in|at|with|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as"
 )
 _FILLER = re.compile(
-    r"(?:\s*(?:(?:" + _FILLER_WORDS + r")\b|[:=]|,(?=\s*(?:all|both|which|and\s+(?:was|were)))))*\s*", re.IGNORECASE
+    r"(?:\s*(?:(?:"
+    + _FILLER_WORDS
+    + r")\b|[:=]|\((?:TPS|CPS|IHC|clone\s+)?[A-Z0-9][\w\- ]{0,8}\)(?=\s+(?:was|were|is|of|:))|"
+    r",(?=\s*(?:all|both|which|and\s+(?:was|were)))))*\s*",
+    re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\((?P<inner>[^()]{1,40})\)")
 _GLUED = re.compile(r"(?P<sign>\+{1,3}|[-−–](?![\w\d])|±)(?![\w\d])")
@@ -239,7 +245,11 @@ _PREFIX = re.compile(
     r"(?:\s+(?:result|results|staining|expression))?\s+(?:for|of|with|to)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
-_LIST_GAP = re.compile(r"^(?:[\w\-/αβ .]{1,25}(?:\([\w\-/ ]{1,15}\))?\s*,\s*(?:and\s+)?){0,3}$")
+_LIST_GAP = re.compile(
+    r"^(?:(?:(?!positiv|negativ|express|stain|react)[\w\-/αβ .]){1,25}?(?:\([\w\-/ ]{1,15}\))?"
+    r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)){0,3}$",
+    re.IGNORECASE,
+)
 
 
 def merge_parenthesised(mentions: Sequence[MarkerMention], text: str) -> list[MarkerMention]:
@@ -280,6 +290,8 @@ def _postfix(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | No
         m = pattern.match(text, start, end)
         if not m or m.end() == m.start():
             continue
+        if pattern is _WORD_VALUE and re.match(r"\s+(?:for|to)\b", text[m.end() : end]):
+            return None  # "positive for X": the value of what follows, not of this marker
         value = parse_value(m.group(0))
         if value is not None:
             value_start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))

@@ -30,24 +30,12 @@ __all__ = ["DateMention", "Offset", "find_dates", "format_date", "parse_date", "
 Unit = Literal["day", "week", "month", "year"]
 Direction = Literal["after", "before"]
 
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
 MONTHS: dict[str, int] = {}
-for _i, _name in enumerate(
-    (
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ),
-    start=1,
-):
+for _i, _name in enumerate(MONTH_NAMES, start=1):
     MONTHS[_name] = _i
     MONTHS[_name[:3]] = _i
 MONTHS["sept"] = 9
@@ -161,7 +149,7 @@ _ABSOLUTE = re.compile(
     + "|"
     + r"(?:in|since|during|until|by|from|early|late|of|mid-|year|summer|winter|spring|autumn|fall)\s+(?:the\s+year\s+)?"
     + _YEAR.format(g="y5")
-    + r"(?![\d%])"
+    + r"(?![\d%]|[-/.]\d)"
     + r")",
     re.IGNORECASE,
 )
@@ -280,10 +268,9 @@ def format_date(date: PartialDate, style: str = "long") -> str:
     """Write a date the way case reports do: ``long`` "March 17, 2020", ``day-first`` "17 March 2020",
     ``iso`` "2020-03-17". A month-precision date is "March 2020"; a year is "2020".
     """
-    names = [n for n in MONTHS if len(n) > 3 and n != "sept"]
     if date.month is None:
         return str(date.year)
-    month = names[date.month - 1].capitalize()
+    month = MONTH_NAMES[date.month - 1].capitalize()
     if style == "iso":
         return str(date)
     if date.day is None:

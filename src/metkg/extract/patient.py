@@ -420,19 +420,25 @@ def _choose_histology(report: Report, scores: Counter[str]) -> str | None:
     return max(total, key=lambda k: (total[k], depth[k]))
 
 
+_OF_SITE = re.compile(
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:of|in|from|at|involving|arising\s+(?:in|from))\s+(?:the\s+)?"
+    r"(?:(?:left|right|bilateral)[\s-]+(?:sided\s+)?)?",
+    re.IGNORECASE,
+)
+
+
 def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
-    for site in s.of("site"):
+    """The organ named with a histology: "carcinoma of the right breast", "breast carcinoma"."""
+    sites = s.of("site")
+    after = next((x for x in sites if x.start >= m.end), None)
+    if after is not None and _OF_SITE.fullmatch(s.local(m.end, after.start)):
+        return after
+    for site in sites:
         if site.start >= m.start and site.end <= m.end:
             return site
-        if site.end <= m.start and re.fullmatch(r"[\s\w-]{0,20}", s.local(site.end, m.start)):
-            return site
-        if site.start >= m.end and re.fullmatch(
-            r"\s*(?:\([^)]{0,20}\)\s*)?(?:of|in|from|at|involving|arising\s+(?:in|from))\s+(?:the\s+)?"
-            r"(?:(?:left|right|bilateral)[\s-]+(?:sided\s+)?)?",
-            s.local(m.end, site.start),
-            re.IGNORECASE,
-        ):
-            return site
+    before = [x for x in sites if x.end <= m.start]
+    if before and re.fullmatch(r"[\s\w-]{0,20}", s.local(before[-1].end, m.start)):
+        return before[-1]
     return None
 
 
@@ -550,7 +556,10 @@ def find_outcome(report: Report) -> OutcomeDraft | None:
             before = s.text[max(0, m.start() - 30) : m.start()].lower()
             if re.search(r"\b(?:risk|cause|causes|rate|rates)\s+(?:of\s+)?$", before) or "not" in before.split()[-2:]:
                 continue
-            return OutcomeDraft("dead", report.evidence(s.start + m.start(), s.start + m.end()), s.date)
+            position = s.start + m.end()
+            right_after = [d for d in s.dates if d.date is not None and 0 <= d.start - position <= 40]
+            date = right_after[0].date if right_after else s.date_before(position) or s.date
+            return OutcomeDraft("dead", report.evidence(s.start + m.start(), s.start + m.end()), date)
     for s in reversed(sentences):
         m = _ALIVE.search(s.text)
         if m:

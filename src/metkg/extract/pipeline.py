@@ -15,6 +15,7 @@ abbreviation detector, then:
 
 from __future__ import annotations
 
+import re
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +25,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
 from metkg.extract.context import NEGATION_TERMSET, find_cues, hypothetical_spans
+from metkg.extract.drugs import REGIMENS, find_unlisted_drugs
 from metkg.extract.terms import TermMatcher, TermMention
 from metkg.terminology import load_terminology
 
-__all__ = ["SPAN_KEY", "get_pipeline", "term_matcher"]
+__all__ = ["SPAN_KEY", "annotate", "get_pipeline", "term_matcher"]
 
 #: The span group the components write to.
 SPAN_KEY = "terms"
@@ -66,6 +68,21 @@ def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMenti
     return extra
 
 
+def _unlisted_drug_mentions(text: str, matcher: TermMatcher, found: list[TermMention]) -> list[TermMention]:
+    """Drugs the ontology does not list, by INN stem (class key), and regimen acronyms (their drugs)."""
+    drugs = [m for m in found if m.category == "drug"]
+    extra: list[TermMention] = []
+    for start, end, name, key in find_unlisted_drugs(text):
+        if matcher.has_key("drug", key) and not any(d.start < end and start < d.end for d in drugs):
+            extra.append(TermMention(start, end, "drug-unlisted", key, name))
+    for acronym, keys in REGIMENS.items():
+        for m in re.finditer(rf"(?<![A-Za-z0-9-]){re.escape(acronym)}(?![A-Za-z0-9-])", text):
+            extra += [
+                TermMention(m.start(), m.end(), "drug", k, m.group(0)) for k in keys if matcher.has_key("drug", k)
+            ]
+    return extra
+
+
 class TermsComponent:
     """Writes ontology terms and cue words to ``doc.spans["terms"]`` and ``doc._.term_mentions``."""
 
@@ -76,6 +93,7 @@ class TermsComponent:
         found = self.matcher.find(doc.text)
         found += [TermMention(c.start, c.end, f"cue-{c.kind}", c.kind, c.text) for c in find_cues(doc.text)]
         found += _abbreviation_mentions(doc, self.matcher, found)
+        found += _unlisted_drug_mentions(doc.text, self.matcher, found)
         found.sort(key=lambda m: (m.start, -m.end))
         spans: list[Span] = []
         kept: list[TermMention] = []
@@ -133,3 +151,14 @@ def get_pipeline(ontology_dir: Path) -> Language:
     )
     nlp.add_pipe("metkg_context")
     return nlp
+
+
+def annotate(nlp: Language, text: str) -> Doc:
+    """Run the pipeline on ``text``.
+
+    scispacy's abbreviation detector warns (spaCy W036) on a text that defines no abbreviation;
+    that is not a problem here, so the warning is silenced.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        return nlp(text)

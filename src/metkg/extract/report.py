@@ -20,7 +20,7 @@ from pathlib import Path
 
 from metkg.extract.context import about_other_patients, refers_to_patient
 from metkg.extract.dates import DateMention, find_dates, resolve
-from metkg.extract.pipeline import SPAN_KEY, get_pipeline, term_matcher
+from metkg.extract.pipeline import SPAN_KEY, annotate, get_pipeline, term_matcher
 from metkg.extract.sections import NARRATIVE, Region, segment, title_span
 from metkg.extract.terms import TermMatcher
 from metkg.extract.text import CleanText, clean_text
@@ -162,13 +162,22 @@ class Report:
         return any(s.section == "case" for s in self.sentences)
 
     def case_sentences(self) -> Iterator[Sentence]:
-        """Sentences that state facts about this patient (the case section, else the abstract)."""
-        for s in self.sentences:
-            if s.other_patients:
-                continue
-            if s.section == "case" or (
-                not self.has_case_section and s.section in ("abstract", "abstract-case", "body")
-            ):
+        """Sentences that state facts about this patient.
+
+        The case section when there is one. Otherwise the abstract: its case-presentation part
+        when it is labelled, else every sentence from the one that introduces the patient ("We
+        report...", "A 62-year-old man...") on, except concluding remarks.
+        """
+        if self.has_case_section:
+            yield from (s for s in self.sentences if s.section == "case" and not s.other_patients)
+            return
+        if any(s.section == "abstract-case" for s in self.sentences):
+            yield from (s for s in self.sentences if s.section == "abstract-case" and not s.other_patients)
+            return
+        candidates = [s for s in self.sentences if s.section in ("abstract", "body")]
+        start = next((i for i, s in enumerate(candidates) if _INTRODUCES.search(s.text)), 0)
+        for s in candidates[start:]:
+            if not s.other_patients and not _CONCLUDES.search(s.text):
                 yield s
 
     def summary_sentences(self) -> Iterator[Sentence]:
@@ -216,6 +225,17 @@ class Report:
 
 
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_INTRODUCES = re.compile(
+    r"\b(?:we\s+(?:report|present|describe|discuss)|(?:a|an)\s+\d{1,3}[\s-]*(?:years?|yrs?)[\s-]*old|"
+    r"this\s+(?:report|paper|article)\s+(?:describes|presents)|(?:the\s+)?case\s+of\s+an?\b)",
+    re.IGNORECASE,
+)
+_CONCLUDES = re.compile(
+    r"\bth(?:is|e\s+present)\s+(?:case|report)\s+(?:highlights|illustrates|suggests|shows|emphasi[sz]es|underscores|"
+    r"demonstrates|indicates|reminds|adds)|\bclinicians\s+should|\bshould\s+be\s+(?:considered|included|aware)|"
+    r"\bto\s+our\s+knowledge\b",
+    re.IGNORECASE,
+)
 _AT_THAT_TIME = re.compile(
     r"^\s*(?:at\s+(?:that|the\s+same)\s+time|simultaneously|concurrently|meanwhile|during\s+(?:that|this|the\s+same)\s+"
     r"(?:admission|hospitali[sz]ation|operation|surgery|procedure))\b",
@@ -311,8 +331,7 @@ def read_report(text: str, source_file: str, ontology_dir: Path) -> Report:
     drop = [(r.start, r.end) for r in regions if r.label not in NARRATIVE]
     gaps = _uncovered(text, regions)
     ct = clean_text(text, drop=drop + gaps)
-    nlp = get_pipeline(ontology_dir)
-    doc = nlp(ct.text)
+    doc = annotate(get_pipeline(ontology_dir), ct.text)
     mentions = _mentions(doc)
     sections = [(ct.clean_offset(r.start), ct.clean_offset(r.end), r.label) for r in regions if r.label in NARRATIVE]
     sentences: list[Sentence] = []

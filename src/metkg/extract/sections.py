@@ -351,7 +351,9 @@ class _Segmenter:
             return i + 1
         label = _INLINE_LABEL.match(line.text)
         block_length = sum(len(self.lines[j].text) for j in self.block_lines(line.block))
-        if label and first_of_block and block_length > 200 and self.section in ("front", "abstract", "abstract-case"):
+        block_text = " ".join(self.lines[j].text for j in self.block_lines(line.block)).rstrip()
+        sentence_like = block_length > 200 or block_text.endswith(".")
+        if label and first_of_block and sentence_like and self.section in ("front", "abstract", "abstract-case"):
             name = label.group(1).strip().lower()
             if name in _ABSTRACT_LABELS:
                 self.section = _ABSTRACT_LABELS[name]
@@ -418,13 +420,17 @@ def title_span(text: str, regions: list[Region]) -> tuple[int, int] | None:
         first = last = i
         while first > 0 and lines[first].strip()[:1].islower() and _TITLE_JOIN.search(lines[first - 1]):
             first -= 1
-        while last + 1 < len(lines) and lines[last + 1].strip() and (
-            _TITLE_JOIN.search(lines[last]) or lines[last + 1].strip()[:1].islower()
+        while (
+            last + 1 < len(lines)
+            and lines[last + 1].strip()
+            and (_TITLE_JOIN.search(lines[last]) or lines[last + 1].strip()[:1].islower())
         ):
             last += 1
         return region.start + offsets[first], region.start + offsets[last] + len(lines[last])
     first_region = next((r for r in regions if r.text.strip()), None)
     if first_region is None:
         return None
-    line_end = first_region.text.find("\n")
-    return first_region.start, first_region.start + (line_end if line_end > 0 else len(first_region.text))
+    line = first_region.text.split("\n", 1)[0]
+    if len(line) > 200 or ". " in line.strip():
+        return None
+    return first_region.start, first_region.start + len(line)

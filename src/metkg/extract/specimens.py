@@ -69,6 +69,7 @@ _VERB_PROCEDURES = {
 _VERBS = re.compile(
     r"\b(?:surgically\s+|completely\s+|totally\s+|partially\s+)?(" + "|".join(_VERB_PROCEDURES) + r")\b", re.IGNORECASE
 )
+_ECTOMY_WORD = re.compile(r"\b[a-z]{3,}ectomy\b", re.IGNORECASE)
 _ECTOMY = {
     "mastectomy": "breast",
     "lumpectomy": "breast",
@@ -99,6 +100,12 @@ def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
         for m in s.of("procedure")
         if not any(o is not m and o.start <= m.start and m.end <= o.end for o in s.of("procedure"))
     ]
+    for e in _ECTOMY_WORD.finditer(s.text):
+        start, end = s.start + e.start(), s.start + e.end()
+        resection = report.vocabulary.matcher.find("resection", ["procedure"])
+        if resection and not any(m.start < end and start < m.end for m in found):
+            negated = bool(re.search(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", s.text[: e.start()]))
+            found.append(Mention(start, end, "procedure", resection[0].key, e.group(0), negated=negated))
     for v in _VERBS.finditer(s.text):
         start, end = s.start + v.start(1), s.start + v.end(1)
         if any(m.start <= start < m.end for m in found):
@@ -115,7 +122,7 @@ _SITE_GAP_BEFORE = re.compile(
 )
 _SITE_GAP_AFTER = re.compile(
     r"\s*(?:\([^)]{0,30}\)\s*)?(?:biopsy\s+|specimens?\s+)?(?:of|from|at|on|in|near)\s+(?:the\s+)?(?:patient'?s\s+)?"
-    r"(?:(?:left|right|bilateral|both)\s+)?(?:[\w-]+\s+){0,2}",
+    r"(?:(?:left|right|bilateral|both)\s+)?(?:[\w-]+\s+){0,4}",
     re.IGNORECASE,
 )
 
@@ -190,6 +197,9 @@ def _diagnosis(
 
 
 _REFUSED = re.compile(r"\b(?:refused|declined|unwilling|rejected)\b", re.IGNORECASE)
+_TIME_POINT = re.compile(
+    r"\b(?:after|following|before|since|post|prior\s+to|during|from)[\s-]+(?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE
+)
 
 
 class _Collector:
@@ -242,7 +252,7 @@ class _Collector:
         for proc in procedure_mentions(self.report, s):
             if proc.negated or proc.hypothetical or not self.vocab.is_a("procedure", proc.key, "SpecimenProcedure"):
                 continue
-            if self.refers_back(s, proc):
+            if self.refers_back(s, proc) or _TIME_POINT.search(s.text[: proc.start - s.start]):
                 continue
             opened.append(self.specimen(s, proc, following))
         if opened:
@@ -293,8 +303,24 @@ def _draft(report: Report, parsed: ParsedResult, clean: CleanText) -> ResultDraf
     else:
         evidence = report.evidence(ms, me, clean) + report.evidence(vs, ve, clean)
         raw = re.sub(r"\s+", " ", f"{clean.text[ms:me]} ... {clean.text[vs:ve]}")
+    status = parsed.status
+    if (
+        status is None
+        and parsed.percent is not None
+        and report.vocabulary.is_a("marker", parsed.marker, "HormoneReceptor")
+    ):
+        # ASCO/CAP: a hormone receptor is positive when 1% or more of tumour cells stain
+        below_one = parsed.percent < 1 or (parsed.comparator in ("<", "<=") and parsed.percent <= 1)
+        status = "negative" if below_one else "positive"
     return ResultDraft(
-        parsed.marker, evidence, parsed.status, parsed.percent, parsed.comparator, parsed.score, parsed.pattern, raw
+        marker=parsed.marker,
+        evidence=evidence,
+        status=status,
+        percent=parsed.percent,
+        comparator=parsed.comparator,
+        score=parsed.score,
+        pattern=parsed.pattern,
+        raw=raw,
     )
 
 

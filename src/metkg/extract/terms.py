@@ -112,6 +112,10 @@ class TermMatcher:
             names.setdefault(term.category, {})[term.key] = term_names
         return cls(names)
 
+    def has_key(self, category: str, key: str) -> bool:
+        """Whether the ontology has a term of ``category`` with this key."""
+        return key in self._keys.get(category, {}).values()
+
     @property
     def categories(self) -> list[str]:
         return list(self._patterns)

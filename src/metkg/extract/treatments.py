@@ -109,6 +109,10 @@ _SETTING = [
 _CYCLES = re.compile(
     r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+cycles?\s+of\b", re.IGNORECASE
 )
+_CYCLES_AFTER = re.compile(
+    r"^[^;.]{0,80}?\b(?:for|over|x|×)\s+(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+cycles?\b",
+    re.IGNORECASE,
+)
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|ceased|quit|did\s+not\s+take|non-?adheren\w*|non-?complian\w*|poor\s+compliance)\b",
     re.IGNORECASE,
@@ -171,8 +175,9 @@ def _groups(s: Sentence, drugs: list[Mention], text: str) -> list[list[Mention]]
 
 def _systemic(report: Report, s: Sentence, barriers: list[int]) -> list[InterventionDraft]:
     text = report.clean.text
-    drugs = [m for m in s.of("drug") if not m.negated and _drug_type(report, m.key) is not None]
-    specific = [m for m in drugs if not report.vocabulary.is_class("drug", m.key)]
+    named = sorted(s.of("drug") + s.of("drug-unlisted"), key=lambda m: m.start)
+    drugs = [m for m in named if not m.negated and _drug_type(report, m.key) is not None]
+    specific = [m for m in drugs if m.category == "drug-unlisted" or not report.vocabulary.is_class("drug", m.key)]
     if specific or re.search(r"\bcontinu\w*\s+(?:the\s+)?(?:original|same|previous)", s.text, re.IGNORECASE):
         drugs = specific
     out = []
@@ -182,11 +187,17 @@ def _systemic(report: Report, s: Sentence, barriers: list[int]) -> list[Interven
         stops = [m.start for m in group[1:]] + [s.end]
         draft = InterventionDraft(kind, [], group[0].start)
         draft.drugs = [_dosing(report, s, m, stop) for m, stop in zip(group, stops, strict=True)]
+        if any(m.category == "drug-unlisted" for m in group):
+            # the ontology names these drugs only by their class: keep the names as written
+            draft.description = " + ".join(dict.fromkeys(m.text for m in group))
         lead = s.local(s.start, group[0].start)
         draft.setting = _setting(lead[-80:])
         cycles = list(_CYCLES.finditer(lead[-80:]))
+        later = _CYCLES_AFTER.search(s.local(group[-1].end, s.end))
         if cycles:
             draft.cycles = word_number(cycles[-1].group("n"))
+        elif later:
+            draft.cycles = word_number(later.group("n"))
         _status(s, draft)
         draft.start, draft.end = _dates(s, group[0].start, barriers)
         head = _therapy_phrase(s, group[0].start)
@@ -519,7 +530,11 @@ def _same(a: InterventionDraft, b: InterventionDraft) -> bool:
     if a.type == "radiotherapy":
         return a.dose_gy == b.dose_gy and a.procedure == b.procedure and a.dose_gy is not None
     if a.type in ("surgery", "embolization", "other"):
-        return a.procedure == b.procedure and (a.start is None or b.start is None or a.start == b.start)
+        if a.procedure != b.procedure:
+            return False
+        if a.start is not None and b.start is not None:
+            return a.start == b.start
+        return a.type != "surgery" or a.description == b.description
     return False
 
 

@@ -1,0 +1,64 @@
+"""Negation, hypothetical clauses and passages about other patients."""
+
+from __future__ import annotations
+
+import pytest
+
+from metkg.extract.context import about_other_patients, find_cues, hypothetical_spans, refers_to_patient
+from metkg.extract.pipeline import annotate
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In a large retrospective study of 4,020 patients, skin metastases were common (4).",
+        "Tomasini et al. described a case of eyelid metastasis (20).",
+        "Previous studies have reported two cases of DCIS with liver metastases (33, 34).",
+        "Only about forty such cases have been reported in the literature.",
+    ],
+)
+def test_sentences_about_other_patients(sentence: str) -> None:
+    assert about_other_patients(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In this case, the patient received fulvestrant plus dalpiciclib.",
+        "Post-treatment imaging demonstrated a partial response (PR) according to RECIST 1.1 criteria (8).",
+        "She received six cycles of docetaxel.",
+    ],
+)
+def test_sentences_about_this_patient(sentence: str) -> None:
+    assert not about_other_patients(sentence)
+
+
+def test_self_reference() -> None:
+    assert refers_to_patient("Our patient carries a BRCA1 mutation.")
+    assert not refers_to_patient("BRCA1 mutations are associated with genomic instability.")
+
+
+@pytest.mark.parametrize(
+    ("text", "hypothetical"),
+    [
+        ("Differential diagnoses included epidermoid cyst and lipoma", True),
+        ("PET/CT findings were suggestive of bone marrow metastasis", True),
+        ("It remained uncertain whether the brain parenchyma was invaded", True),
+        ("Fine-needle aspiration confirmed metastatic carcinoma", False),
+        ("The dura mater was invaded", False),
+    ],
+)
+def test_hypothetical_clauses(text: str, hypothetical: bool) -> None:
+    assert bool(hypothetical_spans(text)) is hypothetical, text
+
+
+def test_cues() -> None:
+    cues = [(c.kind, c.text) for c in find_cues("scalp metastasis; infiltrating the skull; local recurrence")]
+    assert cues == [("metastasis", "metastasis"), ("invasion", "infiltrating"), ("recurrence", "recurrence")]
+
+
+def test_negation_on_the_pipeline(nlp) -> None:
+    doc = annotate(nlp, "Chest CT showed no evidence of lung or liver metastases. The dura mater was invaded.")
+    flags = {span.text: span._.negex for span in doc.spans["terms"]}
+    assert flags["lung"] and flags["liver"]
+    assert not flags["dura mater"]
