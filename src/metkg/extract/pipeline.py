@@ -4,7 +4,8 @@ A blank English pipeline with scispacy's rule tokenizer, a sentencizer and scisp
 abbreviation detector, then:
 
 - ``metkg_terms``: ontology terms (:class:`~metkg.extract.terms.TermMatcher`) and lesion cue
-  words (:func:`~metkg.extract.context.find_cues`) into ``doc.spans["terms"]``; an
+  words (:func:`~metkg.extract.context.find_cues`) into ``doc.spans["terms"]`` (biomarkers,
+  whose results carry their own polarity, into ``doc._.marker_mentions``); an
   abbreviation defined in the text ("bone marrow metastasis (BMM)") carries the terms and
   cues of its long form wherever it is used;
 - ``negex`` (negspacy) marks negated spans (``span._.negex``);
@@ -36,6 +37,8 @@ SPAN_KEY = "terms"
 
 if not Doc.has_extension("term_mentions"):
     Doc.set_extension("term_mentions", default=None)
+if not Doc.has_extension("marker_mentions"):
+    Doc.set_extension("marker_mentions", default=None)
 if not Span.has_extension("hypothetical"):
     Span.set_extension("hypothetical", default=False)
 
@@ -90,14 +93,17 @@ class TermsComponent:
         self.matcher = matcher
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.matcher.find(doc.text)
-        found += [TermMention(c.start, c.end, f"cue-{c.kind}", c.kind, c.text) for c in find_cues(doc.text)]
+        text = doc.text
+        found = self.matcher.find(text)
+        found += [TermMention(c.start, c.end, f"cue-{c.kind}", c.kind, c.text) for c in find_cues(text)]
         found += _abbreviation_mentions(doc, self.matcher, found)
-        found += _unlisted_drug_mentions(doc.text, self.matcher, found)
+        found += _unlisted_drug_mentions(text, self.matcher, found)
         found.sort(key=lambda m: (m.start, -m.end))
         spans: list[Span] = []
         kept: list[TermMention] = []
         for mention in found:
+            if mention.category == "marker":
+                continue
             span = doc.char_span(mention.start, mention.end, label=mention.category, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
@@ -105,6 +111,8 @@ class TermsComponent:
             kept.append(mention)
         doc.spans[SPAN_KEY] = SpanGroup(doc, name=SPAN_KEY, spans=spans)
         doc._.term_mentions = kept
+        # A marker's result states its own polarity ("ER (-)"), so markers skip negation.
+        doc._.marker_mentions = [m for m in found if m.category == "marker"]
         return doc
 
 

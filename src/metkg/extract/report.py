@@ -253,21 +253,23 @@ def _mentions(doc) -> list[Mention]:  # type: ignore[no-untyped-def]
                 term.start, term.end, term.category, term.key, term.text, bool(span._.negex), bool(span._.hypothetical)
             )
         )
-    return out
+    out += [Mention(m.start, m.end, m.category, m.key, m.text) for m in doc._.marker_mentions]
+    return sorted(out, key=lambda m: (m.start, -m.end))
 
 
 def _sentence_bounds(doc) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
     """spaCy sentences, split further at paragraph breaks."""
     bounds: list[tuple[int, int]] = []
+    text = doc.text
     for sent in doc.sents:
         start = sent.start_char
-        for m in _PARAGRAPH.finditer(doc.text, sent.start_char, sent.end_char):
+        for m in _PARAGRAPH.finditer(text, sent.start_char, sent.end_char):
             if m.start() > start:
                 bounds.append((start, m.start()))
             start = m.end()
         if sent.end_char > start:
             bounds.append((start, sent.end_char))
-    return [(s, e) for s, e in bounds if doc.text[s:e].strip()]
+    return [(s, e) for s, e in bounds if text[s:e].strip()]
 
 
 def _section_of(position: int, sections: list[tuple[int, int, str]]) -> str:

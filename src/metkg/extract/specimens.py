@@ -162,7 +162,8 @@ _MASS_SITE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _TUMOUR = re.compile(
-    r"\b(?:tumou?rs?|mass(?:es)?|lesions?|cancer|carcinoma|nodules?|neoplasm|metasta\w*|malignan\w*|sarcoma|lymph\s+nodes?)\b",
+    r"\b(?:tumou?rs?|mass(?:es)?|lesions?|cancers?|nodules?|neoplasms?|metasta\w*|malignan\w*|lymph\s+nodes?|"
+    r"\w*(?:carcinoma|sarcoma|melanoma|lymphoma|blastoma|mesothelioma|myeloma|glioma)s?)\b",
     re.IGNORECASE,
 )
 _BACK_REFERENCE = re.compile(r"\b(?:the|this|that|these|those|such)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)

@@ -74,32 +74,40 @@ def name_pattern(name: str) -> str:
     return pattern
 
 
+_FIRST = re.compile(r"[^\W\d_]+|\d+")
+_STARTS = re.compile(r"(?<![A-Za-z0-9])(?:[^\W\d_]+|\d+)")
+
+
+def _first_token(name: str) -> str | None:
+    m = _FIRST.search(name)
+    return m.group(0).lower() if m else None
+
+
 class TermMatcher:
-    """Finds ontology terms in text; build it once with :meth:`from_terminology`."""
+    """Finds ontology terms in text; build it once with :meth:`from_terminology`.
+
+    Each name is compiled on its own and indexed by its first word, so a text is scanned word
+    by word and only the names that can start there are tried.
+    """
 
     def __init__(self, names: Mapping[str, Mapping[str, Iterable[str]]]):
         """``names`` maps category -> term key -> the names (label, synonyms) to look for."""
-        self._patterns: dict[str, re.Pattern[str]] = {}
-        self._keys: dict[str, dict[str, str]] = {}
+        self._index: dict[str, dict[str, list[tuple[re.Pattern[str], str]]]] = {}
+        self._keys: dict[str, set[str]] = {}
         for category, terms in names.items():
-            alternatives: list[tuple[int, str, str]] = []
+            index: dict[str, list[tuple[int, re.Pattern[str], str]]] = {}
             for key, term_names in terms.items():
                 for name in {*term_names}:
-                    if not name or not name.strip():
+                    first = _first_token(name) if name and name.strip() else None
+                    if first is None:
                         continue
-                    body = name_pattern(name)
-                    body = body if _case_sensitive(name) else f"(?i:{body})"
-                    alternatives.append((len(name), body, key))
-            alternatives.sort(key=lambda a: -a[0])
-            groups = []
-            keys: dict[str, str] = {}
-            for i, (_, body, key) in enumerate(alternatives):
-                keys[f"t{i}"] = key
-                groups.append(f"(?P<t{i}>{body})")
-            if groups:
-                joined = "|".join(groups)
-                self._patterns[category] = re.compile(r"(?<![A-Za-z0-9])(?:" + joined + r")(?![A-Za-z0-9])")
-                self._keys[category] = keys
+                    flags = 0 if _case_sensitive(name) else re.IGNORECASE
+                    pattern = re.compile(name_pattern(name) + r"(?![A-Za-z0-9])", flags)
+                    index.setdefault(first, []).append((len(name), pattern, key))
+            self._index[category] = {
+                first: [(p, k) for _, p, k in sorted(entries, key=lambda e: -e[0])] for first, entries in index.items()
+            }
+            self._keys[category] = set(terms)
 
     @classmethod
     def from_terminology(cls, terminology: Terminology) -> TermMatcher:
@@ -114,23 +122,30 @@ class TermMatcher:
 
     def has_key(self, category: str, key: str) -> bool:
         """Whether the ontology has a term of ``category`` with this key."""
-        return key in self._keys.get(category, {}).values()
+        return key in self._keys.get(category, set())
 
     @property
     def categories(self) -> list[str]:
-        return list(self._patterns)
+        return list(self._index)
 
     def find(self, text: str, categories: Iterable[str] | None = None) -> list[TermMention]:
         """Every term in ``text``, longest first within a category, sorted by position."""
+        starts = [(m.start(), m.group(0).lower()) for m in _STARTS.finditer(text)]
         found: list[TermMention] = []
-        for category in categories or self._patterns:
-            pattern = self._patterns.get(category)
-            if pattern is None:
+        for category in categories or self._index:
+            index = self._index.get(category)
+            if not index:
                 continue
-            keys = self._keys[category]
-            for m in pattern.finditer(text):
-                group = m.lastgroup
-                if group is None:
+            covered = -1
+            for position, word in starts:
+                if position < covered:
                     continue
-                found.append(TermMention(m.start(), m.end(), category, keys[group], m.group(0)))
+                best: tuple[int, str] | None = None
+                for pattern, key in index.get(word, ()):
+                    m = pattern.match(text, position)
+                    if m and (best is None or m.end() > best[0]):
+                        best = (m.end(), key)
+                if best is not None:
+                    found.append(TermMention(position, best[0], category, best[1], text[position : best[0]]))
+                    covered = best[0]
         return sorted(found, key=lambda t: (t.start, -t.end))

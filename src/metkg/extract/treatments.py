@@ -348,7 +348,8 @@ def _phrase_start(s: Sentence, position: int) -> int:
 
 
 _TUMOUR = re.compile(
-    r"\b(?:tumou?rs?|mass(?:es)?|lesions?|cancer|carcinoma|nodules?|neoplasm|metasta\w*|malignan\w*|sarcoma)\b",
+    r"\b(?:tumou?rs?|mass(?:es)?|lesions?|cancers?|nodules?|neoplasms?|metasta\w*|malignan\w*|"
+    r"\w*(?:carcinoma|sarcoma|melanoma|lymphoma|blastoma|mesothelioma|myeloma|glioma)s?)\b",
     re.IGNORECASE,
 )
 
