@@ -281,7 +281,14 @@ def _postfix(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | No
         value = parse_value(hyphen.group("word"))
         if value is not None:
             pattern = _pattern_name(hyphen.group("mod").strip()) if hyphen.group("mod") else None
-            return replace(value, pattern=pattern or value.pattern), hyphen.start(), hyphen.end()
+            value_end = hyphen.end()
+            paren = _PAREN.match(text, value_end, end)
+            extra = parse_value(paren.group(0)) if paren else None
+            if extra is not None and extra.status in (None, value.status):
+                # "HER2-positive (3+)": the parenthesis adds the score or percent
+                value = replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score)
+                value_end = paren.end()  # type: ignore[union-attr]
+            return replace(value, pattern=pattern or value.pattern), hyphen.start(), value_end
     filler = _FILLER.match(text, pos, end)
     start = filler.end() if filler else pos
     if start - pos > 60:

@@ -147,7 +147,8 @@ _ABSOLUTE = re.compile(
     + _DAY.format(g="d4")
     + r"(?![\d:])(?!\s*(?:%|years?|months?|weeks?|days?|cycles?|mg|cm|mm))"
     + "|"
-    + r"(?:in|since|during|until|by|from|early|late|of|mid-|year|summer|winter|spring|autumn|fall)\s+(?:the\s+year\s+)?"
+    + r"(?:(?:in|since|during|until|by|from|early|late|of|year|summer|winter|spring|autumn|fall)\s+"
+    + r"(?:the\s+year\s+)?|mid-)"
     + _YEAR.format(g="y5")
     + r"(?![\d%]|[-/.]\d)"
     + r")",

@@ -233,6 +233,34 @@ def _before(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
     return found
 
 
+_CONSISTENT = re.compile(
+    r"\b(?:consistent|compatible)\s+with\s+(?:multiple\s+|diffuse\s+)?(?:metastatic\s+\w+|metasta\w*)", re.IGNORECASE
+)
+_FINDING_NOUN = re.compile(
+    r"\b(?:lesions?|nodules?|masses|mass|foci|focus|deposits?|opacities|shadows?|uptake)\s+(?:\w+\s+){0,2}?"
+    r"(?:in|of|involving|within|throughout|at)\s+(?:the\s+|both\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+    """Sites of findings the clause then calls metastases: "lesions in the liver and adrenal
+    glands, consistent with metastases"."""
+    local = cue.start - s.start
+    head = _CONSISTENT.search(s.text, max(0, local - 30), local + len(cue.text) + 20)
+    if head is None:
+        return []
+    found: list[Mention] = []
+    for site in sites:
+        if site.end > cue.start or s.local(site.end, cue.start).count(";") or "." in s.local(site.end, cue.start):
+            continue
+        joined = bool(found) and _CONNECTOR.fullmatch(s.local(found[-1].end, site.start))
+        first = not found and _FINDING_NOUN.search(s.local(max(s.start, site.start - 60), site.start))
+        if joined or first:
+            found.append(site)
+    return found
+
+
 def _candidates(report: Report) -> list[LesionDraft]:
     out: list[LesionDraft] = []
     for s in report.patient_sentences():
@@ -240,7 +268,7 @@ def _candidates(report: Report) -> list[LesionDraft]:
         for cue in s.mentions:
             if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")):
                 continue
-            for site in _after(s, cue, sites) + _before(s, cue, sites):
+            for site in _after(s, cue, sites) + _before(s, cue, sites) + _described_then_named(s, cue, sites):
                 start, end = min(site.start, cue.start), max(site.end, cue.end)
                 out.append(
                     LesionDraft(
@@ -536,6 +564,7 @@ def find_germline(report: Report) -> list[GermlineDraft]:
     return list(found.values())
 
 
+_LOST = re.compile(r"\blost\s+to\s+follow[\s-]*up\b", re.IGNORECASE)
 _DEATH = re.compile(r"\b(?:died|death|passed\s+away|succumbed|deceased|expired)\b", re.IGNORECASE)
 _ALIVE = re.compile(
     r"\b(?:alive|remains?\s+(?:alive|well|disease-free|tumou?r-free|stable|in\s+(?:complete\s+)?remission)|"
@@ -561,6 +590,9 @@ def find_outcome(report: Report) -> OutcomeDraft | None:
             date = right_after[0].date if right_after else s.date_before(position) or s.date
             return OutcomeDraft("dead", report.evidence(s.start + m.start(), s.start + m.end()), date)
     for s in reversed(sentences):
+        lost = _LOST.search(s.text)
+        if lost:
+            return OutcomeDraft("unknown", report.evidence(s.start + lost.start(), s.start + lost.end()))
         m = _ALIVE.search(s.text)
         if m:
             return OutcomeDraft("alive", report.evidence(s.start + m.start(), s.start + m.end()))

@@ -27,7 +27,7 @@ from metkg.extract.text import CleanText
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 
-__all__ = ["ResultDraft", "SpecimenDraft", "find_specimens", "procedure_mentions", "specimen_site"]
+__all__ = ["ResultDraft", "SpecimenDraft", "find_specimens", "implied_site", "procedure_mentions", "specimen_site"]
 
 
 @dataclass
@@ -133,6 +133,8 @@ def specimen_site(report: Report, s: Sentence, proc: Mention) -> Mention | None:
     for site in sites:
         if proc.start <= site.start and site.end <= proc.end:
             return site
+        if site.start < proc.start < site.end:
+            return site  # "mediastinal lymph node dissection": the site overlaps the procedure
     for site in sites:
         if site.start >= proc.end:
             gap = s.local(proc.end, site.start)
@@ -145,7 +147,9 @@ def specimen_site(report: Report, s: Sentence, proc: Mention) -> Mention | None:
     return None
 
 
-def _implied_site(report: Report, key: str, text: str) -> str | None:
+def implied_site(report: Report, key: str, text: str) -> str | None:
+    """The organ a procedure implies: named in its term (breast-conserving surgery) or its
+    "-ectomy" word (a nephrectomy removes a kidney)."""
     vocab = report.vocabulary
     implied = vocab.implied_sites("procedure", key)
     if implied:
@@ -273,7 +277,7 @@ class _Collector:
             draft.site_text = (s.text[site_side_start : site.end - s.start] if site_side else site.text).strip()
             evidence_start, evidence_end = min(proc.start, site.start), max(proc.end, site.end)
         else:
-            draft.site = _implied_site(report, proc.key, proc.text)
+            draft.site = implied_site(report, proc.key, proc.text)
             if draft.site is None and self.last_mass is not None and s.index - self.last_mass_index <= 5:
                 mass_sentence, mass_site = self.last_mass
                 draft.site = mass_site.key

@@ -28,7 +28,7 @@ from metkg.extract.context import clause_bounds
 from metkg.extract.dates import word_number
 from metkg.extract.patient import LesionDraft
 from metkg.extract.report import Mention, Report, Sentence
-from metkg.extract.specimens import procedure_mentions
+from metkg.extract.specimens import implied_site, procedure_mentions
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 
@@ -270,6 +270,9 @@ _DOSE_GY = re.compile(
 )
 
 
+_SINGLE_GY = re.compile(r"(?P<dose>\d+(?:\.\d+)?)\s*(?P<unit>c?Gy)\b", re.IGNORECASE)
+
+
 def radiation_doses(text: str) -> list[tuple[float, int, int, int]]:
     """Every radiotherapy dose in ``text``: (total Gy, fractions, start, end).
 
@@ -290,6 +293,11 @@ def _radiotherapy(
     techniques = [m for m in s.of("procedure") if vocab.is_a("procedure", m.key, "RadiotherapyTechnique")]
     techniques = [m for m in techniques if not m.negated and not is_reference(s, m)]
     doses = radiation_doses(s.text)
+    if techniques and not doses:
+        single = _SINGLE_GY.search(s.text)
+        if single:
+            gy = float(single.group("dose")) / (100 if single.group("unit").lower() == "cgy" else 1)
+            doses = [(gy, 0, single.start(), single.end())]
     if not techniques and not doses:
         return []
     if (
@@ -311,7 +319,7 @@ def _radiotherapy(
         if tech is not None and tech.key != "radiotherapy":
             draft.procedure = tech.key
         if dose is not None:
-            draft.dose_gy, draft.fractions = dose[0], dose[1]
+            draft.dose_gy, draft.fractions = dose[0], dose[1] or None
         draft.start, draft.end = _dates(s, at, [b for b in barriers if b != at])
         draft.setting = _setting(s.local(at - 60, at + 30))
         if _PLANNED.search(s.text) or (following is not None and _PLANNED.search(following.text)):
@@ -370,8 +378,10 @@ def _surgeries(report: Report, s: Sentence, lesion_sites: list[str], recent_surg
     if not surgical:
         return []
     refused = _REFUSED.search(s.text)
+    named_sites = [site.key for site in s.of("site") if site.asserted]
+    implied = [implied_site(report, m.key, m.text) for m in surgical]
     related = bool(_TUMOUR.search(s.text)) or any(
-        site.asserted and any(vocab.related("site", site.key, ls) for ls in lesion_sites) for site in s.of("site")
+        any(vocab.related("site", site, ls) for ls in lesion_sites) for site in named_sites + implied if site
     )
     if not related and not refused:
         return []
@@ -395,7 +405,8 @@ def _surgeries(report: Report, s: Sentence, lesion_sites: list[str], recent_surg
 def _procedure_phrase(s: Sentence, m: Mention) -> tuple[int, int]:
     lead = s.local(s.start, m.start)
     side = re.search(
-        r"\b(?:(?:left|right|bilateral|further|radical|simple|total|partial|segmental|wide)\s+){1,3}$",
+        r"\b(?:(?:left|right|bilateral|further|radical|simple|total|partial|segmental|wide|upper|lower|middle|"
+        r"laparoscopic|open|robotic|modified|extended|subtotal|near-total)\s+){1,4}$",
         lead,
         re.IGNORECASE,
     )
