@@ -62,3 +62,22 @@ def test_hyphenated_status_with_a_score_and_a_mid_year_death(extract) -> None:
     ]
     assert patient.outcome is not None
     assert (patient.outcome.vital_status, str(patient.outcome.death_date)) == ("dead", "2021")
+
+
+def test_a_relative_s_cancer_is_not_the_patient_s(extract) -> None:
+    text = (
+        "A 55-year-old woman presented with a liver mass. Her mother had been treated for ovarian cancer with "
+        "lung metastases. Biopsy of the liver mass confirmed hepatocellular carcinoma."
+    )
+    lesions = extract(text).patients[0].lesions
+    assert [(x.kind, x.histology, x.site) for x in lesions] == [("primary", "hepatocellular-carcinoma", "liver")]
+
+
+def test_headings_that_begin_with_a_section_name(extract) -> None:
+    text = (
+        "Introduction\n\nMelanoma spreads to the brain in many patients.\n\n"
+        "Case Description and Diagnostic Assessment\n\nA 70-year-old man had melanoma of the skin with liver "
+        "metastases.\n\nDiscussion and Conclusions\n\nOther patients had lung metastases (3).\n"
+    )
+    lesions = extract(text).patients[0].lesions
+    assert [(x.kind, x.site) for x in lesions if x.kind != "primary"] == [("metastasis", "liver")]

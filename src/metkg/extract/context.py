@@ -175,8 +175,21 @@ def refers_to_patient(sentence: str) -> bool:
     return bool(_SELF.search(sentence))
 
 
+_RELATIVE = re.compile(
+    r"\b(?:her|his|the\s+patient'?s|a|whose)\s+(?:\w+\s+)?(?:mother|father|sister|brother|daughter|son|aunt|uncle|"
+    r"grand(?:mother|father|parent)s?|cousin|niece|nephew|twin|sibling|relatives?)\b|\bfamily\s+history\s+of\b",
+    re.IGNORECASE,
+)
+
+
 def about_other_patients(sentence: str) -> bool:
-    """Whether a sentence speaks of the literature or other patients rather than this patient."""
+    """Whether a sentence speaks of the literature, other patients or the patient's relatives.
+
+    >>> about_other_patients("Her mother had been treated for breast cancer.")
+    True
+    """
+    if _RELATIVE.search(sentence):
+        return True
     return bool(_OTHER.search(sentence)) and not re.search(
         r"\b(?:in\s+(?:this|our|the\s+present)\s+case|our\s+patient|this\s+patient|the\s+patient)\b",
         sentence,

@@ -142,7 +142,7 @@ _LATERALITY_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(left|right|bilateral)\b", re.I
 def laterality_before(text: str, position: int) -> tuple[str | None, int]:
     """The side named just before ``position`` in ``text`` ("right breast") and where it starts.
 
-    >>> laterality_before("in the right frontal scalp", 19)
+    >>> laterality_before("in the right frontal scalp", 21)
     ('right', 7)
     """
     window_start = max(0, position - 25)

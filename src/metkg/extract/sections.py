@@ -232,11 +232,27 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
+_HEADING_PREFIXES = (
+    ("case", "case"),
+    ("discussion", "discussion"),
+    ("conclusion", "conclusion"),
+    ("introduction", "introduction"),
+)
+
+
 def _heading(text: str) -> Section | None:
     stripped = _NUMBERING.sub("", text).strip().strip("*_#:").strip().lower()
     if len(stripped) > 60:
         return None
-    return _HEADINGS.get(stripped)
+    if stripped in _HEADINGS:
+        return _HEADINGS[stripped]
+    words = stripped.split()
+    if 1 < len(words) <= 6 and not stripped.endswith((".", ",")) and ":" not in stripped:
+        # "Case description and diagnostic assessment", "Discussion and conclusions"
+        for prefix, section in _HEADING_PREFIXES:
+            if words[0] == prefix or (prefix != "case" and words[0].startswith(prefix)):
+                return section
+    return None
 
 
 def headings() -> dict[str, Section]:
