@@ -393,7 +393,8 @@ def evaluate(
     for issue in result.skipped:
         err.print(f"[yellow]skipped[/yellow] {issue}", markup=True, highlight=False)
     pairs = ", ".join(f"{e} ~ {g}" for e, g in result.pairs) or "none"
-    err.print(f"paired: {pairs}" + (f"; unpaired drafts: {', '.join(result.unpaired)}" if result.unpaired else ""))
+    unpaired = f"; unpaired drafts: {', '.join(result.unpaired)}" if result.unpaired else ""
+    err.print(f"paired: {pairs}{unpaired}", soft_wrap=True)
     if markdown:
         out.print(markdown_table(result), markup=False, highlight=False)
     else:
@@ -407,9 +408,9 @@ def evaluate(
     if details:
         for g in result.groups.values():
             for miss in g.misses:
-                out.print(f"miss   {g.name}: {miss}", markup=False, highlight=False)
+                out.print(f"miss   {g.name}: {miss}", markup=False, highlight=False, soft_wrap=True)
             for false in g.false_facts:
-                out.print(f"false  {g.name}: {false}", markup=False, highlight=False)
+                out.print(f"false  {g.name}: {false}", markup=False, highlight=False, soft_wrap=True)
 
 
 def main() -> None:
