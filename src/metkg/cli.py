@@ -333,7 +333,7 @@ def extract(
 
       metkg extract ../shared/corpus -o drafts/      every *.txt in the directory
     """
-    from metkg.extract import check_draft, extract_file, extract_files, record_yaml
+    from metkg.extract import check_draft, check_drafts, extract_file, extract_files, record_yaml
 
     settings = settings_from()
     if source.is_dir():
@@ -345,9 +345,8 @@ def extract(
             written = extract_files(
                 sources, output, settings.ontology_dir, progress=lambda d, t: report("extract", d, t)
             )
-        if check:
-            for path in written:
-                check_draft(path.read_text(encoding="utf-8"), str(path), source, settings.ontology_dir)
+        if check and written:
+            check_drafts(written, source, settings.ontology_dir)
         err.print(f"wrote {len(written)} drafts to {output}" + (" (all valid)" if check and written else ""))
         return
     record = extract_file(source, settings.ontology_dir)

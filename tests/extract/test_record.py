@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from metkg.extract import record_yaml
+from pathlib import Path
+
+import pytest
+
+from metkg.errors import ExtractionError
+from metkg.extract import extract_files, record_yaml
 from metkg.extract.record import slug
 from metkg.records.loader import parse_record_text
 
@@ -55,3 +60,22 @@ def test_a_result_stated_both_ways_keeps_the_first_and_a_conflict(extract) -> No
 def test_slug() -> None:
     assert slug("Ki-67 (MIB1)") == "ki-67-mib1"
     assert slug("---") == "x"
+
+
+def test_an_impossible_value_drops_the_value_not_the_fact(extract) -> None:
+    text = (
+        "A 50-year-old woman with breast cancer. From August 11 to July 6, 2020, she received chest wall "
+        "radiotherapy (50 Gy in 25 fractions)."
+    )
+    [rt] = extract(text).patients[0].interventions
+    assert (rt.type, rt.dose_gy, rt.start, rt.end) == ("radiotherapy", None, None, None)
+
+
+def test_a_directory_run_writes_every_draft_it_can(tmp_path: Path, ontology_dir: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("A 70-year-old man with melanoma of the skin had liver metastases.", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    with pytest.raises(ExtractionError, match=r"(?s)1 of 2 reports could not be extracted .*empty\.txt"):
+        extract_files([empty, good], tmp_path / "out", ontology_dir)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["good.yaml"]

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from metkg.errors import ExtractionError, RecordValidationError
 from metkg.extract.record import build_record, extract_text, record_yaml
-from metkg.records.loader import LoadedRecord, parse_record_text
+from metkg.records.loader import LoadedRecord, load_records, parse_record_text
 from metkg.records.models import CaseRecord
 from metkg.records.validate import validate_records
 from metkg.terminology import load_terminology
@@ -37,6 +37,7 @@ from metkg.terminology import load_terminology
 __all__ = [
     "build_record",
     "check_draft",
+    "check_drafts",
     "extract_file",
     "extract_files",
     "extract_text",
@@ -67,17 +68,40 @@ def output_path(source: Path, out_dir: Path) -> Path:
 def extract_files(
     sources: Sequence[Path], out_dir: Path, ontology_dir: Path, progress: Progress | None = None
 ) -> list[Path]:
-    """Extract every source into ``out_dir`` (created if missing); return the files written."""
+    """Extract every source into ``out_dir`` (created if missing); return the files written.
+
+    A report that cannot be extracted does not stop the others: every draft that can be made
+    is written, then one :class:`~metkg.errors.ExtractionError` names the reports that failed.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[Path] = []
+    failures: list[str] = []
     for i, source in enumerate(sources, start=1):
-        record = extract_file(source, ontology_dir)
-        target = output_path(source, out_dir)
-        target.write_text(record_yaml(record, _header(source)), encoding="utf-8")
-        written.append(target)
+        try:
+            record = extract_file(source, ontology_dir)
+        except ExtractionError as exc:
+            failures.append(str(exc))
+        except Exception as exc:  # a bug on one report must not lose the drafts of the others
+            failures.append(f"{source.name}: {type(exc).__name__}: {exc}")
+        else:
+            target = output_path(source, out_dir)
+            target.write_text(record_yaml(record, _header(source)), encoding="utf-8")
+            written.append(target)
         if progress is not None:
             progress(i, len(sources))
+    if failures:
+        listing = "\n  ".join(failures)
+        raise ExtractionError(
+            f"{len(failures)} of {len(sources)} reports could not be extracted "
+            f"({len(written)} drafts were written to {str(out_dir)!r}):\n  {listing}"
+        )
     return written
+
+
+def check_drafts(paths: Sequence[Path], source_dir: Path, ontology_dir: Path) -> None:
+    """Load and validate draft files; raise one :class:`~metkg.errors.RecordValidationError`
+    listing every problem of every draft."""
+    validate_records(load_records(paths), load_terminology(ontology_dir), source_dir)
 
 
 def check_draft(yaml_text: str, name: str, source_dir: Path, ontology_dir: Path) -> CaseRecord:

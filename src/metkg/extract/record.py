@@ -10,11 +10,13 @@ response's intervention, a metastasis's primary) use them. The record's status i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import ValidationError
 
 from metkg.extract.patient import (
     LesionDraft,
@@ -154,8 +156,8 @@ def _to_specimen(sp: SpecimenDraft, specimen_id: str, lesion_id: str | None) -> 
                     note=_CONFLICT_NOTE,
                 )
             )
-        results.append(
-            BiomarkerResult(
+        result = _valid(
+            lambda r=r, conflicts=conflicts: BiomarkerResult(
                 marker=r.marker,
                 status=r.status,
                 percent=r.percent,
@@ -167,6 +169,8 @@ def _to_specimen(sp: SpecimenDraft, specimen_id: str, lesion_id: str | None) -> 
                 conflicts=conflicts,  # type: ignore[arg-type]
             )
         )
+        if result is not None:
+            results.append(result)
     return Specimen(
         id=specimen_id,
         procedure=sp.procedure,
@@ -221,12 +225,26 @@ def _patient_evidence(report: Report) -> list[Evidence]:
     return [Evidence(quote=report.original.strip()[:40] or "?", start=None, end=None)]
 
 
-def build_record(report: Report) -> CaseRecord:
-    """The draft case record of one report."""
-    demographics = find_demographics(report)
+T = TypeVar("T")
+
+
+def _valid(make: Callable[[], T]) -> T | None:
+    """The model ``make`` builds, or ``None`` when a value the text gave is out of range.
+
+    A draft drops such a fact rather than failing the whole report (a typo such as an end date
+    before the start date must not lose every other fact).
+    """
+    try:
+        return make()
+    except ValidationError:
+        return None
+
+
+def _facts(report: Report) -> tuple[LesionDraft | None, list[LesionDraft], list[SpecimenDraft]]:
+    """The primary tumour, the other lesions and the specimens, with dates and sites settled."""
+    vocab = report.vocabulary
     primary = find_primary(report)
     specimens = find_specimens(report)
-    vocab = report.vocabulary
     lesions = find_lesions(report, primary, confirmed_metastases(specimens, primary, report))
     for lesion in lesions:
         confirming = [
@@ -237,60 +255,105 @@ def build_record(report: Report) -> CaseRecord:
         if confirming:
             lesion.diagnosis_date = confirming[0].date
     lesions.sort(key=lambda x: x.position)
-    interventions = find_interventions(report, ([primary] if primary else []) + lesions)
-    responses = find_responses(report, interventions)
+    return primary, lesions, specimens
 
-    ids = _Ids()
-    lesion_ids = _lesion_ids(primary, lesions, ids)
-    primary_id = lesion_ids.get(id(primary)) if primary else None
-    specimen_links = {id(sp): _specimen_lesion(report, sp, primary, lesions) for sp in specimens}
+
+def _link_specimens(
+    report: Report, primary: LesionDraft | None, lesions: list[LesionDraft], specimens: list[SpecimenDraft]
+) -> dict[int, LesionDraft | None]:
+    """Each specimen's lesion; a specimen takes the more specific site of its lesion."""
+    vocab = report.vocabulary
+    links = {id(sp): _specimen_lesion(report, sp, primary, lesions) for sp in specimens}
     for sp in specimens:
-        linked = specimen_links[id(sp)]
+        linked = links[id(sp)]
         if linked is not None and linked.site and sp.site and vocab.below("site", linked.site, sp.site):
             sp.site = linked.site
             sp.laterality = sp.laterality or linked.laterality
             sp.site_text = linked.site_text or sp.site_text
     if primary is not None:
-        own = [sp for sp in specimens if specimen_links[id(sp)] is primary and sp.date is not None]
+        own = [sp for sp in specimens if links[id(sp)] is primary and sp.date is not None]
         if own:
             primary.diagnosis_date = own[0].date
-    lesion_models = ([_to_lesion(primary, primary_id, None)] if primary and primary_id else []) + [  # type: ignore[arg-type]
-        _to_lesion(x, lesion_ids[id(x)], primary_id) for x in lesions
-    ]
+    return links
+
+
+def _lesion_models(primary: LesionDraft | None, lesions: list[LesionDraft]) -> tuple[list[Lesion], dict[int, str]]:
+    ids = _Ids()
+    lesion_ids = _lesion_ids(primary, lesions, ids)
+    primary_model = _valid(lambda: _to_lesion(primary, lesion_ids[id(primary)], None)) if primary else None  # type: ignore[arg-type]
+    primary_id = primary_model.id if primary_model else None
+    models = [primary_model] if primary_model else []
+    for x in lesions:
+        model = _valid(lambda x=x: _to_lesion(x, lesion_ids[id(x)], primary_id))  # type: ignore[misc]
+        if model is not None:
+            models.append(model)
+    kept = {m.id for m in models}
+    return models, {k: v for k, v in lesion_ids.items() if v in kept}
+
+
+def _intervention_models(interventions: list[InterventionDraft]) -> tuple[list[Intervention], dict[int, str]]:
+    ids = _Ids()
+    models: list[Intervention] = []
+    draft_ids: dict[int, str] = {}
+    for d in interventions:
+        intervention_id = ids.make(_intervention_base(d))
+        model = _valid(lambda d=d, i=intervention_id: _to_intervention(d, i, []))  # type: ignore[misc]
+        if model is None:
+            # keep what is sure: the type, procedure, drugs and evidence
+            bare = replace(d, start=None, end=None, dose_gy=None, fractions=None, cycles=None)
+            bare.drugs = [replace(x, dose=None if x.dose is not None and x.dose <= 0 else x.dose) for x in d.drugs]
+            model = _valid(lambda b=bare, i=intervention_id: _to_intervention(b, i, []))  # type: ignore[misc]
+        if model is not None:
+            models.append(model)
+            draft_ids[id(d)] = intervention_id
+    return models, draft_ids
+
+
+def build_record(report: Report) -> CaseRecord:
+    """The draft case record of one report."""
+    demographics = find_demographics(report)
+    primary, lesions, specimens = _facts(report)
+    interventions = find_interventions(report, ([primary] if primary else []) + lesions)
+    responses = find_responses(report, interventions)
+    links = _link_specimens(report, primary, lesions, specimens)
+    lesion_models, lesion_ids = _lesion_models(primary, lesions)
     specimen_ids = _Ids()
     specimen_models = []
     for sp in specimens:
-        linked = specimen_links[id(sp)]
-        specimen_models.append(
-            _to_specimen(
-                sp,
-                specimen_ids.make(f"{sp.site or 'unspecified'}-{sp.procedure}"),
-                lesion_ids.get(id(linked)) if linked else None,
-            )
+        linked = links[id(sp)]
+        specimen_id = specimen_ids.make(f"{sp.site or 'unspecified'}-{sp.procedure}")
+        model = _valid(
+            lambda sp=sp, i=specimen_id, ln=linked: _to_specimen(sp, i, lesion_ids.get(id(ln)) if ln else None)
         )
-    intervention_ids = _Ids()
-    intervention_models = []
-    draft_ids: dict[int, str] = {}
-    for d in interventions:
-        draft_ids[id(d)] = intervention_ids.make(_intervention_base(d))
-        intervention_models.append(_to_intervention(d, draft_ids[id(d)], []))
-    response_models = [_to_response(r, i, draft_ids) for i, r in enumerate(responses, start=1)]
+        if model is not None:
+            specimen_models.append(model)
+    intervention_models, draft_ids = _intervention_models(interventions)
+    responses_models = [
+        m for i, r in enumerate(responses, start=1) if (m := _valid(lambda r=r, i=i: _to_response(r, i, draft_ids)))
+    ]
     outcome = find_outcome(report)
-    publication, note = _publication(report)
+    germline = [
+        m
+        for g in find_germline(report)
+        if (m := _valid(lambda g=g: GermlineFinding(gene=g.gene, finding=g.finding, evidence=g.evidence)))
+    ]
     patient = Patient(
         index=1,
         sex=demographics.sex,  # type: ignore[arg-type]
         age=demographics.age,
         evidence=demographics.evidence or _patient_evidence(report),
-        germline=[GermlineFinding(gene=g.gene, finding=g.finding, evidence=g.evidence) for g in find_germline(report)],
+        germline=germline,
         lesions=lesion_models,
         specimens=specimen_models,
         interventions=intervention_models,
-        responses=response_models,
-        outcome=Outcome(vital_status=outcome.vital_status, death_date=outcome.death_date, evidence=outcome.evidence)  # type: ignore[arg-type]
+        responses=responses_models,
+        outcome=_valid(
+            lambda: Outcome(vital_status=outcome.vital_status, death_date=outcome.death_date, evidence=outcome.evidence)  # type: ignore[union-attr,arg-type]
+        )
         if outcome
         else None,
     )
+    publication, note = _publication(report)
     return CaseRecord(
         id=slug(Path(report.source_file).stem, 60),
         status="machine-extracted",
