@@ -61,6 +61,17 @@ _Loader.yaml_implicit_resolvers = {
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+#: The same, parsed by libyaml when PyYAML has it: composing a record is ten times faster, and
+#: nodes keep their line marks. The values are still built by :func:`_construct`.
+_Composer: type = _Loader
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """libyaml's SafeLoader, with timestamps read as text like :class:`_Loader`."""
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _Composer = _CLoader
+
 
 def _construct(node: yaml.Node, loader: _Loader, path: Path_, lines: LineMap) -> Any:
     lines.lines[path] = node.start_mark.line + 1
@@ -113,7 +124,7 @@ def parse_record_text(text: str, name: str) -> tuple[CaseRecord | None, LineMap,
     """Parse and type-check one record's YAML text; return the record or the issues."""
     lines = LineMap()
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_Composer)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
