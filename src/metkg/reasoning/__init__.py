@@ -41,18 +41,20 @@ from metkg.errors import BuildError, InconsistentRecordError
 from metkg.iris import CaseIris, inferred_graph
 from metkg.reasoning.abox import case_abox, iter_individuals, reasoner_tbox
 from metkg.reasoning.derived import Triple, derived_triples
+from metkg.reasoning.names import RDF_ as RDF
+from metkg.reasoning.names import RDFS_ as RDFS
+from metkg.reasoning.names import M as METKG
 from metkg.reasoning.owl import classify_ontology, default_workers, find_java, inconsistent_batches, realize
 from metkg.reasoning.rules import LESION_CLASS, SiteDefinition, case_contradictions, classify_case, site_definitions
 from metkg.reasoning.view import CaseView, ConflictNote, case_view
 from metkg.records.models import CaseRecord
 from metkg.settings import Settings
 from metkg.terminology import Terminology, load_terminology
-from metkg.vocab import METKG, RDF, RDFS
 
 __all__ = ["BATCH_SPECIMENS", "Disagreement", "Reasoning", "classify_records", "defined_classes", "infer", "verify"]
 
 #: Specimens per reasoner consistency batch: cost grows faster than linearly within a batch.
-BATCH_SPECIMENS = 150
+BATCH_SPECIMENS = 200
 
 Progress = Callable[[str, int, int], None]
 
@@ -116,16 +118,29 @@ class _Emitter:
     def __init__(self, graph: str, defined: Iterable[str]):
         self.graph = NamedNode(graph)
         self.defined = frozenset(defined)
+        self.prefix = str(METKG)
+        self.rdf_type = RDF.type
+        self.nodes: dict[str, NamedNode] = {}
+
+    def node(self, iri: str) -> NamedNode:
+        """A case resource's named node, reused within the case (call :meth:`next_case` after)."""
+        node = self.nodes.get(iri)
+        if node is None:
+            node = self.nodes[iri] = NamedNode(iri)
+        return node
+
+    def next_case(self) -> None:
+        self.nodes.clear()
 
     def quad(self, s: str, p: str, o: str | tuple[str, str | None]) -> Quad:
         if isinstance(o, tuple):
             value, datatype = o
             obj = Literal(value, datatype=_term(datatype)) if datatype else Literal(value)
-        elif p == RDF.type or o.startswith(str(METKG)):
+        elif p == self.rdf_type or o.startswith(self.prefix):
             obj = _term(o)
         else:
-            obj = NamedNode(o)
-        return Quad(NamedNode(s), _term(p), obj, self.graph)
+            obj = self.node(o)
+        return Quad(self.node(s), _term(p), obj, self.graph)
 
 
 def _asserted(view: CaseView) -> dict[str, str]:
@@ -214,8 +229,9 @@ def infer(
     java = find_java(settings)
     tbox = reasoner_tbox(settings.ontology_dir)
     progress("ontology", 0, 0)
+    clock = time.perf_counter()
     classification = classify_ontology(tbox, settings.reasoner, java)
-    run.seconds["classify_ontology"] = classification.seconds
+    run.seconds["classify_ontology"] = time.perf_counter() - clock
     for sub, sup in classification.subclass_of:
         run.quads.append(emit.quad(sub, RDFS.subClassOf, sup))
 
@@ -233,6 +249,7 @@ def infer(
 
 
 def _emit_case(emit: _Emitter, run: Reasoning, view: CaseView, types: dict[str, set[str]], terms: Terminology) -> None:
+    emit.next_case()
     asserted = _asserted(view)
     for iri, classes in types.items():
         for cls in classes:

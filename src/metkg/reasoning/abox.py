@@ -24,10 +24,14 @@ from pathlib import Path
 
 import pyoxigraph
 
+from metkg.reasoning.names import OWL_ as OWL
+from metkg.reasoning.names import RDF_ as RDF
+from metkg.reasoning.names import RDFS_ as RDFS
+from metkg.reasoning.names import XSD_ as XSD
+from metkg.reasoning.names import M as METKG
 from metkg.reasoning.rules import LESION_CLASS
 from metkg.reasoning.view import CaseView, ResultView
 from metkg.terminology import ontology_files
-from metkg.vocab import METKG, OWL, RDF, RDFS, XSD
 
 __all__ = ["case_abox", "reasoner_tbox"]
 

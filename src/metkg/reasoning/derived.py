@@ -12,18 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from metkg.reasoning.names import RDF_ as RDF
+from metkg.reasoning.names import RDFS_ as RDFS
+from metkg.reasoning.names import XSD_ as XSD
+from metkg.reasoning.names import M
 from metkg.reasoning.rules import definitely_before, her2_category, receptor_category
 from metkg.reasoning.view import CaseView, PatientView, ResultView, SpecimenView, segment
 from metkg.records.dates import months_between
 from metkg.terminology import Terminology
-from metkg.vocab import METKG, RDF, RDFS, XSD
 
 __all__ = ["LATE_MONTHS", "Triple", "conversions", "derived_triples", "diagnostic_delay", "times_to_metastasis"]
 
 #: A metastasis diagnosed more than this many months after its primary is late (5 years).
 LATE_MONTHS = 60
 
-M = METKG
 #: (subject IRI, predicate IRI, object): an IRI string, or (lexical form, datatype IRI or None).
 Triple = tuple[str, str, "str | tuple[str, str | None]"]
 

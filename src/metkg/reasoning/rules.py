@@ -22,9 +22,9 @@ import rdflib
 from rdflib.namespace import OWL as _OWL
 from rdflib.namespace import RDF as _RDF
 
+from metkg.reasoning.names import OWL_, M
 from metkg.records.dates import PartialDate
 from metkg.terminology import Terminology
-from metkg.vocab import METKG, OWL
 
 if TYPE_CHECKING:
     from metkg.reasoning.view import CaseView, PatientView, ResultView, SpecimenView
@@ -47,7 +47,6 @@ __all__ = [
     "withhold_declared_siblings",
 ]
 
-M = METKG
 _ISH = {M.ISH, M.FISH}
 
 #: The asserted class of each kind of lesion (as :mod:`metkg.mapping` types them).
@@ -399,7 +398,7 @@ def _closure(terms: Terminology, classes: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for cls in classes:
         out |= ancestors(terms, cls)
-    out.discard(OWL.Thing)
+    out.discard(OWL_.Thing)
     return out
 
 

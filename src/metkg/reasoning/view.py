@@ -18,11 +18,11 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from metkg.iris import CaseIris
+from metkg.reasoning.names import M as METKG
 from metkg.reasoning.rules import result_contradiction, withhold_declared_siblings
 from metkg.records.dates import PartialDate
 from metkg.records.models import BiomarkerResult, CaseRecord, Conflict, Lesion, Patient, Specimen
 from metkg.terminology import Terminology
-from metkg.vocab import METKG
 
 __all__ = [
     "CaseView",

@@ -1,0 +1,127 @@
+"""Inconsistent records fail the build naming the case; declared source conflicts do not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from metkg.build import build_graph, load_and_validate
+from metkg.errors import InconsistentRecordError
+from metkg.reasoning import infer
+from metkg.reasoning.abox import case_abox, reasoner_tbox
+from metkg.reasoning.owl import find_java, inconsistent_batches
+from metkg.reasoning.view import case_view
+
+from .conftest import FIXTURES
+
+DCIS = (FIXTURES / "dcis-like.yaml").read_text(encoding="utf-8")
+BONE_MARROW_ER = '          - {marker: ER, status: negative, evidence: ["ER (-)"]}'
+#: (name, replaced text, replacement, words the explanation must contain)
+VARIANTS = [
+    (
+        "stated-negative-above-threshold",
+        BONE_MARROW_ER,
+        '          - {marker: ER, status: negative, percent: 5, evidence: ["ER (-)"]}',
+        ["bone-marrow-biopsy", "stated negative", "5%", "1% threshold"],
+    ),
+    (
+        "two-contradictory-results",
+        BONE_MARROW_ER,
+        BONE_MARROW_ER + '\n          - {marker: ER, status: positive, evidence: ["ER (+)"]}',
+        ["bone-marrow-biopsy", "both ER-positive and ER-negative"],
+    ),
+    (
+        "her2-score-against-status",
+        '          - {marker: HER2, status: negative, evidence: ["HER2 (-)"]}',
+        '          - {marker: HER2, status: negative, score: "3+", evidence: ["HER2 (-)"]}',
+        ["HER2-positive and HER2-negative"],
+    ),
+    (
+        "death-before-diagnosis",
+        "      death_date: 2024-04",
+        "      death_date: 2020-01",
+        ["date of death 2020-01", "before the diagnosis", "bone-marrow-metastasis"],
+    ),
+]
+DECLARED = (
+    BONE_MARROW_ER
+    + """
+          - marker: ER
+            status: positive
+            evidence: ["ER (+)"]
+            conflicts:
+              - field: status
+                statements:
+                  - {value: positive, evidence: ["ER (+)"]}
+                  - {value: negative, evidence: ["ER (-)"]}
+                resolution: positive
+                note: "The table and the text disagree; the text is followed."
+"""
+)
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "case.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _variant(old: str, new: str) -> str:
+    assert old in DCIS
+    return DCIS.replace(old, new, 1)
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_inconsistent_record_fails_the_build_with_the_case_named(tmp_path, make_settings, variant) -> None:  # type: ignore[no-untyped-def]
+    name, old, new, words = variant
+    records = _write(tmp_path, name, _variant(old, new))
+    settings = make_settings(corpus_dir=None)
+    with pytest.raises(InconsistentRecordError) as caught:
+        build_graph(settings, [records], shacl=False)
+    assert caught.value.case == "fixture-dcis-bone-marrow"
+    message = str(caught.value)
+    assert "fixture-dcis-bone-marrow" in message
+    for word in words:
+        assert word in message
+    assert not (settings.store / "current").exists(), "a failed build publishes nothing"
+
+
+def test_hermit_finds_the_same_records_inconsistent(tmp_path, settings, terms) -> None:  # type: ignore[no-untyped-def]
+    batches = []
+    for name, old, new, _ in VARIANTS[:3]:
+        loaded, _ = load_and_validate([_write(tmp_path, name, _variant(old, new))], settings)
+        batches.append(case_abox(case_view(loaded[0].record, terms, settings.base_iri)))
+    loaded, _ = load_and_validate([FIXTURES / "dcis-like.yaml"], settings)
+    batches.append(case_abox(case_view(loaded[0].record, terms, settings.base_iri)))
+    found = inconsistent_batches(
+        reasoner_tbox(settings.ontology_dir), batches, "hermit", find_java(settings), workers=1
+    )
+    assert sorted(found) == [0, 1, 2], "the three contradictory variants, not the original"
+
+
+def test_contradiction_no_rule_names_is_found_by_the_reasoner(tmp_path, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """If the rules missed a contradiction, HermiT's batch check still names the case."""
+    from metkg import reasoning
+
+    name, old, new, _ = VARIANTS[0]
+    bad, _ = load_and_validate([_write(tmp_path, name, _variant(old, new))], settings)
+    good, _ = load_and_validate([FIXTURES / "scalp-like.yaml"], settings)
+    monkeypatch.setattr(reasoning, "case_contradictions", lambda view, terms: [])
+    with pytest.raises(InconsistentRecordError) as caught:
+        infer([good[0].record, bad[0].record], [], settings)
+    assert caught.value.case == "fixture-dcis-bone-marrow"
+    assert "OWL reasoner (hermit)" in str(caught.value)
+
+
+def test_declared_conflict_is_reported_and_withheld_not_fatal(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    loaded, _ = load_and_validate([_write(tmp_path, "declared", _variant(BONE_MARROW_ER, DECLARED))], settings)
+    inferred, summary = infer([loaded[0].record], [], settings)
+    [note] = [c for c in summary["declared_conflicts"] if "bone-marrow-biopsy" in c["where"]]
+    assert note["resolution"] == "positive"
+    assert "contradicting results withheld: 'ER negative'" in note["withheld"]
+    specimen = "https://w3id.org/metkg/case/10.9999/fixture.dcis/patient/1/specimen/bone-marrow-biopsy"
+    types = {q.object.value for q in inferred if q.subject.value == specimen}
+    assert "https://w3id.org/metkg/ontology#ERPositive" in types
+    assert "https://w3id.org/metkg/ontology#ERNegative" not in types
