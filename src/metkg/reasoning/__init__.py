@@ -45,7 +45,7 @@ from metkg.reasoning.names import RDF_ as RDF
 from metkg.reasoning.names import RDFS_ as RDFS
 from metkg.reasoning.names import M as METKG
 from metkg.reasoning.owl import classify_ontology, default_workers, find_java, inconsistent_batches, realize
-from metkg.reasoning.rules import LESION_CLASS, SiteDefinition, case_contradictions, classify_case, site_definitions
+from metkg.reasoning.rules import SiteDefinition, asserted_types, case_contradictions, classify_case, site_definitions
 from metkg.reasoning.view import CaseView, ConflictNote, case_view
 from metkg.records.models import CaseRecord
 from metkg.settings import Settings
@@ -143,21 +143,6 @@ class _Emitter:
         return Quad(self.node(s), _term(p), obj, self.graph)
 
 
-def _asserted(view: CaseView) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for lesion in view.lesions():
-        out[lesion.iri] = LESION_CLASS[lesion.kind]
-        if lesion.site:
-            out[lesion.site.iri] = lesion.site.cls
-    for specimen in view.specimens():
-        out[specimen.iri] = METKG.Specimen
-        if specimen.site:
-            out[specimen.site.iri] = specimen.site.cls
-        for r in specimen.results:
-            out[r.iri] = METKG.BiomarkerResult
-    return out
-
-
 def classify_records(
     records: Iterable[CaseRecord], terms: Terminology, settings: Settings
 ) -> Iterable[tuple[CaseRecord, CaseView, dict[str, set[str]], list[str]]]:
@@ -178,6 +163,25 @@ def _fail(problems: dict[str, list[str]]) -> None:
         shown = ", ".join(repr(c) for c in others[:10]) + (", ..." if len(others) > 10 else "")
         explanation += f" (also inconsistent: {len(others)} other case{'s' if len(others) > 1 else ''}: {shown})"
     raise InconsistentRecordError(case, explanation)
+
+
+@dataclass
+class _Batches:
+    """Cases grouped for the reasoner, about ``limit`` specimens a batch."""
+
+    limit: int
+    lines: list[list[str]] = field(default_factory=list)
+    cases: list[list[str]] = field(default_factory=list)
+    size: int = 0
+
+    def add(self, case: str, lines: list[str], specimens: int) -> None:
+        if not self.lines or (self.size and self.size + specimens > self.limit):
+            self.lines.append([])
+            self.cases.append([])
+            self.size = 0
+        self.lines[-1] += lines
+        self.cases[-1].append(case)
+        self.size += specimens
 
 
 def infer(
@@ -201,56 +205,55 @@ def infer(
     _check_iris(records, case_quads, terms, settings)
     emit = _Emitter(inferred_graph(settings.base_iri), defined_classes(settings))
     run = Reasoning()
-    problems: dict[str, list[str]] = {}
-    batches: list[list[str]] = [[]]
-    batch_cases: list[list[str]] = [[]]
-    size = 0
+    batches = _Batches(batch_specimens)
     clock = time.perf_counter()
-    for i, (record, view, types, found) in enumerate(classify_records(records, terms, settings), 1):
-        run.conflicts += view.conflicts
-        if found:
-            problems[record.id] = found
-            continue
-        if not problems:
-            _emit_case(emit, run, view, types, terms)
-            specimens = sum(1 for _ in view.specimens())
-            if size and size + specimens > batch_specimens:
-                batches.append([])
-                batch_cases.append([])
-                size = 0
-            batches[-1] += case_abox(view, f"c{i}x")
-            batch_cases[-1].append(record.id)
-            size += specimens
-        progress("rules", i, len(records))
+    _apply_rules(records, terms, settings, emit, run, batches, progress)
     run.seconds["rules"] = time.perf_counter() - clock
-    if problems:
-        _fail(problems)
 
     java = find_java(settings)
     tbox = reasoner_tbox(settings.ontology_dir)
     progress("ontology", 0, 0)
     clock = time.perf_counter()
-    classification = classify_ontology(tbox, settings.reasoner, java)
-    run.seconds["classify_ontology"] = time.perf_counter() - clock
-    for sub, sup in classification.subclass_of:
+    for sub, sup in classify_ontology(tbox, settings.reasoner, java).subclass_of:
         run.quads.append(emit.quad(sub, RDFS.subClassOf, sup))
+    run.seconds["classify_ontology"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    batches = [b for b in batches if b]
-    batch_cases = [c for c in batch_cases if c]
     report = lambda done, total: progress("consistency", done, total)  # noqa: E731
-    bad = inconsistent_batches(
-        tbox, batches, settings.reasoner, java, workers=workers or default_workers(), progress=report
-    )
+    jobs = workers or default_workers()
+    bad = inconsistent_batches(tbox, batches.lines, settings.reasoner, java, workers=jobs, progress=report)
     if bad:
-        _locate(bad, records, batch_cases, terms=terms, settings=settings, tbox=tbox, java=java)
+        _locate(bad, records, batches.cases, terms=terms, settings=settings, tbox=tbox, java=java)
     run.seconds["consistency"] = time.perf_counter() - clock
-    return run.quads, run.summary(settings.reasoner, java, len(records), len(batches))
+    return run.quads, run.summary(settings.reasoner, java, len(records), len(batches.lines))
+
+
+def _apply_rules(  # noqa: PLR0917 - one pass that fills the emitter, the summary and the batches
+    records: Sequence[CaseRecord],
+    terms: Terminology,
+    settings: Settings,
+    emit: _Emitter,
+    run: Reasoning,
+    batches: _Batches,
+    progress: Progress,
+) -> None:
+    """Classify, derive and batch every case; raise on the first contradictory one."""
+    problems: dict[str, list[str]] = {}
+    for i, (record, view, types, found) in enumerate(classify_records(records, terms, settings), 1):
+        run.conflicts += view.conflicts
+        if found:
+            problems[record.id] = found
+        elif not problems:
+            _emit_case(emit, run, view, types, terms)
+            batches.add(record.id, case_abox(view, f"c{i}x"), sum(1 for _ in view.specimens()))
+        progress("rules", i, len(records))
+    if problems:
+        _fail(problems)
 
 
 def _emit_case(emit: _Emitter, run: Reasoning, view: CaseView, types: dict[str, set[str]], terms: Terminology) -> None:
     emit.next_case()
-    asserted = _asserted(view)
+    asserted = asserted_types(view)
     for iri, classes in types.items():
         for cls in classes:
             if cls != asserted.get(iri):

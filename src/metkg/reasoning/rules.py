@@ -33,6 +33,7 @@ __all__ = [
     "LESION_CLASS",
     "SiteDefinition",
     "ancestors",
+    "asserted_types",
     "case_contradictions",
     "classify_case",
     "definitely_before",
@@ -359,17 +360,20 @@ def _lesion_classes(
 # ---------------------------------------------------------------- one case
 
 
-def _asserted(view: CaseView) -> Iterator[tuple[str, str]]:
+def asserted_types(view: CaseView) -> dict[str, str]:
+    """The class each individual of the case is asserted to have (as the mapping types it)."""
+    out: dict[str, str] = {}
     for lesion in view.lesions():
-        yield lesion.iri, LESION_CLASS[lesion.kind]
+        out[lesion.iri] = LESION_CLASS[lesion.kind]
         if lesion.site:
-            yield lesion.site.iri, lesion.site.cls
+            out[lesion.site.iri] = lesion.site.cls
     for specimen in view.specimens():
-        yield specimen.iri, M.Specimen
+        out[specimen.iri] = M.Specimen
         if specimen.site:
-            yield specimen.site.iri, specimen.site.cls
+            out[specimen.site.iri] = specimen.site.cls
         for r in specimen.results:
-            yield r.iri, M.BiomarkerResult
+            out[r.iri] = M.BiomarkerResult
+    return out
 
 
 def classify_case(view: CaseView, terms: Terminology, sites: list[SiteDefinition]) -> dict[str, set[str]]:
@@ -388,7 +392,7 @@ def classify_case(view: CaseView, terms: Terminology, sites: list[SiteDefinition
     for patient in view.patients:
         lesion_types.update(_lesion_classes(patient, specimen_types, sites, terms))
     types: dict[str, set[str]] = {}
-    for iri, cls in _asserted(view):
+    for iri, cls in asserted_types(view).items():
         found = classes.get(iri) or specimen_types.get(iri) or lesion_types.get(iri) or set()
         types[iri] = _closure(terms, {cls, *found})
     return types
