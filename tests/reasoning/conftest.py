@@ -72,7 +72,7 @@ def fixture_records(settings: Settings) -> list[CaseRecord]:
 def curated_records() -> list[CaseRecord]:
     if not any(CURATED.glob("*.yaml")):
         pytest.skip("no curated records in data/cases yet")
-    loaded, _ = load_and_validate([CURATED], Settings())
+    loaded, _ = load_and_validate([CURATED], Settings(corpus_dir=None))
     return [item.record for item in loaded]
 
 
@@ -96,6 +96,6 @@ def agreement(fixture_records, synthetic_sample, terms, settings):  # type: igno
     """HermiT's realisation against the rules on fixture, curated (if any) and synthetic cases."""
     records = list(fixture_records) + list(synthetic_sample)
     if any(CURATED.glob("*.yaml")):
-        loaded, _ = load_and_validate([CURATED], Settings())
+        loaded, _ = load_and_validate([CURATED], Settings(corpus_dir=None))
         records += [item.record for item in loaded]
     return verify(records, settings)
