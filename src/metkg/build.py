@@ -152,6 +152,17 @@ def build_graph(
             inferred, result.reasoning = infer(records, case_quads, settings, progress=progress)
             lap("reason")
 
+        if settings.backend == "sparql":
+            from metkg.backends.publish import publish_to_server, write_manifest
+
+            progress("publish", 0, 0)
+            result.counts = dict(count_records(records))
+            published = publish_to_server(settings, (case_quads, onto_quads, inferred), progress)
+            result.counts.update(triples=published["triples"], inferred_triples=len(inferred))
+            lap("store")
+            write_manifest(settings, result.manifest(settings) | {"endpoint": settings.sparql_endpoint})
+            return result
+
         progress("store", 0, 0)
         with layout.new_build() as (store, path):
             store.bulk_extend(case_quads)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
@@ -56,6 +57,28 @@ class Settings(BaseSettings):
     sparql_endpoint: str | None = Field(default=None, description="External SPARQL 1.1 query endpoint.")
     sparql_update_endpoint: str | None = None
     graph_store_endpoint: str | None = Field(default=None, description="External Graph Store Protocol endpoint.")
+    backend: Literal["oxigraph", "sparql"] = Field(
+        default="oxigraph",
+        description="Where the graph lives: the embedded Oxigraph store, or an external SPARQL 1.1 server "
+        "(sparql_endpoint, sparql_update_endpoint, graph_store_endpoint; see docs/external-engines.md).",
+    )
+    sparql_user: str | None = Field(default=None, description="User name for the external server's write endpoints.")
+    sparql_password: SecretStr | None = None
+    sparql_auth: Literal["basic", "digest"] = Field(default="basic", description="HTTP authentication scheme (Virtuoso: digest).")
+    sparql_default_graph: str = Field(
+        default="auto",
+        description="How queries see every metkg graph as the default graph on the external server: 'auto' "
+        "(checked at start), 'native' (the server's default graph is the union), 'graphs' (name each graph), "
+        "or the IRI of a union graph to name (Fuseki: urn:x-arq:UnionGraph).",
+    )
+    sparql_loader: Literal["gsp", "virtuoso"] = Field(
+        default="gsp", description="How `metkg build` loads the external server: Graph Store Protocol, or Virtuoso's bulk loader."
+    )
+    virtuoso_isql: str = Field(default="127.0.0.1:1111", description="Virtuoso's SQL port, for its bulk loader.")
+    virtuoso_isql_command: str = Field(default="isql-vt", description="Virtuoso's isql client (isql-vt on Debian).")
+    bulk_load_dir: Path | None = Field(
+        default=None, description="A directory both metkg and the server can read (Virtuoso: in DirsAllowed) for bulk loads."
+    )
 
     @field_validator("base_iri")
     @classmethod

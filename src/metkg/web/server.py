@@ -75,8 +75,13 @@ def run_server(settings: Settings, *, build_if_missing: bool = True, announce: C
     """Serve the graph with uvicorn on ``settings.host:settings.port``; build the store first if missing."""
     import uvicorn
 
-    layout = StoreLayout(settings.store)
-    if not layout.exists() and build_if_missing:
+    if settings.backend == "sparql":
+        from metkg.backends.serving import server_has_build
+
+        missing = not server_has_build(settings)
+    else:
+        missing = not StoreLayout(settings.store).exists()
+    if missing and build_if_missing:
         from metkg.build import build_graph
 
         announce(f"no graph store at {settings.store}; building it from {settings.data_dir} first")

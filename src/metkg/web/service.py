@@ -31,17 +31,25 @@ class QueryService:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QueryService:
-        return cls(
-            settings=settings,
-            live=LiveStore(StoreLayout(settings.store), settings.base_iri),
-            named_queries=load_named_queries(settings.queries_dir),
-        )
+        if settings.backend == "sparql":  # an external SPARQL server holds the graph
+            from metkg.backends.serving import RemoteLiveStore
+
+            live: LiveStore = RemoteLiveStore(settings)  # type: ignore[assignment]
+        else:
+            live = LiveStore(StoreLayout(settings.store), settings.base_iri)
+        return cls(settings=settings, live=live, named_queries=load_named_queries(settings.queries_dir))
 
     async def start(self) -> None:
         """Start the query workers."""
-        self.pool = QueryPool(
-            self.settings.query_workers, self.settings.query_timeout, self.settings.max_concurrent_queries
-        )
+        if self.settings.backend == "sparql":
+            from metkg.backends.serving import RemoteQueryPool
+
+            store = self.live.store  # type: ignore[attr-defined]
+            self.pool = RemoteQueryPool(store, self.settings.max_concurrent_queries)  # type: ignore[assignment]
+        else:
+            self.pool = QueryPool(
+                self.settings.query_workers, self.settings.query_timeout, self.settings.max_concurrent_queries
+            )
         await self.pool.start()
         self.started = True
 

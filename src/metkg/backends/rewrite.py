@@ -1,0 +1,154 @@
+"""SPARQL text for an external engine: what Oxigraph takes as arguments, written into the query.
+
+The embedded store receives prefixes, a base IRI and variable bindings as arguments of
+``Store.query``. A server reached over the SPARQL 1.1 Protocol only receives text, so those
+arguments are written into the query: ``PREFIX``/``BASE`` lines in front (only those the query
+does not declare itself), bindings as an inline ``VALUES`` block at the start of the ``WHERE``
+group. Everything here is a pure function of strings and terms.
+
+>>> query_form("PREFIX ex: <http://e/> # SELECT in a comment\\nASK { ?s ex:p 'SELECT' }")
+'ASK'
+>>> with_values("SELECT ?s WHERE { ?s ?p ?o }", [("p", NamedNode("http://e/p"))])
+'SELECT ?s WHERE { VALUES (?p) { (<http://e/p>) } ?s ?p ?o }'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+from metkg.errors import QueryError
+
+__all__ = [
+    "declared_prefixes",
+    "mask",
+    "mentions_graph",
+    "query_form",
+    "sparql_term",
+    "with_prologue",
+    "with_values",
+    "without_lateral",
+]
+
+# Strings (long ones first), IRIs and comments: where keywords and braces do not count.
+# An IRIREF holds no spaces, so "?a < ?b" is never taken for an IRI.
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n\r]*",
+    re.DOTALL,
+)
+_WORD = r"(?<![\w?$:@-]){}(?![\w:-])"
+_FORM = re.compile(_WORD.format("(SELECT|CONSTRUCT|DESCRIBE|ASK)"), re.IGNORECASE)
+_PREFIX_DECL = re.compile(r"(?<![\w?$:@-])PREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+_BASE_DECL = re.compile(_WORD.format("BASE"), re.IGNORECASE)
+_GRAPH = re.compile(_WORD.format("GRAPH"), re.IGNORECASE)
+_WHERE_GROUP = re.compile(_WORD.format("WHERE") + r"\s*\{", re.IGNORECASE)
+_LATERAL = re.compile(_WORD.format("LATERAL") + r"(?=\s*\{)", re.IGNORECASE)
+
+
+def mask(query: str) -> str:
+    """The query with strings, IRIs and comments blanked out, every character keeping its offset.
+
+    >>> mask('SELECT * { ?s <http://e/x> "a { b" } # }')
+    'SELECT * { ?s              "     " }    '
+    """
+
+    def blank(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token.startswith(("'", '"')):
+            return token[0] + " " * (len(token) - 2) + token[-1]
+        return " " * len(token)
+
+    return _TOKEN.sub(blank, query)
+
+
+def query_form(query: str) -> str:
+    """``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK``: the first query-form keyword.
+
+    ``SELECT`` when there is none, so that the server, not metkg, reports the syntax error.
+    """
+    match = _FORM.search(mask(query))
+    return match.group(1).upper() if match else "SELECT"
+
+
+def without_lateral(query: str) -> str:
+    """The query with Oxigraph's ``LATERAL { ... }`` (a SPARQL 1.2 proposal) turned into a plain group.
+
+    metkg's named queries use ``LATERAL`` only to make Oxigraph seed the inner group with the
+    rows of the outer one. Their inner groups bind no outer variable in ``BIND``, ``MINUS`` or a
+    filtered ``OPTIONAL``, so joining the group gives the same answers on engines without it.
+
+    >>> without_lateral("SELECT * { ?c ?p ?x LATERAL { ?x ?q 'LATERAL { x }' } }")
+    "SELECT * { ?c ?p ?x  { ?x ?q 'LATERAL { x }' } }"
+    """
+    masked = mask(query)
+    spans = [m.span() for m in _LATERAL.finditer(masked)]
+    for start, end in reversed(spans):
+        query = query[:start] + query[end:]
+    return query
+
+
+def mentions_graph(query: str) -> bool:
+    """Whether the query has a ``GRAPH`` pattern (outside strings, IRIs and comments).
+
+    >>> mentions_graph("SELECT ?g { GRAPH ?g { ?s ?p ?o } }"), mentions_graph("SELECT ?graph { ?graph ?p 'GRAPH' }")
+    (True, False)
+    """
+    return bool(_GRAPH.search(mask(query)))
+
+
+def declared_prefixes(query: str) -> set[str]:
+    """The prefix names the query declares itself (``""`` for the empty prefix)."""
+    return {m.group(1) or "" for m in _PREFIX_DECL.finditer(mask(query))}
+
+
+def with_prologue(query: str, prefixes: Mapping[str, str] | None = None, base_iri: str | None = None) -> str:
+    """The query with ``BASE`` and the ``PREFIX`` lines it lacks put in front.
+
+    >>> with_prologue("PREFIX ex: <http://x/> SELECT * {}", {"ex": "http://e/", "rdfs": "http://r#"})
+    'PREFIX rdfs: <http://r#> PREFIX ex: <http://x/> SELECT * {}'
+    """
+    masked = mask(query)
+    parts = []
+    if base_iri and not _BASE_DECL.search(masked):
+        parts.append(f"BASE <{base_iri}> ")
+    own = declared_prefixes(query)
+    parts += [f"PREFIX {name}: <{iri}> " for name, iri in (prefixes or {}).items() if name not in own]
+    # On the query's first line, so that the line numbers of the server's error messages hold.
+    return "".join(parts) + query
+
+
+def sparql_term(term: NamedNode | Literal) -> str:
+    """An IRI or literal in SPARQL syntax (its N-Triples form, which SPARQL reads as is).
+
+    >>> sparql_term(Literal('say "hi"')), sparql_term(NamedNode("http://e/x"))
+    ('"say \\\\"hi\\\\""', '<http://e/x>')
+    """
+    if isinstance(term, BlankNode) or not isinstance(term, NamedNode | Literal):
+        raise QueryError(f"cannot send {term!r} to a SPARQL server as a bound value; bind an IRI or a literal")
+    return str(term)
+
+
+def with_values(query: str, bindings: Sequence[tuple[str, NamedNode | Literal]]) -> str:
+    """The query with ``VALUES (?a ?b) { (x y) }`` opening its ``WHERE`` group.
+
+    For the named queries this gives what Oxigraph's ``substitutions`` give: the variable holds
+    the value wherever it occurs in the group. Raises :class:`QueryError` when the query has no
+    group to put it in.
+    """
+    if not bindings:
+        return query
+    masked = mask(query)
+    where = _WHERE_GROUP.search(masked)
+    position = where.end() if where else masked.find("{") + 1
+    if position <= 0:
+        raise QueryError("the query has no WHERE group to bind parameters in")
+    names = " ".join(f"?{name}" for name, _ in bindings)
+    values = " ".join(sparql_term(term) for _, term in bindings)
+    return f"{query[:position]} VALUES ({names}) {{ ({values}) }}{query[position:]}"
