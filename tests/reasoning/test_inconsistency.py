@@ -101,7 +101,8 @@ def test_hermit_finds_the_same_records_inconsistent(tmp_path, settings, terms) -
     assert sorted(found) == [0, 1, 2], "the three contradictory variants, not the original"
 
 
-def test_contradiction_no_rule_names_is_found_by_the_reasoner(tmp_path, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("batch_specimens", [200, 1], ids=["one-batch", "batch-per-case"])
+def test_contradiction_no_rule_names_is_found_by_the_reasoner(tmp_path, settings, monkeypatch, batch_specimens) -> None:  # type: ignore[no-untyped-def]
     """If the rules missed a contradiction, HermiT's batch check still names the case."""
     from metkg import reasoning
 
@@ -110,7 +111,7 @@ def test_contradiction_no_rule_names_is_found_by_the_reasoner(tmp_path, settings
     good, _ = load_and_validate([FIXTURES / "scalp-like.yaml"], settings)
     monkeypatch.setattr(reasoning, "case_contradictions", lambda view, terms: [])
     with pytest.raises(InconsistentRecordError) as caught:
-        infer([good[0].record, bad[0].record], [], settings)
+        infer([good[0].record, bad[0].record], [], settings, batch_specimens=batch_specimens)
     assert caught.value.case == "fixture-dcis-bone-marrow"
     assert "OWL reasoner (hermit)" in str(caught.value)
 

@@ -44,7 +44,15 @@ from metkg.reasoning.derived import Triple, derived_triples
 from metkg.reasoning.names import RDF_ as RDF
 from metkg.reasoning.names import RDFS_ as RDFS
 from metkg.reasoning.names import M as METKG
-from metkg.reasoning.owl import classify_ontology, default_workers, find_java, inconsistent_batches, realize
+from metkg.reasoning.owl import (
+    BatchFiles,
+    classify_ontology,
+    default_workers,
+    find_java,
+    inconsistent_batches,
+    inconsistent_files,
+    realize,
+)
 from metkg.reasoning.rules import SiteDefinition, asserted_types, case_contradictions, classify_case, site_definitions
 from metkg.reasoning.view import CaseView, ConflictNote, case_view
 from metkg.records.models import CaseRecord
@@ -165,23 +173,31 @@ def _fail(problems: dict[str, list[str]]) -> None:
     raise InconsistentRecordError(case, explanation)
 
 
-@dataclass
 class _Batches:
-    """Cases grouped for the reasoner, about ``limit`` specimens a batch."""
+    """Cases grouped for the reasoner, about ``limit`` specimens a batch, written as they fill."""
 
-    limit: int
-    lines: list[list[str]] = field(default_factory=list)
-    cases: list[list[str]] = field(default_factory=list)
-    size: int = 0
+    def __init__(self, limit: int, files: BatchFiles):
+        self.limit = limit
+        self.files = files
+        self.cases: list[list[str]] = []
+        self.lines: list[str] = []
+        self.size = 0
+        self.open = False
 
     def add(self, case: str, lines: list[str], specimens: int) -> None:
-        if not self.lines or (self.size and self.size + specimens > self.limit):
-            self.lines.append([])
+        if self.open and self.size + specimens > self.limit:
+            self.flush()
+        if not self.open:
             self.cases.append([])
-            self.size = 0
-        self.lines[-1] += lines
+            self.open = True
+        self.lines += lines
         self.cases[-1].append(case)
         self.size += specimens
+
+    def flush(self) -> None:
+        if self.open:
+            self.files.add(self.lines)
+        self.lines, self.size, self.open = [], 0, False
 
 
 def infer(
@@ -205,27 +221,29 @@ def infer(
     _check_iris(records, case_quads, terms, settings)
     emit = _Emitter(inferred_graph(settings.base_iri), defined_classes(settings))
     run = Reasoning()
-    batches = _Batches(batch_specimens)
-    clock = time.perf_counter()
-    _apply_rules(records, terms, settings, emit, run, batches, progress)
-    run.seconds["rules"] = time.perf_counter() - clock
-
-    java = find_java(settings)
     tbox = reasoner_tbox(settings.ontology_dir)
-    progress("ontology", 0, 0)
-    clock = time.perf_counter()
-    for sub, sup in classify_ontology(tbox, settings.reasoner, java).subclass_of:
-        run.quads.append(emit.quad(sub, RDFS.subClassOf, sup))
-    run.seconds["classify_ontology"] = time.perf_counter() - clock
+    with BatchFiles(tbox) as files:
+        batches = _Batches(batch_specimens, files)
+        clock = time.perf_counter()
+        _apply_rules(records, terms, settings, emit, run, batches, progress)
+        batches.flush()
+        run.seconds["rules"] = time.perf_counter() - clock
 
-    clock = time.perf_counter()
-    report = lambda done, total: progress("consistency", done, total)  # noqa: E731
-    jobs = workers or default_workers()
-    bad = inconsistent_batches(tbox, batches.lines, settings.reasoner, java, workers=jobs, progress=report)
-    if bad:
-        _locate(bad, records, batches.cases, terms=terms, settings=settings, tbox=tbox, java=java)
-    run.seconds["consistency"] = time.perf_counter() - clock
-    return run.quads, run.summary(settings.reasoner, java, len(records), len(batches.lines))
+        java = find_java(settings)
+        progress("ontology", 0, 0)
+        clock = time.perf_counter()
+        for sub, sup in classify_ontology(tbox, settings.reasoner, java).subclass_of:
+            run.quads.append(emit.quad(sub, RDFS.subClassOf, sup))
+        run.seconds["classify_ontology"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        report = lambda done, total: progress("consistency", done, total)  # noqa: E731
+        jobs = workers or default_workers()
+        bad = inconsistent_files(files.files, settings.reasoner, java, workers=jobs, progress=report)
+        if bad:
+            _locate(bad, records, batches.cases, terms=terms, settings=settings, tbox=tbox, java=java)
+        run.seconds["consistency"] = time.perf_counter() - clock
+    return run.quads, run.summary(settings.reasoner, java, len(records), len(batches.cases))
 
 
 def _apply_rules(  # noqa: PLR0917 - one pass that fills the emitter, the summary and the batches

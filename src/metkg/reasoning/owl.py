@@ -34,11 +34,13 @@ from metkg.vocab import OWL
 
 __all__ = [
     "REASONERS",
+    "BatchFiles",
     "OntologyClassification",
     "classify_ontology",
     "default_workers",
     "find_java",
     "inconsistent_batches",
+    "inconsistent_files",
     "java_version",
     "realize",
 ]
@@ -262,6 +264,74 @@ def _hermit_worker(java: str, files: list[Path], found: dict[int, str], offset: 
         start += passed + 1
 
 
+class BatchFiles:
+    """Reasoner input files in a temporary directory: the TBox and one batch of cases each.
+
+    Use as a context manager; the files are removed on exit. Writing each batch as soon as it
+    is complete keeps memory flat however many cases a build has.
+    """
+
+    def __init__(self, tbox: bytes):
+        self.tbox = tbox
+        self.files: list[Path] = []
+        self._tmp = tempfile.TemporaryDirectory(prefix="metkg-reason-")
+
+    def __enter__(self) -> BatchFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._tmp.cleanup()
+
+    def add(self, lines: Sequence[str]) -> None:
+        path = Path(self._tmp.name) / f"batch-{len(self.files):06d}.nt"
+        with path.open("wb") as out:
+            out.write(self.tbox)
+            out.write(b"\n")
+            out.write("\n".join(lines).encode())
+            out.write(b"\n")
+        self.files.append(path)
+
+
+def inconsistent_files(
+    files: Sequence[Path],
+    reasoner: str,
+    java: str,
+    *,
+    workers: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[int, str]:
+    """Indexes of the inconsistent input files (TBox and a batch each), with the reason.
+
+    HermiT checks the files of one worker in a single JVM; Pellet takes one JVM per file.
+    Workers run as parallel processes.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    _check_reasoner(reasoner)
+    found: dict[int, str] = {}
+    if not files:
+        return found
+    workers = max(1, min(workers, len(files)))
+    if reasoner == "pellet":
+        with ThreadPoolExecutor(workers) as pool:
+            for i, reason in enumerate(pool.map(lambda f: _pellet_run(java, f), files)):
+                if reason is not None:
+                    found[i] = f"Pellet: {reason}"
+                if progress:
+                    progress(i + 1, len(files))
+        return found
+    chunk = -(-len(files) // workers)
+    with ThreadPoolExecutor(workers) as pool:
+        jobs = [
+            pool.submit(_hermit_worker, java, list(files[k : k + chunk]), found, k) for k in range(0, len(files), chunk)
+        ]
+        for done, job in enumerate(jobs, 1):
+            job.result()
+            if progress:
+                progress(min(done * chunk, len(files)), len(files))
+    return found
+
+
 def inconsistent_batches(
     tbox: bytes,
     batches: Sequence[Sequence[str]],
@@ -271,46 +341,11 @@ def inconsistent_batches(
     workers: int = 2,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[int, str]:
-    """Indexes of the inconsistent batches (each a list of N-Triples lines), with the reason.
-
-    Each batch is checked together with the TBox. HermiT checks the files of one worker in a
-    single JVM; Pellet takes one JVM per batch. Workers run as parallel processes.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    _check_reasoner(reasoner)
-    found: dict[int, str] = {}
-    if not batches:
-        return found
-    with tempfile.TemporaryDirectory(prefix="metkg-reason-") as tmp:
-        files = []
-        for i, batch in enumerate(batches):
-            path = Path(tmp) / f"batch-{i:06d}.nt"
-            with path.open("wb") as out:
-                out.write(tbox)
-                out.write(b"\n")
-                out.write("\n".join(batch).encode())
-                out.write(b"\n")
-            files.append(path)
-        workers = max(1, min(workers, len(files)))
-        if reasoner == "pellet":
-            with ThreadPoolExecutor(workers) as pool:
-                for i, reason in enumerate(pool.map(lambda f: _pellet_run(java, f), files)):
-                    if reason is not None:
-                        found[i] = f"Pellet: {reason}"
-                    if progress:
-                        progress(i + 1, len(files))
-            return found
-        chunk = -(-len(files) // workers)
-        with ThreadPoolExecutor(workers) as pool:
-            jobs = [
-                pool.submit(_hermit_worker, java, files[k : k + chunk], found, k) for k in range(0, len(files), chunk)
-            ]
-            for done, job in enumerate(jobs, 1):
-                job.result()
-                if progress:
-                    progress(min(done * chunk, len(files)), len(files))
-    return found
+    """Indexes of the inconsistent batches (each a list of N-Triples lines), with the reason."""
+    with BatchFiles(tbox) as written:
+        for batch in batches:
+            written.add(batch)
+        return inconsistent_files(written.files, reasoner, java, workers=workers, progress=progress)
 
 
 def default_workers() -> int:
