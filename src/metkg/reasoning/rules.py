@@ -234,7 +234,7 @@ def withhold_declared_siblings(specimen: SpecimenView, terms: Terminology) -> No
     for group in by_marker.values():
         if len(group) < 2 or not any(r.declared for r in group):
             continue
-        probe = replace_results(specimen, group)
+        probe = _with_results(specimen, group)
         classes = {r.iri: result_classes(r, terms) for r in group}
         types = specimen_classes(probe, classes)
         if any(a in types and b in types for a, b, _, _ in _SPECIMEN_DISJOINT):
@@ -244,8 +244,8 @@ def withhold_declared_siblings(specimen: SpecimenView, terms: Terminology) -> No
             ]
 
 
-def replace_results(specimen: SpecimenView, results: list[ResultView]) -> SpecimenView:
-    """A copy of the specimen with other results (for probing one marker's group)."""
+def _with_results(specimen: SpecimenView, results: list[ResultView]) -> SpecimenView:
+    """A copy of the specimen with only these results (to probe one marker's group)."""
     return replace(specimen, results=list(results))
 
 

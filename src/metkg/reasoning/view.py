@@ -12,7 +12,7 @@ record directly, so that they see exactly the same facts. The view
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import quote
@@ -44,6 +44,9 @@ ASSAY = {
     "NGS": METKG.NGS,
     "serum": METKG.SerumAssay,
 }
+
+
+_Part = Callable[[str, str], str]  # (kind, local id) -> IRI of a patient's part
 
 
 def segment(local_id: str) -> str:
@@ -220,7 +223,7 @@ class _Builder:
         specimens = [self.specimen(part("specimen", s.id), s, part) for s in patient.specimens]
         return PatientView(self.iris.patient(patient.index), patient, lesions, specimens)
 
-    def lesion(self, iri: str, lesion: Lesion, part) -> LesionView:  # type: ignore[no-untyped-def]
+    def lesion(self, iri: str, lesion: Lesion, part: _Part) -> LesionView:
         return LesionView(
             iri=iri,
             id=lesion.id,
@@ -230,7 +233,7 @@ class _Builder:
             date=lesion.diagnosis_date,
         )
 
-    def specimen(self, iri: str, specimen: Specimen, part) -> SpecimenView:  # type: ignore[no-untyped-def]
+    def specimen(self, iri: str, specimen: Specimen, part: _Part) -> SpecimenView:
         used: dict[str, int] = {}
         results: list[ResultView] = []
         for result in specimen.results:
