@@ -234,7 +234,7 @@ def _with_date(date: PartialDate, months: int) -> PartialDate:
 
 
 _TEMPLATES: dict[type, dict[str, Any]] = {}
-_FIELDS_SET: dict[tuple[type, frozenset[str]], set[str]] = {}
+_FIELDS_SET: dict[tuple[type, tuple[str, ...]], set[str]] = {}
 _EMPTY: list[Any] = []  # shared by every empty list field: records are never changed in place
 _set = object.__setattr__
 
@@ -258,7 +258,7 @@ def _make(cls: type[_M], **values: Any) -> _M:
     """
     state = (_TEMPLATES.get(cls) or _template(cls)).copy()
     state.update(values)
-    key = (cls, frozenset(values))
+    key = (cls, tuple(values))
     fields_set = _FIELDS_SET.get(key)
     if fields_set is None:
         fields_set = _FIELDS_SET.setdefault(key, set(values))
