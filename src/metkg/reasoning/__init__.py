@@ -63,6 +63,8 @@ __all__ = ["BATCH_SPECIMENS", "Disagreement", "Reasoning", "classify_records", "
 
 #: Specimens per reasoner consistency batch: cost grows faster than linearly within a batch.
 BATCH_SPECIMENS = 200
+#: Declared conflicts listed in the summary (all are counted).
+LISTED_CONFLICTS = 500
 
 Progress = Callable[[str, int, int], None]
 
@@ -72,13 +74,13 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 @lru_cache(maxsize=4)
-def _ontology_graph(classes_file: Path, mtime: float) -> rdflib.Graph:
+def _parse_classes(classes_file: Path, mtime: float) -> rdflib.Graph:
     return rdflib.Graph().parse(classes_file, format="turtle")
 
 
 def _classes_graph(settings: Settings) -> rdflib.Graph:
     path = (settings.ontology_dir / "classes.ttl").resolve()
-    return _ontology_graph(path, path.stat().st_mtime)
+    return _parse_classes(path, path.stat().st_mtime)
 
 
 def defined_classes(settings: Settings) -> list[str]:
@@ -111,7 +113,8 @@ class Reasoning:
             "inferred_quads": len(self.quads),
             "classified": {local(k): v for k, v in sorted(self.classified.items())},
             "derived": {local(k): v for k, v in sorted(self.derived.items())},
-            "declared_conflicts": [c.as_dict() for c in self.conflicts],
+            "declared_conflict_count": len(self.conflicts),
+            "declared_conflicts": [c.as_dict() for c in self.conflicts[:LISTED_CONFLICTS]],
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
