@@ -34,6 +34,7 @@ from pyoxigraph import (
 )
 
 from metkg.errors import MetkgError, NotAcceptableError, QueryError, StoreError
+from metkg.sparql.federation import check_services
 from metkg.sparql.scan import scan_query
 from metkg.vocab import PREFIXES, XSD
 
@@ -67,6 +68,7 @@ class QueryRequest:
     ``solutions_format`` and ``graph_format`` name the formats (see
     :mod:`metkg.sparql.negotiation`) to answer a SELECT/ASK or a CONSTRUCT/DESCRIBE query in;
     ``None`` means the client accepts no format for that kind of answer (406).
+    ``service_allow`` names the hosts SERVICE clauses may call (none by default).
     """
 
     query: str
@@ -77,6 +79,7 @@ class QueryRequest:
     substitutions: tuple[tuple[str, Term], ...] = ()
     base_iri: str | None = None
     max_rows: int = 10_000
+    service_allow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,11 +164,13 @@ def run_query(store: Store, request: QueryRequest) -> QueryAnswer:
     """Run the query and serialize the answer.
 
     Raises :class:`QueryError` (malformed query, with the parser's message),
+    :class:`~metkg.errors.QueryRefusedError` (SERVICE to a host not allowed),
     :class:`NotAcceptableError` (no acceptable format for this kind of answer) and
     :class:`StoreError` (the store could not be read).
     """
     substitutions = {Variable(name): term for name, term in request.substitutions}
     try:
+        check_services(request.query, request.service_allow, request.base_iri, PREFIXES)
         result = store.query(
             request.query,
             base_iri=request.base_iri,

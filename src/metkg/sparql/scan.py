@@ -12,6 +12,13 @@ True
 False
 >>> scan_query('SELECT * { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } }').services
 ('http://example.org/sparql',)
+>>> scan_query('PREFIX ex: <http://ex/> LOAD <http://ex/data.ttl>').update_operation
+'LOAD'
+
+A backslash outside strings is a prefixed name's escape (``ex:a\\'b``, ``ex:a\\#b``): it is
+skipped with the character it escapes, so that quote or ``#`` opens no string or comment.
+The scan is the server's quick first check; :mod:`metkg.sparql.federation` confirms from the
+parser's algebra that a query mentioning ``SERVICE`` calls only allowed hosts.
 """
 
 from __future__ import annotations
@@ -30,13 +37,17 @@ _TOKEN = re.compile(
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|'(?:[^'\\\n\r]|\\.)*'"
     r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n\r]*",
+    r"|#[^\n\r]*"
+    r"|\\[^\n\r]",  # PN_LOCAL_ESC: ex:a\'b is one prefixed name
     re.DOTALL,
 )
 _KEYWORD = r"(?<![\w?$:@-]){}(?![\w:-])"
 _FROM = re.compile(_KEYWORD.format("FROM"), re.IGNORECASE)
 _SERVICE = re.compile(_KEYWORD.format("SERVICE") + r"(?:\s+SILENT)?\s*(\S*)", re.IGNORECASE)
 _IRI_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
+# The prologue (BASE and PREFIX declarations), then the first keyword of the operation.
+_PROLOGUE = re.compile(r"\s*(?:(?:BASE\s*\x00\d+\x00|PREFIX\s+[^\s:]*:\s*\x00\d+\x00)\s*)*", re.IGNORECASE)
+_UPDATE_VERBS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,7 @@ class QueryScan:
 
     declares_dataset: bool
     services: tuple[str, ...]  # IRIs of SERVICE clauses; "" for a SERVICE on a variable
+    update_operation: str | None = None  # INSERT, LOAD, DROP...: the text is a SPARQL Update
 
 
 def unescape_codepoints(text: str) -> str:
@@ -72,16 +84,22 @@ def _mask(text: str) -> tuple[str, list[str]]:
         if token.startswith("<"):
             iris.append(token[1:-1])
             return f" \x00{len(iris) - 1}\x00 "
-        return " "
+        return "_" if token.startswith("\\") else " "
 
     return _TOKEN.sub(replace, text), iris
 
 
 def scan_query(query: str) -> QueryScan:
-    """Find ``FROM`` and ``SERVICE`` keywords in a query."""
+    """Find ``FROM`` and ``SERVICE`` keywords in a query, and the verb of an update."""
     masked, iris = _mask(unescape_codepoints(query))
     services = []
     for match in _SERVICE.finditer(masked):
         placeholder = _IRI_PLACEHOLDER.match(match.group(1))
         services.append(iris[int(placeholder.group(1))] if placeholder else "")
-    return QueryScan(declares_dataset=bool(_FROM.search(masked)), services=tuple(services))
+    first = re.match(r"[A-Za-z]+", masked[_PROLOGUE.match(masked).end() :])  # type: ignore[union-attr]
+    verb = first.group(0).upper() if first else None
+    return QueryScan(
+        declares_dataset=bool(_FROM.search(masked)),
+        services=tuple(services),
+        update_operation=verb if verb in _UPDATE_VERBS else None,
+    )

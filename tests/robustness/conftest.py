@@ -1,0 +1,53 @@
+"""Fixtures of the robustness tests: a store built once from the web fixture records (without the
+reasoner, which these tests do not need), served by real uvicorn with settings chosen per test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from tests.web.conftest import RECORDS, LiveServer, start_server, stop_server, web_settings
+
+from metkg.build import build_graph
+from metkg.settings import Settings
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+MALFORMED = FIXTURES / "malformed"
+TOKEN = "s3cret-write-token-for-tests"
+
+
+@pytest.fixture(scope="session")
+def robust_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a store built from the three web fixture records (no reasoner, no SHACL)."""
+    root = tmp_path_factory.mktemp("robust")
+    data = root / "data"
+    shutil.copytree(RECORDS, data / "cases")
+    settings = web_settings(root, data_dir=data, query_workers=2)
+    build_graph(settings, [data], reason=False, shacl=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def robust(robust_settings: Settings) -> Iterator[LiveServer]:
+    """The app on uvicorn with the default limits, serving the fixture store."""
+    server = start_server(robust_settings)
+    yield server
+    stop_server(server)
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[LiveServer]:
+    """A server for ``settings`` for the length of a ``with`` block."""
+    server = start_server(settings)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+@pytest.fixture
+def serve() -> Callable[[Settings], object]:
+    return serving
