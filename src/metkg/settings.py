@@ -47,13 +47,23 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     query_timeout: float = Field(default=30.0, gt=0, description="Seconds before a query is stopped (503).")
-    max_rows: int = Field(default=10_000, gt=0, description="Result rows returned before truncation.")
-    max_query_length: int = Field(default=20_000, gt=0, description="Characters in one SPARQL query.")
-    max_body_bytes: int = Field(default=1_000_000, gt=0, description="Bytes in one request body.")
-    max_concurrent_queries: int = Field(default=4, gt=0, description="Queries running at once.")
+    max_rows: int = Field(
+        default=10_000,
+        gt=0,
+        description="Result rows returned before the answer is cut (flagged in a header and the body).",
+    )
+    max_query_length: int = Field(default=20_000, gt=0, description="Characters in one SPARQL query (413 beyond).")
+    max_body_bytes: int = Field(default=1_000_000, gt=0, description="Bytes in one request body (413 beyond).")
+    max_concurrent_queries: int = Field(
+        default=32,
+        gt=0,
+        description="Queries running or waiting for a worker at once; one more is refused (503, Retry-After).",
+    )
     query_workers: int = Field(default=2, gt=0, description="Worker processes that run SPARQL queries.")
-    service_allow: list[str] = Field(default_factory=list, description="Hosts SERVICE may call.")
-    write_token: str | None = Field(default=None, description="Bearer token for the write routes.")
+    service_allow: list[str] = Field(default_factory=list, description="Hosts SERVICE may call (none by default).")
+    write_token: SecretStr | None = Field(
+        default=None, description="Bearer token of PUT /cases/{id}; unset, the server refuses every write (403)."
+    )
     sparql_endpoint: str | None = Field(default=None, description="External SPARQL 1.1 query endpoint.")
     sparql_update_endpoint: str | None = None
     graph_store_endpoint: str | None = Field(default=None, description="External Graph Store Protocol endpoint.")

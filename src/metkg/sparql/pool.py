@@ -80,6 +80,10 @@ class _Worker:
 class QueryPool:
     """A fixed number of query workers with a per-query timeout.
 
+    At most ``max_queued`` queries (at least ``size``) are in the pool at once, running or
+    waiting for a worker; one more is refused at once with :class:`ServerBusyError` (503 with
+    ``Retry-After``) rather than queued without bound.
+
     Use from one event loop: ``await pool.start()``, ``await pool.run(path, request)``,
     ``await pool.close()``.
     """
@@ -125,18 +129,25 @@ class QueryPool:
         task.add_done_callback(self._tasks.discard)
 
     async def _acquire(self) -> _Worker:
-        if self._pending >= self.max_queued:
-            raise ServerBusyError(f"{self._pending} queries are already running or waiting; retry in a moment")
-        self._pending += 1
         try:
             return await asyncio.wait_for(self._idle.get(), self.timeout)
         except TimeoutError:
             raise ServerBusyError(f"no query worker became free within {self.timeout:g} s; retry in a moment") from None
-        finally:
-            self._pending -= 1
 
     async def run(self, store_path: str, request: QueryRequest) -> QueryAnswer:
         """Run ``request`` on the store at ``store_path`` in a worker, within the timeout."""
+        if self._pending >= self.max_queued:
+            raise ServerBusyError(
+                f"{self._pending} queries are already running or waiting (the limit is {self.max_queued}); "
+                "retry in a moment"
+            )
+        self._pending += 1
+        try:
+            return await self._run(store_path, request)
+        finally:
+            self._pending -= 1
+
+    async def _run(self, store_path: str, request: QueryRequest) -> QueryAnswer:
         worker = await self._acquire()
         healthy = False
         try:

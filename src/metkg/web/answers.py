@@ -13,6 +13,7 @@ from starlette.responses import Response
 from metkg.errors import NotAcceptableError, ProtocolError
 from metkg.sparql.execute import QueryAnswer
 from metkg.sparql.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, Format, choose_format, format_by_name
+from metkg.web.limits import mark_truncated, truncation_headers
 from metkg.web.pages import render, term_view
 from metkg.web.rdf import content_type
 
@@ -69,11 +70,18 @@ def result_table(answer: QueryAnswer, base_iri: str) -> dict[str, Any]:
 def answer_response(
     request: Request, answer: QueryAnswer, formats: AnswerFormats, page: dict[str, Any] | None = None
 ) -> Response:
-    """The HTTP response for an answer: the serialized bytes, or an HTML page showing them."""
+    """The HTTP response for an answer: the serialized bytes, or an HTML page showing them.
+
+    An answer cut at the row limit says so in headers and, where its format allows, in the body
+    (:mod:`metkg.web.limits`).
+    """
     headers = {"Vary": "Accept"}
+    body = answer.body
     if answer.truncated:
-        headers["Metkg-Truncated"] = "true"
+        row_limit = request.app.state.service.settings.max_rows
+        headers |= truncation_headers(row_limit)
+        body = mark_truncated(body, answer.format, row_limit)
     if answer.format == "html":
         context = {**(page or {}), **result_table(answer, request.app.state.base_iri), "truncated": answer.truncated}
         return render(request, context.get("template", "results.html"), context, headers=headers)
-    return Response(answer.body, media_type=formats.media_type(answer), headers=headers)
+    return Response(body, media_type=formats.media_type(answer), headers=headers)

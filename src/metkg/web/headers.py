@@ -10,6 +10,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from metkg.web.limits import TRUNCATION_HEADERS
+
 __all__ = ["CONTENT_SECURITY_POLICY", "HeadersMiddleware"]
 
 #: Pages load scripts, styles and data from this server only, and nothing may frame them.
@@ -25,7 +27,8 @@ _PAGE_HEADERS = {
 }
 _CORS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "Content-Type, Content-Disposition, Link, Vary, Metkg-Truncated",
+    "Access-Control-Expose-Headers": "Content-Type, Content-Disposition, Link, Vary, Retry-After, "
+    + ", ".join(TRUNCATION_HEADERS),
 }
 _PREFLIGHT = {
     "Access-Control-Allow-Origin": "*",

@@ -84,7 +84,7 @@ async def run_named_query(request: Request, name: str) -> Response:
         base_iri=service.base_iri,
         max_rows=service.settings.max_rows,
     )
-    answer = await service.run(query_request)
+    answer = await service.run(query_request, named=True)
     if answer.format == "html":
         return answer_response(request, answer, formats, {**page, "template": "named_query.html"})
     return answer_response(request, answer, formats)

@@ -8,12 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from metkg.errors import NotAcceptableError, RequestTooLargeError
+from metkg.errors import NotAcceptableError
 from metkg.sparql.execute import QueryRequest
 from metkg.sparql.negotiation import GRAPH_FORMATS
 from metkg.web.answers import answer_formats, answer_response
 from metkg.web.descriptions import default_graph_note, service_description
 from metkg.web.errors import API_RESPONSES
+from metkg.web.limits import read_body
 from metkg.web.pages import render
 from metkg.web.protocol import FORM, SPARQL_QUERY, ProtocolRequest, from_get, from_post
 from metkg.web.rdf import graph_response, pick_format
@@ -47,19 +48,6 @@ GraphParam = Annotated[list[str] | None, Query(description="IRI of a graph of th
 
 def _service(request: Request) -> QueryService:
     return request.app.state.service
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused (413) beyond ``limit`` bytes without reading it all."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise RequestTooLargeError(f"the request body has {int(declared):,} bytes; the limit is {limit:,}")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise RequestTooLargeError(f"the request body is longer than the limit of {limit:,} bytes")
-    return bytes(body)
 
 
 async def _answer(request: Request, operation: ProtocolRequest) -> Response:
@@ -150,6 +138,6 @@ async def sparql_post(request: Request) -> Response:
     SPARQL Update (``update=`` or ``application/sparql-update``) is refused with 403: this
     endpoint is read-only.
     """
-    body = await _read_body(request, _service(request).settings.max_body_bytes)
+    body = await read_body(request, _service(request).settings.max_body_bytes)
     operation = from_post(request.headers.get("content-type"), body, list(request.query_params.multi_items()))
     return await _answer(request, operation)
