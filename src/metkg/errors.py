@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "AuthenticationError",
     "BuildError",
     "ConfigurationError",
     "ExtractionError",
@@ -31,6 +32,7 @@ __all__ = [
     "StoreError",
     "UnknownQueryError",
     "UnsupportedMediaTypeError",
+    "WritesDisabledError",
 ]
 
 
@@ -138,6 +140,14 @@ class UnsupportedMediaTypeError(ProtocolError):
 
 class ResourceNotFoundError(ProtocolError):
     """No resource with that IRI in the graph."""
+
+
+class AuthenticationError(ProtocolError):
+    """A write without the server's bearer token, or with a wrong one."""
+
+
+class WritesDisabledError(ProtocolError):
+    """The server has no write token configured, so it accepts no writes."""
 
 
 class ExtractionError(MetkgError):

@@ -19,7 +19,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from metkg.errors import (
+    AuthenticationError,
+    BuildError,
     ConfigurationError,
+    InconsistentRecordError,
     MetkgError,
     NotAcceptableError,
     ProtocolError,
@@ -27,16 +30,26 @@ from metkg.errors import (
     QueryParameterError,
     QueryRefusedError,
     QueryTimeoutError,
+    RecordValidationError,
     RequestTooLargeError,
     ResourceNotFoundError,
     ServerBusyError,
     StoreError,
     UnknownQueryError,
     UnsupportedMediaTypeError,
+    WritesDisabledError,
 )
 from metkg.sparql.negotiation import negotiate
 
-__all__ = ["API_RESPONSES", "Problem", "install_error_handlers", "problem_response", "scrub", "status_of"]
+__all__ = [
+    "API_RESPONSES",
+    "Problem",
+    "RecordProblem",
+    "install_error_handlers",
+    "problem_response",
+    "scrub",
+    "status_of",
+]
 
 log = logging.getLogger("metkg.web")
 
@@ -64,6 +77,21 @@ class Problem(BaseModel):
     detail: str
 
 
+class IssueModel(BaseModel):
+    """One problem in a case record: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+
+class RecordProblem(Problem):
+    """A case record refused (422), with every problem found in it."""
+
+    issues: list[IssueModel] = []
+
+
 #: The error statuses every route may answer with, declared once for OpenAPI.
 API_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "Malformed query, bad parameter or bad request"},
@@ -87,7 +115,12 @@ _STATUS: tuple[tuple[type[MetkgError], int], ...] = (
     (RequestTooLargeError, 413),
     (UnsupportedMediaTypeError, 415),
     (ResourceNotFoundError, 404),
+    (AuthenticationError, 401),
+    (WritesDisabledError, 403),
     (ProtocolError, 400),
+    (RecordValidationError, 422),
+    (InconsistentRecordError, 422),
+    (BuildError, 422),
     (StoreError, 503),
     (ConfigurationError, 500),
 )
@@ -98,8 +131,18 @@ def status_of(exc: MetkgError) -> int:
     return next((status for cls, status in _STATUS if isinstance(exc, cls)), 500)
 
 
-def problem_response(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
-    """An error answer in the form the client prefers: problem JSON, or an HTML page for browsers."""
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
+) -> Response:
+    """An error answer in the form the client prefers: problem JSON, or an HTML page for browsers.
+
+    ``extensions`` are extra members of the problem document (RFC 9457, 3.2), such as the
+    ``issues`` of a refused case record.
+    """
     title = HTTPStatus(status).phrase
     detail = scrub(detail)
     accept = request.headers.get("accept")
@@ -109,7 +152,7 @@ def problem_response(request: Request, status: int, detail: str, headers: dict[s
         return render(
             request, "error.html", {"status": status, "title": title, "detail": detail}, status=status, headers=headers
         )
-    body = Problem(title=title, status=status, detail=detail).model_dump()
+    body = Problem(title=title, status=status, detail=detail).model_dump() | (extensions or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -119,13 +162,19 @@ async def _metkg_error(request: Request, exc: Exception) -> Response:
     if status >= 500 and not isinstance(exc, QueryTimeoutError | ServerBusyError):
         log.error("%s: %s", type(exc).__name__, exc)
     headers = {"Retry-After": "5"} if status == 503 else None
+    if status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="metkg"'}
     if isinstance(exc, StoreError):
         detail = _NO_STORE
     elif status < 500 or status == 503:
         detail = str(exc)
     else:
         detail = "the server is misconfigured; see its log"
-    return problem_response(request, status, detail, headers)
+    extensions = None
+    if isinstance(exc, RecordValidationError):
+        issues = [IssueModel(file=i.file, line=i.line, field=i.field, message=scrub(i.message)) for i in exc.issues]
+        extensions = {"issues": [issue.model_dump() for issue in issues]}
+    return problem_response(request, status, detail, headers, extensions)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

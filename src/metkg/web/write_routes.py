@@ -1,0 +1,169 @@
+"""``PUT /cases/{record_id}``: add or replace one case record over HTTP, for holders of the write token.
+
+The body is one case record in YAML, exactly as a file under ``data/cases/``. It is validated
+like a build (models, ontology keys, references, evidence quotes, SHACL shapes, the reasoner)
+and applied atomically by :func:`metkg.build.add_record`: readers see the old graph or the new
+one, never a half, and the next request is answered from the new graph. Without
+``METKG_WRITE_TOKEN`` the server accepts no writes (403); with it, a request must carry
+``Authorization: Bearer <token>`` (401 otherwise; the token is compared in constant time).
+"""
+
+from __future__ import annotations
+
+import hmac
+import tempfile
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from metkg.build import AddResult, add_record
+from metkg.errors import (
+    AuthenticationError,
+    Issue,
+    ProtocolError,
+    RecordValidationError,
+    ServerBusyError,
+    StoreError,
+    UnsupportedMediaTypeError,
+    WritesDisabledError,
+)
+from metkg.iris import CaseIris
+from metkg.records.loader import parse_record_text
+from metkg.settings import Settings
+from metkg.web.errors import API_RESPONSES, Problem, RecordProblem
+from metkg.web.limits import read_body
+from metkg.web.pages import href
+
+__all__ = ["CaseWritten", "apply_record", "authorize", "router"]
+
+router = APIRouter(tags=["Writes"])
+
+YAML_MEDIA_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+BODY_NAME = "request body"
+_RECORD_ID = r"^[a-z0-9][a-z0-9-]*$"
+_WRITE_LOCK = threading.Lock()  # one write at a time from this process; other builds fail fast
+
+
+class CaseWritten(BaseModel):
+    """What a write did."""
+
+    record: str
+    doi: str
+    iri: str
+    replaced: bool
+    triples: int
+
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": CaseWritten, "description": "The case report was replaced"},
+    201: {"model": CaseWritten, "description": "The case report was added"},
+    400: API_RESPONSES[400],
+    401: {"model": Problem, "description": "No bearer token, or a wrong one"},
+    403: {"model": Problem, "description": "Writes are disabled on this server (no write token)"},
+    413: API_RESPONSES[413],
+    415: API_RESPONSES[415],
+    422: {"model": RecordProblem, "description": "The record is invalid: every problem with its line and field"},
+    503: API_RESPONSES[503],
+}
+_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/yaml": {"schema": {"type": "string", "description": "one case record (data/README.md)"}}
+        },
+    }
+}
+
+
+def authorize(authorization: str | None, settings: Settings) -> None:
+    """Let a request through only with the server's bearer token.
+
+    Raises :class:`WritesDisabledError` (403) when no token is configured and
+    :class:`AuthenticationError` (401) when the header is missing or the token differs.
+    """
+    token = settings.write_token.get_secret_value() if settings.write_token else ""
+    if not token:
+        raise WritesDisabledError("writes are disabled on this server: it has no write token (METKG_WRITE_TOKEN)")
+    scheme, _, given = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise AuthenticationError("this write needs the header `Authorization: Bearer <write token>`")
+
+
+def _check_media_type(content_type: str | None) -> None:
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media not in YAML_MEDIA_TYPES:
+        shown = media or "none"
+        raise UnsupportedMediaTypeError(
+            f"send the case record as application/yaml; the request's content type is {shown!r}"
+        )
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError("the request body is not valid UTF-8") from None
+
+
+def apply_record(settings: Settings, record_id: str, text: str) -> AddResult:
+    """Validate ``text`` as the record ``record_id`` and add or replace it in the store, atomically.
+
+    Raises :class:`RecordValidationError` with every problem (line and field in the body).
+    """
+    record, lines, issues = parse_record_text(text, BODY_NAME)
+    if issues or record is None:
+        raise RecordValidationError(issues)
+    if record.id != record_id:
+        message = f"the record's id {record.id!r} differs from {record_id!r} in the URL; the URL must end with its id"
+        raise RecordValidationError([Issue(BODY_NAME, lines.line(("id",)), "id", message)])
+    with _WRITE_LOCK, tempfile.TemporaryDirectory(prefix="metkg-put-") as tmp:
+        path = Path(tmp) / f"{record_id}.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            return add_record(settings, path)
+        except RecordValidationError as exc:  # name the body, not the temporary file
+            raise RecordValidationError([replace(issue, file=BODY_NAME) for issue in exc.issues]) from None
+        except StoreError as exc:
+            if "another build" in str(exc):
+                raise ServerBusyError("another build or write is running on the store; retry in a moment") from None
+            raise
+
+
+RecordId = Annotated[
+    str, PathParam(pattern=_RECORD_ID, max_length=200, description="the record's `id` (lower case, digits, hyphens)")
+]
+
+
+@router.put(
+    "/cases/{record_id}",
+    name="put_case",
+    responses=_RESPONSES,
+    summary="Add or replace one case record",
+    openapi_extra=_BODY,
+    response_model=None,
+)
+async def put_case(request: Request, record_id: RecordId) -> Response:
+    """Add the case record in the body (YAML), or replace the case report with its DOI.
+
+    Needs ``Authorization: Bearer <METKG_WRITE_TOKEN>``. The record is validated exactly like
+    ``metkg build`` and published atomically; 201 when the case report is new, 200 when it
+    replaced one, 422 with every problem (line and field in the body) when it is invalid.
+    """
+    settings: Settings = request.app.state.service.settings
+    authorize(request.headers.get("authorization"), settings)
+    _check_media_type(request.headers.get("content-type"))
+    text = _decode(await read_body(request, settings.max_body_bytes))
+    result = await run_in_threadpool(apply_record, settings, record_id, text)
+    iri = CaseIris(settings.base_iri, result.doi).case
+    body = CaseWritten(
+        record=result.record_id, doi=result.doi, iri=iri, replaced=result.replaced, triples=result.triples
+    )
+    headers = {"Location": href(iri, settings.base_iri)}
+    return JSONResponse(body.model_dump(), status_code=200 if result.replaced else 201, headers=headers)
