@@ -51,3 +51,29 @@ def serving(settings: Settings) -> Iterator[LiveServer]:
 @pytest.fixture
 def serve() -> Callable[[Settings], object]:
     return serving
+
+
+def write_synthetic_records(target: Path, count: int, seed: int) -> Path:
+    """``count`` synthetic case records (metkg.synthetic) as YAML files in ``target``."""
+    import yaml
+
+    from metkg.synthetic import synthetic_records
+    from metkg.terminology import load_terminology
+
+    terms = load_terminology(Settings(corpus_dir=None).ontology_dir.resolve())
+    target.mkdir(parents=True, exist_ok=True)
+    for record in synthetic_records(count, seed=seed, terms=terms):
+        data = record.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        text = yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=200)
+        (target / f"{record.id}.yaml").write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def synthetic_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Synthetic records: ``small`` (20, built in a second) and ``large`` (300, a build of several seconds)."""
+    root = tmp_path_factory.mktemp("synthetic")
+    return {
+        "small": write_synthetic_records(root / "small", 20, seed=7),
+        "large": write_synthetic_records(root / "large", 300, seed=8),
+    }
