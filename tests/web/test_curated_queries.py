@@ -188,7 +188,7 @@ def test_case_timeline_curated(http: httpx.Client) -> None:
 def test_biomarker_profile_curated(http: httpx.Client) -> None:
     specimen = f"{BASE}case/{CHENG}/patient/1/specimen/scalp-fna"
     wanted = ("marker", "status", "percent", "comparator", "score", "as_written")
-    assert rows(http, "biomarker-profile", wanted, specimen=specimen) == [
+    assert rows(http, "biomarker-profile", wanted, doi=CHENG, specimen=specimen) == [
         ("ER", "positive", "90", ">", "", "ER (>90%)"),
         ("GATA3", "positive", "", "", "", "GATA 3(+)"),
         ("HER2", "", "", "", "1+", "HER2 (1+)"),
@@ -196,7 +196,7 @@ def test_biomarker_profile_curated(http: httpx.Client) -> None:
         ("PR", "positive", "60", "", "", "PR (60%)"),
     ]
     marrow = f"{BASE}case/{ZHANG}/patient/1/specimen/bone-marrow-biopsy-1"
-    assert rows(http, "biomarker-profile", ("marker", "status"), specimen=marrow) == [
+    assert rows(http, "biomarker-profile", ("marker", "status"), doi=ZHANG, specimen=marrow) == [
         ("ER", "negative"),
         ("HER2", "negative"),
         ("PR", "negative"),

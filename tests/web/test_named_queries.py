@@ -90,7 +90,7 @@ def test_receptor_conversion(client: httpx.Client) -> None:
             "metastasis_specimen": f"{P_SCALP}/specimen/scalp-fna",
             "metastasis_date": "2025-04",
             "metastasis_status": "positive",
-            "metastasis_value": "60%",
+            "metastasis_value": "positive 60%",
             "direction": "gain",
         },
     ] + [
@@ -240,7 +240,7 @@ def test_biomarker_profile_of_a_case(client: httpx.Client) -> None:
 def test_biomarker_profile_of_a_specimen(client: httpx.Client, specimen: str) -> None:
     """A specimen by IRI, absolute or relative to the base IRI."""
     wanted = ("doi", "marker", "status", "percent", "comparator", "score", "assay")
-    assert columns(client, "biomarker-profile", wanted, specimen=specimen) == [
+    assert columns(client, "biomarker-profile", wanted, doi=SCALP, specimen=specimen) == [
         (SCALP, "ER", "positive", "90", ">", "", "IHC"),
         (SCALP, "HER2", "", "", "", "1+", "IHC"),
         (SCALP, "PR", "positive", "60", "", "", "IHC"),
@@ -304,7 +304,7 @@ SITE_KEY = "the ontology key of an anatomical site"
             "parameter 'marker': 'scalp' is not the ontology key of a biomarker",
         ),
         ("treatments-by-site", {"sitee": "skin"}, "query 'treatments-by-site' has no parameter 'sitee'"),
-        ("biomarker-profile", {"specimen": "<http://x>"}, "parameter 'specimen': '<http://x>' is not an absolute IRI"),
+        ("biomarker-profile", {"doi": SCALP, "specimen": "<x>"}, "parameter 'specimen': '<x>' is not an absolute IRI"),
         ("case-timeline", {"doi": "not a doi"}, "parameter 'doi': 'not a doi' is not a DOI"),
     ],
 )
@@ -331,7 +331,7 @@ INJECTION = '"} ; DROP ALL ; {"'
 def test_injection_in_a_typed_parameter_is_refused(client: httpx.Client) -> None:
     """A value with SPARQL syntax in it is not a DOI, a site key or an IRI: 400, and nothing runs."""
     for name, param in (("case-timeline", "doi"), ("treatments-by-site", "site"), ("biomarker-profile", "specimen")):
-        response = client.get(f"/queries/{name}", params={param: INJECTION})
+        response = client.get(f"/queries/{name}", params={"doi": SCALP, param: INJECTION})
         assert response.status_code == 400, (name, response.text)
 
 
