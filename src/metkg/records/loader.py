@@ -73,20 +73,44 @@ if getattr(yaml, "__with_libyaml__", False):
     _Composer = _CLoader
 
 
-def _construct(node: yaml.Node, loader: _Loader, path: Path_, lines: LineMap) -> Any:
+_MAX_DEPTH = 40  # a record nests about 6 levels; deeper YAML is not a record
+
+
+class _ShapeError(Exception):
+    """YAML no record has: an alias of a mapping or list, or nesting deeper than :data:`_MAX_DEPTH`."""
+
+    def __init__(self, line: int, message: str):
+        self.line, self.message = line, message
+
+
+def _check_shape(node: yaml.Node, path: Path_, seen: set[int]) -> None:
+    """Refuse a collection met twice (an alias: nested aliases expand exponentially, "billion
+    laughs", and an alias inside itself never ends) or nested too deep."""
+    if id(node) in seen:
+        message = "YAML aliases of mappings or lists (*name) are not allowed in a case record; write them out"
+        raise _ShapeError(node.start_mark.line + 1, message)
+    if len(path) >= _MAX_DEPTH:
+        message = f"the YAML nests more than {_MAX_DEPTH} levels deep; a case record nests far less"
+        raise _ShapeError(node.start_mark.line + 1, message)
+    seen.add(id(node))
+
+
+def _construct(node: yaml.Node, loader: _Loader, path: Path_, lines: LineMap, seen: set[int]) -> Any:
     lines.lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        _check_shape(node, path, seen)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if key in result:
                 raise _DuplicateKey(str(key), key_node.start_mark.line + 1, path)
             lines.lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _construct(value_node, loader, (*path, key), lines)
+            result[key] = _construct(value_node, loader, (*path, key), lines, seen)
             lines.lines[(*path, key)] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, loader, (*path, i), lines) for i, item in enumerate(node.value)]
+        _check_shape(node, path, seen)
+        return [_construct(item, loader, (*path, i), lines, seen) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
 
 
@@ -129,12 +153,21 @@ def parse_record_text(text: str, name: str) -> tuple[CaseRecord | None, LineMap,
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         return None, lines, [Issue(name, mark.line + 1 if mark else None, "(yaml)", f"not valid YAML: {problem}")]
+    except RecursionError:
+        return None, lines, [Issue(name, None, "(yaml)", f"the YAML nests more than {_MAX_DEPTH} levels deep")]
     if node is None:
         return None, lines, [Issue(name, 1, "(record)", "the file is empty; a record needs id, report, sources and patients")]
     try:
-        data = _construct(node, _Loader(""), (), lines)
+        data = _construct(node, _Loader(""), (), lines, set())
     except _DuplicateKey as dup:
         return None, lines, [Issue(name, dup.line, _field_name((*dup.path, dup.key)), "key appears twice in one mapping")]
+    except _ShapeError as shape:
+        return None, lines, [Issue(name, shape.line, "(yaml)", shape.message)]
+    except (yaml.YAMLError, TypeError) as exc:  # a tag SafeLoader refuses; a list or mapping as a key
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "a key must be a plain value, not a list or mapping"
+        line = mark.line + 1 if mark else None
+        return None, lines, [Issue(name, line, "(yaml)", f"not a case record's YAML: {problem}")]
     if not isinstance(data, dict):
         return None, lines, [Issue(name, 1, "(record)", f"a record is a mapping, got {type(data).__name__}")]
     try:
