@@ -4,7 +4,7 @@ reasoner, which these tests do not need), served by real uvicorn with settings c
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,11 +46,6 @@ def serving(settings: Settings) -> Iterator[LiveServer]:
         yield server
     finally:
         stop_server(server)
-
-
-@pytest.fixture
-def serve() -> Callable[[Settings], object]:
-    return serving
 
 
 def write_synthetic_records(target: Path, count: int, seed: int) -> Path:

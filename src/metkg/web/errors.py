@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -45,6 +46,8 @@ __all__ = [
     "API_RESPONSES",
     "Problem",
     "RecordProblem",
+    "answer_responses",
+    "error_response",
     "install_error_handlers",
     "problem_response",
     "scrub",
@@ -92,15 +95,49 @@ class RecordProblem(Problem):
     issues: list[IssueModel] = []
 
 
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON schema with its local ``$defs`` references replaced by the definitions."""
+    definitions = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return walk(definitions[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: walk(value) for key, value in node.items()}
+        return [walk(item) for item in node] if isinstance(node, list) else node
+
+    return walk(schema)
+
+
+def error_response(description: str, model: type[Problem] = Problem) -> dict[str, Any]:
+    """An error status for OpenAPI: a problem document (RFC 9457) as errors are sent, or an HTML page."""
+    return {
+        "description": description,
+        "content": {
+            PROBLEM_MEDIA_TYPE: {"schema": _inlined(model.model_json_schema())},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+
+
+def answer_responses(description: str, media_types: Iterable[str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses of a route that answers 200 in the negotiated ``media_types``, and the errors.
+
+    Use with ``response_class=Response``, so that the answer is not also documented as JSON.
+    """
+    content = {media: {"schema": {} if "json" in media else {"type": "string"}} for media in dict.fromkeys(media_types)}
+    return {200: {"description": description, "content": content}, **API_RESPONSES}
+
+
 #: The error statuses every route may answer with, declared once for OpenAPI.
 API_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": Problem, "description": "Malformed query, bad parameter or bad request"},
-    403: {"model": Problem, "description": "SPARQL Update, or a SERVICE call, refused: this endpoint is read-only"},
-    404: {"model": Problem, "description": "No such resource or named query"},
-    406: {"model": Problem, "description": "None of the accepted formats can express the answer"},
-    413: {"model": Problem, "description": "Request body or query longer than the configured limit"},
-    415: {"model": Problem, "description": "Request body of a content type the endpoint does not read"},
-    503: {"model": Problem, "description": "Query stopped at the timeout, server busy, or no store built yet"},
+    400: error_response("Malformed query, bad parameter or bad request"),
+    403: error_response("SPARQL Update, or a SERVICE call, refused: this endpoint is read-only"),
+    404: error_response("No such resource or named query"),
+    406: error_response("None of the accepted formats can express the answer"),
+    413: error_response("Request body or query longer than the configured limit"),
+    415: error_response("Request body of a content type the endpoint does not read"),
+    503: error_response("Query stopped at the timeout, server busy, or no store built yet"),
 }
 
 # Most specific first: the first class an exception is an instance of decides.

@@ -20,7 +20,7 @@ from metkg.errors import ResourceNotFoundError
 from metkg.sparql.negotiation import GRAPH_FORMATS, Format
 from metkg.vocab import METKG, RDF
 from metkg.web.describe import Description, describe, graph_statements, is_named_graph, label_of, ontology_terms
-from metkg.web.errors import API_RESPONSES
+from metkg.web.errors import answer_responses
 from metkg.web.pages import TermView, render, term_view
 from metkg.web.rdf import graph_response, pick_format, streamed_graph_response
 from metkg.web.service import QueryService
@@ -31,6 +31,10 @@ router = APIRouter(tags=["Linked data"])
 
 FormatParam = Annotated[str | None, Query(description="turtle, ntriples, jsonld, rdfxml or html, overriding Accept")]
 _GRAPH_PAGE_ROWS = 500
+_ANSWERS = answer_responses(
+    "The statements in the negotiated RDF format, or an HTML page",
+    [media for fmt in GRAPH_FORMATS for media in fmt.media_types],
+)
 _ONTOLOGY_IRI = str(METKG).rstrip("#")
 _HEADINGS = {
     "class": "Classes",
@@ -110,10 +114,20 @@ def _candidate_iris(request: Request, base_iri: str) -> list[str]:
     raw = request.scope.get("raw_path") or request.url.path.encode()
     path = raw.decode("latin-1").split("?", 1)[0].lstrip("/")
     normalised = quote(unquote(path), safe="/-._~%")
-    return list(dict.fromkeys([base_iri + path, base_iri + normalised, base_iri + quote(unquote(path), safe="/-._~")]))
+    candidates = [base_iri + path, base_iri + normalised, base_iri + quote(unquote(path), safe="/-._~")]
+    return [iri for iri in dict.fromkeys(candidates) if _is_iri(iri)]
 
 
-@router.get("/ontology", name="ontology", responses=API_RESPONSES, summary="The ontology")
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` is a valid IRI (a path such as ``/%%C`` is not: 404, never 500)."""
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+@router.get("/ontology", name="ontology", responses=_ANSWERS, response_class=Response, summary="The ontology")
 def ontology(request: Request, format: FormatParam = None) -> Response:
     """The metkg ontology (https://w3id.org/metkg/ontology): its terms documented for browsers,
     or the ontology graph in Turtle, RDF/XML, N-Triples or JSON-LD.
@@ -140,7 +154,9 @@ def ontology(request: Request, format: FormatParam = None) -> Response:
 
 
 @router.head("/{path:path}", include_in_schema=False)
-@router.get("/{path:path}", name="resource", responses=API_RESPONSES, summary="Dereference a minted IRI")
+@router.get(
+    "/{path:path}", name="resource", responses=_ANSWERS, response_class=Response, summary="Dereference a minted IRI"
+)
 def resource(request: Request, path: str, format: FormatParam = None) -> Response:
     """The resource ``{base}{path}``: an HTML page, or its statements in an RDF format (``Vary: Accept``)."""
     service = _service(request)

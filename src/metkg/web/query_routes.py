@@ -9,9 +9,9 @@ from starlette.responses import JSONResponse, Response
 
 from metkg.sparql.execute import QueryRequest
 from metkg.sparql.named import PARAMETER_TYPES, NamedQuery, get_named_query
-from metkg.sparql.negotiation import negotiate
+from metkg.sparql.negotiation import SOLUTION_FORMATS, negotiate
 from metkg.web.answers import answer_formats, answer_response
-from metkg.web.errors import API_RESPONSES
+from metkg.web.errors import answer_responses
 from metkg.web.pages import render
 from metkg.web.service import QueryService
 
@@ -20,6 +20,10 @@ __all__ = ["router"]
 router = APIRouter(tags=["Named queries"])
 
 _RESERVED = {"format"}
+_ANSWERS = answer_responses(
+    "The answer in the negotiated format: SPARQL results or an HTML page",
+    [media for fmt in SOLUTION_FORMATS for media in fmt.media_types],
+)
 
 
 def _service(request: Request) -> QueryService:
@@ -47,7 +51,13 @@ def _summary(query: NamedQuery) -> dict[str, Any]:
     }
 
 
-@router.get("/queries", name="queries", responses=API_RESPONSES, summary="List the named queries")
+@router.get(
+    "/queries",
+    name="queries",
+    responses=answer_responses("The named queries (JSON), or a page", ["application/json", "text/html"]),
+    response_class=Response,
+    summary="List the named queries",
+)
 def list_queries(request: Request) -> Response:
     """Every named query with its title, description and parameters (JSON, or HTML for browsers)."""
     queries = list(_service(request).named_queries.values())
@@ -62,7 +72,9 @@ def _missing_required(query: NamedQuery, values: dict[str, str]) -> bool:
     return any(p.required and not values.get(p.name, "").strip() for p in query.parameters)
 
 
-@router.get("/queries/{name}", name="named_query", responses=API_RESPONSES, summary="Run a named query")
+@router.get(
+    "/queries/{name}", name="named_query", responses=_ANSWERS, response_class=Response, summary="Run a named query"
+)
 async def run_named_query(request: Request, name: str) -> Response:
     """Run a named query; each URL parameter binds the query variable of its name as a typed term.
 

@@ -11,7 +11,7 @@ from metkg.errors import StoreError
 from metkg.export import iter_quads
 from metkg.sparql.negotiation import DATASET_FORMATS, GRAPH_FORMATS
 from metkg.web.descriptions import default_graph_note, void_description
-from metkg.web.errors import API_RESPONSES
+from metkg.web.errors import answer_responses
 from metkg.web.pages import render
 from metkg.web.rdf import graph_response, pick_format, streamed_graph_response
 from metkg.web.service import QueryService
@@ -45,7 +45,10 @@ def home(request: Request) -> Response:
     return render(request, "home.html", context)
 
 
-@router.get("/health", name="health", tags=["Service"], responses={503: API_RESPONSES[503]}, summary="Readiness")
+_HEALTH_503 = {"description": "No store build to serve yet, or the query workers are starting"}
+
+
+@router.get("/health", name="health", tags=["Service"], responses={503: _HEALTH_503}, summary="Readiness")
 def health(request: Request) -> Response:
     """200 when a store build is open and the query workers run; 503 otherwise."""
     service = _service(request)
@@ -66,7 +69,14 @@ def health(request: Request) -> Response:
 
 
 @router.get(
-    "/export", name="export", tags=["Linked data"], responses=API_RESPONSES, summary="Download the whole dataset"
+    "/export",
+    name="export",
+    tags=["Linked data"],
+    responses=answer_responses(
+        "Every statement, streamed in the negotiated format", [f.media_type for f in DATASET_FORMATS]
+    ),
+    response_class=Response,
+    summary="Download the whole dataset",
 )
 def export(
     request: Request,
@@ -85,7 +95,17 @@ def export(
     return streamed_graph_response(statements, (fmt, media_type), disposition)
 
 
-@router.get("/.well-known/void", name="void", tags=["Linked data"], responses=API_RESPONSES, summary="VoID description")
+@router.get(
+    "/.well-known/void",
+    name="void",
+    tags=["Linked data"],
+    responses=answer_responses(
+        "The VoID description in the negotiated RDF format",
+        [m for f in GRAPH_FORMATS if f.name != "html" for m in f.media_types],
+    ),
+    response_class=Response,
+    summary="VoID description",
+)
 def void(
     request: Request,
     format: Annotated[str | None, Query(description="turtle, ntriples, jsonld or rdfxml, overriding Accept")] = None,

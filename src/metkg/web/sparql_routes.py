@@ -10,10 +10,10 @@ from starlette.responses import Response
 
 from metkg.errors import NotAcceptableError
 from metkg.sparql.execute import QueryRequest
-from metkg.sparql.negotiation import GRAPH_FORMATS
+from metkg.sparql.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
 from metkg.web.answers import answer_formats, answer_response
 from metkg.web.descriptions import default_graph_note, service_description
-from metkg.web.errors import API_RESPONSES
+from metkg.web.errors import answer_responses
 from metkg.web.limits import read_body
 from metkg.web.pages import render
 from metkg.web.protocol import FORM, SPARQL_QUERY, ProtocolRequest, from_get, from_post
@@ -43,6 +43,11 @@ _POST_BODY: dict[str, Any] = {
         },
     }
 }
+_ANSWERS = answer_responses(
+    "The answer in the negotiated format: SPARQL results (SELECT, ASK), RDF (CONSTRUCT, DESCRIBE, the service "
+    "description) or an HTML page",
+    [media for fmt in SOLUTION_FORMATS + GRAPH_FORMATS for media in fmt.media_types],
+)
 GraphParam = Annotated[list[str] | None, Query(description="IRI of a graph of the RDF dataset (repeatable)")]
 
 
@@ -105,7 +110,7 @@ LIMIT 25
 """
 
 
-@router.get("/sparql", name="sparql_get", responses=API_RESPONSES, summary="SPARQL query via GET")
+@router.get("/sparql", name="sparql_get", responses=_ANSWERS, response_class=Response, summary="SPARQL query via GET")
 async def sparql_get(
     request: Request,
     query: Annotated[str | None, Query(description="SPARQL 1.1 query; without it, the service description")] = None,
@@ -130,7 +135,12 @@ async def sparql_get(
 
 
 @router.post(
-    "/sparql", name="sparql_post", responses=API_RESPONSES, summary="SPARQL query via POST", openapi_extra=_POST_BODY
+    "/sparql",
+    name="sparql_post",
+    responses=_ANSWERS,
+    response_class=Response,
+    summary="SPARQL query via POST",
+    openapi_extra=_POST_BODY,
 )
 async def sparql_post(request: Request) -> Response:
     """Run a query sent as a form (2.1.2) or as the body with ``application/sparql-query`` (2.1.3).

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
@@ -37,7 +37,7 @@ from metkg.errors import (
 from metkg.iris import CaseIris
 from metkg.records.loader import parse_record_text
 from metkg.settings import Settings
-from metkg.web.errors import API_RESPONSES, Problem, RecordProblem
+from metkg.web.errors import API_RESPONSES, RecordProblem, error_response
 from metkg.web.limits import read_body
 from metkg.web.pages import href
 
@@ -65,11 +65,11 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": CaseWritten, "description": "The case report was replaced"},
     201: {"model": CaseWritten, "description": "The case report was added"},
     400: API_RESPONSES[400],
-    401: {"model": Problem, "description": "No bearer token, or a wrong one"},
-    403: {"model": Problem, "description": "Writes are disabled on this server (no write token)"},
+    401: error_response("No bearer token, or a wrong one"),
+    403: error_response("Writes are disabled on this server (no write token)"),
     413: API_RESPONSES[413],
     415: API_RESPONSES[415],
-    422: {"model": RecordProblem, "description": "The record is invalid: every problem with its line and field"},
+    422: error_response("The record is invalid: every problem with its line and field", RecordProblem),
     503: API_RESPONSES[503],
 }
 _BODY: dict[str, Any] = {
@@ -88,7 +88,8 @@ def authorize(authorization: str | None, settings: Settings) -> None:
     Raises :class:`WritesDisabledError` (403) when no token is configured and
     :class:`AuthenticationError` (401) when the header is missing or the token differs.
     """
-    token = settings.write_token.get_secret_value() if settings.write_token else ""
+    secret = settings.write_token  # a SecretStr, or a str in settings copied with model_copy(update=...)
+    token = secret.get_secret_value() if isinstance(secret, SecretStr) else (secret or "")
     if not token:
         raise WritesDisabledError("writes are disabled on this server: it has no write token (METKG_WRITE_TOKEN)")
     scheme, _, given = (authorization or "").strip().partition(" ")
