@@ -320,6 +320,8 @@ def child_rdflib(nquads: str, params: str, runs: str, budget: str, cap: str) -> 
             out["queries"][name] = _timed(run, int(runs), float(budget))
         except TimeoutError:
             out["queries"][name] = {"error": f"one run did not finish in {float(budget):.0f} s"}
+        except Exception as exc:  # rdflib's engine fails on some valid queries: report it
+            out["queries"][name] = {"error": f"{type(exc).__name__}: {exc}"[:120]}
         finally:
             signal.alarm(0)
     out["peak_mb"] = _peak_mb()
@@ -509,6 +511,18 @@ class SizeResult:
     http: dict[str, Any] = field(default_factory=dict)
 
 
+STACKS = ("build", "oxigraph", "rdflib", "virtuoso", "http")
+_STACK_FIELDS = {
+    "build": "build",
+    "builds_extra": "build",
+    "derive": "build",
+    "oxigraph": "oxigraph",
+    "rdflib": "rdflib",
+    "virtuoso": "virtuoso",
+    "http": "http",
+}
+
+
 def _log(message: str) -> None:
     print(time.strftime("%H:%M:%S"), message, file=sys.stderr, flush=True)
 
@@ -522,25 +536,30 @@ def run_size(size: int, args: argparse.Namespace, virtuoso: Any) -> SizeResult:
     _log(f"{size:,}: build without reasoning and SHACL")
     result.build = _run_child(["build", str(records), str(store), "0", "0"])
     for label, reason, shacl, sizes in (("shacl", "0", "1", args.shacl_sizes), ("reason", "1", "0", args.reason_sizes)):
-        if size in sizes:
+        if size in sizes and "build" in args.stacks:
             _log(f"{size:,}: build with {label}")
             extra = work / f"store-{label}"
             result.builds_extra[label] = _run_child(
                 ["build", str(records), str(extra), reason, shacl], timeout=args.build_timeout
             )
             shutil.rmtree(extra, ignore_errors=True)
+    args.checkpoint(result)
     _log(f"{size:,}: derived facts by the rules")
     result.derive = _run_child(["derive", str(records), str(store)])
     current = str((store / "current").resolve())
     params = query_parameters(current)
     result.params = params
-    _log(f"{size:,}: named queries on Oxigraph")
-    result.oxigraph = queries_oxigraph(current, params, args.runs, args.query_cap)
+    if "oxigraph" in args.stacks:
+        _log(f"{size:,}: named queries on Oxigraph")
+        result.oxigraph = queries_oxigraph(current, params, args.runs, args.query_cap)
     nquads = work / "all.nq"
     from pyoxigraph import RdfFormat, Store
 
     Store.read_only(current).dump(str(nquads), format=RdfFormat.N_QUADS)
-    if size <= args.rdflib_max:
+    args.checkpoint(result)
+    if "rdflib" not in args.stacks:
+        pass
+    elif size <= args.rdflib_max:
         _log(f"{size:,}: rdflib (load capped at {args.rdflib_timeout} s)")
         result.rdflib = _run_child(
             [
@@ -555,9 +574,12 @@ def run_size(size: int, args: argparse.Namespace, virtuoso: Any) -> SizeResult:
         )
     else:
         result.rdflib = {"skipped": f"not tried above {args.rdflib_max:,} cases"}
-    if virtuoso is not None:
+    args.checkpoint(result)
+    if virtuoso is not None and "virtuoso" in args.stacks:
         result.virtuoso = virtuoso_size(virtuoso, nquads, params, args)
-    result.http = http_size(size, current, nquads, params, virtuoso, args)
+    args.checkpoint(result)
+    if "http" in args.stacks:
+        result.http = http_size(size, current, nquads, params, virtuoso, args)
     shutil.rmtree(work, ignore_errors=True)
     return result
 
@@ -868,6 +890,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--json", type=Path, default=WORK / "results.json")
+    parser.add_argument(
+        "--stacks", type=lambda t: set(t.split(",")), default=set(STACKS), help="what to measure: " + ",".join(STACKS)
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the results already in --json; what this run measures replaces theirs",
+    )
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     machine = _machine()
@@ -876,12 +906,31 @@ def main() -> None:
 
     if not args.no_virtuoso and virtuoso_available():
         virtuoso = VirtuosoServer.start(WORK / "virtuoso", memory_mb=args.virtuoso_memory_mb)
-    results = []
+    kept: dict[int, SizeResult] = {}
+    if args.merge and args.json.exists():
+        kept = {d["size"]: SizeResult(**d) for d in json.loads(args.json.read_text(encoding="utf-8"))}
+    sizes = list(args.sizes)
+
+    def checkpoint(fresh: SizeResult) -> None:
+        """Write what is measured so far (a long run stopped midway keeps its figures)."""
+        merged = {k: SizeResult(**v.__dict__) for k, v in kept.items()}
+        old = merged.get(fresh.size)
+        if old is not None:  # keep what this run does not measure
+            for name, value in fresh.__dict__.items():
+                if value and (name not in _STACK_FIELDS or _STACK_FIELDS[name] in args.stacks):
+                    setattr(old, name, value)
+        merged[fresh.size] = old or fresh
+        results = [merged[k] for k in sorted(merged)]
+        args.json.write_text(json.dumps([r.__dict__ for r in results], indent=1, default=str), encoding="utf-8")
+        args.sizes = sorted(merged)
+        args.out.write_text(report(results, machine, args), encoding="utf-8")
+
+    args.checkpoint = checkpoint
     try:
-        for size in args.sizes:
-            results.append(run_size(size, args, virtuoso))
-            args.json.write_text(json.dumps([r.__dict__ for r in results], indent=1, default=str), encoding="utf-8")
-            args.out.write_text(report(results, machine, args), encoding="utf-8")
+        for size in sizes:
+            fresh = run_size(size, args, virtuoso)
+            checkpoint(fresh)
+            kept = {d["size"]: SizeResult(**d) for d in json.loads(args.json.read_text(encoding="utf-8"))}
     finally:
         if virtuoso is not None:
             virtuoso.stop()
