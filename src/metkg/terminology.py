@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph
 import rdflib
 from rdflib.namespace import OWL as _OWL
 from rdflib.namespace import RDF as _RDF
 from rdflib.namespace import RDFS as _RDFS
 from rdflib.namespace import SKOS as _SKOS
 
-from metkg.errors import ConfigurationError
+from metkg.errors import ConfigurationError, relative
 from metkg.vocab import METKG
 
 __all__ = ["CATEGORIES", "Term", "Terminology", "load_terminology", "ontology_files"]
@@ -126,11 +127,22 @@ def load_ontology_graph(ontology_dir: Path) -> rdflib.Graph:
     """The ontology as one rdflib graph (every file of :func:`ontology_files`)."""
     graph = rdflib.Graph()
     for path in ontology_files(ontology_dir):
+        _check_turtle(path)
         try:
             graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises many types for bad Turtle
             raise ConfigurationError(f"cannot parse ontology file {str(path)!r}: {exc}") from None
     return graph
+
+
+def _check_turtle(path: Path) -> None:
+    """Refuse a file that is not Turtle as the store loads it: Oxigraph's parser is stricter than
+    rdflib's (a literal as subject, a space in an IRI) and names the line and column."""
+    try:
+        for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
+            pass
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise ConfigurationError(f"cannot parse ontology file {relative(path)!r}: {exc}") from None
 
 
 @lru_cache(maxsize=4)

@@ -160,6 +160,28 @@ def _clean(message: str) -> str:
     return _PATH.sub("<path>", message)
 
 
+_AT = re.compile(r"^error at (\d+):(\d+): ")
+_PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
+
+
+def _syntax_message(message: str, query: str) -> str:
+    """Oxigraph's parser message, with an undeclared prefix said plainly instead of a character list.
+
+    >>> _syntax_message("error at 1:14: expected one of Prefix not found, ['%']", "ASK { ?s ex:p")
+    "error at 1:14: the prefix 'ex:' is not declared; add PREFIX ex: <...> before the query"
+    """
+    at = _AT.match(message)
+    if at is None or "Prefix not found" not in message:
+        return message
+    line, column = int(at.group(1)), int(at.group(2))
+    lines = query.splitlines()
+    before = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
+    name = _PREFIXED_NAME_END.search(before)
+    prefix = (name.group(1) or "") if name else "?"
+    declared = f"the prefix {prefix + ':'!r} is not declared; add PREFIX {prefix}: <...> before the query"
+    return f"error at {line}:{column}: {declared}"
+
+
 def run_query(store: Store, request: QueryRequest) -> QueryAnswer:
     """Run the query and serialize the answer.
 
@@ -182,7 +204,7 @@ def run_query(store: Store, request: QueryRequest) -> QueryAnswer:
     except MetkgError:
         raise
     except SyntaxError as exc:
-        raise QueryError(f"malformed query: {_clean(str(exc))}") from None
+        raise QueryError(f"malformed query: {_clean(_syntax_message(str(exc), request.query))}") from None
     except (RuntimeError, ValueError, TypeError) as exc:
         raise QueryError(f"the query could not be evaluated: {_clean(str(exc))}") from None
     except OSError as exc:

@@ -47,6 +47,7 @@ _SERVICE = re.compile(_KEYWORD.format("SERVICE") + r"(?:\s+SILENT)?\s*(\S*)", re
 _IRI_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 # The prologue (BASE and PREFIX declarations), then the first keyword of the operation.
 _PROLOGUE = re.compile(r"\s*(?:(?:BASE\s*\x00\d+\x00|PREFIX\s+[^\s:]*:\s*\x00\d+\x00)\s*)*", re.IGNORECASE)
+_BRACKET = re.compile(r"[(){}\[\]]")
 _UPDATE_VERBS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
 
@@ -57,6 +58,7 @@ class QueryScan:
     declares_dataset: bool
     services: tuple[str, ...]  # IRIs of SERVICE clauses; "" for a SERVICE on a variable
     update_operation: str | None = None  # INSERT, LOAD, DROP...: the text is a SPARQL Update
+    nesting: int = 0  # the deepest nesting of (), {} and [] outside strings, IRIs and comments
 
 
 def unescape_codepoints(text: str) -> str:
@@ -102,4 +104,18 @@ def scan_query(query: str) -> QueryScan:
         declares_dataset=bool(_FROM.search(masked)),
         services=tuple(services),
         update_operation=verb if verb in _UPDATE_VERBS else None,
+        nesting=_nesting(masked),
     )
+
+
+def _nesting(masked: str) -> int:
+    """The deepest nesting of brackets.
+
+    >>> _nesting("SELECT * { FILTER((1)) }")
+    3
+    """
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(masked):
+        depth = depth + 1 if bracket in "({[" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest

@@ -16,7 +16,11 @@ from metkg.sparql.scan import scan_query
 from metkg.store import StoreLayout
 from metkg.web.dataset import LiveStore, Snapshot
 
-__all__ = ["QueryService"]
+__all__ = ["MAX_NESTING", "QueryService"]
+
+#: Brackets a query may nest: real queries nest a dozen; Oxigraph's parser overflows its stack
+#: (the worker dies) at a few thousand.
+MAX_NESTING = 200
 
 
 @dataclass
@@ -74,6 +78,8 @@ class QueryService:
         if len(query) > limit:
             raise RequestTooLargeError(f"the query has {len(query):,} characters; the limit is {limit:,}")
         scan = scan_query(query)
+        if scan.nesting > MAX_NESTING:
+            raise QueryError(f"the query nests brackets {scan.nesting} levels deep; the limit is {MAX_NESTING}")
         if scan.update_operation:  # 400 as the protocol has it (2.2): the text is not a query
             raise QueryError(
                 f"this endpoint is read-only: SPARQL Update ({scan.update_operation}) is not accepted; "
