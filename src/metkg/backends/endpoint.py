@@ -30,6 +30,7 @@ _MAX_GET_URL = 4000
 _ERROR_CHARS = 600
 # Virtuoso 7 answers ASK over HTTP as a one-column result set (one row: true; none: false).
 _VIRTUOSO_ASK = "__ASK_RETVAL"
+_ESTIMATE_REFUSED = "estimated execution time"
 
 
 def _first_lines(text: str) -> str:
@@ -107,6 +108,9 @@ class SparqlEndpoint:
             raise QueryError(f"the SPARQL server refused the query: {_first_lines(response.text)}")
         if response.status_code in (401, 403):
             raise StoreError(f"the SPARQL server at {self.query_url!r} refused access ({response.status_code})")
+        if response.status_code >= 300 and _ESTIMATE_REFUSED in response.text:
+            # Virtuoso refuses before running a query its optimizer expects to exceed MaxQueryExecutionTime.
+            raise QueryTimeoutError(f"the SPARQL server refused to run the query: {_first_lines(response.text)}")
         if response.status_code >= 300:
             raise StoreError(f"the SPARQL server answered {response.status_code}: {_first_lines(response.text)}")
         return response
