@@ -50,12 +50,25 @@ OPERATIONS = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_operation_conforms_to_its_schema(api_schema: schemathesis.BaseSchema, method: str, path: str) -> None:
+#: Operations with nothing a request could break (no parameters, or one free string) have no negative cases.
+UNBREAKABLE = {("GET", "/queries"), ("GET", "/queries/{name}"), ("GET", "/health")}
+RUNS = [
+    pytest.param(method, path, mode, id=f"{method} {path} {mode.value}")
+    for method, path in OPERATIONS
+    for mode in schemathesis.GenerationMode
+    if mode is schemathesis.GenerationMode.POSITIVE or (method, path) not in UNBREAKABLE
+]
+
+
+@pytest.mark.parametrize(("method", "path", "mode"), RUNS)
+def test_operation_conforms_to_its_schema(
+    api_schema: schemathesis.BaseSchema, method: str, path: str, mode: schemathesis.GenerationMode
+) -> None:
+    """Requests that follow the schema (positive) and requests that break it (negative)."""
     operation = api_schema[path][method]
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-    @given(case=operation.as_strategy())
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(case=operation.as_strategy(generation_mode=mode))
     def fuzz(case: schemathesis.Case) -> None:
         case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, checks=CHECKS, timeout=30)
 
