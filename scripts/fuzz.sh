@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MAX_EXAMPLES=${MAX_EXAMPLES:-60}
-MAX_TIME=${MAX_TIME:-120}
+MAX_TIME=${MAX_TIME:-100}
 PY=.venv/bin/python
 work=$(mktemp -d)
 server=
