@@ -720,6 +720,10 @@ def _ms(entry: dict[str, Any] | None, key: str = "median") -> str:
 
 
 def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+    """How many times slower ``b`` is than ``a`` (median over median); ``>Nx`` when a run of ``b`` hit its cap."""
+    if a and b and "median" in a and a["median"] and "median" not in b:
+        capped = re.search(r"did not finish in (\d+) s", b.get("error", ""))
+        return f">{float(capped.group(1)) / a['median']:,.0f}x" if capped else "-"
     if not a or not b or "median" not in a or "median" not in b or not a["median"]:
         return "-"
     return (
@@ -813,14 +817,15 @@ def report(results: list[SizeResult], machine: dict[str, str], args: argparse.Na
         "",
         f"{args.runs} runs each after one warm-up (fewer where a run is slow: the count is the last column); "
         "Oxigraph through `run_query` as a query worker runs it, rdflib through `Dataset.query` with "
-        "`initBindings`, Virtuoso through metkg's `RemoteStore` over HTTP (answers parsed and re-serialized).",
+        "`initBindings`, Virtuoso through metkg's `RemoteStore` over HTTP (answers parsed and re-serialized). "
+        "A time ratio above 1 means Oxigraph is faster by that factor.",
         "",
     ]
     for r in results:
         lines += [
             f"### {r.size:,} cases",
             "",
-            "| query | rows | Oxigraph | rdflib | Virtuoso | rdflib / Oxigraph | Virtuoso / Oxigraph |",
+            "| query | rows | Oxigraph | rdflib | Virtuoso | rdflib time / Oxigraph time | Virtuoso time / Oxigraph time |",
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         rq = r.rdflib.get("queries", {})
