@@ -62,7 +62,7 @@ def base_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
         "ontology_dir": PROJECT_ROOT / "ontology",
         "corpus_dir": None,
         "base_iri": BASE,
-        "query_timeout": 20.0,
+        "query_timeout": 60.0,  # generous: CI machines may be busy
     }
 
 
