@@ -46,7 +46,9 @@ for _ in $(seq 1 150); do
 done
 
 status=0
-.venv/bin/schemathesis run "http://127.0.0.1:$port/openapi.json" \
+root=$(pwd)
+cd "$work"  # schemathesis keeps a cache directory (.schemathesis) in the working directory
+"$root/.venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing \
     --max-examples "$MAX_EXAMPLES" --max-time "$MAX_TIME" --workers 2 --request-timeout 30 \
