@@ -25,7 +25,7 @@ def test_sentences_about_other_patients(sentence: str) -> None:
     "sentence",
     [
         "In this case, the patient received fulvestrant plus dalpiciclib.",
-        "Post-treatment imaging demonstrated a partial response (PR) according to RECIST 1.1 criteria (8).",
+        "Imaging after treatment showed a partial response (PR) by RECIST 1.1 criteria (8).",
         "She received six cycles of docetaxel.",
     ],
 )
