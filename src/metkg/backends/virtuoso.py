@@ -34,6 +34,16 @@ def virtuoso_available() -> bool:
     return shutil.which(SERVER_COMMAND) is not None and shutil.which(ISQL_COMMAND) is not None
 
 
+def _stop_with_parent() -> None:
+    """In the child, before exec: ask Linux for SIGTERM when the process that started it dies, so a
+    test run killed before its teardown leaves no server behind.
+    """
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -161,6 +171,7 @@ class VirtuosoServer:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=_stop_with_parent,  # noqa: PLW1509 (only prctl, no locks taken)
         )
         log.close()
         try:
