@@ -6,23 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from metkg.records.loader import load_record
 from metkg.records.validate import validate_records
 from metkg.settings import PROJECT_ROOT, Settings
 from metkg.terminology import load_terminology
 
 RECORD = PROJECT_ROOT / "data" / "cases" / "zhang-2024-dcis-bone-marrow.yaml"
-
-
-@pytest.fixture(scope="module")
-def loaded():
-    return load_record(RECORD)
-
-
-@pytest.fixture(scope="module")
-def patient(loaded):
-    assert len(loaded.record.patients) == 1
-    return loaded.record.patients[0]
 
 
 def _results(patient, specimen_id):
