@@ -24,7 +24,7 @@ from pyoxigraph import NamedNode, Quad
 from metkg.errors import BuildError, Issue, RecordValidationError
 from metkg.iris import CaseIris, inferred_graph, ontology_graph
 from metkg.mapping import map_record
-from metkg.records.loader import LoadedRecord, load_records
+from metkg.records.loader import LoadedRecord, find_record_files, load_records
 from metkg.records.models import CaseRecord
 from metkg.records.validate import validate_records
 from metkg.settings import Settings
@@ -60,6 +60,8 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     shacl_conforms: bool | None = None
     reasoning: dict[str, Any] = field(default_factory=dict)
+    #: Processes that validated and mapped the records (streamed builds only).
+    workers: int = 1
 
     def manifest(self, settings: Settings) -> dict[str, Any]:
         return {
@@ -139,16 +141,14 @@ def build_graph(
     with layout.lock(), _no_cyclic_gc():
         progress("load", 0, 0)
         record_paths = list(paths) if paths else [settings.data_dir]
+        if not shacl and not reason and settings.backend == "oxigraph":
+            return _streamed_build(settings, layout, record_paths, result, progress)
         loaded, terms = load_and_validate(record_paths, settings)
         records = [item.record for item in loaded]
-        del loaded  # the line maps (a third of the memory at 100,000 cases) only serve error messages
+        del loaded  # the line maps only serve error messages
         lap("load_validate")
 
-        # Without SHACL and reasoning, which read every quad at once, records are mapped while
-        # the store loads them: memory stays bounded at 100,000 cases.
-        streamed = not shacl and not reason and settings.backend == "oxigraph"
-        mapping = _Mapping(records, terms, settings.base_iri, progress)
-        case_quads: list[Quad] = [] if streamed else list(mapping.quads())
+        case_quads = [q for record in records for q in map_record(record, terms, settings.base_iri)]
         onto_quads = ontology_quads(settings)
         lap("map")
 
@@ -183,7 +183,7 @@ def build_graph(
 
         progress("store", 0, 0)
         with layout.new_build() as (store, path):
-            store.bulk_extend(mapping.quads() if streamed else case_quads)
+            store.bulk_extend(case_quads)
             store.bulk_extend(onto_quads)
             if inferred:
                 store.bulk_extend(inferred)
@@ -194,29 +194,46 @@ def build_graph(
             result.counts["inferred_triples"] = len(inferred)
             del store
             lap("store")
-            if streamed:  # mapping ran inside the store stage: count its time as mapping
-                result.seconds["map"] += mapping.seconds
-                result.seconds["store"] -= mapping.seconds
             layout.publish(path, result.manifest(settings))
     return result
 
 
-class _Mapping:
-    """Records mapped to quads on demand, timing the mapping itself."""
+def _streamed_build(
+    settings: Settings, layout: StoreLayout, record_paths: Sequence[Path], result: BuildResult, progress: Progress
+) -> BuildResult:
+    """Without SHACL and reasoning, which need every quad at once: records are validated and
+    mapped by worker processes and bulk-loaded as they come (:mod:`metkg.ingest`), so memory
+    stays bounded and every core works. Seconds per stage are the workers' CPU seconds for
+    load+validate and map, and the loader's for the store; ``total`` is the wall time."""
+    from metkg.ingest import ingest
 
-    def __init__(self, records: Sequence[CaseRecord], terms: Terminology, base: str, progress: Progress):
-        self.records, self.terms, self.base, self.progress = records, terms, base, progress
-        self.seconds = 0.0
-
-    def quads(self) -> Iterator[Quad]:
-        total = len(self.records)
-        for i, record in enumerate(self.records, 1):
-            start = time.perf_counter()
-            quads = map_record(record, self.terms, self.base)
-            self.seconds += time.perf_counter() - start
-            if i % 1000 == 0 or i == total:
-                self.progress("map", i, total)
-            yield from quads
+    clock = time.perf_counter()
+    files = find_record_files(record_paths)
+    terms_dir = settings.ontology_dir.resolve()
+    load_terminology(terms_dir)  # an unreadable ontology fails here, before any worker starts
+    with layout.new_build() as (store, path):
+        try:
+            done = ingest(
+                files, store, terms_dir, settings.corpus_dir, settings.base_iri,
+                workers=settings.build_workers or None, progress=progress,
+            )
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise BuildError(f"the store refused the mapped quads: {exc}") from exc
+        progress("store", 0, 0)
+        store.bulk_extend(ontology_quads(settings))
+        optimize = time.perf_counter()
+        store.optimize()
+        store.flush()
+        result.counts = dict(done.counts)
+        result.counts["triples"] = len(store)
+        result.counts["inferred_triples"] = 0
+        del store
+        result.seconds.update({stage: round(s, 3) for stage, s in done.seconds.items()})
+        result.seconds["store"] += time.perf_counter() - optimize
+        result.seconds["total"] = time.perf_counter() - clock
+        result.workers = done.workers
+        layout.publish(path, result.manifest(settings))
+    return result
 
 
 @dataclass

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-__all__ = ["CaseIris", "doi_path", "inferred_graph", "ontology_graph"]
+__all__ = ["CaseIris", "doi_path", "doi_url", "inferred_graph", "ontology_graph"]
 
 
 def doi_path(doi: str) -> str:
@@ -25,6 +25,17 @@ def doi_path(doi: str) -> str:
     '10.1002/%28sici%291097-0142%2820000415%2988%3A8%3C1769%3A%3Aaid-cncr3%3E3.0.co%3B2-h'
     """
     return quote(doi.strip().lower(), safe="/-._~")
+
+
+def doi_url(doi: str) -> str:
+    """The doi.org link of a DOI, with the characters an IRI may not hold percent-escaped.
+
+    >>> doi_url("10.3389/fonc.2025.1709244")
+    'https://doi.org/10.3389/fonc.2025.1709244'
+    >>> doi_url("10.1002/(SICI)1097-0142(20000415)88:8<1769::AID-CNCR3>3.0.CO;2-H")
+    'https://doi.org/10.1002/(SICI)1097-0142(20000415)88:8%3C1769::AID-CNCR3%3E3.0.CO;2-H'
+    """
+    return "https://doi.org/" + quote(doi.strip(), safe="/-._~:;()[]!$&'*+,=@")
 
 
 def _segment(local_id: str) -> str:

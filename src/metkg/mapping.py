@@ -7,6 +7,7 @@ a list of pyoxigraph quads; it never reads files or the store. Values named by o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -14,7 +15,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from metkg.iris import CaseIris
+from metkg.iris import CaseIris, doi_url
 from metkg.records.dates import PartialDate
 from metkg.records.models import (
     BiomarkerResult,
@@ -31,7 +32,7 @@ from metkg.records.models import (
 from metkg.terminology import Terminology
 from metkg.vocab import DCTERMS, METKG, RDF, RDFS, XSD
 
-__all__ = ["map_record", "map_records"]
+__all__ = ["map_record", "map_record_nquads", "map_records"]
 
 
 @lru_cache(maxsize=4096)
@@ -117,29 +118,34 @@ class _Emitter:
         self.quads: list[Quad] = []
         self.default_source = record.default_source()
 
-    # -- primitives
-    def add(self, s: str, p: str, o: NamedNode | Literal) -> None:
-        self.quads.append(Quad(_nn(s), _nn(p), o, self.graph))
+    # -- the sink: overridden by :class:`_NQuadsEmitter`
+    def add_iri(self, s: str, p: str, o: str) -> None:
+        self.quads.append(Quad(_nn(s), _nn(p), _nn(o), self.graph))
 
+    def add_literal(self, s: str, p: str, lexical: str, datatype: str | None = None) -> None:
+        obj = Literal(lexical, datatype=_nn(datatype)) if datatype else Literal(lexical)
+        self.quads.append(Quad(_nn(s), _nn(p), obj, self.graph))
+
+    # -- primitives
     def iri(self, s: str, p: str, o: str | None) -> None:
         if o is not None:
-            self.add(s, p, _nn(o))
+            self.add_iri(s, p, o)
 
     def text(self, s: str, p: str, value: str | None) -> None:
         if value is not None:
-            self.add(s, p, Literal(value))
+            self.add_literal(s, p, value)
 
     def integer(self, s: str, p: str, value: int | None) -> None:
         if value is not None:
-            self.add(s, p, Literal(str(value), datatype=_nn(XSD.integer)))
+            self.add_literal(s, p, str(value), XSD.integer)
 
     def decimal(self, s: str, p: str, value: float | None) -> None:
         if value is not None:
-            self.add(s, p, Literal(_decimal_text(value), datatype=_nn(XSD.decimal)))
+            self.add_literal(s, p, _decimal_text(value), XSD.decimal)
 
     def date(self, s: str, p: str, value: PartialDate | None) -> None:
         if value is not None:
-            self.add(s, p, Literal(str(value), datatype=_nn(XSD[value.xsd_type])))
+            self.add_literal(s, p, str(value), XSD[value.xsd_type])
 
     def term(self, category: str, key: str | None) -> str | None:
         if key is None:
@@ -148,7 +154,7 @@ class _Emitter:
         return term.iri if term else None
 
     def typed(self, s: str, cls: str, label: str | None) -> None:
-        self.add(s, RDF.type, _nn(cls))
+        self.add_iri(s, RDF.type, cls)
         self.text(s, RDFS.label, label)
 
     # -- shared parts of every fact
@@ -161,7 +167,7 @@ class _Emitter:
         self.text(s, METKG.note, getattr(fact, "note", None))
 
     def evidence(self, s: str, ev: Evidence) -> None:
-        self.add(s, RDF.type, _nn(METKG.Evidence))
+        self.add_iri(s, RDF.type, METKG.Evidence)
         self.text(s, METKG.quote, ev.quote)
         self.iri(s, METKG.inDocument, self.iris.source(ev.source or self.default_source))
         self.integer(s, METKG.start, ev.start)
@@ -186,7 +192,7 @@ class _Emitter:
             return
         s = f"{owner}/site"
         self.iri(owner, METKG.hasSite, s)
-        self.add(s, RDF.type, _nn(site_iri or METKG.AnatomicalSite))
+        self.add_iri(s, RDF.type, site_iri or METKG.AnatomicalSite)
         label = text or self.terms.get("site", site_key).label if site_key else text  # type: ignore[union-attr]
         self.text(s, RDFS.label, label)
         self.text(s, METKG.siteText, text)
@@ -202,7 +208,7 @@ class _Emitter:
         self.text(case, DCTERMS.title, report.title)
         self.text(case, METKG.doi, report.doi)
         self.text(case, DCTERMS.identifier, rec.id)
-        self.iri(case, RDFS.seeAlso, f"https://doi.org/{report.doi}")
+        self.iri(case, RDFS.seeAlso, doi_url(report.doi))
         self.text(case, METKG.journal, report.journal)
         self.integer(case, METKG.year, report.year)
         for author in report.authors:
@@ -215,7 +221,7 @@ class _Emitter:
             self.typed(s, METKG.SourceDocument, source.title or source.locator or source.file or source_id)
             if source.doi:
                 self.text(s, METKG.doi, source.doi)
-                self.iri(s, RDFS.seeAlso, f"https://doi.org/{source.doi}")
+                self.iri(s, RDFS.seeAlso, doi_url(source.doi))
             self.text(s, METKG.fileName, source.file)
             self.text(s, METKG.locator, source.locator)
         who = f"{first_author} {report.year}" if first_author and report.year else report.doi
@@ -250,7 +256,7 @@ class _Emitter:
             self.iri(s, METKG.gene, self.term("gene", finding.gene))
             self.text(s, METKG.finding, finding.finding)
             if finding.pathogenic is not None:
-                self.add(s, METKG.pathogenic, Literal(str(finding.pathogenic).lower(), datatype=_nn(XSD.boolean)))
+                self.add_literal(s, METKG.pathogenic, str(finding.pathogenic).lower(), XSD.boolean)
             self.fact(s, finding)
         for lesion in patient.lesions:
             self.lesion(p, part("lesion", lesion.id), lesion, part)
@@ -405,6 +411,44 @@ class _Emitter:
 def map_record(record: CaseRecord, terms: Terminology, base: str) -> list[Quad]:
     """The quads of one case report's named graph."""
     return _Emitter(record, terms, base).run()
+
+
+#: What an N-Quads string literal must escape (the grammar's STRING_LITERAL_QUOTE).
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
+
+
+class _NQuadsEmitter(_Emitter):
+    """The same quads as N-Quads lines: no Python RDF objects, several times faster to make and
+    what the store's bulk loader parses natively. Every IRI the mapping writes is already safe
+    (minted IRIs escape their segments, ontology IRIs are checked by the store when it loads them).
+    """
+
+    def __init__(self, record: CaseRecord, terms: Terminology, base: str):
+        super().__init__(record, terms, base)
+        self.lines: list[str] = []
+        self.tail = f"<{self.iris.graph}> .\n"
+
+    def add_iri(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"<{s}> <{p}> <{o}> {self.tail}")
+
+    def add_literal(self, s: str, p: str, lexical: str, datatype: str | None = None) -> None:
+        if _NEEDS_ESCAPE.search(lexical):
+            lexical = lexical.translate(_LITERAL_ESCAPES)
+        if datatype:
+            self.lines.append(f'<{s}> <{p}> "{lexical}"^^<{datatype}> {self.tail}')
+        else:
+            self.lines.append(f'<{s}> <{p}> "{lexical}" {self.tail}')
+
+
+def map_record_nquads(record: CaseRecord, terms: Terminology, base: str) -> tuple[str, int]:
+    """The quads of one case report's named graph as N-Quads text, and how many there are.
+
+    The same quads as :func:`map_record` (the test suite checks it), for bulk loading.
+    """
+    emitter = _NQuadsEmitter(record, terms, base)
+    emitter.run()
+    return "".join(emitter.lines), len(emitter.lines)
 
 
 def map_records(records: Iterable[CaseRecord], terms: Terminology, base: str) -> Iterable[Quad]:

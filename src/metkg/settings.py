@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pyoxigraph import NamedNode
 
 __all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
 
@@ -60,6 +61,9 @@ class Settings(BaseSettings):
         description="Queries running or waiting for a worker at once; one more is refused (503, Retry-After).",
     )
     query_workers: int = Field(default=2, gt=0, description="Worker processes that run SPARQL queries.")
+    build_workers: int = Field(
+        default=0, ge=0, description="Processes that validate and map records in a build without SHACL and reasoning (0: one per core)."
+    )
     service_allow: list[str] = Field(default_factory=list, description="Hosts SERVICE may call (none by default).")
     write_token: SecretStr | None = Field(
         default=None, description="Bearer token of PUT /cases/{id}; unset, the server refuses every write (403)."
@@ -95,6 +99,10 @@ class Settings(BaseSettings):
     def _base_ends_with_slash(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"base IRI must be an http(s) IRI, got {value!r}")
+        try:
+            NamedNode(value)
+        except ValueError as exc:
+            raise ValueError(f"base IRI {value!r} is not a valid IRI: {exc}") from None
         return value if value.endswith("/") else value + "/"
 
 

@@ -18,7 +18,7 @@ from metkg.records.loader import LoadedRecord
 from metkg.records.models import CaseRecord, Evidence, Patient
 from metkg.terminology import Terminology
 
-__all__ = ["find_quote", "iter_evidence", "source_text", "validate_records"]
+__all__ = ["find_quote", "iter_evidence", "record_issues", "source_text", "validate_records"]
 
 _P = tuple[str | int, ...]
 
@@ -177,6 +177,12 @@ class _Checker:
             elif not find_quote(ev.quote, text):
                 file = self.record.sources[source_id].file
                 self.issue(path, f"quote {ev.quote!r} does not occur in source {file!r}; quote the source verbatim")
+
+
+def record_issues(loaded: LoadedRecord, terminology: Terminology, corpus_dir: Path | None = None) -> list[Issue]:
+    """The problems of one record on its own (the checks across records are
+    :func:`validate_records`'s): ontology keys, references, evidence quotes."""
+    return _Checker(loaded, terminology, corpus_dir).run()
 
 
 def validate_records(

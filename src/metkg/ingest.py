@@ -1,0 +1,259 @@
+"""Records -> N-Quads in worker processes, bulk-loaded while they work: the streamed build.
+
+A build without SHACL and reasoning needs each record only long enough to check and map it, so
+records are read, validated and mapped in chunks by a pool of worker processes (one per core),
+and their N-Quads text is bulk-loaded into the new store by a loader thread while the workers go
+on. Memory stays bounded (a few chunks in flight) whatever the number of cases, and every check
+of :func:`metkg.build.load_and_validate` still runs: a chunk reports the problems of its files,
+the parent adds the checks across files (duplicate record ids and DOIs), and a build with any
+problem loads nothing that is ever published.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import multiprocessing.pool
+import os
+import queue
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph
+
+from metkg.errors import Issue, RecordValidationError
+from metkg.mapping import map_record_nquads
+from metkg.records.loader import load_record
+from metkg.records.validate import record_issues
+from metkg.terminology import Terminology, load_terminology
+
+__all__ = ["Chunk", "IngestResult", "ingest"]
+
+#: Records per task sent to a worker: large enough to amortise the round trip, small enough
+#: to keep every worker busy and the memory in flight small.
+CHUNK_RECORDS = 100
+#: Quads handed to the store's bulk loader in one call (it sorts each call's quads in memory).
+LOAD_BATCH_QUADS = 1_000_000
+#: Below this many files the records are processed in the calling process: starting workers
+#: would cost more than it saves.
+PARALLEL_MIN_FILES = 400
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Chunk:
+    """What a worker made of a chunk of record files."""
+
+    nquads: bytes = b""
+    quads: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    #: (record id, DOI, file name, line of the id, line of the DOI) of each valid record.
+    identities: list[tuple[str, str, str, int | None, int | None]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: {"load_validate": 0.0, "map": 0.0})
+
+
+@dataclass
+class IngestResult:
+    """What went into the store: counts of records and quads, and worker seconds per stage."""
+
+    counts: Counter[str]
+    quads: int
+    seconds: dict[str, float]
+    workers: int
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(ontology_dir: Path, corpus_dir: Path | None, base: str) -> None:
+    gc.enable()  # a forked worker inherits the build's paused collector; its records are short-lived
+    _WORKER.update(terms=load_terminology(ontology_dir), corpus=corpus_dir, base=base)
+
+
+def process_chunk(paths: Sequence[Path]) -> Chunk:
+    """Read, validate and map ``paths`` (in a worker after :func:`_init_worker`)."""
+    terms: Terminology = _WORKER["terms"]  # type: ignore[assignment]
+    corpus: Path | None = _WORKER["corpus"]  # type: ignore[assignment]
+    base: str = _WORKER["base"]  # type: ignore[assignment]
+    chunk = Chunk()
+    parts: list[str] = []
+    for path in paths:
+        clock = time.process_time()
+        try:
+            loaded = load_record(path)
+        except RecordValidationError as exc:
+            chunk.issues += exc.issues
+            continue
+        problems = record_issues(loaded, terms, corpus)
+        mapped = time.process_time()
+        chunk.seconds["load_validate"] += mapped - clock
+        if problems:
+            chunk.issues += problems
+            continue
+        record = loaded.record
+        text, quads = map_record_nquads(record, terms, base)
+        parts.append(text)
+        chunk.quads += quads
+        chunk.counts["case_reports"] += 1
+        for patient in record.patients:
+            chunk.counts["patients"] += 1
+            chunk.counts["lesions"] += len(patient.lesions)
+            chunk.counts["specimens"] += len(patient.specimens)
+            chunk.counts["biomarker_results"] += sum(len(s.results) for s in patient.specimens)
+            chunk.counts["interventions"] += len(patient.interventions)
+        lines = loaded.lines
+        chunk.identities.append(
+            (record.id, record.report.doi, loaded.name, lines.line(("id",)), lines.line(("report", "doi")))
+        )
+        chunk.seconds["map"] += time.process_time() - mapped
+    chunk.nquads = "".join(parts).encode("utf-8")
+    return chunk
+
+
+class _Loader(threading.Thread):
+    """Bulk-loads N-Quads handed to it, in batches, while the caller goes on."""
+
+    def __init__(self, store: pyoxigraph.Store, in_flight: int):
+        super().__init__(name="metkg-bulk-load", daemon=True)
+        self.store = store
+        self.inbox: queue.Queue[Chunk | None] = queue.Queue(maxsize=in_flight)
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+
+    def run(self) -> None:
+        batch: list[bytes] = []
+        size = 0
+        while True:
+            chunk = self.inbox.get()
+            if chunk is not None and self.error is None:
+                batch.append(chunk.nquads)
+                size += chunk.quads
+            if batch and (chunk is None or size >= LOAD_BATCH_QUADS):
+                self._load(b"".join(batch))
+                batch, size = [], 0
+            if chunk is None:
+                return
+
+    def _load(self, data: bytes) -> None:
+        if self.error is not None:
+            return
+        clock = time.perf_counter()
+        try:
+            self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+        except BaseException as exc:
+            self.error = exc
+        self.seconds += time.perf_counter() - clock
+
+    def put(self, chunk: Chunk | None) -> None:
+        self.inbox.put(chunk)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork where it is safe (Linux, no other thread yet): workers start at once with the
+    ontology already parsed; spawn elsewhere."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _chunks(files: Sequence[Path], pool: multiprocessing.pool.Pool | None, workers: int) -> Iterator[Chunk]:
+    """The chunks of ``files`` processed in order: by the pool, or here when there is none."""
+    tasks = [list(files[i : i + CHUNK_RECORDS]) for i in range(0, len(files), CHUNK_RECORDS)]
+    if pool is None:
+        for task in tasks:
+            yield process_chunk(task)
+        return
+    # A window of tasks in flight: the workers never wait, and no more than a few chunks'
+    # N-Quads ever sit in memory when the store is the slower side.
+    window = 3 * workers
+    pending = [pool.apply_async(process_chunk, (task,)) for task in tasks[:window]]
+    submitted = len(pending)
+    while pending:
+        chunk = pending.pop(0).get()
+        if submitted < len(tasks):
+            pending.append(pool.apply_async(process_chunk, (tasks[submitted],)))
+            submitted += 1
+        yield chunk
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def ingest(
+    files: Sequence[Path],
+    store: pyoxigraph.Store,
+    terms_dir: Path,
+    corpus_dir: Path | None,
+    base: str,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Validate, map and bulk-load ``files`` into ``store``; raise one
+    :class:`RecordValidationError` listing every problem of every file if there is any (the
+    store then holds a part of the records and must be thrown away, as the build does).
+    """
+    workers = workers or default_workers()
+    if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
+        # Before the loader thread starts: forking is safe only while this is the only thread.
+        pool = _context().Pool(workers, initializer=_init_worker, initargs=(terms_dir, corpus_dir, base))
+    else:
+        pool, workers = None, 1
+        _init_worker(terms_dir, corpus_dir, base)
+    loader = _Loader(store, in_flight=2 * max(workers, 2))
+    loader.start()
+    counts: Counter[str] = Counter()
+    seconds = {"load_validate": 0.0, "map": 0.0}
+    quads = 0
+    issues: list[Issue] = []
+    ids: dict[str, str] = {}
+    dois: dict[str, str] = {}
+    done = 0
+    try:
+        for chunk in _chunks(files, pool, workers):
+            issues += chunk.issues
+            for record_id, doi, name, id_line, doi_line in chunk.identities:
+                if record_id in ids:
+                    issues.append(
+                        Issue(name, id_line, "id", f"duplicate record id {record_id!r}, also used by {ids[record_id]}")
+                    )
+                if doi in dois:
+                    message = f"duplicate DOI {doi!r}, also in {dois[doi]}; one record per report"
+                    issues.append(Issue(name, doi_line, "report.doi", message))
+                ids.setdefault(record_id, name)
+                dois.setdefault(doi, name)
+            for stage, value in chunk.seconds.items():
+                seconds[stage] += value
+            done += len(chunk.identities) + len({issue.file for issue in chunk.issues})
+            if not issues:
+                counts.update(chunk.counts)
+                quads += chunk.quads
+                loader.put(chunk)
+            if progress is not None:
+                progress("build", min(done, len(files)), len(files))
+            if loader.error is not None:
+                break
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        loader.put(None)
+        loader.join()
+    if issues:
+        raise RecordValidationError(issues)
+    if loader.error is not None:
+        raise loader.error
+    seconds["store"] = loader.seconds
+    return IngestResult(counts, quads, seconds, workers)
