@@ -46,7 +46,7 @@ class Namespace:
     ('http://purl.org/dc/terms/', 'http://purl.org/dc/terms/title')
     """
 
-    __slots__ = ("_prefix",)
+    __slots__ = ("__dict__", "_prefix")
 
     def __init__(self, prefix: str):
         self._prefix = prefix
@@ -54,7 +54,8 @@ class Namespace:
     def __getattr__(self, name: str) -> str:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self._prefix + name
+        iri = self.__dict__[name] = self._prefix + name  # later lookups never reach here
+        return iri
 
     def __getitem__(self, name: str) -> str:
         return self._prefix + name

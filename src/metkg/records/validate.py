@@ -11,7 +11,9 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
+
+from pydantic import BaseModel
 
 from metkg.errors import Issue, RecordValidationError
 from metkg.records.loader import LoadedRecord
@@ -54,13 +56,26 @@ def find_quote(quote: str, text: str) -> bool:
     return quote in text or _normalise(quote) in _normalise(text)
 
 
+def _holds_models(annotation: Any) -> bool:
+    """Whether a field's type may hold a model (and so evidence), at any depth."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(arg) for arg in get_args(annotation))
+
+
+@lru_cache(maxsize=None)
+def _model_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model class that may hold evidence: the others are never walked."""
+    return tuple(name for name, info in cls.model_fields.items() if _holds_models(info.annotation))
+
+
 def iter_evidence(obj: Any, path: _P = ()) -> Iterator[tuple[_P, Evidence]]:
     """Every evidence item under a record or a part of it, with its YAML path."""
     if isinstance(obj, Evidence):
         yield path, obj
         return
-    if hasattr(obj, "__pydantic_fields__"):
-        for name in type(obj).model_fields:
+    if isinstance(obj, BaseModel):
+        for name in _model_fields(type(obj)):
             yield from iter_evidence(getattr(obj, name), (*path, name))
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
