@@ -6,6 +6,7 @@ chunks so that several chunks and several bulk-load calls happen.
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import yaml
 
 from metkg import ingest
 from metkg.build import build_graph
-from metkg.errors import RecordValidationError
+from metkg.errors import InconsistentRecordError, RecordValidationError
 from metkg.mapping import map_record, map_record_nquads
 from metkg.records.loader import load_records
 from metkg.settings import Settings
@@ -115,3 +116,41 @@ def test_nquads_mapping_is_the_quad_mapping() -> None:
         expected = map_record(record, terms, settings.base_iri)
         assert count == len(parsed) == len(expected)
         assert set(parsed) == set(expected)
+
+
+def test_rules_in_the_stream_give_the_reasoners_inferred_graph_less_its_ontology_classification(
+    make_settings, records: Path, small_chunks: None
+) -> None:
+    """``--no-owl``: workers classify and derive; the inferred graph is the full reasoning
+    build's, except the subsumptions between ontology classes that only HermiT computes."""
+    streamed = make_settings(store=records.parent / "rules", corpus_dir=None, build_workers=2)
+    result = build_graph(streamed, [records], reason=True, owl=False, shacl=False)
+    assert result.counts["inferred_triples"] > 0
+    full = make_settings(store=records.parent / "owl", corpus_dir=None)
+    build_graph(full, [records], reason=True, shacl=False)
+
+    inferred = pyoxigraph.NamedNode("https://w3id.org/metkg/graph/inferred")
+    subclass = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    a = set(StoreLayout(streamed.store).open_read_only().quads_for_pattern(None, None, None, inferred))
+    b = set(StoreLayout(full.store).open_read_only().quads_for_pattern(None, None, None, inferred))
+    assert len(a) == result.counts["inferred_triples"]
+    assert a <= b
+    assert {q.predicate for q in b - a} == {subclass}
+    conversions = [q for q in a if q.object == pyoxigraph.NamedNode("https://w3id.org/metkg/ontology#ReceptorConversion")]
+    assert conversions
+
+
+def test_a_contradictory_case_fails_the_streamed_rules_build(make_settings, records: Path, small_chunks: None) -> None:
+    target = records / "curated" / "cheng-2025-scalp-metastasis.yaml"
+    data = yaml.safe_load(target.read_text())
+    specimen = next(s for p in data["patients"] for s in p.get("specimens", []) if s.get("results"))
+    first = specimen["results"][0]
+    clash = {**copy.deepcopy(first), "status": "negative" if first.get("status") == "positive" else "positive"}
+    clash.pop("percent", None)
+    clash.pop("score", None)
+    specimen["results"].append(clash)
+    target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    settings = make_settings(store=records.parent / "store", corpus_dir=None, build_workers=2)
+    with pytest.raises(InconsistentRecordError, match="cheng-2025"):
+        build_graph(settings, [records], reason=True, owl=False, shacl=False)
+    assert not StoreLayout(settings.store).exists()

@@ -27,9 +27,12 @@ from pathlib import Path
 import pyoxigraph
 
 from metkg.errors import Issue, RecordValidationError
-from metkg.mapping import map_record_nquads
+from metkg.iris import inferred_graph
+from metkg.mapping import map_record_nquads, triples_nquads
+from metkg.reasoning import case_inferences, classify_records, raise_contradictions
 from metkg.records.loader import load_record
 from metkg.records.validate import record_issues
+from metkg.settings import Settings
 from metkg.terminology import Terminology, load_terminology
 
 __all__ = ["Chunk", "IngestResult", "ingest"]
@@ -56,7 +59,10 @@ class Chunk:
     #: (record id, DOI, file name, line of the id, line of the DOI) of each valid record.
     identities: list[tuple[str, str, str, int | None, int | None]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=lambda: {"load_validate": 0.0, "map": 0.0})
+    #: Quads of the inferred graph (with the rules), and contradictions by record id.
+    inferred: int = 0
+    contradictions: dict[str, list[str]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=lambda: {"load_validate": 0.0, "map": 0.0, "rules": 0.0})
 
 
 @dataclass
@@ -65,6 +71,7 @@ class IngestResult:
 
     counts: Counter[str]
     quads: int
+    inferred: int
     seconds: dict[str, float]
     workers: int
 
@@ -72,16 +79,18 @@ class IngestResult:
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(ontology_dir: Path, corpus_dir: Path | None, base: str) -> None:
+def _init_worker(settings: Settings, rules: bool) -> None:
     gc.enable()  # a forked worker inherits the build's paused collector; its records are short-lived
-    _WORKER.update(terms=load_terminology(ontology_dir), corpus=corpus_dir, base=base)
+    _WORKER.update(terms=load_terminology(settings.ontology_dir.resolve()), settings=settings, rules=rules)
 
 
 def process_chunk(paths: Sequence[Path]) -> Chunk:
-    """Read, validate and map ``paths`` (in a worker after :func:`_init_worker`)."""
+    """Read, validate and map ``paths`` (in a worker after :func:`_init_worker`); with the
+    rules, also classify each case and derive its facts into the inferred graph."""
     terms: Terminology = _WORKER["terms"]  # type: ignore[assignment]
-    corpus: Path | None = _WORKER["corpus"]  # type: ignore[assignment]
-    base: str = _WORKER["base"]  # type: ignore[assignment]
+    settings: Settings = _WORKER["settings"]  # type: ignore[assignment]
+    corpus, base = settings.corpus_dir, settings.base_iri
+    inferred_graph_iri = inferred_graph(base)
     chunk = Chunk()
     parts: list[str] = []
     for path in paths:
@@ -112,7 +121,18 @@ def process_chunk(paths: Sequence[Path]) -> Chunk:
         chunk.identities.append(
             (record.id, record.report.doi, loaded.name, lines.line(("id",)), lines.line(("report", "doi")))
         )
-        chunk.seconds["map"] += time.process_time() - mapped
+        derived = time.process_time()
+        chunk.seconds["map"] += derived - mapped
+        if _WORKER["rules"]:
+            for _, view, types, contradictions in classify_records([record], terms, settings):
+                if contradictions:
+                    chunk.contradictions[record.id] = contradictions
+                    continue
+                unique = dict.fromkeys(case_inferences(view, types, terms))  # a class reached twice is one quad
+                text, quads = triples_nquads(unique, inferred_graph_iri)
+                parts.append(text)
+                chunk.inferred += quads
+            chunk.seconds["rules"] += time.process_time() - derived
     chunk.nquads = "".join(parts).encode("utf-8")
     return chunk
 
@@ -134,7 +154,7 @@ class _Loader(threading.Thread):
             chunk = self.inbox.get()
             if chunk is not None and self.error is None:
                 batch.append(chunk.nquads)
-                size += chunk.quads
+                size += chunk.quads + chunk.inferred
             if batch and (chunk is None or size >= LOAD_BATCH_QUADS):
                 self._load(b"".join(batch))
                 batch, size = [], 0
@@ -194,36 +214,38 @@ def default_workers() -> int:
 def ingest(
     files: Sequence[Path],
     store: pyoxigraph.Store,
-    terms_dir: Path,
-    corpus_dir: Path | None,
-    base: str,
+    settings: Settings,
     *,
+    rules: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> IngestResult:
-    """Validate, map and bulk-load ``files`` into ``store``; raise one
-    :class:`RecordValidationError` listing every problem of every file if there is any (the
-    store then holds a part of the records and must be thrown away, as the build does).
+    """Validate, map (and with ``rules`` classify and derive) ``files`` and bulk-load them into
+    ``store``. Raise one :class:`RecordValidationError` listing every problem of every file if
+    there is any, or :class:`~metkg.errors.InconsistentRecordError` for a contradictory case;
+    the store then holds a part of the records and must be thrown away, as the build does.
     """
     workers = workers or default_workers()
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
         # Before the loader thread starts: forking is safe only while this is the only thread.
-        pool = _context().Pool(workers, initializer=_init_worker, initargs=(terms_dir, corpus_dir, base))
+        pool = _context().Pool(workers, initializer=_init_worker, initargs=(settings, rules))
     else:
         pool, workers = None, 1
-        _init_worker(terms_dir, corpus_dir, base)
+        _init_worker(settings, rules)
     loader = _Loader(store, in_flight=2 * max(workers, 2))
     loader.start()
     counts: Counter[str] = Counter()
-    seconds = {"load_validate": 0.0, "map": 0.0}
-    quads = 0
+    seconds = {"load_validate": 0.0, "map": 0.0, "rules": 0.0}
+    quads = inferred = 0
     issues: list[Issue] = []
+    contradictions: dict[str, list[str]] = {}
     ids: dict[str, str] = {}
     dois: dict[str, str] = {}
     done = 0
     try:
         for chunk in _chunks(files, pool, workers):
             issues += chunk.issues
+            contradictions.update(chunk.contradictions)
             for record_id, doi, name, id_line, doi_line in chunk.identities:
                 if record_id in ids:
                     issues.append(
@@ -237,9 +259,10 @@ def ingest(
             for stage, value in chunk.seconds.items():
                 seconds[stage] += value
             done += len(chunk.identities) + len({issue.file for issue in chunk.issues})
-            if not issues:
+            if not issues and not contradictions:
                 counts.update(chunk.counts)
                 quads += chunk.quads
+                inferred += chunk.inferred
                 loader.put(chunk)
             if progress is not None:
                 progress("build", min(done, len(files)), len(files))
@@ -253,7 +276,11 @@ def ingest(
         loader.join()
     if issues:
         raise RecordValidationError(issues)
+    if contradictions:
+        raise_contradictions(contradictions)
     if loader.error is not None:
         raise loader.error
+    if not rules:
+        del seconds["rules"]
     seconds["store"] = loader.seconds
-    return IngestResult(counts, quads, seconds, workers)
+    return IngestResult(counts, quads, inferred, seconds, workers)

@@ -32,7 +32,7 @@ from metkg.records.models import (
 from metkg.terminology import Terminology
 from metkg.vocab import DCTERMS, METKG, RDF, RDFS, XSD
 
-__all__ = ["map_record", "map_record_nquads", "map_records"]
+__all__ = ["map_record", "map_record_nquads", "map_records", "triples_nquads"]
 
 
 @lru_cache(maxsize=4096)
@@ -439,6 +439,23 @@ class _NQuadsEmitter(_Emitter):
             self.lines.append(f'<{s}> <{p}> "{lexical}"^^<{datatype}> {self.tail}')
         else:
             self.lines.append(f'<{s}> <{p}> "{lexical}" {self.tail}')
+
+
+def triples_nquads(triples: Iterable[tuple[str, str, Any]], graph: str) -> tuple[str, int]:
+    """Triples as N-Quads lines in ``graph``: an object is an IRI (``str``) or a literal
+    ``(lexical, datatype or None)``, as :mod:`metkg.reasoning` derives them."""
+    tail = f"<{graph}> .\n"
+    lines = []
+    for s, p, o in triples:
+        if isinstance(o, tuple):
+            lexical, datatype = o
+            if _NEEDS_ESCAPE.search(lexical):
+                lexical = lexical.translate(_LITERAL_ESCAPES)
+            obj = f'"{lexical}"^^<{datatype}>' if datatype else f'"{lexical}"'
+        else:
+            obj = f"<{o}>"
+        lines.append(f"<{s}> <{p}> {obj} {tail}")
+    return "".join(lines), len(lines)
 
 
 def map_record_nquads(record: CaseRecord, terms: Terminology, base: str) -> tuple[str, int]:

@@ -59,7 +59,17 @@ from metkg.records.models import CaseRecord
 from metkg.settings import Settings
 from metkg.terminology import Terminology, load_terminology
 
-__all__ = ["BATCH_SPECIMENS", "Disagreement", "Reasoning", "classify_records", "defined_classes", "infer", "verify"]
+__all__ = [
+    "BATCH_SPECIMENS",
+    "Disagreement",
+    "Reasoning",
+    "case_inferences",
+    "classify_records",
+    "defined_classes",
+    "infer",
+    "raise_contradictions",
+    "verify",
+]
 
 #: Specimens per reasoner consistency batch: cost grows faster than linearly within a batch.
 BATCH_SPECIMENS = 200
@@ -166,7 +176,8 @@ def classify_records(
         yield record, view, types, problems
 
 
-def _fail(problems: dict[str, list[str]]) -> None:
+def raise_contradictions(problems: dict[str, list[str]]) -> None:
+    """Raise :class:`InconsistentRecordError` for the first contradictory case, counting the others."""
     case, found = next(iter(problems.items()))
     explanation = "; ".join(found)
     others = [c for c in problems if c != case]
@@ -269,19 +280,32 @@ def _apply_rules(  # noqa: PLR0917 - one pass that fills the emitter, the summar
             batches.add(record.id, case_abox(view, f"c{i}x"), sum(1 for _ in view.specimens()))
         progress("rules", i, len(records))
     if problems:
-        _fail(problems)
+        raise_contradictions(problems)
 
 
-def _emit_case(emit: _Emitter, run: Reasoning, view: CaseView, types: dict[str, set[str]], terms: Terminology) -> None:
-    emit.next_case()
+def _class_triples(view: CaseView, types: dict[str, set[str]]) -> Iterable[Triple]:
     asserted = asserted_types(view)
     for iri, classes in types.items():
         for cls in classes:
             if cls != asserted.get(iri):
-                run.quads.append(emit.quad(iri, RDF.type, cls))
+                yield iri, RDF.type, cls
+
+
+def case_inferences(view: CaseView, types: dict[str, set[str]], terms: Terminology) -> Iterable[Triple]:
+    """What the rules add for one case: every named class an individual has beyond its asserted
+    one, then the derived facts (receptor conversions, intervals...)."""
+    yield from _class_triples(view, types)
+    yield from derived_triples(view, types, terms)
+
+
+def _emit_case(emit: _Emitter, run: Reasoning, view: CaseView, types: dict[str, set[str]], terms: Terminology) -> None:
+    emit.next_case()
+    for classes in types.values():
+        for cls in classes:
             if cls in emit.defined:
                 run.classified[cls] += 1
-    triple: Triple
+    for triple in _class_triples(view, types):
+        run.quads.append(emit.quad(*triple))
     for triple in derived_triples(view, types, terms):
         run.quads.append(emit.quad(*triple))
         if triple[1] == RDF.type:
