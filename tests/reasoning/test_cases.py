@@ -179,6 +179,37 @@ def test_researcher_questions_need_no_thresholds_or_site_lists(expect: Expect, r
 
 
 @DATA
+def test_conversion_nodes_carry_specimens_dates_values_and_site(expect: Expect, request) -> None:  # type: ignore[no-untyped-def]
+    reasoned = request.getfixturevalue(expect.fixture)
+    biopsy, fna = expect.scalp.part("specimen", expect.scalp_biopsy), expect.scalp.part("specimen", expect.scalp_fna)
+    rows = reasoned.select(f"""
+        SELECT ?fromDate ?toDate ?fromValue ?toValue ?site WHERE {{
+          ?c metkg:conversionMarker/metkg:key "HER2" ;
+             metkg:fromSpecimen <{biopsy}> ; metkg:toSpecimen <{fna}> ;
+             metkg:fromDate ?fromDate ; metkg:toDate ?toDate ;
+             metkg:fromValue ?fromValue ; metkg:toValue ?toValue ; metkg:toSite ?site }}""")
+    assert [(r["fromValue"], r["toValue"], r["site"]) for r in rows] == [("0", "1+", METKG.FrontalScalp)]
+    assert (rows[0]["fromDate"], rows[0]["toDate"]) == ("2019-10", "2025-04")
+
+
+@DATA
+def test_metastasis_sites_co_occurring_sites_and_spread_patterns(expect: Expect, request) -> None:  # type: ignore[no-untyped-def]
+    reasoned = request.getfixturevalue(expect.fixture)
+    scalp = expect.scalp.part("lesion", expect.scalp_lesion)
+    rows = reasoned.select(f"SELECT ?site WHERE {{ <{scalp}> metkg:metastasisSite ?site }}")
+    assert [r["site"] for r in rows] == [METKG.FrontalScalp], "the recorded class, not Scalp or Skin"
+    rows = reasoned.select(f"SELECT ?site WHERE {{ <{scalp}> metkg:coOccurringSite ?site }}")
+    others = {r["site"] for r in rows}
+    assert {METKG.Meninges, METKG.FrontalBone} <= others
+    assert METKG.FrontalScalp not in others, "the patient has no other frontal-scalp metastasis"
+    rows = reasoned.select(f"""
+        SELECT ?histology ?site WHERE {{
+          <{expect.scalp.part("lesion", "x").rsplit("/lesion/", 1)[0]}> metkg:hasSpreadPattern ?p .
+          ?p a metkg:SpreadPattern ; metkg:patternHistology ?histology ; metkg:patternSite ?site }}""")
+    assert (METKG.InvasiveDuctalCarcinoma, METKG.FrontalScalp) in {(r["histology"], r["site"]) for r in rows}
+
+
+@DATA
 def test_time_to_metastasis_and_diagnostic_delay(expect: Expect, request) -> None:  # type: ignore[no-untyped-def]
     reasoned = request.getfixturevalue(expect.fixture)
     scalp_lesion = expect.scalp.part("lesion", expect.scalp_lesion)

@@ -5,6 +5,11 @@ individuals, and returns the triples of first-class nodes in exactly the shape o
 docs/derived-facts.md: ReceptorConversion, TimeToMetastasis (with LateMetastasis), and
 DiagnosticDelay. Intervals are whole months at the coarser precision of the two dates
 (:func:`metkg.records.dates.months_between`).
+
+It also writes what queries across every case would otherwise reach through several hops per
+row: the recorded site class of each metastasis and of the patient's other metastases, each
+patient's (primary histology, metastasis site) pairs, and the specimens, dates, values and site
+of each conversion (docs/derived-facts.md).
 """
 
 from __future__ import annotations
@@ -12,16 +17,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from metkg.mapping import result_label
 from metkg.reasoning.names import RDF_ as RDF
 from metkg.reasoning.names import RDFS_ as RDFS
 from metkg.reasoning.names import XSD_ as XSD
 from metkg.reasoning.names import M
 from metkg.reasoning.rules import definitely_before, her2_category, receptor_category
 from metkg.reasoning.view import CaseView, PatientView, ResultView, SpecimenView, segment
-from metkg.records.dates import months_between
+from metkg.records.dates import PartialDate, months_between
+from metkg.records.models import BiomarkerResult
 from metkg.terminology import Terminology
 
-__all__ = ["LATE_MONTHS", "Triple", "conversions", "derived_triples", "diagnostic_delay", "times_to_metastasis"]
+__all__ = [
+    "LATE_MONTHS",
+    "Triple",
+    "conversions",
+    "derived_triples",
+    "diagnostic_delay",
+    "metastasis_facts",
+    "times_to_metastasis",
+]
 
 #: A metastasis diagnosed more than this many months after its primary is late (5 years).
 LATE_MONTHS = 60
@@ -47,6 +62,10 @@ def _int(value: int) -> tuple[str, str]:
 
 def _text(value: str) -> tuple[str, None]:
     return value, None
+
+
+def _date(value: PartialDate) -> tuple[str, str]:
+    return str(value), XSD[value.xsd_type]
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,11 @@ def _pairs(patient: PatientView) -> Iterator[tuple[SpecimenView, SpecimenView]]:
 
 
 def _patient_conversions(patient: PatientView, types: dict[str, set[str]], terms: Terminology) -> Iterator[Triple]:
+    recorded = {
+        seen.iri: result
+        for specimen, source in zip(patient.specimens, patient.record.specimens, strict=True)
+        for seen, result in zip(specimen.results, source.results, strict=True)
+    }
     for earlier, later in _pairs(patient):
         markers = dict.fromkeys(r.marker for r in earlier.results if not r.withheld)
         for marker in markers:
@@ -127,6 +151,17 @@ def _patient_conversions(patient: PatientView, types: dict[str, set[str]], terms
             yield node, M.conversionMarker, marker
             yield node, M.fromResult, before.result.iri
             yield node, M.toResult, after.result.iri
+            yield node, M.fromSpecimen, earlier.iri
+            yield node, M.toSpecimen, later.iri
+            if earlier.date:
+                yield node, M.fromDate, _date(earlier.date)
+            if later.date:
+                yield node, M.toDate, _date(later.date)
+            yield node, M.fromValue, _text(_value(recorded[before.result.iri]))
+            yield node, M.toValue, _text(_value(recorded[after.result.iri]))
+            site = patient.lesion(later.lesion)
+            if site is not None and site.site is not None:
+                yield node, M.toSite, site.site.cls
             if earlier.lesion:
                 yield node, M.fromLesion, earlier.lesion
             if later.lesion:
@@ -136,6 +171,11 @@ def _patient_conversions(patient: PatientView, types: dict[str, set[str]], terms
             yield node, M.direction, direction
             if earlier.date and later.date:
                 yield node, M.monthsBetween, _int(months_between(earlier.date, later.date))
+
+
+def _value(result: BiomarkerResult) -> str:
+    """The result as reported, its label without the marker's name (``1+``, ``positive 60%``)."""
+    return result_label("", result).lstrip()
 
 
 def times_to_metastasis(view: CaseView) -> Iterator[Triple]:
@@ -189,8 +229,45 @@ def diagnostic_delay(view: CaseView) -> Iterator[Triple]:
         yield node, M.monthsBetween, _int(months)
 
 
+def metastasis_facts(view: CaseView, terms: Terminology) -> Iterator[Triple]:
+    """Per metastasis, its recorded site class and those of the patient's other metastases; per
+    patient, the spread patterns (primary histology, metastatic site) its metastases show."""
+    for patient in view.patients:
+        histology = {
+            seen.iri: _term_iri(terms, "histology", lesion.histology)
+            for seen, lesion in zip(patient.lesions, patient.record.lesions, strict=True)
+        }
+        metastases = [m for m in patient.lesions if m.kind == "metastasis" and m.site is not None]
+        for lesion in metastases:
+            assert lesion.site is not None
+            yield lesion.iri, M.metastasisSite, lesion.site.cls
+            for other in dict.fromkeys(o.site.cls for o in metastases if o is not lesion and o.site):
+                yield lesion.iri, M.coOccurringSite, other
+            found = histology.get(lesion.primary or "")
+            if found is not None:
+                yield from _spread_pattern(view.base, patient.iri, found, lesion.site.cls)
+
+
+def _spread_pattern(base: str, patient: str, histology: str, site: str) -> Iterator[Triple]:
+    node = f"{base}spread/{_local(histology)}/{_local(site)}"
+    yield patient, M.hasSpreadPattern, node
+    yield node, RDF.type, M.SpreadPattern
+    yield node, M.patternHistology, histology
+    yield node, M.patternSite, site
+
+
+def _local(iri: str) -> str:
+    return segment(iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+
+
+def _term_iri(terms: Terminology, category: str, key: str | None) -> str | None:
+    term = terms.get(category, key) if key else None
+    return term.iri if term else None
+
+
 def derived_triples(view: CaseView, types: dict[str, set[str]], terms: Terminology) -> Iterator[Triple]:
     """Every derived fact of one case."""
     yield from conversions(view, types, terms)
     yield from times_to_metastasis(view)
     yield from diagnostic_delay(view)
+    yield from metastasis_facts(view, terms)

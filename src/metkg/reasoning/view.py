@@ -157,6 +157,7 @@ class CaseView:
     case: str
     patients: list[PatientView]
     conflicts: list[ConflictNote] = field(default_factory=list)
+    base: str = ""  # the base IRI the view's IRIs are minted under
 
     def specimens(self) -> Iterator[SpecimenView]:
         for patient in self.patients:
@@ -207,7 +208,7 @@ class _Builder:
         self.record = record
         self.terms = terms
         self.iris = CaseIris(base, record.report.doi)
-        self.view = CaseView(record.id, [])
+        self.view = CaseView(record.id, [], base=base)
 
     def run(self) -> CaseView:
         for patient in self.record.patients:
