@@ -121,7 +121,8 @@ def test_metastatic_sites_by_primary_curated(http: httpx.Client) -> None:
 
 
 def test_treatments_by_site_curated(http: httpx.Client) -> None:
-    """Skin finds every scalp metastasis (scalp sites are below Skin), with Cheng's two responses."""
+    """Skin finds every scalp metastasis (scalp sites are below Skin), with Cheng's two responses
+    (undated, so in the order of their text)."""
     answer = rows(
         http, "treatments-by-site", ("doi", "treatment", "intervention_type", "start_date", "response"), site="skin"
     )
@@ -137,15 +138,15 @@ def test_treatments_by_site_curated(http: httpx.Client) -> None:
             "fulvestrant plus dalpiciclib (endocrine therapy with a CDK4/6 inhibitor)",
             "endocrine therapy",
             "2025-04-30",
-            "regression after four cycles: lesion thickness reduced to 2.9 mm and complete resolution of "
-            "periorbital edema",
+            "progression with meningeal and frontal bone metastases after the initial regression",
         ),
         (
             CHENG,
             "fulvestrant plus dalpiciclib (endocrine therapy with a CDK4/6 inhibitor)",
             "endocrine therapy",
             "2025-04-30",
-            "progression with meningeal and frontal bone metastases after the initial regression",
+            "regression after four cycles: lesion thickness reduced to 2.9 mm and complete resolution of "
+            "periorbital edema",
         ),
         ("10.7759/cureus.77187", "fusiform excision of the scalp lesion", "surgery", "", ""),
     ]
