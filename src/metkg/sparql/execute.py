@@ -130,7 +130,15 @@ def _limited_solutions(solutions: QuerySolutions, max_rows: int) -> tuple[QueryS
     names = [v.value for v in solutions.variables]
     rows = list(itertools.islice(solutions, max_rows + 1))
     truncated = len(rows) > max_rows
-    bindings = [{name: _term_json(row[name]) for name in names if row[name] is not None} for row in rows[:max_rows]]
+    rows = rows[:max_rows]
+    if names and not any(isinstance(term, Triple) for row in rows for term in row):
+        # SPARQL TSV holds each term in its N-Triples form, which pyoxigraph writes itself: about
+        # ten times faster than a JSON object per term in Python, which dominated large answers.
+        lines = ["\t".join(f"?{name}" for name in names)]
+        lines.extend("\t".join("" if term is None else str(term) for term in row) for row in rows)
+        tsv = ("\n".join(lines) + "\n").encode()
+        return pyoxigraph.parse_query_results(tsv, format=QueryResultsFormat.TSV), truncated  # type: ignore[return-value]
+    bindings = [{name: _term_json(row[name]) for name in names if row[name] is not None} for row in rows]
     document = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}).encode()
     return pyoxigraph.parse_query_results(document, format=QueryResultsFormat.JSON), truncated  # type: ignore[return-value]
 
