@@ -99,8 +99,16 @@ def defined_classes(settings: Settings) -> list[str]:
     return sorted(str(s) for s in graph.subjects(rdflib.RDF.type, rdflib.OWL.Class) if isinstance(s, rdflib.URIRef))
 
 
+@lru_cache(maxsize=4)
+def _parse_site_definitions(classes_file: Path, mtime: float) -> list[SiteDefinition]:
+    return site_definitions(_parse_classes(classes_file, mtime))
+
+
 def _site_definitions(settings: Settings) -> list[SiteDefinition]:
-    return site_definitions(_classes_graph(settings))
+    """The metastasis-by-site classes, read once per version of classes.ttl (a build's worker
+    classifies one record at a time)."""
+    path = (settings.ontology_dir / "classes.ttl").resolve()
+    return _parse_site_definitions(path, path.stat().st_mtime)
 
 
 @dataclass
