@@ -41,7 +41,9 @@ __all__ = ["Chunk", "IngestResult", "ingest"]
 #: to keep every worker busy and the memory in flight small.
 CHUNK_RECORDS = 100
 #: Quads handed to the store's bulk loader in one call (it sorts each call's quads in memory).
-LOAD_BATCH_QUADS = 1_000_000
+LOAD_BATCH_QUADS = 500_000
+#: Threads calling the store's bulk loader at once.
+LOADER_THREADS = 2
 #: Below this many files the records are processed in the calling process: starting workers
 #: would cost more than it saves.
 PARALLEL_MIN_FILES = 400
@@ -137,17 +139,24 @@ def process_chunk(paths: Sequence[Path]) -> Chunk:
     return chunk
 
 
-class _Loader(threading.Thread):
-    """Bulk-loads N-Quads handed to it, in batches, while the caller goes on."""
+class _Loaders:
+    """Threads that bulk-load the N-Quads handed to them, in batches, while the caller goes on.
 
-    def __init__(self, store: pyoxigraph.Store, in_flight: int):
-        super().__init__(name="metkg-bulk-load", daemon=True)
+    Oxigraph's bulk loader keeps about one core busy per call; with two threads loading
+    different batches at once, the store uses the cores the workers leave idle.
+    """
+
+    def __init__(self, store: pyoxigraph.Store, threads: int, in_flight: int):
         self.store = store
         self.inbox: queue.Queue[Chunk | None] = queue.Queue(maxsize=in_flight)
         self.error: BaseException | None = None
+        self.lock = threading.Lock()
         self.seconds = 0.0
+        self.threads = [threading.Thread(target=self._run, name=f"metkg-bulk-load-{i}", daemon=True) for i in range(threads)]
+        for thread in self.threads:
+            thread.start()
 
-    def run(self) -> None:
+    def _run(self) -> None:
         batch: list[bytes] = []
         size = 0
         while True:
@@ -167,12 +176,20 @@ class _Loader(threading.Thread):
         clock = time.perf_counter()
         try:
             self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
             self.error = exc
-        self.seconds += time.perf_counter() - clock
+        with self.lock:
+            self.seconds += time.perf_counter() - clock
 
-    def put(self, chunk: Chunk | None) -> None:
+    def put(self, chunk: Chunk) -> None:
         self.inbox.put(chunk)
+
+    def close(self) -> None:
+        """Load what is left and wait for every thread."""
+        for _ in self.threads:
+            self.inbox.put(None)
+        for thread in self.threads:
+            thread.join()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -232,8 +249,7 @@ def ingest(
     else:
         pool, workers = None, 1
         _init_worker(settings, rules)
-    loader = _Loader(store, in_flight=2 * max(workers, 2))
-    loader.start()
+    loader = _Loaders(store, threads=LOADER_THREADS, in_flight=2 * max(workers, 2))
     counts: Counter[str] = Counter()
     seconds = {"load_validate": 0.0, "map": 0.0, "rules": 0.0}
     quads = inferred = 0
@@ -272,8 +288,7 @@ def ingest(
         if pool is not None:
             pool.terminate()
             pool.join()
-        loader.put(None)
-        loader.join()
+        loader.close()
     if issues:
         raise RecordValidationError(issues)
     if contradictions:
