@@ -539,8 +539,10 @@ def run_size(size: int, args: argparse.Namespace, virtuoso: Any) -> SizeResult:
     nquads = work / "all.nq"
     from pyoxigraph import RdfFormat, Store
 
-    Store.read_only(current).dump(str(nquads), format=RdfFormat.N_QUADS)
-    if "build" in args.stacks:
+    store_alone = "build" in args.stacks and size <= args.store_alone_max
+    if store_alone or {"rdflib", "virtuoso", "http"} & args.stacks:
+        Store.read_only(current).dump(str(nquads), format=RdfFormat.N_QUADS)
+    if store_alone:
         _log(f"{size:,}: Oxigraph's bulk loader alone on the same quads")
         result.store_alone = _run_child(["bulk-load", str(nquads), str(work / "store-alone")])
         shutil.rmtree(work / "store-alone", ignore_errors=True)
@@ -893,6 +895,9 @@ def main() -> None:
     parser.add_argument("--rdflib-max", type=int, default=100000, help="largest size rdflib is tried at")
     parser.add_argument("--rdflib-http-max", type=int, default=1000)
     parser.add_argument("--no-virtuoso", action="store_true")
+    parser.add_argument(
+        "--store-alone-max", type=int, default=10000, help="largest size the bulk loader alone is timed at"
+    )
     parser.add_argument("--virtuoso-memory-mb", type=int, default=6000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=20)
