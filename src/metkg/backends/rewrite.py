@@ -78,19 +78,38 @@ def query_form(query: str) -> str:
 
 
 def without_lateral(query: str) -> str:
-    """The query with Oxigraph's ``LATERAL { ... }`` (a SPARQL 1.2 proposal) turned into a plain group.
+    """The query with Oxigraph's ``LATERAL { ... }`` (a SPARQL 1.2 proposal) unwrapped in place.
 
     metkg's named queries use ``LATERAL`` only to make Oxigraph seed the inner group with the
-    rows of the outer one. Their inner groups bind no outer variable in ``BIND``, ``MINUS`` or a
-    filtered ``OPTIONAL``, so joining the group gives the same answers on engines without it.
+    rows of the outer one. Unwrapping the group (its patterns join the enclosing group, where
+    they see the same outer variables) gives the same answers on engines without it; keeping
+    it as a plain ``{ ... }`` would not: ``{ OPTIONAL { ?x ?p ?v } }`` on its own matches every
+    ``?x`` of the store, and joining it drops the outer rows whose ``?x`` has no ``?v``.
 
-    >>> without_lateral("SELECT * { ?c ?p ?x LATERAL { ?x ?q 'LATERAL { x }' } }")
-    "SELECT * { ?c ?p ?x  { ?x ?q 'LATERAL { x }' } }"
+    >>> without_lateral("SELECT * { ?c ?p ?x LATERAL { OPTIONAL { ?x ?q 'LATERAL { x }' } } }")
+    "SELECT * { ?c ?p ?x   OPTIONAL { ?x ?q 'LATERAL { x }' }  }"
+    >>> without_lateral("SELECT * { ?a ?b ?c LATERAL { OPTIONAL { ?c ?d ?e LATERAL { ?e ?f ?g } } } }")
+    'SELECT * { ?a ?b ?c   OPTIONAL { ?c ?d ?e   ?e ?f ?g  }  }'
     """
     masked = mask(query)
-    spans = [m.span() for m in _LATERAL.finditer(masked)]
-    for start, end in reversed(spans):
-        query = query[:start] + query[end:]
+    cuts: list[tuple[int, int]] = []
+    for match in _LATERAL.finditer(masked):
+        opening = masked.index("{", match.end())
+        depth, closing = 0, -1
+        for i in range(opening, len(masked)):
+            if masked[i] == "{":
+                depth += 1
+            elif masked[i] == "}":
+                depth -= 1
+                if depth == 0:
+                    closing = i
+                    break
+        if closing < 0:  # unbalanced: leave it to the server's parser to report
+            continue
+        cuts += [(match.start(), opening + 1), (closing, closing + 1)]
+    for start, end in sorted(cuts, reverse=True):
+        keep = " " * (end - start > 1) + "\n" * query.count("\n", start, end)  # line numbers hold
+        query = query[:start] + keep + query[end:]
     return query
 
 
