@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph
 
+from metkg.build import count_records
 from metkg.errors import Issue, RecordValidationError
 from metkg.iris import inferred_graph
 from metkg.mapping import map_record_nquads, triples_nquads
@@ -112,13 +113,7 @@ def process_chunk(paths: Sequence[Path]) -> Chunk:
         text, quads = map_record_nquads(record, terms, base)
         parts.append(text)
         chunk.quads += quads
-        chunk.counts["case_reports"] += 1
-        for patient in record.patients:
-            chunk.counts["patients"] += 1
-            chunk.counts["lesions"] += len(patient.lesions)
-            chunk.counts["specimens"] += len(patient.specimens)
-            chunk.counts["biomarker_results"] += sum(len(s.results) for s in patient.specimens)
-            chunk.counts["interventions"] += len(patient.interventions)
+        chunk.counts.update(count_records([record]))
         lines = loaded.lines
         chunk.identities.append(
             (record.id, record.report.doi, loaded.name, lines.line(("id",)), lines.line(("report", "doi")))
