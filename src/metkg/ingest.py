@@ -32,7 +32,7 @@ from metkg.iris import inferred_graph
 from metkg.mapping import map_record_nquads, triples_nquads
 from metkg.reasoning import case_inferences, classify_records, raise_contradictions
 from metkg.records.loader import load_record
-from metkg.records.validate import record_issues
+from metkg.records.validate import Duplicates, record_issues
 from metkg.settings import Settings
 from metkg.terminology import Terminology, load_terminology
 
@@ -171,7 +171,7 @@ class _Loaders:
         clock = time.perf_counter()
         try:
             self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
-        except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
+        except BaseException as exc:  # re-raised by the caller
             self.error = exc
         with self.lock:
             self.seconds += time.perf_counter() - clock
@@ -239,7 +239,7 @@ def ingest(
     """
     workers = workers or default_workers()
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
-        # Before the loader thread starts: forking is safe only while this is the only thread.
+        # Before the loader threads start: forking is safe only while this is the only thread.
         pool = _context().Pool(workers, initializer=_init_worker, initargs=(settings, rules))
     else:
         pool, workers = None, 1
@@ -250,23 +250,14 @@ def ingest(
     quads = inferred = 0
     issues: list[Issue] = []
     contradictions: dict[str, list[str]] = {}
-    ids: dict[str, str] = {}
-    dois: dict[str, str] = {}
+    duplicates = Duplicates()
     done = 0
     try:
         for chunk in _chunks(files, pool, workers):
             issues += chunk.issues
             contradictions.update(chunk.contradictions)
-            for record_id, doi, name, id_line, doi_line in chunk.identities:
-                if record_id in ids:
-                    issues.append(
-                        Issue(name, id_line, "id", f"duplicate record id {record_id!r}, also used by {ids[record_id]}")
-                    )
-                if doi in dois:
-                    message = f"duplicate DOI {doi!r}, also in {dois[doi]}; one record per report"
-                    issues.append(Issue(name, doi_line, "report.doi", message))
-                ids.setdefault(record_id, name)
-                dois.setdefault(doi, name)
+            for identity in chunk.identities:
+                issues += duplicates.check(*identity)
             for stage, value in chunk.seconds.items():
                 seconds[stage] += value
             done += len(chunk.identities) + len({issue.file for issue in chunk.issues})

@@ -20,7 +20,7 @@ from metkg.records.loader import LoadedRecord
 from metkg.records.models import CaseRecord, Evidence, Patient
 from metkg.terminology import Terminology
 
-__all__ = ["find_quote", "iter_evidence", "record_issues", "source_text", "validate_records"]
+__all__ = ["Duplicates", "find_quote", "iter_evidence", "record_issues", "source_text", "validate_records"]
 
 _P = tuple[str | int, ...]
 
@@ -200,23 +200,35 @@ def record_issues(loaded: LoadedRecord, terminology: Terminology, corpus_dir: Pa
     return _Checker(loaded, terminology, corpus_dir).run()
 
 
+class Duplicates:
+    """Record ids and DOIs met so far, across files: one record per id, one per report."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+        self.dois: dict[str, str] = {}
+
+    def check(self, record_id: str, doi: str, name: str, id_line: int | None, doi_line: int | None) -> list[Issue]:
+        """The problems of the record ``name`` with these id and DOI, which are then remembered."""
+        issues = []
+        if record_id in self.ids:
+            issues.append(Issue(name, id_line, "id", f"duplicate record id {record_id!r}, also used by {self.ids[record_id]}"))
+        if doi in self.dois:
+            message = f"duplicate DOI {doi!r}, also in {self.dois[doi]}; one record per report"
+            issues.append(Issue(name, doi_line, "report.doi", message))
+        self.ids.setdefault(record_id, name)
+        self.dois.setdefault(doi, name)
+        return issues
+
+
 def validate_records(
     loaded: Sequence[LoadedRecord], terminology: Terminology, corpus_dir: Path | None = None
 ) -> None:
     """Check every record; raise one :class:`RecordValidationError` listing all problems."""
     issues: list[Issue] = []
-    ids: dict[str, str] = {}
-    dois: dict[str, str] = {}
+    duplicates = Duplicates()
     for item in loaded:
-        checker = _Checker(item, terminology, corpus_dir)
-        checker.run()
-        rec = item.record
-        if rec.id in ids:
-            checker.issue(("id",), f"duplicate record id {rec.id!r}, also used by {ids[rec.id]}")
-        ids.setdefault(rec.id, item.name)
-        if rec.report.doi in dois:
-            checker.issue(("report", "doi"), f"duplicate DOI {rec.report.doi!r}, also in {dois[rec.report.doi]}; one record per report")
-        dois.setdefault(rec.report.doi, item.name)
-        issues += checker.issues
+        issues += _Checker(item, terminology, corpus_dir).run()
+        rec, lines = item.record, item.lines
+        issues += duplicates.check(rec.id, rec.report.doi, item.name, lines.line(("id",)), lines.line(("report", "doi")))
     if issues:
         raise RecordValidationError(issues)
