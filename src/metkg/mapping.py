@@ -418,6 +418,12 @@ _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
 
 
+def _nquads_literal(lexical: str, datatype: str | None) -> str:
+    if _NEEDS_ESCAPE.search(lexical):
+        lexical = lexical.translate(_LITERAL_ESCAPES)
+    return f'"{lexical}"^^<{datatype}>' if datatype else f'"{lexical}"'
+
+
 class _NQuadsEmitter(_Emitter):
     """The same quads as N-Quads lines: no Python RDF objects, several times faster to make and
     what the store's bulk loader parses natively. Every IRI the mapping writes is already safe
@@ -433,12 +439,7 @@ class _NQuadsEmitter(_Emitter):
         self.lines.append(f"<{s}> <{p}> <{o}> {self.tail}")
 
     def add_literal(self, s: str, p: str, lexical: str, datatype: str | None = None) -> None:
-        if _NEEDS_ESCAPE.search(lexical):
-            lexical = lexical.translate(_LITERAL_ESCAPES)
-        if datatype:
-            self.lines.append(f'<{s}> <{p}> "{lexical}"^^<{datatype}> {self.tail}')
-        else:
-            self.lines.append(f'<{s}> <{p}> "{lexical}" {self.tail}')
+        self.lines.append(f"<{s}> <{p}> {_nquads_literal(lexical, datatype)} {self.tail}")
 
 
 def triples_nquads(triples: Iterable[tuple[str, str, Any]], graph: str) -> tuple[str, int]:
@@ -447,13 +448,7 @@ def triples_nquads(triples: Iterable[tuple[str, str, Any]], graph: str) -> tuple
     tail = f"<{graph}> .\n"
     lines = []
     for s, p, o in triples:
-        if isinstance(o, tuple):
-            lexical, datatype = o
-            if _NEEDS_ESCAPE.search(lexical):
-                lexical = lexical.translate(_LITERAL_ESCAPES)
-            obj = f'"{lexical}"^^<{datatype}>' if datatype else f'"{lexical}"'
-        else:
-            obj = f"<{o}>"
+        obj = _nquads_literal(*o) if isinstance(o, tuple) else f"<{o}>"
         lines.append(f"<{s}> <{p}> {obj} {tail}")
     return "".join(lines), len(lines)
 
