@@ -108,7 +108,7 @@ def conversions(view: CaseView, types: dict[str, set[str]], terms: Terminology) 
     """ReceptorConversion nodes: a marker's category differs between a specimen of the primary
     tumour and a later specimen of a metastasis or recurrence of the same patient."""
     for patient in view.patients:
-        yield from _patient_conversions(patient, types, terms)
+        yield from _patient_conversions(patient, view.doi, types, terms)
 
 
 def _pairs(patient: PatientView) -> Iterator[tuple[SpecimenView, SpecimenView]]:
@@ -126,7 +126,9 @@ def _pairs(patient: PatientView) -> Iterator[tuple[SpecimenView, SpecimenView]]:
             yield earlier, later
 
 
-def _patient_conversions(patient: PatientView, types: dict[str, set[str]], terms: Terminology) -> Iterator[Triple]:
+def _patient_conversions(
+    patient: PatientView, doi: str, types: dict[str, set[str]], terms: Terminology
+) -> Iterator[Triple]:
     recorded = {
         seen.iri: result
         for specimen, source in zip(patient.specimens, patient.record.specimens, strict=True)
@@ -148,6 +150,7 @@ def _patient_conversions(patient: PatientView, types: dict[str, set[str]], terms
             yield node, RDF.type, M.ReceptorConversion
             yield node, RDFS.label, _text(f"{key} {word} ({before.category} to {after.category})")
             yield node, M.patient, patient.iri
+            yield node, M.reportDoi, _text(doi)
             yield node, M.conversionMarker, marker
             yield node, M.fromResult, before.result.iri
             yield node, M.toResult, after.result.iri

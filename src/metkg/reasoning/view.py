@@ -158,6 +158,7 @@ class CaseView:
     patients: list[PatientView]
     conflicts: list[ConflictNote] = field(default_factory=list)
     base: str = ""  # the base IRI the view's IRIs are minted under
+    doi: str = ""  # the case report's DOI
 
     def specimens(self) -> Iterator[SpecimenView]:
         for patient in self.patients:
@@ -208,7 +209,7 @@ class _Builder:
         self.record = record
         self.terms = terms
         self.iris = CaseIris(base, record.report.doi)
-        self.view = CaseView(record.id, [], base=base)
+        self.view = CaseView(record.id, [], base=base, doi=record.report.doi)
 
     def run(self) -> CaseView:
         for patient in self.record.patients:
