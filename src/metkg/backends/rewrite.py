@@ -25,6 +25,7 @@ __all__ = [
     "declared_prefixes",
     "mask",
     "mentions_graph",
+    "projected_variables",
     "query_form",
     "sparql_term",
     "with_prologue",
@@ -50,6 +51,11 @@ _BASE_DECL = re.compile(_WORD.format("BASE"), re.IGNORECASE)
 _GRAPH = re.compile(_WORD.format("GRAPH"), re.IGNORECASE)
 _WHERE_GROUP = re.compile(_WORD.format("WHERE") + r"\s*\{", re.IGNORECASE)
 _LATERAL = re.compile(_WORD.format("LATERAL") + r"(?=\s*\{)", re.IGNORECASE)
+_SUBSELECT = re.compile(r"\s*SELECT(?![\w:-])", re.IGNORECASE)
+_SELECT_CLAUSE = re.compile(
+    _WORD.format("SELECT") + r"(.*?)(?:" + _WORD.format("WHERE") + r"|\{)", re.IGNORECASE | re.DOTALL
+)
+_VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def mask(query: str) -> str:
@@ -90,11 +96,20 @@ def without_lateral(query: str) -> str:
     "SELECT * { ?c ?p ?x   OPTIONAL { ?x ?q 'LATERAL { x }' }  }"
     >>> without_lateral("SELECT * { ?a ?b ?c LATERAL { OPTIONAL { ?c ?d ?e LATERAL { ?e ?f ?g } } } }")
     'SELECT * { ?a ?b ?c   OPTIONAL { ?c ?d ?e   ?e ?f ?g  }  }'
+
+    A ``LATERAL`` sub-select keeps its braces (a sub-select needs them); it sees the parameters
+    because :func:`with_values` binds them in every ``WHERE`` group:
+
+    >>> without_lateral("SELECT * { LATERAL { SELECT ?x WHERE { ?x ?p ?o } LIMIT 1 } }")
+    'SELECT * {         { SELECT ?x WHERE { ?x ?p ?o } LIMIT 1 } }'
     """
     masked = mask(query)
     cuts: list[tuple[int, int]] = []
     for match in _LATERAL.finditer(masked):
         opening = masked.index("{", match.end())
+        if _SUBSELECT.match(masked, opening + 1):
+            cuts.append((match.start(), match.end()))
+            continue
         depth, closing = 0, -1
         for i in range(opening, len(masked)):
             if masked[i] == "{":
@@ -109,6 +124,8 @@ def without_lateral(query: str) -> str:
         cuts += [(match.start(), opening + 1), (closing, closing + 1)]
     for start, end in sorted(cuts, reverse=True):
         keep = " " * (end - start > 1) + "\n" * query.count("\n", start, end)  # line numbers hold
+        if query[start:end].upper() == "LATERAL":
+            keep = " " * len("LATERAL")
         query = query[:start] + keep + query[end:]
     return query
 
@@ -154,20 +171,56 @@ def sparql_term(term: NamedNode | Literal) -> str:
     return str(term)
 
 
-def with_values(query: str, bindings: Sequence[tuple[str, NamedNode | Literal]]) -> str:
-    """The query with ``VALUES (?a ?b) { (x y) }`` opening its ``WHERE`` group.
+def with_values(
+    query: str, bindings: Sequence[tuple[str, NamedNode | Literal]], *, sub_selects_only: bool = False
+) -> str:
+    """The query with ``VALUES (?a ?b) { (x y) }`` opening each of its ``WHERE`` groups.
 
-    For the named queries this gives what Oxigraph's ``substitutions`` give: the variable holds
-    the value wherever it occurs in the group. Raises :class:`QueryError` when the query has no
-    group to put it in.
+    For the named queries this gives what Oxigraph's ``substitutions`` give in the outer query:
+    the variable holds the value wherever it occurs in the group. A sub-select (which Oxigraph's
+    substitutions do not reach) gets the block too, so a named query can choose a page in a
+    sub-select from its parameters; ``sub_selects_only`` writes it there alone. Raises
+    :class:`QueryError` when the query has no group to put it in.
+
+    >>> query = "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 } }"
+    >>> print(with_values(query, [("p", NamedNode("x:p"))]))
+    SELECT ?s WHERE { VALUES (?p) { (<x:p>) } { SELECT ?s WHERE { VALUES (?p) { (<x:p>) } ?s ?p ?o } LIMIT 1 } }
     """
     if not bindings:
         return query
     masked = mask(query)
-    where = _WHERE_GROUP.search(masked)
-    position = where.end() if where else masked.find("{") + 1
-    if position <= 0:
+    positions = [match.end() for match in _WHERE_GROUP.finditer(masked)] or [masked.find("{") + 1]
+    if positions[0] <= 0:
         raise QueryError("the query has no WHERE group to bind parameters in")
+    if sub_selects_only:
+        positions = positions[1:]
     names = " ".join(f"?{name}" for name, _ in bindings)
     values = " ".join(sparql_term(term) for _, term in bindings)
-    return f"{query[:position]} VALUES ({names}) {{ ({values}) }}{query[position:]}"
+    block = f" VALUES ({names}) {{ ({values}) }}"
+    for position in reversed(positions):
+        query = query[:position] + block + query[position:]
+    return query
+
+
+def projected_variables(query: str) -> frozenset[str] | None:
+    """The variables a ``SELECT`` query projects (``None`` for ``SELECT *`` and other forms).
+
+    Only the variable an ``(expression AS ?v)`` binds is projected, not those it reads.
+
+    >>> sorted(projected_variables("SELECT DISTINCT ?a (COUNT(?b) AS ?n) $c WHERE { }"))
+    ['a', 'c', 'n']
+    >>> projected_variables("SELECT * { ?s ?p ?o }") is None, projected_variables("ASK { ?s ?p ?o }")
+    (True, None)
+    """
+    masked = mask(query)
+    if query_form(query) != "SELECT" or not (clause := _SELECT_CLAUSE.search(masked)):
+        return None
+    projection, depth, names = clause.group(1), 0, set()
+    for i, char in enumerate(projection):
+        depth += (char == "(") - (char == ")")
+        if char == "*" and depth == 0:
+            return None
+        if char in "?$" and depth == 0 and (match := _VARIABLE.match(projection, i)):
+            names.add(match.group(1))
+    names.update(m.group(1) for m in re.finditer(r"(?<![\w:-])AS\s+[?$]([A-Za-z_]\w*)\s*\)", projection, re.I))
+    return frozenset(names)

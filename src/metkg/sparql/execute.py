@@ -33,6 +33,7 @@ from pyoxigraph import (
     Variable,
 )
 
+from metkg.backends.rewrite import projected_variables, with_values
 from metkg.errors import MetkgError, NotAcceptableError, QueryError, StoreError
 from metkg.sparql.federation import check_services
 from metkg.sparql.scan import scan_query
@@ -190,6 +191,27 @@ def _syntax_message(message: str, query: str) -> str:
     return f"error at {line}:{column}: {declared}"
 
 
+def _bound(request: QueryRequest) -> tuple[str, dict[Variable, Term]]:
+    """The query text and the substitutions for Oxigraph.
+
+    Oxigraph substitutes only variables the outer query projects, and not inside sub-selects.
+    The other bindings are written into the query as ``VALUES`` blocks, typed terms and never
+    text, as for an external engine (:func:`metkg.backends.rewrite.with_values`): a parameter
+    the query does not project in every ``WHERE`` group, and every parameter in each
+    sub-select (where a named query chooses its page).
+    """
+    if not request.substitutions:
+        return request.query, {}
+    projected = projected_variables(request.query)
+    if projected is None:
+        return request.query, {Variable(n): t for n, t in request.substitutions}
+    inline = [(n, t) for n, t in request.substitutions if n not in projected]
+    outer = [(n, t) for n, t in request.substitutions if n in projected]
+    query = with_values(request.query, inline)  # type: ignore[arg-type]
+    query = with_values(query, outer, sub_selects_only=True)  # type: ignore[arg-type]
+    return query, {Variable(n): t for n, t in outer}
+
+
 def run_query(store: Store, request: QueryRequest) -> QueryAnswer:
     """Run the query and serialize the answer.
 
@@ -198,11 +220,11 @@ def run_query(store: Store, request: QueryRequest) -> QueryAnswer:
     :class:`NotAcceptableError` (no acceptable format for this kind of answer) and
     :class:`StoreError` (the store could not be read).
     """
-    substitutions = {Variable(name): term for name, term in request.substitutions}
+    query, substitutions = _bound(request)
     try:
         check_services(request.query, request.service_allow, request.base_iri, PREFIXES)
         result = store.query(
-            request.query,
+            query,
             base_iri=request.base_iri,
             prefixes=PREFIXES,
             substitutions=substitutions or None,
