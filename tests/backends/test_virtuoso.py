@@ -23,6 +23,10 @@ from metkg.store import StoreLayout
 from .conftest import BASE, MARROW, RECORDS, SCALP, serving
 
 #: Every named query with the parameters a user would give it (and once with the defaults).
+#: A DOI before every fixture report's: a page after it is the first page, read through the
+#: paging parameter (bound in a sub-select).
+BEFORE_ALL = "10.9999/metkg-web.0000"
+
 PARAMETERS: list[tuple[str, dict[str, str]]] = [
     ("biomarker-profile", {"doi": SCALP}),
     ("biomarker-profile", {"doi": MARROW}),
@@ -33,8 +37,10 @@ PARAMETERS: list[tuple[str, dict[str, str]]] = [
     ("metastatic-sites-by-primary", {}),
     ("receptor-conversion", {}),
     ("receptor-conversion", {"marker": "HER2"}),
+    ("receptor-conversion", {"marker": "HER2", "after": BEFORE_ALL}),
     ("time-to-metastasis", {"doi": SCALP}),
     ("treatments-by-site", {"site": "skin"}),
+    ("treatments-by-site", {"site": "skin", "after": BEFORE_ALL}),
 ]
 
 
@@ -142,8 +148,11 @@ def test_separate_default_graph_is_detected_and_each_graph_named(
     assert _named(reference, native, "receptor-conversion", {}) == [], "the default graph alone holds no case"
     auto = _separate(remote, "auto")
     assert auto.resolve_union() == UnionPolicy("graphs")
+    # Paging is left out: with every graph named, Virtuoso's query compiler runs out of its memory
+    # pool on receptor-conversion's nested sub-selects (docs/external-engines.md).
     for name, values in PARAMETERS:
-        assert _named(reference, auto, name, values) == _named(reference, oxigraph, name, values), name
+        if "after" not in values:
+            assert _named(reference, auto, name, values) == _named(reference, oxigraph, name, values), name
 
 
 def test_union_graph_iri_a_virtuoso_graph_group(
