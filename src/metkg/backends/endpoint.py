@@ -9,7 +9,8 @@ the embedded store's.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +32,10 @@ _ERROR_CHARS = 600
 # Virtuoso 7 answers ASK over HTTP as a one-column result set (one row: true; none: false).
 _VIRTUOSO_ASK = "__ASK_RETVAL"
 _ESTIMATE_REFUSED = "estimated execution time"
+#: Writes the server rolled back because they deadlocked with another (Virtuoso: SR172, SQL
+#: state 40001) are sent again, this many times at most, after a short pause.
+_DEADLOCK_RETRIES = 4
+_DEADLOCK_PAUSE = 0.2
 
 
 def _first_lines(text: str) -> str:
@@ -148,6 +153,22 @@ class SparqlEndpoint:
             raise ConfigurationError(f"{what} needs {setting} (e.g. Virtuoso: http://127.0.0.1:8890/sparql-auth)")
         return url
 
+    @staticmethod
+    def _write(send: Callable[[], httpx.Response]) -> httpx.Response:
+        """``send()``, sent again when the server rolled the write back as a deadlock victim.
+
+        Graphs are loaded several at a time, and Virtuoso may pick one of the concurrent writes
+        as the victim of a lock deadlock (500, ``SR172: Transaction deadlocked``). The write had
+        no effect, so sending it again is safe; any other answer is returned as it is.
+        """
+        for attempt in range(_DEADLOCK_RETRIES + 1):
+            response = send()
+            if response.status_code < 500 or "deadlock" not in response.text.lower():
+                return response
+            if attempt < _DEADLOCK_RETRIES:
+                time.sleep(_DEADLOCK_PAUSE * (attempt + 1))
+        return response
+
     def _check(self, response: httpx.Response, what: str) -> None:
         if response.status_code in (401, 403):
             raise StoreError(
@@ -163,7 +184,9 @@ class SparqlEndpoint:
         """Run a SPARQL Update (form POST to the update endpoint)."""
         url = self._writable(self.update_url, "a SPARQL Update", "METKG_SPARQL_UPDATE_ENDPOINT")
         try:
-            response = self.client.post(url, data={"update": update}, auth=self.auth, timeout=timeout or self.timeout)
+            response = self._write(
+                lambda: self.client.post(url, data={"update": update}, auth=self.auth, timeout=timeout or self.timeout)
+            )
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the SPARQL update endpoint {url!r}: {exc}") from None
         self._check(response, "SPARQL Update")
@@ -176,14 +199,16 @@ class SparqlEndpoint:
         body = pyoxigraph.serialize(triples, format=RdfFormat.N_TRIPLES) or b""
         method = "PUT" if replace else "POST"
         try:
-            response = self.client.request(
-                method,
-                url,
-                params={"graph": graph},
-                content=body,
-                headers={"Content-Type": _NTRIPLES},
-                auth=self.auth,
-                timeout=timeout or max(self.timeout, 300),
+            response = self._write(
+                lambda: self.client.request(
+                    method,
+                    url,
+                    params={"graph": graph},
+                    content=body,
+                    headers={"Content-Type": _NTRIPLES},
+                    auth=self.auth,
+                    timeout=timeout or max(self.timeout, 300),
+                )
             )
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the Graph Store endpoint {url!r}: {exc}") from None
@@ -193,7 +218,9 @@ class SparqlEndpoint:
         """Graph Store Protocol: delete the named graph ``graph`` (no error when it is absent)."""
         url = self._writable(self.graph_store_url, "deleting graphs", "METKG_GRAPH_STORE_ENDPOINT")
         try:
-            response = self.client.delete(url, params={"graph": graph}, auth=self.auth, timeout=max(self.timeout, 300))
+            response = self._write(
+                lambda: self.client.delete(url, params={"graph": graph}, auth=self.auth, timeout=max(self.timeout, 300))
+            )
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the Graph Store endpoint {url!r}: {exc}") from None
         if response.status_code != 404:
