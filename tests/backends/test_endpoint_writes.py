@@ -42,7 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    do_PUT = do_POST = do_DELETE = _answer
+    do_PUT = do_POST = do_DELETE = _answer  # noqa: N815 (the names http.server calls)
 
     def log_message(self, *_: object) -> None:
         pass
@@ -81,7 +81,7 @@ def test_deadlocked_updates_and_deletes_are_sent_again(server: _Server) -> None:
 
 def test_a_write_that_keeps_deadlocking_fails_with_the_servers_message(server: _Server) -> None:
     server.answers = [(500, DEADLOCK)]
-    with pytest.raises(StoreError, match="PUT of graph 'http://ex/g'.*500.*deadlocked"):
+    with pytest.raises(StoreError, match=r"PUT of graph 'http://ex/g'.*500.*deadlocked"):
         _endpoint(server).put_graph("http://ex/g", [TRIPLE])
     assert len(server.seen) == endpoint_module._DEADLOCK_RETRIES + 1
 
