@@ -257,8 +257,9 @@ def child_rdflib(nquads: str, params: str, runs: str, budget: str, cap: str) -> 
     import rdflib
     from rdflib.plugins.sparql import prepareQuery
 
-    from metkg.backends.rewrite import with_values, without_lateral
+    from metkg.backends.rewrite import without_lateral
     from metkg.settings import Settings
+    from metkg.sparql.execute import bind_parameters
     from metkg.sparql.named import load_named_queries
     from metkg.vocab import PREFIXES
 
@@ -277,18 +278,19 @@ def child_rdflib(nquads: str, params: str, runs: str, budget: str, cap: str) -> 
     parameters = json.loads(params)
     for name, query in load_named_queries(Settings().queries_dir).items():
         bound = query.substitutions(parameters[name], BASE)
-        # As an external engine gets them: LATERAL (an Oxigraph extension) unwrapped, which
-        # gives the same answers, and the parameters as VALUES blocks in every WHERE group,
-        # sub-selects included (rdflib's initBindings do not reach a sub-select).
-        text = with_values(without_lateral(query.text), [(v.value, t) for v, t in bound.items()])
+        # LATERAL (an Oxigraph extension) unwrapped, which gives the same answers; the parameters
+        # as Oxigraph gets them: initBindings where the query projects them, VALUES blocks in the
+        # sub-selects (which initBindings do not reach) and for the others.
+        text, outer = bind_parameters(without_lateral(query.text), tuple((v.value, t) for v, t in bound.items()))
+        bindings = {rdflib.Variable(v.value): _rdflib_term(t) for v, t in outer.items()}
         try:
             prepared = prepareQuery(text, initNs=PREFIXES)
         except Exception as exc:
             out["queries"][name] = {"error": f"{type(exc).__name__}: {exc}"[:200]}
             continue
 
-        def run(prepared: Any = prepared) -> int:
-            return len(list(dataset.query(prepared)))
+        def run(prepared: Any = prepared, bindings: dict[Any, Any] = bindings) -> int:
+            return len(list(dataset.query(prepared, initBindings=bindings)))
 
         def too_slow(*_: Any) -> None:
             raise TimeoutError
@@ -305,6 +307,19 @@ def child_rdflib(nquads: str, params: str, runs: str, budget: str, cap: str) -> 
             signal.alarm(0)
     out["peak_mb"] = _peak_mb()
     return out
+
+
+def _rdflib_term(term: Any) -> Any:
+    import rdflib
+    from pyoxigraph import Literal, NamedNode
+
+    if isinstance(term, NamedNode):
+        return rdflib.URIRef(term.value)
+    assert isinstance(term, Literal)
+    datatype = term.datatype.value if term.datatype else None
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        datatype = None
+    return rdflib.Literal(term.value, datatype=datatype, lang=term.language)
 
 
 def child_queries_remote(endpoint: str, params: str, runs: str) -> dict[str, Any]:

@@ -191,8 +191,8 @@ def _syntax_message(message: str, query: str) -> str:
     return f"error at {line}:{column}: {declared}"
 
 
-def _bound(request: QueryRequest) -> tuple[str, dict[Variable, Term]]:
-    """The query text and the substitutions for Oxigraph.
+def bind_parameters(query: str, bindings: tuple[tuple[str, Term], ...]) -> tuple[str, dict[Variable, Term]]:
+    """The query text and the substitutions for Oxigraph, for ``bindings`` of query variables.
 
     Oxigraph substitutes only variables the outer query projects, and not inside sub-selects.
     The other bindings are written into the query as ``VALUES`` blocks, typed terms and never
@@ -200,14 +200,14 @@ def _bound(request: QueryRequest) -> tuple[str, dict[Variable, Term]]:
     the query does not project in every ``WHERE`` group, and every parameter in each
     sub-select (where a named query chooses its page).
     """
-    if not request.substitutions:
-        return request.query, {}
-    projected = projected_variables(request.query)
+    if not bindings:
+        return query, {}
+    projected = projected_variables(query)
     if projected is None:
-        return request.query, {Variable(n): t for n, t in request.substitutions}
-    inline = [(n, t) for n, t in request.substitutions if n not in projected]
-    outer = [(n, t) for n, t in request.substitutions if n in projected]
-    query = with_values(request.query, inline)  # type: ignore[arg-type]
+        return query, {Variable(n): t for n, t in bindings}
+    inline = [(n, t) for n, t in bindings if n not in projected]
+    outer = [(n, t) for n, t in bindings if n in projected]
+    query = with_values(query, inline)  # type: ignore[arg-type]
     query = with_values(query, outer, sub_selects_only=True)  # type: ignore[arg-type]
     return query, {Variable(n): t for n, t in outer}
 
@@ -220,7 +220,7 @@ def run_query(store: Store, request: QueryRequest) -> QueryAnswer:
     :class:`NotAcceptableError` (no acceptable format for this kind of answer) and
     :class:`StoreError` (the store could not be read).
     """
-    query, substitutions = _bound(request)
+    query, substitutions = bind_parameters(request.query, request.substitutions)
     try:
         check_services(request.query, request.service_allow, request.base_iri, PREFIXES)
         result = store.query(
