@@ -14,6 +14,7 @@ group. Everything here is a pure function of strings and terms.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -104,11 +105,11 @@ def without_lateral(query: str) -> str:
     'SELECT * {         { SELECT ?x WHERE { ?x ?p ?o } LIMIT 1 } }'
     """
     masked = mask(query)
-    cuts: list[tuple[int, int]] = []
+    cuts: list[tuple[int, int, str]] = []
     for match in _LATERAL.finditer(masked):
         opening = masked.index("{", match.end())
-        if _SUBSELECT.match(masked, opening + 1):
-            cuts.append((match.start(), match.end()))
+        if _SUBSELECT.match(masked, opening + 1):  # the keyword goes, the braces stay
+            cuts.append((match.start(), match.end(), " " * (match.end() - match.start())))
             continue
         depth, closing = 0, -1
         for i in range(opening, len(masked)):
@@ -121,11 +122,10 @@ def without_lateral(query: str) -> str:
                     break
         if closing < 0:  # unbalanced: leave it to the server's parser to report
             continue
-        cuts += [(match.start(), opening + 1), (closing, closing + 1)]
-    for start, end in sorted(cuts, reverse=True):
-        keep = " " * (end - start > 1) + "\n" * query.count("\n", start, end)  # line numbers hold
-        if query[start:end].upper() == "LATERAL":
-            keep = " " * len("LATERAL")
+        # The keyword and its braces go; line breaks stay, so the line numbers hold.
+        keep = " " + "\n" * query.count("\n", match.start(), opening + 1)
+        cuts += [(match.start(), opening + 1, keep), (closing, closing + 1, "")]
+    for start, end, keep in sorted(cuts, reverse=True):
         query = query[:start] + keep + query[end:]
     return query
 
@@ -172,36 +172,57 @@ def sparql_term(term: NamedNode | Literal) -> str:
 
 
 def with_values(
-    query: str, bindings: Sequence[tuple[str, NamedNode | Literal]], *, sub_selects_only: bool = False
+    query: str,
+    bindings: Sequence[tuple[str, NamedNode | Literal]],
+    sub_select_bindings: Sequence[tuple[str, NamedNode | Literal]] = (),
 ) -> str:
     """The query with ``VALUES (?a ?b) { (x y) }`` opening each of its ``WHERE`` groups.
 
     For the named queries this gives what Oxigraph's ``substitutions`` give in the outer query:
     the variable holds the value wherever it occurs in the group. A sub-select (which Oxigraph's
     substitutions do not reach) gets the block too, so a named query can choose a page in a
-    sub-select from its parameters; ``sub_selects_only`` writes it there alone. Raises
+    sub-select from its parameters; ``sub_select_bindings`` are written there alone. Raises
     :class:`QueryError` when the query has no group to put it in.
 
     >>> query = "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 } }"
     >>> print(with_values(query, [("p", NamedNode("x:p"))]))
     SELECT ?s WHERE { VALUES (?p) { (<x:p>) } { SELECT ?s WHERE { VALUES (?p) { (<x:p>) } ?s ?p ?o } LIMIT 1 } }
+    >>> print(with_values(query, [], [("p", NamedNode("x:p"))]))
+    SELECT ?s WHERE { { SELECT ?s WHERE { VALUES (?p) { (<x:p>) } ?s ?p ?o } LIMIT 1 } }
     """
-    if not bindings:
+    if not bindings and not sub_select_bindings:
         return query
-    masked = mask(query)
-    positions = [match.end() for match in _WHERE_GROUP.finditer(masked)] or [masked.find("{") + 1]
-    if positions[0] <= 0:
+    positions = _where_groups(query)
+    if not positions:
         raise QueryError("the query has no WHERE group to bind parameters in")
-    if sub_selects_only:
-        positions = positions[1:]
-    names = " ".join(f"?{name}" for name, _ in bindings)
-    values = " ".join(sparql_term(term) for _, term in bindings)
-    block = f" VALUES ({names}) {{ ({values}) }}"
-    for position in reversed(positions):
-        query = query[:position] + block + query[position:]
+    outer, inner = _values_block(bindings), _values_block([*bindings, *sub_select_bindings])
+    for i in reversed(range(len(positions))):
+        position = positions[i]
+        query = query[:position] + (inner if i else outer) + query[position:]
     return query
 
 
+def _values_block(bindings: Sequence[tuple[str, NamedNode | Literal]]) -> str:
+    if not bindings:
+        return ""
+    names = " ".join(f"?{name}" for name, _ in bindings)
+    values = " ".join(sparql_term(term) for _, term in bindings)
+    return f" VALUES ({names}) {{ ({values}) }}"
+
+
+@functools.lru_cache(maxsize=256)
+def _where_groups(query: str) -> tuple[int, ...]:
+    """Where each ``WHERE {`` group of the query opens (the first ``{`` when it has none).
+
+    Cached: masking a named query's text takes longer than running a per-case query's lookups.
+    """
+    masked = mask(query)
+    positions = tuple(match.end() for match in _WHERE_GROUP.finditer(masked))
+    opening = masked.find("{")
+    return positions or ((opening + 1,) if opening >= 0 else ())
+
+
+@functools.lru_cache(maxsize=256)
 def projected_variables(query: str) -> frozenset[str] | None:
     """The variables a ``SELECT`` query projects (``None`` for ``SELECT *`` and other forms).
 
@@ -213,7 +234,8 @@ def projected_variables(query: str) -> frozenset[str] | None:
     (True, None)
     """
     masked = mask(query)
-    if query_form(query) != "SELECT" or not (clause := _SELECT_CLAUSE.search(masked)):
+    form = _FORM.search(masked)
+    if (form and form.group(1).upper() != "SELECT") or not (clause := _SELECT_CLAUSE.search(masked)):
         return None
     projection, depth, names = clause.group(1), 0, set()
     for i, char in enumerate(projection):

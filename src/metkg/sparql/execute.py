@@ -207,8 +207,7 @@ def bind_parameters(query: str, bindings: tuple[tuple[str, Term], ...]) -> tuple
         return query, {Variable(n): t for n, t in bindings}
     inline = [(n, t) for n, t in bindings if n not in projected]
     outer = [(n, t) for n, t in bindings if n in projected]
-    query = with_values(query, inline)  # type: ignore[arg-type]
-    query = with_values(query, outer, sub_selects_only=True)  # type: ignore[arg-type]
+    query = with_values(query, inline, outer)  # type: ignore[arg-type]
     return query, {Variable(n): t for n, t in outer}
 
 
