@@ -19,9 +19,9 @@ For each size, in this order and in the same run:
 3. **queries**: every named query of ``queries/*.rq`` with realistic parameters, ``--runs`` times:
    median and p95 latency on the embedded store (``metkg.sparql.execute.run_query``, as a query
    worker runs it), on plain rdflib (an in-memory ``Dataset`` loaded from the same N-Quads, queries
-   with ``initBindings``: what most Python users would write; loading is capped at
-   ``--rdflib-timeout`` seconds and reported as not finished past it) and on Virtuoso (bulk-loaded
-   with the same N-Quads, queried through metkg's ``RemoteStore`` over HTTP).
+   with ``initBindings``, what most Python users would write, and VALUES blocks in sub-selects;
+   loading is capped at ``--rdflib-timeout`` seconds and reported as not finished past it) and on
+   Virtuoso (bulk-loaded with the same N-Quads, queried through metkg's ``RemoteStore`` over HTTP).
 4. **http**: requests per second of the real server (uvicorn on 127.0.0.1) under ``--clients``
    concurrent clients for ``--seconds`` seconds (wrk when installed, else an httpx client): metkg on
    Oxigraph, metkg forwarding to Virtuoso, and a minimal FastAPI + rdflib endpoint.
@@ -824,7 +824,7 @@ def report(results: list[SizeResult], machine: dict[str, str], args: argparse.Na
         "",
         f"{args.runs} runs each after one warm-up (fewer where a run is slow: the count is the last column); "
         "Oxigraph through `run_query` as a query worker runs it, rdflib through `Dataset.query` with "
-        "`initBindings`, Virtuoso through metkg's `RemoteStore` over HTTP (answers parsed and re-serialized). "
+        "`initBindings` (and `VALUES` blocks in sub-selects, as Oxigraph gets them), Virtuoso through metkg's `RemoteStore` over HTTP (answers parsed and re-serialized). "
         "A time ratio above 1 means Oxigraph is faster by that factor.",
         "",
     ]
