@@ -210,6 +210,26 @@ def test_metastasis_sites_co_occurring_sites_and_spread_patterns(expect: Expect,
 
 
 @DATA
+def test_treated_metastases_carry_their_site_and_every_metastasis_its_report_doi(expect: Expect, request) -> None:  # type: ignore[no-untyped-def]
+    reasoned = request.getfixturevalue(expect.fixture)
+    rows = reasoned.select("""
+        SELECT ?m ?site ?treatedSite ?treated ?doi ?reportDoi WHERE {
+          ?m metkg:metastasisSite ?site .
+          ?patient metkg:hasLesion ?m ; metkg:reportedIn/metkg:doi ?doi .
+          OPTIONAL { ?m metkg:treatedMetastasisSite ?treatedSite }
+          OPTIONAL { ?m metkg:metastasisReportDoi ?reportDoi }
+          BIND(EXISTS { ?intervention metkg:treats ?m } AS ?treated) }""")
+    assert rows, "every data set here has metastases with a site"
+    treated = [r for r in rows if r["treated"] == "true"]
+    if expect is CURATED:  # the fixtures treat no metastasis
+        assert treated and len(treated) < len(rows), "some metastases are treated and some are not"
+    for row in rows:
+        expected = row["site"] if row["treated"] == "true" else None
+        assert row.get("treatedSite") == expected, row["m"]
+        assert row["reportDoi"] == row["doi"], row["m"]
+
+
+@DATA
 def test_time_to_metastasis_and_diagnostic_delay(expect: Expect, request) -> None:  # type: ignore[no-untyped-def]
     reasoned = request.getfixturevalue(expect.fixture)
     scalp_lesion = expect.scalp.part("lesion", expect.scalp_lesion)

@@ -233,17 +233,23 @@ def diagnostic_delay(view: CaseView) -> Iterator[Triple]:
 
 
 def metastasis_facts(view: CaseView, terms: Terminology) -> Iterator[Triple]:
-    """Per metastasis, its recorded site class and those of the patient's other metastases; per
+    """Per metastasis, its recorded site class (again as the treated site when an intervention
+    treats it), its report's DOI and the site classes of the patient's other metastases; per
     patient, the spread patterns (primary histology, metastatic site) its metastases show."""
     for patient in view.patients:
         histology = {
             seen.iri: _term_iri(terms, "histology", lesion.histology)
             for seen, lesion in zip(patient.lesions, patient.record.lesions, strict=True)
         }
+        treated = {target for intervention in patient.record.interventions for target in intervention.targets}
         metastases = [m for m in patient.lesions if m.kind == "metastasis" and m.site is not None]
         for lesion in metastases:
             assert lesion.site is not None
             yield lesion.iri, M.metastasisSite, lesion.site.cls
+            if lesion.id in treated:
+                yield lesion.iri, M.treatedMetastasisSite, lesion.site.cls
+            if view.doi:
+                yield lesion.iri, M.metastasisReportDoi, _text(view.doi)
             for other in dict.fromkeys(o.site.cls for o in metastases if o is not lesion and o.site):
                 yield lesion.iri, M.coOccurringSite, other
             found = histology.get(lesion.primary or "")
