@@ -572,7 +572,10 @@ def run_size(size: int, args: argparse.Namespace, virtuoso: Any) -> SizeResult:
     args.checkpoint(result)
     if "http" in args.stacks:
         result.http = http_size(size, current, nquads, params, virtuoso, args)
-    shutil.rmtree(work, ignore_errors=True)
+    if args.keep:
+        _log(f"{size:,}: kept {work} (the store queried is {current})")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     return result
 
 
@@ -912,6 +915,11 @@ def main() -> None:
         "--merge",
         action="store_true",
         help="keep the results already in --json; what this run measures replaces theirs",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep each size's work folder (the store queried, the N-Quads) for measuring by hand",
     )
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
