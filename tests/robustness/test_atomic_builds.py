@@ -66,10 +66,12 @@ def test_readers_see_the_old_graph_until_the_new_one_is_complete(
         during_store_stage: list[int] = []
         seen: list[int] = []
         while process.poll() is None:
-            storing = bool(_unpublished(layout))
+            before = set(_unpublished(layout))
             count = _count(http)
             seen.append(count)
-            if storing and process.poll() is None:
+            # Taken during the store stage only if the new build was unpublished both before and
+            # after the query: publishing writes the manifest before it repoints `current`.
+            if before & set(_unpublished(layout)):
                 during_store_stage.append(count)
             page = http.get("/health")
             assert page.status_code == 200
