@@ -3,15 +3,13 @@ reasoner, which these tests do not need), served by real uvicorn with settings c
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from tests.web.conftest import RECORDS, LiveServer, start_server, stop_server, web_settings
+from tests.web.conftest import LiveServer, start_server, stop_server, unreasoned_store
 
-from metkg.build import build_graph
 from metkg.settings import Settings
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -22,12 +20,7 @@ TOKEN = "s3cret-write-token-for-tests"
 @pytest.fixture(scope="session")
 def robust_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of a store built from the three web fixture records (no reasoner, no SHACL)."""
-    root = tmp_path_factory.mktemp("robust")
-    data = root / "data"
-    shutil.copytree(RECORDS, data / "cases")
-    settings = web_settings(root, data_dir=data, query_workers=2)
-    build_graph(settings, [data], reason=False, shacl=False)
-    return settings
+    return unreasoned_store(tmp_path_factory.mktemp("robust"), query_workers=2)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ named queries that read derived facts test what the build really materialises.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -50,6 +51,16 @@ def web_settings(root: Path, **overrides: object) -> Settings:
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def unreasoned_store(root: Path, **overrides: object) -> Settings:
+    """Settings of a store built in ``root`` from a copy of the fixture records, without the
+    reasoner or SHACL (for tests of serving, not of what reasoning derives)."""
+    data = root / "data"
+    shutil.copytree(RECORDS, data / "cases")
+    settings = web_settings(root, data_dir=data, **overrides)
+    build_graph(settings, [data], reason=False, shacl=False)
+    return settings
 
 
 def assert_derived_facts(settings: Settings) -> None:

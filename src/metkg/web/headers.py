@@ -27,13 +27,13 @@ _PAGE_HEADERS = {
 }
 _CORS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "Content-Type, Content-Disposition, Link, Vary, Retry-After, "
+    "Access-Control-Expose-Headers": "Content-Type, Content-Disposition, Link, Vary, Retry-After, ETag, "
     + ", ".join(TRUNCATION_HEADERS),
 }
 _PREFLIGHT = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
     "Access-Control-Max-Age": "86400",
 }
 

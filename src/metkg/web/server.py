@@ -26,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from metkg.settings import Settings
 from metkg.store import StoreLayout
 from metkg.web import linked_data, query_routes, site_routes, sparql_routes, write_routes
+from metkg.web.caching import ConditionalGetMiddleware
 from metkg.web.errors import install_error_handlers
 from metkg.web.headers import HeadersMiddleware
 from metkg.web.pages import STATIC
@@ -63,7 +64,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.service = service
     app.state.base_iri = settings.base_iri
     install_error_handlers(app)
-    app.add_middleware(HeadersMiddleware)
+    embedded = settings.backend != "sparql"  # an external server's data may change behind metkg's back
+    app.add_middleware(ConditionalGetMiddleware, current_link=StoreLayout(settings.store).current if embedded else None)
+    app.add_middleware(HeadersMiddleware)  # added last, so outermost: a 304 gets the CORS headers too
     app.include_router(site_routes.router)
     app.include_router(sparql_routes.router)
     app.include_router(query_routes.router)

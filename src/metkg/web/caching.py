@@ -1,0 +1,100 @@
+"""Conditional GET: an entity tag per build and request, and ``304 Not Modified`` without running anything.
+
+Every change to the embedded store (``metkg build``, ``metkg add``, ``PUT /cases/...``) publishes
+a new build directory and repoints ``current``, so the build's name identifies the data an answer
+was made from. A successful ``GET`` or ``HEAD`` answer gets a strong ``ETag`` made of that name,
+metkg's version and the server's start, the path, the query string and the ``Accept`` header
+(answers are negotiated), and ``Cache-Control: no-cache`` (a cache may keep it but must ask
+again). A request whose
+``If-None-Match`` names the tag of the current build gets ``304 Not Modified`` at once: the named
+query, the IRI's description or the export is not run again.
+
+Not tagged: ``/sparql`` (a client's query may call ``NOW()``, ``RAND()`` or a ``SERVICE``, whose
+answers change without the store changing), answers that say ``Cache-Control: no-store``
+(``/health``), anything but ``200``, and every answer of a server reading an external SPARQL
+server, whose data can change behind metkg's back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from importlib.metadata import PackageNotFoundError, version
+
+from starlette.datastructures import MutableHeaders
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["ConditionalGetMiddleware", "entity_tag"]
+
+try:
+    _VERSION = version("metkg")  # a new release may render the same data differently
+except PackageNotFoundError:  # running from a source tree that was never installed
+    _VERSION = "source"
+
+#: Paths whose answers are never tagged (prefix match).
+_UNTAGGED = ("/sparql", "/health", "/static/", "/cases/")
+
+
+def entity_tag(server: str, build: str, path: str, query_string: bytes, accept: bytes) -> str:
+    """The strong entity tag of one answer of ``build`` (quoted, as the header carries it).
+
+    ``server`` names the running server (its start): a restart, which may bring new queries,
+    templates or settings, makes every earlier tag stale.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (_VERSION.encode(), server.encode(), build.encode(), path.encode(), query_string, accept):
+        digest.update(len(part).to_bytes(4, "big") + part)
+    return f'"{digest.hexdigest()}"'
+
+
+def _matches(header: bytes, tag: str) -> bool:
+    """Whether an ``If-None-Match`` value names ``tag`` (weak comparison, as RFC 9110 asks for GET)."""
+    wanted = tag.strip('"')
+    listed = (item.strip() for item in header.decode("latin-1").split(","))
+    return any(item == "*" or item.removeprefix("W/").strip('"') == wanted for item in listed)
+
+
+class ConditionalGetMiddleware:
+    """Tags answers of the embedded store's current build and answers ``304`` to a matching ``If-None-Match``."""
+
+    def __init__(self, app: ASGIApp, current_link: str | os.PathLike[str] | None):
+        self.app = app
+        self.current_link = current_link  # None: an external SPARQL server holds the data
+        self.server = f"{os.getpid()}-{time.time_ns()}"
+
+    def _build(self) -> str | None:
+        if self.current_link is None:
+            return None
+        try:
+            return os.readlink(self.current_link)
+        except OSError:
+            return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        build = self._build()
+        if build is None or path.startswith(_UNTAGGED):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        tag = entity_tag(self.server, build, path, scope.get("query_string", b""), headers.get(b"accept", b""))
+        condition = headers.get(b"if-none-match")
+        if condition is not None and _matches(condition, tag):
+            not_modified = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept"}
+            await Response(status_code=304, headers=not_modified)(scope, receive, send)
+            return
+
+        async def send_tagged(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                answer = MutableHeaders(scope=message)
+                if "no-store" not in answer.get("cache-control", "") and "etag" not in answer:
+                    answer["ETag"] = tag
+                    answer.setdefault("Cache-Control", "no-cache")
+            await send(message)
+
+        await self.app(scope, receive, send_tagged)
