@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,6 +54,7 @@ def refusal(iri: str, allowed: Iterable[str]) -> QueryRefusedError:
     )
 
 
+@lru_cache(maxsize=256)
 def mentions_service(query: str) -> bool:
     """Whether the letters SERVICE occur anywhere in the query (after codepoint escapes), in any case."""
     return bool(_SERVICE_WORD.search(unescape_codepoints(query)))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["QueryScan", "scan_query", "unescape_codepoints"]
 
@@ -91,6 +92,7 @@ def _mask(text: str) -> tuple[str, list[str]]:
     return _TOKEN.sub(replace, text), iris
 
 
+@lru_cache(maxsize=256)  # a server sees the same texts again and again: its named queries
 def scan_query(query: str) -> QueryScan:
     """Find ``FROM`` and ``SERVICE`` keywords in a query, and the verb of an update."""
     masked, iris = _mask(unescape_codepoints(query))
