@@ -35,3 +35,12 @@ def make_settings(tmp_path: Path):
         return Settings(**values)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def synthetic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A streamed build (rules, no SHACL, no OWL) of 300 synthetic records: more than one page
+    of every cross-case listing. The build's directory; open it read-only."""
+    from tests.paging import build_synthetic
+
+    return build_synthetic(tmp_path_factory.mktemp("synthetic-build"))

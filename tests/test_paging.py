@@ -7,23 +7,16 @@ against plain, unpaged queries written here, so a page that drops or repeats a r
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from pathlib import Path
 
 import pyoxigraph
 import pytest
-import yaml
+from tests import paging
+from tests.paging import PAGE
 
-from metkg.build import build_graph
 from metkg.settings import Settings
-from metkg.sparql.execute import QueryRequest, run_query
 from metkg.sparql.named import NamedQuery, load_named_queries
-from metkg.store import StoreLayout
-from metkg.synthetic import synthetic_records
-from metkg.terminology import load_terminology
-
-BASE = "https://w3id.org/metkg/"
-PAGE = 100
 
 #: The unpaged answer: rows per report, straight from the graph.
 CONVERSIONS = """
@@ -40,44 +33,13 @@ SELECT DISTINCT ?doi ?intervention ?metastasis WHERE {
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> pyoxigraph.Store:
-    folder = tmp_path_factory.mktemp("paging")
-    settings = Settings(store=folder / "store", data_dir=folder / "records", corpus_dir=None, build_workers=2)
-    terms = load_terminology(settings.ontology_dir.resolve())
-    (folder / "records").mkdir()
-    for record in synthetic_records(300, seed=11, terms=terms):
-        data = record.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-        (folder / "records" / f"{record.id}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
-    build_graph(settings, [folder / "records"], reason=True, shacl=False, owl=False)
-    return StoreLayout(settings.store).open_read_only()
+def store(synthetic_build: Path) -> pyoxigraph.Store:
+    return pyoxigraph.Store.read_only(str(synthetic_build))
 
 
 @pytest.fixture(scope="module")
 def queries() -> dict[str, NamedQuery]:
     return load_named_queries(Settings().queries_dir)
-
-
-def _rows(store: pyoxigraph.Store, query: NamedQuery, values: dict[str, str], page: int = PAGE) -> list[dict[str, str]]:
-    text = query.text
-    if page != PAGE:
-        assert text.count(f"LIMIT {PAGE}") == 1
-        text = text.replace(f"LIMIT {PAGE}", f"LIMIT {page}")
-    bound = query.substitutions(values, BASE)
-    substitutions = tuple((v.value, t) for v, t in bound.items())
-    request = QueryRequest(text, substitutions=substitutions, base_iri=BASE, max_rows=100_000)
-    answer = json.loads(run_query(store, request).body)["results"]["bindings"]
-    return [{k: v["value"] for k, v in row.items()} for row in answer]
-
-
-def _pages(store: pyoxigraph.Store, query: NamedQuery, values: dict[str, str], page: int) -> list[list[dict[str, str]]]:
-    pages, after = [], ""
-    while True:
-        rows = _rows(store, query, {**values, "after": after}, page)
-        if not rows:
-            return pages
-        pages.append(rows)
-        after = rows[-1]["doi"]
-        assert len(pages) < 1000, "paging does not end"
 
 
 def _expected(store: pyoxigraph.Store, query: str, marker: str | None = None) -> Counter[str]:
@@ -109,14 +71,14 @@ def test_receptor_conversion_pages(store: pyoxigraph.Store, queries: dict[str, N
     values = {"marker": marker} if marker else {}
     expected = _expected(store, CONVERSIONS, marker)
     page = PAGE if len(expected) > PAGE else 7
-    _check(_pages(store, queries["receptor-conversion"], values, page), expected, page)
+    _check(paging.pages(store, queries["receptor-conversion"], values, page), expected, page)
 
 
 @pytest.mark.slow
 def test_treatments_by_site_pages(store: pyoxigraph.Store, queries: dict[str, NamedQuery]) -> None:
     expected = _expected(store, TREATMENTS)
     assert len(expected) > 3
-    _check(_pages(store, queries["treatments-by-site"], {"site": "skin"}, 3), expected, 3)
+    _check(paging.pages(store, queries["treatments-by-site"], {"site": "skin"}, 3), expected, 3)
 
 
 @pytest.mark.slow
@@ -124,10 +86,10 @@ def test_first_page_is_100_reports_and_after_skips_them(
     store: pyoxigraph.Store, queries: dict[str, NamedQuery]
 ) -> None:
     query = queries["receptor-conversion"]
-    first = _rows(store, query, {})
+    first = paging.rows(store, query, {})
     dois = list(dict.fromkeys(row["doi"] for row in first))
     assert len(dois) == PAGE
-    later = _rows(store, query, {"after": dois[49]})
+    later = paging.rows(store, query, {"after": dois[49]})
     assert [r for r in later if r["doi"] <= dois[-1]] == [r for r in first if r["doi"] > dois[49]]
     assert len({row["doi"] for row in later}) == PAGE
 
@@ -137,7 +99,7 @@ def test_a_doi_and_after_together(store: pyoxigraph.Store, queries: dict[str, Na
     """``after`` at or past a given report's DOI leaves nothing; before it, the report."""
     query = queries["receptor-conversion"]
     doi = next(iter(sorted(_expected(store, CONVERSIONS))))
-    rows = _rows(store, query, {"doi": doi})
+    rows = paging.rows(store, query, {"doi": doi})
     assert rows and {row["doi"] for row in rows} == {doi}
-    assert _rows(store, query, {"doi": doi, "after": doi}) == []
-    assert _rows(store, query, {"doi": doi, "after": "10.0000/0"}) == rows
+    assert paging.rows(store, query, {"doi": doi, "after": doi}) == []
+    assert paging.rows(store, query, {"doi": doi, "after": "10.0000/0"}) == rows

@@ -184,9 +184,14 @@ def with_values(
     sub-select from its parameters; ``sub_select_bindings`` are written there alone. Raises
     :class:`QueryError` when the query has no group to put it in.
 
+    A group whose variable occurs only inside its own sub-selects gets no block: it would only
+    join one row to every solution, and Virtuoso plans such a join so badly that a paged listing
+    did not answer in minutes.
+
     >>> query = "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 } }"
-    >>> print(with_values(query, [("p", NamedNode("x:p"))]))
-    SELECT ?s WHERE { VALUES (?p) { (<x:p>) } { SELECT ?s WHERE { VALUES (?p) { (<x:p>) } ?s ?p ?o } LIMIT 1 } }
+    >>> print(with_values(query, [("p", NamedNode("x:p")), ("s", NamedNode("x:s"))]))  # doctest: +NORMALIZE_WHITESPACE
+    SELECT ?s WHERE { VALUES (?s) { (<x:s>) }
+      { SELECT ?s WHERE { VALUES (?p ?s) { (<x:p> <x:s>) } ?s ?p ?o } LIMIT 1 } }
     >>> print(with_values(query, [], [("p", NamedNode("x:p"))]))
     SELECT ?s WHERE { { SELECT ?s WHERE { VALUES (?p) { (<x:p>) } ?s ?p ?o } LIMIT 1 } }
     """
@@ -195,11 +200,42 @@ def with_values(
     positions = _where_groups(query)
     if not positions:
         raise QueryError("the query has no WHERE group to bind parameters in")
-    outer, inner = _values_block(bindings), _values_block([*bindings, *sub_select_bindings])
     for i in reversed(range(len(positions))):
-        position = positions[i]
-        query = query[:position] + (inner if i else outer) + query[position:]
+        given = [*bindings, *sub_select_bindings] if i else bindings
+        block = _values_block([(name, term) for name, term in given if _needed(query, name)[i]])
+        query = query[: positions[i]] + block + query[positions[i] :]
     return query
+
+
+@functools.lru_cache(maxsize=256)
+def _group_bodies(query: str) -> tuple[tuple[int, int], ...]:
+    """Where each ``WHERE`` group's body starts and ends (as :func:`_where_groups` finds them)."""
+    masked, bodies = mask(query), []
+    for start in _where_groups(query):
+        depth, end = 1, start
+        while end < len(masked) and depth:
+            depth += (masked[end] == "{") - (masked[end] == "}")
+            end += 1
+        bodies.append((start, end))
+    return tuple(bodies)
+
+
+@functools.lru_cache(maxsize=1024)
+def _needed(query: str, name: str) -> tuple[bool, ...]:
+    """Per ``WHERE`` group, whether ``?name`` occurs anywhere but inside the group's own sub-selects.
+
+    Anywhere counts: the group's body, its query's projection and modifiers, enclosing queries.
+    A variable that does not occur at all is kept everywhere, as before.
+    """
+    masked, bodies = mask(query), _group_bodies(query)
+    found = [m.start() for m in re.finditer(rf"[?$]{re.escape(name)}(?![\w])", masked)]
+    if not found:
+        return (True,) * len(bodies)
+    needed = []
+    for start, end in bodies:
+        nested = [(s, e) for s, e in bodies if start < s and e <= end]
+        needed.append(not all(any(s <= at < e for s, e in nested) for at in found))
+    return tuple(needed)
 
 
 def _values_block(bindings: Sequence[tuple[str, NamedNode | Literal]]) -> str:
