@@ -99,7 +99,7 @@ def without_lateral(query: str) -> str:
     'SELECT * { ?a ?b ?c   OPTIONAL { ?c ?d ?e   ?e ?f ?g  }  }'
 
     A ``LATERAL`` sub-select keeps its braces (a sub-select needs them); it sees the parameters
-    because :func:`with_values` binds them in every ``WHERE`` group:
+    because :func:`with_values` binds them in every ``WHERE`` group that uses them:
 
     >>> without_lateral("SELECT * { LATERAL { SELECT ?x WHERE { ?x ?p ?o } LIMIT 1 } }")
     'SELECT * {         { SELECT ?x WHERE { ?x ?p ?o } LIMIT 1 } }'
@@ -111,15 +111,7 @@ def without_lateral(query: str) -> str:
         if _SUBSELECT.match(masked, opening + 1):  # the keyword goes, the braces stay
             cuts.append((match.start(), match.end(), " " * (match.end() - match.start())))
             continue
-        depth, closing = 0, -1
-        for i in range(opening, len(masked)):
-            if masked[i] == "{":
-                depth += 1
-            elif masked[i] == "}":
-                depth -= 1
-                if depth == 0:
-                    closing = i
-                    break
+        closing = _closing_brace(masked, opening)
         if closing < 0:  # unbalanced: leave it to the server's parser to report
             continue
         # The keyword and its braces go; line breaks stay, so the line numbers hold.
@@ -207,16 +199,27 @@ def with_values(
     return query
 
 
+def _closing_brace(masked: str, opening: int) -> int:
+    """The index of the ``}`` that closes the ``{`` at ``opening`` in a masked query (-1: none)."""
+    depth = 0
+    for i in range(opening, len(masked)):
+        if masked[i] == "{":
+            depth += 1
+        elif masked[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
 @functools.lru_cache(maxsize=256)
 def _group_bodies(query: str) -> tuple[tuple[int, int], ...]:
     """Where each ``WHERE`` group's body starts and ends (as :func:`_where_groups` finds them)."""
-    masked, bodies = mask(query), []
+    masked = mask(query)
+    bodies = []
     for start in _where_groups(query):
-        depth, end = 1, start
-        while end < len(masked) and depth:
-            depth += (masked[end] == "{") - (masked[end] == "}")
-            end += 1
-        bodies.append((start, end))
+        closing = _closing_brace(masked, start - 1)
+        bodies.append((start, closing + 1 if closing >= 0 else len(masked)))
     return tuple(bodies)
 
 

@@ -248,8 +248,7 @@ def metastasis_facts(view: CaseView, terms: Terminology) -> Iterator[Triple]:
             yield lesion.iri, M.metastasisSite, lesion.site.cls
             if lesion.id in treated:
                 yield lesion.iri, M.treatedMetastasisSite, lesion.site.cls
-            if view.doi:
-                yield lesion.iri, M.metastasisReportDoi, _text(view.doi)
+            yield lesion.iri, M.metastasisReportDoi, _text(view.doi)
             for other in dict.fromkeys(o.site.cls for o in metastases if o is not lesion and o.site):
                 yield lesion.iri, M.coOccurringSite, other
             found = histology.get(lesion.primary or "")

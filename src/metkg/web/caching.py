@@ -5,9 +5,8 @@ a new build directory and repoints ``current``, so the build's name identifies t
 was made from. A successful ``GET`` or ``HEAD`` answer gets a strong ``ETag`` made of that name,
 metkg's version and the server's start, the path, the query string and the ``Accept`` header
 (answers are negotiated), and ``Cache-Control: no-cache`` (a cache may keep it but must ask
-again). A request whose
-``If-None-Match`` names the tag of the current build gets ``304 Not Modified`` at once: the named
-query, the IRI's description or the export is not run again.
+again). A request whose ``If-None-Match`` names the tag of the current build gets ``304 Not
+Modified`` at once: the named query, the IRI's description or the export is not run again.
 
 Not tagged: ``/sparql`` (a client's query may call ``NOW()``, ``RAND()`` or a ``SERVICE``, whose
 answers change without the store changing), answers that say ``Cache-Control: no-store``
@@ -20,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
 from starlette.datastructures import MutableHeaders
@@ -59,25 +59,17 @@ def _matches(header: bytes, tag: str) -> bool:
 class ConditionalGetMiddleware:
     """Tags answers of the embedded store's current build and answers ``304`` to a matching ``If-None-Match``."""
 
-    def __init__(self, app: ASGIApp, current_link: str | os.PathLike[str] | None):
+    def __init__(self, app: ASGIApp, current_build: Callable[[], str | None] | None):
         self.app = app
-        self.current_link = current_link  # None: an external SPARQL server holds the data
+        self.current_build = current_build  # None: an external SPARQL server holds the data
         self.server = f"{os.getpid()}-{time.time_ns()}"
-
-    def _build(self) -> str | None:
-        if self.current_link is None:
-            return None
-        try:
-            return os.readlink(self.current_link)
-        except OSError:
-            return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        build = self._build()
+        build = self.current_build() if self.current_build is not None else None
         if build is None or path.startswith(_UNTAGGED):
             await self.app(scope, receive, send)
             return

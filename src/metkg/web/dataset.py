@@ -97,7 +97,8 @@ class LiveStore:
         self._target: str | None = None
         self._snapshot: Snapshot | None = None
 
-    def _link(self) -> str | None:
+    def link(self) -> str | None:
+        """Where ``current`` points: the name of the published build (``None`` when there is none)."""
         try:
             return os.readlink(self.layout.current)
         except OSError:
@@ -105,7 +106,7 @@ class LiveStore:
 
     def snapshot(self) -> Snapshot:
         """The current build, opened read-only; raises :class:`StoreError` when there is none."""
-        target = self._link()
+        target = self.link()
         snapshot = self._snapshot
         if snapshot is not None and target == self._target:
             return snapshot

@@ -65,7 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.base_iri = settings.base_iri
     install_error_handlers(app)
     embedded = settings.backend != "sparql"  # an external server's data may change behind metkg's back
-    app.add_middleware(ConditionalGetMiddleware, current_link=StoreLayout(settings.store).current if embedded else None)
+    app.add_middleware(ConditionalGetMiddleware, current_build=service.live.link if embedded else None)
     app.add_middleware(HeadersMiddleware)  # added last, so outermost: a 304 gets the CORS headers too
     app.include_router(site_routes.router)
     app.include_router(sparql_routes.router)
