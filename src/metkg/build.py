@@ -188,19 +188,17 @@ def build_graph(
             return result
 
         progress("store", 0, 0)
-        with layout.new_build() as (store, path):
-            store.bulk_extend(case_quads)
-            store.bulk_extend(onto_quads)
+        with layout.new_build() as build:
+            build.store.bulk_extend(case_quads)
+            build.store.bulk_extend(onto_quads)
             if inferred:
-                store.bulk_extend(inferred)
-            store.optimize()
-            store.flush()
+                build.store.bulk_extend(inferred)
+            build.store.optimize()
             result.counts = dict(count_records(records))
-            result.counts["triples"] = len(store)
+            result.counts["triples"] = len(build.store)
             result.counts["inferred_triples"] = len(inferred)
-            del store
             lap("store")
-            layout.publish(path, result.manifest(settings))
+            build.publish(result.manifest(settings))
     return result
 
 
@@ -223,7 +221,8 @@ def _streamed_build(  # noqa: PLR0917
     clock = time.perf_counter()
     files = find_record_files(record_paths)
     load_terminology(settings.ontology_dir.resolve())  # an unreadable ontology fails here, before any worker
-    with layout.new_build() as (store, path):
+    with layout.new_build() as build:
+        store = build.store
         try:
             done = ingest(files, store, settings, rules=rules, workers=settings.build_workers or None, progress=progress)
         except (OSError, ValueError, SyntaxError) as exc:
@@ -244,12 +243,12 @@ def _streamed_build(  # noqa: PLR0917
         result.counts["inferred_triples"] = inferred
         if rules:
             result.reasoning = {"reasoner": "rules only (no OWL reasoner)", "inferred_quads": inferred}
-        del store
+        del store  # the build's writer closes only when its last reference goes
         result.seconds.update({stage: round(s, 3) for stage, s in done.seconds.items()})
         result.seconds["optimize"] = optimized - optimize
         result.seconds["total"] = time.perf_counter() - clock
         result.workers = done.workers
-        layout.publish(path, result.manifest(settings))
+        build.publish(result.manifest(settings))
     return result
 
 
@@ -320,7 +319,8 @@ def add_record(settings: Settings, path: Path, *, reason: bool = True, shacl: bo
 
             inferred, _ = infer([record], quads, settings)
         manifest = layout.manifest()
-        with layout.new_build(from_current=True) as (store, new_path):
+        with layout.new_build(from_current=True) as build:
+            store = build.store
             if previous is not None:
                 store.remove_graph(NamedNode(iris.graph))
                 graph = NamedNode(inferred_graph(settings.base_iri))
@@ -331,10 +331,10 @@ def add_record(settings: Settings, path: Path, *, reason: bool = True, shacl: bo
             store.extend(inferred)
             store.flush()
             triples = len(store)
-            del store
+            del store  # the build's writer closes only when its last reference goes
             manifest.setdefault("counts", {})["triples"] = triples
             manifest["last_added"] = {"record": record.id, "doi": record.report.doi, "replaced": previous is not None}
-            layout.publish(new_path, manifest)
+            build.publish(manifest)
         data_file = None
         if write_data:
             data_file = settings.data_dir / "cases" / f"{record.id}.yaml"

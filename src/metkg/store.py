@@ -21,6 +21,7 @@ import fcntl
 import json
 import os
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ from pyoxigraph import Store
 
 from metkg.errors import StoreError
 
-__all__ = ["StoreLayout"]
+__all__ = ["NewBuild", "StoreLayout"]
 
 _KEEP_BUILDS = 2
 
@@ -95,12 +96,12 @@ class StoreLayout:
             handle.close()
 
     @contextlib.contextmanager
-    def new_build(self, *, from_current: bool = False) -> Iterator[tuple[Store, Path]]:
+    def new_build(self, *, from_current: bool = False) -> Iterator[NewBuild]:
         """A new store to fill: empty, or a copy of the current build (a RocksDB checkpoint,
         which hard-links files and costs milliseconds whatever the size).
 
-        It becomes current only through :meth:`publish`. If the body raises, the new
-        directory is deleted and ``current`` is untouched.
+        It becomes current only through :meth:`NewBuild.publish`, which closes the writer
+        first. If the body raises, the new directory is deleted and ``current`` is untouched.
         """
         self.builds.mkdir(parents=True, exist_ok=True)
         self._remove_stale()
@@ -108,17 +109,21 @@ class StoreLayout:
         path = self.builds / name
         if from_current:
             self.open_read_only().backup(str(path))
-        store = Store(str(path))
+        build = NewBuild(self, path, Store(str(path)))
         try:
-            yield store, path
+            yield build
         except BaseException:
-            del store
+            build.close()
             shutil.rmtree(path, ignore_errors=True)
             path.with_suffix(".json").unlink(missing_ok=True)
             raise
+        finally:
+            build.close()
 
     def publish(self, path: Path, manifest: dict[str, Any]) -> None:
-        """Make ``path`` the current build with one atomic rename, then prune old builds."""
+        """Make ``path`` the current build with one atomic rename, then prune old builds.
+
+        Nothing may still write to ``path``: use :meth:`NewBuild.publish`, which makes sure."""
         path.with_suffix(".json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
         tmp_link = self.root / f".current-{uuid.uuid4().hex[:6]}"
         os.symlink(os.path.relpath(path, self.root), tmp_link)
@@ -141,3 +146,43 @@ class StoreLayout:
         for path in finished[: max(0, len(finished) - (_KEEP_BUILDS - 1))]:
             shutil.rmtree(path, ignore_errors=True)
             path.with_suffix(".json").unlink(missing_ok=True)
+
+
+class NewBuild:
+    """A build being written: its directory and its (only) writable store.
+
+    RocksDB keeps compacting and deleting files until the store is closed, and a pyoxigraph
+    store closes only when its last reference goes. A reader that opened a build still held
+    open for writing could find files named in its manifest already deleted, so
+    :meth:`publish` closes the store first and refuses while anything else still refers to it.
+    """
+
+    def __init__(self, layout: StoreLayout, path: Path, store: Store):
+        self.layout = layout
+        self.path = path
+        self._store: Store | None = store
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise StoreError(f"the build {self.path.name!r} is closed")
+        return self._store
+
+    def close(self) -> None:
+        """Flush the writer and drop this build's reference to it (RocksDB closes with the last one)."""
+        store, self._store = self._store, None
+        if store is not None:
+            store.flush()
+
+    def publish(self, manifest: dict[str, Any]) -> None:
+        """Close the writer, then make this build current (atomic) and prune old builds."""
+        store = self._store
+        self.close()
+        # Two references: ``store`` here and getrefcount's own argument. Any more is a caller's,
+        # which would keep the writer open under the readers of the published build.
+        if store is not None and sys.getrefcount(store) > 2:
+            raise StoreError(
+                f"the build {self.path.name!r} is still referenced; drop every reference to its store before publishing"
+            )
+        del store
+        self.layout.publish(self.path, manifest)

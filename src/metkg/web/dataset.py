@@ -9,6 +9,7 @@ running finish on the old one.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from metkg.store import StoreLayout
 from metkg.vocab import METKG, RDF, RDFS
 
 __all__ = ["LiveStore", "Snapshot"]
+
+_log = logging.getLogger("metkg.web")
 
 _KEYS_QUERY = """
 SELECT ?key ?kind WHERE {
@@ -78,8 +81,8 @@ class Snapshot:
 def _open(path: Path, base_iri: str) -> Snapshot:
     try:
         store = Store.read_only(str(path))
-    except OSError:
-        raise StoreError(f"cannot open the store build {path.name!r}; rebuild it with `metkg build`") from None
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged build as RuntimeError
+        raise StoreError(f"cannot open the store build {path.name!r} ({exc}); rebuild it with `metkg build`") from None
     try:
         manifest = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -105,14 +108,25 @@ class LiveStore:
             return None
 
     def snapshot(self) -> Snapshot:
-        """The current build, opened read-only; raises :class:`StoreError` when there is none."""
+        """The current build, opened read-only; raises :class:`StoreError` when there is none.
+
+        When a newly published build cannot be opened, the build already open goes on being
+        served (with a warning in the log) and the new one is tried again on the next request.
+        """
         target = self.link()
         snapshot = self._snapshot
         if snapshot is not None and target == self._target:
             return snapshot
         with self._lock:
             if self._snapshot is None or target != self._target:
-                self._snapshot = _open(self.layout.current_build(), self.base_iri)
+                try:
+                    opened = _open(self.layout.current_build(), self.base_iri)
+                except StoreError as exc:
+                    if self._snapshot is None:
+                        raise
+                    _log.warning("still serving %s: %s", Path(self._snapshot.path).name, exc)
+                    return self._snapshot
+                self._snapshot = opened
                 self._target = target
             return self._snapshot
 
