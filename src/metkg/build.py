@@ -162,7 +162,9 @@ def build_graph(
             progress("shacl", 0, 0)
             from metkg.shacl import shacl_validate
 
-            report = shacl_validate(case_quads, load_ontology_graph(settings.ontology_dir), settings.ontology_dir / "shapes.ttl")
+            report = shacl_validate(
+                case_quads, load_ontology_graph(settings.ontology_dir), settings.ontology_dir / "shapes.ttl"
+            )
             result.shacl_conforms = report.conforms
             if not report.conforms:
                 raise BuildError(f"the mapped graph does not conform to the SHACL shapes:\n{report.text}")
@@ -222,28 +224,28 @@ def _streamed_build(  # noqa: PLR0917
     files = find_record_files(record_paths)
     load_terminology(settings.ontology_dir.resolve())  # an unreadable ontology fails here, before any worker
     with layout.new_build() as build:
-        store = build.store
         try:
-            done = ingest(files, store, settings, rules=rules, workers=settings.build_workers or None, progress=progress)
+            done = ingest(
+                files, build.store, settings, rules=rules, workers=settings.build_workers or None, progress=progress
+            )
         except (OSError, ValueError, SyntaxError) as exc:
             raise BuildError(f"the store refused the mapped quads: {exc}") from exc
         progress("store", 0, 0)
         onto_quads = ontology_quads(settings)
-        store.bulk_extend(onto_quads)
+        build.store.bulk_extend(onto_quads)
         optimize = time.perf_counter()
-        store.optimize()  # compacts the bulk loads' files: queries read fewer of them
-        store.flush()
+        build.store.optimize()  # compacts the bulk loads' files: queries read fewer of them
+        build.store.flush()
         optimized = time.perf_counter()
         # Cases may derive the same quad (a shared node): count what the inferred graph holds.
         # Case graphs never overlap (one per DOI), so their quads need no count.
         count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{inferred_graph(settings.base_iri)}> {{ ?s ?p ?o }} }}"
-        inferred = int(next(iter(store.query(count)))["n"].value) if done.inferred else 0
+        inferred = int(next(iter(build.store.query(count)))["n"].value) if done.inferred else 0
         result.counts = dict(done.counts)
         result.counts["triples"] = done.quads + len(onto_quads) + inferred
         result.counts["inferred_triples"] = inferred
         if rules:
             result.reasoning = {"reasoner": "rules only (no OWL reasoner)", "inferred_quads": inferred}
-        del store  # the build's writer closes only when its last reference goes
         result.seconds.update({stage: round(s, 3) for stage, s in done.seconds.items()})
         result.seconds["optimize"] = optimized - optimize
         result.seconds["total"] = time.perf_counter() - clock
@@ -265,7 +267,9 @@ class AddResult:
 
 def _case_identity(store: pyoxigraph.Store, graph: str) -> tuple[str, str] | None:
     """(record id, DOI) of the case report stored in ``graph``, if any."""
-    query = sparql_prefixes() + "SELECT ?id ?doi WHERE { ?c a metkg:CaseReport ; dcterms:identifier ?id ; metkg:doi ?doi }"
+    query = (
+        sparql_prefixes() + "SELECT ?id ?doi WHERE { ?c a metkg:CaseReport ; dcterms:identifier ?id ; metkg:doi ?doi }"
+    )
     rows = list(store.query(query, default_graph=NamedNode(graph)))
     return (rows[0]["id"].value, rows[0]["doi"].value) if rows else None
 
@@ -283,7 +287,9 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def add_record(settings: Settings, path: Path, *, reason: bool = True, shacl: bool = True, write_data: bool = True) -> AddResult:
+def add_record(
+    settings: Settings, path: Path, *, reason: bool = True, shacl: bool = True, write_data: bool = True
+) -> AddResult:
     """Add or replace one case record in the current store, validated exactly like a build.
 
     The new store is a checkpoint of the current one with the case's named graph (and its
@@ -303,14 +309,23 @@ def add_record(settings: Settings, path: Path, *, reason: bool = True, shacl: bo
         same_id = _graph_of_record_id(current, record.id)
         if same_id is not None and same_id != iris.graph:
             raise RecordValidationError(
-                [Issue(loaded[0].name, loaded[0].lines.line(("id",)), "id", f"record id {record.id!r} is already used by another case report ({same_id}); choose another id")]
+                [
+                    Issue(
+                        loaded[0].name,
+                        loaded[0].lines.line(("id",)),
+                        "id",
+                        f"record id {record.id!r} is already used by another case report ({same_id}); choose another id",
+                    )
+                ]
             )
         previous = _case_identity(current, iris.graph)
         quads = map_record(record, terms, settings.base_iri)
         if shacl:
             from metkg.shacl import shacl_validate
 
-            report = shacl_validate(quads, load_ontology_graph(settings.ontology_dir), settings.ontology_dir / "shapes.ttl")
+            report = shacl_validate(
+                quads, load_ontology_graph(settings.ontology_dir), settings.ontology_dir / "shapes.ttl"
+            )
             if not report.conforms:
                 raise BuildError(f"the mapped record does not conform to the SHACL shapes:\n{report.text}")
         inferred: list[Quad] = []
@@ -320,18 +335,18 @@ def add_record(settings: Settings, path: Path, *, reason: bool = True, shacl: bo
             inferred, _ = infer([record], quads, settings)
         manifest = layout.manifest()
         with layout.new_build(from_current=True) as build:
-            store = build.store
             if previous is not None:
-                store.remove_graph(NamedNode(iris.graph))
+                build.store.remove_graph(NamedNode(iris.graph))
                 graph = NamedNode(inferred_graph(settings.base_iri))
-                stale = [q for q in store.quads_for_pattern(None, None, None, graph) if _under(q.subject, iris.case)]
+                stale = [
+                    q for q in build.store.quads_for_pattern(None, None, None, graph) if _under(q.subject, iris.case)
+                ]
                 for quad in stale:
-                    store.remove(quad)
-            store.extend(quads)
-            store.extend(inferred)
-            store.flush()
-            triples = len(store)
-            del store  # the build's writer closes only when its last reference goes
+                    build.store.remove(quad)
+            build.store.extend(quads)
+            build.store.extend(inferred)
+            build.store.flush()
+            triples = len(build.store)
             manifest.setdefault("counts", {})["triples"] = triples
             manifest["last_added"] = {"record": record.id, "doi": record.report.doi, "replaced": previous is not None}
             build.publish(manifest)

@@ -23,6 +23,7 @@ import os
 import shutil
 import sys
 import time
+import traceback
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -112,7 +113,11 @@ class StoreLayout:
         build = NewBuild(self, path, Store(str(path)))
         try:
             yield build
-        except BaseException:
+        except BaseException as exc:
+            # The failed calls' frames, kept by the traceback, may still hold the store: clear
+            # them so that it really closes, or RocksDB goes on writing into the directory while
+            # it is deleted and leaves it behind.
+            _clear_finished_frames(exc)
             build.close()
             shutil.rmtree(path, ignore_errors=True)
             path.with_suffix(".json").unlink(missing_ok=True)
@@ -146,6 +151,17 @@ class StoreLayout:
         for path in finished[: max(0, len(finished) - (_KEEP_BUILDS - 1))]:
             shutil.rmtree(path, ignore_errors=True)
             path.with_suffix(".json").unlink(missing_ok=True)
+
+
+def _clear_finished_frames(exc: BaseException) -> None:
+    """Drop the local variables of the returned frames in ``exc``'s tracebacks (and in those of
+    the exceptions it was raised from); frames still running are left alone."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
 
 
 class NewBuild:

@@ -18,7 +18,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad
 
 from metkg.build import add_record, build_graph
-from metkg.errors import StoreError
+from metkg.errors import RecordValidationError, StoreError
 from metkg.store import StoreLayout
 from metkg.web.dataset import LiveStore
 
@@ -78,6 +78,28 @@ def test_an_added_record_is_closed_before_it_is_published(make_settings, tmp_pat
     )
     add_record(settings, new, reason=False, shacl=False, write_data=False)
     assert at_publish == [None, None]
+
+
+def test_a_failed_build_is_closed_before_its_directory_is_removed(make_settings, tmp_path: Path, monkeypatch) -> None:
+    """Otherwise RocksDB writes on into the directory being deleted, and leaves it behind."""
+    data = tmp_path / "data"
+    (data / "cases").mkdir(parents=True)
+    shutil.copy(FIXTURE, data / "cases" / "minimal-case.yaml")
+    twin = FIXTURE.read_text(encoding="utf-8").replace("minimal-case", "twin-case")  # the same DOI
+    (data / "cases" / "twin-case.yaml").write_text(twin, encoding="utf-8")
+    at_removal: list[str | None] = []
+    remove = shutil.rmtree
+
+    def rmtree(path: Path, ignore_errors: bool = False) -> None:
+        at_removal.append(_writer_still_open(path))
+        remove(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr("metkg.store.shutil.rmtree", rmtree)
+    settings = make_settings(data_dir=data)
+    with pytest.raises(RecordValidationError, match="duplicate DOI"):
+        build_graph(settings, reason=True, shacl=False, owl=False)
+    assert at_removal == [None]
+    assert list(StoreLayout(settings.store).builds.iterdir()) == []
 
 
 def test_publishing_refuses_a_store_still_referenced(tmp_path: Path) -> None:
