@@ -244,8 +244,8 @@ def child_query_oxigraph(store: str, name: str, params: str, runs: str) -> dict[
 def queries_oxigraph(store: str, params: dict[str, dict[str, str]], runs: int, cap: float) -> dict[str, Any]:
     """Every named query, each in a child process stopped at ``cap`` seconds (Oxigraph has no timeout)."""
     out: dict[str, Any] = {}
-    for name in params:
-        found = _run_child(["query-oxigraph", store, name, json.dumps(params[name]), str(runs)], timeout=cap)
+    for name, values in params.items():
+        found = _run_child(["query-oxigraph", store, name, json.dumps(values), str(runs)], timeout=cap)
         out[name] = {"error": f"did not finish in {cap:.0f} s"} if "timeout" in found else found
     return out
 
@@ -617,7 +617,7 @@ def _split_nquads(source: Path, folder: Path, parts: int) -> None:
             out.close()
 
 
-def http_size(
+def http_size(  # noqa: PLR0917
     size: int, current: str, nquads: Path, params: dict[str, Any], virtuoso: Any, args: argparse.Namespace
 ) -> dict[str, Any]:
     from urllib.parse import quote
@@ -741,8 +741,8 @@ def report(results: list[SizeResult], machine: dict[str, str], args: argparse.Na
         "",
         "## Build (embedded Oxigraph store)",
         "",
-        "| cases | triples | workers | load+validate CPU s | map CPU s | store s (bulk loads + optimize) | total s | cases/s "
-        "| store alone: quads/s (cases/s) | store on disk | peak memory |",
+        "| cases | triples | workers | load+validate CPU s | map CPU s | store s (bulk loads + optimize) "
+        "| total s | cases/s | store alone: quads/s (cases/s) | store on disk | peak memory |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -759,8 +759,9 @@ def report(results: list[SizeResult], machine: dict[str, str], args: argparse.Na
         else:
             alone_text = "-"
         lines.append(
-            f"| {r.size:,} | {triples:,} | {b.get('workers', 1)} | {s.get('load_validate', 0):.1f} | {s.get('map', 0):.1f} | "
-            f"{s.get('store', 0) + s.get('optimize', 0):.1f} | {b['total']:.1f} | {r.size / b['total']:,.0f} | {alone_text} | "
+            f"| {r.size:,} | {triples:,} | {b.get('workers', 1)} | {s.get('load_validate', 0):.1f} "
+            f"| {s.get('map', 0):.1f} | {s.get('store', 0) + s.get('optimize', 0):.1f} | {b['total']:.1f} "
+            f"| {r.size / b['total']:,.0f} | {alone_text} | "
             f"{(b['store_bytes'] or 0) / 2**20:,.0f} MiB | {b['peak_mb']:,.0f} MiB |"
         )
     extra = [(r.size, k, v) for r in results for k, v in r.builds_extra.items()]
@@ -795,7 +796,8 @@ def report(results: list[SizeResult], machine: dict[str, str], args: argparse.Na
             continue
         lines.append(
             f"| {r.size:,} | {d['counts'].get('triples', 0):,} | {d['counts'].get('inferred_triples', 0):,} | "
-            f"{d['seconds'].get('rules', 0):.1f} | {d['total']:.1f} | {r.size / d['total']:,.0f} | {d['peak_mb']:,.0f} MiB |"
+            f"{d['seconds'].get('rules', 0):.1f} | {d['total']:.1f} | {r.size / d['total']:,.0f} "
+            f"| {d['peak_mb']:,.0f} MiB |"
         )
     lines += [
         "",
@@ -827,7 +829,8 @@ def report(results: list[SizeResult], machine: dict[str, str], args: argparse.Na
         "",
         f"{args.runs} runs each after one warm-up (fewer where a run is slow: the count is the last column); "
         "Oxigraph through `run_query` as a query worker runs it, rdflib through `Dataset.query` with "
-        "`initBindings` (and `VALUES` blocks in sub-selects, as Oxigraph gets them), Virtuoso through metkg's `RemoteStore` over HTTP (answers parsed and re-serialized). "
+        "`initBindings` (and `VALUES` blocks in sub-selects, as Oxigraph gets them), Virtuoso through "
+        "metkg's `RemoteStore` over HTTP (answers parsed and re-serialized). "
         "A time ratio above 1 means Oxigraph is faster by that factor.",
         "",
     ]
@@ -835,7 +838,8 @@ def report(results: list[SizeResult], machine: dict[str, str], args: argparse.Na
         lines += [
             f"### {r.size:,} cases",
             "",
-            "| query | rows | Oxigraph | rdflib | Virtuoso | rdflib time / Oxigraph time | Virtuoso time / Oxigraph time |",
+            "| query | rows | Oxigraph | rdflib | Virtuoso "
+            "| rdflib time / Oxigraph time | Virtuoso time / Oxigraph time |",
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         rq = r.rdflib.get("queries", {})
@@ -877,9 +881,8 @@ def report(results: list[SizeResult], machine: dict[str, str], args: argparse.Na
                 continue
             if "rps" in h:
                 p99 = f"{h['p99_ms']:,.0f}" if h.get("p99_ms") is not None else "-"
-                lines.append(
-                    f"| {r.size:,} | {stack} | {h['rps']:,.0f} | {h['p50_ms']:,.1f} | {p99} | {h.get('errors', 0) + h.get('timeouts', 0)} |"
-                )
+                failed = h.get("errors", 0) + h.get("timeouts", 0)
+                lines.append(f"| {r.size:,} | {stack} | {h['rps']:,.0f} | {h['p50_ms']:,.1f} | {p99} | {failed} |")
             else:
                 lines.append(f"| {r.size:,} | {stack} | {h.get('skipped') or h.get('error')} | | | |")
     lines += ["", "Load average at the end: " + " ".join(f"{x:.1f}" for x in os.getloadavg()), ""]

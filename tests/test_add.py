@@ -29,19 +29,27 @@ def built(make_settings, tmp_path: Path):
 
 def _objects(settings, subject: str, predicate: str) -> list[str]:
     store = StoreLayout(settings.store).open_read_only()
-    return sorted(q.object.value for q in store.quads_for_pattern(pyoxigraph.NamedNode(subject), pyoxigraph.NamedNode(predicate), None, None))
+    return sorted(
+        q.object.value
+        for q in store.quads_for_pattern(pyoxigraph.NamedNode(subject), pyoxigraph.NamedNode(predicate), None, None)
+    )
 
 
 def test_add_a_new_case(built, tmp_path: Path) -> None:
     new = tmp_path / "new.yaml"
-    new.write_text(TEXT.replace("minimal-case", "second-case").replace("example.0001", "example.0002"), encoding="utf-8")
+    new.write_text(
+        TEXT.replace("minimal-case", "second-case").replace("example.0001", "example.0002"), encoding="utf-8"
+    )
     result = add_record(built, new, reason=False)
     assert not result.replaced
     assert result.data_file == built.data_dir / "cases" / "second-case.yaml"
     assert result.data_file.read_text(encoding="utf-8") == new.read_text(encoding="utf-8")
     store = StoreLayout(built.store).open_read_only()
     graphs = {g.value for g in store.named_graphs()}
-    assert {"https://w3id.org/metkg/graph/case/10.9999/example.0001", "https://w3id.org/metkg/graph/case/10.9999/example.0002"} <= graphs
+    assert {
+        "https://w3id.org/metkg/graph/case/10.9999/example.0001",
+        "https://w3id.org/metkg/graph/case/10.9999/example.0002",
+    } <= graphs
 
 
 def test_replace_a_case_by_doi(built, tmp_path: Path) -> None:

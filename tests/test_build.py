@@ -28,7 +28,11 @@ def _records_dir(tmp_path: Path, text: str | None = None) -> Path:
 
 
 def _subjects(store: pyoxigraph.Store) -> set[str]:
-    return {q.subject.value for q in store.quads_for_pattern(None, None, None, None) if isinstance(q.subject, pyoxigraph.NamedNode)}
+    return {
+        q.subject.value
+        for q in store.quads_for_pattern(None, None, None, None)
+        if isinstance(q.subject, pyoxigraph.NamedNode)
+    }
 
 
 def test_build_publishes_a_store_with_counts(make_settings, tmp_path: Path) -> None:
@@ -44,9 +48,12 @@ def test_build_publishes_a_store_with_counts(make_settings, tmp_path: Path) -> N
     layout = StoreLayout(settings.store)
     assert layout.manifest()["counts"]["triples"] == result.counts["triples"]
     store = layout.open_read_only()
-    query = sparql_prefixes() + """
+    query = (
+        sparql_prefixes()
+        + """
         SELECT ?status WHERE { ?s metkg:collectedBy ?p ; metkg:hasResult ?r .
           ?r metkg:marker metkg:ER ; metkg:status ?status . ?s metkg:samples/a metkg:Metastasis }"""
+    )
     rows = list(store.query(query, use_default_graph_as_union=True))
     assert [r["status"].value for r in rows] == ["https://w3id.org/metkg/ontology#Negative"]
 
@@ -72,14 +79,16 @@ def test_base_iri_is_configurable(make_settings, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("{marker: HER2, score: \"0\"", "{marker: HER-2, score: \"0\"", "unknown marker 'HER-2'"),
+        ('{marker: HER2, score: "0"', '{marker: HER-2, score: "0"', "unknown marker 'HER-2'"),
         ("diagnosis_date: 2021-06", "diagnosis_date: June 2021", "YYYY, YYYY-MM or YYYY-MM-DD"),
         ("percent: 80", "percent: 101", "less than or equal to 100"),
         ("primary: primary", "primary: nowhere", "missing primary lesion 'nowhere'"),
         ("id: scalp-fna", "id: core", "duplicate specimen id 'core'"),
     ],
 )
-def test_bad_record_leaves_the_store_untouched(make_settings, tmp_path: Path, old: str, new: str, expected: str) -> None:
+def test_bad_record_leaves_the_store_untouched(
+    make_settings, tmp_path: Path, old: str, new: str, expected: str
+) -> None:
     settings = make_settings()
     good = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
     build_graph(settings, [_records_dir(tmp_path)], reason=False, shacl=False)
@@ -88,7 +97,9 @@ def test_bad_record_leaves_the_store_untouched(make_settings, tmp_path: Path, ol
     before = set(layout.open_read_only().quads_for_pattern(None, None, None, None))
 
     folder = _records_dir(tmp_path, good.replace(old, new))
-    (folder / "another.yaml").write_text(good.replace("minimal-case", "another-case").replace("example.0001", "example.0002"))
+    (folder / "another.yaml").write_text(
+        good.replace("minimal-case", "another-case").replace("example.0001", "example.0002")
+    )
     with pytest.raises(RecordValidationError, match=expected) as excinfo:
         build_graph(settings, [folder], reason=False, shacl=False)
     assert "minimal.yaml:" in str(excinfo.value)

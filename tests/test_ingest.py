@@ -136,7 +136,9 @@ def test_rules_in_the_stream_give_the_reasoners_inferred_graph_less_its_ontology
     assert len(a) == result.counts["inferred_triples"]
     assert a <= b
     assert {q.predicate for q in b - a} == {subclass}
-    conversions = [q for q in a if q.object == pyoxigraph.NamedNode("https://w3id.org/metkg/ontology#ReceptorConversion")]
+    conversions = [
+        q for q in a if q.object == pyoxigraph.NamedNode("https://w3id.org/metkg/ontology#ReceptorConversion")
+    ]
     assert conversions
 
 

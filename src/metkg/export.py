@@ -39,7 +39,9 @@ def case_graph(store: pyoxigraph.Store, case: str) -> NamedNode:
     )
     rows = list(store.query(query, substitutions={pyoxigraph.Variable("case"): pyoxigraph.Literal(case.strip())}))
     if not rows:
-        raise ConfigurationError(f"no case report with record id or DOI {case!r} in the store; list them with `metkg cases`")
+        raise ConfigurationError(
+            f"no case report with record id or DOI {case!r} in the store; list them with `metkg cases`"
+        )
     return rows[0]["g"]
 
 

@@ -147,7 +147,9 @@ class _Loaders:
         self.error: BaseException | None = None
         self.lock = threading.Lock()
         self.seconds = 0.0
-        self.threads = [threading.Thread(target=self._run, name=f"metkg-bulk-load-{i}", daemon=True) for i in range(threads)]
+        self.threads = [
+            threading.Thread(target=self._run, name=f"metkg-bulk-load-{i}", daemon=True) for i in range(threads)
+        ]
         for thread in self.threads:
             thread.start()
 

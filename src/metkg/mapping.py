@@ -64,7 +64,14 @@ _INTERVENTION_CLASS = {
 }
 _STATUS = {"positive": METKG.Positive, "negative": METKG.Negative, "equivocal": METKG.Equivocal, "low": METKG.Low}
 _SCORE = {"0": METKG.Score0, "1+": METKG.Score1Plus, "2+": METKG.Score2Plus, "3+": METKG.Score3Plus}
-_ASSAY = {"IHC": METKG.IHC, "ISH": METKG.ISH, "FISH": METKG.FISH, "PCR": METKG.PCR, "NGS": METKG.NGS, "serum": METKG.SerumAssay}
+_ASSAY = {
+    "IHC": METKG.IHC,
+    "ISH": METKG.ISH,
+    "FISH": METKG.FISH,
+    "PCR": METKG.PCR,
+    "NGS": METKG.NGS,
+    "serum": METKG.SerumAssay,
+}
 _SETTING = {
     "neoadjuvant": METKG.Neoadjuvant,
     "adjuvant": METKG.Adjuvant,
@@ -267,7 +274,9 @@ class _Emitter:
         for response in patient.responses:
             s = part("response", response.id)
             self.iri(p, METKG.hasResponse, s)
-            label = response.description or (f"RECIST {response.recist}" if response.recist else f"Miller-Payne grade {response.miller_payne}")
+            label = response.description or (
+                f"RECIST {response.recist}" if response.recist else f"Miller-Payne grade {response.miller_payne}"
+            )
             self.typed(s, METKG.ResponseAssessment, label)
             self.iri(s, METKG.assesses, part("intervention", response.intervention) if response.intervention else None)
             self.iri(s, METKG.assessedLesion, part("lesion", response.lesion) if response.lesion else None)
@@ -316,7 +325,11 @@ class _Emitter:
         procedure = self.terms.get("procedure", specimen.procedure)
         where = specimen.site_text or (self.terms.get("site", specimen.site).label if specimen.site else None)  # type: ignore[union-attr]
         label = procedure.label if procedure else specimen.procedure
-        self.typed(s, METKG.Specimen, f"{label} ({where}{', ' + str(specimen.date) if specimen.date else ''})" if where else label)
+        self.typed(
+            s,
+            METKG.Specimen,
+            f"{label} ({where}{', ' + str(specimen.date) if specimen.date else ''})" if where else label,
+        )
         self.iri(s, METKG.collectedBy, procedure.iri if procedure else None)
         self.site(s, specimen.site, specimen.site_text, specimen.laterality)
         self.date(s, METKG.collectionDate, specimen.date)

@@ -62,7 +62,9 @@ class Settings(BaseSettings):
     )
     query_workers: int = Field(default=2, gt=0, description="Worker processes that run SPARQL queries.")
     build_workers: int = Field(
-        default=0, ge=0, description="Processes that validate and map records in a build without SHACL and reasoning (0: one per core)."
+        default=0,
+        ge=0,
+        description="Processes that validate and map records in a build without SHACL and reasoning (0: one per core).",
     )
     service_allow: list[str] = Field(default_factory=list, description="Hosts SERVICE may call (none by default).")
     write_token: SecretStr | None = Field(
@@ -78,7 +80,9 @@ class Settings(BaseSettings):
     )
     sparql_user: str | None = Field(default=None, description="User name for the external server's write endpoints.")
     sparql_password: SecretStr | None = None
-    sparql_auth: Literal["basic", "digest"] = Field(default="basic", description="HTTP authentication scheme (Virtuoso: digest).")
+    sparql_auth: Literal["basic", "digest"] = Field(
+        default="basic", description="HTTP authentication scheme (Virtuoso: digest)."
+    )
     sparql_default_graph: str = Field(
         default="auto",
         description="How queries see every metkg graph as the default graph on the external server: 'auto' "
@@ -86,12 +90,14 @@ class Settings(BaseSettings):
         "or the IRI of a union graph to name (Fuseki: urn:x-arq:UnionGraph).",
     )
     sparql_loader: Literal["gsp", "virtuoso"] = Field(
-        default="gsp", description="How `metkg build` loads the external server: Graph Store Protocol, or Virtuoso's bulk loader."
+        default="gsp",
+        description="How `metkg build` loads the external server: Graph Store Protocol, or Virtuoso's bulk loader.",
     )
     virtuoso_isql: str = Field(default="127.0.0.1:1111", description="Virtuoso's SQL port, for its bulk loader.")
     virtuoso_isql_command: str = Field(default="isql-vt", description="Virtuoso's isql client (isql-vt on Debian).")
     bulk_load_dir: Path | None = Field(
-        default=None, description="A directory both metkg and the server can read (Virtuoso: in DirsAllowed) for bulk loads."
+        default=None,
+        description="A directory both metkg and the server can read (Virtuoso: in DirsAllowed) for bulk loads.",
     )
 
     @field_validator("base_iri")

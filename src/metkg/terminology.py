@@ -66,7 +66,11 @@ class Terminology:
             if isinstance(child, rdflib.URIRef) and isinstance(parent, rdflib.URIRef):
                 self._parents[str(child)].add(str(parent))
         for ind, cls in graph.subject_objects(_RDF.type):
-            if isinstance(cls, rdflib.URIRef) and cls != _OWL.NamedIndividual and (ind, _RDF.type, _OWL.Class) not in graph:
+            if (
+                isinstance(cls, rdflib.URIRef)
+                and cls != _OWL.NamedIndividual
+                and (ind, _RDF.type, _OWL.Class) not in graph
+            ):
                 self._parents[str(ind)].add(str(cls))
         self.terms: dict[str, dict[str, Term]] = {c: {} for c in CATEGORIES}
         self.by_iri: dict[str, Term] = {}
@@ -76,7 +80,9 @@ class Terminology:
                 continue
             label = graph.value(subject, _RDFS.label) or graph.value(subject, _SKOS.prefLabel) or key
             synonyms = tuple(sorted({str(s) for s in graph.objects(subject, _SKOS.altLabel)}))
-            term = Term(str(key), str(subject), str(label), synonyms, category, tuple(sorted(self._parents[str(subject)])))
+            term = Term(
+                str(key), str(subject), str(label), synonyms, category, tuple(sorted(self._parents[str(subject)]))
+            )
             self.terms[category][term.key] = term
             self.by_iri[term.iri] = term
 
@@ -110,7 +116,11 @@ class Terminology:
         keys = self.keys(category)
         lowered = {k.lower(): k for k in keys}
         exact = [lowered[key.lower()]] if key.lower() in lowered else []
-        by_label = [t.key for t in self.terms[category].values() if key.lower() in {t.label.lower(), *(s.lower() for s in t.synonyms)}]
+        by_label = [
+            t.key
+            for t in self.terms[category].values()
+            if key.lower() in {t.label.lower(), *(s.lower() for s in t.synonyms)}
+        ]
         close = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
         return list(dict.fromkeys(exact + by_label + close))
 

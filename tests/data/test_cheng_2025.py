@@ -76,10 +76,20 @@ def test_lesions(patient):
     assert "ycT4bN3M0" in primary.description
 
     nodes = patient.lesion("axillary-node-metastasis")
-    assert (nodes.kind, nodes.site, nodes.laterality, nodes.primary) == ("metastasis", "axillary-lymph-node", "right", "primary")
+    assert (nodes.kind, nodes.site, nodes.laterality, nodes.primary) == (
+        "metastasis",
+        "axillary-lymph-node",
+        "right",
+        "primary",
+    )
 
     scalp = patient.lesion("scalp-metastasis")
-    assert (scalp.kind, scalp.site, scalp.laterality, scalp.primary) == ("metastasis", "frontal-scalp", "left", "primary")
+    assert (scalp.kind, scalp.site, scalp.laterality, scalp.primary) == (
+        "metastasis",
+        "frontal-scalp",
+        "left",
+        "primary",
+    )
     assert scalp.site_text == "left frontal scalp"
     assert str(scalp.diagnosis_date) == "2025-04"
 
@@ -93,7 +103,12 @@ def test_lesions(patient):
 
 def test_diagnostic_breast_fna(patient):
     specimen = patient.specimen("breast-fna")
-    assert (specimen.procedure, specimen.site, specimen.laterality, specimen.lesion) == ("fna", "breast", "right", "primary")
+    assert (specimen.procedure, specimen.site, specimen.laterality, specimen.lesion) == (
+        "fna",
+        "breast",
+        "right",
+        "primary",
+    )
     assert str(specimen.date) == "2019-10"
     r = _results(patient, "breast-fna")
     assert set(r) == {"ER", "PR", "HER2", "Ki-67"}
@@ -105,7 +120,11 @@ def test_diagnostic_breast_fna(patient):
 
 def test_axillary_fna(patient):
     specimen = patient.specimen("axillary-fna")
-    assert (specimen.procedure, specimen.site, specimen.lesion) == ("fna", "axillary-lymph-node", "axillary-node-metastasis")
+    assert (specimen.procedure, specimen.site, specimen.lesion) == (
+        "fna",
+        "axillary-lymph-node",
+        "axillary-node-metastasis",
+    )
     assert specimen.date is None
     assert "metastatic carcinoma" in specimen.diagnosis
 
@@ -127,7 +146,12 @@ def test_mastectomy_specimen(patient):
 
 def test_scalp_fna(patient):
     specimen = patient.specimen("scalp-fna")
-    assert (specimen.procedure, specimen.site, specimen.laterality, specimen.lesion) == ("fna", "frontal-scalp", "left", "scalp-metastasis")
+    assert (specimen.procedure, specimen.site, specimen.laterality, specimen.lesion) == (
+        "fna",
+        "frontal-scalp",
+        "left",
+        "scalp-metastasis",
+    )
     assert str(specimen.date) == "2025-04"
     assert specimen.diagnosis == "metastatic carcinoma"
     r = _results(patient, "scalp-fna")
@@ -177,7 +201,11 @@ def test_adjuvant_endocrine_therapy(patient):
     assert (endo.type, endo.setting) == ("endocrine", "adjuvant")
     drugs = _drugs(endo)
     assert (drugs["letrozole"].dose, drugs["letrozole"].unit, drugs["letrozole"].schedule) == (2.5, "mg", "daily")
-    assert (drugs["goserelin"].dose, drugs["goserelin"].unit, drugs["goserelin"].schedule) == (3.6, "mg", "every 28 days")
+    assert (drugs["goserelin"].dose, drugs["goserelin"].unit, drugs["goserelin"].schedule) == (
+        3.6,
+        "mg",
+        "every 28 days",
+    )
 
 
 def test_empirical_treatment(patient):

@@ -43,7 +43,12 @@ def test_patient(patient):
 
 def test_primary_and_local_invasion(patient):
     primary = patient.lesion("primary")
-    assert (primary.kind, primary.histology, primary.site, primary.laterality) == ("primary", "leiomyosarcoma", "scalp", "right")
+    assert (primary.kind, primary.histology, primary.site, primary.laterality) == (
+        "primary",
+        "leiomyosarcoma",
+        "scalp",
+        "right",
+    )
     skull = patient.lesion("skull-invasion")
     dura = patient.lesion("dura-invasion")
     assert (skull.kind, skull.site, skull.primary) == ("local-invasion", "skull", "primary")
@@ -81,7 +86,19 @@ def test_negative_panel(results):
 def test_ki67(results):
     ki67 = results["Ki-67"]
     assert (ki67.percent, ki67.comparator, ki67.status) == (15, ">", None)
-    assert set(results) == {"Ki-67", "h-caldesmon", "SMA", "vimentin", "ER", "PR", "EMA", "CD34", "desmin", "Bcl-2", "myoglobin"}
+    assert set(results) == {
+        "Ki-67",
+        "h-caldesmon",
+        "SMA",
+        "vimentin",
+        "ER",
+        "PR",
+        "EMA",
+        "CD34",
+        "desmin",
+        "Bcl-2",
+        "myoglobin",
+    }
 
 
 def test_interventions(patient):

@@ -62,7 +62,11 @@ def test_lesions(patient):
     assert primary.stage == "pTisN0M0"
     marrow = patient.lesion("bone-marrow-metastasis")
     assert (marrow.kind, marrow.site, marrow.primary, marrow.histology) == (
-        "metastasis", "bone-marrow", "primary", "invasive-ductal-carcinoma")
+        "metastasis",
+        "bone-marrow",
+        "primary",
+        "invasive-ductal-carcinoma",
+    )
     assert str(marrow.diagnosis_date) == "2024-02"
     assert "bone marrow necrosis" in marrow.description
     axilla = patient.lesion("axillary-metastasis")
@@ -73,7 +77,12 @@ def test_lesions(patient):
 
 def test_excision_2013(patient):
     specimen = patient.specimen("breast-excision-2013")
-    assert (specimen.procedure, specimen.site, specimen.laterality, str(specimen.date)) == ("lumpectomy", "breast", "right", "2013-01")
+    assert (specimen.procedure, specimen.site, specimen.laterality, str(specimen.date)) == (
+        "lumpectomy",
+        "breast",
+        "right",
+        "2013-01",
+    )
     r = _results(patient, "breast-excision-2013")
     assert set(r) == {"ER", "PR", "HER2", "E-cadherin", "34betaE12", "p120", "Ki-67", "p53", "SMA"}
     assert _value(r["ER"]) == ("positive", 90, None, None)
@@ -91,7 +100,11 @@ def test_excision_2013(patient):
 @pytest.mark.parametrize("specimen_id", ["bone-marrow-biopsy-1", "bone-marrow-biopsy-2"])
 def test_bone_marrow_triple_negative(patient, specimen_id):
     specimen = patient.specimen(specimen_id)
-    assert (specimen.procedure, specimen.site, specimen.lesion) == ("bone-marrow-biopsy", "bone-marrow", "bone-marrow-metastasis")
+    assert (specimen.procedure, specimen.site, specimen.lesion) == (
+        "bone-marrow-biopsy",
+        "bone-marrow",
+        "bone-marrow-metastasis",
+    )
     r = _results(patient, specimen_id)
     for marker in ("ER", "PR", "HER2"):
         assert r[marker].status == "negative", marker
@@ -115,7 +128,11 @@ def test_bone_marrow_biopsies(patient):
 def test_axillary_mass_resection(patient):
     specimen = patient.specimen("axillary-mass-resection")
     assert (specimen.procedure, specimen.site, specimen.lesion, specimen.diagnosis) == (
-        "resection", "axilla", "axillary-metastasis", "invasive adenocarcinoma")
+        "resection",
+        "axilla",
+        "axillary-metastasis",
+        "invasive adenocarcinoma",
+    )
     r = _results(patient, "axillary-mass-resection")
     assert set(r) == {"ER", "PR", "HER2", "E-cadherin", "GATA3", "GCDFP-15", "Ki-67", "p120"}
     assert r["ER"].status == "negative"
@@ -144,7 +161,12 @@ def test_surgery_2013(patient):
 
 def test_radiotherapy(patient):
     breast = _intervention(patient, "breast-radiotherapy")
-    assert (breast.type, breast.procedure, breast.dose_gy, breast.fractions) == ("radiotherapy", "conformal-radiotherapy", 48, 25)
+    assert (breast.type, breast.procedure, breast.dose_gy, breast.fractions) == (
+        "radiotherapy",
+        "conformal-radiotherapy",
+        48,
+        25,
+    )
     assert str(breast.start) == "2013" and "eight weeks" in breast.note
     boost = _intervention(patient, "boost-radiotherapy")
     assert (boost.dose_gy, boost.fractions) == (8, 4)
@@ -163,8 +185,14 @@ def test_axillary_and_supportive_interventions(patient):
     assert (resection.type, resection.procedure, resection.targets) == ("surgery", "resection", ["axillary-metastasis"])
     assert _intervention(patient, "axillary-puncture-biopsy").procedure == "needle-biopsy"
     supportive = {i.id for i in patient.interventions if i.type == "supportive"}
-    assert supportive == {"transfusion", "antiviral-therapy", "hemostasis", "analgesia",
-                          "herbal-adjuvant-therapy", "conservative-supportive-care"}
+    assert supportive == {
+        "transfusion",
+        "antiviral-therapy",
+        "hemostasis",
+        "analgesia",
+        "herbal-adjuvant-therapy",
+        "conservative-supportive-care",
+    }
     assert _intervention(patient, "conservative-supportive-care").status == "stopped"
     assert not [i for i in patient.interventions if i.type == "chemotherapy"]
 
@@ -181,7 +209,13 @@ def test_lab_findings(patient):
     }
     for lab_id, (analyte, value, unit, interpretation, date) in expected.items():
         f = labs[lab_id]
-        assert (f.analyte, f.value, f.unit, f.interpretation, str(f.date)) == (analyte, value, unit, interpretation, date), lab_id
+        assert (f.analyte, f.value, f.unit, f.interpretation, str(f.date)) == (
+            analyte,
+            value,
+            unit,
+            interpretation,
+            date,
+        ), lab_id
     assert labs["cea-admission"].interpretation == labs["ca125-admission"].interpretation == "normal"
     assert labs["serum-immunoglobulins"].interpretation == "normal"
 

@@ -33,14 +33,19 @@ def test_parse_rejects(bad: object) -> None:
         parse_partial_date(bad)
 
 
-@given(st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2200, 12, 31)), st.sampled_from(["year", "month", "day"]))
+@given(
+    st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2200, 12, 31)), st.sampled_from(["year", "month", "day"])
+)
 def test_round_trip_through_text(day: dt.date, precision: str) -> None:
     value = PartialDate(day.year, day.month if precision != "year" else None, day.day if precision == "day" else None)
     assert parse_partial_date(str(value)) == value
     assert value.earliest() <= day
 
 
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)))
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
+)
 def test_months_between_is_antisymmetric_and_whole(a: dt.date, b: dt.date) -> None:
     pa, pb = PartialDate(a.year, a.month), PartialDate(b.year, b.month)
     assert months_between(pa, pb) == -months_between(pb, pa)

@@ -44,7 +44,7 @@ def test_fixture_is_valid(terms) -> None:
 
 
 def test_unknown_marker_names_field_line_and_allowed(terms) -> None:
-    text = TEXT.replace("{marker: HER2, score: \"0\"", "{marker: HER-2, score: \"0\"")
+    text = TEXT.replace('{marker: HER2, score: "0"', '{marker: HER-2, score: "0"')
     (issue,) = _validate(terms, text)
     assert issue.field == "patients[0].specimens[0].results[1].marker"
     assert issue.line == _line_of(text, "marker: HER-2")
@@ -97,7 +97,9 @@ def test_duplicate_record_id_and_doi_across_files(terms) -> None:
 
 
 def test_evidence_quote_must_occur_in_source(terms, tmp_path: Path) -> None:
-    (tmp_path / "fixture.txt").write_text("A 52-year-old woman had invasive ductal carcinoma of the left breast.", encoding="utf-8")
+    (tmp_path / "fixture.txt").write_text(
+        "A 52-year-old woman had invasive ductal carcinoma of the left breast.", encoding="utf-8"
+    )
     text = TEXT.replace("main: {title: fixture text}", "main: {file: fixture.txt}")
     issues = _validate(terms, text, corpus=tmp_path)
     quoted = {i.message.split("'")[1] for i in issues}
@@ -128,7 +130,11 @@ def test_unknown_evidence_source(terms) -> None:
 
 @pytest.mark.parametrize(
     ("quote", "text", "found"),
-    [("PR (60%)", "ER (>90%), PR (60%)", True), ("metastases to the\nmeninges", "metastases to the meninges", True), ("PR (70%)", "PR (60%)", False)],
+    [
+        ("PR (60%)", "ER (>90%), PR (60%)", True),
+        ("metastases to the\nmeninges", "metastases to the meninges", True),
+        ("PR (70%)", "PR (60%)", False),
+    ],
 )
 def test_find_quote(quote: str, text: str, found: bool) -> None:
     assert find_quote(quote, text) is found

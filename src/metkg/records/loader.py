@@ -136,7 +136,7 @@ def _construct(node: yaml.Node, loader: _Loader, path: Path_, lines: LineMap, se
         for key_node, value_node in node.value:
             key = _scalar(key_node, loader)
             if key in result:
-                raise _DuplicateKey(str(key), key_node.start_mark.line + 1, path)
+                raise _DuplicateKeyError(str(key), key_node.start_mark.line + 1, path)
             lines.lines[(*path, key)] = key_node.start_mark.line + 1
             result[key] = _construct(value_node, loader, (*path, key), lines, seen)
             lines.lines[(*path, key)] = key_node.start_mark.line + 1
@@ -147,7 +147,7 @@ def _construct(node: yaml.Node, loader: _Loader, path: Path_, lines: LineMap, se
     return _scalar(node, loader)
 
 
-class _DuplicateKey(Exception):
+class _DuplicateKeyError(Exception):
     def __init__(self, key: str, line: int, path: Path_):
         self.key, self.line, self.path = key, line, path
 
@@ -191,7 +191,7 @@ def _parse_with_lines(text: str, name: str, lines: LineMap) -> tuple[CaseRecord 
         return None, [Issue(name, 1, "(record)", "the file is empty; a record needs id, report, sources and patients")]
     try:
         data = _construct(node, _Loader(""), (), lines, set())
-    except _DuplicateKey as dup:
+    except _DuplicateKeyError as dup:
         return None, [Issue(name, dup.line, _field_name((*dup.path, dup.key)), "key appears twice in one mapping")]
     except _ShapeError as shape:
         return None, [Issue(name, shape.line, "(yaml)", shape.message)]

@@ -202,7 +202,6 @@ class BiomarkerResult(_Fact):
     pattern: str | None = Field(default=None, description="staining pattern: diffuse, focal, membrane...")
     raw: str | None = Field(default=None, description="the result as the source writes it")
 
-
     @field_validator("score", mode="before")
     @classmethod
     def _score_text(cls, value: Any) -> Any:
@@ -267,7 +266,12 @@ class Intervention(_Fact):
     fractions: int | None = Field(default=None, gt=0)
     start: DateField | None = None
     end: DateField | None = None
-    setting: Literal["neoadjuvant", "adjuvant", "first-line", "second-line", "later-line", "palliative", "salvage", "supportive"] | None = None
+    setting: (
+        Literal[
+            "neoadjuvant", "adjuvant", "first-line", "second-line", "later-line", "palliative", "salvage", "supportive"
+        ]
+        | None
+    ) = None
     targets: list[LocalId] = Field(default_factory=list, description="ids of the lesions treated")
     adherence: Literal["adherent", "non-adherent", "discontinued", "declined"] | None = None
     status: Literal["planned", "ongoing", "completed", "stopped"] | None = None

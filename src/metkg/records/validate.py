@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, get_args
 
@@ -63,7 +63,7 @@ def _holds_models(annotation: Any) -> bool:
     return any(_holds_models(arg) for arg in get_args(annotation))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _model_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     """The fields of a model class that may hold evidence: the others are never walked."""
     return tuple(name for name, info in cls.model_fields.items() if _holds_models(info.annotation))
@@ -211,7 +211,9 @@ class Duplicates:
         """The problems of the record ``name`` with these id and DOI, which are then remembered."""
         issues = []
         if record_id in self.ids:
-            issues.append(Issue(name, id_line, "id", f"duplicate record id {record_id!r}, also used by {self.ids[record_id]}"))
+            issues.append(
+                Issue(name, id_line, "id", f"duplicate record id {record_id!r}, also used by {self.ids[record_id]}")
+            )
         if doi in self.dois:
             message = f"duplicate DOI {doi!r}, also in {self.dois[doi]}; one record per report"
             issues.append(Issue(name, doi_line, "report.doi", message))
@@ -220,15 +222,15 @@ class Duplicates:
         return issues
 
 
-def validate_records(
-    loaded: Sequence[LoadedRecord], terminology: Terminology, corpus_dir: Path | None = None
-) -> None:
+def validate_records(loaded: Sequence[LoadedRecord], terminology: Terminology, corpus_dir: Path | None = None) -> None:
     """Check every record; raise one :class:`RecordValidationError` listing all problems."""
     issues: list[Issue] = []
     duplicates = Duplicates()
     for item in loaded:
         issues += _Checker(item, terminology, corpus_dir).run()
         rec, lines = item.record, item.lines
-        issues += duplicates.check(rec.id, rec.report.doi, item.name, lines.line(("id",)), lines.line(("report", "doi")))
+        issues += duplicates.check(
+            rec.id, rec.report.doi, item.name, lines.line(("id",)), lines.line(("report", "doi"))
+        )
     if issues:
         raise RecordValidationError(issues)
