@@ -30,7 +30,7 @@ from metkg.records.models import (
     Specimen,
 )
 from metkg.terminology import Terminology
-from metkg.vocab import DCTERMS, METKG, RDF, RDFS, XSD
+from metkg.vocab import ASSAY_CLASSES, DCTERMS, METKG, RDF, RDFS, XSD
 
 __all__ = ["map_record", "map_record_nquads", "map_records", "triples_nquads"]
 
@@ -64,14 +64,6 @@ _INTERVENTION_CLASS = {
 }
 _STATUS = {"positive": METKG.Positive, "negative": METKG.Negative, "equivocal": METKG.Equivocal, "low": METKG.Low}
 _SCORE = {"0": METKG.Score0, "1+": METKG.Score1Plus, "2+": METKG.Score2Plus, "3+": METKG.Score3Plus}
-_ASSAY = {
-    "IHC": METKG.IHC,
-    "ISH": METKG.ISH,
-    "FISH": METKG.FISH,
-    "PCR": METKG.PCR,
-    "NGS": METKG.NGS,
-    "serum": METKG.SerumAssay,
-}
 _SETTING = {
     "neoadjuvant": METKG.Neoadjuvant,
     "adjuvant": METKG.Adjuvant,
@@ -348,7 +340,7 @@ class _Emitter:
         marker = self.terms.get("marker", result.marker)
         self.typed(s, METKG.BiomarkerResult, result_label(marker.label if marker else result.marker, result))
         self.iri(s, METKG.marker, marker.iri if marker else None)
-        self.iri(s, METKG.assay, _ASSAY[result.assay])
+        self.iri(s, METKG.assay, ASSAY_CLASSES[result.assay])
         self.iri(s, METKG.status, _STATUS.get(result.status or ""))
         self.decimal(s, METKG.percent, result.percent)
         self.text(s, METKG.comparator, result.comparator)

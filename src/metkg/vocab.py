@@ -8,6 +8,7 @@ base IRI (:class:`metkg.settings.Settings.base_iri`); :mod:`metkg.iris` derives 
 from __future__ import annotations
 
 __all__ = [
+    "ASSAY_CLASSES",
     "BFO",
     "CHEBI",
     "DCTERMS",
@@ -98,6 +99,16 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "prov": str(PROV),
     "obo": str(OBO),
+}
+
+#: The ontology class of each assay a record may name (``BiomarkerResult.assay``).
+ASSAY_CLASSES: dict[str, str] = {
+    "IHC": METKG.IHC,
+    "ISH": METKG.ISH,
+    "FISH": METKG.FISH,
+    "PCR": METKG.PCR,
+    "NGS": METKG.NGS,
+    "serum": METKG.SerumAssay,
 }
 
 

@@ -23,6 +23,7 @@ from metkg.reasoning.rules import result_contradiction, withhold_declared_siblin
 from metkg.records.dates import PartialDate
 from metkg.records.models import BiomarkerResult, CaseRecord, Conflict, Lesion, Patient, Specimen
 from metkg.terminology import Terminology
+from metkg.vocab import ASSAY_CLASSES
 
 __all__ = [
     "CaseView",
@@ -35,15 +36,6 @@ __all__ = [
     "case_view",
     "segment",
 ]
-
-ASSAY = {
-    "IHC": METKG.IHC,
-    "ISH": METKG.ISH,
-    "FISH": METKG.FISH,
-    "PCR": METKG.PCR,
-    "NGS": METKG.NGS,
-    "serum": METKG.SerumAssay,
-}
 
 
 _Part = Callable[[str, str], str]  # (kind, local id) -> IRI of a patient's part
@@ -187,7 +179,7 @@ def _result(terms: Terminology, iri: str, result: BiomarkerResult) -> ResultView
         iri=iri,
         marker=_term_iri(terms, "marker", result.marker) or METKG[result.marker],
         marker_key=result.marker,
-        assay=ASSAY[result.assay],
+        assay=ASSAY_CLASSES[result.assay],
         status=result.status,
         percent=result.percent,
         comparator=result.comparator,
