@@ -465,18 +465,18 @@ def main() -> None:
     except typer.Abort:
         err.print("aborted")
         sys.exit(130)
-    except (typer.BadParameter, typer.Exit, SystemExit) as exc:
-        if isinstance(exc, typer.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, SystemExit):
-            raise
-        err.print(f"[red]error:[/red] {exc}")
-        sys.exit(2)
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # usage errors (a bad value, an unknown option or command) arrive here
         import click
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
+        # Typer raises its own copy of click's exceptions (typer._click), no longer click's.
+        if isinstance(exc, click.ClickException | typer.TyperException):
+            show = getattr(exc, "show", None)
+            if callable(show):
+                show()  # the usage line, the error and where to find --help
+            else:
+                err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
             sys.exit(exc.exit_code)
         raise
 

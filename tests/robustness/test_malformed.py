@@ -76,6 +76,24 @@ def test_malformed_ontology_file_on_the_command_line_exits_2_without_traceback(t
     assert "cannot parse ontology file" in done.stderr and "A dot is expected" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["build", "--no-such-option"], "No such option: --no-such-option"),
+        (["no-such-command"], "No such command 'no-such-command'"),
+        (["build", "--workers", "many"], "Invalid value for '--workers'"),
+        (["reason", "--reasoner", "fact++"], "--reasoner must be hermit or pellet"),
+    ],
+    ids=["option", "command", "value", "checked-value"],
+)
+def test_a_command_line_mistake_exits_2_with_usage_and_no_traceback(arguments: list[str], expected: str) -> None:
+    done = subprocess.run([METKG, *arguments], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert expected in done.stderr
+    assert "--help' for help" in done.stderr  # where to look next
+
+
 @pytest.fixture(scope="module")
 def http(robust: LiveServer) -> Iterator[httpx.Client]:
     with robust.client() as client:
