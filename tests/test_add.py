@@ -80,3 +80,42 @@ def test_record_id_of_another_case_is_refused(built, tmp_path: Path) -> None:
     clash.write_text(TEXT.replace("example.0001", "example.0003"), encoding="utf-8")
     with pytest.raises(RecordValidationError, match="record id 'minimal-case' is already used by another case report"):
         add_record(built, clash, reason=False)
+
+
+def _inferred(settings) -> set[pyoxigraph.Quad]:
+    graph = pyoxigraph.NamedNode("https://w3id.org/metkg/graph/inferred")
+    return set(StoreLayout(settings.store).open_read_only().quads_for_pattern(None, None, None, graph))
+
+
+@pytest.mark.slow
+def test_replacing_a_reasoned_case_leaves_what_a_fresh_build_has(make_settings, tmp_path: Path) -> None:
+    """Replacing a case removes every inferred quad about its old resources (derived conversions,
+    intervals and delays included) and nothing of the other cases'."""
+    import yaml
+    from tests.conftest import DATA_DIR
+
+    cases = DATA_DIR / "cases"
+    old, other, new = (
+        cases / f"{name}.yaml"
+        for name in ("cheng-2025-scalp-metastasis", "koh-2024-scalp", "zhang-2024-dcis-bone-marrow")
+    )
+    replaced = yaml.safe_load(new.read_text(encoding="utf-8"))
+    replaced["report"]["doi"] = yaml.safe_load(old.read_text(encoding="utf-8"))["report"]["doi"]
+    replacement = tmp_path / "replacement.yaml"
+    replacement.write_text(yaml.safe_dump(replaced, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    (tmp_path / "before").mkdir()
+    (tmp_path / "after").mkdir()
+    for path in (old, other):
+        shutil.copy(path, tmp_path / "before" / path.name)
+    shutil.copy(other, tmp_path / "after" / other.name)
+    shutil.copy(replacement, tmp_path / "after" / replacement.name)
+
+    updated = make_settings(store=tmp_path / "updated", corpus_dir=None)
+    build_graph(updated, [tmp_path / "before"], reason=True, shacl=True)
+    before = _inferred(updated)
+    add_record(updated, replacement, reason=True, shacl=False, write_data=False)
+    fresh = make_settings(store=tmp_path / "fresh", corpus_dir=None)
+    build_graph(fresh, [tmp_path / "after"], reason=True, shacl=True)
+    assert _inferred(updated) == _inferred(fresh)
+    assert before != _inferred(fresh)

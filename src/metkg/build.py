@@ -30,7 +30,7 @@ from metkg.records.validate import validate_records
 from metkg.settings import Settings
 from metkg.store import StoreLayout
 from metkg.terminology import Terminology, load_ontology_graph, load_terminology, ontology_files
-from metkg.vocab import sparql_prefixes
+from metkg.vocab import METKG, RDF, sparql_prefixes
 
 __all__ = [
     "AddResult",
@@ -337,15 +337,14 @@ def add_record(
         manifest = layout.manifest()
         with layout.new_build(from_current=True) as build:
             if previous is not None:
+                stale = _inferred_about_case(build.store, iris, NamedNode(inferred_graph(settings.base_iri)))
                 build.store.remove_graph(NamedNode(iris.graph))
-                graph = NamedNode(inferred_graph(settings.base_iri))
-                stale = [
-                    q for q in build.store.quads_for_pattern(None, None, None, graph) if _under(q.subject, iris.case)
-                ]
                 for quad in stale:
                     build.store.remove(quad)
             build.store.extend(quads)
             build.store.extend(inferred)
+            if previous is not None:
+                _remove_orphaned_patterns(build.store, stale, NamedNode(inferred_graph(settings.base_iri)))
             build.store.flush()
             triples = len(build.store)
             manifest.setdefault("counts", {})["triples"] = triples
@@ -358,6 +357,48 @@ def add_record(
             if previous is not None and previous[0] != record.id:
                 (settings.data_dir / "cases" / f"{previous[0]}.yaml").unlink(missing_ok=True)
     return AddResult(record.id, record.report.doi, previous is not None, data_file, triples)
+
+
+def _inferred_about_case(store: pyoxigraph.Store, iris: CaseIris, graph: NamedNode) -> list[Quad]:
+    """The quads of ``graph`` whose subject is one of the case's resources (IRIs under its case IRI).
+
+    They are the resources of the case's graph and the derived nodes under the case IRI that
+    refer to them (conversions, intervals, delays, and nodes referring to those), found through
+    the object index: a scan of the whole inferred graph would read every case's quads.
+    """
+    known = {
+        term
+        for quad in store.quads_for_pattern(None, None, None, NamedNode(iris.graph))
+        for term in (quad.subject, quad.object)
+        if isinstance(term, NamedNode) and _under(term, iris.case)
+    }
+    frontier = set(known)
+    while frontier:
+        referring = {
+            quad.subject
+            for node in frontier
+            for quad in store.quads_for_pattern(None, None, node, graph)
+            if quad.subject not in known and _under(quad.subject, iris.case)
+        }
+        known |= referring
+        frontier = referring
+    return [quad for node in known for quad in store.quads_for_pattern(node, None, None, graph)]
+
+
+def _remove_orphaned_patterns(store: pyoxigraph.Store, removed: list[Quad], graph: NamedNode) -> None:
+    """Remove the spread patterns (histology, site) that no patient refers to any more.
+
+    A pattern node is shared by every patient with the pair, so it is not among a replaced
+    case's own quads; it goes when the last patient that referred to it is gone.
+    """
+    pattern = NamedNode(METKG.SpreadPattern)
+    candidates = {q.object for q in removed if q.predicate == NamedNode(METKG.hasSpreadPattern)}
+    for node in candidates:
+        referred = next(store.quads_for_pattern(None, None, node, graph), None) is not None  # type: ignore[arg-type]
+        is_pattern = next(store.quads_for_pattern(node, NamedNode(RDF.type), pattern, graph), None) is not None  # type: ignore[arg-type]
+        if is_pattern and not referred:
+            for quad in list(store.quads_for_pattern(node, None, None, graph)):  # type: ignore[arg-type]
+                store.remove(quad)
 
 
 def _under(term: object, prefix: str) -> bool:
