@@ -40,8 +40,12 @@ def test_add_a_new_case(built, tmp_path: Path) -> None:
     new.write_text(
         TEXT.replace("minimal-case", "second-case").replace("example.0001", "example.0002"), encoding="utf-8"
     )
+    counts = StoreLayout(built.store).manifest()["counts"]
     result = add_record(built, new, reason=False)
     assert not result.replaced
+    added = StoreLayout(built.store).manifest()["counts"]
+    assert added["case_reports"] == counts["case_reports"] + 1
+    assert added["patients"] == counts["patients"] + 1
     assert result.data_file == built.data_dir / "cases" / "second-case.yaml"
     assert result.data_file.read_text(encoding="utf-8") == new.read_text(encoding="utf-8")
     store = StoreLayout(built.store).open_read_only()
@@ -119,3 +123,7 @@ def test_replacing_a_reasoned_case_leaves_what_a_fresh_build_has(make_settings, 
     build_graph(fresh, [tmp_path / "after"], reason=True, shacl=True)
     assert _inferred(updated) == _inferred(fresh)
     assert before != _inferred(fresh)
+    updated_counts = StoreLayout(updated.store).manifest()["counts"]
+    fresh_counts = StoreLayout(fresh.store).manifest()["counts"]
+    for name in ("case_reports", "patients", "lesions", "specimens", "biomarker_results", "interventions", "triples"):
+        assert updated_counts[name] == fresh_counts[name], name

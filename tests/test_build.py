@@ -8,9 +8,13 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from metkg.build import build_graph
+from metkg.build import build_graph, count_case_graph, count_records
 from metkg.errors import RecordValidationError
+from metkg.mapping import map_record
+from metkg.records.loader import load_records
+from metkg.settings import Settings
 from metkg.store import StoreLayout
+from metkg.terminology import load_terminology
 from metkg.vocab import sparql_prefixes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
@@ -107,3 +111,13 @@ def test_bad_record_leaves_the_store_untouched(
     after = set(layout.open_read_only().quads_for_pattern(None, None, None, None))
     assert after == before
     assert [p for p in layout.builds.iterdir() if p.is_dir()] == [before_target]
+
+
+def test_a_case_graph_counts_as_its_record() -> None:
+    """`metkg add` counts a replaced case from its graph: the same numbers as from its record."""
+    settings = Settings(corpus_dir=None)
+    terms = load_terminology(settings.ontology_dir.resolve())
+    records = [item.record for item in load_records([settings.data_dir])]
+    assert records
+    for record in records:
+        assert count_case_graph(map_record(record, terms, settings.base_iri)) == count_records([record]), record.id

@@ -13,7 +13,7 @@ import gc
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ __all__ = [
     "Progress",
     "add_record",
     "build_graph",
+    "count_case_graph",
     "count_records",
     "load_and_validate",
     "ontology_quads",
@@ -85,6 +86,22 @@ def count_records(records: Sequence[CaseRecord]) -> Counter[str]:
             counts["biomarker_results"] += sum(len(s.results) for s in patient.specimens)
             counts["interventions"] += len(patient.interventions)
     return counts
+
+
+#: What :func:`count_records` counts (but case reports), by the predicate that maps each one.
+_COUNTED_BY = {
+    "patients": METKG.describes,
+    "lesions": METKG.hasLesion,
+    "specimens": METKG.hasSpecimen,
+    "biomarker_results": METKG.hasResult,
+    "interventions": METKG.hasIntervention,
+}
+
+
+def count_case_graph(quads: Iterable[Quad]) -> Counter[str]:
+    """:func:`count_records` of the one record whose mapped case graph ``quads`` are."""
+    predicates = Counter(quad.predicate.value for quad in quads)
+    return Counter(case_reports=1, **{name: predicates[str(p)] for name, p in _COUNTED_BY.items()})
 
 
 def ontology_quads(settings: Settings) -> list[Quad]:
@@ -335,8 +352,13 @@ def add_record(
 
             inferred, _ = infer([record], quads, settings)
         manifest = layout.manifest()
+        counts = Counter(manifest.get("counts", {}))
+        counts.update(count_records([record]))
         with layout.new_build(from_current=True) as build:
             if previous is not None:
+                counts.subtract(
+                    count_case_graph(build.store.quads_for_pattern(None, None, None, NamedNode(iris.graph)))
+                )
                 stale = _inferred_about_case(build.store, iris, NamedNode(inferred_graph(settings.base_iri)))
                 build.store.remove_graph(NamedNode(iris.graph))
                 for quad in stale:
@@ -346,8 +368,8 @@ def add_record(
             if previous is not None:
                 _remove_orphaned_patterns(build.store, stale, NamedNode(inferred_graph(settings.base_iri)))
             build.store.flush()
-            triples = len(build.store)
-            manifest.setdefault("counts", {})["triples"] = triples
+            counts["triples"] = triples = len(build.store)
+            manifest["counts"] = dict(counts)
             manifest["last_added"] = {"record": record.id, "doi": record.report.doi, "replaced": previous is not None}
             build.publish(manifest)
         data_file = None
