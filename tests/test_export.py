@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph
@@ -84,3 +87,36 @@ def test_unknown_case_and_format(built) -> None:
 def test_ontology_alone_loads_in_rdflib(built) -> None:
     graph = rdflib.Graph().parse(data=_export(built, fmt="turtle", ontology_only=True), format="turtle")
     assert (rdflib.URIRef("https://w3id.org/metkg/ontology"), rdflib.RDF.type, rdflib.OWL.Ontology) in graph
+
+
+METKG = str(Path(sys.executable).with_name("metkg"))
+
+
+def _metkg(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([METKG, *arguments], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_export_to_a_file_is_complete_or_absent(built, tmp_path: Path) -> None:
+    """`-o` writes beside the file and renames it when complete: a failed export leaves an earlier
+    file as it was, and a missing directory is a clear error."""
+    output = tmp_path / "all.ttl"
+    done = _metkg("export", "--store", str(built.store), "-o", str(output))
+    assert done.returncode == 0, done.stderr
+    assert "wrote" in done.stderr and output.stat().st_size > 0
+    assert output.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    earlier = output.read_bytes()
+
+    failed = _metkg("export", "--store", str(tmp_path / "no-store"), "-o", str(output))
+    assert failed.returncode == 1 and "no graph store" in failed.stderr
+    assert output.read_bytes() == earlier
+    assert [p.name for p in tmp_path.iterdir()] == ["all.ttl"], "no temporary file is left"
+
+    missing = _metkg("export", "--store", str(built.store), "-o", str(tmp_path / "no-dir" / "all.ttl"))
+    assert missing.returncode == 2, missing.stderr
+    assert "Traceback" not in missing.stderr and "check that its directory exists" in missing.stderr
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

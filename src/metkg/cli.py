@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from metkg.errors import MetkgError
+from metkg.errors import ConfigurationError, MetkgError
 from metkg.settings import Settings
 
 __all__ = ["app", "main"]
@@ -307,14 +308,32 @@ def export(
     from metkg.export import export_graph
 
     settings = settings_from(store)
-    target = output.open("wb") if output else sys.stdout.buffer
+
+    def write(target: BinaryIO) -> int:
+        return export_graph(settings, target, fmt=fmt, case=case, ontology_only=ontology, include_inferred=inferred)
+
+    if output is None:
+        write(sys.stdout.buffer)
+        return
+    # Written beside the output and renamed when complete: a failed export leaves no half file
+    # and an earlier export at that path untouched.
     try:
-        n = export_graph(settings, target, fmt=fmt, case=case, ontology_only=ontology, include_inferred=inferred)
-    finally:
-        if output:
-            target.close()
-    if output:
-        err.print(f"wrote {n:,} statements to {output}")
+        handle = tempfile.NamedTemporaryFile("wb", dir=output.parent, prefix=f".{output.name}.", delete=False)  # noqa: SIM115
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot write {str(output)!r}: {exc.strerror}; check that its directory exists and is writable"
+        ) from None
+    try:
+        with handle:
+            n = write(handle)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)  # as open() would have made it, not the temporary file's 0600
+        os.replace(handle.name, output)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    err.print(f"wrote {n:,} statements to {output}")
 
 
 @app.command()
@@ -322,7 +341,7 @@ def serve(
     store: StoreOpt = None,
     base_iri: BaseOpt = None,
     host: Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).", min=1, max=65535)] = None,
     timeout: Annotated[
         float | None, typer.Option(help="Seconds before a query is stopped with 503 (default 30).")
     ] = None,

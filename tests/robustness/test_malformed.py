@@ -83,8 +83,9 @@ def test_malformed_ontology_file_on_the_command_line_exits_2_without_traceback(t
         (["no-such-command"], "No such command 'no-such-command'"),
         (["build", "--workers", "many"], "Invalid value for '--workers'"),
         (["reason", "--reasoner", "fact++"], "--reasoner must be hermit or pellet"),
+        (["serve", "--port", "99999"], "Invalid value for '--port'"),
     ],
-    ids=["option", "command", "value", "checked-value"],
+    ids=["option", "command", "value", "checked-value", "port"],
 )
 def test_a_command_line_mistake_exits_2_with_usage_and_no_traceback(arguments: list[str], expected: str) -> None:
     done = subprocess.run([METKG, *arguments], capture_output=True, text=True, timeout=60, check=False)
