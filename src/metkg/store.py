@@ -118,7 +118,7 @@ class StoreLayout:
             # them so that it really closes, or RocksDB goes on writing into the directory while
             # it is deleted and leaves it behind.
             _clear_finished_frames(exc)
-            build.close()
+            build.close(flush=False)  # the build is deleted: nothing to flush, nothing to fail on
             shutil.rmtree(path, ignore_errors=True)
             path.with_suffix(".json").unlink(missing_ok=True)
             raise
@@ -184,10 +184,10 @@ class NewBuild:
             raise StoreError(f"the build {self.path.name!r} is closed")
         return self._store
 
-    def close(self) -> None:
+    def close(self, *, flush: bool = True) -> None:
         """Flush the writer and drop this build's reference to it (RocksDB closes with the last one)."""
         store, self._store = self._store, None
-        if store is not None:
+        if store is not None and flush:
             store.flush()
 
     def publish(self, manifest: dict[str, Any]) -> None:
