@@ -46,6 +46,7 @@ def test_add_a_new_case(built, tmp_path: Path) -> None:
     added = StoreLayout(built.store).manifest()["counts"]
     assert added["case_reports"] == counts["case_reports"] + 1
     assert added["patients"] == counts["patients"] + 1
+    assert added["triples"] == len(StoreLayout(built.store).open_read_only())
     assert result.data_file == built.data_dir / "cases" / "second-case.yaml"
     assert result.data_file.read_text(encoding="utf-8") == new.read_text(encoding="utf-8")
     store = StoreLayout(built.store).open_read_only()
@@ -125,5 +126,8 @@ def test_replacing_a_reasoned_case_leaves_what_a_fresh_build_has(make_settings, 
     assert before != _inferred(fresh)
     updated_counts = StoreLayout(updated.store).manifest()["counts"]
     fresh_counts = StoreLayout(fresh.store).manifest()["counts"]
-    for name in ("case_reports", "patients", "lesions", "specimens", "biomarker_results", "interventions", "triples"):
+    counted = ("case_reports", "patients", "lesions", "specimens", "biomarker_results", "interventions")
+    for name in (*counted, "triples", "inferred_triples"):
         assert updated_counts[name] == fresh_counts[name], name
+    assert updated_counts["triples"] == len(StoreLayout(updated.store).open_read_only())
+    assert updated_counts["inferred_triples"] == len(_inferred(updated))

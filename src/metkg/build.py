@@ -215,7 +215,7 @@ def build_graph(
             build.store.optimize()
             result.counts = dict(count_records(records))
             result.counts["triples"] = len(build.store)
-            result.counts["inferred_triples"] = len(inferred)
+            result.counts["inferred_triples"] = len(set(inferred))  # two patients may derive one quad
             lap("store")
             build.publish(result.manifest(settings))
     return result
@@ -355,20 +355,31 @@ def add_record(
         counts = Counter(manifest.get("counts", {}))
         counts.update(count_records([record]))
         with layout.new_build(from_current=True) as build:
+            removed = removed_inferred = 0
             if previous is not None:
-                counts.subtract(
-                    count_case_graph(build.store.quads_for_pattern(None, None, None, NamedNode(iris.graph)))
-                )
+                old_graph = list(build.store.quads_for_pattern(None, None, None, NamedNode(iris.graph)))
+                counts.subtract(count_case_graph(old_graph))
                 stale = _inferred_about_case(build.store, iris, NamedNode(inferred_graph(settings.base_iri)))
                 build.store.remove_graph(NamedNode(iris.graph))
                 for quad in stale:
                     build.store.remove(quad)
+                removed, removed_inferred = len(old_graph), len(stale)
+            # What is new, counted as it goes in: counting the whole store would read every quad.
+            new_inferred = {quad for quad in inferred if quad not in build.store}
+            added = len(set(quads))  # the case's graph was empty or removed
             build.store.extend(quads)
-            build.store.extend(inferred)
+            build.store.extend(new_inferred)
             if previous is not None:
-                _remove_orphaned_patterns(build.store, stale, NamedNode(inferred_graph(settings.base_iri)))
+                graph = NamedNode(inferred_graph(settings.base_iri))
+                removed_inferred += _remove_orphaned_patterns(build.store, stale, graph)
             build.store.flush()
-            counts["triples"] = triples = len(build.store)
+            if "triples" in counts:
+                counts["triples"] += added + len(new_inferred) - removed - removed_inferred
+            else:  # a manifest without counts: count the store
+                counts["triples"] = len(build.store)
+            if "inferred_triples" in counts:
+                counts["inferred_triples"] += len(new_inferred) - removed_inferred
+            triples = counts["triples"]
             manifest["counts"] = dict(counts)
             manifest["last_added"] = {"record": record.id, "doi": record.report.doi, "replaced": previous is not None}
             build.publish(manifest)
@@ -407,20 +418,23 @@ def _inferred_about_case(store: pyoxigraph.Store, iris: CaseIris, graph: NamedNo
     return [quad for node in known for quad in store.quads_for_pattern(node, None, None, graph)]
 
 
-def _remove_orphaned_patterns(store: pyoxigraph.Store, removed: list[Quad], graph: NamedNode) -> None:
-    """Remove the spread patterns (histology, site) that no patient refers to any more.
+def _remove_orphaned_patterns(store: pyoxigraph.Store, removed: list[Quad], graph: NamedNode) -> int:
+    """Remove the spread patterns (histology, site) that no patient refers to any more; how many quads went.
 
     A pattern node is shared by every patient with the pair, so it is not among a replaced
     case's own quads; it goes when the last patient that referred to it is gone.
     """
     pattern = NamedNode(METKG.SpreadPattern)
     candidates = {q.object for q in removed if q.predicate == NamedNode(METKG.hasSpreadPattern)}
+    count = 0
     for node in candidates:
         referred = next(store.quads_for_pattern(None, None, node, graph), None) is not None  # type: ignore[arg-type]
         is_pattern = next(store.quads_for_pattern(node, NamedNode(RDF.type), pattern, graph), None) is not None  # type: ignore[arg-type]
         if is_pattern and not referred:
             for quad in list(store.quads_for_pattern(node, None, None, graph)):  # type: ignore[arg-type]
                 store.remove(quad)
+                count += 1
+    return count
 
 
 def _under(term: object, prefix: str) -> bool:
