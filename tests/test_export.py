@@ -115,6 +115,9 @@ def test_export_to_a_file_is_complete_or_absent(built, tmp_path: Path) -> None:
     assert missing.returncode == 2, missing.stderr
     assert "Traceback" not in missing.stderr and "check that its directory exists" in missing.stderr
 
+    directory = _metkg("export", "--store", str(built.store), "-o", str(tmp_path))
+    assert directory.returncode == 2 and "is a directory" in directory.stderr, directory.stderr
+
 
 def _umask() -> int:
     umask = os.umask(0)

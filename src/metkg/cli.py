@@ -315,6 +315,8 @@ def export(
     if output is None:
         write(sys.stdout.buffer)
         return
+    if output.is_dir():
+        raise ConfigurationError(f"{str(output)!r} is a directory; give -o the path of a file")
     # Written beside the output and renamed when complete: a failed export leaves no half file
     # and an earlier export at that path untouched.
     try:
