@@ -354,12 +354,13 @@ def add_record(
         manifest = layout.manifest()
         counts = Counter(manifest.get("counts", {}))
         counts.update(count_records([record]))
+        inferred_node = NamedNode(inferred_graph(settings.base_iri))
         with layout.new_build(from_current=True) as build:
             removed = removed_inferred = 0
             if previous is not None:
                 old_graph = list(build.store.quads_for_pattern(None, None, None, NamedNode(iris.graph)))
                 counts.subtract(count_case_graph(old_graph))
-                stale = _inferred_about_case(build.store, iris, NamedNode(inferred_graph(settings.base_iri)))
+                stale = _inferred_about_case(build.store, iris, inferred_node)
                 build.store.remove_graph(NamedNode(iris.graph))
                 for quad in stale:
                     build.store.remove(quad)
@@ -370,8 +371,7 @@ def add_record(
             build.store.extend(quads)
             build.store.extend(new_inferred)
             if previous is not None:
-                graph = NamedNode(inferred_graph(settings.base_iri))
-                removed_inferred += _remove_orphaned_patterns(build.store, stale, graph)
+                removed_inferred += _remove_orphaned_patterns(build.store, stale, inferred_node)
             build.store.flush()
             if "triples" in counts:
                 counts["triples"] += added + len(new_inferred) - removed - removed_inferred
@@ -424,8 +424,8 @@ def _remove_orphaned_patterns(store: pyoxigraph.Store, removed: list[Quad], grap
     A pattern node is shared by every patient with the pair, so it is not among a replaced
     case's own quads; it goes when the last patient that referred to it is gone.
     """
-    pattern = NamedNode(METKG.SpreadPattern)
-    candidates = {q.object for q in removed if q.predicate == NamedNode(METKG.hasSpreadPattern)}
+    pattern, link = NamedNode(METKG.SpreadPattern), NamedNode(METKG.hasSpreadPattern)
+    candidates = {q.object for q in removed if q.predicate == link}
     count = 0
     for node in candidates:
         referred = next(store.quads_for_pattern(None, None, node, graph), None) is not None  # type: ignore[arg-type]
