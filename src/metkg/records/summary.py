@@ -1,0 +1,150 @@
+"""A case record as a flat per-report summary: the schema of hand-made extraction gold standards.
+
+Gold annotations of case reports (``../shared/devset``) describe one patient per report as a flat
+JSON object: the patient, the primary tumour's organ, the distant metastatic sites, the specimens
+with their marker results, the interventions with their drugs, the outcome and the receptor
+conversions. :func:`summarise` writes a record in that shape so that a draft can be scored
+against such a gold standard (``benchmarks/devset.py``).
+
+Keys become labels (``ki67`` -> ``Ki-67``), so that names compare as people write them. The
+conventions of the gold are followed where the record keeps more detail: a HER2 result by in-situ
+hybridisation is the marker ``HER2 FISH``; a HER2 immunohistochemistry score without a stated
+status takes the status ASCO/CAP give it (0 and 1+ negative, 2+ equivocal, 3+ positive); a
+"low" status is reported as the negative it is for the gold's three values; regional lymph nodes
+of the primary's organ are not distant metastases.
+
+>>> from metkg.settings import Settings
+>>> from metkg.extract import extract_text
+>>> from metkg.terminology import load_terminology
+>>> record = extract_text("A 62-year-old man with lung adenocarcinoma had brain metastases.",
+...                       "abstract.txt", Settings().ontology_dir)
+>>> flat = summarise(record, load_terminology(Settings().ontology_dir))
+>>> flat["patient"], flat["primary_tumor"]["organ"], [m["site"] for m in flat["metastases"]]
+({'age_at_diagnosis': None, 'sex': 'male', 'age_at_presentation': 62}, 'lung', ['brain'])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metkg.records.models import BiomarkerResult, CaseRecord, Lesion, Patient, Specimen
+from metkg.terminology import Terminology
+
+__all__ = ["summarise"]
+
+#: Intervention types as the gold names them.
+_INTERVENTION_TYPES = {
+    "surgery": "surgery",
+    "chemotherapy": "chemotherapy",
+    "radiotherapy": "radiotherapy",
+    "endocrine": "endocrine therapy",
+    "targeted": "targeted therapy",
+    "immunotherapy": "immunotherapy",
+}
+_HER2_SCORE_STATUS = {"0": "negative", "1+": "negative", "2+": "equivocal", "3+": "positive"}
+#: Words of a lymph-node site that make it regional for a primary in the organ (AJCC N categories).
+_REGIONAL_NODES = {
+    "breast": ("axilla", "internal mammary", "intramammary", "sentinel"),
+}
+
+
+def _label(terms: Terminology, category: str, key: str | None) -> str | None:
+    if key is None:
+        return None
+    term = terms.get(category, key)
+    return term.label if term else key
+
+
+def _primary(patient: Patient) -> Lesion | None:
+    return next((lesion for lesion in patient.lesions if lesion.kind == "primary"), None)
+
+
+def _regional(site: str, primary_site: str | None) -> bool:
+    words = _REGIONAL_NODES.get((primary_site or "").lower(), ())
+    lowered = site.lower()
+    return "node" in lowered and any(word in lowered for word in words)
+
+
+def _metastases(patient: Patient, terms: Terminology, primary_site: str | None) -> list[dict[str, Any]]:
+    out = []
+    for lesion in patient.lesions:
+        if lesion.kind not in ("metastasis", "recurrence"):
+            continue
+        site = _label(terms, "site", lesion.site) or lesion.site_text or "unspecified"
+        if lesion.kind == "recurrence" and (lesion.site is None or site == primary_site):
+            continue  # a local recurrence is not a distant site
+        if _regional(site, primary_site):
+            continue
+        out.append({"site": site, "diagnosis_date": str(lesion.diagnosis_date) if lesion.diagnosis_date else None})
+    return out
+
+
+def _marker(result: BiomarkerResult, terms: Terminology) -> dict[str, Any]:
+    name = _label(terms, "marker", result.marker) or result.marker
+    status = result.status
+    if result.marker.lower().startswith("her2"):
+        if result.assay in ("ISH", "FISH"):
+            name = "HER2 FISH"
+        elif status is None and result.score is not None:
+            status = _HER2_SCORE_STATUS[result.score]
+    if status == "low":
+        status = "equivocal" if result.score == "2+" else "negative"
+    return {"marker": name, "status": status, "percent": result.percent, "score": result.score, "raw": result.raw}
+
+
+def _role(specimen: Specimen, lesions: dict[str, Lesion]) -> str:
+    lesion = lesions.get(specimen.lesion or "")
+    if lesion is None:
+        return "unattributed"
+    return "primary" if lesion.kind == "primary" else lesion.kind
+
+
+def _specimens(patient: Patient, terms: Terminology) -> list[dict[str, Any]]:
+    lesions = {lesion.id: lesion for lesion in patient.lesions}
+    return [
+        {
+            "from": _role(sp, lesions),
+            "site": _label(terms, "site", sp.site),
+            "procedure": sp.procedure,
+            "markers": [_marker(r, terms) for r in sp.results],
+        }
+        for sp in patient.specimens
+        if sp.results
+    ]
+
+
+def _interventions(patient: Patient, terms: Terminology) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": _INTERVENTION_TYPES.get(iv.type, "other"),
+            "drugs": [_label(terms, "drug", d.drug) or d.drug for d in iv.drugs],
+            "start": str(iv.start) if iv.start else None,
+        }
+        for iv in patient.interventions
+    ]
+
+
+def _outcome(patient: Patient) -> dict[str, Any]:
+    vital = patient.outcome.vital_status if patient.outcome else "unknown"
+    return {"status": {"dead": "died"}.get(vital, vital)}
+
+
+def summarise(record: CaseRecord, terms: Terminology, patient_index: int = 1) -> dict[str, Any]:
+    """One patient of ``record`` (the first by default) in the flat gold schema."""
+    patient = next((p for p in record.patients if p.index == patient_index), record.patients[0])
+    primary = _primary(patient)
+    organ = _label(terms, "site", primary.site) if primary else None
+    return {
+        "id": record.id,
+        "source": f"https://doi.org/{record.report.doi}",
+        "patient": {"age_at_diagnosis": None, "sex": patient.sex, "age_at_presentation": patient.age},
+        "primary_tumor": {
+            "organ": organ,
+            "laterality": primary.laterality if primary else None,
+            "histology": _label(terms, "histology", primary.histology) if primary else None,
+        },
+        "metastases": _metastases(patient, terms, organ),
+        "specimens": _specimens(patient, terms),
+        "interventions": _interventions(patient, terms),
+        "outcome": _outcome(patient),
+    }
