@@ -474,6 +474,111 @@ def evaluate(
                 out.print(f"false  {g.name}: {false}", markup=False, highlight=False, soft_wrap=True)
 
 
+def _source_texts(record_path: Path, record: object, source: Path | None) -> dict[str, str | None]:
+    """Each source's text: ``--source`` for the first, else a file of that name beside the record
+    or in the corpus folder (a bare file name: no folders, no ``..``)."""
+    from metkg.records.models import CaseRecord
+
+    assert isinstance(record, CaseRecord)
+    corpus = settings_from().corpus_dir
+    texts: dict[str, str | None] = {}
+    for source_id, item in record.sources.items():
+        candidates = [source] if source is not None and source_id == record.default_source() else []
+        if item.file and Path(item.file).name == item.file:
+            candidates += [record_path.parent / item.file] + ([corpus / item.file] if corpus else [])
+        texts[source_id] = next((c.read_text("utf-8", "replace") for c in candidates if c.is_file()), None)
+    return texts
+
+
+@app.command()
+def review(
+    record: Annotated[Path, typer.Argument(help="A draft or curated record (YAML).", exists=True, dir_okay=False)],
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--source", help="The report's text (default: the source file beside the record or in the corpus)."
+        ),
+    ] = None,
+) -> None:
+    """Print every fact of a record beside the passage that states it, for review in a terminal.
+
+    Each fact (patient, lesion, specimen, biomarker result, intervention, outcome ...) comes with
+    its values in a few words and each quote in its sentence, the quote highlighted; a quote not
+    found in the source is flagged. Notes the extractor left for the curator are shown.
+
+    Examples:
+
+      metkg extract report.txt -o draft.yaml && metkg review draft.yaml --source report.txt
+
+      metkg review data/cases/zhang-2024-dcis-bone-marrow.yaml
+    """
+    from rich.markup import escape
+
+    from metkg.records.loader import load_record
+    from metkg.records.review import facts
+
+    loaded = load_record(record)
+    texts = _source_texts(record, loaded.record, source)
+    missing = [sid for sid, text in texts.items() if text is None]
+    if missing:
+        err.print(
+            f"no text found for source(s) {', '.join(missing)}: quotes are shown without context; "
+            "give --source REPORT.txt",
+            markup=False,
+            soft_wrap=True,
+        )
+    for fact in facts(loaded.record, texts):
+        out.print(f"[bold]{escape(fact.path)}[/bold]  {escape(fact.summary)}", highlight=False, soft_wrap=True)
+        for q in fact.quotes:
+            if q.found:
+                quote = " ".join(q.quote.split())
+                context = f"{escape(q.before)}[reverse]{escape(quote)}[/reverse]{escape(q.after)}"
+                out.print(f"    {context}", highlight=False, soft_wrap=True)
+            else:
+                flag = "[yellow]not found in the source:[/yellow]" if texts.get(q.source) else ""
+                out.print(f'    {flag} "{escape(q.quote)}"', highlight=False, soft_wrap=True)
+        if fact.note:
+            out.print(f"    [yellow]note:[/yellow] {escape(fact.note)}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def diff(
+    draft: Annotated[Path, typer.Argument(help="A new draft (YAML).", exists=True, dir_okay=False)],
+    curated: Annotated[
+        Path, typer.Argument(help="The curated record of the same report.", exists=True, dir_okay=False)
+    ],
+) -> None:
+    """Show what a new draft says differently from the curated record of the same report.
+
+    Facts are matched by content as in `metkg evaluate`: "+" is a fact only the new draft states
+    (an improvement of the extractor to adopt, or a false fact), "-" one only the curated record
+    states (a curator's addition, or something the extractor no longer finds); a changed value
+    shows as both. Exit code 0 whatever the differences.
+
+    Examples:
+
+      metkg extract ../shared/corpus/004_ce6a147cc74f495e.txt -o /tmp/new.yaml
+      metkg diff /tmp/new.yaml data/cases/gao-2025-scalp-leiomyosarcoma.yaml
+    """
+    from metkg.evaluate import compare
+    from metkg.records.loader import load_record
+    from metkg.terminology import load_terminology
+
+    terminology = load_terminology(settings_from().ontology_dir)
+    result = compare(load_record(draft).record, load_record(curated).record, terminology)
+    same = sum(g.matched for g in result.groups.values())
+    added = sum(len(g.false_facts) for g in result.groups.values())
+    missing = sum(len(g.misses) for g in result.groups.values())
+    for g in result.groups.values():
+        for fact in g.false_facts:
+            out.print(f"+ {g.name}: {fact}", markup=False, highlight=False, soft_wrap=True)
+        for fact in g.misses:
+            out.print(f"- {g.name}: {fact}", markup=False, highlight=False, soft_wrap=True)
+    err.print(
+        f"{same} facts the same, {added} only in the draft (+), {missing} only in the curated record (-)", markup=False
+    )
+
+
 def main() -> None:
     """Entry point of the ``metkg`` console script."""
     try:

@@ -54,7 +54,16 @@ from metkg.records.loader import find_record_files, load_record
 from metkg.records.models import BiomarkerResult, CaseRecord, Intervention, Lesion, Patient, Specimen
 from metkg.terminology import Terminology
 
-__all__ = ["GROUPS", "Evaluation", "GroupScore", "evaluate", "evaluate_directories", "load_directory", "markdown_table"]
+__all__ = [
+    "GROUPS",
+    "Evaluation",
+    "GroupScore",
+    "compare",
+    "evaluate",
+    "evaluate_directories",
+    "load_directory",
+    "markdown_table",
+]
 
 GROUPS = ("patient", "primary", "metastatic sites", "specimens", "biomarker results", "interventions", "outcome")
 
@@ -439,9 +448,21 @@ def evaluate(extracted: Iterable[CaseRecord], gold: Iterable[CaseRecord], termin
             evaluation.unpaired.append(record.id)
             continue
         evaluation.pairs.append((record.id, curated.id))
-        for patient in curated.patients:
-            other = next((p for p in record.patients if p.index == patient.index), None)
-            scorer.patient(curated.id, patient, other or Patient(index=patient.index, evidence=[{"quote": "-"}]))  # type: ignore[list-item]
+        _score_pair(scorer, record, curated)
+    return evaluation
+
+
+def _score_pair(scorer: _Scorer, extracted: CaseRecord, curated: CaseRecord) -> None:
+    for patient in curated.patients:
+        other = next((p for p in extracted.patients if p.index == patient.index), None)
+        scorer.patient(curated.id, patient, other or Patient(index=patient.index, evidence=[{"quote": "-"}]))  # type: ignore[list-item]
+
+
+def compare(extracted: CaseRecord, curated: CaseRecord, terminology: Terminology) -> Evaluation:
+    """Score one draft against one curated record, paired whatever their DOIs say."""
+    scorer = _Scorer(terminology)
+    evaluation = Evaluation(scorer.groups, pairs=[(extracted.id, curated.id)])
+    _score_pair(scorer, extracted, curated)
     return evaluation
 
 
