@@ -171,6 +171,16 @@ def build(
     _print_summary(result.counts, result.seconds, settings.store)
 
 
+def _write_whole(path: Path, text: str) -> None:
+    """Replace a file's text at once (a temporary file beside it, renamed over it)."""
+    mode = path.stat().st_mode & 0o777
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.chmod(temporary, mode)
+    os.replace(temporary, path)
+
+
 @app.command()
 def add(
     record: Annotated[Path, typer.Argument(help="One case record (YAML).", exists=True, dir_okay=False)],
@@ -179,23 +189,39 @@ def add(
     write_data: Annotated[
         bool, typer.Option("--write-data/--no-write-data", help="Also copy the record to data/cases/{id}.yaml.")
     ] = True,
+    reviewer: Annotated[
+        str | None,
+        typer.Option("--reviewer", help="Record that this person reviewed it: status curated, with PROV-O provenance."),
+    ] = None,
 ) -> None:
     """Add or replace one case record in the store without rebuilding the rest.
 
     The record is validated exactly like a build; the case's named graph (matched by DOI) is
     replaced in a copy of the store, which is then published atomically. Readers see the old
-    graph or the new one, never a half.
+    graph or the new one, never a half. With --reviewer the record file is stamped first
+    (status: curated; provenance: reviewer, time, the draft it came from), and left as it was
+    if the add fails.
 
     Examples:
 
-      metkg add drafts/smith-2026-liver.yaml
+      metkg add drafts/smith-2026-liver.yaml --reviewer "Ada Lovelace"
 
       metkg add data/cases/cheng-2025-scalp-metastasis.yaml --no-write-data
     """
     from metkg.build import add_record
 
     settings = settings_from(store)
-    result = add_record(settings, record, reason=reason, write_data=write_data)
+    original = record.read_text(encoding="utf-8") if reviewer else None
+    if original is not None and reviewer is not None:
+        from metkg.records.provenance import stamp_review
+
+        _write_whole(record, stamp_review(original, reviewer, draft=record.name))
+    try:
+        result = add_record(settings, record, reason=reason, write_data=write_data)
+    except BaseException:
+        if original is not None:
+            _write_whole(record, original)
+        raise
     verb = "replaced" if result.replaced else "added"
     where = f"; record written to {result.data_file}" if result.data_file else ""
     out.print(f"{verb} {result.record_id} ({result.doi}); the store now has {result.triples:,} triples{where}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
 
-__all__ = ["CaseIris", "doi_path", "doi_url", "inferred_graph", "ontology_graph"]
+__all__ = ["CaseIris", "agent", "doi_path", "doi_url", "inferred_graph", "ontology_graph"]
 
 
 def doi_path(doi: str) -> str:
@@ -52,6 +52,15 @@ def _segment(local_id: str) -> str:
 def ontology_graph(base: str) -> str:
     """The named graph holding the ontology."""
     return f"{base}graph/ontology"
+
+
+def agent(base: str, kind: str, name: str) -> str:
+    """The IRI of a curator or a piece of software that made records, by a slug of its name.
+
+    >>> agent("https://w3id.org/metkg/", "curator", "Ada Lovelace")
+    'https://w3id.org/metkg/agent/curator/ada-lovelace'
+    """
+    return f"{base}agent/{kind}/{re.sub(r'[^a-z0-9.]+', '-', name.lower()).strip('-.') or 'unnamed'}"
 
 
 def inferred_graph(base: str) -> str:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from metkg.iris import CaseIris, doi_url
+from metkg.iris import CaseIris, agent, doi_url
 from metkg.records.dates import PartialDate
 from metkg.records.models import (
     BiomarkerResult,
@@ -27,10 +28,11 @@ from metkg.records.models import (
     Lesion,
     Outcome,
     Patient,
+    Provenance,
     Specimen,
 )
 from metkg.terminology import Terminology
-from metkg.vocab import ASSAY_CLASSES, DCTERMS, METKG, RDF, RDFS, XSD
+from metkg.vocab import ASSAY_CLASSES, DCTERMS, METKG, PROV, RDF, RDFS, XSD
 
 __all__ = ["map_record", "map_record_nquads", "map_records", "triples_nquads"]
 
@@ -214,6 +216,8 @@ class _Emitter:
             self.text(case, METKG.author, author)
         self.text(case, METKG.licence, report.licence)
         self.iri(case, METKG.curationStatus, METKG.Curated if rec.status == "curated" else METKG.MachineExtracted)
+        if rec.provenance is not None:
+            self.provenance(case, rec.provenance)
         self.text(case, METKG.note, rec.note)
         for source_id, source in rec.sources.items():
             s = self.iris.source(source_id)
@@ -227,6 +231,41 @@ class _Emitter:
         for patient in rec.patients:
             self.patient(case, patient, who)
         return self.quads
+
+    def provenance(self, case: str, prov: Provenance) -> None:
+        """PROV-O: the extraction and the review that made the record, and who did them."""
+        extraction = review = None
+        if prov.extracted_by is not None:
+            extraction = f"{case}/activity/extraction"
+            software = agent(self.iris.base, "software", prov.extracted_by)
+            self.activity(extraction, METKG.Extraction, f"extraction by {prov.extracted_by}", software)
+            self.typed(software, PROV.SoftwareAgent, prov.extracted_by)
+            self.date_time(extraction, PROV.endedAtTime, prov.extracted_at)
+        if prov.reviewed_by is not None:
+            review = f"{case}/activity/review"
+            curator = agent(self.iris.base, "curator", prov.reviewed_by)
+            self.activity(review, METKG.Review, f"review by {prov.reviewed_by}", curator)
+            self.typed(curator, PROV.Person, prov.reviewed_by)
+            self.iri(case, PROV.wasAttributedTo, curator)
+            self.date_time(review, PROV.endedAtTime, prov.reviewed_at)
+            self.iri(review, PROV.wasInformedBy, extraction)
+            if prov.draft is not None:
+                draft = f"{case}/draft"
+                self.typed(draft, PROV.Entity, f"draft {prov.draft}")
+                self.iri(review, PROV.used, draft)
+                self.iri(case, PROV.wasDerivedFrom, draft)
+        last = review or extraction
+        if last is not None:
+            self.iri(case, PROV.wasGeneratedBy, last)
+            self.date_time(case, PROV.generatedAtTime, prov.reviewed_at if review else prov.extracted_at)
+
+    def activity(self, s: str, cls: str, label: str, who: str) -> None:
+        self.typed(s, cls, label)
+        self.iri(s, PROV.wasAssociatedWith, who)
+
+    def date_time(self, s: str, p: str, value: datetime | None) -> None:
+        if value is not None:
+            self.add_literal(s, p, value.isoformat(), XSD.dateTime)
 
     def patient(self, case: str, patient: Patient, who: str) -> None:
         p = self.iris.patient(patient.index)

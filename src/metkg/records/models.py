@@ -13,6 +13,7 @@ categories...) are checked here, with the allowed values named in the error.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
@@ -35,6 +36,7 @@ __all__ = [
     "Misdiagnosis",
     "Outcome",
     "Patient",
+    "Provenance",
     "Publication",
     "ResponseAssessment",
     "Source",
@@ -369,14 +371,40 @@ class Patient(_Fact):
         return next((s for s in self.specimens if s.id == specimen_id), None)
 
 
+class Provenance(_Model):
+    """How the record's current version came to be: drafted by software, reviewed by a curator.
+
+    A machine-extracted draft names the extractor and when it ran; a reviewed record also names
+    its reviewer (the identity behind the write token, or ``metkg add --reviewer``), when the
+    review was published, and the draft it started from.
+    """
+
+    extracted_by: str | None = Field(default=None, description="the software that drafted the record")
+    extracted_at: datetime | None = None
+    draft: str | None = Field(default=None, description="the draft the review started from (file name)")
+    reviewed_by: str | None = Field(default=None, min_length=1, description="the curator who reviewed it")
+    reviewed_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _review_has_a_time(self) -> Provenance:
+        if (self.reviewed_by is None) != (self.reviewed_at is None):
+            raise ValueError("give both reviewed_by and reviewed_at, or neither")
+        return self
+
+
 class CaseRecord(_Model):
-    """One published case report and the patients it describes."""
+    """One published case report and the patients it describes.
+
+    ``status`` says whether a person has reviewed the record: ``curated`` (reviewed) or
+    ``machine-extracted`` (a draft no one has checked yet).
+    """
 
     id: LocalId
     status: Literal["curated", "machine-extracted"] = "curated"
     report: Publication
     sources: Annotated[dict[str, Source], Field(min_length=1)]
     patients: Annotated[list[Patient], Field(min_length=1)]
+    provenance: Provenance | None = None
     note: str | None = None
 
     def default_source(self) -> str:
