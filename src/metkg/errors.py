@@ -14,6 +14,8 @@ __all__ = [
     "AuthenticationError",
     "BuildError",
     "ConfigurationError",
+    "ConflictError",
+    "DraftConflictError",
     "ExtractionError",
     "InconsistentRecordError",
     "Issue",
@@ -148,6 +150,14 @@ class AuthenticationError(ProtocolError):
 
 class WritesDisabledError(ProtocolError):
     """The server has no write token configured, so it accepts no writes."""
+
+
+class ConflictError(ProtocolError):
+    """A write would overwrite what someone else saved since the writer read it (HTTP 409)."""
+
+
+class DraftConflictError(ConflictError):
+    """A draft under review was saved by another curator since this save's revision."""
 
 
 class ExtractionError(MetkgError):

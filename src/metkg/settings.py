@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     write_token: SecretStr | None = Field(
         default=None, description="Bearer token of PUT /cases/{id}; unset, the server refuses every write (403)."
     )
+    curators: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description='Curators and their bearer tokens, as JSON ({"Ada Lovelace": "token"}): each may review drafts '
+        "and write records, which then name them as reviewer.",
+    )
+    drafts_dir: Path = Field(
+        default=Path("drafts"), description="Directory of drafts under review in the browser (uploads, edits)."
+    )
     sparql_endpoint: str | None = Field(default=None, description="External SPARQL 1.1 query endpoint.")
     sparql_update_endpoint: str | None = None
     graph_store_endpoint: str | None = Field(default=None, description="External Graph Store Protocol endpoint.")

@@ -42,8 +42,9 @@ from metkg.records.models import (
     Patient,
     Specimen,
 )
+from metkg.terminology import Terminology
 
-__all__ = ["Fact", "PlacedQuote", "facts"]
+__all__ = ["Fact", "PlacedQuote", "facts", "flags", "place"]
 
 #: Characters of context shown on each side of a quote, cut back to a sentence or line boundary.
 CONTEXT = 160
@@ -73,6 +74,8 @@ class Fact:
     summary: str
     quotes: list[PlacedQuote] = field(default_factory=list)
     note: str | None = None
+    pointer: str = ""
+    flags: list[str] = field(default_factory=list)
 
 
 def _words(*values: Any) -> str:
@@ -143,29 +146,75 @@ def _name(item: BaseModel, position: int) -> str:
     return f"{kind} {ident}" if ident else f"{kind} {position + 1}"
 
 
-def _walk(item: Any, path: tuple[str, ...], position: int) -> Iterator[tuple[tuple[str, ...], BaseModel]]:
+def _walk(
+    item: Any, path: tuple[str, ...], pointer: str, position: int
+) -> Iterator[tuple[tuple[str, ...], str, BaseModel]]:
+    """Every item with evidence under ``item``: its readable path, its JSON pointer, the item."""
     if isinstance(item, list):
         for i, child in enumerate(item):
-            yield from _walk(child, path, i)
+            yield from _walk(child, path, f"{pointer}/{i}", i)
         return
     if not isinstance(item, BaseModel) or isinstance(item, Evidence):
         return
     here = path
     if "evidence" in type(item).model_fields:
         here = (*path, _name(item, position))
-        yield here, item
+        yield here, pointer, item
     for name in type(item).model_fields:
         if name not in ("evidence", "conflicts"):
-            yield from _walk(getattr(item, name), here, 0)
+            yield from _walk(getattr(item, name), here, f"{pointer}/{name}", 0)
 
 
-def facts(record: CaseRecord, texts: Mapping[str, str | None]) -> Iterator[Fact]:
-    """Every fact of ``record`` with its quotes placed in ``texts`` (source id -> text or ``None``)."""
+def _contradicted(specimen: Specimen) -> set[str]:
+    """Markers of a specimen stated with incompatible statuses."""
+    statuses: dict[str, set[str]] = {}
+    for result in specimen.results:
+        if result.status in ("positive", "negative"):
+            statuses.setdefault(result.marker, set()).add(result.status)
+    return {marker for marker, found in statuses.items() if len(found) > 1}
+
+
+def flags(item: BaseModel, terms: Terminology | None = None, draft: bool = True) -> list[str]:
+    """What a curator must decide about a fact before the record can be published; in a
+    ``draft``, the extractor's notes too (a curated record's notes are the curator's own)."""
+    out: list[str] = []
+    if isinstance(item, BiomarkerResult) and terms is not None and terms.get("marker", item.marker) is None:
+        out.append(f"marker {item.marker!r} is not in the vocabulary: choose a term, or keep it as written")
+    if isinstance(item, Intervention) and terms is not None:
+        out += [
+            f"drug {d.drug!r} is not in the vocabulary: choose a term, or keep it as written"
+            for d in item.drugs
+            if terms.get("drug", d.drug) is None
+        ]
+    if isinstance(item, Specimen):
+        if item.lesion is None and item.results:
+            out.append("unattributed: say which lesion this specimen samples")
+        out += [f"contradiction: {marker} is stated both positive and negative" for marker in _contradicted(item)]
+    if getattr(item, "conflicts", None):
+        out.append("the source states this more than once with different values: check the resolution")
+    note = getattr(item, "note", None)
+    if draft and note:
+        out.append(f"extractor's note: {note}")
+    return out
+
+
+def facts(record: CaseRecord, texts: Mapping[str, str | None], terms: Terminology | None = None) -> Iterator[Fact]:
+    """Every fact of ``record`` with its quotes placed in ``texts`` (source id -> text or ``None``)
+    and, given the ontology's ``terms``, the flags a curator must decide."""
     default = record.default_source()
-    for patient in record.patients:
-        for path, item in _walk(patient, (), 0):
+    draft = record.status == "machine-extracted"
+    for i, patient in enumerate(record.patients):
+        for path, pointer, item in _walk(patient, (), f"/patients/{i}", 0):
             quotes = [
                 place(ev, ev.source or default, texts.get(ev.source or default)) for ev in getattr(item, "evidence", [])
             ]
             kind = _name(item, 0).split()[0]
-            yield Fact(" / ".join(path), kind, _summary(item), quotes, getattr(item, "note", None))
+            yield Fact(
+                " / ".join(path),
+                kind,
+                _summary(item),
+                quotes,
+                getattr(item, "note", None),
+                pointer,
+                flags(item, terms, draft),
+            )

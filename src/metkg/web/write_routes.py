@@ -82,19 +82,38 @@ _BODY: dict[str, Any] = {
 }
 
 
-def authorize(authorization: str | None, settings: Settings) -> None:
-    """Let a request through only with the server's bearer token.
+def _secret(value: SecretStr | str | None) -> str:
+    return value.get_secret_value() if isinstance(value, SecretStr) else (value or "")
 
-    Raises :class:`WritesDisabledError` (403) when no token is configured and
-    :class:`AuthenticationError` (401) when the header is missing or the token differs.
+
+#: The identity of a write made with the shared write token rather than a curator's own.
+WRITE_TOKEN_HOLDER = "write-token holder"
+
+
+def authorize(authorization: str | None, settings: Settings) -> str:
+    """Let a request through only with the server's write token or a curator's token; who it is.
+
+    A curator's token (``METKG_CURATORS``) names the curator; the shared write token
+    (``METKG_WRITE_TOKEN``) names no one in particular. Raises :class:`WritesDisabledError`
+    (403) when neither is configured and :class:`AuthenticationError` (401) when the header is
+    missing or the token is not one of them.
     """
-    secret = settings.write_token  # a SecretStr, or a str in settings copied with model_copy(update=...)
-    token = secret.get_secret_value() if isinstance(secret, SecretStr) else (secret or "")
-    if not token:
-        raise WritesDisabledError("writes are disabled on this server: it has no write token (METKG_WRITE_TOKEN)")
+    tokens = {name: _secret(secret) for name, secret in settings.curators.items()}
+    shared = _secret(settings.write_token)  # a SecretStr, or a str in settings copied with model_copy(update=...)
+    if shared:
+        tokens.setdefault(WRITE_TOKEN_HOLDER, shared)
+    tokens = {name: token for name, token in tokens.items() if token}
+    if not tokens:
+        raise WritesDisabledError(
+            "writes are disabled on this server: it has no write token (METKG_WRITE_TOKEN) "
+            "and no curators (METKG_CURATORS)"
+        )
     scheme, _, given = (authorization or "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise AuthenticationError("this write needs the header `Authorization: Bearer <write token>`")
+    if scheme.lower() == "bearer":
+        for name, token in tokens.items():
+            if hmac.compare_digest(given.strip().encode(), token.encode()):
+                return name
+    raise AuthenticationError("this write needs the header `Authorization: Bearer <your token>`")
 
 
 def _check_media_type(content_type: str | None) -> None:

@@ -1,0 +1,185 @@
+"""Drafts under review, kept server-side: a report uploaded, its machine draft, the curator's edits.
+
+One folder per draft under the configured drafts folder (``METKG_DRAFTS_DIR``)::
+
+    {id}/meta.json        name, status, revision, times, who published it
+    {id}/source{.ext}     the uploaded report, byte for byte
+    {id}/text.txt         the text every evidence span refers to (quote == text[start:end])
+    {id}/extracted.yaml   the machine draft, as the extractor wrote it
+    {id}/draft.yaml       the draft as the curator last saved it
+
+Every file is written whole or not at all (a temporary file, flushed to disk, renamed over the
+old one), so a failed save, a crash or a restart loses nothing that was saved. A save names the
+revision it started from; when another curator saved in between, it is refused with
+:class:`~metkg.errors.DraftConflictError` instead of overwriting their work.
+
+>>> import tempfile
+>>> drafts = DraftStore(Path(tempfile.mkdtemp()))
+>>> draft = drafts.create("report.txt", b"A 50-year-old woman.")
+>>> draft.status, draft.revision
+('extracting', 0)
+>>> drafts.finish_extraction(draft.id, "A 50-year-old woman.", "id: report\\n").status
+'ready'
+>>> drafts.save(draft.id, "id: report\\nnote: checked\\n", revision=0).revision
+1
+>>> try:
+...     drafts.save(draft.id, "id: report\\n", revision=0)
+... except DraftConflictError as exc:
+...     print(str(exc).split(";")[0].split("was ")[1])
+saved by someone else since revision 0 (now 1)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from metkg.errors import DraftConflictError, ResourceNotFoundError
+
+__all__ = ["Draft", "DraftStore", "write_atomic"]
+
+Status = Literal["extracting", "ready", "failed", "published"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, flushed to
+    disk, renamed over it; the folder is flushed too, so the rename survives a crash."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class Draft:
+    """What a draft's ``meta.json`` holds."""
+
+    id: str
+    name: str
+    status: Status
+    created: str
+    updated: str
+    revision: int = 0
+    message: str | None = None
+    record_id: str | None = None
+    published_by: str | None = None
+    history: list[dict[str, str | int]] = field(default_factory=list)
+
+
+def _slug(name: str) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", Path(name).stem.lower()).strip("-")[:40].strip("-")
+    return stem or "report"
+
+
+class DraftStore:
+    """The drafts folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder.resolve()
+
+    # -- paths
+    def path(self, draft_id: str, name: str = "") -> Path:
+        if not _ID.match(draft_id):
+            raise ResourceNotFoundError(f"no draft {draft_id!r}")
+        return self.folder / draft_id / name if name else self.folder / draft_id
+
+    def source_path(self, draft_id: str) -> Path:
+        found = sorted(self.path(draft_id).glob("source*"))
+        if not found:
+            raise ResourceNotFoundError(f"draft {draft_id!r} has no source file")
+        return found[0]
+
+    # -- reading
+    def get(self, draft_id: str) -> Draft:
+        meta = self.path(draft_id, "meta.json")
+        try:
+            return Draft(**json.loads(meta.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise ResourceNotFoundError(f"no draft {draft_id!r}; list the drafts at /review") from None
+
+    def newest_first(self) -> list[Draft]:
+        """Every draft, newest first."""
+        if not self.folder.is_dir():
+            return []
+        drafts = [self.get(p.name) for p in self.folder.iterdir() if (p / "meta.json").is_file() and _ID.match(p.name)]
+        return sorted(drafts, key=lambda d: (d.updated, d.id), reverse=True)
+
+    def read(self, draft_id: str, name: str) -> str | None:
+        """A text file of the draft (``text.txt``, ``draft.yaml``, ``extracted.yaml``), if present."""
+        try:
+            return self.path(draft_id, name).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    # -- writing
+    def _write_meta(self, draft: Draft) -> Draft:
+        write_atomic(self.path(draft.id, "meta.json"), json.dumps(asdict(draft), indent=1).encode())
+        return draft
+
+    def create(self, name: str, data: bytes) -> Draft:
+        """Keep an uploaded report; its extraction is still to run (:meth:`finish_extraction`)."""
+        draft_id = f"{_slug(name)}-{secrets.token_hex(3)}"
+        suffix = "".join(Path(name).suffixes[-1:]).lower()
+        suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
+        write_atomic(self.path(draft_id, f"source{suffix}"), data)
+        now = _now()
+        return self._write_meta(Draft(draft_id, Path(name).name[:200] or "report", "extracting", now, now))
+
+    def finish_extraction(self, draft_id: str, text: str, draft_yaml: str) -> Draft:
+        """Store the extractor's text and draft; the draft is ready for review."""
+        write_atomic(self.path(draft_id, "text.txt"), text.encode("utf-8"))
+        write_atomic(self.path(draft_id, "extracted.yaml"), draft_yaml.encode("utf-8"))
+        write_atomic(self.path(draft_id, "draft.yaml"), draft_yaml.encode("utf-8"))
+        draft = self.get(draft_id)
+        draft.status, draft.message, draft.updated = "ready", None, _now()
+        return self._write_meta(draft)
+
+    def fail_extraction(self, draft_id: str, message: str) -> Draft:
+        draft = self.get(draft_id)
+        draft.status, draft.message, draft.updated = "failed", message, _now()
+        return self._write_meta(draft)
+
+    def save(self, draft_id: str, draft_yaml: str, revision: int, who: str | None = None) -> Draft:
+        """Save the curator's draft if nobody saved since ``revision``; the new revision."""
+        draft = self.get(draft_id)
+        if draft.revision != revision:
+            raise DraftConflictError(
+                f"draft {draft_id!r} was saved by someone else since revision {revision} (now {draft.revision}); "
+                "reload it and apply your changes again"
+            )
+        write_atomic(self.path(draft_id, "draft.yaml"), draft_yaml.encode("utf-8"))
+        draft.revision += 1
+        draft.updated = _now()
+        draft.history.append({"revision": draft.revision, "by": who or "unknown", "at": draft.updated})
+        return self._write_meta(draft)
+
+    def mark_published(self, draft_id: str, record_id: str, who: str) -> Draft:
+        draft = self.get(draft_id)
+        draft.status, draft.record_id, draft.published_by, draft.updated = "published", record_id, who, _now()
+        return self._write_meta(draft)
