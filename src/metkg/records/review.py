@@ -209,12 +209,5 @@ def facts(record: CaseRecord, texts: Mapping[str, str | None], terms: Terminolog
                 place(ev, ev.source or default, texts.get(ev.source or default)) for ev in getattr(item, "evidence", [])
             ]
             kind = _name(item, 0).split()[0]
-            yield Fact(
-                " / ".join(path),
-                kind,
-                _summary(item),
-                quotes,
-                getattr(item, "note", None),
-                pointer,
-                flags(item, terms, draft),
-            )
+            note = getattr(item, "note", None)
+            yield Fact(" / ".join(path), kind, _summary(item), quotes, note, pointer, flags(item, terms, draft))
