@@ -4,9 +4,10 @@ One folder per draft under the configured drafts folder (``METKG_DRAFTS_DIR``)::
 
     {id}/meta.json        name, status, revision, times, who published it
     {id}/source{.ext}     the uploaded report, byte for byte
-    {id}/text.txt         the text every evidence span refers to (quote == text[start:end])
+    {id}/{id}.txt         the text every evidence span refers to (quote == text[start:end])
     {id}/extracted.yaml   the machine draft, as the extractor wrote it
     {id}/draft.yaml       the draft as the curator last saved it
+    {id}/decisions.json   the curator's decision on each fact (accepted, edited, rejected)
 
 Every file is written whole or not at all (a temporary file, flushed to disk, renamed over the
 old one), so a failed save, a crash or a restart loses nothing that was saved. A save names the
@@ -109,6 +110,11 @@ class DraftStore:
             raise ResourceNotFoundError(f"no draft {draft_id!r}")
         return self.folder / draft_id / name if name else self.folder / draft_id
 
+    def text_name(self, draft_id: str) -> str:
+        """The file name of a draft's text: its record's source file, so quotes are checked against it."""
+        self.path(draft_id)
+        return f"{draft_id}.txt"
+
     def source_path(self, draft_id: str) -> Path:
         found = sorted(self.path(draft_id).glob("source*"))
         if not found:
@@ -153,11 +159,19 @@ class DraftStore:
 
     def finish_extraction(self, draft_id: str, text: str, draft_yaml: str) -> Draft:
         """Store the extractor's text and draft; the draft is ready for review."""
-        write_atomic(self.path(draft_id, "text.txt"), text.encode("utf-8"))
+        write_atomic(self.path(draft_id, self.text_name(draft_id)), text.encode("utf-8"))
         write_atomic(self.path(draft_id, "extracted.yaml"), draft_yaml.encode("utf-8"))
         write_atomic(self.path(draft_id, "draft.yaml"), draft_yaml.encode("utf-8"))
         draft = self.get(draft_id)
         draft.status, draft.message, draft.updated = "ready", None, _now()
+        return self._write_meta(draft)
+
+    def restart_extraction(self, draft_id: str) -> Draft:
+        """Mark a draft for extraction again; refused once it is published."""
+        draft = self.get(draft_id)
+        if draft.status == "published":
+            raise DraftConflictError(f"draft {draft_id!r} is published; upload the report again to re-extract it")
+        draft.status, draft.message, draft.updated = "extracting", None, _now()
         return self._write_meta(draft)
 
     def fail_extraction(self, draft_id: str, message: str) -> Draft:
@@ -165,8 +179,20 @@ class DraftStore:
         draft.status, draft.message, draft.updated = "failed", message, _now()
         return self._write_meta(draft)
 
-    def save(self, draft_id: str, draft_yaml: str, revision: int, who: str | None = None) -> Draft:
-        """Save the curator's draft if nobody saved since ``revision``; the new revision."""
+    def decisions(self, draft_id: str) -> dict[str, str]:
+        """The curator's decision per fact (its JSON pointer in the record)."""
+        text = self.read(draft_id, "decisions.json")
+        return json.loads(text) if text else {}
+
+    def save(
+        self,
+        draft_id: str,
+        draft_yaml: str,
+        revision: int,
+        who: str | None = None,
+        decisions: dict[str, str] | None = None,
+    ) -> Draft:
+        """Save the curator's draft (and decisions) if nobody saved since ``revision``; the new revision."""
         draft = self.get(draft_id)
         if draft.revision != revision:
             raise DraftConflictError(
@@ -174,6 +200,8 @@ class DraftStore:
                 "reload it and apply your changes again"
             )
         write_atomic(self.path(draft_id, "draft.yaml"), draft_yaml.encode("utf-8"))
+        if decisions is not None:
+            write_atomic(self.path(draft_id, "decisions.json"), json.dumps(decisions, indent=1).encode())
         draft.revision += 1
         draft.updated = _now()
         draft.history.append({"revision": draft.revision, "by": who or "unknown", "at": draft.updated})

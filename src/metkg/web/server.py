@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 
 from metkg.settings import Settings
 from metkg.store import StoreLayout
-from metkg.web import linked_data, query_routes, site_routes, sparql_routes, write_routes
+from metkg.web import linked_data, query_routes, review_routes, site_routes, sparql_routes, write_routes
 from metkg.web.caching import ConditionalGetMiddleware
 from metkg.web.errors import install_error_handlers
 from metkg.web.headers import HeadersMiddleware
@@ -71,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sparql_routes.router)
     app.include_router(query_routes.router)
     app.include_router(write_routes.router)
+    app.include_router(review_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(linked_data.router)  # last: its /{path} catches every other path
     return app
