@@ -276,6 +276,7 @@ function reviewPage(root) {
     result: [
       ["marker", "text", "marker"],
       ["status", ["", "positive", "negative", "equivocal", "low"]],
+      ["comparator", ["", ">", ">=", "<", "<=", "~"]],
       ["percent", "number"],
       ["score", ["", "0", "1+", "2+", "3+"]],
     ],
