@@ -102,3 +102,18 @@ def test_diff_shows_added_changed_and_missing_facts(tmp_path: Path) -> None:
     assert any(line.startswith("+ biomarker results") and "ER" in line and "positive" in line for line in lines)
     assert any(line.startswith("- biomarker results") and "ER" in line and "negative" in line for line in lines)
     assert "only in the draft (+)" in result.stderr
+
+
+def test_diff_of_a_fresh_draft_against_its_curated_corpus_record(tmp_path: Path, corpus: Path) -> None:
+    draft = tmp_path / "fresh.yaml"
+    result = runner.invoke(app, ["extract", str(corpus / "004_ce6a147cc74f495e.txt"), "-o", str(draft)])
+    assert result.exit_code == 0, result.output
+    curated = Path(__file__).parents[2] / "data" / "cases" / "gao-2025-scalp-leiomyosarcoma.yaml"
+    result = runner.invoke(app, ["diff", str(draft), str(curated)])
+    assert result.exit_code == 0, result.output
+    same, added, missing = (int(word) for word in result.stderr.split() if word.isdigit())
+    assert same >= 15
+    assert added + missing <= same // 3  # a good draft: most facts agree, each difference listed
+    listed = result.stdout.splitlines()
+    assert sum(line.startswith("+ ") for line in listed) == added
+    assert sum(line.startswith("- ") for line in listed) == missing

@@ -153,3 +153,19 @@ def test_the_review_pages_are_served(http: httpx.Client, draft: dict) -> None:
     assert page.status_code == 200
     assert 'src="/static/review.js"' in page.text
     assert http.get("/review/..%2Fetc").status_code == 404
+
+
+def test_a_re_extraction_is_compared_with_the_curated_record(http: httpx.Client, draft: dict) -> None:
+    """After the record of REPORT is published (above), a fresh draft of the same report shows
+    what it says differently: the ER result the reviewer rejected comes back as an addition."""
+    answer = http.post("/review/api/drafts", params={"name": "again.txt"}, content=REPORT, headers=ADA)
+    again = _ready(http, answer.json()["id"])
+    diff = http.get(f"/review/api/drafts/{again['draft']['id']}/diff", headers=ADA).json()
+    assert diff["curated"] is not None, diff
+    assert diff["same"] > 3
+    assert any("ER" in fact and "negative" in fact for fact in diff["added"]), diff
+
+
+def test_a_curated_record_opens_for_review(http: httpx.Client, server: LiveServer) -> None:
+    assert http.post("/review/api/records/no-such-record", headers=ADA).status_code == 404
+    assert http.post("/review/api/records/..%2Fsecrets", headers=ADA).status_code in (404, 405)

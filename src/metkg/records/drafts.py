@@ -157,6 +157,11 @@ class DraftStore:
         now = _now()
         return self._write_meta(Draft(draft_id, Path(name).name[:200] or "report", "extracting", now, now))
 
+    def open_record(self, name: str, text: str, record_yaml: str) -> Draft:
+        """A draft that starts from an existing record and the text its quotes come from."""
+        draft = self.create(name, text.encode("utf-8"))
+        return self.finish_extraction(draft.id, text, record_yaml)
+
     def finish_extraction(self, draft_id: str, text: str, draft_yaml: str) -> Draft:
         """Store the extractor's text and draft; the draft is ready for review."""
         write_atomic(self.path(draft_id, self.text_name(draft_id)), text.encode("utf-8"))

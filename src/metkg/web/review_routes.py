@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,11 +30,15 @@ from metkg.errors import (
     MetkgError,
     ProtocolError,
     RecordValidationError,
+    ResourceNotFoundError,
 )
+from metkg.evaluate import compare
 from metkg.records.drafts import DraftStore
+from metkg.records.loader import load_record
 from metkg.records.models import CaseRecord
 from metkg.records.provenance import stamp_review
 from metkg.records.review import facts
+from metkg.records.validate import source_text
 from metkg.settings import Settings
 from metkg.terminology import load_terminology
 from metkg.web.limits import read_body
@@ -47,6 +52,7 @@ router = APIRouter(include_in_schema=False)
 #: Largest report a curator may upload (a publisher PDF with figures stays well under it).
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 _DECISIONS = ("accepted", "rejected", "edited")
+_RECORD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
 
 
 def extract_upload(source: Path, text_name: str, ontology_dir: Path) -> tuple[str, str]:
@@ -153,6 +159,61 @@ def retry(request: Request, draft_id: str) -> Response:
     draft = drafts.restart_extraction(draft_id)
     _start_extraction(drafts, draft_id, _settings(request))
     return JSONResponse(vars(draft), status_code=202)
+
+
+@router.post("/review/api/records/{record_id}", status_code=201)
+def open_record(request: Request, record_id: str) -> Response:
+    """Start a draft from a curated record (data/cases/{id}.yaml) and the text of its first source."""
+    _curator(request)
+    settings = _settings(request)
+    path = settings.data_dir / "cases" / f"{record_id}.yaml"
+    if not _RECORD_ID.match(record_id) or not path.is_file():
+        raise ResourceNotFoundError(f"no curated record {record_id!r} in {settings.data_dir / 'cases'}")
+    loaded = load_record(path)
+    text = source_text(loaded.record, loaded.record.default_source(), settings.corpus_dir)
+    if text is None:
+        raise ResourceNotFoundError(
+            f"the source text of {record_id!r} is not in the corpus folder ({settings.corpus_dir}); "
+            "set METKG_CORPUS_DIR"
+        )
+    draft = _store(request).open_record(f"{record_id}.yaml", text, path.read_text(encoding="utf-8"))
+    return JSONResponse(vars(draft), status_code=201, headers={"Location": f"/review/{draft.id}"})
+
+
+@router.get("/review/api/drafts/{draft_id}/diff")
+def diff_draft(request: Request, draft_id: str) -> Response:
+    """What the draft says differently from the curated record of the same report (by DOI), if any."""
+    _curator(request)
+    settings = _settings(request)
+    drafts = _store(request)
+    try:
+        record = CaseRecord.model_validate(yaml.safe_load(drafts.read(draft_id, "draft.yaml") or "") or {})
+    except ValueError:
+        return JSONResponse({"curated": None, "reason": "the draft does not load as a record yet"})
+    curated = _curated_with_doi(settings.data_dir / "cases", record.report.doi)
+    if curated is None:
+        return JSONResponse({"curated": None, "reason": f"no curated record has DOI {record.report.doi}"})
+    result = compare(record, curated, load_terminology(settings.ontology_dir))
+    groups = result.groups.values()
+    return JSONResponse(
+        {
+            "curated": curated.id,
+            "same": sum(g.matched for g in groups),
+            "added": [f"{g.name}: {fact}" for g in groups for fact in g.false_facts],
+            "missing": [f"{g.name}: {fact}" for g in groups for fact in g.misses],
+        }
+    )
+
+
+def _curated_with_doi(folder: Path, doi: str) -> CaseRecord | None:
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            record = load_record(path).record
+        except RecordValidationError:
+            continue
+        if record.report.doi.lower() == doi.lower():
+            return record
+    return None
 
 
 def _terms_of(settings: Settings) -> dict[str, list[list[str]]]:
@@ -283,6 +344,12 @@ def publishable(drafts: DraftStore, draft_id: str, settings: Settings, reviewer:
     return stamp_review(draft_yaml, reviewer, draft=f"{draft_id}/extracted.yaml")
 
 
+def _first_source_file(data: dict[str, Any]) -> str | None:
+    sources = data.get("sources")
+    first = next(iter(sources.values()), None) if isinstance(sources, dict) and sources else None
+    return first.get("file") if isinstance(first, dict) else None
+
+
 def _undecided(fact: dict[str, Any]) -> Issue:
     return Issue("draft", None, fact["path"], "; ".join(fact["flags"]) + " (decide: accept, edit or reject)")
 
@@ -300,10 +367,13 @@ async def publish(request: Request, draft_id: str) -> Response:
     if draft.status not in ("ready", "published"):
         raise ProtocolError(f"draft {draft_id!r} is {draft.status}; only an extracted draft can be published")
     stamped = publishable(drafts, draft_id, settings, reviewer)
-    record_id = (yaml.safe_load(stamped) or {}).get("id")
+    data = yaml.safe_load(stamped) or {}
+    record_id = data.get("id")
     if not isinstance(record_id, str):
         raise RecordValidationError([Issue("draft", None, "id", "the record needs an id")])
-    checked = settings.model_copy(update={"corpus_dir": drafts.path(draft_id)})
+    checked = settings
+    if _first_source_file(data) == drafts.text_name(draft_id):  # quotes checked against the draft's own text
+        checked = settings.model_copy(update={"corpus_dir": drafts.path(draft_id)})
     result = await run_in_threadpool(apply_record, checked, record_id, stamped)
     drafts.mark_published(draft_id, result.record_id, reviewer)
     body = {"record": result.record_id, "doi": result.doi, "replaced": result.replaced, "reviewer": reviewer}

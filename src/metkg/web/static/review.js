@@ -92,6 +92,16 @@ function draftsPage() {
       status.textContent = `Upload failed: ${error.message}`;
     }
   });
+  document.getElementById("open-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const id = document.getElementById("open-id").value.trim();
+    try {
+      const { body } = await api(`/review/api/records/${encodeURIComponent(id)}`, { method: "POST" });
+      window.location.assign(`/review/${body.id}`);
+    } catch (error) {
+      status.textContent = `Cannot open ${id}: ${error.message}`;
+    }
+  });
   setupToken(refresh);
 }
 
@@ -176,11 +186,28 @@ function reviewPage(root) {
       state.decisions = body.decisions || {};
       await loadTerms();
       render();
+      loadDiff();
       const published = body.draft.status === "published" ? ` · published as ${body.draft.record_id}` : "";
       say(`Revision ${body.draft.revision}${published}`);
     } catch (error) {
       say(`Cannot load the draft: ${error.message}`);
     }
+  }
+
+  async function loadDiff() {
+    const { body } = await api(`/review/api/drafts/${draftId}/diff`);
+    const summary = document.getElementById("diff-summary");
+    const list = document.getElementById("diff-list");
+    if (!body.curated) {
+      summary.textContent = body.reason;
+      list.replaceChildren();
+      return;
+    }
+    summary.textContent = `${body.curated}: ${body.same} facts the same, ${body.added.length} only in this draft (+), ${body.missing.length} only in the curated record (−)`;
+    list.replaceChildren(
+      ...body.added.map((fact) => el("li", { class: "added", text: `+ ${fact}` })),
+      ...body.missing.map((fact) => el("li", { class: "missing", text: `− ${fact}` })),
+    );
   }
 
   // -- the source text with every quote highlighted
