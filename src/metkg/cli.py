@@ -171,16 +171,6 @@ def build(
     _print_summary(result.counts, result.seconds, settings.store)
 
 
-def _write_whole(path: Path, text: str) -> None:
-    """Replace a file's text at once (a temporary file beside it, renamed over it)."""
-    mode = path.stat().st_mode & 0o777
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.chmod(temporary, mode)
-    os.replace(temporary, path)
-
-
 @app.command()
 def add(
     record: Annotated[Path, typer.Argument(help="One case record (YAML).", exists=True, dir_okay=False)],
@@ -209,18 +199,20 @@ def add(
       metkg add data/cases/cheng-2025-scalp-metastasis.yaml --no-write-data
     """
     from metkg.build import add_record
+    from metkg.records.drafts import write_atomic
+    from metkg.records.provenance import stamp_review
 
     settings = settings_from(store)
-    original = record.read_text(encoding="utf-8") if reviewer else None
+    original = record.read_bytes() if reviewer else None
+    mode = record.stat().st_mode & 0o777
     if original is not None and reviewer is not None:
-        from metkg.records.provenance import stamp_review
-
-        _write_whole(record, stamp_review(original, reviewer, draft=record.name))
+        stamped = stamp_review(original.decode("utf-8"), reviewer, draft=record.name)
+        write_atomic(record, stamped.encode("utf-8"), mode)
     try:
         result = add_record(settings, record, reason=reason, write_data=write_data)
     except BaseException:
         if original is not None:
-            _write_whole(record, original)
+            write_atomic(record, original, mode)
         raise
     verb = "replaced" if result.replaced else "added"
     where = f"; record written to {result.data_file}" if result.data_file else ""

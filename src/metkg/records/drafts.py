@@ -51,7 +51,7 @@ Status = Literal["extracting", "ready", "failed", "published"]
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, flushed to
     disk, renamed over it; the folder is flushed too, so the rename survives a crash."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +61,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
