@@ -206,7 +206,11 @@ def add(
     original = record.read_bytes() if reviewer else None
     mode = record.stat().st_mode & 0o777
     if original is not None and reviewer is not None:
-        stamped = stamp_review(original.decode("utf-8"), reviewer, draft=record.name)
+        try:
+            text = original.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ConfigurationError(f"{str(record)!r} is not UTF-8 text; save the record as UTF-8") from None
+        stamped = stamp_review(text, reviewer, draft=record.name)
         write_atomic(record, stamped.encode("utf-8"), mode)
     try:
         result = add_record(settings, record, reason=reason, write_data=write_data)
