@@ -8,7 +8,7 @@ are killed at the query timeout (:mod:`metkg.sparql.pool`). Routes:
 - ``/sparql``           SPARQL 1.1 Protocol query endpoint, Service Description, query page
 - ``/queries``          named queries (``queries/*.rq``), ``/queries/{name}?param=...``
 - ``/ontology``         the ontology, documented for people and serialized for machines
-- ``/export``           the whole dataset, streamed (Turtle, TriG, N-Quads, N-Triples)
+- ``/export``           the whole dataset, streamed (Turtle, TriG, N-Quads, N-Triples, JSON-LD, RDF/XML)
 - ``/cases/{id}``       PUT one case record (YAML) with the write token: added or replaced atomically
 - ``/.well-known/void`` VoID description
 - ``/health``           readiness
@@ -29,6 +29,7 @@ from metkg.web import linked_data, query_routes, site_routes, sparql_routes, wri
 from metkg.web.caching import ConditionalGetMiddleware
 from metkg.web.errors import install_error_handlers
 from metkg.web.headers import HeadersMiddleware
+from metkg.web.methods import HeadMiddleware
 from metkg.web.pages import STATIC
 from metkg.web.service import QueryService
 
@@ -66,7 +67,8 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     embedded = settings.backend != "sparql"  # an external server's data may change behind metkg's back
     app.add_middleware(ConditionalGetMiddleware, current_build=service.live.link if embedded else None)
-    app.add_middleware(HeadersMiddleware)  # added last, so outermost: a 304 gets the CORS headers too
+    app.add_middleware(HeadersMiddleware)  # outside the 304s: a 304 gets the CORS headers too
+    app.add_middleware(HeadMiddleware)  # outermost: every GET route answers HEAD, routes added later too
     app.include_router(site_routes.router)
     app.include_router(sparql_routes.router)
     app.include_router(query_routes.router)
