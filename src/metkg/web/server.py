@@ -9,6 +9,7 @@ are killed at the query timeout (:mod:`metkg.sparql.pool`). Routes:
 - ``/queries``          named queries (``queries/*.rq``), ``/queries/{name}?param=...``
 - ``/ontology``         the ontology, documented for people and serialized for machines
 - ``/export``           the whole dataset, streamed (Turtle, TriG, N-Quads, N-Triples, JSON-LD, RDF/XML)
+- ``/graph-store``      Graph Store Protocol, read side: ``?graph=IRI`` or ``?default``
 - ``/cases/{id}``       PUT one case record (YAML) with the write token: added or replaced atomically
 - ``/.well-known/void`` VoID description
 - ``/health``           readiness
@@ -25,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 
 from metkg.settings import Settings
 from metkg.store import StoreLayout
-from metkg.web import linked_data, query_routes, site_routes, sparql_routes, write_routes
+from metkg.web import graph_store, linked_data, query_routes, site_routes, sparql_routes, write_routes
 from metkg.web.caching import ConditionalGetMiddleware
 from metkg.web.errors import install_error_handlers
 from metkg.web.headers import HeadersMiddleware
@@ -73,6 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sparql_routes.router)
     app.include_router(query_routes.router)
     app.include_router(write_routes.router)
+    app.include_router(graph_store.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(linked_data.router)  # last: its /{path} catches every other path
     return app
