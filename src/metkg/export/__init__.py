@@ -1,0 +1,9 @@
+"""Exports of the graph, one module per format family.
+
+- :mod:`metkg.export.rdf`: the dataset, one case or the ontology in the RDF formats, streamed
+  from the store.
+"""
+
+from metkg.export.rdf import FORMATS, case_graph, export_graph, iter_quads
+
+__all__ = ["FORMATS", "case_graph", "export_graph", "iter_quads"]
