@@ -281,7 +281,7 @@ def _print_summary(counts: dict[str, int], seconds: dict[str, float], store: Pat
 @app.command()
 def export(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="turtle, trig, nquads, ntriples, jsonld or rdfxml.")
+        str, typer.Option("--format", "-f", help="turtle, trig, nquads, ntriples, jsonld, rdfxml or owl.")
     ] = "turtle",
     case: Annotated[str | None, typer.Option("--case", help="Only this case: record id or DOI.")] = None,
     ontology: Annotated[bool, typer.Option("--ontology", help="Only the ontology.")] = False,
@@ -291,9 +291,11 @@ def export(
     ] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Export the graph as Turtle, TriG, N-Quads or JSON-LD for Protégé, GraphDB, Neo4j or rdflib.
+    """Export the graph as Turtle, TriG, N-Quads, JSON-LD or OWL for Protégé, GraphDB, Neo4j or rdflib.
 
-    Turtle and N-Triples merge all graphs into one; TriG and N-Quads keep the named graphs.
+    Turtle, N-Triples and RDF/XML merge all graphs into one; TriG, N-Quads and JSON-LD keep the
+    named graphs. owl is RDF/XML with one owl:Ontology header, for Protégé and owlready2
+    (owlready2 reads RDF/XML, N-Triples and OWL/XML, not Turtle).
 
     Examples:
 
@@ -304,6 +306,8 @@ def export(
       metkg export --case 10.3389/fonc.2025.1709244 --format jsonld
 
       metkg export --ontology -o metkg-ontology.ttl
+
+      metkg export --ontology --format owl -o metkg.owl     for Protégé and owlready2
     """
     from metkg.export import export_graph
 

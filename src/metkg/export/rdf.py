@@ -1,8 +1,12 @@
-"""Export the graph, or a part of it, in the standard RDF formats, streaming from the store."""
+"""Export the graph, or a part of it, in the standard RDF formats, streaming from the store.
+
+``owl`` is RDF/XML with one ``owl:Ontology`` header (:mod:`metkg.export.owl`), the form OWL
+tools such as Protégé and owlready2 load.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 import pyoxigraph
@@ -10,10 +14,11 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
 
 from metkg.build import ontology_quads
 from metkg.errors import ConfigurationError
+from metkg.export.owl import one_ontology_header, ontology_headers
 from metkg.iris import inferred_graph, ontology_graph
 from metkg.settings import Settings
 from metkg.store import StoreLayout
-from metkg.vocab import PREFIXES, sparql_prefixes
+from metkg.vocab import OWL, PREFIXES, RDF, sparql_prefixes
 
 __all__ = ["FORMATS", "case_graph", "export_graph", "iter_quads"]
 
@@ -24,11 +29,15 @@ FORMATS: dict[str, tuple[RdfFormat, bool]] = {
     "ntriples": (RdfFormat.N_TRIPLES, False),
     "nt": (RdfFormat.N_TRIPLES, False),
     "rdfxml": (RdfFormat.RDF_XML, False),
+    "owl": (RdfFormat.RDF_XML, False),
     "jsonld": (RdfFormat.JSON_LD, True),
     "trig": (RdfFormat.TRIG, True),
     "nquads": (RdfFormat.N_QUADS, True),
     "nq": (RdfFormat.N_QUADS, True),
 }
+
+
+_TYPE, _OWL_ONTOLOGY = NamedNode(RDF.type), NamedNode(OWL.Ontology)
 
 
 def case_graph(store: pyoxigraph.Store, case: str) -> NamedNode:
@@ -68,25 +77,37 @@ def export_graph(
         rdf_format, keeps_graphs = FORMATS[fmt.lower()]
     except KeyError:
         raise ConfigurationError(f"unknown format {fmt!r}; choose one of {', '.join(sorted(FORMATS))}") from None
+    if ontology_only:
+        quads: Iterable[Quad] = ontology_quads(settings)
+        headers = ontology_headers(q.triple for q in quads)  # type: ignore[attr-defined]
+    else:
+        store = StoreLayout(settings.store).open_read_only()
+        headers = [q.subject for q in store.quads_for_pattern(None, _TYPE, _OWL_ONTOLOGY, None)]
+        quads = iter_quads(store, _graphs(settings, store, case, include_inferred))
+    statements: Iterable[Quad | Triple] = quads if keeps_graphs else (q.triple for q in quads)
+    if fmt.lower() == "owl":
+        statements = one_ontology_header(statements, headers)  # type: ignore[arg-type]
     count = 0
 
-    def counted(quads: Iterator[Quad]) -> Iterator[Quad | Triple]:
+    def counted() -> Iterator[Quad | Triple]:
         nonlocal count
-        for quad in quads:
+        for statement in statements:
             count += 1
-            yield quad if keeps_graphs else Triple(quad.subject, quad.predicate, quad.object)
+            yield statement
 
-    if ontology_only:
-        quads: Iterator[Quad] = iter(ontology_quads(settings))
-        pyoxigraph.serialize(counted(quads), output, format=rdf_format, prefixes=PREFIXES)
-        return count
-    store = StoreLayout(settings.store).open_read_only()
-    graphs: list[NamedNode] | None = None
+    pyoxigraph.serialize(counted(), output, format=rdf_format, prefixes=PREFIXES)
+    return count
+
+
+def _graphs(
+    settings: Settings, store: pyoxigraph.Store, case: str | None, include_inferred: bool
+) -> list[NamedNode] | None:
+    """The graphs to export: one case's with the ontology (and the inferred graph), or all (``None``)."""
     if case is not None:
         graphs = [case_graph(store, case), NamedNode(ontology_graph(settings.base_iri))]
         if include_inferred:
             graphs.append(NamedNode(inferred_graph(settings.base_iri)))
-    elif not include_inferred:
-        graphs = [g for g in store.named_graphs() if g.value != inferred_graph(settings.base_iri)]
-    pyoxigraph.serialize(counted(iter_quads(store, graphs)), output, format=rdf_format, prefixes=PREFIXES)
-    return count
+        return graphs
+    if not include_inferred:
+        return [g for g in store.named_graphs() if g.value != inferred_graph(settings.base_iri)]
+    return None
