@@ -281,13 +281,15 @@ def _print_summary(counts: dict[str, int], seconds: dict[str, float], store: Pat
 @app.command()
 def export(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="turtle, trig, nquads, ntriples, jsonld, rdfxml or owl.")
+        str,
+        typer.Option("--format", "-f", help="turtle, trig, nquads, ntriples, jsonld, rdfxml, owl or phenopacket."),
     ] = "turtle",
     case: Annotated[str | None, typer.Option("--case", help="Only this case: record id or DOI.")] = None,
     ontology: Annotated[bool, typer.Option("--ontology", help="Only the ontology.")] = False,
     inferred: Annotated[bool, typer.Option("--inferred/--no-inferred", help="Include the inferred graph.")] = True,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")
+        Path | None,
+        typer.Option("-o", "--output", help="File to write (default: standard output); a directory for phenopacket."),
     ] = None,
     store: StoreOpt = None,
 ) -> None:
@@ -295,7 +297,8 @@ def export(
 
     Turtle, N-Triples and RDF/XML merge all graphs into one; TriG, N-Quads and JSON-LD keep the
     named graphs. owl is RDF/XML with one owl:Ontology header, for Protégé and owlready2
-    (owlready2 reads RDF/XML, N-Triples and OWL/XML, not Turtle).
+    (owlready2 reads RDF/XML, N-Triples and OWL/XML, not Turtle). phenopacket writes one GA4GH
+    Phenopacket v2 JSON file per patient of the curated records into the directory -o names.
 
     Examples:
 
@@ -308,10 +311,15 @@ def export(
       metkg export --ontology -o metkg-ontology.ttl
 
       metkg export --ontology --format owl -o metkg.owl     for Protégé and owlready2
+
+      metkg export --format phenopacket --case zhang-2024-dcis-bone-marrow -o phenopackets/
     """
     from metkg.export import export_graph
 
     settings = settings_from(store)
+    if fmt.lower() == "phenopacket":
+        _export_phenopackets(settings, case, output)
+        return
 
     def write(target: BinaryIO) -> int:
         return export_graph(settings, target, fmt=fmt, case=case, ontology_only=ontology, include_inferred=inferred)
@@ -340,6 +348,15 @@ def export(
         Path(handle.name).unlink(missing_ok=True)
         raise
     err.print(f"wrote {n:,} statements to {output}")
+
+
+def _export_phenopackets(settings: Settings, case: str | None, output: Path | None) -> None:
+    from metkg.export.phenopacket import export_phenopackets
+
+    if output is None or output.is_file():
+        raise typer.BadParameter("--format phenopacket writes one file per patient: give -o DIRECTORY")
+    written = export_phenopackets(settings, output, case)
+    err.print(f"wrote {len(written)} Phenopackets to {output}")
 
 
 @app.command()

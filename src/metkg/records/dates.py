@@ -55,6 +55,19 @@ class PartialDate:
         """The first day this partial date can mean (for ordering events)."""
         return _dt.date(self.year, self.month or 1, self.day or 1)
 
+    def latest(self) -> _dt.date:
+        """The last day this partial date can mean.
+
+        >>> parse_partial_date("2024-02").latest(), parse_partial_date(2013).latest()
+        (datetime.date(2024, 2, 29), datetime.date(2013, 12, 31))
+        """
+        if self.day is not None:
+            return _dt.date(self.year, self.month or 1, self.day)
+        if self.month is None:
+            return _dt.date(self.year, 12, 31)
+        following = _dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - _dt.timedelta(days=1)
+
 
 def parse_partial_date(value: object) -> PartialDate:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (or a :class:`datetime.date`).
