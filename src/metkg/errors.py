@@ -20,6 +20,7 @@ __all__ = [
     "JavaNotFoundError",
     "MetkgError",
     "NotAcceptableError",
+    "NothingToCheckError",
     "ProtocolError",
     "QueryError",
     "QueryParameterError",
@@ -152,6 +153,10 @@ class WritesDisabledError(ProtocolError):
 
 class ExtractionError(MetkgError):
     """A case report could not be read or extracted."""
+
+
+class NothingToCheckError(MetkgError):
+    """A check found nothing to check (no records, no pairs to compare): it did not pass."""
 
 
 def relative(path: Path | str) -> str:

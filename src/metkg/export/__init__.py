@@ -6,6 +6,6 @@
   the curated records.
 """
 
-from metkg.export.rdf import FORMATS, case_graph, export_graph, iter_quads
+from metkg.export.rdf import FORMATS, CaseReport, case_graph, case_reports, export_graph, iter_quads
 
-__all__ = ["FORMATS", "case_graph", "export_graph", "iter_quads"]
+__all__ = ["FORMATS", "CaseReport", "case_graph", "case_reports", "export_graph", "iter_quads"]

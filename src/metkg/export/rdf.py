@@ -7,6 +7,7 @@ tools such as Protégé and owlready2 load.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import pyoxigraph
@@ -20,7 +21,7 @@ from metkg.settings import Settings
 from metkg.store import StoreLayout
 from metkg.vocab import OWL, PREFIXES, RDF, sparql_prefixes
 
-__all__ = ["FORMATS", "case_graph", "export_graph", "iter_quads"]
+__all__ = ["FORMATS", "CaseReport", "case_graph", "case_reports", "export_graph", "iter_quads"]
 
 #: Format name -> (pyoxigraph format, keeps named graphs).
 FORMATS: dict[str, tuple[RdfFormat, bool]] = {
@@ -52,6 +53,42 @@ def case_graph(store: pyoxigraph.Store, case: str) -> NamedNode:
             f"no case report with record id or DOI {case!r} in the store; list them with `metkg cases`"
         )
     return rows[0]["g"]
+
+
+@dataclass(frozen=True)
+class CaseReport:
+    """One case report in the store, as `metkg cases` lists it."""
+
+    record_id: str
+    doi: str
+    patients: int
+    title: str
+
+
+_CASE_REPORTS = """
+SELECT ?id ?doi (COUNT(DISTINCT ?patient) AS ?patients) (SAMPLE(?name) AS ?title) WHERE {
+  GRAPH ?g {
+    ?c a metkg:CaseReport ; metkg:doi ?doi .
+    OPTIONAL { ?c dcterms:identifier ?id }
+    OPTIONAL { ?c dcterms:title ?name }
+    OPTIONAL { ?c metkg:describes ?patient }
+  }
+} GROUP BY ?id ?doi ORDER BY ?doi
+"""
+
+
+def case_reports(store: pyoxigraph.Store) -> list[CaseReport]:
+    """Every case report in the store with its record id, DOI, number of patients and title, by DOI."""
+    rows = store.query(sparql_prefixes() + _CASE_REPORTS)
+    return [
+        CaseReport(
+            row["id"].value if row["id"] else "",
+            row["doi"].value,
+            int(row["patients"].value),
+            row["title"].value if row["title"] else "",
+        )
+        for row in rows  # type: ignore[union-attr]
+    ]
 
 
 def iter_quads(store: pyoxigraph.Store, graphs: list[NamedNode] | None) -> Iterator[Quad]:

@@ -18,12 +18,14 @@ are killed at the query timeout (:mod:`metkg.sparql.pool`). Routes:
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from metkg.errors import ConfigurationError
 from metkg.settings import Settings
 from metkg.store import StoreLayout
 from metkg.web import graph_store, linked_data, query_routes, site_routes, sparql_routes, write_routes
@@ -34,7 +36,7 @@ from metkg.web.methods import HeadMiddleware
 from metkg.web.pages import STATIC
 from metkg.web.service import QueryService
 
-__all__ = ["create_app", "run_server"]
+__all__ = ["check_port", "create_app", "run_server"]
 
 _DESCRIPTION = """A knowledge graph of rare metastasis case reports.
 
@@ -80,10 +82,25 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail with a clear message when ``host:port`` cannot be listened on (another server has it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot listen on {host}:{port}: {exc.strerror}; another server may be using the port: "
+                "stop it or choose another with --port"
+            ) from None
+
+
 def run_server(settings: Settings, *, build_if_missing: bool = True, announce: Callable[[str], None] = print) -> None:
     """Serve the graph with uvicorn on ``settings.host:settings.port``; build the store first if missing."""
     import uvicorn
 
+    check_port(settings.host, settings.port)  # before a build and before saying "serving"
     if settings.backend == "sparql":
         from metkg.backends.serving import server_has_build
 
