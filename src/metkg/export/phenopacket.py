@@ -36,7 +36,7 @@ from metkg.errors import ConfigurationError
 from metkg.records.dates import PartialDate
 from metkg.records.models import BiomarkerResult, CaseRecord, Intervention, Lesion, Patient, Specimen
 from metkg.settings import Settings
-from metkg.terminology import load_ontology_graph
+from metkg.terminology import Terminology, load_ontology_graph, load_terminology
 from metkg.vocab import IHC_SCORES, INTERVENTION_CLASSES, METKG, OWL, RESULT_STATUS, SKOS, TUMOR_PROGRESSION
 
 __all__ = ["SCHEMA_VERSION", "Codes", "export_phenopackets", "phenopacket", "write_phenopackets"]
@@ -137,7 +137,11 @@ class Codes:
         version says which metkg ontology verified the codes instead of guessing one.
         """
         verified = f"codes as verified in the metkg ontology {self.version}"
-        versions = {"metkg": self.version, "UCUM": "2.1"}
+        versions = {
+            "metkg": self.version,
+            "UCUM": "any release (the unit % is the same in all)",
+            "NCBITaxon": "any release (Homo sapiens is 9606 in all)",
+        }
         return [
             {
                 "id": id_,
@@ -172,7 +176,7 @@ def time_element(date: PartialDate) -> Json:
 class _Patient:
     """One patient's Phenopacket, built part by part."""
 
-    def __init__(self, record: CaseRecord, patient: Patient, codes: Codes, terms: Any):
+    def __init__(self, record: CaseRecord, patient: Patient, codes: Codes, terms: Terminology):
         self.record, self.patient, self.codes, self.terms = record, patient, codes, terms
         self.id = f"{record.id}-patient-{patient.index}"
 
@@ -322,7 +326,7 @@ class _Patient:
         return references
 
 
-def phenopacket(record: CaseRecord, patient: Patient, codes: Codes, terms: Any, created: _dt.datetime) -> Json:
+def phenopacket(record: CaseRecord, patient: Patient, codes: Codes, terms: Terminology, created: _dt.datetime) -> Json:
     """The Phenopacket of one patient of ``record`` (JSON as the schema's JSON mapping has it)."""
     built = _Patient(record, patient, codes, terms)
     codes.used.clear()
@@ -353,8 +357,6 @@ def write_phenopackets(
     records: Iterable[CaseRecord], ontology_dir: Path, directory: Path, case: str | None = None
 ) -> list[Path]:
     """Write one ``{record id}-patient-{n}.json`` per patient into ``directory``; return the files."""
-    from metkg.terminology import load_terminology
-
     chosen = [r for r in records if case is None or _matches(r, case)]
     if case is not None and not chosen:
         raise ConfigurationError(f"no case record with id or DOI {case!r}; list them with `metkg cases`")
