@@ -304,6 +304,20 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+#: The DOI prefix ``metkg extract`` gives a draft whose text names no DOI (10.0000 is no registrant).
+PLACEHOLDER_DOI_PREFIX = "10.0000/"
+
+
+def _refuse_placeholder_doi(loaded: LoadedRecord) -> None:
+    doi = loaded.record.report.doi
+    if doi.startswith(PLACEHOLDER_DOI_PREFIX):
+        message = (
+            f"the DOI {doi!r} is the placeholder a draft gets when its text names none; "
+            "put the report's real DOI in report.doi before adding it"
+        )
+        raise RecordValidationError([Issue(loaded.name, loaded.lines.line(("report", "doi")), "report.doi", message)])
+
+
 def add_record(
     settings: Settings, path: Path, *, reason: bool = True, shacl: bool = True, write_data: bool = True
 ) -> AddResult:
@@ -321,6 +335,7 @@ def add_record(
         if len(loaded) != 1 or text is None:
             raise BuildError(f"`add` takes one record file, got {str(path)!r}")
         record = loaded[0].record
+        _refuse_placeholder_doi(loaded[0])
         current = layout.open_read_only()
         iris = CaseIris(settings.base_iri, record.report.doi)
         same_id = _graph_of_record_id(current, record.id)

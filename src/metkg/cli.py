@@ -16,14 +16,17 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from metkg.errors import ConfigurationError, MetkgError
+from metkg.errors import ConfigurationError, MetkgError, NothingToCheckError
 from metkg.settings import Settings
+from metkg.store import StoreLayout
 
 __all__ = ["app", "main"]
 
-err = Console(stderr=True)
-out = Console()
+# Messages carry users' values (patterns such as [a-z0-9], paths, quotes): never read as markup.
+err = Console(stderr=True, markup=False, highlight=False)
+out = Console(markup=False, highlight=False)
 
 app = typer.Typer(
     name="metkg",
@@ -76,7 +79,7 @@ def _progress() -> tuple[Progress, object]:
         if stage not in tasks:
             tasks[stage] = bar.add_task(stage, total=total or None)
             if not err.is_terminal:
-                err.print(f"[dim]{stage}...[/dim]")
+                err.print(f"{stage}...", style="dim")
         bar.update(tasks[stage], completed=done, total=total or None)  # type: ignore[arg-type]
 
     return bar, report
@@ -97,12 +100,15 @@ def validate(
 
       metkg validate                      every record under data/
 
-      metkg validate data/cases/cheng-2025-scalp.yaml
+      metkg validate data/cases/cheng-2025-scalp-metastasis.yaml
     """
     from metkg.build import count_records, load_and_validate
 
     settings = settings_from()
     loaded, _ = load_and_validate(paths or [settings.data_dir], settings)
+    if not loaded:
+        shown = ", ".join(str(p) for p in paths or [settings.data_dir])
+        raise NothingToCheckError(f"no records were found in {shown}: records are *.yaml or *.yml files")
     counts = count_records([item.record for item in loaded])
     where = (
         "" if settings.corpus_dir else " (evidence quotes not checked: no corpus directory found; set METKG_CORPUS_DIR)"
@@ -156,7 +162,7 @@ def build(
 
       metkg build --store /srv/metkg/store --base-iri https://example.org/metkg/
 
-      metkg build data/cases/new-case.yaml --no-reason
+      metkg build data/cases/zhang-2024-dcis-bone-marrow.yaml --store /tmp/one-case --no-reason
 
       metkg build /data/100k-cases --no-shacl --no-owl --workers 4
     """
@@ -246,7 +252,7 @@ def reason(
 
       metkg reason
 
-      metkg reason data/cases/cheng-2025-scalp.yaml --reasoner pellet
+      metkg reason data/cases/cheng-2025-scalp-metastasis.yaml --reasoner pellet
 
       metkg reason --verify               prove the rules agree with HermiT on these cases
     """
@@ -264,7 +270,7 @@ def reason(
     bar, report = _progress()
     with bar:
         inferred, summary = infer(records, quads, settings, progress=report)
-    _print_reasoning(summary, len(inferred))
+    _print_reasoning(summary, len(set(inferred)))
     if verify:
         compared, disagreements = verify_rules(records, settings)
         for d in disagreements:
@@ -280,7 +286,8 @@ def _print_reasoning(summary: dict, inferred: int) -> None:  # type: ignore[type
         table.add_row(name, f"{count:,}")
     for name, count in summary["derived"].items():
         table.add_row(f"{name} (derived)", f"{count:,}")
-    table.add_row("inferred triples", f"{inferred:,}")
+    # Distinct, as a build stores them: two patients of a report may derive the same statement.
+    table.add_row("inferred triples (distinct)", f"{inferred:,}")
     table.add_row("seconds", ", ".join(f"{k} {v:.2f}" for k, v in summary["seconds"].items()))
     out.print(table)
     for c in summary["declared_conflicts"]:
@@ -292,10 +299,14 @@ def _print_reasoning(summary: dict, inferred: int) -> None:  # type: ignore[type
         )
 
 
+#: Labels of build counts that need more than their key (``metkg reason`` prints the same).
+_COUNT_LABELS = {"inferred_triples": "inferred triples (distinct)"}
+
+
 def _print_summary(counts: dict[str, int], seconds: dict[str, float], store: Path) -> None:
     table = Table(title=f"built {store}", show_header=False, box=None)
     for key, value in counts.items():
-        table.add_row(key.replace("_", " "), f"{value:,}")
+        table.add_row(_COUNT_LABELS.get(key, key.replace("_", " ")), f"{value:,}")
     table.add_row("seconds", ", ".join(f"{k} {v:.2f}" for k, v in seconds.items()))
     out.print(table)
 
@@ -303,19 +314,24 @@ def _print_summary(counts: dict[str, int], seconds: dict[str, float], store: Pat
 @app.command()
 def export(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="turtle, trig, nquads, ntriples, jsonld or rdfxml.")
+        str,
+        typer.Option("--format", "-f", help="turtle, trig, nquads, ntriples, jsonld, rdfxml, owl or phenopacket."),
     ] = "turtle",
     case: Annotated[str | None, typer.Option("--case", help="Only this case: record id or DOI.")] = None,
     ontology: Annotated[bool, typer.Option("--ontology", help="Only the ontology.")] = False,
     inferred: Annotated[bool, typer.Option("--inferred/--no-inferred", help="Include the inferred graph.")] = True,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")
+        Path | None,
+        typer.Option("-o", "--output", help="File to write (default: standard output); a directory for phenopacket."),
     ] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Export the graph as Turtle, TriG, N-Quads or JSON-LD for Protégé, GraphDB, Neo4j or rdflib.
+    """Export the graph as Turtle, TriG, N-Quads, JSON-LD or OWL for Protégé, GraphDB, Neo4j or rdflib.
 
-    Turtle and N-Triples merge all graphs into one; TriG and N-Quads keep the named graphs.
+    Turtle, N-Triples and RDF/XML merge all graphs into one; TriG, N-Quads and JSON-LD keep the
+    named graphs. owl is RDF/XML with one owl:Ontology header, for Protégé and owlready2
+    (owlready2 reads RDF/XML, N-Triples and OWL/XML, not Turtle). phenopacket writes one GA4GH
+    Phenopacket v2 JSON file per patient of the curated records into the directory -o names.
 
     Examples:
 
@@ -326,10 +342,17 @@ def export(
       metkg export --case 10.3389/fonc.2025.1709244 --format jsonld
 
       metkg export --ontology -o metkg-ontology.ttl
+
+      metkg export --ontology --format owl -o metkg.owl     for Protégé and owlready2
+
+      metkg export --format phenopacket --case zhang-2024-dcis-bone-marrow -o phenopackets/
     """
     from metkg.export import export_graph
 
     settings = settings_from(store)
+    if fmt.lower() == "phenopacket":
+        _export_phenopackets(settings, case, output)
+        return
 
     def write(target: BinaryIO) -> int:
         return export_graph(settings, target, fmt=fmt, case=case, ontology_only=ontology, include_inferred=inferred)
@@ -358,6 +381,46 @@ def export(
         Path(handle.name).unlink(missing_ok=True)
         raise
     err.print(f"wrote {n:,} statements to {output}")
+
+
+@app.command()
+def cases(store: StoreOpt = None) -> None:
+    """List the case reports in the store: record id, DOI, patients and title.
+
+    Either the record id or the DOI names a case for `metkg export --case`.
+
+    Examples:
+
+      metkg cases
+
+      metkg cases --store /srv/metkg/store
+    """
+    from metkg.export import case_reports
+
+    settings = settings_from(store)
+    reports = case_reports(StoreLayout(settings.store).open_read_only())
+    if not out.is_terminal:  # for scripts: one tab-separated line per report
+        lines = ["record_id\tdoi\tpatients\ttitle"]
+        lines += [f"{r.record_id}\t{r.doi}\t{r.patients}\t{r.title}" for r in reports]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+    table = Table(title=f"{len(reports)} case reports in {settings.store}")
+    table.add_column("record id", no_wrap=True)
+    table.add_column("DOI", no_wrap=True)
+    table.add_column("patients", justify="right")
+    table.add_column("title", overflow="ellipsis", no_wrap=True)
+    for report in reports:
+        table.add_row(report.record_id, report.doi, str(report.patients), report.title)
+    out.print(table)
+
+
+def _export_phenopackets(settings: Settings, case: str | None, output: Path | None) -> None:
+    from metkg.export.phenopacket import export_phenopackets
+
+    if output is None or output.is_file():
+        raise typer.BadParameter("--format phenopacket writes one file per patient: give -o DIRECTORY")
+    written = export_phenopackets(settings, output, case)
+    err.print(f"wrote {len(written)} Phenopackets to {output}")
 
 
 @app.command()
@@ -474,10 +537,15 @@ def evaluate(
     terminology = load_terminology(settings.ontology_dir)
     result = evaluate_directories(extracted, gold or settings.data_dir / "cases", terminology)
     for issue in result.skipped:
-        err.print(f"[yellow]skipped[/yellow] {issue}", markup=True, highlight=False)
+        err.print(Text.assemble(("skipped", "yellow"), f" {issue}"))
     pairs = ", ".join(f"{e} ~ {g}" for e, g in result.pairs) or "none"
     unpaired = f"; unpaired drafts: {', '.join(result.unpaired)}" if result.unpaired else ""
     err.print(f"paired: {pairs}{unpaired}", soft_wrap=True)
+    if not result.pairs:
+        raise NothingToCheckError(
+            f"nothing was compared: no draft in {extracted} has the DOI of a curated record in "
+            f"{gold or settings.data_dir / 'cases'}"
+        )
     if markdown:
         out.print(markdown_table(result), markup=False, highlight=False)
     else:
@@ -608,7 +676,7 @@ def main() -> None:
     except MetkgError as exc:
         if _state["debug"] or os.environ.get("METKG_DEBUG"):
             raise
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+        err.print(Text.assemble(("error:", "red"), f" {exc}"), soft_wrap=True)
         sys.exit(exc.exit_code)
     except typer.Abort:
         err.print("aborted")
@@ -624,7 +692,7 @@ def main() -> None:
             if callable(show):
                 show()  # the usage line, the error and where to find --help
             else:
-                err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+                err.print(Text.assemble(("error:", "red"), f" {exc}"))
             sys.exit(exc.exit_code)
         raise
 

@@ -22,6 +22,7 @@ __all__ = [
     "JavaNotFoundError",
     "MetkgError",
     "NotAcceptableError",
+    "NothingToCheckError",
     "ProtocolError",
     "QueryError",
     "QueryParameterError",
@@ -162,6 +163,10 @@ class DraftConflictError(ConflictError):
 
 class ExtractionError(MetkgError):
     """A case report could not be read or extracted."""
+
+
+class NothingToCheckError(MetkgError):
+    """A check found nothing to check (no records, no pairs to compare): it did not pass."""
 
 
 def relative(path: Path | str) -> str:

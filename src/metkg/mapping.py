@@ -32,7 +32,19 @@ from metkg.records.models import (
     Specimen,
 )
 from metkg.terminology import Terminology
-from metkg.vocab import ASSAY_CLASSES, DCTERMS, METKG, PROV, RDF, RDFS, XSD
+from metkg.vocab import (
+    ASSAY_CLASSES,
+    DCTERMS,
+    IHC_SCORES,
+    INTERVENTION_CLASSES,
+    METKG,
+    PROV,
+    RDF,
+    RDFS,
+    RESULT_STATUS,
+    TUMOR_PROGRESSION,
+    XSD,
+)
 
 __all__ = ["map_record", "map_record_nquads", "map_records", "triples_nquads"]
 
@@ -48,24 +60,6 @@ _LESION_CLASS = {
     "local-invasion": METKG.LocalInvasion,
     "recurrence": METKG.Recurrence,
 }
-_PROGRESSION = {
-    "primary": "http://purl.obolibrary.org/obo/NCIT_C8509",
-    "metastasis": "http://purl.obolibrary.org/obo/NCIT_C3261",
-    "recurrence": "http://purl.obolibrary.org/obo/NCIT_C4798",
-}
-_INTERVENTION_CLASS = {
-    "surgery": METKG.Surgery,
-    "chemotherapy": METKG.Chemotherapy,
-    "endocrine": METKG.EndocrineTherapy,
-    "targeted": METKG.TargetedTherapy,
-    "immunotherapy": METKG.Immunotherapy,
-    "radiotherapy": METKG.Radiotherapy,
-    "embolization": METKG.Embolization,
-    "supportive": METKG.SupportiveCare,
-    "other": METKG.OtherIntervention,
-}
-_STATUS = {"positive": METKG.Positive, "negative": METKG.Negative, "equivocal": METKG.Equivocal, "low": METKG.Low}
-_SCORE = {"0": METKG.Score0, "1+": METKG.Score1Plus, "2+": METKG.Score2Plus, "3+": METKG.Score3Plus}
 _SETTING = {
     "neoadjuvant": METKG.Neoadjuvant,
     "adjuvant": METKG.Adjuvant,
@@ -348,7 +342,7 @@ class _Emitter:
         self.text(s, METKG.grade, lesion.grade)
         self.text(s, METKG.description, lesion.description)
         self.iri(s, METKG.primaryTumor, part("lesion", lesion.primary) if lesion.primary else None)
-        self.iri(s, METKG.tumorProgression, _PROGRESSION.get(lesion.kind))
+        self.iri(s, METKG.tumorProgression, TUMOR_PROGRESSION.get(lesion.kind))
         self.fact(s, lesion)
 
     def specimen(self, p: str, s: str, specimen: Specimen, part: Any) -> None:
@@ -380,10 +374,10 @@ class _Emitter:
         self.typed(s, METKG.BiomarkerResult, result_label(marker.label if marker else result.marker, result))
         self.iri(s, METKG.marker, marker.iri if marker else None)
         self.iri(s, METKG.assay, ASSAY_CLASSES[result.assay])
-        self.iri(s, METKG.status, _STATUS.get(result.status or ""))
+        self.iri(s, METKG.status, RESULT_STATUS.get(result.status or ""))
         self.decimal(s, METKG.percent, result.percent)
         self.text(s, METKG.comparator, result.comparator)
-        self.iri(s, METKG.ihcScore, _SCORE.get(result.score or ""))
+        self.iri(s, METKG.ihcScore, IHC_SCORES.get(result.score or ""))
         self.text(s, METKG.pattern, result.pattern)
         self.text(s, METKG.rawText, result.raw)
         self.fact(s, result)
@@ -400,7 +394,7 @@ class _Emitter:
             label = procedure.label
         else:
             label = item.type
-        self.typed(s, _INTERVENTION_CLASS[item.type], label)
+        self.typed(s, INTERVENTION_CLASSES[item.type], label)
         self.iri(s, METKG.interventionProcedure, procedure.iri if procedure else None)
         self.text(s, METKG.description, item.description)
         for i, (admin, drug) in enumerate(zip(item.drugs, drugs, strict=True), 1):

@@ -84,7 +84,12 @@ class StoreLayout:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the build lock; fail at once if another build holds it."""
+        """Hold the build lock; fail at once if another build holds it.
+
+        A store directory this call creates is removed again when no build was published in
+        it: a failed first build leaves no empty store behind.
+        """
+        created = not self.root.exists()
         self.root.mkdir(parents=True, exist_ok=True)
         handle = (self.root / "build.lock").open("a+")
         try:
@@ -95,6 +100,15 @@ class StoreLayout:
             yield
         finally:
             handle.close()
+            if created and not self.current.is_symlink():
+                self._remove_unused_root()
+
+    def _remove_unused_root(self) -> None:
+        """Delete the lock, the empty builds directory and the root, if nothing else is in them."""
+        (self.root / "build.lock").unlink(missing_ok=True)
+        for directory in (self.builds, self.root):
+            with contextlib.suppress(OSError):  # absent, or not empty: someone else's files stay
+                directory.rmdir()
 
     @contextlib.contextmanager
     def new_build(self, *, from_current: bool = False) -> Iterator[NewBuild]:

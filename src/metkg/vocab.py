@@ -13,6 +13,8 @@ __all__ = [
     "CHEBI",
     "DCTERMS",
     "IAO",
+    "IHC_SCORES",
+    "INTERVENTION_CLASSES",
     "METKG",
     "NCIT",
     "OBI",
@@ -21,10 +23,12 @@ __all__ = [
     "PROV",
     "RDF",
     "RDFS",
+    "RESULT_STATUS",
     "RO",
     "SD",
     "SH",
     "SKOS",
+    "TUMOR_PROGRESSION",
     "UBERON",
     "VOID",
     "XSD",
@@ -110,6 +114,33 @@ ASSAY_CLASSES: dict[str, str] = {
     "NGS": METKG.NGS,
     "serum": METKG.SerumAssay,
 }
+
+#: The NCIt tumour progression of each kind of lesion (a local invasion has none).
+TUMOR_PROGRESSION: dict[str, str] = {
+    "primary": NCIT.C8509,
+    "metastasis": NCIT.C3261,
+    "recurrence": NCIT.C4798,
+}
+#: The ontology class of each kind of intervention a record may name (``Intervention.type``).
+INTERVENTION_CLASSES: dict[str, str] = {
+    "surgery": METKG.Surgery,
+    "chemotherapy": METKG.Chemotherapy,
+    "endocrine": METKG.EndocrineTherapy,
+    "targeted": METKG.TargetedTherapy,
+    "immunotherapy": METKG.Immunotherapy,
+    "radiotherapy": METKG.Radiotherapy,
+    "embolization": METKG.Embolization,
+    "supportive": METKG.SupportiveCare,
+    "other": METKG.OtherIntervention,
+}
+#: The individual of each result status and IHC score a record may name.
+RESULT_STATUS: dict[str, str] = {
+    "positive": METKG.Positive,
+    "negative": METKG.Negative,
+    "equivocal": METKG.Equivocal,
+    "low": METKG.Low,
+}
+IHC_SCORES: dict[str, str] = {"0": METKG.Score0, "1+": METKG.Score1Plus, "2+": METKG.Score2Plus, "3+": METKG.Score3Plus}
 
 
 def sparql_prefixes() -> str:

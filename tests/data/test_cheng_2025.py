@@ -214,25 +214,26 @@ def test_empirical_treatment(patient):
     assert empirical.drugs == []
 
 
-def test_fulvestrant_dalpiciclib(patient):
-    therapy = _intervention(patient, "fulvestrant-dalpiciclib")
-    assert str(therapy.start) == "2025-04-30"
-    assert therapy.status == "ongoing"
-    assert therapy.targets == ["scalp-metastasis"]
-    drugs = _drugs(therapy)
-    assert set(drugs) == {"fulvestrant", "dalpiciclib"}
-    assert (drugs["fulvestrant"].dose, drugs["fulvestrant"].unit) == (500, "mg")
-    assert "days 1, 15 and 29" in drugs["fulvestrant"].schedule
-    assert (drugs["dalpiciclib"].dose, drugs["dalpiciclib"].unit) == (150, "mg")
-    assert "21 consecutive days" in drugs["dalpiciclib"].schedule
-    assert "28-day cycles" in drugs["dalpiciclib"].schedule
+def test_fulvestrant_with_dalpiciclib(patient):
+    endocrine, targeted = _intervention(patient, "fulvestrant"), _intervention(patient, "dalpiciclib")
+    for therapy in (endocrine, targeted):
+        assert str(therapy.start) == "2025-04-30"
+        assert therapy.status == "ongoing"
+        assert therapy.targets == ["scalp-metastasis"]
+    fulvestrant, dalpiciclib = _drugs(endocrine)["fulvestrant"], _drugs(targeted)["dalpiciclib"]
+    assert (fulvestrant.dose, fulvestrant.unit) == (500, "mg")
+    assert "days 1, 15 and 29" in fulvestrant.schedule
+    assert (dalpiciclib.dose, dalpiciclib.unit) == (150, "mg")
+    assert "21 consecutive days" in dalpiciclib.schedule
+    assert "28-day cycles" in dalpiciclib.schedule
     # the Figure 5 caption's "Darsalizumab" is kept as a conflict resolved to dalpiciclib
-    (conflict,) = therapy.conflicts
+    (conflict,) = targeted.conflicts
+    assert conflict.field == "drugs[0].drug"
     assert {s.value for s in conflict.statements} == {"dalpiciclib", "Darsalizumab"}
     assert conflict.resolution == "dalpiciclib"
     responses = {r.id: r for r in patient.responses}
     regression = responses["scalp-regression"]
-    assert regression.intervention == "fulvestrant-dalpiciclib" and regression.lesion == "scalp-metastasis"
+    assert regression.intervention == "fulvestrant" and regression.lesion == "scalp-metastasis"
     assert "2.9 mm" in regression.description
 
 

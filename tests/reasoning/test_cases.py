@@ -259,3 +259,27 @@ def test_summary_counts_classes_and_derived_facts(fixtures_reasoned) -> None:  #
     assert summary["derived"]["ReceptorConversion"] == 7
     assert summary["derived"]["LateMetastasis"] == 3
     assert summary["consistency_batches"] == 1
+
+
+def test_intervals_keep_the_precision_of_their_dates(curated_reasoned) -> None:  # type: ignore[no-untyped-def]
+    """The DCIS report dates its axillary metastasis and its confirmed diagnosis only by the year
+    2024: no month count may be stated, only the range the dates allow (before: 132 and 12)."""
+    dcis = Case("10.3389/fonc.2024.1473896")
+    patient = dcis.part("lesion", "x").rsplit("lesion/", 1)[0]
+    rows = curated_reasoned.select(
+        "SELECT ?node ?min ?max ?months WHERE { ?node metkg:minMonthsBetween ?min ; metkg:maxMonthsBetween ?max "
+        f"OPTIONAL {{ ?node metkg:monthsBetween ?months }} FILTER(STRSTARTS(STR(?node), '{patient}')) }}"
+    )
+    by_node = {row["node"].rsplit("/", 2)[-2] + "/" + row["node"].rsplit("/", 1)[-1]: row for row in rows}
+    axilla = by_node["axillary-metastasis/time-to-metastasis"]
+    assert (axilla["min"], axilla["max"], axilla.get("months")) == ("132", "143", None), "January 2013 to 2024"
+    delay = by_node["journey/delay"]
+    assert (delay["min"], delay["max"], delay.get("months")) == ("1", "12", None), "December 2023 to 2024"
+    marrow = by_node["bone-marrow-metastasis/time-to-metastasis"]
+    assert (marrow["min"], marrow["max"], marrow.get("months")) == ("133", "133", "133"), (
+        "January 2013 to February 2024"
+    )
+    axilla_late = curated_reasoned.ask(
+        f"ASK {{ <{dcis.part('lesion', 'axillary-metastasis')}> a metkg:LateMetastasis }}"
+    )
+    assert axilla_late, "at least 132 months: certainly late"

@@ -46,6 +46,7 @@ OPERATIONS = [
     ("GET", "/export"),
     ("GET", "/.well-known/void"),
     ("GET", "/health"),
+    ("GET", "/graph-store"),
     ("GET", "/{path}"),
 ]
 

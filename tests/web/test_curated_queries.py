@@ -133,16 +133,17 @@ def test_treatments_by_site_curated(http: httpx.Client) -> None:
         ("10.1016/j.ijwd.2018.08.002", "surgical resection", "surgery", "", ""),
         ("10.1016/j.wneu.2020.01.230", "surgical resection", "surgery", "", ""),
         ("10.3389/fonc.2024.1361333", "excision", "surgery", "", ""),
+        (CHENG, "dalpiciclib (CDK4/6 inhibitor), given with fulvestrant", "targeted therapy", "2025-04-30", ""),
         (
             CHENG,
-            "fulvestrant plus dalpiciclib (endocrine therapy with a CDK4/6 inhibitor)",
+            "fulvestrant, given with dalpiciclib",
             "endocrine therapy",
             "2025-04-30",
             "progression with meningeal and frontal bone metastases after the initial regression",
         ),
         (
             CHENG,
-            "fulvestrant plus dalpiciclib (endocrine therapy with a CDK4/6 inhibitor)",
+            "fulvestrant, given with dalpiciclib",
             "endocrine therapy",
             "2025-04-30",
             "regression after four cycles: lesion thickness reduced to 2.9 mm and complete resolution of "
@@ -182,7 +183,8 @@ def test_case_timeline_curated(http: httpx.Client) -> None:
         ("2025-04", "diagnosis"),
         ("2025-04", "diagnosis confirmed"),
         ("2025-04", "specimen collected"),
-        ("2025-04-30", "treatment started"),
+        ("2025-04-30", "treatment started"),  # fulvestrant
+        ("2025-04-30", "treatment started"),  # dalpiciclib, with it
     ]
 
 

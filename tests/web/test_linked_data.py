@@ -183,7 +183,7 @@ def test_export_streams_the_dataset(
 def test_export_by_accept_and_406(client: httpx.Client) -> None:
     response = client.get("/export", headers={"Accept": "application/n-quads"})
     assert response.headers["content-type"] == "application/n-quads; charset=utf-8"
-    assert client.get("/export", headers={"Accept": "application/ld+json"}).status_code == 406
+    assert client.get("/export", headers={"Accept": "application/sparql-results+json"}).status_code == 406
 
 
 def test_void_description(client: httpx.Client, live) -> None:

@@ -3,8 +3,9 @@
 Each function takes one case's classification view and the types the rules gave its
 individuals, and returns the triples of first-class nodes in exactly the shape of
 docs/derived-facts.md: ReceptorConversion, TimeToMetastasis (with LateMetastasis), and
-DiagnosticDelay. Intervals are whole months at the coarser precision of the two dates
-(:func:`metkg.records.dates.months_between`).
+DiagnosticDelay. Intervals are whole months, as the range the two dates' precision allows
+(:func:`metkg.records.dates.months_between`): ``metkg:minMonthsBetween`` and
+``metkg:maxMonthsBetween`` always, ``metkg:monthsBetween`` only when the dates fix the count.
 
 It also writes what queries across every case would otherwise reach through several hops per
 row: the recorded site class of each metastasis and of the patient's other metastases, each
@@ -24,7 +25,7 @@ from metkg.reasoning.names import XSD_ as XSD
 from metkg.reasoning.names import M
 from metkg.reasoning.rules import definitely_before, her2_category, receptor_category
 from metkg.reasoning.view import CaseView, PatientView, ResultView, SpecimenView, segment
-from metkg.records.dates import PartialDate, months_between
+from metkg.records.dates import MonthsRange, PartialDate, months_between
 from metkg.records.models import BiomarkerResult
 from metkg.terminology import Terminology
 
@@ -66,6 +67,14 @@ def _text(value: str) -> tuple[str, None]:
 
 def _date(value: PartialDate) -> tuple[str, str]:
     return str(value), XSD[value.xsd_type]
+
+
+def _interval(node: str, months: MonthsRange) -> Iterator[Triple]:
+    """The months of an interval node: its range, and the count when the dates fix it."""
+    yield node, M.minMonthsBetween, _int(months.least)
+    yield node, M.maxMonthsBetween, _int(months.most)
+    if months.exact is not None:
+        yield node, M.monthsBetween, _int(months.exact)
 
 
 @dataclass(frozen=True)
@@ -173,7 +182,7 @@ def _patient_conversions(
             yield node, M.toCategory, _text(after.category)
             yield node, M.direction, direction
             if earlier.date and later.date:
-                yield node, M.monthsBetween, _int(months_between(earlier.date, later.date))
+                yield from _interval(node, months_between(earlier.date, later.date))
 
 
 def _value(result: BiomarkerResult) -> str:
@@ -192,16 +201,17 @@ def times_to_metastasis(view: CaseView) -> Iterator[Triple]:
             if lesion.date is None or primary.date is None:
                 continue
             months = months_between(primary.date, lesion.date)
-            if months < 0:
+            if months.most < 0:
                 continue
+            months = MonthsRange(max(months.least, 0), months.most)  # a metastasis of this primary follows it
             node = f"{lesion.iri}/time-to-metastasis"
             yield node, RDF.type, M.TimeToMetastasis
             yield node, RDFS.label, _text(f"time to {lesion.kind}: {months} months")
             yield node, M.patient, patient.iri
             yield node, M.fromLesion, primary.iri
             yield node, M.toLesion, lesion.iri
-            yield node, M.monthsBetween, _int(months)
-            if months > LATE_MONTHS:
+            yield from _interval(node, months)
+            if months.least > LATE_MONTHS:
                 yield lesion.iri, RDF.type, M.LateMetastasis
 
 
@@ -215,21 +225,27 @@ def diagnostic_delay(view: CaseView) -> Iterator[Triple]:
         if confirmed is None and journey.confirmed_by:
             specimen = next((s for s in patient.specimens if s.id == journey.confirmed_by), None)
             confirmed = specimen.date if specimen else None
-        if journey.first_symptom_date and confirmed:
-            months = months_between(journey.first_symptom_date, confirmed)
-        elif journey.stated_delay_months is not None:
-            months = round(journey.stated_delay_months)
-        else:
+        months = _delay(journey.first_symptom_date, confirmed, journey.stated_delay_months)
+        if months is None or months.most < 0:
             continue
-        if months < 0:
-            continue
+        months = MonthsRange(max(months.least, 0), months.most)
         node = f"{patient.iri}/journey/delay"
         yield node, RDF.type, M.DiagnosticDelay
         yield node, RDFS.label, _text(f"diagnostic delay: {months} months")
         yield node, M.patient, patient.iri
         if journey.lesion:
             yield node, M.toLesion, f"{patient.iri}/lesion/{segment(journey.lesion)}"
-        yield node, M.monthsBetween, _int(months)
+        yield from _interval(node, months)
+
+
+def _delay(first: PartialDate | None, confirmed: PartialDate | None, stated: float | None) -> MonthsRange | None:
+    """The dates' interval when they fix it; else the delay the source states; else the dates' range."""
+    dated = months_between(first, confirmed) if first and confirmed else None
+    if dated is not None and dated.exact is not None:
+        return dated
+    if stated is not None:
+        return MonthsRange(round(stated), round(stated))
+    return dated
 
 
 def metastasis_facts(view: CaseView, terms: Terminology) -> Iterator[Triple]:

@@ -2,7 +2,8 @@
 
 A case report says "In May 2019", "On March 17, 2020" or "in 2013"; a record keeps exactly the
 precision the source gives, as ``2019-05``, ``2020-03-17`` or ``2013``. Intervals are counted in
-whole months, the unit the literature reports time to metastasis in.
+whole months, the unit the literature reports time to metastasis in, as the range the two dates'
+precision allows (:func:`months_between`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["PartialDate", "months_between", "parse_partial_date"]
+__all__ = ["MonthsRange", "PartialDate", "months_between", "parse_partial_date"]
 
 Precision = Literal["year", "month", "day"]
 
@@ -55,6 +56,19 @@ class PartialDate:
         """The first day this partial date can mean (for ordering events)."""
         return _dt.date(self.year, self.month or 1, self.day or 1)
 
+    def latest(self) -> _dt.date:
+        """The last day this partial date can mean.
+
+        >>> parse_partial_date("2024-02").latest(), parse_partial_date(2013).latest()
+        (datetime.date(2024, 2, 29), datetime.date(2013, 12, 31))
+        """
+        if self.day is not None:
+            return _dt.date(self.year, self.month or 1, self.day)
+        if self.month is None:
+            return _dt.date(self.year, 12, 31)
+        following = _dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - _dt.timedelta(days=1)
+
 
 def parse_partial_date(value: object) -> PartialDate:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (or a :class:`datetime.date`).
@@ -96,14 +110,40 @@ def parse_partial_date(value: object) -> PartialDate:
     return PartialDate(year, month, day)
 
 
-def months_between(start: PartialDate, end: PartialDate) -> int:
-    """Whole months from ``start`` to ``end``, at the coarser of the two precisions.
+@dataclass(frozen=True)
+class MonthsRange:
+    """Whole months between two partial dates: the fewest and the most the dates allow.
+
+    Equal when both dates are known to the month (or the day); a year-only end widens it, so
+    that no false month count is ever stated.
+    """
+
+    least: int
+    most: int
+
+    @property
+    def exact(self) -> int | None:
+        """The number of months when the dates fix it, else ``None``."""
+        return self.least if self.least == self.most else None
+
+    def __str__(self) -> str:
+        return str(self.least) if self.exact is not None else f"{self.least} to {self.most}"
+
+
+def _month_index(day: _dt.date) -> int:
+    return day.year * 12 + day.month
+
+
+def months_between(start: PartialDate, end: PartialDate) -> MonthsRange:
+    """Whole months from ``start`` to ``end`` (days ignored), as the range their precision allows.
 
     >>> months_between(parse_partial_date("2019-10"), parse_partial_date("2023-12"))
-    50
-    >>> months_between(parse_partial_date("2013"), parse_partial_date("2024-02-24"))
-    132
+    MonthsRange(least=50, most=50)
+    >>> str(months_between(parse_partial_date("2013-01"), parse_partial_date("2024")))
+    '132 to 143'
+    >>> months_between(parse_partial_date("2023-12"), parse_partial_date("2024")).exact is None
+    True
     """
-    if start.month is None or end.month is None:
-        return (end.year - start.year) * 12
-    return (end.year - start.year) * 12 + (end.month - start.month)
+    least = _month_index(end.earliest()) - _month_index(start.latest())
+    most = _month_index(end.latest()) - _month_index(start.earliest())
+    return MonthsRange(least, most)

@@ -22,6 +22,7 @@ __all__ = [
     "ALL_FORMATS",
     "DATASET_FORMATS",
     "GRAPH_FORMATS",
+    "QUAD_FORMATS",
     "SOLUTION_FORMATS",
     "Format",
     "MediaRange",
@@ -146,24 +147,65 @@ DATASET_FORMATS: tuple[Format, ...] = (
     Format("trig", ("application/trig",), "dataset", "trig", "TriG"),
     Format("nquads", ("application/n-quads",), "dataset", "nq", "N-Quads"),
     Format("ntriples", ("application/n-triples",), "dataset", "nt", "N-Triples (graphs merged)"),
+    Format("jsonld", ("application/ld+json",), "dataset", "jsonld", "JSON-LD"),
+    Format("rdfxml", ("application/rdf+xml",), "dataset", "rdf", "RDF/XML (graphs merged)"),
 )
+#: Dataset formats that keep the named graphs; the others merge them into one graph.
+QUAD_FORMATS = ("trig", "nquads", "jsonld")
 ALL_FORMATS: tuple[Format, ...] = SOLUTION_FORMATS + GRAPH_FORMATS + DATASET_FORMATS
 
 _ALIASES = {
     "ttl": "turtle",
+    "n3": "turtle",  # SPARQLWrapper's N3; Turtle is N3 without its extensions
     "nt": "ntriples",
     "nq": "nquads",
     "json-ld": "jsonld",
     "rdf": "rdfxml",
+    "rdf+xml": "rdfxml",
     "srj": "json",
     "srx": "xml",
+}
+#: Where a family of formats has no format of a name, the one a client asking for it means:
+#: ``json`` and ``xml`` for a CONSTRUCT or DESCRIBE are JSON-LD and RDF/XML.
+_FALLBACKS = {"json": "jsonld", "xml": "rdfxml"}
+#: Media types clients send that no format lists as its own (N3 and old Turtle and JSON-LD names).
+_MEDIA_ALIASES = {
+    "text/n3": "turtle",
+    "text/rdf+n3": "turtle",
+    "application/n3": "turtle",
+    "application/turtle": "turtle",
+    "application/x-json+ld": "jsonld",
 }
 
 
 def format_by_name(name: str, formats: Sequence[Format]) -> Format | None:
-    """The format called ``name`` (or a common alias such as ``ttl``) among ``formats``."""
-    wanted = _ALIASES.get(name.lower(), name.lower())
-    return next((f for f in formats if f.name == wanted), None)
+    """The format called ``name`` among ``formats``: a name, a common alias, or a media type.
+
+    Clients such as SPARQLWrapper put either in ``format=``, or a list of media types, of
+    which the first one known decides.
+
+    >>> format_by_name("text/tab-separated-values", SOLUTION_FORMATS).name
+    'tsv'
+    >>> [format_by_name(n, GRAPH_FORMATS).name for n in ("json", "xml", "n3", "application/ld+json")]
+    ['jsonld', 'rdfxml', 'turtle', 'jsonld']
+    >>> format_by_name("application/x-unknown,application/rdf+xml", GRAPH_FORMATS).name
+    'rdfxml'
+    """
+    found = (_one_format(part, formats) for part in name.split(","))
+    return next((fmt for fmt in found if fmt is not None), None)
+
+
+def _one_format(name: str, formats: Sequence[Format]) -> Format | None:
+    wanted = name.split(";", maxsplit=1)[0].strip().lower()
+    if "/" in wanted:
+        owner = next((f for f in formats if wanted in f.media_types), None)
+        return owner or _named(_MEDIA_ALIASES.get(wanted, ""), formats)
+    wanted = _ALIASES.get(wanted, wanted)
+    return _named(wanted, formats) or _named(_FALLBACKS.get(wanted, ""), formats)
+
+
+def _named(name: str, formats: Sequence[Format]) -> Format | None:
+    return next((f for f in formats if f.name == name), None)
 
 
 def choose_format(header: str | None, formats: Sequence[Format]) -> tuple[Format, str] | None:

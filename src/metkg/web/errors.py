@@ -42,6 +42,7 @@ from metkg.errors import (
     WritesDisabledError,
 )
 from metkg.sparql.negotiation import negotiate
+from metkg.web.methods import allowed_methods
 
 __all__ = [
     "API_RESPONSES",
@@ -203,6 +204,8 @@ async def _metkg_error(request: Request, exc: Exception) -> Response:
     headers = {"Retry-After": "5"} if status == 503 else None
     if status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="metkg"'}
+    if status == 413:
+        headers = {"Connection": "close"}  # the rest of a refused body is not read
     if isinstance(exc, StoreError):
         detail = _NO_STORE
     elif status < 500 or status == 503:
@@ -218,7 +221,11 @@ async def _metkg_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    return problem_response(request, exc.status_code, str(exc.detail), dict(exc.headers or {}) or None)
+    headers, detail = dict(exc.headers or {}), str(exc.detail)
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope))
+        detail = f"{request.method} is not allowed on {request.url.path}; it answers {headers['Allow']}"
+    return problem_response(request, exc.status_code, detail, headers or None)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

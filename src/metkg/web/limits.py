@@ -1,7 +1,9 @@
 """Limits the server enforces, and how an answer says it hit one.
 
 - **Request body**: :func:`read_body` refuses a body over ``max_body_bytes`` (413) from its
-  ``Content-Length``, or as soon as the bytes read pass the limit.
+  ``Content-Length``, or as soon as the bytes read pass the limit. It reads and discards the rest
+  of the body first, up to :data:`DISCARD_LIMIT` bytes, so that a client that sends its whole
+  body before reading sees the 413 rather than a reset connection; the 413 closes the connection.
 - **Rows**: a query answer stops at ``max_rows`` rows (triples for CONSTRUCT/DESCRIBE). A cut
   answer carries the headers ``Metkg-Truncated: true`` and ``Metkg-Row-Limit: N`` and, where
   the format has room for it, a mark in the body (:func:`mark_truncated`):
@@ -30,23 +32,46 @@ from starlette.requests import Request
 
 from metkg.errors import RequestTooLargeError
 
-__all__ = ["TRUNCATED_HEADER", "TRUNCATION_HEADERS", "mark_truncated", "read_body", "truncation_headers"]
+__all__ = [
+    "DISCARD_LIMIT",
+    "TRUNCATED_HEADER",
+    "TRUNCATION_HEADERS",
+    "mark_truncated",
+    "read_body",
+    "truncation_headers",
+]
 
 TRUNCATED_HEADER = "Metkg-Truncated"
 ROW_LIMIT_HEADER = "Metkg-Row-Limit"
 #: Headers a browser script may read (CORS ``Access-Control-Expose-Headers``).
 TRUNCATION_HEADERS = (TRUNCATED_HEADER, ROW_LIMIT_HEADER)
+#: Bytes of a refused body read and thrown away before the 413; beyond them the connection is cut.
+DISCARD_LIMIT = 64 * 1024 * 1024
+
+
+async def _discard(request: Request, already: int) -> None:
+    """Read and drop the rest of the body, up to :data:`DISCARD_LIMIT` bytes in all."""
+    if request.headers.get("expect", "").lower() == "100-continue":
+        return  # the client waits to be asked for the body: it is not sent
+    seen = already
+    async for chunk in request.stream():
+        seen += len(chunk)
+        if seen > DISCARD_LIMIT:
+            return
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused (413) beyond ``limit`` bytes without reading it all."""
+    """The request body, refused (413) beyond ``limit`` bytes without keeping it."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
+        if int(declared) <= DISCARD_LIMIT:
+            await _discard(request, 0)
         raise RequestTooLargeError(f"the request body has {int(declared):,} bytes; the limit is {limit:,}")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
+            await _discard(request, len(body))
             raise RequestTooLargeError(f"the request body is longer than the limit of {limit:,} bytes")
     return bytes(body)
 

@@ -153,7 +153,6 @@ def ontology(request: Request, format: FormatParam = None) -> Response:
     return render(request, "ontology.html", context, headers={"Vary": "Accept"})
 
 
-@router.head("/{path:path}", include_in_schema=False)
 @router.get(
     "/{path:path}", name="resource", responses=_ANSWERS, response_class=Response, summary="Dereference a minted IRI"
 )

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from metkg.errors import ProtocolError, QueryRefusedError, UnsupportedMediaTypeError
 
-__all__ = ["ProtocolRequest", "from_get", "from_post"]
+__all__ = ["ProtocolRequest", "from_get", "from_post", "is_absolute_iri"]
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -41,6 +41,15 @@ class ProtocolRequest:
         return bool(self.default_graphs or self.named_graphs)
 
 
+def is_absolute_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI, as a graph parameter must be.
+
+    >>> is_absolute_iri("https://w3id.org/metkg/graph/ontology"), is_absolute_iri("graph/ontology")
+    (True, False)
+    """
+    return _ABSOLUTE_IRI.match(text) is not None
+
+
 def _values(params: Params, name: str) -> list[str]:
     return [value for key, value in params if key == name]
 
@@ -48,7 +57,7 @@ def _values(params: Params, name: str) -> list[str]:
 def _graphs(params: Params, name: str) -> tuple[str, ...]:
     graphs = _values(params, name)
     for iri in graphs:
-        if not _ABSOLUTE_IRI.match(iri):
+        if not is_absolute_iri(iri):
             raise ProtocolError(f"{name} must be an absolute IRI, got {iri!r}")
     return tuple(graphs)
 

@@ -8,7 +8,8 @@ are killed at the query timeout (:mod:`metkg.sparql.pool`). Routes:
 - ``/sparql``           SPARQL 1.1 Protocol query endpoint, Service Description, query page
 - ``/queries``          named queries (``queries/*.rq``), ``/queries/{name}?param=...``
 - ``/ontology``         the ontology, documented for people and serialized for machines
-- ``/export``           the whole dataset, streamed (Turtle, TriG, N-Quads, N-Triples)
+- ``/export``           the whole dataset, streamed (Turtle, TriG, N-Quads, N-Triples, JSON-LD, RDF/XML)
+- ``/graph-store``      Graph Store Protocol, read side: ``?graph=IRI`` or ``?default``
 - ``/cases/{id}``       PUT one case record (YAML) with the write token: added or replaced atomically
 - ``/.well-known/void`` VoID description
 - ``/health``           readiness
@@ -17,22 +18,33 @@ are killed at the query timeout (:mod:`metkg.sparql.pool`). Routes:
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from metkg.errors import ConfigurationError
 from metkg.settings import Settings
 from metkg.store import StoreLayout
-from metkg.web import linked_data, query_routes, review_routes, site_routes, sparql_routes, write_routes
+from metkg.web import (
+    graph_store,
+    linked_data,
+    query_routes,
+    review_routes,
+    site_routes,
+    sparql_routes,
+    write_routes,
+)
 from metkg.web.caching import ConditionalGetMiddleware
 from metkg.web.errors import install_error_handlers
 from metkg.web.headers import HeadersMiddleware
+from metkg.web.methods import HeadMiddleware
 from metkg.web.pages import STATIC
 from metkg.web.service import QueryService
 
-__all__ = ["create_app", "run_server"]
+__all__ = ["check_port", "create_app", "run_server"]
 
 _DESCRIPTION = """A knowledge graph of rare metastasis case reports.
 
@@ -66,21 +78,38 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     embedded = settings.backend != "sparql"  # an external server's data may change behind metkg's back
     app.add_middleware(ConditionalGetMiddleware, current_build=service.live.link if embedded else None)
-    app.add_middleware(HeadersMiddleware)  # added last, so outermost: a 304 gets the CORS headers too
+    app.add_middleware(HeadersMiddleware)  # outside the 304s: a 304 gets the CORS headers too
+    app.add_middleware(HeadMiddleware)  # outermost: every GET route answers HEAD, routes added later too
     app.include_router(site_routes.router)
     app.include_router(sparql_routes.router)
     app.include_router(query_routes.router)
     app.include_router(write_routes.router)
     app.include_router(review_routes.router)
+    app.include_router(graph_store.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(linked_data.router)  # last: its /{path} catches every other path
     return app
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail with a clear message when ``host:port`` cannot be listened on (another server has it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot listen on {host}:{port}: {exc.strerror}; another server may be using the port: "
+                "stop it or choose another with --port"
+            ) from None
 
 
 def run_server(settings: Settings, *, build_if_missing: bool = True, announce: Callable[[str], None] = print) -> None:
     """Serve the graph with uvicorn on ``settings.host:settings.port``; build the store first if missing."""
     import uvicorn
 
+    check_port(settings.host, settings.port)  # before a build and before saying "serving"
     if settings.backend == "sparql":
         from metkg.backends.serving import server_has_build
 

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 
 from metkg.errors import StoreError
 from metkg.export import iter_quads
-from metkg.sparql.negotiation import DATASET_FORMATS, GRAPH_FORMATS
+from metkg.sparql.negotiation import DATASET_FORMATS, GRAPH_FORMATS, QUAD_FORMATS
 from metkg.web.descriptions import default_graph_note, void_description
 from metkg.web.errors import answer_responses
 from metkg.web.pages import render
@@ -80,17 +80,19 @@ def health(request: Request) -> Response:
 )
 def export(
     request: Request,
-    format: Annotated[str | None, Query(description="turtle, trig, nquads or ntriples, overriding Accept")] = None,
+    format: Annotated[
+        str | None, Query(description="turtle, trig, nquads, ntriples, jsonld or rdfxml, overriding Accept")
+    ] = None,
 ) -> Response:
     """Every statement of every graph, streamed as it is serialized.
 
-    TriG and N-Quads keep the named graphs (one per case report, the ontology, the inferred
-    graph); Turtle and N-Triples merge them into one graph.
+    TriG, N-Quads and JSON-LD keep the named graphs (one per case report, the ontology, the
+    inferred graph); Turtle, N-Triples and RDF/XML merge them into one graph.
     """
     fmt, media_type = pick_format(request.headers.get("accept"), format, DATASET_FORMATS)
     store = _service(request).snapshot().store
     quads = iter_quads(store, None)
-    statements = quads if fmt.name in ("trig", "nquads") else (q.triple for q in quads)
+    statements = quads if fmt.name in QUAD_FORMATS else (q.triple for q in quads)
     disposition = {"Content-Disposition": f'attachment; filename="metkg.{fmt.extension}"'}
     return streamed_graph_response(statements, (fmt, media_type), disposition)
 
