@@ -27,6 +27,7 @@ run: :meth:`metkg.web.service.QueryService.check_query` and :class:`metkg.sparql
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 
 from starlette.requests import Request
 
@@ -49,12 +50,12 @@ TRUNCATION_HEADERS = (TRUNCATED_HEADER, ROW_LIMIT_HEADER)
 DISCARD_LIMIT = 64 * 1024 * 1024
 
 
-async def _discard(request: Request, already: int) -> None:
+async def _discard(request: Request, rest: AsyncIterator[bytes], already: int) -> None:
     """Read and drop the rest of the body, up to :data:`DISCARD_LIMIT` bytes in all."""
     if request.headers.get("expect", "").lower() == "100-continue":
         return  # the client waits to be asked for the body: it is not sent
     seen = already
-    async for chunk in request.stream():
+    async for chunk in rest:
         seen += len(chunk)
         if seen > DISCARD_LIMIT:
             return
@@ -63,15 +64,16 @@ async def _discard(request: Request, already: int) -> None:
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refused (413) beyond ``limit`` bytes without keeping it."""
     declared = request.headers.get("content-length")
+    stream = request.stream()  # one iterator: the body can be read once
     if declared is not None and declared.isdigit() and int(declared) > limit:
         if int(declared) <= DISCARD_LIMIT:
-            await _discard(request, 0)
+            await _discard(request, stream, 0)
         raise RequestTooLargeError(f"the request body has {int(declared):,} bytes; the limit is {limit:,}")
     body = bytearray()
-    async for chunk in request.stream():
+    async for chunk in stream:
         body += chunk
         if len(body) > limit:
-            await _discard(request, len(body))
+            await _discard(request, stream, len(body))
             raise RequestTooLargeError(f"the request body is longer than the limit of {limit:,} bytes")
     return bytes(body)
 
