@@ -618,17 +618,19 @@ def review(
             soft_wrap=True,
         )
     for fact in facts(loaded.record, texts):
-        out.print(f"[bold]{escape(fact.path)}[/bold]  {escape(fact.summary)}", highlight=False, soft_wrap=True)
+        out.print(
+            f"[bold]{escape(fact.path)}[/bold]  {escape(fact.summary)}", markup=True, highlight=False, soft_wrap=True
+        )
         for q in fact.quotes:
             if q.found:
                 quote = " ".join(q.quote.split())
                 context = f"{escape(q.before)}[reverse]{escape(quote)}[/reverse]{escape(q.after)}"
-                out.print(f"    {context}", highlight=False, soft_wrap=True)
+                out.print(f"    {context}", markup=True, highlight=False, soft_wrap=True)
             else:
                 flag = "[yellow]not found in the source:[/yellow]" if texts.get(q.source) else ""
-                out.print(f'    {flag} "{escape(q.quote)}"', highlight=False, soft_wrap=True)
+                out.print(f'    {flag} "{escape(q.quote)}"', markup=True, highlight=False, soft_wrap=True)
         if fact.note:
-            out.print(f"    [yellow]note:[/yellow] {escape(fact.note)}", highlight=False, soft_wrap=True)
+            out.print(f"    [yellow]note:[/yellow] {escape(fact.note)}", markup=True, highlight=False, soft_wrap=True)
 
 
 @app.command()
