@@ -26,10 +26,11 @@ from fastapi.staticfiles import StaticFiles
 from metkg.settings import Settings
 from metkg.store import StoreLayout
 from metkg.web import linked_data, query_routes, site_routes, sparql_routes, write_routes
+from metkg.web.app import routes as app_routes
+from metkg.web.app.pages import STATIC
 from metkg.web.caching import ConditionalGetMiddleware
 from metkg.web.errors import install_error_handlers
 from metkg.web.headers import HeadersMiddleware
-from metkg.web.pages import STATIC
 from metkg.web.service import QueryService
 
 __all__ = ["create_app", "run_server"]
@@ -67,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     embedded = settings.backend != "sparql"  # an external server's data may change behind metkg's back
     app.add_middleware(ConditionalGetMiddleware, current_build=service.live.link if embedded else None)
     app.add_middleware(HeadersMiddleware)  # added last, so outermost: a 304 gets the CORS headers too
+    app.include_router(app_routes.router)
     app.include_router(site_routes.router)
     app.include_router(sparql_routes.router)
     app.include_router(query_routes.router)
