@@ -8,6 +8,7 @@ source gives.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -157,6 +158,7 @@ class PatientView:
     conversions: list[Fact]
     markers: MarkerTable
     patient_quotes: list[Quote]
+    note: str | None = None
 
     @property
     def events(self) -> list[Fact]:
@@ -363,8 +365,13 @@ def _conversions(store: Store, patient: str, inferred: NamedNode, reader: _Reade
 
 def patient_view(store: Store, catalogue: Catalogue, patient: str, base_iri: str, inferred: NamedNode) -> PatientView:
     """The case page of ``patient``; raises :class:`ResourceNotFoundError` when it is not a patient."""
-    typed = store.quads_for_pattern(NamedNode(patient), NamedNode(RDF.type), NamedNode(METKG.Patient), None)
-    first = next(iter(typed), None)
+    # a list, not the store's iterator: an error's traceback would carry it to another thread
+    typed = list(
+        itertools.islice(
+            store.quads_for_pattern(NamedNode(patient), NamedNode(RDF.type), NamedNode(METKG.Patient), None), 1
+        )
+    )
+    first = typed[0] if typed else None
     if first is None or not isinstance(first.graph_name, NamedNode):
         raise ResourceNotFoundError(f"no patient {patient!r} in the graph")
     reader = _Reader(_read_graph(store, first.graph_name), catalogue, base_iri)
@@ -393,6 +400,7 @@ def patient_view(store: Store, catalogue: Catalogue, patient: str, base_iri: str
         conversions=conversions,
         markers=_marker_table(reader, specimens, converted),
         patient_quotes=reader.quotes(node),
+        note=node.text(METKG.note),
     )
 
 

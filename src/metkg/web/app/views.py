@@ -220,27 +220,39 @@ class TreeNode:
     cases: int
     words: str | None = None
     children: list[TreeNode] = field(default_factory=list)
+    elsewhere: bool = False  # shown in full under another parent: a link to it here
 
 
-def _subtree(index: BrowseIndex, iri: str, seen: set[str]) -> tuple[TreeNode, set[str]]:
-    seen.add(iri)
+def _below(catalogue: Catalogue, iri: str, memo: dict[str, frozenset[str]]) -> frozenset[str]:
+    """``iri`` and every term under it, whichever parent the tree shows them under."""
+    if iri not in memo:
+        memo[iri] = frozenset({iri})  # a cycle stops here
+        kids = (_below(catalogue, c, memo) for c in catalogue.children.get(iri, ()))
+        memo[iri] = frozenset({iri}.union(*kids))
+    return memo[iri]
+
+
+def _subtree(index: BrowseIndex, iri: str, seen: set[str], memo: dict[str, frozenset[str]]) -> TreeNode:
     term = index.catalogue.terms[iri]
-    nodes, below = [], {iri}
-    for child in index.catalogue.children.get(iri, ()):
-        if child not in seen and child in index.catalogue.terms:
-            node, under = _subtree(index, child, seen)
-            nodes.append(node)
-            below |= under
+    cases = index.term_count(_below(index.catalogue, iri, memo))
+    if iri in seen:  # a term with two parents is drawn once, and linked from its second place
+        return TreeNode(term, local_name(iri), cases, elsewhere=True)
+    seen.add(iri)
+    kids = [
+        _subtree(index, child, seen, memo)
+        for child in index.catalogue.children.get(iri, ())
+        if child in index.catalogue.terms
+    ]
     words = defined_in_words(index.catalogue, iri) if term.defined else None
-    return TreeNode(term, local_name(iri), index.term_count(below), words, nodes), below
+    return TreeNode(term, local_name(iri), cases, words, kids)
 
 
 def ontology_trees(index: BrowseIndex) -> list[tuple[str, str, list[TreeNode]]]:
     """One tree per value category: (anchor, heading, the root's children as trees)."""
-    trees = []
+    trees, memo = [], {}
     for category, root, heading in _TREES:
         seen: set[str] = set()
-        kids = [_subtree(index, c, seen)[0] for c in index.catalogue.children.get(root, ())]
+        kids = [_subtree(index, c, seen, memo) for c in index.catalogue.children.get(root, ())]
         trees.append((category, heading, kids))
     return trees
 
