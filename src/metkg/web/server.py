@@ -27,6 +27,7 @@ from metkg.settings import Settings
 from metkg.store import StoreLayout
 from metkg.web import linked_data, query_routes, site_routes, sparql_routes, write_routes
 from metkg.web.app import routes as app_routes
+from metkg.web.app.browse import warm_in_background
 from metkg.web.app.pages import STATIC
 from metkg.web.caching import ConditionalGetMiddleware
 from metkg.web.errors import install_error_handlers
@@ -49,6 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await service.start()
+        warm_in_background(service.snapshot)  # the people's pages' index, read before the first page
         try:
             yield
         finally:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from metkg.errors import StoreError
 from metkg.vocab import METKG, RDF, RDFS
 from metkg.web.app.catalogue import Catalogue, local_name, read_catalogue
 from metkg.web.dataset import Snapshot
@@ -137,7 +138,8 @@ class BrowseIndex:
         self._build_words()
 
     # -- building
-    def _key(self, iri: str) -> str:
+    def key(self, iri: str) -> str:
+        """The ontology key of a term (``ER``, ``scalp``), or its local name when it has none."""
         term = self.catalogue.terms.get(iri)
         return term.key if term and term.key else local_name(iri)
 
@@ -156,17 +158,17 @@ class BrowseIndex:
         label = self.catalogue.label
         values: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = defaultdict(dict)
         for iri in self._through_hierarchy(patient.primaries, "histology"):
-            values["primary"][self._key(iri)] = (label(iri), (iri,))
+            values["primary"][self.key(iri)] = (label(iri), (iri,))
         for iri in self._through_hierarchy(patient.sites, "site"):
-            values["site"][self._key(iri)] = (label(iri), (iri,))
+            values["site"][self.key(iri)] = (label(iri), (iri,))
         for marker, status in patient.statuses:
-            text = f"{self._key(marker)} {label(status).lower()}"
-            values["marker"][f"{self._key(marker)}:{local_name(status).lower()}"] = (text, (marker, status))
+            text = f"{self.key(marker)} {label(status).lower()}"
+            values["marker"][f"{self.key(marker)}:{local_name(status).lower()}"] = (text, (marker, status))
         for marker, direction in patient.conversions:
             values["conversion"][ANY_CONVERSION] = ("any conversion", ())
             if direction:
-                value = f"{self._key(marker)}:{local_name(direction).lower()}"
-                values["conversion"][value] = (f"{self._key(marker)} {label(direction).lower()}", (marker, direction))
+                value = f"{self.key(marker)}:{local_name(direction).lower()}"
+                values["conversion"][value] = (f"{self.key(marker)} {label(direction).lower()}", (marker, direction))
         for iri in patient.interventions:
             values["intervention"][local_name(iri).lower()] = (label(iri), (iri,))
         if patient.year:
@@ -240,8 +242,9 @@ class BrowseIndex:
                 mask &= self._facet_mask(facet, values)
         return mask
 
-    def facet_values(self, selection: Selection, facet: str, limit: int = 12) -> list[FacetValue]:
-        """A facet's values with counts under the rest of the selection: chosen ones, then the largest."""
+    def facet_values(self, selection: Selection, facet: str) -> list[FacetValue]:
+        """A facet's values with counts under the rest of the selection: chosen ones first, then the
+        largest (years newest first); values no patient of the selection has are left out."""
         base = self.matching(selection, without=facet)
         chosen = set(selection.chosen.get(facet, ()))
         counted = [
@@ -252,8 +255,8 @@ class BrowseIndex:
             counted.sort(key=lambda v: v.value, reverse=True)
         else:
             counted.sort(key=lambda v: (-v.count, v.label.lower()))
-        shown = [v for v in counted if v.chosen or v.count][:limit]
-        return shown + [v for v in counted if v.chosen and v not in shown]
+        counted.sort(key=lambda v: not v.chosen)
+        return [v for v in counted if v.chosen or v.count]
 
     def page(self, mask: int, page: int, size: int) -> list[PatientEntry]:
         members = _members(mask)
@@ -444,6 +447,16 @@ def catalogue_of(snapshot: Snapshot) -> Catalogue:
     return browse_index(snapshot).catalogue
 
 
-def warm(snapshot: Snapshot) -> None:
-    """Build the index of ``snapshot`` now (at server start, so the first page does not wait)."""
-    browse_index(snapshot)
+def warm_in_background(snapshot: Callable[[], Snapshot]) -> threading.Thread:
+    """Read the served build's index in a thread now (at server start), so the first page need not
+    wait for it; a server without a build yet reads it on first use instead."""
+
+    def warm() -> None:
+        try:
+            browse_index(snapshot())
+        except StoreError:
+            return
+
+    thread = threading.Thread(target=warm, name="metkg-browse-index", daemon=True)
+    thread.start()
+    return thread

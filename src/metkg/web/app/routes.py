@@ -114,6 +114,7 @@ def browse(request: Request) -> Response:
         "sparql": views.selection_query(index, selection, _service(request).base_iri),
         "url": lambda **changes: "/cases?" + urlencode(selection.params(**changes)),
         "label": index.catalogue.label,
+        "key": index.key,
     }
     return render(request, "browse.html", context)
 

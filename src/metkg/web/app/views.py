@@ -48,7 +48,7 @@ def histology_by_site(index: BrowseIndex) -> Heatmap:
     (columns), each counting the sites below it: the skin column counts scalp metastases."""
     recorded = {iri for p in index.patients for iri in p.primaries}
     rows = sorted(
-        ((index._key(iri), index.catalogue.label(iri)) for iri in recorded),
+        ((index.key(iri), index.catalogue.label(iri)) for iri in recorded),
         key=lambda r: -index.count("primary", r[0]),
     )[:_HEAT_ROWS]
     columns = []
@@ -342,7 +342,7 @@ def picker_choices(index: BrowseIndex, parameter_type: str) -> list[tuple[str, s
         return []
     if facet == "marker":
         markers = {iri for p in index.patients for iri in p.markers}
-        keyed = [(index._key(m), index.catalogue.label(m)) for m in markers]
+        keyed = [(index.key(m), index.catalogue.label(m)) for m in markers]
         return sorted(keyed, key=lambda c: c[0].lower())
     counted = [(v, index.labels["site"][v], index.count("site", v)) for v in index.facets["site"]]
     return [(v, f"{label} ({n:,})") for v, label, n in sorted(counted, key=lambda c: -c[2])][:_MAX_CHOICES]
