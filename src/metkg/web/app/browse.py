@@ -11,6 +11,7 @@ finds scalp metastases.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import defaultdict
@@ -347,27 +348,29 @@ def _read_lesions(graph: _Graph, patients: dict[str, PatientEntry], catalogue: C
     primaries = graph.subjects(RDF.type, METKG.PrimaryTumor)
     metastases = graph.subjects(RDF.type, METKG.Metastasis)
     histology = graph.pairs(METKG.histology)
+    # the build's rules materialise each metastasis's site class: one scan instead of a walk per lesion
+    site_class = graph.pairs(METKG.metastasisSite)
+    site_of, site_text = graph.pairs(METKG.hasSite), graph.pairs(METKG.siteText)
     for p, lesions in graph.pairs(METKG.hasLesion).items():
         patient = patients.get(p)
-        for lesion in lesions if patient is not None else ():
-            if lesion.value in primaries:
-                for h in histology.get(lesion.value, ()):
+        for lesion in (x.value for x in lesions) if patient is not None else ():
+            if lesion in primaries:
+                for h in histology.get(lesion, ()):
                     _add_once(patient.primaries, h.value)  # type: ignore[union-attr]
-            elif lesion.value in metastases:
-                _add_sites(graph, patient, lesion.value, catalogue)  # type: ignore[arg-type]
+            elif lesion in metastases:
+                sites = [c.value for c in site_class.get(lesion, ())] or _site_classes(graph, lesion)
+                for site in sites:
+                    if site in catalogue.terms and catalogue.terms[site].category == "site":
+                        _add_once(patient.sites, site)  # type: ignore[union-attr]
+                for text in (t.value for s in site_of.get(lesion, ()) for t in site_text.get(s.value, ())):
+                    _add_once(patient.site_texts, text)  # type: ignore[union-attr]
     for patient in patients.values():
         patient.sites = _most_specific(patient.sites, catalogue)
 
 
-def _add_sites(graph: _Graph, patient: PatientEntry, lesion: str, catalogue: Catalogue) -> None:
-    for site in graph.values(lesion, METKG.hasSite):
-        for cls in graph.values(site.value, RDF.type):
-            term = catalogue.terms.get(cls.value)
-            if term is not None and term.category == "site":
-                _add_once(patient.sites, cls.value)
-        where = graph.text(site.value, RDFS.label)
-        if where:
-            _add_once(patient.site_texts, where)
+def _site_classes(graph: _Graph, lesion: str) -> list[str]:
+    """The site classes of a lesion read from its site individual (a build without the rules)."""
+    return [c.value for s in graph.values(lesion, METKG.hasSite) for c in graph.values(s.value, RDF.type)]
 
 
 def _read_results(graph: _Graph, patients: dict[str, PatientEntry]) -> None:
@@ -394,7 +397,9 @@ def _read_results(graph: _Graph, patients: dict[str, PatientEntry]) -> None:
 
 def _read_interventions(graph: _Graph, patients: dict[str, PatientEntry], catalogue: Catalogue) -> None:
     drugs, agents = graph.pairs(METKG.hasDrug), graph.pairs(METKG.agent)
-    procedures = graph.pairs(METKG.interventionProcedure)
+    procedures, described = graph.pairs(METKG.interventionProcedure), graph.pairs(METKG.description)
+    kinds = [k for k in catalogue.children.get(METKG.Intervention, ()) if k in catalogue.terms]
+    typed = {kind: graph.subjects(RDF.type, kind) for kind in kinds}
     collected = graph.pairs(METKG.collectedBy)
     for p, specimens in graph.pairs(METKG.hasSpecimen).items():
         for procedure in (c for s in specimens for c in collected.get(s.value, ())):
@@ -403,12 +408,10 @@ def _read_interventions(graph: _Graph, patients: dict[str, PatientEntry], catalo
     for p, interventions in graph.pairs(METKG.hasIntervention).items():
         patient = patients.get(p)
         for i in (x.value for x in interventions) if patient is not None else ():
-            for kind in graph.values(i, RDF.type):
-                if kind.value != METKG.Intervention and METKG.Intervention in catalogue.ancestors(kind.value):
-                    _add_once(patient.interventions, kind.value)  # type: ignore[union-attr]
-            label = graph.text(i, RDFS.label)
-            if label:
-                _add_once(patient.treatments, label)  # type: ignore[union-attr]
+            for kind in (k for k in kinds if i in typed[k]):
+                _add_once(patient.interventions, kind)  # type: ignore[union-attr]
+            for text in described.get(i, ()):
+                _add_once(patient.treatments, text.value)  # type: ignore[union-attr]
             for drug in (a for d in drugs.get(i, ()) for a in agents.get(d.value, ())):
                 _add_once(patient.drugs, drug.value)  # type: ignore[union-attr]
             for procedure in procedures.get(i, ()):
@@ -428,18 +431,60 @@ def _add_once(items: list[Any], item: Any) -> None:
 
 # ---------------------------------------------------------------- one index per build
 
-_lock = threading.Lock()
-_cached: dict[str, Any] = {}
+
+def read_index(snapshot: Snapshot) -> BrowseIndex:
+    """The browse index of one build, read from its store (seconds at 10,000 cases)."""
+    catalogue = read_catalogue(snapshot.store, snapshot.ontology_graph)  # type: ignore[arg-type]
+    return BrowseIndex(read_patients(snapshot, catalogue), catalogue)
+
+
+class _IndexCache:
+    """The index of the served build. When a new build is published, the index of the previous one
+    goes on answering while the new one is read in a thread (pages stay fast; lists and counts lag
+    the publish by that long); only a server with no index at all reads it while a request waits."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.snapshot: Snapshot | None = None
+        self.index: BrowseIndex | None = None
+        self.reading: Snapshot | None = None
+
+    def get(self, snapshot: Snapshot) -> BrowseIndex:
+        with self.lock:
+            if self.snapshot is snapshot and self.index is not None:
+                return self.index
+            if self.index is not None:
+                if self.reading is not snapshot:
+                    self.reading = snapshot
+                    threading.Thread(target=self._read, args=(snapshot,), name="metkg-index", daemon=True).start()
+                return self.index
+            self._store(snapshot, read_index(snapshot))
+            return self.index  # type: ignore[return-value]
+
+    def _read(self, snapshot: Snapshot) -> None:
+        try:
+            index = read_index(snapshot)
+        except Exception:
+            with self.lock:
+                self.reading = None
+            return
+        with self.lock:
+            self._store(snapshot, index)
+
+    def _store(self, snapshot: Snapshot, index: BrowseIndex) -> None:
+        self.snapshot, self.index = snapshot, index
+        if self.reading is snapshot:
+            self.reading = None
+
+
+_log = logging.getLogger("metkg.web")
+_cache = _IndexCache()
 
 
 def browse_index(snapshot: Snapshot) -> BrowseIndex:
-    """The index of ``snapshot``'s build, read on first use and kept until another build is served."""
-    with _lock:
-        if _cached.get("snapshot") is not snapshot:
-            catalogue = read_catalogue(snapshot.store, snapshot.ontology_graph)  # type: ignore[arg-type]
-            index = BrowseIndex(read_patients(snapshot, catalogue), catalogue)
-            _cached.update(snapshot=snapshot, index=index)
-        return _cached["index"]
+    """The index of the served build: read on first use, then kept; after a new build is published,
+    the previous build's index answers until the new one is read (in a thread)."""
+    return _cache.get(snapshot)
 
 
 def catalogue_of(snapshot: Snapshot) -> Catalogue:
