@@ -90,15 +90,15 @@ def _pages(index: Any) -> dict[str, str]:
     }
 
 
-def _serve(store: Path) -> tuple[Any, ServerClock, str]:
+def serve(settings: Any) -> tuple[Any, ServerClock, str]:
+    """The app for ``settings`` on uvicorn in a thread on a free loopback port: (server, clock, URL)."""
     import socket
 
     import uvicorn
 
-    from metkg.settings import Settings
     from metkg.web.server import create_app
 
-    clock = ServerClock(create_app(Settings(store=store, base_iri=BASE, corpus_dir=None, query_workers=1)))
+    clock = ServerClock(create_app(settings))
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -124,6 +124,7 @@ def main() -> None:
 
     import httpx
 
+    from metkg.settings import Settings
     from metkg.store import StoreLayout
     from metkg.web.app.browse import browse_index
     from metkg.web.dataset import LiveStore
@@ -133,7 +134,7 @@ def main() -> None:
     clock = time.perf_counter()
     index = browse_index(snapshot)
     index_seconds = time.perf_counter() - clock
-    server, timing, url = _serve(store)
+    server, timing, url = serve(Settings(store=store, base_iri=BASE, corpus_dir=None, query_workers=1))
     rows = []
     with httpx.Client(base_url=url, headers={"Accept": "text/html"}, timeout=60) as client:
         for name, path in _pages(index).items():

@@ -60,6 +60,13 @@ def test_browser_facets_count_through_the_hierarchy(app_client: httpx.Client) ->
     assert (count(eyelid) == 1 and "left upper eyelid" not in eyelid) or FIXTURE_PATIENT in eyelid
 
 
+def test_intervention_facet_counts_every_kind_regression(app_client: httpx.Client) -> None:
+    """Kinds below a middle class (endocrine therapy under systemic therapy) were left out."""
+    page = app_client.get("/cases", params={"site": "eyelid"}).text
+    facet = re.search(r'id="facet-intervention">.*?</section>', page, re.S).group(0)
+    assert "endocrine therapy" in facet and "surgery" in facet
+
+
 def test_browser_search_facets_and_paging_are_urls(app_client: httpx.Client) -> None:
     page = app_client.get("/cases", params={"q": "lobular", "conversion": "ER:loss"}).text
     assert FIXTURE_PATIENT in page

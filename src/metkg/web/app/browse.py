@@ -398,7 +398,7 @@ def _read_results(graph: _Graph, patients: dict[str, PatientEntry]) -> None:
 def _read_interventions(graph: _Graph, patients: dict[str, PatientEntry], catalogue: Catalogue) -> None:
     drugs, agents = graph.pairs(METKG.hasDrug), graph.pairs(METKG.agent)
     procedures, described = graph.pairs(METKG.interventionProcedure), graph.pairs(METKG.description)
-    kinds = [k for k in catalogue.children.get(METKG.Intervention, ()) if k in catalogue.terms]
+    kinds = [k for k in catalogue.terms if k != METKG.Intervention and METKG.Intervention in catalogue.ancestors(k)]
     typed = {kind: graph.subjects(RDF.type, kind) for kind in kinds}
     collected = graph.pairs(METKG.collectedBy)
     for p, specimens in graph.pairs(METKG.hasSpecimen).items():
