@@ -3,6 +3,7 @@ escaping, HEAD, shareable browser URLs, and the CSP (no inline script or style a
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote
 
@@ -173,3 +174,24 @@ def test_editor_bundle_and_its_licences_are_served(app_client: httpx.Client) -> 
     assert bundle.status_code == 200 and "metkgEditor" in bundle.text
     licences = app_client.get("/static/vendor/editor.LICENSES.txt")
     assert "@codemirror/view" in licences.text and "MIT" in licences.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"site": "skin"},
+        {"site": "scalp", "intervention": "surgery"},
+        {"primary": "invasive-breast-carcinoma", "marker": "ER:positive"},
+        {"conversion": "ER:loss"},
+        {"conversion": "any", "year": "2025"},
+        {"site": ["eyelid", "lung"]},
+    ],
+)
+def test_the_sparql_behind_a_view_finds_the_same_patients(app_client: httpx.Client, params: dict) -> None:
+    page = app_client.get("/cases", params=params).text
+    shown = int(re.search(r'id="hits-title">([\d,]+) patient', page).group(1))
+    query = html.unescape(re.search(r'<details class="sparql">.*?<pre>(.*?)</pre>', page, re.S).group(1))
+    answer = app_client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200, answer.text
+    patients = {b["patient"]["value"] for b in answer.json()["results"]["bindings"]}
+    assert len(patients) == shown, query

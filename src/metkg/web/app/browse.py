@@ -135,8 +135,16 @@ class BrowseIndex:
         self.labels: dict[str, dict[str, str]] = {}
         self.iris: dict[str, dict[str, tuple[str, ...]]] = {}
         self.term_use: dict[str, int] = {}
+        self._memo: dict[str, Any] = {}
         self._build_facets()
         self._build_words()
+
+    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
+        """What ``compute()`` gives, computed once per index (so once per build): the home page's
+        charts, the ontology trees, the query forms' suggestions."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
 
     # -- building
     def key(self, iri: str) -> str:

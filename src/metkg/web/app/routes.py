@@ -35,7 +35,8 @@ install_filters(environment)
 def _picker_choices(request: Request, parameter_type: str) -> list[tuple[str, str]]:
     """Suggestions for a named-query parameter from the served build (none when there is no build)."""
     try:
-        return views.picker_choices(browse_index(_service(request).snapshot()), parameter_type)
+        index = browse_index(_service(request).snapshot())
+        return index.memo(f"choices {parameter_type}", lambda: views.picker_choices(index, parameter_type))
     except StoreError:
         return []
 
@@ -76,8 +77,8 @@ def home(request: Request) -> Response:
         "counts": snapshot.manifest.get("counts", {}),
         "built": snapshot.manifest.get("built"),
         "last_added": snapshot.manifest.get("last_added"),
-        "heatmap": views.histology_by_site(index),
-        "conversions": views.conversion_bars(index),
+        "heatmap": index.memo("heatmap", lambda: views.histology_by_site(index)),
+        "conversions": index.memo("conversions", lambda: views.conversion_bars(index)),
         "recent": index.patients[:8],
         "total": index.size,
     }
@@ -187,8 +188,8 @@ def ontology(request: Request, format: FormatParam = None) -> Response:
         return linked_data.ontology(request, format)
     index = browse_index(_service(request).snapshot())
     context = {
-        "trees": views.ontology_trees(index),
-        "others": views.other_terms(index),
+        "trees": index.memo("trees", lambda: views.ontology_trees(index)),
+        "others": index.memo("other terms", lambda: views.other_terms(index)),
         "cases_link": views.cases_link,
         "formats": _MACHINE_FORMATS,
     }
