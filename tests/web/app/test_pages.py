@@ -195,3 +195,19 @@ def test_the_sparql_behind_a_view_finds_the_same_patients(app_client: httpx.Clie
     assert answer.status_code == 200, answer.text
     patients = {b["patient"]["value"] for b in answer.json()["results"]["bindings"]}
     assert len(patients) == shown, query
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (f"/case/{FIXTURE_DOI}/patient/1%zz", 404),
+        (f"/case/{FIXTURE_DOI}/source/main?evidence=%20no%20iri", 400),
+        (f"/case/{FIXTURE_DOI}/source/nowhere", 404),
+        ("/case/10.9999/none/patient/1", 404),
+        ("/cases?q=" + "x" * 5000, 200),
+    ],
+)
+def test_bad_input_is_a_clear_answer_never_a_500(app_client: httpx.Client, path: str, status: int) -> None:
+    response = app_client.get(path)
+    assert response.status_code == status, response.text
+    assert "Traceback" not in response.text

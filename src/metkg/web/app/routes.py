@@ -12,6 +12,7 @@ from typing import Annotated
 from urllib.parse import quote, unquote, urlencode
 
 from fastapi import APIRouter, Query, Request
+from pyoxigraph import NamedNode, Quad
 from starlette.responses import Response
 
 from metkg.errors import QueryParameterError, StoreError
@@ -129,6 +130,8 @@ def case_page(request: Request, path: str, format: FormatParam = None) -> Respon
     snapshot = service.snapshot()
     iri = service.base_iri + _raw_path(request)
     relative = iri[len(service.base_iri) :]
+    if not _is_iri(iri):  # the linked-data route answers 404 for what is no IRI
+        return linked_data.resource(request, "case/" + path, format)
     if _PATIENT.match(relative):
         return _patient_page(request, iri)
     if _SOURCE.match(relative):
@@ -145,10 +148,16 @@ def _raw_path(request: Request) -> str:
     return quote(unquote(path), safe="/-._~%")
 
 
-def _typed(iri: str, cls: str) -> object:
-    from pyoxigraph import NamedNode, Quad
-
+def _typed(iri: str, cls: str) -> Quad:
     return Quad(NamedNode(iri), NamedNode(RDF.type), NamedNode(cls))
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _patient_page(request: Request, iri: str) -> Response:
@@ -176,6 +185,8 @@ def _source_page(request: Request, iri: str) -> Response:
     service = _service(request)
     evidence = request.query_params.get("evidence")
     evidence_iri = service.base_iri + evidence.lstrip("/") if evidence else None
+    if evidence_iri is not None and not _is_iri(evidence_iri):
+        raise QueryParameterError(f"evidence must be the path of an evidence quote on this server, got {evidence!r}")
     view = source_view(service.snapshot().store, iri, evidence_iri, service.settings.corpus_dir)
     return render(request, "source.html", {"source": view, "iri": iri}, headers={"Vary": "Accept"})
 
