@@ -9,6 +9,7 @@ template engine.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -44,7 +45,7 @@ def shade(count: int, largest: int) -> int:
     """
     if count <= 0 or largest <= 0:
         return 0
-    return max(1, min(SHADES - 1, round(count / largest * (SHADES - 1))))
+    return max(1, min(SHADES - 1, math.ceil(count / largest * (SHADES - 1))))
 
 
 def heatmap(
