@@ -87,6 +87,7 @@ def _pages(index: Any) -> dict[str, str]:
         "ontology browser": "/ontology",
         "query page": "/sparql",
         "named-query form": "/queries/receptor-conversion?marker=ER",
+        "(the same query, JSON)": "/queries/receptor-conversion?marker=ER&format=json",
     }
 
 

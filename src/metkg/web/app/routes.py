@@ -112,6 +112,7 @@ def browse(request: Request) -> Response:
         "patients": index.page(matching, selection.page, _PAGE_SIZE),
         "total": total,
         "pages": pages,
+        "page_size": _PAGE_SIZE,
         "chosen": views.chosen_filters(index, selection),
         "sparql": views.selection_query(index, selection, _service(request).base_iri),
         "url": lambda **changes: "/cases?" + urlencode(selection.params(**changes)),
