@@ -151,6 +151,9 @@ def test_ontology_browser_trees_codes_counts_and_defined_classes(app_client: htt
     assert 'id="Scalp"' in page and 'id="Eyelid"' in page
     assert 'href="http://purl.obolibrary.org/obo/UBERON_0000403"' in page and "UBERON 0000403" in page
     assert "Also called:" in page and "Defined as:" in page
+    assert "Defined as: ER-negative specimen and PR-negative specimen and HER2-negative specimen" in page
+    assert "Defined as: lesion and (the inverse of samples) some hormone-receptor-positive specimen" in page
+    assert "…" not in page, "every defined class is put in words"
     skin = re.search(r'<li id="Skin">.*?class="count" href="/cases\?site=skin"[^>]*>([\d,]+) patient', page, re.S)
     assert skin and int(skin.group(1)) >= 2
 

@@ -286,6 +286,14 @@ def _list(catalogue: Catalogue, node: Any) -> list[Any]:
     return items
 
 
+_CARDINALITIES = {
+    OWL.maxCardinality: "at most",
+    OWL.minCardinality: "at least",
+    OWL.cardinality: "exactly",
+    OWL.maxQualifiedCardinality: "at most",
+    OWL.minQualifiedCardinality: "at least",
+    OWL.qualifiedCardinality: "exactly",
+}
 _FACETS_IN_WORDS = {XSD.minInclusive: "≥", XSD.minExclusive: ">", XSD.maxInclusive: "≤", XSD.maxExclusive: "<"}
 
 
@@ -303,6 +311,8 @@ def _words(catalogue: Catalogue, node: Any, depth: int = 0) -> str:
         return wrap(" and ".join(_words(catalogue, x, depth + 1) for x in _list(catalogue, s[OWL.intersectionOf])))
     if OWL.unionOf in s:
         return wrap(" or ".join(_words(catalogue, x, depth + 1) for x in _list(catalogue, s[OWL.unionOf])))
+    if OWL.inverseOf in s:
+        return "(the inverse of " + _words(catalogue, s[OWL.inverseOf], depth + 1) + ")"
     if OWL.complementOf in s:
         return "not " + _words(catalogue, s[OWL.complementOf], depth + 1)
     if OWL.oneOf in s:
@@ -317,6 +327,9 @@ def _words(catalogue: Catalogue, node: Any, depth: int = 0) -> str:
             if key in s:
                 target = _words(catalogue, s[key], depth + 1)
                 return f"{prop} {phrase + ' ' if phrase else ''}{target}"
+        for key, phrase in _CARDINALITIES.items():
+            if key in s:
+                return f"{prop} {phrase} {_words(catalogue, s[key], depth + 1)}"
     return "…"
 
 
