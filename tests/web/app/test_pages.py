@@ -214,3 +214,10 @@ def test_bad_input_is_a_clear_answer_never_a_500(app_client: httpx.Client, path:
     response = app_client.get(path)
     assert response.status_code == status, response.text
     assert "Traceback" not in response.text
+
+
+def test_linked_data_pages_show_values_without_datatype_noise(app_client: httpx.Client) -> None:
+    """Pages showed '45 xsd:integer'; the datatype is now only the value's tooltip."""
+    page = app_client.get(f"/case/{FIXTURE_DOI}/patient/1/lesion/primary").text
+    assert "2014-05-12" in page
+    assert ">xsd:" not in page and 'title="xsd:date"' in page
