@@ -48,6 +48,8 @@ def test_home_shows_heatmap_through_the_site_hierarchy(app_client: httpx.Client)
     assert '<table class="heatmap">' in page
     # the skin column counts scalp metastases: its cells link to the browser filtered by skin
     assert re.search(r'href="/cases\?primary=invasive-ductal-carcinoma&amp;site=skin"', page)
+    table = re.search(r'<table class="heatmap">.*?</table>', page, re.S).group(0)
+    assert '<th scope="row">leiomyosarcoma</th>' not in table, "no row for a primary without metastases"
     assert 'class="bar gain"' in page and 'class="bar loss"' in page
     assert "/cases?conversion=ER%3Aloss" in page
 

@@ -57,12 +57,14 @@ def histology_by_site(index: BrowseIndex) -> Heatmap:
         if depth in (1, 2):
             columns.append((value, index.labels["site"][value]))
     columns = sorted(columns, key=lambda c: -index.count("site", c[0]))[:_HEAT_COLUMNS]
-    return heatmap(
+    drawn = heatmap(
         rows,
         columns,
         lambda r, c: index.count("primary", r, ("site", c)),
         lambda r, c: "/cases?" + urlencode({"primary": r, "site": c}),
     )
+    # a histology with no metastasis in these columns (a primary with local invasion only) says nothing here
+    return Heatmap([row for row in drawn.rows if any(cell.count for cell in row[1])], drawn.columns)
 
 
 def conversion_bars(index: BrowseIndex, markers: int = 8) -> list[Bar]:
