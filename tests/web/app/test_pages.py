@@ -98,6 +98,11 @@ def test_case_page_shows_the_case_as_a_clinician_would(app_client: httpx.Client)
     assert 'class="conversion loss"' in page and "ER loss" in page
     assert "xsd:" not in page and "https://w3id.org/metkg/ontology#" not in page
     assert "Misdiagnosis: chalazion" in page
+    # intervals derived at build time, at the coarser precision of their dates; no other derived
+    # fact is taken for a conversion
+    assert "<strong>time to metastasis</strong>: 83 months (to the metastasis (left upper eyelid))" in page
+    assert "<strong>diagnostic delay</strong>: 1 month (to the metastasis (left upper eyelid))" in page
+    assert "marker change" not in page
     assert "?format=turtle" in page and "?format=jsonld" in page
 
 

@@ -156,6 +156,7 @@ class PatientView:
     journey: list[Fact]
     outcome: Fact | None
     conversions: list[Fact]
+    intervals: list[tuple[str, str, str]]
     markers: MarkerTable
     patient_quotes: list[Quote]
     note: str | None = None
@@ -345,22 +346,38 @@ def _marker_table(reader: _Reader, specimens: list[tuple[Node, Fact]], converted
     return MarkerTable(markers, rows)
 
 
-def _conversions(store: Store, patient: str, inferred: NamedNode, reader: _Reader) -> tuple[list[Fact], dict[str, str]]:
-    facts, converted = [], {}
+def _derived_nodes(store: Store, patient: str, inferred: NamedNode, catalogue: Catalogue) -> list[Node]:
+    """The facts the build derived about a patient (conversions, intervals), from the inferred graph."""
+    nodes = []
     for quad in store.quads_for_pattern(None, NamedNode(METKG.patient), NamedNode(patient), inferred):
         statements: dict[str, list[object]] = defaultdict(list)
         for q in store.quads_for_pattern(quad.subject, None, None, inferred):
             statements[q.predicate.value].append(q.object)
-        node = Node(quad.subject.value, {quad.subject.value: statements}, reader.catalogue)
-        direction = node.term(METKG.direction) or "change"
-        marker = node.key(METKG.conversionMarker) or "marker"
-        to_result = [o.value for o in node.all(METKG.toResult) if isinstance(o, NamedNode)]
-        for iri in to_result:
-            converted[iri] = direction.lower()
-        frm = f"{node.text(METKG.fromValue) or node.text(METKG.fromCategory)} ({show_date(node.date(METKG.fromDate))})"
-        to = f"{node.text(METKG.toValue) or node.text(METKG.toCategory)} ({show_date(node.date(METKG.toDate))})"
-        facts.append(Fact(f"{marker} {direction.lower()}", "receptor conversion", details=[("from", frm), ("to", to)]))
-    return sorted(facts, key=lambda f: f.title), converted
+        nodes.append(Node(quad.subject.value, {quad.subject.value: statements}, catalogue))
+    return nodes
+
+
+def _conversion(node: Node, converted: dict[str, str]) -> Fact:
+    direction = node.term(METKG.direction) or "change"
+    for iri in (o.value for o in node.all(METKG.toResult) if isinstance(o, NamedNode)):
+        converted[iri] = direction.lower()
+    frm = f"{node.text(METKG.fromValue) or node.text(METKG.fromCategory)} ({show_date(node.date(METKG.fromDate))})"
+    to = f"{node.text(METKG.toValue) or node.text(METKG.toCategory)} ({show_date(node.date(METKG.toDate))})"
+    marker = node.key(METKG.conversionMarker) or "marker"
+    return Fact(f"{marker} {direction.lower()}", "receptor conversion", details=[("from", frm), ("to", to)])
+
+
+def _derived(nodes: list[Node], reader: _Reader) -> tuple[list[Fact], list[tuple[str, str]], dict[str, str]]:
+    """Receptor conversions (and the results they mark), and intervals as (what, how long)."""
+    conversions, intervals, converted = [], [], {}
+    for node in nodes:
+        if METKG.ReceptorConversion in node.types:
+            conversions.append(_conversion(node, converted))
+        elif METKG.TimeToMetastasis in node.types or METKG.DiagnosticDelay in node.types:
+            months = node.text(METKG.monthsBetween)
+            to = [reader.node(o.value).label for o in node.all(METKG.toLesion) if isinstance(o, NamedNode)]
+            intervals.append((node.kind(), f"{months} month{'' if months == '1' else 's'}", to[0] if to else ""))
+    return sorted(conversions, key=lambda f: f.title), sorted(intervals), converted
 
 
 def patient_view(store: Store, catalogue: Catalogue, patient: str, base_iri: str, inferred: NamedNode) -> PatientView:
@@ -379,7 +396,7 @@ def patient_view(store: Store, catalogue: Catalogue, patient: str, base_iri: str
     report = node.node(METKG.reportedIn) or reader.node(patient.rsplit("/patient/", 1)[0])
     specimens = [(s, reader.specimen(s)) for s in node.nodes(METKG.hasSpecimen)]
     specimens.sort(key=lambda pair: pair[1].sort_key)
-    conversions, converted = _conversions(store, patient, inferred, reader)
+    conversions, intervals, converted = _derived(_derived_nodes(store, patient, inferred, catalogue), reader)
     journey = node.node(METKG.hasDiagnosticJourney)
     outcome = node.node(METKG.hasOutcome)
     return PatientView(
@@ -398,6 +415,7 @@ def patient_view(store: Store, catalogue: Catalogue, patient: str, base_iri: str
         journey=reader.journey(journey) if journey else [],
         outcome=reader.outcome(outcome) if outcome else None,
         conversions=conversions,
+        intervals=intervals,
         markers=_marker_table(reader, specimens, converted),
         patient_quotes=reader.quotes(node),
         note=node.text(METKG.note),
