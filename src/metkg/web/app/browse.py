@@ -126,8 +126,9 @@ def _mask(positions: Iterable[int], size: int) -> int:
 class BrowseIndex:
     """Patients in display order (newest report first) with their facet bitsets and search words."""
 
-    def __init__(self, patients: list[PatientEntry], catalogue: Catalogue):
+    def __init__(self, patients: list[PatientEntry], catalogue: Catalogue, build: str = ""):
         self.catalogue = catalogue
+        self.build = build  # the build it was read from
         self.patients = sorted(patients, key=lambda p: (-(p.year or 0), p.title.lower(), p.doi, p.index))
         self.size = len(self.patients)
         self.all = (1 << self.size) - 1
@@ -148,6 +149,10 @@ class BrowseIndex:
         return self._memo[name]
 
     # -- building
+    def is_of(self, snapshot: Snapshot) -> bool:
+        """Whether this index was read from ``snapshot``'s build (not a previous one, still answering)."""
+        return self.build == snapshot.path
+
     def key(self, iri: str) -> str:
         """The ontology key of a term (``ER``, ``scalp``), or its local name when it has none."""
         term = self.catalogue.terms.get(iri)
@@ -475,7 +480,7 @@ def _add_once(items: list[Any], item: Any) -> None:
 def read_index(snapshot: Snapshot) -> BrowseIndex:
     """The browse index of one build, read from its store (seconds at 10,000 cases)."""
     catalogue = read_catalogue(snapshot.store, snapshot.ontology_graph)  # type: ignore[arg-type]
-    return BrowseIndex(read_patients(snapshot, catalogue), catalogue)
+    return BrowseIndex(read_patients(snapshot, catalogue), catalogue, snapshot.path)
 
 
 class _IndexCache:

@@ -20,7 +20,7 @@ from metkg.sparql.negotiation import DATASET_FORMATS, GRAPH_FORMATS
 from metkg.vocab import METKG, RDF
 from metkg.web import linked_data
 from metkg.web.app import views
-from metkg.web.app.browse import FACETS, Selection, browse_index
+from metkg.web.app.browse import FACETS, BrowseIndex, Selection, browse_index
 from metkg.web.app.case_view import patient_view, report_patients, source_view
 from metkg.web.app.pages import environment, install_filters, render
 from metkg.web.descriptions import default_graph_note
@@ -56,6 +56,18 @@ def _service(request: Request) -> QueryService:
     return request.app.state.service
 
 
+#: An answer made from the previous build's index (while the new one is read) must not be kept
+#: under the new build's entity tag: the conditional-GET middleware leaves no-store answers untagged.
+_LAGGING = {"Cache-Control": "no-store"}
+
+
+def _indexed(request: Request) -> tuple[BrowseIndex, dict[str, str]]:
+    """The served build's browse index, and the headers of a page made from it."""
+    snapshot = _service(request).snapshot()
+    index = browse_index(snapshot)
+    return index, ({} if index.is_of(snapshot) else dict(_LAGGING))
+
+
 def _wants_html(request: Request, format_name: str | None) -> bool:
     return pick_format(request.headers.get("accept"), format_name, GRAPH_FORMATS)[0].name == "html"
 
@@ -71,9 +83,9 @@ def home(request: Request) -> Response:
     }
     try:
         snapshot = service.snapshot()
+        index, headers = _indexed(request)
     except StoreError:
         return render(request, "home.html", {**context, "counts": {}})
-    index = browse_index(snapshot)
     context |= {
         "counts": snapshot.manifest.get("counts", {}),
         "built": snapshot.manifest.get("built"),
@@ -83,7 +95,7 @@ def home(request: Request) -> Response:
         "recent": index.patients[:8],
         "total": index.size,
     }
-    return render(request, "home.html", context)
+    return render(request, "home.html", context, headers=headers)
 
 
 def _selection(request: Request) -> Selection:
@@ -102,7 +114,7 @@ def _selection(request: Request) -> Selection:
 def browse(request: Request) -> Response:
     """The case browser: full-text search and facets over every patient, paged; every state a URL."""
     selection = _selection(request)
-    index = browse_index(_service(request).snapshot())
+    index, headers = _indexed(request)
     matching = index.matching(selection)
     total = matching.bit_count()
     pages = max(1, -(-total // _PAGE_SIZE))
@@ -119,7 +131,7 @@ def browse(request: Request) -> Response:
         "label": index.catalogue.label,
         "key": index.key,
     }
-    return render(request, "browse.html", context)
+    return render(request, "browse.html", context, headers=headers)
 
 
 @router.api_route("/case/{path:path}", methods=["GET", "HEAD"], name="case_page")
@@ -198,11 +210,11 @@ def ontology(request: Request, format: FormatParam = None) -> Response:
     the ontology graph in the asked RDF format otherwise."""
     if not _wants_html(request, format):
         return linked_data.ontology(request, format)
-    index = browse_index(_service(request).snapshot())
+    index, headers = _indexed(request)
     context = {
         "trees": index.memo("trees", lambda: views.ontology_trees(index)),
         "others": index.memo("other terms", lambda: views.other_terms(index)),
         "cases_link": views.cases_link,
         "formats": _MACHINE_FORMATS,
     }
-    return render(request, "ontology_browser.html", context, headers={"Vary": "Accept"})
+    return render(request, "ontology_browser.html", context, headers={"Vary": "Accept", **headers})
