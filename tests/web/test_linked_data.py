@@ -70,15 +70,17 @@ def test_resource_format_parameter(client: httpx.Client) -> None:
 
 
 def test_resource_html_page(client: httpx.Client) -> None:
-    """Browsers get a readable page: label, typed links, incoming links, security headers."""
-    response = client.get(_path(PATIENT), headers={"Accept": BROWSER})
+    """Browsers get a readable page: label, typed links, incoming links, security headers.
+
+    (A patient's IRI answers browsers with its case page, tested in tests/web/app.)"""
+    response = client.get(_path(PATIENT) + "/lesion/scalp-metastasis", headers={"Accept": BROWSER})
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     page = response.text
-    assert "<title>patient 1 of Cheng 2025 · metkg</title>" in page
-    assert f'href="/case/{SCALP}/patient/1/lesion/scalp-metastasis"' in page
-    assert 'href="/ontology#Patient"' in page
-    assert "Referred to by" in page and f'href="/case/{SCALP}"' in page
+    assert "<title>metastasis (left frontal scalp) · metkg</title>" in page
+    assert f'href="/case/{SCALP}/patient/1/lesion/primary"' in page
+    assert 'href="/ontology#Metastasis"' in page
+    assert "Referred to by" in page and f'href="/case/{SCALP}/patient/1"' in page
     for header, value in (
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
@@ -135,7 +137,7 @@ def test_ontology_page_documents_terms(client: httpx.Client) -> None:
     assert response.status_code == 200
     page = response.text
     assert 'id="Scalp"' in page and 'id="ReceptorConversion"' in page and 'id="conversionMarker"' in page
-    assert "key <code>frontal-scalp</code>" in page
+    assert '<code class="key">frontal-scalp</code>' in page
     assert "https://w3id.org/metkg/ontology" in page
 
 
@@ -203,7 +205,7 @@ def test_home_page_links_everything(client: httpx.Client) -> None:
     assert response.status_code == 200
     for link in ("/sparql", "/queries", "/ontology", "/export?format=turtle", "/.well-known/void", "/openapi.json"):
         assert f'href="{link}"' in response.text, link
-    assert "3 case reports" in response.text
+    assert "<strong>3</strong> case reports" in response.text
 
 
 def test_health(client: httpx.Client) -> None:

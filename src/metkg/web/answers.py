@@ -13,8 +13,8 @@ from starlette.responses import Response
 from metkg.errors import NotAcceptableError, ProtocolError
 from metkg.sparql.execute import QueryAnswer
 from metkg.sparql.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, Format, choose_format, format_by_name
+from metkg.web.app.pages import render, term_view
 from metkg.web.limits import mark_truncated, truncation_headers
-from metkg.web.pages import render, term_view
 from metkg.web.rdf import content_type
 
 __all__ = ["AnswerFormats", "answer_formats", "answer_response", "result_table"]

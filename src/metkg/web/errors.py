@@ -187,7 +187,7 @@ def problem_response(
     detail = scrub(detail)
     accept = request.headers.get("accept")
     if negotiate(accept, [PROBLEM_MEDIA_TYPE, "application/json", "text/html"]) == "text/html":
-        from metkg.web.pages import render
+        from metkg.web.app.pages import render
 
         return render(
             request, "error.html", {"status": status, "title": title, "detail": detail}, status=status, headers=headers

@@ -19,9 +19,9 @@ from starlette.responses import Response
 from metkg.errors import ResourceNotFoundError
 from metkg.sparql.negotiation import GRAPH_FORMATS, Format
 from metkg.vocab import METKG, RDF
+from metkg.web.app.pages import TermView, render, term_view
 from metkg.web.describe import Description, describe, graph_statements, is_named_graph, label_of, ontology_terms
 from metkg.web.errors import answer_responses
-from metkg.web.pages import TermView, render, term_view
 from metkg.web.rdf import graph_response, pick_format, streamed_graph_response
 from metkg.web.service import QueryService
 

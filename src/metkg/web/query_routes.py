@@ -11,8 +11,8 @@ from metkg.sparql.execute import QueryRequest
 from metkg.sparql.named import PARAMETER_TYPES, NamedQuery, get_named_query
 from metkg.sparql.negotiation import SOLUTION_FORMATS, negotiate
 from metkg.web.answers import answer_formats, answer_response
+from metkg.web.app.pages import render
 from metkg.web.errors import answer_responses
-from metkg.web.pages import render
 from metkg.web.service import QueryService
 
 __all__ = ["router"]

@@ -32,16 +32,18 @@ from metkg.web import (
     graph_store,
     linked_data,
     query_routes,
-    review_routes,
     site_routes,
     sparql_routes,
     write_routes,
 )
+from metkg.web.app import review as review_routes
+from metkg.web.app import routes as app_routes
+from metkg.web.app.browse import warm_in_background
+from metkg.web.app.pages import STATIC
 from metkg.web.caching import ConditionalGetMiddleware
 from metkg.web.errors import install_error_handlers
 from metkg.web.headers import HeadersMiddleware
 from metkg.web.methods import HeadMiddleware
-from metkg.web.pages import STATIC
 from metkg.web.service import QueryService
 
 __all__ = ["check_port", "create_app", "run_server"]
@@ -60,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await service.start()
+        warm_in_background(service.snapshot)  # the people's pages' index, read before the first page
         try:
             yield
         finally:
@@ -80,6 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(ConditionalGetMiddleware, current_build=service.live.link if embedded else None)
     app.add_middleware(HeadersMiddleware)  # outside the 304s: a 304 gets the CORS headers too
     app.add_middleware(HeadMiddleware)  # outermost: every GET route answers HEAD, routes added later too
+    app.include_router(app_routes.router)
     app.include_router(site_routes.router)
     app.include_router(sparql_routes.router)
     app.include_router(query_routes.router)

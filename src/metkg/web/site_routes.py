@@ -1,4 +1,4 @@
-"""The rest of the site: home page, health, the whole dataset for download, and its VoID description."""
+"""The rest of the site: health, the whole dataset for download, and its VoID description."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from starlette.responses import JSONResponse, Response
 from metkg.errors import StoreError
 from metkg.export import iter_quads
 from metkg.sparql.negotiation import DATASET_FORMATS, GRAPH_FORMATS, QUAD_FORMATS
-from metkg.web.descriptions import default_graph_note, void_description
+from metkg.web.descriptions import void_description
 from metkg.web.errors import answer_responses
-from metkg.web.pages import render
 from metkg.web.rdf import graph_response, pick_format, streamed_graph_response
 from metkg.web.service import QueryService
 
@@ -23,26 +22,6 @@ router = APIRouter()
 
 def _service(request: Request) -> QueryService:
     return request.app.state.service
-
-
-@router.get("/", name="home", include_in_schema=False)
-def home(request: Request) -> Response:
-    """The home page: what is here and links to everything."""
-    service = _service(request)
-    try:
-        snapshot = service.snapshot()
-        counts = snapshot.manifest.get("counts", {})
-        built = snapshot.manifest.get("built")
-    except StoreError:
-        counts, built = {}, None
-    context = {
-        "counts": counts,
-        "built": built,
-        "queries": list(service.named_queries.values()),
-        "dataset_formats": DATASET_FORMATS,
-        "default_graph_note": default_graph_note(service.base_iri),
-    }
-    return render(request, "home.html", context)
 
 
 _HEALTH_503 = {"description": "No store build to serve yet, or the query workers are starting"}

@@ -12,10 +12,10 @@ from metkg.errors import NotAcceptableError
 from metkg.sparql.execute import QueryRequest
 from metkg.sparql.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
 from metkg.web.answers import answer_formats, answer_response
+from metkg.web.app.pages import render
 from metkg.web.descriptions import default_graph_note, service_description
 from metkg.web.errors import answer_responses
 from metkg.web.limits import read_body
-from metkg.web.pages import render
 from metkg.web.protocol import FORM, SPARQL_QUERY, ProtocolRequest, from_get, from_post
 from metkg.web.rdf import graph_response, pick_format
 from metkg.web.service import QueryService

@@ -37,9 +37,9 @@ from metkg.errors import (
 from metkg.iris import CaseIris
 from metkg.records.loader import parse_record_text
 from metkg.settings import Settings
+from metkg.web.app.pages import href
 from metkg.web.errors import API_RESPONSES, RecordProblem, error_response
 from metkg.web.limits import read_body
-from metkg.web.pages import href
 
 __all__ = ["CaseWritten", "apply_record", "authorize", "router"]
 

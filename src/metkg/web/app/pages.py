@@ -119,3 +119,17 @@ def render(
     base_iri = getattr(request.app.state, "base_iri", "")
     page = environment.get_template(template).render(request=request, base_iri=base_iri, **context)
     return HTMLResponse(page, status_code=status, headers=headers)
+
+
+def install_filters(env: Environment) -> None:
+    """The filters the people's pages link with: ``page_link`` (an IRI to its page on this server),
+    ``doi_page`` (a DOI to its report's page) and ``doi_url`` (a DOI to doi.org)."""
+    from jinja2 import pass_context
+
+    from metkg.iris import doi_path, doi_url
+
+    @pass_context
+    def page_link(context: Any, iri: str) -> str:
+        return href(iri, context.get("base_iri", ""))
+
+    env.filters.update(page_link=page_link, doi_page=lambda doi: "/case/" + doi_path(doi), doi_url=doi_url)

@@ -41,8 +41,8 @@ from metkg.records.review import facts
 from metkg.records.validate import source_text
 from metkg.settings import Settings
 from metkg.terminology import load_terminology
+from metkg.web.app.pages import render
 from metkg.web.limits import read_body
-from metkg.web.pages import render
 from metkg.web.write_routes import apply_record, authorize
 
 __all__ = ["extract_upload", "publishable", "router"]
