@@ -29,7 +29,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-__all__ = ["MarkerMention", "ParsedResult", "ResultValue", "merge_parenthesised", "parse_results", "parse_value"]
+from metkg.records.models import UNLISTED_MARKER_NOTE
+
+__all__ = [
+    "MarkerMention",
+    "ParsedResult",
+    "ResultValue",
+    "guideline_status",
+    "merge_parenthesised",
+    "parse_results",
+    "parse_value",
+    "result_note",
+]
 
 Status = str  # "positive" | "negative" | "equivocal" | "low"
 
@@ -52,6 +63,8 @@ class ResultValue:
     comparator: str | None = None
     score: str | None = None
     pattern: str | None = None
+    assay: str | None = None
+    note: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -63,7 +76,9 @@ class ParsedResult:
     """One marker's result in a text, with the spans that state it.
 
     ``marker_span`` is the mention, ``value_span`` the value expression (they may be far
-    apart when a value is shared by a list of markers).
+    apart when a value is shared by a list of markers). ``assay`` is ``IHC`` unless the text
+    names an in-situ hybridisation (``FISH``, ``ISH``) or the result is a gene alteration
+    (``PCR``, ``NGS``); ``note`` says what the status alone does not (the variant, an Allred score).
     """
 
     marker: str
@@ -74,6 +89,8 @@ class ParsedResult:
     pattern: str | None
     marker_span: tuple[int, int]
     value_span: tuple[int, int]
+    assay: str = "IHC"
+    note: str | None = None
 
 
 _NUM = r"\d{1,3}(?:[.,]\d+)?"
@@ -157,7 +174,7 @@ def parse_value(text: str) -> ResultValue | None:
     """Read one result expression; ``None`` when it states no status, percent or score.
 
     >>> parse_value("(+90%)")
-    ResultValue(status='positive', percent=90.0, comparator=None, score=None, pattern=None)
+    ResultValue(status='positive', percent=90.0, comparator=None, score=None, pattern=None, assay=None, note=None)
     >>> parse_value("(1+)").score, parse_value("(±)").status, parse_value("(membrane +)").pattern
     ('1+', 'equivocal', 'membrane')
     >>> parse_value("expression of 0").score, parse_value("(Figure 2)")
@@ -204,7 +221,8 @@ _FILLER_WORDS = (
     r"level|levels|rate|protein|result|results|TPS|CPS|tumou?r\s+proportion\s+score|combined\s+positive\s+score|"
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
     r"displayed|exhibited|determined|found|noted|observed|estimated|measured|reported|to|also|all|both|each|the|"
-    r"of|in|at|with|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as"
+    r"of|in|at|with|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as|gene|"
+    r"FISH|ISH|SISH|CISH|DISH|testing|test|analysis"
 )
 _FILLER = re.compile(
     r"(?:\s*(?:(?:"
@@ -239,10 +257,11 @@ _NUMERIC_VALUE = re.compile(
 _CONNECTOR = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus)\s*", re.IGNORECASE)
 _PREFIX = re.compile(
     r"(?P<mod>diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?|partial(?:ly)?)?\s*"
-    r"(?P<word>positiv(?:e|ity)|negativ(?:e|ity)|immunoreactiv(?:e|ity)|reactiv(?:e|ity)|express(?:ion|ed)|"
+    r"(?P<word>positiv(?:e|ity)|negativ(?:e|ity)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
+    r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|express(?:ion|ed)|"
     r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|"
     r"over-?expression)"
-    r"(?:\s+(?:result|results|staining|expression))?\s+(?:for|of|with|to)\s+(?:the\s+)?",
+    r"(?:\s+(?:result|results|staining|expression))?(?:(?<=\bof)|\s+(?:for|of|with|to))\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
@@ -269,8 +288,113 @@ def merge_parenthesised(mentions: Sequence[MarkerMention], text: str) -> list[Ma
     return out
 
 
+# ---------------------------------------------------------------- scores written by name
+
+_ALLRED = re.compile(
+    r"[\s,:(]*(?:\(\s*)?Allred(?:\s+score)?(?:\s+(?:of|was|is|=|:))?\s*(?:[0-5]\s*\+\s*[0-3]\s*=\s*)?"
+    r"(?P<allred>[0-8])(?:\s*/\s*8)?(?!\d)\)?",
+    re.IGNORECASE,
+)
+_H_SCORE = re.compile(
+    r"[\s,:(]*(?:\(\s*)?H-?\s?score(?:\s+(?:of|was|is|=|:))?\s*(?P<hscore>\d{1,3})(?!\d)\)?", re.IGNORECASE
+)
+
+
+def _named_score(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
+    """An Allred or H-score written after a marker: "ER (Allred 8/8)", "PR H-score 180".
+
+    An Allred total of 3 or more is positive, 0-2 negative (Allred's own cut-off); an H-score
+    states no status on its own. Either is kept in the note.
+    """
+    filler = _FILLER.match(text, pos, end)
+    start = filler.end() if filler and filler.end() - pos <= 30 else pos
+    for at in dict.fromkeys((start, pos)):
+        m = _ALLRED.match(text, at, end)
+        if m:
+            total = int(m.group("allred"))
+            status = "positive" if total >= 3 else "negative"
+            return ResultValue(status=status, note=f"Allred score {total}"), at, m.end()
+        m = _H_SCORE.match(text, at, end)
+        if m and int(m.group("hscore")) <= 300:
+            hscore = int(m.group("hscore"))
+            gap = re.compile(r"[\s,;]*").match(text, m.end(), end)
+            at_word = gap.end() if gap else m.end()
+            after = _HYPHEN_WORD.match(text, at_word, end) or _WORD_VALUE.match(text, at_word, end)
+            status = parse_value(after.group(0)).status if after and parse_value(after.group(0)) else None
+            if status is not None and after is not None:
+                return ResultValue(status=status, note=f"H-score {hscore}"), at, after.end()
+    return None
+
+
+# ---------------------------------------------------------------- gene alterations
+
+_VARIANT = (
+    r"(?:exon\s*\d{1,2}(?:\s*(?:in-?frame\s+)?(?:deletions?|del|insertions?|ins|skipping|duplications?|"
+    r"mutations?|point\s+mutations?|substitutions?|alterations?))?"
+    r"|p\.\s*\(?[A-Z][a-z]{0,2}\d{1,4}[A-Za-z*]{0,4}\)?|c\.\s*[\w>+\-_]+"
+    r"|(?<![A-Za-z])[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|del|ins|fs)\w{0,6}"
+    r"|(?:ex)?19del|del19)"
+)
+_ALTERATION = (
+    r"(?P<alt>mutations?|mutated|mutant|variants?|alterations?|altered|rearrangements?|rearranged|fusions?|"
+    r"translocations?|deletions?|insertions?|amplifications?|amplified|wild[-\s]?type|WT)"
+)
+_MOLECULAR = re.compile(
+    r"(?:\s*(?:gene|status)\b)?"
+    r"(?P<variants>(?:\s*(?:,\s*|\s+and\s+|/)?\(?\s*" + _VARIANT + r"\s*\)?){0,4})"
+    r"(?:[\s\-]*" + _ALTERATION + r"\b)?"
+    r"(?P<test>\s+(?:testing|tests?|analys[ie]s|status|assay|screening|profiling|sequencing|results?))?"
+    r"(?P<tail>\s*[-–,:]?\s*(?:\(\s*[^()]{1,30}\)\s*)?(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
+    r"(?:(?P<neg>not\s+(?:detected|found|identified|present|seen|observed)|negative|absent|undetected|wild[-\s]?type)"
+    r"|(?P<pos>detected|identified|present|positive|confirmed)))?",
+    re.IGNORECASE,
+)
+_AMPLIFICATION = re.compile(r"amplif", re.IGNORECASE)
+
+
+def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
+    """A gene alteration written after a gene: "EGFR exon 19 deletion", "KRAS wild-type",
+    "ALK rearrangement-negative", "BRAF V600E mutation", "EGFR mutations were not detected".
+
+    Positive means the alteration was found; the variant text goes to the note. Nothing is read
+    without an alteration word or a named variant, and "EGFR mutation testing" alone is no result.
+    """
+    m = _MOLECULAR.match(text, pos, end)
+    if m is None or m.end() == pos:
+        return None
+    alt = (m.group("alt") or "").lower()
+    variants = re.sub(r"\s+", " ", m.group("variants") or "").strip(" ,/()")
+    exon_only = re.fullmatch(r"(?i:exon)\s*\d+", variants) is not None
+    named = bool(re.search(r"\d", variants)) and (alt != "" or not exon_only)
+    wild = bool(m.group("neg")) and "wild" in m.group("neg").lower()
+    if not alt and not named and not wild:
+        return None
+    if m.group("neg") or re.fullmatch(r"wild[-\s]?type|wt", alt):
+        status: Status = "negative"
+    elif m.group("pos") or (not m.group("test") and (alt or named)):
+        status = "positive"
+    else:
+        return None
+    if _AMPLIFICATION.search(alt) and not variants:
+        return None  # "HER2 amplification": a hybridisation result, read by the value words
+    note = f"alteration: {variants}" if variants else None
+    first = pos + len(m.group(0)) - len(m.group(0).lstrip())
+    return ResultValue(status=status, assay="molecular", note=note), first, m.end()
+
+
 def _postfix(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """The value written right after a marker ending at ``pos``: (value, value start, value end)."""
+    return _molecular(text, pos, end) or _named_score(text, pos, end) or _stated_value(text, pos, end)
+
+
+# "HER2 amplification was not detected", "expression was absent": the value word is denied.
+_DENIED = re.compile(
+    r"\s*(?:was|were|is|are)\s+(?:not\s+(?:detected|found|identified|observed|seen|present)|absent)\b", re.IGNORECASE
+)
+
+
+def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
+    """A sign, a status word, a percent or a score right after a marker."""
     glued = _GLUED.match(text, pos, end)
     if glued:
         value = parse_value(glued.group("sign"))
@@ -302,12 +426,41 @@ def _postfix(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | No
         value = parse_value(m.group(0))
         if value is not None:
             value_start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+            denied = _DENIED.match(text, m.end(), end)
+            if denied and value.status == "positive" and pattern is _WORD_VALUE:
+                return replace(value, status="negative"), value_start, denied.end()
             return value, value_start, m.end()
     # A bare "(+)" after a filler-free gap such as "GATA 3(+)" is caught by _PAREN above.
     return None
 
 
-def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
+# "positive cytokeratin 7, negative p63": a status word right before a marker, no preposition.
+_BARE_PREFIX = re.compile(
+    r"(?:^|(?<=[\s,;:(]))(?P<mod>(?:diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?)\s+)?"
+    r"(?P<word>positive|negative|retained|preserved|intact|lost)\s+$",
+    re.IGNORECASE,
+)
+# "tumour cells expressed CK7 and GATA3", "did not express CK20", "lacked PAX8"
+_VERB_PREFIX = re.compile(
+    r"\b(?P<neg>(?:did|does|do)\s+not\s+|failed\s+to\s+|not\s+)?(?P<mod>(?:diffusely|focally|strongly|weakly)\s+)?"
+    r"(?P<word>express(?:ed|es|ing)?|lack(?:ed|s|ing)?)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "no expression of", "without staining for", "absence of": the prefix is negated
+_NEGATED = re.compile(
+    r"\b(?:no|not|without|absence\s+of|absent|lack(?:ed|s|ing)?|loss\s+of)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+# "no mutations in EGFR, KRAS or BRAF", "negative for EGFR mutation", "wild-type for KRAS"
+_MOLECULAR_NEGATIVE = re.compile(
+    r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for)\s+"
+    r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
+    r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+(?:in|of|for|involving)\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+_MOLECULAR_PREFIX_WORD = re.compile(r"mutation|alteration|rearrangement|fusion|variant|wild", re.IGNORECASE)
+
+
+def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
     """A value written before a list of markers starting at ``pos``: "positive for", "expression of"."""
     window_start = max(begin, pos - 120)
     window = text[window_start:pos]
@@ -319,7 +472,8 @@ def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | N
     if best is None:
         return None
     word = best.group("word").lower()
-    if word.startswith(("negativ", "lack", "loss")):
+    negated = _NEGATED.search(window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())])
+    if "negativ" in word or word.startswith(("lack", "loss")) or (negated and "positiv" not in word):
         status: Status = "negative"
     else:
         status = "positive"
@@ -327,6 +481,32 @@ def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | N
     start = window_start + best.start() + (len(best.group(0)) - len(best.group(0).lstrip()))
     end = window_start + best.end()
     return ResultValue(status=status, pattern=pattern), start, end
+
+
+def _prefix_adjacent(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
+    """A status word or verb right before a marker: "negative estrogen receptor", "expressed CK7"."""
+    window_start = max(begin, pos - 60)
+    window = text[window_start:pos]
+    molecular = _MOLECULAR_NEGATIVE.search(window)
+    if molecular and _MOLECULAR_PREFIX_WORD.search(molecular.group(0) + text[pos : pos + 40]):
+        value = ResultValue(status="negative", assay="molecular")
+        return value, window_start + molecular.start(), window_start + molecular.end()
+    for regex in (_BARE_PREFIX, _VERB_PREFIX):
+        m = regex.search(window)
+        if m is None:
+            continue
+        word = m.group("word").lower()
+        negative = word.startswith(("negativ", "lack", "lost")) or bool(m.groupdict().get("neg"))
+        pattern = _pattern_name(m.group("mod").strip()) if m.group("mod") else None
+        value = ResultValue(status="negative" if negative else "positive", pattern=pattern)
+        return value, window_start + m.start(), window_start + m.end() - (len(m.group(0)) - len(m.group(0).rstrip()))
+    return None
+
+
+def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
+    """The nearer of a prefix with a preposition ("positive for") and one right before the list."""
+    found = [v for v in (_prefix_for(text, pos, begin), _prefix_adjacent(text, pos, begin)) if v is not None]
+    return max(found, key=lambda v: v[2]) if found else None
 
 
 def _lists(text: str, mentions: list[MarkerMention], end: int) -> list[list[int]]:
@@ -343,28 +523,130 @@ def _lists(text: str, mentions: list[MarkerMention], end: int) -> list[list[int]
     return runs
 
 
+# Marker names that carry their result: "MSI-H", "microsatellite stable", "dMMR", "MMR-proficient".
+_INTRINSIC: list[tuple[re.Pattern[str], Status]] = [
+    (re.compile(r"MSI-?L\b|\blow|\bstab|\bMSS\b", re.IGNORECASE), "negative"),
+    (re.compile(r"MSI-?H\b|high", re.IGNORECASE), "positive"),
+    (re.compile(r"\bdMMR\b|deficien", re.IGNORECASE), "negative"),
+    (re.compile(r"\bpMMR\b|proficien|intact|retained", re.IGNORECASE), "positive"),
+]
+
+
+def _intrinsic(name: str) -> ResultValue | None:
+    for pattern, status in _INTRINSIC:
+        if pattern.search(name):
+            return ResultValue(status=status)
+    return None
+
+
+_FISH = re.compile(r"\bFISH\b|fluorescen(?:t|ce)\s+in\s+situ", re.IGNORECASE)
+_ISH = re.compile(r"\b(?:[SCD]?ISH|in\s+situ\s+hybridi[sz]ation)\b", re.IGNORECASE)
+_NGS = re.compile(
+    r"\bNGS\b|next[-\s]generation\s+sequencing|(?:exome|genomic|panel|targeted|gene)\s+sequencing|"
+    r"\bsequencing\b|\bFoundationOne|\bOncomine",
+    re.IGNORECASE,
+)
+_PCR = re.compile(r"\bPCR\b|polymerase\s+chain\s+reaction|\bARMS\b|pyrosequencing|Sanger", re.IGNORECASE)
+
+
+def _assay(value: ResultValue, between: str, sentence: str) -> tuple[str, str | None]:
+    """The assay of a result and a note when it is assumed: hybridisation, molecular or IHC.
+
+    A hybridisation is named between the marker and its value ("HER2 by FISH was negative"),
+    or the value is an amplification with a hybridisation named in the sentence; a gene
+    alteration is a result of sequencing when the sentence names one, of PCR otherwise.
+    """
+    amplification = bool(_AMPLIFICATION.search(between))
+    if value.assay == "molecular":
+        if _FISH.search(sentence) and re.search(r"rearrang|fusion|translocat|split", between, re.IGNORECASE):
+            return "FISH", None
+        if re.search(r"Sanger|pyrosequencing", sentence, re.IGNORECASE):
+            return "PCR", None
+        if _NGS.search(sentence):
+            return "NGS", None
+        if _PCR.search(sentence):
+            return "PCR", None
+        return "PCR", "molecular assay not named in the text; PCR assumed"
+    if _FISH.search(between) or (amplification and _FISH.search(sentence)):
+        return "FISH", None
+    if _ISH.search(between) or (amplification and _ISH.search(sentence)):
+        return "ISH", None
+    if amplification:
+        return ("NGS", None) if _NGS.search(sentence) else ("ISH", "hybridisation assay assumed for an amplification")
+    return "IHC", None
+
+
+# "FISH showed no HER2 amplification", "ISH was negative": a hybridisation result of the marker
+# named in the clause, or of the nearest marker before it in the sentence.
+_ISH_STATEMENT = re.compile(
+    r"(?P<method>\b(?:FISH|[SCD]?ISH)\b|(?i:(?:fluorescen(?:t|ce)\s+|silver\s+|chromogenic\s+|dual[-\s]colou?r\s+)?"
+    r"in\s+situ\s+hybridi[sz]ation))"
+    r"(?P<mid>[^.;]{0,80}?)"
+    r"(?P<word>(?i:not\s+amplified|non-?amplified|unamplified|no\s+(?:\w+\s+){0,3}?(?:amplification|rearrangement)|"
+    r"without\s+(?:\w+\s+){0,2}?amplification|negative|equivocal|amplified|amplification|positive|"
+    r"rearranged|rearrangement|split))",
+)
+
+
+def _ish_statements(
+    text: str, mentions: Sequence[MarkerMention], start: int, end: int, done: set[tuple[str, str]]
+) -> list[ParsedResult]:
+    out: list[ParsedResult] = []
+    for m in _ISH_STATEMENT.finditer(text, start, end):
+        inside = [x for x in mentions if m.start("mid") <= x.start and x.end <= m.end("mid")]
+        # without a marker in the clause, the one marker tested by hybridisation as a routine: HER2
+        her2 = [x for x in mentions if x.key == "HER2" and x.end <= m.start()]
+        target = inside[0] if inside else (her2[-1] if her2 else None)
+        if target is None:
+            continue
+        assay = "FISH" if _FISH.search(m.group("method")) else "ISH"
+        if (target.key, assay) in done or any((target.key, a) in done for a in ("FISH", "ISH")):
+            continue
+        word = m.group("word").lower()
+        if word.startswith(("not", "non", "unampl", "no ", "without", "negative")) or _DENIED.match(text, m.end(), end):
+            status: Status = "negative"
+        elif word == "equivocal":
+            status = "equivocal"
+        else:
+            status = "positive"
+        done.add((target.key, assay))
+        span = (target.start, target.end)
+        out.append(ParsedResult(target.key, status, None, None, None, None, span, (m.start(), m.end()), assay))
+    return out
+
+
 def parse_results(
     text: str, mentions: Sequence[MarkerMention], start: int = 0, end: int | None = None
 ) -> list[ParsedResult]:
     """Attach a value to each marker mention in ``text[start:end]``; markers without one are left out.
 
     Mentions are ontology term matches of the marker category; their offsets are offsets of
-    ``text``. Results come out in the order of the mentions.
+    ``text``. Results come out in the order of the mentions, then results of hybridisation
+    statements that name no value next to the marker ("FISH showed no amplification").
     """
     end = len(text) if end is None else end
     inside = [m for m in merge_parenthesised(mentions, text) if start <= m.start and m.end <= end]
+    sentence = text[start:end]
     results: list[ParsedResult] = []
+    claimed = start  # a value already read after a marker is no prefix of the next one
     for run in _lists(text, inside, end):
         members = [inside[i] for i in run]
-        own = [_postfix(text, m.end, end) for m in members]
+        own = [_own_value(text, m, end) for m in members]
         shared = own[-1]
         if shared is None:
             shared = _prefix(text, members[0].start, start)
+            if shared is not None and shared[1] < claimed:
+                shared = None
         for mention, value in zip(members, own, strict=True):
             chosen = value if value is not None else shared
             if chosen is None:
                 continue
             v, vs, ve = chosen
+            if value is not None:
+                claimed = max(claimed, ve)
+            lo, hi = min(mention.end, vs), max(mention.end, ve)
+            assay, assumed = _assay(v, text[lo:hi] if vs >= mention.end else text[vs:ve], sentence)
+            notes = [n for n in (v.note, assumed) if n]
             results.append(
                 ParsedResult(
                     mention.key,
@@ -375,6 +657,54 @@ def parse_results(
                     v.pattern,
                     (mention.start, mention.end),
                     (vs, ve),
+                    assay,
+                    "; ".join(notes) or None,
                 )
             )
-    return results
+    done = {(r.marker, r.assay) for r in results}
+    return results + _ish_statements(text, inside, start, end, done)
+
+
+def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue, int, int] | None:
+    """The value a mention states itself ("MSI-H") or right after it."""
+    intrinsic = _intrinsic(text[mention.start : mention.end])
+    if intrinsic is not None and mention.key in ("MSI", "MMR"):
+        # microsatellite status is a molecular (PCR or sequencing) result; MMR an IHC panel
+        value = replace(intrinsic, assay="molecular") if mention.key == "MSI" else intrinsic
+        return value, mention.start, mention.end
+    return _postfix(text, mention.end, end)
+
+
+#: ASCO/CAP: HER2 by IHC is negative at 0 and 1+, equivocal at 2+, positive at 3+.
+_HER2_SCORE_STATUS: dict[str, Status] = {"0": "negative", "1+": "negative", "2+": "equivocal", "3+": "positive"}
+
+
+def guideline_status(result: ParsedResult, hormone_receptor: bool) -> Status | None:
+    """The status a result states or, failing that, the one ASCO/CAP give its number.
+
+    A hormone receptor (ER, PR) is positive when 1% or more of tumour cells stain; a HER2
+    IHC score maps to its status. Anything else without a stated status keeps none.
+
+    >>> r = ParsedResult("HER2", None, None, None, "2+", None, (0, 4), (5, 7))
+    >>> guideline_status(r, hormone_receptor=False)
+    'equivocal'
+    >>> guideline_status(ParsedResult("ER", None, 0.5, "<", None, None, (0, 2), (3, 8)), hormone_receptor=True)
+    'negative'
+    """
+    if result.status is not None:
+        return result.status
+    if hormone_receptor and result.percent is not None:
+        below_one = result.percent < 1 or (result.comparator in ("<", "<=") and result.percent <= 1)
+        return "negative" if below_one else "positive"
+    if result.marker == "HER2" and result.assay == "IHC" and result.score is not None:
+        return _HER2_SCORE_STATUS[result.score]
+    return None
+
+
+def result_note(result: ParsedResult, known: bool) -> str | None:
+    """The note a draft gives a result: a marker the vocabulary lacks first, then what the
+    status alone does not say (the variant, a score by name, an assumed assay)."""
+    parts = [result.note] if result.note else []
+    if not known:
+        parts.insert(0, f"{UNLISTED_MARKER_NOTE}: {result.marker!r}; add it to the ontology or correct the name")
+    return "; ".join(parts) or None
