@@ -26,7 +26,7 @@ such, never turned into a status.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from metkg.records.models import UNLISTED_MARKER_NOTE
@@ -36,10 +36,12 @@ __all__ = [
     "ParsedResult",
     "ResultValue",
     "guideline_status",
+    "implied_marker_mentions",
     "merge_parenthesised",
     "parse_results",
     "parse_value",
     "result_note",
+    "unlisted_marker_mentions",
 ]
 
 Status = str  # "positive" | "negative" | "equivocal" | "low"
@@ -254,10 +256,15 @@ _NUMERIC_VALUE = re.compile(
     r"(?:" + _CMP + r"\s*)?(?P<num>" + _NUM + r")\s*%|(?P<score>[0-3])\s*\+(?!\d)|(?P<zero>0)(?![\d%]|[.,]\d)",
     re.IGNORECASE,
 )
-_CONNECTOR = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus)\s*", re.IGNORECASE)
+# A figure reference may stand between two markers of a list: "TTF-1 (Fig. 2) and CK7".
+_FIGURE_REF = r"(?:\s*\((?:Fig(?:ure)?s?\.?|Table)\s*[\w.,\s–-]{0,15}\))?"
+_CONNECTOR = re.compile(
+    _FIGURE_REF + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*",
+    re.IGNORECASE,
+)
 _PREFIX = re.compile(
     r"(?P<mod>diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?|partial(?:ly)?)?\s*"
-    r"(?P<word>positiv(?:e|ity)|negativ(?:e|ity)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
+    r"(?P<word>positiv(?:e|ity|ely)|negativ(?:e|ity|ely)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
     r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|express(?:ion|ed)|"
     r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|"
     r"over-?expression)"
@@ -265,7 +272,9 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
-    r"^(?:(?:(?!positiv|negativ|express|stain|react)[\w\-/αβ .]){1,25}?(?:\([\w\-/ ]{1,15}\))?"
+    # "neuroendocrine markers", "the colon cancer markers:" may name the list first
+    r"^(?:(?:[A-Za-z-]+\s+){0,3}markers?(?:\s*:|\s+such\s+as|\s+including)?\s+)?"
+    r"(?:(?:(?!positiv|negativ|express|stain|react)[\w\-/αβ .]){1,25}?(?:\([\w\-/ ]{1,15}\))?"
     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)){0,3}$",
     re.IGNORECASE,
 )
@@ -625,9 +634,9 @@ def parse_results(
     statements that name no value next to the marker ("FISH showed no amplification").
     """
     end = len(text) if end is None else end
-    inside = [m for m in merge_parenthesised(mentions, text) if start <= m.start and m.end <= end]
+    mentions, results = _triple_negative(text, [m for m in mentions if start <= m.start and m.end <= end])
+    inside = merge_parenthesised(mentions, text)
     sentence = text[start:end]
-    results: list[ParsedResult] = []
     claimed = start  # a value already read after a marker is no prefix of the next one
     for run in _lists(text, inside, end):
         members = [inside[i] for i in run]
@@ -672,7 +681,9 @@ def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue
         # microsatellite status is a molecular (PCR or sequencing) result; MMR an IHC panel
         value = replace(intrinsic, assay="molecular") if mention.key == "MSI" else intrinsic
         return value, mention.start, mention.end
-    return _postfix(text, mention.end, end)
+    # "tumour protein 63 (P63) (++)": the value follows the parenthesis that holds the marker
+    inside = text[mention.start - 1 : mention.start] == "(" and text[mention.end : mention.end + 1] == ")"
+    return _postfix(text, mention.end + 1 if inside else mention.end, end)
 
 
 #: ASCO/CAP: HER2 by IHC is negative at 0 and 1+, equivocal at 2+, positive at 3+.
@@ -682,7 +693,8 @@ _HER2_SCORE_STATUS: dict[str, Status] = {"0": "negative", "1+": "negative", "2+"
 def guideline_status(result: ParsedResult, hormone_receptor: bool) -> Status | None:
     """The status a result states or, failing that, the one ASCO/CAP give its number.
 
-    A hormone receptor (ER, PR) is positive when 1% or more of tumour cells stain; a HER2
+    Ki-67 with a percent keeps no status: it is an index. A hormone receptor (ER, PR) is
+    positive when 1% or more of tumour cells stain; a HER2
     IHC score maps to its status. Anything else without a stated status keeps none.
 
     >>> r = ParsedResult("HER2", None, None, None, "2+", None, (0, 4), (5, 7))
@@ -691,6 +703,8 @@ def guideline_status(result: ParsedResult, hormone_receptor: bool) -> Status | N
     >>> guideline_status(ParsedResult("ER", None, 0.5, "<", None, None, (0, 2), (3, 8)), hormone_receptor=True)
     'negative'
     """
+    if result.marker == "Ki-67" and result.percent is not None:
+        return None  # a proliferation index, read by its percent: "positive" says nothing more
     if result.status is not None:
         return result.status
     if hormone_receptor and result.percent is not None:
@@ -708,3 +722,148 @@ def result_note(result: ParsedResult, known: bool) -> str | None:
     if not known:
         parts.insert(0, f"{UNLISTED_MARKER_NOTE}: {result.marker!r}; add it to the ontology or correct the name")
     return "; ".join(parts) or None
+
+
+# ---------------------------------------------------------------- markers the vocabulary lacks
+
+_TOKEN = re.compile(r"(?<![\w\-/.])[A-Za-z][A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*(?![\w\-/]|\.\w)")
+# Capitals and digits that are not markers: imaging, staging, serology, assays, anatomy.
+_NOT_MARKER_NAMES = """
+LOH LVEF EF SAO2 SPO2 PAO2 PACO2 HCO3 ESBL MRSA FEV1 FVC DLCO GFR EGFR-TKI
+MR NK STUMP ALCL DLBCL AML CML CLL MDS NHL MM GCT PNET MPNST PMC PMID DOI
+CT MRI PET FDG SUV SPECT MIBG DWI ADC FLAIR CXR US EUS ERCP EGD ECG EEG EMG TNM WHO ISUP FIGO AJCC
+UICC ECOG KPS RECIST NCCN ASCO CAP ESMO IHC ISH FISH SISH CISH DISH PCR NGS DNA RNA HE PAS GMS AFB
+ZN HIV HBV HCV HBSAG CMV HSV VZV EBNA TB COVID SARS RPR VDRL ANA ANCA RF CRP ESR WBC RBC LDH ALP ALT
+AST GGT HR TN TNBC LN SLN ALND SLNB LVI PNI CRM NOS NSCLC SCLC SCC HCC RCC CUP GIST DCIS LCIS IDC
+ILC BRCA BRCA1 BRCA2 PD-1 CTLA-4 TKI EGFR-TKI MDT ICU ED OR ID AND OR NOT THE FOR WITH FIG FIGURE
+TABLE CASE VAF TMB MB CNV SNV INDEL
+"""
+_NOT_MARKERS = frozenset(_NOT_MARKER_NAMES.split())
+_STAGING = re.compile(r"[pcyr]?[A-Za-z]\d{1,3}[a-d]?|[A-Z]\d+[A-Z]|[pcy]?T[0-4x][a-d]?N[0-3x][a-c]?(?:M[01x])?")
+_ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|X)[A-C]?\d?")  # stages and grades: "IVB", "IIIA"
+_ZONE_START = re.compile(
+    r"\b(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|express\w*|stain\w*|lack\w*|loss\s+of|retained|intact)"
+    r"(?:\s+(?:for|of|with|to))?\s+",
+    re.IGNORECASE,
+)
+_ZONE_END = re.compile(r"[.;:]\s|\b(?:but|whereas|while|which|although|except)\b|$", re.IGNORECASE)
+_RESULT_AFTER = re.compile(
+    r"\s*(?:\(\s*(?:\+{1,3}|[-−–]|±)\s*\)|[-\s]+(?:positive|negative)\b|"
+    r"\s+(?:expression\s+|staining\s+)?(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:positive|negative|expressed|lost|retained)\b)",
+    re.IGNORECASE,
+)
+
+
+def _marker_shaped(token: str) -> bool:
+    """Capitals with digits ("CD99", "SSTR2", "INI-1") or a run of three to seven capitals ("CAIX", "EBV")."""
+    parts = re.split(r"[-/]", token.upper())
+    if any(p in _NOT_MARKERS for p in parts) or _STAGING.fullmatch(token) or _ROMAN.fullmatch(token):
+        return False
+    if len(token) > 12 or sum(ch.isdigit() for ch in token) > 4:
+        return False
+    letters = re.sub(r"[^A-Za-z]", "", token)
+    if any(ch.isdigit() for ch in token):
+        return any(ch.isupper() for ch in token) and len(letters) >= 2
+    return letters.isupper() and 3 <= len(letters) <= 7 and "." not in token
+
+
+def _result_zones(text: str) -> list[tuple[int, int]]:
+    """Stretches after "positive for", "expressed", "negative staining of"... up to the clause's end."""
+    zones = []
+    for m in _ZONE_START.finditer(text):
+        stop = _ZONE_END.search(text, m.end(), min(len(text), m.end() + 200))
+        zones.append((m.end(), stop.start() if stop else min(len(text), m.end() + 200)))
+    return zones
+
+
+def unlisted_marker_mentions(
+    text: str, known: Sequence[MarkerMention], closest: Callable[[str], str | None]
+) -> list[MarkerMention]:
+    """Markers the term matcher missed where the text gives them a result.
+
+    In a result context (a status right after the word, or the list after "positive for",
+    "expressed"...), a misspelt name within a small edit distance of one marker becomes that
+    marker (``closest`` gives its key); a name shaped like a marker ("CD99", "SSTR2") that the
+    vocabulary lacks is kept under the name as written, for the curator. Elsewhere only
+    marker-shaped names are proposed: :func:`parse_results` keeps those that have a value.
+
+    >>> closest = {"synaptophysine": "synaptophysin"}.get
+    >>> [(m.key, m.start) for m in unlisted_marker_mentions("CD99 (+), synaptophysine (+)", [], closest)]
+    [('CD99', 0), ('synaptophysin', 10)]
+    """
+    covered = bytearray(len(text) + 1)  # 1 where a known marker is, 2 in a result context
+    for m in known:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    for start, end in _result_zones(text):
+        covered[start:end] = bytes(c | 2 for c in covered[start:end])
+    corrections: dict[str, str | None] = {}
+    out: list[MarkerMention] = []
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
+        if covered[start] & 1 or covered[end - 1] & 1:
+            continue
+        if not (covered[start] & 2 or _RESULT_AFTER.match(text, end)):
+            continue  # only where the text states a result: a lab value or a scan is no marker
+        key = None
+        if len(m.group(0)) >= 5:
+            key, end = _corrected(text, m, closest, corrections)
+        if key is None and _marker_shaped(m.group(0)):
+            key = m.group(0)
+        if key is not None:
+            out.append(MarkerMention(start, end, key))
+            covered[start:end] = b"\x01" * (end - start)
+    return out
+
+
+def _corrected(
+    text: str, token: re.Match[str], closest: Callable[[str], str | None], cache: dict[str, str | None]
+) -> tuple[str | None, int]:
+    """The marker a misspelt word (or word pair: "microsatelite stable") stands for, and its end."""
+    word = token.group(0)
+    if word not in cache:
+        cache[word] = closest(word)
+    if cache[word] is not None:
+        return cache[word], token.end()
+    pair = re.match(r"\s+[A-Za-z][\w-]*", text[token.end() : token.end() + 40])
+    if pair is None:
+        return None, token.end()
+    both = word + " " + pair.group(0).strip()
+    if both not in cache:
+        cache[both] = closest(both)
+    return cache[both], (token.end() + pair.end() if cache[both] is not None else token.end())
+
+
+_TRIPLE_NEGATIVE = re.compile(r"\b[Tt]riple[-\s]negative\b|\bTNBC\b")
+_HORMONE_PAIR = re.compile(
+    r"\b(?P<first>o?estrogen|progesterone|progestin)(?:\s+receptors?)?\s*(?:and|/|or|&)\s*"
+    r"(?P<second>o?estrogen|progesterone|progestin)\s+receptors?\b",
+    re.IGNORECASE,
+)
+
+
+def implied_marker_mentions(text: str) -> list[MarkerMention]:
+    """Markers a phrase names without writing them out: "triple-negative" (ER, PR and HER2,
+    all negative) and the first receptor of "estrogen and progesterone receptors".
+
+    >>> [(m.key, m.start, m.end) for m in implied_marker_mentions("estrogen and progesterone receptors")]
+    [('ER', 0, 8)]
+    """
+    out = [
+        MarkerMention(m.start(), m.end(), key) for m in _TRIPLE_NEGATIVE.finditer(text) for key in ("ER", "PR", "HER2")
+    ]
+    for m in _HORMONE_PAIR.finditer(text):
+        key = "PR" if m.group("first").lower().startswith("progest") else "ER"
+        out.append(MarkerMention(m.start("first"), m.end("first"), key))
+    return out
+
+
+def _triple_negative(text: str, mentions: Sequence[MarkerMention]) -> tuple[list[MarkerMention], list[ParsedResult]]:
+    """Mentions left to parse, and the negative ER, PR and HER2 results of "triple-negative"."""
+    rest, results = [], []
+    for m in mentions:
+        if _TRIPLE_NEGATIVE.fullmatch(text[m.start : m.end]):
+            span = (m.start, m.end)
+            results.append(ParsedResult(m.key, "negative", None, None, None, None, span, span))
+        else:
+            rest.append(m)
+    return rest, results
