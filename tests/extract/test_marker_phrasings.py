@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from metkg.extract.biomarkers import MarkerMention, ParsedResult, guideline_status, parse_results
-from metkg.extract.pipeline import term_matcher
+from metkg.extract.pipeline import annotate, get_pipeline, term_matcher
 from metkg.settings import Settings
 
 
@@ -182,4 +182,109 @@ def test_her2_score_takes_the_asco_cap_status(marker: str, score: str, hormone_r
 
 def test_a_her2_score_by_hybridisation_takes_no_ihc_status() -> None:
     result = ParsedResult("HER2", None, None, None, "2+", None, (0, 4), (5, 7), "FISH")
+    assert guideline_status(result, hormone_receptor=False) is None
+
+
+@pytest.fixture(scope="module")
+def read_doc():
+    """Results from the pipeline's own marker mentions: vocabulary, implied, misspelt, unlisted."""
+    nlp = get_pipeline(Settings().ontology_dir)
+
+    def parse(text: str) -> list[ParsedResult]:
+        doc = annotate(nlp, text)
+        return parse_results(text, [MarkerMention(m.start, m.end, m.key) for m in doc._.marker_mentions])
+
+    return parse
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The cells were positive for synaptophysine and vimentine.",
+            [("synaptophysin", "positive"), ("vimentin", "positive")],
+        ),
+        ("It was microsatelite stable.", [("MSI", "negative")]),
+        ("Calretenin (-)", [("calretinin", "negative")]),
+    ],
+)
+def test_a_misspelt_marker_is_read_as_the_marker(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Positive for CD99, CD57 and desmin.", [("CD99", "positive"), ("CD57", "positive"), ("desmin", "positive")]),
+        ("The tumour was XPO7-negative.", [("XPO7", "negative")]),
+        ("ABCB5 (+), SOX10 (+)", [("ABCB5", "positive"), ("SOX10", "positive")]),
+    ],
+)
+def test_a_marker_outside_the_vocabulary_is_kept_as_written(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LVEF was 55% and SaO2 95%.",
+        "PET/CT was negative for distant disease.",
+        "HIV negative, HBsAg negative.",
+        "Stage IVB (positive nodes).",
+        "The CT scan (COVID-19 negative) was unremarkable.",
+    ],
+)
+def test_capitals_that_are_no_markers_give_no_result(read_doc, text: str) -> None:
+    assert read_doc(text) == [], text
+
+
+def test_triple_negative_names_er_pr_and_her2(read_doc) -> None:
+    results = read_doc("A triple-negative carcinoma.")
+    assert _statuses(results) == [("ER", "negative"), ("PR", "negative"), ("HER2", "negative")]
+
+
+def test_the_receptor_shared_by_estrogen_and_progesterone(read_doc) -> None:
+    assert _statuses(read_doc("Negative for estrogen and progesterone receptors.")) == [
+        ("ER", "negative"),
+        ("PR", "negative"),
+    ]
+
+
+def test_a_long_form_before_the_abbreviation_carries_the_marker(read_doc) -> None:
+    text = "Diffuse staining for cluster of differentiation 10 (CD10) and vimentin."
+    assert _statuses(read_doc(text)) == [("CD10", "positive"), ("vimentin", "positive")]
+    assert _statuses(read_doc("The cells were tumor protein 63 (P63) (++).")) == [("p63", "positive")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Positive for TTF-1 (Fig. 3) and CK7.", [("TTF-1", "positive"), ("CK7", "positive")]),
+        ("Positive for neuroendocrine markers CD56 and INSM1.", [("CD56", "positive"), ("INSM1", "positive")]),
+        ("Staining showed SOX10 along with HMB-45 positive.", [("SOX10", "positive"), ("HMB-45", "positive")]),
+    ],
+)
+def test_a_list_may_cite_a_figure_or_name_its_panel(read, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("There was no EGFR mutation.", [("EGFR", "negative")]),
+        ("BRAF gene testing was negative.", [("BRAF", "negative")]),
+        ("A NRAS Q61R gene mutation was found.", [("NRAS", "positive")]),
+        ("Variants in the KRAS and PIK3CA genes were found.", [("KRAS", "positive"), ("PIK3CA", "positive")]),
+        ("Testing for mutations in EGFR and ALK was sent.", []),
+        ("An ERBB2 mutation was found.", []),  # no HER2 status: the reasoner reads one from any HER2 result
+    ],
+)
+def test_gene_alterations_stated_before_the_gene(read, text: str, expected: list[tuple]) -> None:
+    results = read(text)
+    assert _statuses(results) == expected, text
+    assert all(r.assay in ("PCR", "NGS") for r in results)
+
+
+def test_ki67_is_an_index_without_status() -> None:
+    result = ParsedResult("Ki-67", "positive", 30.0, None, None, None, (0, 5), (6, 10))
     assert guideline_status(result, hormone_receptor=False) is None

@@ -351,7 +351,7 @@ _ALTERATION = (
 _MOLECULAR = re.compile(
     r"(?:\s*(?:gene|status)\b)?"
     r"(?P<variants>(?:\s*(?:,\s*|\s+and\s+|/)?\(?\s*" + _VARIANT + r"\s*\)?){0,4})"
-    r"(?:[\s\-]*" + _ALTERATION + r"\b)?"
+    r"(?:[\s\-]*(?:gene\s+)?" + _ALTERATION + r"\b)?"
     r"(?P<test>\s+(?:testing|tests?|analys[ie]s|status|assay|screening|profiling|sequencing|results?))?"
     r"(?P<tail>\s*[-–,:]?\s*(?:\(\s*[^()]{1,30}\)\s*)?(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
     r"(?:(?P<neg>not\s+(?:detected|found|identified|present|seen|observed)|negative|absent|undetected|wild[-\s]?type)"
@@ -376,7 +376,8 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
     exon_only = re.fullmatch(r"(?i:exon)\s*\d+", variants) is not None
     named = bool(re.search(r"\d", variants)) and (alt != "" or not exon_only)
     wild = bool(m.group("neg")) and "wild" in m.group("neg").lower()
-    if not alt and not named and not wild:
+    tested = bool(m.group("test")) and bool(m.group("neg") or m.group("pos"))  # "BRAF testing was negative"
+    if not alt and not named and not wild and not tested:
         return None
     if m.group("neg") or re.fullmatch(r"wild[-\s]?type|wt", alt):
         status: Status = "negative"
@@ -467,6 +468,18 @@ _MOLECULAR_NEGATIVE = re.compile(
     re.IGNORECASE,
 )
 _MOLECULAR_PREFIX_WORD = re.compile(r"mutation|alteration|rearrangement|fusion|variant|wild", re.IGNORECASE)
+# "pathogenic variants in the APC and TP53 genes", "mutations including KRAS and NRAS"
+_MOLECULAR_POSITIVE = re.compile(
+    r"\b(?:mutations?|variants?|alterations?|rearrangements?|fusions?)\s+(?:in|of|involving|including|affecting)\s+"
+    r"(?:the\s+)?(?:genes?\s+)?$",
+    re.IGNORECASE,
+)
+# ... unless the phrase names what was tested for, or denies it
+_MOLECULAR_TESTED = re.compile(
+    r"\b(?:for|test\w*|analys\w*|screen\w*|sequenc\w*|panel|assess\w*|evaluat\w*|no|without|absence\s+of)"
+    r"\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
@@ -500,6 +513,10 @@ def _prefix_adjacent(text: str, pos: int, begin: int) -> tuple[ResultValue, int,
     if molecular and _MOLECULAR_PREFIX_WORD.search(molecular.group(0) + text[pos : pos + 40]):
         value = ResultValue(status="negative", assay="molecular")
         return value, window_start + molecular.start(), window_start + molecular.end()
+    found = _MOLECULAR_POSITIVE.search(window)
+    if found and not _MOLECULAR_TESTED.search(window[: found.start()]):
+        value = ResultValue(status="positive", assay="molecular")
+        return value, window_start + found.start(), window_start + found.end()
     for regex in (_BARE_PREFIX, _VERB_PREFIX):
         m = regex.search(window)
         if m is None:
@@ -640,7 +657,7 @@ def parse_results(
     claimed = start  # a value already read after a marker is no prefix of the next one
     for run in _lists(text, inside, end):
         members = [inside[i] for i in run]
-        own = [_own_value(text, m, end) for m in members]
+        own = [_denied(text, members[0].start, start, _own_value(text, m, end)) for m in members]
         shared = own[-1]
         if shared is None:
             shared = _prefix(text, members[0].start, start)
@@ -653,6 +670,8 @@ def parse_results(
             v, vs, ve = chosen
             if value is not None:
                 claimed = max(claimed, ve)
+            if mention.key == "HER2" and v.assay == "molecular":
+                continue  # an ERBB2 mutation is no HER2 status, which the reasoner reads from any HER2 result
             lo, hi = min(mention.end, vs), max(mention.end, ve)
             assay, assumed = _assay(v, text[lo:hi] if vs >= mention.end else text[vs:ve], sentence)
             notes = [n for n in (v.note, assumed) if n]
@@ -672,6 +691,17 @@ def parse_results(
             )
     done = {(r.marker, r.assay) for r in results}
     return results + _ish_statements(text, inside, start, end, done)
+
+
+def _denied(
+    text: str, run_start: int, begin: int, value: tuple[ResultValue, int, int] | None
+) -> tuple[ResultValue, int, int] | None:
+    """A gene alteration read after the gene is denied by "no" before it: "no EGFR mutation"."""
+    if value is None or value[0].assay != "molecular" or value[0].status != "positive":
+        return value
+    if _MOLECULAR_NEGATIVE.search(text[max(begin, run_start - 60) : run_start]):
+        return replace(value[0], status="negative"), value[1], value[2]
+    return value
 
 
 def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue, int, int] | None:
@@ -726,7 +756,10 @@ def result_note(result: ParsedResult, known: bool) -> str | None:
 
 # ---------------------------------------------------------------- markers the vocabulary lacks
 
-_TOKEN = re.compile(r"(?<![\w\-/.])[A-Za-z][A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*(?![\w\-/]|\.\w)")
+_TOKEN = re.compile(
+    r"(?<![\w\-/.])[A-Za-z][A-Za-z0-9]*(?:[-/.](?!(?i:positive|negative)\b)[A-Za-z0-9]+)*"
+    r"(?=[-–](?i:positive|negative)\b|(?![\w\-/]|\.\w))"
+)
 # Capitals and digits that are not markers: imaging, staging, serology, assays, anatomy.
 _NOT_MARKER_NAMES = """
 LOH LVEF EF SAO2 SPO2 PAO2 PACO2 HCO3 ESBL MRSA FEV1 FVC DLCO GFR EGFR-TKI
@@ -742,8 +775,9 @@ _NOT_MARKERS = frozenset(_NOT_MARKER_NAMES.split())
 _STAGING = re.compile(r"[pcyr]?[A-Za-z]\d{1,3}[a-d]?|[A-Z]\d+[A-Z]|[pcy]?T[0-4x][a-d]?N[0-3x][a-c]?(?:M[01x])?")
 _ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|X)[A-C]?\d?")  # stages and grades: "IVB", "IIIA"
 _ZONE_START = re.compile(
-    r"\b(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|express\w*|stain\w*|lack\w*|loss\s+of|retained|intact)"
-    r"(?:\s+(?:for|of|with|to))?\s+",
+    r"\b(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|express\w*|stain\w*|lack\w*|loss\s+of|retained|intact|"
+    r"mutations?|variants?|alterations?)"
+    r"(?:\s+(?:for|of|with|to|in|including|involving))?\s+",
     re.IGNORECASE,
 )
 _ZONE_END = re.compile(r"[.;:]\s|\b(?:but|whereas|while|which|although|except)\b|$", re.IGNORECASE)
@@ -752,6 +786,10 @@ _RESULT_AFTER = re.compile(
     r"\s+(?:expression\s+|staining\s+)?(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:positive|negative|expressed|lost|retained)\b)",
     re.IGNORECASE,
 )
+
+
+# "microsatellite stable", "mismatch repair deficient": the word after the name states the result
+_STATUS_AFTER = re.compile(r"[\s-]+(?:stable|stability|instability|deficient|deficiency|proficient)\b", re.IGNORECASE)
 
 
 def _marker_shaped(token: str) -> bool:
@@ -802,7 +840,7 @@ def unlisted_marker_mentions(
         start, end = m.span()
         if covered[start] & 1 or covered[end - 1] & 1:
             continue
-        if not (covered[start] & 2 or _RESULT_AFTER.match(text, end)):
+        if not (covered[start] & 2 or _RESULT_AFTER.match(text, end) or _STATUS_AFTER.match(text, end)):
             continue  # only where the text states a result: a lab value or a scan is no marker
         key = None
         if len(m.group(0)) >= 5:
