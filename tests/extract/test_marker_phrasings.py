@@ -90,7 +90,7 @@ def test_phrasing(read, text: str, expected: list[tuple[str, str]]) -> None:
 @pytest.mark.parametrize(
     ("text", "marker", "status", "note"),
     [
-        ("ER was positive (Allred 7/8).", "ER", "positive", None),
+        ("ER was positive (Allred 7/8).", "ER", "positive", "Allred score 7"),
         ("ER Allred score 2.", "ER", "negative", "Allred score 2"),
         ("PR H-score 180, positive.", "PR", "positive", "H-score 180"),
     ],
@@ -127,6 +127,9 @@ def test_values_and_patterns(read, text: str, expected: tuple) -> None:
         ),
         ("HER2 amplification was not detected.", [("HER2", "negative", "ISH")]),
         ("ALK rearrangement was negative by FISH.", [("ALK", "negative", "FISH")]),
+        ("FISH for ALK was negative.", [("ALK", "negative", "FISH")]),
+        ("FISH gave a HER2/CEP17 ratio of 2.4, in keeping with amplification.", [("HER2", "positive", "FISH")]),
+        ("ER 95% (Allred 8), HER2 1+.", [("ER", None, "IHC"), ("HER2", None, "IHC")]),
     ],
 )
 def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[tuple]) -> None:

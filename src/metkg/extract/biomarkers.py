@@ -394,7 +394,12 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
 
 def _postfix(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """The value written right after a marker ending at ``pos``: (value, value start, value end)."""
-    return _molecular(text, pos, end) or _named_score(text, pos, end) or _stated_value(text, pos, end)
+    found = _molecular(text, pos, end) or _named_score(text, pos, end) or _stated_value(text, pos, end)
+    if found is not None and found[0].note is None:
+        allred = _ALLRED.match(text, found[2], end)  # "positive (Allred 8/8)"
+        if allred:
+            found = replace(found[0], note=f"Allred score {allred.group('allred')}"), found[1], allred.end()
+    return found
 
 
 # "HER2 amplification was not detected", "expression was absent": the value word is denied.
@@ -607,10 +612,16 @@ def _assay(value: ResultValue, between: str, sentence: str) -> tuple[str, str | 
 _ISH_STATEMENT = re.compile(
     r"(?P<method>\b(?:FISH|[SCD]?ISH)\b|(?i:(?:fluorescen(?:t|ce)\s+|silver\s+|chromogenic\s+|dual[-\s]colou?r\s+)?"
     r"in\s+situ\s+hybridi[sz]ation))"
-    r"(?P<mid>[^.;]{0,80}?)"
+    r"(?P<mid>(?:[^.;]|\.(?=\d)){0,80}?)"
     r"(?P<word>(?i:not\s+amplified|non-?amplified|unamplified|no\s+(?:\w+\s+){0,3}?(?:amplification|rearrangement)|"
     r"without\s+(?:\w+\s+){0,2}?amplification|negative|equivocal|amplified|amplification|positive|"
     r"rearranged|rearrangement|split))",
+)
+
+
+# "FISH for ALK was negative": the method named right before the marker
+_METHOD_BEFORE = re.compile(
+    r"(?:\b(?:FISH|[SCD]?ISH)|(?i:in\s+situ\s+hybridi[sz]ation))\s+(?i:(?:analysis\s+)?(?:for|of)\s+(?:the\s+)?)$"
 )
 
 
@@ -673,7 +684,9 @@ def parse_results(
             if mention.key == "HER2" and v.assay == "molecular":
                 continue  # an ERBB2 mutation is no HER2 status, which the reasoner reads from any HER2 result
             lo, hi = min(mention.end, vs), max(mention.end, ve)
-            assay, assumed = _assay(v, text[lo:hi] if vs >= mention.end else text[vs:ve], sentence)
+            method = _METHOD_BEFORE.search(text, max(start, mention.start - 30), mention.start)
+            between = text[lo:hi] if vs >= mention.end else text[vs:ve]
+            assay, assumed = _assay(v, (method.group(0) if method else "") + between, sentence)
             notes = [n for n in (v.note, assumed) if n]
             results.append(
                 ParsedResult(
