@@ -279,6 +279,9 @@ def test_a_list_may_cite_a_figure_or_name_its_panel(read, text: str, expected: l
         ("A NRAS Q61R gene mutation was found.", [("NRAS", "positive")]),
         ("Variants in the KRAS and PIK3CA genes were found.", [("KRAS", "positive"), ("PIK3CA", "positive")]),
         ("Testing for mutations in EGFR and ALK was sent.", []),
+        ("Sequencing revealed variants in the BRAF and NRAS genes.", [("BRAF", "positive"), ("NRAS", "positive")]),
+        ("It did not show mutations in the KRAS and NRAS genes.", [("KRAS", "negative"), ("NRAS", "negative")]),
+        ("Mutations in KRAS are linked to resistance.", []),
         ("An ERBB2 mutation was found.", []),  # no HER2 status: the reasoner reads one from any HER2 result
     ],
 )

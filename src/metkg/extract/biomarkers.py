@@ -479,11 +479,16 @@ _MOLECULAR_POSITIVE = re.compile(
     r"(?:the\s+)?(?:genes?\s+)?$",
     re.IGNORECASE,
 )
-# ... unless the phrase names what was tested for, or denies it
+# ... unless the phrase names what was tested for; in a clause that states a finding
 _MOLECULAR_TESTED = re.compile(
-    r"\b(?:for|test\w*|analys\w*|screen\w*|sequenc\w*|panel|assess\w*|evaluat\w*|no|without|absence\s+of)"
-    r"\s+(?:\w+\s+){0,2}$",
+    r"\b(?:for|assess\w*|evaluat\w*|look\w*\s+for|search\w*\s+for)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
+)
+_FINDING_VERB = re.compile(
+    r"\b(?:reveal|show|identif|detect|found|harbo|carr|confirm|demonstrat|disclos|present)\w*", re.IGNORECASE
+)
+_NEGATION_BEFORE = re.compile(
+    r"\b(?:not|no|never|without|absence\s+of|negative\s+for|free\s+of)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE
 )
 
 
@@ -519,9 +524,11 @@ def _prefix_adjacent(text: str, pos: int, begin: int) -> tuple[ResultValue, int,
         value = ResultValue(status="negative", assay="molecular")
         return value, window_start + molecular.start(), window_start + molecular.end()
     found = _MOLECULAR_POSITIVE.search(window)
-    if found and not _MOLECULAR_TESTED.search(window[: found.start()]):
-        value = ResultValue(status="positive", assay="molecular")
-        return value, window_start + found.start(), window_start + found.end()
+    sentence = text[begin : pos + 60]
+    if found and not _MOLECULAR_TESTED.search(window[: found.start()]) and _FINDING_VERB.search(sentence):
+        denied = _NEGATION_BEFORE.search(window[: found.start()])
+        value = ResultValue(status="negative" if denied else "positive", assay="molecular")
+        return value, window_start + (denied or found).start(), window_start + found.end()
     for regex in (_BARE_PREFIX, _VERB_PREFIX):
         m = regex.search(window)
         if m is None:
@@ -775,7 +782,7 @@ _TOKEN = re.compile(
 )
 # Capitals and digits that are not markers: imaging, staging, serology, assays, anatomy.
 _NOT_MARKER_NAMES = """
-LOH LVEF EF SAO2 SPO2 PAO2 PACO2 HCO3 ESBL MRSA FEV1 FVC DLCO GFR EGFR-TKI
+ELISA NIPT DENV NS1 LOH LVEF EF SAO2 SPO2 PAO2 PACO2 HCO3 ESBL MRSA FEV1 FVC DLCO GFR EGFR-TKI
 MR NK STUMP ALCL DLBCL AML CML CLL MDS NHL MM GCT PNET MPNST PMC PMID DOI
 CT MRI PET FDG SUV SPECT MIBG DWI ADC FLAIR CXR US EUS ERCP EGD ECG EEG EMG TNM WHO ISUP FIGO AJCC
 UICC ECOG KPS RECIST NCCN ASCO CAP ESMO IHC ISH FISH SISH CISH DISH PCR NGS DNA RNA HE PAS GMS AFB
@@ -788,9 +795,8 @@ _NOT_MARKERS = frozenset(_NOT_MARKER_NAMES.split())
 _STAGING = re.compile(r"[pcyr]?[A-Za-z]\d{1,3}[a-d]?|[A-Z]\d+[A-Z]|[pcy]?T[0-4x][a-d]?N[0-3x][a-c]?(?:M[01x])?")
 _ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|X)[A-C]?\d?")  # stages and grades: "IVB", "IIIA"
 _ZONE_START = re.compile(
-    r"\b(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|express\w*|stain\w*|lack\w*|loss\s+of|retained|intact|"
-    r"mutations?|variants?|alterations?)"
-    r"(?:\s+(?:for|of|with|to|in|including|involving))?\s+",
+    r"\b(?:(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|stain\w*|mutations?|variants?|alterations?)"
+    r"\s+(?:for|of|with|in|including|involving)|express\w*|lack\w*|loss\s+of|retained|intact)\s+",
     re.IGNORECASE,
 )
 _ZONE_END = re.compile(r"[.;:]\s|\b(?:but|whereas|while|which|although|except)\b|$", re.IGNORECASE)
