@@ -294,3 +294,9 @@ def test_gene_alterations_stated_before_the_gene(read, text: str, expected: list
 def test_ki67_is_an_index_without_status() -> None:
     result = ParsedResult("Ki-67", "positive", 30.0, None, None, None, (0, 5), (6, 10))
     assert guideline_status(result, hormone_receptor=False) is None
+
+
+@pytest.mark.parametrize(("percent", "status"), [(0.0, "negative"), (1.0, "positive"), (60.0, "positive")])
+def test_pd_l1_tumour_proportion_takes_the_one_percent_cut_off(percent: float, status: str) -> None:
+    result = ParsedResult("PD-L1", None, percent, None, None, None, (0, 5), (6, 10))
+    assert guideline_status(result, hormone_receptor=False) == status

@@ -744,7 +744,7 @@ def guideline_status(result: ParsedResult, hormone_receptor: bool) -> Status | N
     """The status a result states or, failing that, the one ASCO/CAP give its number.
 
     Ki-67 with a percent keeps no status: it is an index. A hormone receptor (ER, PR) is
-    positive when 1% or more of tumour cells stain; a HER2
+    positive when 1% or more of tumour cells stain, and so is PD-L1 (tumour proportion score); a HER2
     IHC score maps to its status. Anything else without a stated status keeps none.
 
     >>> r = ParsedResult("HER2", None, None, None, "2+", None, (0, 4), (5, 7))
@@ -762,6 +762,8 @@ def guideline_status(result: ParsedResult, hormone_receptor: bool) -> Status | N
         return "negative" if below_one else "positive"
     if result.marker == "HER2" and result.assay == "IHC" and result.score is not None:
         return _HER2_SCORE_STATUS[result.score]
+    if result.marker == "PD-L1" and result.percent is not None and result.comparator in (None, ">", ">=", "~"):
+        return "positive" if result.percent >= 1 else "negative"  # tumour proportion score, 1% cut-off
     return None
 
 
