@@ -69,6 +69,7 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
             [("synaptophysin", "negative"), ("chromogranin-A", "negative")],
         ),
         ("lacked immunoreactivity for desmin", [("desmin", "negative")]),
+        ("p53 showed no nuclear staining.", [("p53", "negative")]),
         # variants of names
         (
             "Oestrogen receptor positive, c-erbB-2 negative, HepPar-1 and glypican 3 negative.",
@@ -109,6 +110,8 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
         ("weakly positive for GATA3", ("GATA3", "positive", None, None, None, "weak")),
         ("focal staining for CK20", ("CK20", "positive", None, None, None, "focal")),
         ("diffusely positive for SOX10", ("SOX10", "positive", None, None, None, "diffuse")),
+        ("GATA3 showed weak focal staining", ("GATA3", "positive", None, None, None, "weak")),
+        ("CDX2 with diffuse strong nuclear expression", ("CDX2", "positive", None, None, None, "diffuse")),
     ],
 )
 def test_values_and_patterns(read, text: str, expected: tuple) -> None:

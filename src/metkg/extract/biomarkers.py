@@ -408,6 +408,23 @@ _DENIED = re.compile(
 )
 
 
+# "weak focal staining", "diffuse strong nuclear expression": staining described, so present
+_STAINING_WORDS = r"weak(?:ly)?|focal(?:ly)?|diffuse(?:ly)?|strong(?:ly)?|moderate(?:ly)?|patchy|scattered|intense"
+_DESCRIBED_STAINING = re.compile(
+    r"(?P<mod>" + _STAINING_WORDS + r")(?:[\s,]+(?:and\s+)?(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|"
+    r"membran(?:e|ous)))*\s+(?:positive\s+)?(?:staining|expression|immunoreactivity|immunostaining|reactivity|"
+    r"positivity)\b",
+    re.IGNORECASE,
+)
+
+
+_NO_STAINING = re.compile(
+    r"(?:no|absent|lack\s+of|loss\s+of)\s+(?:(?:nuclear|cytoplasmic|membranous|detectable|specific)\s+)?"
+    r"(?:staining|expression|immunoreactivity|immunostaining|reactivity)\b",
+    re.IGNORECASE,
+)
+
+
 def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """A sign, a status word, a percent or a score right after a marker."""
     glued = _GLUED.match(text, pos, end)
@@ -432,6 +449,12 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
     start = filler.end() if filler else pos
     if start - pos > 60:
         return None
+    described = _DESCRIBED_STAINING.match(text, start, end)
+    if described:  # "showed weak focal staining": positive, with its pattern
+        return ResultValue(status="positive", pattern=_pattern_name(described.group("mod"))), start, described.end()
+    denied = _NO_STAINING.match(text, start, end)
+    if denied:  # "showed no nuclear staining"
+        return ResultValue(status="negative"), start, denied.end()
     for pattern in (_PAREN, _WORD_VALUE, _NUMERIC_VALUE):
         m = pattern.match(text, start, end)
         if not m or m.end() == m.start():
