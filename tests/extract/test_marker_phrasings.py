@@ -303,3 +303,8 @@ def test_ki67_is_an_index_without_status() -> None:
 def test_pd_l1_tumour_proportion_takes_the_one_percent_cut_off(percent: float, status: str) -> None:
     result = ParsedResult("PD-L1", None, percent, None, None, None, (0, 5), (6, 10))
     assert guideline_status(result, hormone_receptor=False) == status
+
+
+def test_an_assay_named_intact_is_no_result(read_doc) -> None:
+    results = read_doc("Serum intact PTH was 80 pg/mL; the tumour was positive for chromogranin A.")
+    assert _statuses(results) == [("chromogranin-A", "positive")]

@@ -475,7 +475,7 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
 # "positive cytokeratin 7, negative p63": a status word right before a marker, no preposition.
 _BARE_PREFIX = re.compile(
     r"(?:^|(?<=[\s,;:(]))(?P<mod>(?:diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?)\s+)?"
-    r"(?P<word>positive|negative|retained|preserved|intact|lost)\s+$",
+    r"(?P<word>positive|negative|retained|lost)\s+$",  # not "intact": "intact PTH" names an assay
     re.IGNORECASE,
 )
 # "tumour cells expressed CK7 and GATA3", "did not express CK20", "lacked PAX8"
@@ -821,7 +821,7 @@ _STAGING = re.compile(r"[pcyr]?[A-Za-z]\d{1,3}[a-d]?|[A-Z]\d+[A-Z]|[pcy]?T[0-4x]
 _ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|X)[A-C]?\d?")  # stages and grades: "IVB", "IIIA"
 _ZONE_START = re.compile(
     r"\b(?:(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|stain\w*|mutations?|variants?|alterations?)"
-    r"\s+(?:for|of|with|in|including|involving)|express\w*|lack\w*|loss\s+of|retained|intact)\s+",
+    r"\s+(?:for|of|with|in|including|involving)|express\w*|lack\w*|loss\s+of|retained)\s+",
     re.IGNORECASE,
 )
 _ZONE_END = re.compile(r"[.;:]\s|\b(?:but|whereas|while|which|although|except)\b|$", re.IGNORECASE)
