@@ -372,7 +372,8 @@ class _Emitter:
         self.iri(s, METKG.resultOf, specimen)
         marker = self.terms.get("marker", result.marker)
         self.typed(s, METKG.BiomarkerResult, result_label(marker.label if marker else result.marker, result))
-        self.iri(s, METKG.marker, marker.iri if marker else None)
+        # a draft's marker the ontology lacks (validation lets only drafts through) stays a result
+        self.iri(s, METKG.marker, marker.iri if marker else METKG.UnlistedMarker)
         self.iri(s, METKG.assay, ASSAY_CLASSES[result.assay])
         self.iri(s, METKG.status, RESULT_STATUS.get(result.status or ""))
         self.decimal(s, METKG.percent, result.percent)

@@ -53,7 +53,7 @@ def test_a_result_stated_both_ways_keeps_the_first_and_a_conflict(extract) -> No
     assert [(r.marker, r.status, r.percent, r.score) for r in specimen.results if r.marker != "SMA"] == [
         ("ER", "positive", 80.0, None),
         ("PR", "negative", None, None),
-        ("HER2", None, None, "3+"),
+        ("HER2", "positive", None, "3+"),  # ASCO/CAP: IHC 3+ is positive
     ]
 
 

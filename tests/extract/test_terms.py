@@ -10,6 +10,7 @@ import pytest
 
 from metkg.extract import extract_text
 from metkg.extract.terms import TermMatcher, name_pattern
+from metkg.records.models import UNLISTED_MARKER_NOTE
 from metkg.terminology import load_terminology
 
 
@@ -59,7 +60,9 @@ def test_a_synonym_added_to_the_ontology_is_extracted_without_code_changes(tmp_p
     shutil.copytree(ontology_dir, before_dir)
     shutil.copytree(ontology_dir, after_dir)
     before = extract_text(text, "r.txt", before_dir)
-    assert [r.marker for s in before.patients[0].specimens for r in s.results] == []
+    # without the synonym the result is kept under the name as written, flagged for the curator
+    kept = [(r.marker, r.note) for s in before.patients[0].specimens for r in s.results]
+    assert [(marker, (note or "").startswith(UNLISTED_MARKER_NOTE)) for marker, note in kept] == [("CNN1", True)]
     terms = after_dir / "terms.ttl"
     source = terms.read_text(encoding="utf-8")
     term = load_terminology(ontology_dir).get("marker", "calponin")

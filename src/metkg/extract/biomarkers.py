@@ -26,10 +26,23 @@ such, never turned into a status.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-__all__ = ["MarkerMention", "ParsedResult", "ResultValue", "merge_parenthesised", "parse_results", "parse_value"]
+from metkg.records.models import UNLISTED_MARKER_NOTE
+
+__all__ = [
+    "MarkerMention",
+    "ParsedResult",
+    "ResultValue",
+    "guideline_status",
+    "implied_marker_mentions",
+    "merge_parenthesised",
+    "parse_results",
+    "parse_value",
+    "result_note",
+    "unlisted_marker_mentions",
+]
 
 Status = str  # "positive" | "negative" | "equivocal" | "low"
 
@@ -52,6 +65,8 @@ class ResultValue:
     comparator: str | None = None
     score: str | None = None
     pattern: str | None = None
+    assay: str | None = None
+    note: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -63,7 +78,9 @@ class ParsedResult:
     """One marker's result in a text, with the spans that state it.
 
     ``marker_span`` is the mention, ``value_span`` the value expression (they may be far
-    apart when a value is shared by a list of markers).
+    apart when a value is shared by a list of markers). ``assay`` is ``IHC`` unless the text
+    names an in-situ hybridisation (``FISH``, ``ISH``) or the result is a gene alteration
+    (``PCR``, ``NGS``); ``note`` says what the status alone does not (the variant, an Allred score).
     """
 
     marker: str
@@ -74,6 +91,8 @@ class ParsedResult:
     pattern: str | None
     marker_span: tuple[int, int]
     value_span: tuple[int, int]
+    assay: str = "IHC"
+    note: str | None = None
 
 
 _NUM = r"\d{1,3}(?:[.,]\d+)?"
@@ -157,7 +176,7 @@ def parse_value(text: str) -> ResultValue | None:
     """Read one result expression; ``None`` when it states no status, percent or score.
 
     >>> parse_value("(+90%)")
-    ResultValue(status='positive', percent=90.0, comparator=None, score=None, pattern=None)
+    ResultValue(status='positive', percent=90.0, comparator=None, score=None, pattern=None, assay=None, note=None)
     >>> parse_value("(1+)").score, parse_value("(±)").status, parse_value("(membrane +)").pattern
     ('1+', 'equivocal', 'membrane')
     >>> parse_value("expression of 0").score, parse_value("(Figure 2)")
@@ -204,7 +223,8 @@ _FILLER_WORDS = (
     r"level|levels|rate|protein|result|results|TPS|CPS|tumou?r\s+proportion\s+score|combined\s+positive\s+score|"
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
     r"displayed|exhibited|determined|found|noted|observed|estimated|measured|reported|to|also|all|both|each|the|"
-    r"of|in|at|with|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as"
+    r"of|in|at|with|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as|gene|"
+    r"FISH|ISH|SISH|CISH|DISH|testing|test|analysis"
 )
 _FILLER = re.compile(
     r"(?:\s*(?:(?:"
@@ -236,17 +256,25 @@ _NUMERIC_VALUE = re.compile(
     r"(?:" + _CMP + r"\s*)?(?P<num>" + _NUM + r")\s*%|(?P<score>[0-3])\s*\+(?!\d)|(?P<zero>0)(?![\d%]|[.,]\d)",
     re.IGNORECASE,
 )
-_CONNECTOR = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus)\s*", re.IGNORECASE)
+# A figure reference may stand between two markers of a list: "TTF-1 (Fig. 2) and CK7".
+_FIGURE_REF = r"(?:\s*\((?:Fig(?:ure)?s?\.?|Table)\s*[\w.,\s–-]{0,15}\))?"
+_CONNECTOR = re.compile(
+    _FIGURE_REF + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*",
+    re.IGNORECASE,
+)
 _PREFIX = re.compile(
     r"(?P<mod>diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?|partial(?:ly)?)?\s*"
-    r"(?P<word>positiv(?:e|ity)|negativ(?:e|ity)|immunoreactiv(?:e|ity)|reactiv(?:e|ity)|express(?:ion|ed)|"
+    r"(?P<word>positiv(?:e|ity|ely)|negativ(?:e|ity|ely)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
+    r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|express(?:ion|ed)|"
     r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|"
     r"over-?expression)"
-    r"(?:\s+(?:result|results|staining|expression))?\s+(?:for|of|with|to)\s+(?:the\s+)?",
+    r"(?:\s+(?:result|results|staining|expression))?(?:(?<=\bof)|\s+(?:for|of|with|to))\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
-    r"^(?:(?:(?!positiv|negativ|express|stain|react)[\w\-/αβ .]){1,25}?(?:\([\w\-/ ]{1,15}\))?"
+    # "neuroendocrine markers", "the colon cancer markers:" may name the list first
+    r"^(?:(?:[A-Za-z-]+\s+){0,3}markers?(?:\s*:|\s+such\s+as|\s+including)?\s+)?"
+    r"(?:(?:(?!positiv|negativ|express|stain|react)[\w\-/αβ .]){1,25}?(?:\([\w\-/ ]{1,15}\))?"
     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)){0,3}$",
     re.IGNORECASE,
 )
@@ -269,8 +297,136 @@ def merge_parenthesised(mentions: Sequence[MarkerMention], text: str) -> list[Ma
     return out
 
 
+# ---------------------------------------------------------------- scores written by name
+
+_ALLRED = re.compile(
+    r"[\s,:(]*(?:\(\s*)?Allred(?:\s+score)?(?:\s+(?:of|was|is|=|:))?\s*(?:[0-5]\s*\+\s*[0-3]\s*=\s*)?"
+    r"(?P<allred>[0-8])(?:\s*/\s*8)?(?!\d)\)?",
+    re.IGNORECASE,
+)
+_H_SCORE = re.compile(
+    r"[\s,:(]*(?:\(\s*)?H-?\s?score(?:\s+(?:of|was|is|=|:))?\s*(?P<hscore>\d{1,3})(?!\d)\)?", re.IGNORECASE
+)
+
+
+def _named_score(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
+    """An Allred or H-score written after a marker: "ER (Allred 8/8)", "PR H-score 180".
+
+    An Allred total of 3 or more is positive, 0-2 negative (Allred's own cut-off); an H-score
+    states no status on its own. Either is kept in the note.
+    """
+    filler = _FILLER.match(text, pos, end)
+    start = filler.end() if filler and filler.end() - pos <= 30 else pos
+    for at in dict.fromkeys((start, pos)):
+        m = _ALLRED.match(text, at, end)
+        if m:
+            total = int(m.group("allred"))
+            status = "positive" if total >= 3 else "negative"
+            return ResultValue(status=status, note=f"Allred score {total}"), at, m.end()
+        m = _H_SCORE.match(text, at, end)
+        if m and int(m.group("hscore")) <= 300:
+            hscore = int(m.group("hscore"))
+            gap = re.compile(r"[\s,;]*").match(text, m.end(), end)
+            at_word = gap.end() if gap else m.end()
+            after = _HYPHEN_WORD.match(text, at_word, end) or _WORD_VALUE.match(text, at_word, end)
+            status = parse_value(after.group(0)).status if after and parse_value(after.group(0)) else None
+            if status is not None and after is not None:
+                return ResultValue(status=status, note=f"H-score {hscore}"), at, after.end()
+    return None
+
+
+# ---------------------------------------------------------------- gene alterations
+
+_VARIANT = (
+    r"(?:exon\s*\d{1,2}(?:\s*(?:in-?frame\s+)?(?:deletions?|del|insertions?|ins|skipping|duplications?|"
+    r"mutations?|point\s+mutations?|substitutions?|alterations?))?"
+    r"|p\.\s*\(?[A-Z][a-z]{0,2}\d{1,4}[A-Za-z*]{0,4}\)?|c\.\s*[\w>+\-_]+"
+    r"|(?<![A-Za-z])[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|del|ins|fs)\w{0,6}"
+    r"|(?:ex)?19del|del19)"
+)
+_ALTERATION = (
+    r"(?P<alt>mutations?|mutated|mutant|variants?|alterations?|altered|rearrangements?|rearranged|fusions?|"
+    r"translocations?|deletions?|insertions?|amplifications?|amplified|wild[-\s]?type|WT)"
+)
+_MOLECULAR = re.compile(
+    r"(?:\s*(?:gene|status)\b)?"
+    r"(?P<variants>(?:\s*(?:,\s*|\s+and\s+|/)?\(?\s*" + _VARIANT + r"\s*\)?){0,4})"
+    r"(?:[\s\-]*(?:gene\s+)?" + _ALTERATION + r"\b)?"
+    r"(?P<test>\s+(?:testing|tests?|analys[ie]s|status|assay|screening|profiling|sequencing|results?))?"
+    r"(?P<tail>\s*[-–,:]?\s*(?:\(\s*[^()]{1,30}\)\s*)?(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
+    r"(?:(?P<neg>not\s+(?:detected|found|identified|present|seen|observed)|negative|absent|undetected|wild[-\s]?type)"
+    r"|(?P<pos>detected|identified|present|positive|confirmed)))?",
+    re.IGNORECASE,
+)
+_AMPLIFICATION = re.compile(r"amplif", re.IGNORECASE)
+
+
+def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
+    """A gene alteration written after a gene: "EGFR exon 19 deletion", "KRAS wild-type",
+    "ALK rearrangement-negative", "BRAF V600E mutation", "EGFR mutations were not detected".
+
+    Positive means the alteration was found; the variant text goes to the note. Nothing is read
+    without an alteration word or a named variant, and "EGFR mutation testing" alone is no result.
+    """
+    m = _MOLECULAR.match(text, pos, end)
+    if m is None or m.end() == pos:
+        return None
+    alt = (m.group("alt") or "").lower()
+    variants = re.sub(r"\s+", " ", m.group("variants") or "").strip(" ,/()")
+    exon_only = re.fullmatch(r"(?i:exon)\s*\d+", variants) is not None
+    named = bool(re.search(r"\d", variants)) and (alt != "" or not exon_only)
+    wild = bool(m.group("neg")) and "wild" in m.group("neg").lower()
+    tested = bool(m.group("test")) and bool(m.group("neg") or m.group("pos"))  # "BRAF testing was negative"
+    if not alt and not named and not wild and not tested:
+        return None
+    if m.group("neg") or re.fullmatch(r"wild[-\s]?type|wt", alt):
+        status: Status = "negative"
+    elif m.group("pos") or (not m.group("test") and (alt or named)):
+        status = "positive"
+    else:
+        return None
+    if _AMPLIFICATION.search(alt) and not variants:
+        return None  # "HER2 amplification": a hybridisation result, read by the value words
+    note = f"alteration: {variants}" if variants else None
+    first = pos + len(m.group(0)) - len(m.group(0).lstrip())
+    return ResultValue(status=status, assay="molecular", note=note), first, m.end()
+
+
 def _postfix(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """The value written right after a marker ending at ``pos``: (value, value start, value end)."""
+    found = _molecular(text, pos, end) or _named_score(text, pos, end) or _stated_value(text, pos, end)
+    if found is not None and found[0].note is None:
+        allred = _ALLRED.match(text, found[2], end)  # "positive (Allred 8/8)"
+        if allred:
+            found = replace(found[0], note=f"Allred score {allred.group('allred')}"), found[1], allred.end()
+    return found
+
+
+# "HER2 amplification was not detected", "expression was absent": the value word is denied.
+_DENIED = re.compile(
+    r"\s*(?:was|were|is|are)\s+(?:not\s+(?:detected|found|identified|observed|seen|present)|absent)\b", re.IGNORECASE
+)
+
+
+# "weak focal staining", "diffuse strong nuclear expression": staining described, so present
+_STAINING_WORDS = r"weak(?:ly)?|focal(?:ly)?|diffuse(?:ly)?|strong(?:ly)?|moderate(?:ly)?|patchy|scattered|intense"
+_DESCRIBED_STAINING = re.compile(
+    r"(?P<mod>" + _STAINING_WORDS + r")(?:[\s,]+(?:and\s+)?(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|"
+    r"membran(?:e|ous)))*\s+(?:positive\s+)?(?:staining|expression|immunoreactivity|immunostaining|reactivity|"
+    r"positivity)\b",
+    re.IGNORECASE,
+)
+
+
+_NO_STAINING = re.compile(
+    r"(?:no|absent|lack\s+of|loss\s+of)\s+(?:(?:nuclear|cytoplasmic|membranous|detectable|specific)\s+)?"
+    r"(?:staining|expression|immunoreactivity|immunostaining|reactivity)\b",
+    re.IGNORECASE,
+)
+
+
+def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
+    """A sign, a status word, a percent or a score right after a marker."""
     glued = _GLUED.match(text, pos, end)
     if glued:
         value = parse_value(glued.group("sign"))
@@ -293,6 +449,12 @@ def _postfix(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | No
     start = filler.end() if filler else pos
     if start - pos > 60:
         return None
+    described = _DESCRIBED_STAINING.match(text, start, end)
+    if described:  # "showed weak focal staining": positive, with its pattern
+        return ResultValue(status="positive", pattern=_pattern_name(described.group("mod"))), start, described.end()
+    denied = _NO_STAINING.match(text, start, end)
+    if denied:  # "showed no nuclear staining"
+        return ResultValue(status="negative"), start, denied.end()
     for pattern in (_PAREN, _WORD_VALUE, _NUMERIC_VALUE):
         m = pattern.match(text, start, end)
         if not m or m.end() == m.start():
@@ -302,12 +464,58 @@ def _postfix(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | No
         value = parse_value(m.group(0))
         if value is not None:
             value_start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+            denied = _DENIED.match(text, m.end(), end)
+            if denied and value.status == "positive" and pattern is _WORD_VALUE:
+                return replace(value, status="negative"), value_start, denied.end()
             return value, value_start, m.end()
     # A bare "(+)" after a filler-free gap such as "GATA 3(+)" is caught by _PAREN above.
     return None
 
 
-def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
+# "positive cytokeratin 7, negative p63": a status word right before a marker, no preposition.
+_BARE_PREFIX = re.compile(
+    r"(?:^|(?<=[\s,;:(]))(?P<mod>(?:diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?)\s+)?"
+    r"(?P<word>positive|negative|retained|lost)\s+$",  # not "intact": "intact PTH" names an assay
+    re.IGNORECASE,
+)
+# "tumour cells expressed CK7 and GATA3", "did not express CK20", "lacked PAX8"
+_VERB_PREFIX = re.compile(
+    r"\b(?P<neg>(?:did|does|do)\s+not\s+|failed\s+to\s+|not\s+)?(?P<mod>(?:diffusely|focally|strongly|weakly)\s+)?"
+    r"(?P<word>express(?:ed|es|ing)?|lack(?:ed|s|ing)?)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "no expression of", "without staining for", "absence of": the prefix is negated
+_NEGATED = re.compile(
+    r"\b(?:no|not|without|absence\s+of|absent|lack(?:ed|s|ing)?|loss\s+of)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+# "no mutations in EGFR, KRAS or BRAF", "negative for EGFR mutation", "wild-type for KRAS"
+_MOLECULAR_NEGATIVE = re.compile(
+    r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for)\s+"
+    r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
+    r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+(?:in|of|for|involving)\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+_MOLECULAR_PREFIX_WORD = re.compile(r"mutation|alteration|rearrangement|fusion|variant|wild", re.IGNORECASE)
+# "pathogenic variants in the APC and TP53 genes", "mutations including KRAS and NRAS"
+_MOLECULAR_POSITIVE = re.compile(
+    r"\b(?:mutations?|variants?|alterations?|rearrangements?|fusions?)\s+(?:in|of|involving|including|affecting)\s+"
+    r"(?:the\s+)?(?:genes?\s+)?$",
+    re.IGNORECASE,
+)
+# ... unless the phrase names what was tested for; in a clause that states a finding
+_MOLECULAR_TESTED = re.compile(
+    r"\b(?:for|assess\w*|evaluat\w*|look\w*\s+for|search\w*\s+for)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_FINDING_VERB = re.compile(
+    r"\b(?:reveal|show|identif|detect|found|harbo|carr|confirm|demonstrat|disclos|present)\w*", re.IGNORECASE
+)
+_NEGATION_BEFORE = re.compile(
+    r"\b(?:not|no|never|without|absence\s+of|negative\s+for|free\s+of)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE
+)
+
+
+def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
     """A value written before a list of markers starting at ``pos``: "positive for", "expression of"."""
     window_start = max(begin, pos - 120)
     window = text[window_start:pos]
@@ -319,7 +527,8 @@ def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | N
     if best is None:
         return None
     word = best.group("word").lower()
-    if word.startswith(("negativ", "lack", "loss")):
+    negated = _NEGATED.search(window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())])
+    if "negativ" in word or word.startswith(("lack", "loss")) or (negated and "positiv" not in word):
         status: Status = "negative"
     else:
         status = "positive"
@@ -327,6 +536,38 @@ def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | N
     start = window_start + best.start() + (len(best.group(0)) - len(best.group(0).lstrip()))
     end = window_start + best.end()
     return ResultValue(status=status, pattern=pattern), start, end
+
+
+def _prefix_adjacent(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
+    """A status word or verb right before a marker: "negative estrogen receptor", "expressed CK7"."""
+    window_start = max(begin, pos - 60)
+    window = text[window_start:pos]
+    molecular = _MOLECULAR_NEGATIVE.search(window)
+    if molecular and _MOLECULAR_PREFIX_WORD.search(molecular.group(0) + text[pos : pos + 40]):
+        value = ResultValue(status="negative", assay="molecular")
+        return value, window_start + molecular.start(), window_start + molecular.end()
+    found = _MOLECULAR_POSITIVE.search(window)
+    sentence = text[begin : pos + 60]
+    if found and not _MOLECULAR_TESTED.search(window[: found.start()]) and _FINDING_VERB.search(sentence):
+        denied = _NEGATION_BEFORE.search(window[: found.start()])
+        value = ResultValue(status="negative" if denied else "positive", assay="molecular")
+        return value, window_start + (denied or found).start(), window_start + found.end()
+    for regex in (_BARE_PREFIX, _VERB_PREFIX):
+        m = regex.search(window)
+        if m is None:
+            continue
+        word = m.group("word").lower()
+        negative = word.startswith(("negativ", "lack", "lost")) or bool(m.groupdict().get("neg"))
+        pattern = _pattern_name(m.group("mod").strip()) if m.group("mod") else None
+        value = ResultValue(status="negative" if negative else "positive", pattern=pattern)
+        return value, window_start + m.start(), window_start + m.end() - (len(m.group(0)) - len(m.group(0).rstrip()))
+    return None
+
+
+def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
+    """The nearer of a prefix with a preposition ("positive for") and one right before the list."""
+    found = [v for v in (_prefix_for(text, pos, begin), _prefix_adjacent(text, pos, begin)) if v is not None]
+    return max(found, key=lambda v: v[2]) if found else None
 
 
 def _lists(text: str, mentions: list[MarkerMention], end: int) -> list[list[int]]:
@@ -343,28 +584,140 @@ def _lists(text: str, mentions: list[MarkerMention], end: int) -> list[list[int]
     return runs
 
 
+# Marker names that carry their result: "MSI-H", "microsatellite stable", "dMMR", "MMR-proficient".
+_INTRINSIC: list[tuple[re.Pattern[str], Status]] = [
+    (re.compile(r"MSI-?L\b|\blow|\bstab|\bMSS\b", re.IGNORECASE), "negative"),
+    (re.compile(r"MSI-?H\b|high", re.IGNORECASE), "positive"),
+    (re.compile(r"\bdMMR\b|deficien", re.IGNORECASE), "negative"),
+    (re.compile(r"\bpMMR\b|proficien|intact|retained", re.IGNORECASE), "positive"),
+]
+
+
+def _intrinsic(name: str) -> ResultValue | None:
+    for pattern, status in _INTRINSIC:
+        if pattern.search(name):
+            return ResultValue(status=status)
+    return None
+
+
+_FISH = re.compile(r"\bFISH\b|fluorescen(?:t|ce)\s+in\s+situ", re.IGNORECASE)
+_ISH = re.compile(r"\b(?:[SCD]?ISH|in\s+situ\s+hybridi[sz]ation)\b", re.IGNORECASE)
+_NGS = re.compile(
+    r"\bNGS\b|next[-\s]generation\s+sequencing|(?:exome|genomic|panel|targeted|gene)\s+sequencing|"
+    r"\bsequencing\b|\bFoundationOne|\bOncomine",
+    re.IGNORECASE,
+)
+_PCR = re.compile(r"\bPCR\b|polymerase\s+chain\s+reaction|\bARMS\b|pyrosequencing|Sanger", re.IGNORECASE)
+
+
+def _assay(value: ResultValue, between: str, sentence: str) -> tuple[str, str | None]:
+    """The assay of a result and a note when it is assumed: hybridisation, molecular or IHC.
+
+    A hybridisation is named between the marker and its value ("HER2 by FISH was negative"),
+    or the value is an amplification with a hybridisation named in the sentence; a gene
+    alteration is a result of sequencing when the sentence names one, of PCR otherwise.
+    """
+    amplification = bool(_AMPLIFICATION.search(between))
+    if value.assay == "molecular":
+        if _FISH.search(sentence) and re.search(r"rearrang|fusion|translocat|split", between, re.IGNORECASE):
+            return "FISH", None
+        if re.search(r"Sanger|pyrosequencing", sentence, re.IGNORECASE):
+            return "PCR", None
+        if _NGS.search(sentence):
+            return "NGS", None
+        if _PCR.search(sentence):
+            return "PCR", None
+        return "PCR", "molecular assay not named in the text; PCR assumed"
+    if _FISH.search(between) or (amplification and _FISH.search(sentence)):
+        return "FISH", None
+    if _ISH.search(between) or (amplification and _ISH.search(sentence)):
+        return "ISH", None
+    if amplification:
+        return ("NGS", None) if _NGS.search(sentence) else ("ISH", "hybridisation assay assumed for an amplification")
+    return "IHC", None
+
+
+# "FISH showed no HER2 amplification", "ISH was negative": a hybridisation result of the marker
+# named in the clause, or of the nearest marker before it in the sentence.
+_ISH_STATEMENT = re.compile(
+    r"(?P<method>\b(?:FISH|[SCD]?ISH)\b|(?i:(?:fluorescen(?:t|ce)\s+|silver\s+|chromogenic\s+|dual[-\s]colou?r\s+)?"
+    r"in\s+situ\s+hybridi[sz]ation))"
+    r"(?P<mid>(?:[^.;]|\.(?=\d)){0,80}?)"
+    r"(?P<word>(?i:not\s+amplified|non-?amplified|unamplified|no\s+(?:\w+\s+){0,3}?(?:amplification|rearrangement)|"
+    r"without\s+(?:\w+\s+){0,2}?amplification|negative|equivocal|amplified|amplification|positive|"
+    r"rearranged|rearrangement|split))",
+)
+
+
+# "FISH for ALK was negative": the method named right before the marker
+_METHOD_BEFORE = re.compile(
+    r"(?:\b(?:FISH|[SCD]?ISH)|(?i:in\s+situ\s+hybridi[sz]ation))\s+(?i:(?:analysis\s+)?(?:for|of)\s+(?:the\s+)?)$"
+)
+
+
+def _ish_statements(
+    text: str, mentions: Sequence[MarkerMention], start: int, end: int, done: set[tuple[str, str]]
+) -> list[ParsedResult]:
+    out: list[ParsedResult] = []
+    for m in _ISH_STATEMENT.finditer(text, start, end):
+        inside = [x for x in mentions if m.start("mid") <= x.start and x.end <= m.end("mid")]
+        # without a marker in the clause, the one marker tested by hybridisation as a routine: HER2
+        her2 = [x for x in mentions if x.key == "HER2" and x.end <= m.start()]
+        target = inside[0] if inside else (her2[-1] if her2 else None)
+        if target is None:
+            continue
+        assay = "FISH" if _FISH.search(m.group("method")) else "ISH"
+        if (target.key, assay) in done or any((target.key, a) in done for a in ("FISH", "ISH")):
+            continue
+        word = m.group("word").lower()
+        if word.startswith(("not", "non", "unampl", "no ", "without", "negative")) or _DENIED.match(text, m.end(), end):
+            status: Status = "negative"
+        elif word == "equivocal":
+            status = "equivocal"
+        else:
+            status = "positive"
+        done.add((target.key, assay))
+        span = (target.start, target.end)
+        out.append(ParsedResult(target.key, status, None, None, None, None, span, (m.start(), m.end()), assay))
+    return out
+
+
 def parse_results(
     text: str, mentions: Sequence[MarkerMention], start: int = 0, end: int | None = None
 ) -> list[ParsedResult]:
     """Attach a value to each marker mention in ``text[start:end]``; markers without one are left out.
 
     Mentions are ontology term matches of the marker category; their offsets are offsets of
-    ``text``. Results come out in the order of the mentions.
+    ``text``. Results come out in the order of the mentions, then results of hybridisation
+    statements that name no value next to the marker ("FISH showed no amplification").
     """
     end = len(text) if end is None else end
-    inside = [m for m in merge_parenthesised(mentions, text) if start <= m.start and m.end <= end]
-    results: list[ParsedResult] = []
+    mentions, results = _triple_negative(text, [m for m in mentions if start <= m.start and m.end <= end])
+    inside = merge_parenthesised(mentions, text)
+    sentence = text[start:end]
+    claimed = start  # a value already read after a marker is no prefix of the next one
     for run in _lists(text, inside, end):
         members = [inside[i] for i in run]
-        own = [_postfix(text, m.end, end) for m in members]
+        own = [_denied(text, members[0].start, start, _own_value(text, m, end)) for m in members]
         shared = own[-1]
         if shared is None:
             shared = _prefix(text, members[0].start, start)
+            if shared is not None and shared[1] < claimed:
+                shared = None
         for mention, value in zip(members, own, strict=True):
             chosen = value if value is not None else shared
             if chosen is None:
                 continue
             v, vs, ve = chosen
+            if value is not None:
+                claimed = max(claimed, ve)
+            if mention.key == "HER2" and v.assay == "molecular":
+                continue  # an ERBB2 mutation is no HER2 status, which the reasoner reads from any HER2 result
+            lo, hi = min(mention.end, vs), max(mention.end, ve)
+            method = _METHOD_BEFORE.search(text, max(start, mention.start - 30), mention.start)
+            between = text[lo:hi] if vs >= mention.end else text[vs:ve]
+            assay, assumed = _assay(v, (method.group(0) if method else "") + between, sentence)
+            notes = [n for n in (v.note, assumed) if n]
             results.append(
                 ParsedResult(
                     mention.key,
@@ -375,6 +728,224 @@ def parse_results(
                     v.pattern,
                     (mention.start, mention.end),
                     (vs, ve),
+                    assay,
+                    "; ".join(notes) or None,
                 )
             )
-    return results
+    done = {(r.marker, r.assay) for r in results}
+    return results + _ish_statements(text, inside, start, end, done)
+
+
+def _denied(
+    text: str, run_start: int, begin: int, value: tuple[ResultValue, int, int] | None
+) -> tuple[ResultValue, int, int] | None:
+    """A gene alteration read after the gene is denied by "no" before it: "no EGFR mutation"."""
+    if value is None or value[0].assay != "molecular" or value[0].status != "positive":
+        return value
+    if _MOLECULAR_NEGATIVE.search(text[max(begin, run_start - 60) : run_start]):
+        return replace(value[0], status="negative"), value[1], value[2]
+    return value
+
+
+def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue, int, int] | None:
+    """The value a mention states itself ("MSI-H") or right after it."""
+    intrinsic = _intrinsic(text[mention.start : mention.end])
+    if intrinsic is not None and mention.key in ("MSI", "MMR"):
+        # microsatellite status is a molecular (PCR or sequencing) result; MMR an IHC panel
+        value = replace(intrinsic, assay="molecular") if mention.key == "MSI" else intrinsic
+        return value, mention.start, mention.end
+    # "tumour protein 63 (P63) (++)": the value follows the parenthesis that holds the marker
+    inside = text[mention.start - 1 : mention.start] == "(" and text[mention.end : mention.end + 1] == ")"
+    return _postfix(text, mention.end + 1 if inside else mention.end, end)
+
+
+#: ASCO/CAP: HER2 by IHC is negative at 0 and 1+, equivocal at 2+, positive at 3+.
+_HER2_SCORE_STATUS: dict[str, Status] = {"0": "negative", "1+": "negative", "2+": "equivocal", "3+": "positive"}
+
+
+def guideline_status(result: ParsedResult, hormone_receptor: bool) -> Status | None:
+    """The status a result states or, failing that, the one ASCO/CAP give its number.
+
+    Ki-67 with a percent keeps no status: it is an index. A hormone receptor (ER, PR) is
+    positive when 1% or more of tumour cells stain, and so is PD-L1 (tumour proportion score); a HER2
+    IHC score maps to its status. Anything else without a stated status keeps none.
+
+    >>> r = ParsedResult("HER2", None, None, None, "2+", None, (0, 4), (5, 7))
+    >>> guideline_status(r, hormone_receptor=False)
+    'equivocal'
+    >>> guideline_status(ParsedResult("ER", None, 0.5, "<", None, None, (0, 2), (3, 8)), hormone_receptor=True)
+    'negative'
+    """
+    if result.marker == "Ki-67" and result.percent is not None:
+        return None  # a proliferation index, read by its percent: "positive" says nothing more
+    if result.status is not None:
+        return result.status
+    if hormone_receptor and result.percent is not None:
+        below_one = result.percent < 1 or (result.comparator in ("<", "<=") and result.percent <= 1)
+        return "negative" if below_one else "positive"
+    if result.marker == "HER2" and result.assay == "IHC" and result.score is not None:
+        return _HER2_SCORE_STATUS[result.score]
+    if result.marker == "PD-L1" and result.percent is not None and result.comparator in (None, ">", ">=", "~"):
+        return "positive" if result.percent >= 1 else "negative"  # tumour proportion score, 1% cut-off
+    return None
+
+
+def result_note(result: ParsedResult, known: bool) -> str | None:
+    """The note a draft gives a result: a marker the vocabulary lacks first, then what the
+    status alone does not say (the variant, a score by name, an assumed assay)."""
+    parts = [result.note] if result.note else []
+    if not known:
+        parts.insert(0, f"{UNLISTED_MARKER_NOTE}: {result.marker!r}; add it to the ontology or correct the name")
+    return "; ".join(parts) or None
+
+
+# ---------------------------------------------------------------- markers the vocabulary lacks
+
+_TOKEN = re.compile(
+    r"(?<![\w\-/.])[A-Za-z][A-Za-z0-9]*(?:[-/.](?!(?i:positive|negative)\b)[A-Za-z0-9]+)*"
+    r"(?=[-–](?i:positive|negative)\b|(?![\w\-/]|\.\w))"
+)
+# Capitals and digits that are not markers: imaging, staging, serology, assays, anatomy.
+_NOT_MARKER_NAMES = """
+ELISA NIPT DENV NS1 LOH LVEF EF SAO2 SPO2 PAO2 PACO2 HCO3 ESBL MRSA FEV1 FVC DLCO GFR EGFR-TKI
+MR NK STUMP ALCL DLBCL AML CML CLL MDS NHL MM GCT PNET MPNST PMC PMID DOI
+CT MRI PET FDG SUV SPECT MIBG DWI ADC FLAIR CXR US EUS ERCP EGD ECG EEG EMG TNM WHO ISUP FIGO AJCC
+UICC ECOG KPS RECIST NCCN ASCO CAP ESMO IHC ISH FISH SISH CISH DISH PCR NGS DNA RNA HE PAS GMS AFB
+ZN HIV HBV HCV HBSAG CMV HSV VZV EBNA TB COVID SARS RPR VDRL ANA ANCA RF CRP ESR WBC RBC LDH ALP ALT
+AST GGT HR TN TNBC LN SLN ALND SLNB LVI PNI CRM NOS NSCLC SCLC SCC HCC RCC CUP GIST DCIS LCIS IDC
+ILC BRCA BRCA1 BRCA2 PD-1 CTLA-4 TKI EGFR-TKI MDT ICU ED OR ID AND OR NOT THE FOR WITH FIG FIGURE
+TABLE CASE VAF TMB MB CNV SNV INDEL
+"""
+_NOT_MARKERS = frozenset(_NOT_MARKER_NAMES.split())
+_STAGING = re.compile(r"[pcyr]?[A-Za-z]\d{1,3}[a-d]?|[A-Z]\d+[A-Z]|[pcy]?T[0-4x][a-d]?N[0-3x][a-c]?(?:M[01x])?")
+_ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|X)[A-C]?\d?")  # stages and grades: "IVB", "IIIA"
+_ZONE_START = re.compile(
+    r"\b(?:(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|stain\w*|mutations?|variants?|alterations?)"
+    r"\s+(?:for|of|with|in|including|involving)|express\w*|lack\w*|loss\s+of|retained)\s+",
+    re.IGNORECASE,
+)
+_ZONE_END = re.compile(r"[.;:]\s|\b(?:but|whereas|while|which|although|except)\b|$", re.IGNORECASE)
+_RESULT_AFTER = re.compile(
+    r"\s*(?:\(\s*(?:\+{1,3}|[-−–]|±)\s*\)|[-\s]+(?:positive|negative)\b|"
+    r"\s+(?:expression\s+|staining\s+)?(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:positive|negative|expressed|lost|retained)\b)",
+    re.IGNORECASE,
+)
+
+
+# "microsatellite stable", "mismatch repair deficient": the word after the name states the result
+_STATUS_AFTER = re.compile(r"[\s-]+(?:stable|stability|instability|deficient|deficiency|proficient)\b", re.IGNORECASE)
+
+
+def _marker_shaped(token: str) -> bool:
+    """Capitals with digits ("CD99", "SSTR2", "INI-1") or a run of three to seven capitals ("CAIX", "EBV")."""
+    parts = re.split(r"[-/]", token.upper())
+    if any(p in _NOT_MARKERS for p in parts) or _STAGING.fullmatch(token) or _ROMAN.fullmatch(token):
+        return False
+    if len(token) > 12 or sum(ch.isdigit() for ch in token) > 4:
+        return False
+    letters = re.sub(r"[^A-Za-z]", "", token)
+    if any(ch.isdigit() for ch in token):
+        return any(ch.isupper() for ch in token) and len(letters) >= 2
+    return letters.isupper() and 3 <= len(letters) <= 7 and "." not in token
+
+
+def _result_zones(text: str) -> list[tuple[int, int]]:
+    """Stretches after "positive for", "expressed", "negative staining of"... up to the clause's end."""
+    zones = []
+    for m in _ZONE_START.finditer(text):
+        stop = _ZONE_END.search(text, m.end(), min(len(text), m.end() + 200))
+        zones.append((m.end(), stop.start() if stop else min(len(text), m.end() + 200)))
+    return zones
+
+
+def unlisted_marker_mentions(
+    text: str, known: Sequence[MarkerMention], closest: Callable[[str], str | None]
+) -> list[MarkerMention]:
+    """Markers the term matcher missed where the text gives them a result.
+
+    In a result context (a status right after the word, or the list after "positive for",
+    "expressed"...), a misspelt name within a small edit distance of one marker becomes that
+    marker (``closest`` gives its key); a name shaped like a marker ("CD99", "SSTR2") that the
+    vocabulary lacks is kept under the name as written, for the curator. Elsewhere only
+    marker-shaped names are proposed: :func:`parse_results` keeps those that have a value.
+
+    >>> closest = {"synaptophysine": "synaptophysin"}.get
+    >>> [(m.key, m.start) for m in unlisted_marker_mentions("CD99 (+), synaptophysine (+)", [], closest)]
+    [('CD99', 0), ('synaptophysin', 10)]
+    """
+    covered = bytearray(len(text) + 1)  # 1 where a known marker is, 2 in a result context
+    for m in known:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    for start, end in _result_zones(text):
+        covered[start:end] = bytes(c | 2 for c in covered[start:end])
+    corrections: dict[str, str | None] = {}
+    out: list[MarkerMention] = []
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
+        if covered[start] & 1 or covered[end - 1] & 1:
+            continue
+        if not (covered[start] & 2 or _RESULT_AFTER.match(text, end) or _STATUS_AFTER.match(text, end)):
+            continue  # only where the text states a result: a lab value or a scan is no marker
+        key = None
+        if len(m.group(0)) >= 5:
+            key, end = _corrected(text, m, closest, corrections)
+        if key is None and _marker_shaped(m.group(0)):
+            key = m.group(0)
+        if key is not None:
+            out.append(MarkerMention(start, end, key))
+            covered[start:end] = b"\x01" * (end - start)
+    return out
+
+
+def _corrected(
+    text: str, token: re.Match[str], closest: Callable[[str], str | None], cache: dict[str, str | None]
+) -> tuple[str | None, int]:
+    """The marker a misspelt word (or word pair: "microsatelite stable") stands for, and its end."""
+    word = token.group(0)
+    if word not in cache:
+        cache[word] = closest(word)
+    if cache[word] is not None:
+        return cache[word], token.end()
+    pair = re.match(r"\s+[A-Za-z][\w-]*", text[token.end() : token.end() + 40])
+    if pair is None:
+        return None, token.end()
+    both = word + " " + pair.group(0).strip()
+    if both not in cache:
+        cache[both] = closest(both)
+    return cache[both], (token.end() + pair.end() if cache[both] is not None else token.end())
+
+
+_TRIPLE_NEGATIVE = re.compile(r"\b[Tt]riple[-\s]negative\b|\bTNBC\b")
+_HORMONE_PAIR = re.compile(
+    r"\b(?P<first>o?estrogen|progesterone|progestin)(?:\s+receptors?)?\s*(?:and|/|or|&)\s*"
+    r"(?P<second>o?estrogen|progesterone|progestin)\s+receptors?\b",
+    re.IGNORECASE,
+)
+
+
+def implied_marker_mentions(text: str) -> list[MarkerMention]:
+    """Markers a phrase names without writing them out: "triple-negative" (ER, PR and HER2,
+    all negative) and the first receptor of "estrogen and progesterone receptors".
+
+    >>> [(m.key, m.start, m.end) for m in implied_marker_mentions("estrogen and progesterone receptors")]
+    [('ER', 0, 8)]
+    """
+    out = [
+        MarkerMention(m.start(), m.end(), key) for m in _TRIPLE_NEGATIVE.finditer(text) for key in ("ER", "PR", "HER2")
+    ]
+    for m in _HORMONE_PAIR.finditer(text):
+        key = "PR" if m.group("first").lower().startswith("progest") else "ER"
+        out.append(MarkerMention(m.start("first"), m.end("first"), key))
+    return out
+
+
+def _triple_negative(text: str, mentions: Sequence[MarkerMention]) -> tuple[list[MarkerMention], list[ParsedResult]]:
+    """Mentions left to parse, and the negative ER, PR and HER2 results of "triple-negative"."""
+    rest, results = [], []
+    for m in mentions:
+        if _TRIPLE_NEGATIVE.fullmatch(text[m.start : m.end]):
+            span = (m.start, m.end)
+            results.append(ParsedResult(m.key, "negative", None, None, None, None, span, span))
+        else:
+            rest.append(m)
+    return rest, results

@@ -25,6 +25,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
+from metkg.extract.biomarkers import MarkerMention, implied_marker_mentions, unlisted_marker_mentions
 from metkg.extract.context import NEGATION_TERMSET, find_cues, hypothetical_spans
 from metkg.extract.drugs import REGIMENS, find_unlisted_drugs
 from metkg.extract.terms import TermMatcher, TermMention
@@ -86,6 +87,40 @@ def _unlisted_drug_mentions(text: str, matcher: TermMatcher, found: list[TermMen
     return extra
 
 
+def _with_long_forms(doc: Doc, markers: list[TermMention]) -> list[TermMention]:
+    """A marker written as "cluster of differentiation 10 (CD10)" spans its long form too, so
+    that a value before the long form reaches it."""
+    out = []
+    for m in markers:
+        extended = m
+        for short in getattr(doc._, "abbreviations", []) or []:
+            long_form = short._.long_form
+            if short.start_char != m.start or long_form is None or long_form.start_char >= m.start:
+                continue
+            between = doc.text[long_form.end_char : m.start]
+            close = re.match(r"\s*\)", doc.text[m.end :])
+            inner = [o for o in markers if long_form.start_char <= o.start < long_form.end_char]
+            if re.fullmatch(r"\s*\(\s*", between) and close and not inner:
+                extended = TermMention(long_form.start_char, m.end + close.end(), m.category, m.key, m.text)
+            break
+        out.append(extended)
+    return out
+
+
+def _marker_mentions(doc: Doc, matcher: TermMatcher, markers: list[TermMention]) -> list[TermMention]:
+    """The vocabulary's markers, the markers a phrase implies, misspelt markers and marker-shaped
+    names the vocabulary lacks (kept under the name as written, for the curator)."""
+    text = doc.text
+    markers = _with_long_forms(doc, markers)
+    listed = [MarkerMention(m.start, m.end, m.key) for m in markers]
+    known = listed + [
+        m for m in implied_marker_mentions(text) if not any(k.start < m.end and m.start < k.end for k in listed)
+    ]
+    known += unlisted_marker_mentions(text, known, lambda name: matcher.closest("marker", name))
+    out = markers + [TermMention(m.start, m.end, "marker", m.key, text[m.start : m.end]) for m in known[len(markers) :]]
+    return sorted(out, key=lambda m: (m.start, -m.end))
+
+
 class TermsComponent:
     """Writes ontology terms and cue words to ``doc.spans["terms"]`` and ``doc._.term_mentions``."""
 
@@ -112,7 +147,7 @@ class TermsComponent:
         doc.spans[SPAN_KEY] = SpanGroup(doc, name=SPAN_KEY, spans=spans)
         doc._.term_mentions = kept
         # A marker's result states its own polarity ("ER (-)"), so markers skip negation.
-        doc._.marker_mentions = [m for m in found if m.category == "marker"]
+        doc._.marker_mentions = _marker_mentions(doc, self.matcher, [m for m in found if m.category == "marker"])
         return doc
 
 

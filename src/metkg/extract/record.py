@@ -165,6 +165,8 @@ def _to_specimen(sp: SpecimenDraft, specimen_id: str, lesion_id: str | None) -> 
                 score=r.score,
                 pattern=r.pattern,
                 raw=r.raw,
+                assay=r.assay,  # type: ignore[arg-type]
+                note=r.note,
                 evidence=r.evidence,
                 conflicts=conflicts,  # type: ignore[arg-type]
             )

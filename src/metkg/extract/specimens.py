@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from metkg.extract.biomarkers import MarkerMention, ParsedResult, parse_results
+from metkg.extract.biomarkers import MarkerMention, ParsedResult, guideline_status, parse_results, result_note
 from metkg.extract.patient import LesionDraft, laterality_before
 from metkg.extract.report import Caption, Mention, Report, Sentence
 from metkg.extract.text import CleanText
@@ -41,6 +41,8 @@ class ResultDraft:
     pattern: str | None = None
     raw: str | None = None
     conflicts: list[tuple[str, list[tuple[str, list[Evidence]]], str]] = field(default_factory=list)
+    assay: str = "IHC"
+    note: str | None = None
 
 
 @dataclass
@@ -308,15 +310,7 @@ def _draft(report: Report, parsed: ParsedResult, clean: CleanText) -> ResultDraf
     else:
         evidence = report.evidence(ms, me, clean) + report.evidence(vs, ve, clean)
         raw = re.sub(r"\s+", " ", f"{clean.text[ms:me]} ... {clean.text[vs:ve]}")
-    status = parsed.status
-    if (
-        status is None
-        and parsed.percent is not None
-        and report.vocabulary.is_a("marker", parsed.marker, "HormoneReceptor")
-    ):
-        # ASCO/CAP: a hormone receptor is positive when 1% or more of tumour cells stain
-        below_one = parsed.percent < 1 or (parsed.comparator in ("<", "<=") and parsed.percent <= 1)
-        status = "negative" if below_one else "positive"
+    status = guideline_status(parsed, report.vocabulary.is_a("marker", parsed.marker, "HormoneReceptor"))
     return ResultDraft(
         marker=parsed.marker,
         evidence=evidence,
@@ -326,6 +320,8 @@ def _draft(report: Report, parsed: ParsedResult, clean: CleanText) -> ResultDraf
         score=parsed.score,
         pattern=parsed.pattern,
         raw=raw,
+        assay=parsed.assay,
+        note=result_note(parsed, report.vocabulary.terms.get("marker", parsed.marker) is not None),
     )
 
 
@@ -340,7 +336,7 @@ def _agrees(a: ResultDraft, b: ResultDraft) -> bool | None:
 
 def add_result(specimen: SpecimenDraft, result: ResultDraft, primary_source: bool) -> None:
     """Add a result to a specimen, merging a repeated marker and recording a contradiction."""
-    existing = next((r for r in specimen.results if r.marker == result.marker), None)
+    existing = next((r for r in specimen.results if (r.marker, r.assay) == (result.marker, result.assay)), None)
     if existing is None:
         specimen.results.append(result)
         return

@@ -74,6 +74,25 @@ def name_pattern(name: str) -> str:
     return pattern
 
 
+def _within(a: str, b: str, limit: int) -> bool:
+    """Whether ``a`` and ``b`` differ by at most ``limit`` edits (insertions, deletions,
+    substitutions) and not at all in their first letter, which misspellings rarely touch.
+    The edit distance is computed in a band of ``limit`` around the diagonal."""
+    if a == b or a[:1] != b[:1] or abs(len(a) - len(b)) > limit:
+        return False
+    far = limit + 1
+    previous = [j if j <= limit else far for j in range(len(b) + 1)]
+    for i in range(1, len(a) + 1):
+        current = [i if i <= limit else far] + [far] * len(b)
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
+            cost = previous[j - 1] + (a[i - 1] != b[j - 1])
+            current[j] = min(cost, previous[j] + 1, current[j - 1] + 1, far)
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
 _FIRST = re.compile(r"[^\W\d_]+|\d+")
 _STARTS = re.compile(r"(?<![A-Za-z0-9])(?:[^\W\d_]+|\d+)")
 
@@ -94,7 +113,11 @@ class TermMatcher:
         """``names`` maps category -> term key -> the names (label, synonyms) to look for."""
         self._index: dict[str, dict[str, list[tuple[re.Pattern[str], str]]]] = {}
         self._keys: dict[str, set[str]] = {}
+        self._names: dict[str, dict[int, list[tuple[str, str]]]] = {}  # category -> length -> (name, key)
         for category, terms in names.items():
+            by_length = self._names.setdefault(category, {})
+            for name, key in sorted({(n.lower(), k) for k, ns in terms.items() for n in ns if n and len(n) >= 4}):
+                by_length.setdefault(len(name), []).append((name, key))
             index: dict[str, list[tuple[int, re.Pattern[str], str]]] = {}
             for key, term_names in terms.items():
                 for name in {*term_names}:
@@ -119,6 +142,29 @@ class TermMatcher:
                 term_names.append(term.key)
             names.setdefault(term.category, {})[term.key] = term_names
         return cls(names)
+
+    def closest(self, category: str, name: str) -> str | None:
+        """The key of the one term of ``category`` whose name is within a small edit distance
+        of ``name`` (misspellings such as "synaptophysine", "vimentine", "microsatelite stable"),
+        or ``None`` when none or several are that close. Case is ignored; a name shorter than
+        five letters is never corrected, and one of eight or fewer letters by one edit at most.
+
+        >>> m = TermMatcher({"marker": {"synaptophysin": ["synaptophysin"], "CK7": ["CK7"]}})
+        >>> m.closest("marker", "Synaptophysine"), m.closest("marker", "CK8")
+        ('synaptophysin', None)
+        """
+        word = name.lower()
+        if len(word) < 5:
+            return None
+        limit = 1 if len(word) <= 8 else 2
+        by_length = self._names.get(category, {})
+        keys = {
+            key
+            for size in range(len(word) - limit, len(word) + limit + 1)
+            for other, key in by_length.get(size, ())
+            if _within(word, other, limit)
+        }
+        return next(iter(keys)) if len(keys) == 1 else None
 
     def has_key(self, category: str, key: str) -> bool:
         """Whether the ontology has a term of ``category`` with this key."""

@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from metkg.records.dates import PartialDate, parse_partial_date
 
 __all__ = [
+    "UNLISTED_MARKER_NOTE",
     "BiomarkerResult",
     "CaseRecord",
     "Conflict",
@@ -192,8 +193,17 @@ class Lesion(_Fact):
         return self
 
 
+#: How a machine-extracted result names a marker the ontology does not know: its ``note``
+#: starts with this, and its ``marker`` is the name as the text writes it.
+UNLISTED_MARKER_NOTE = "marker not in the vocabulary"
+
+
 class BiomarkerResult(_Fact):
-    """One marker's result on one specimen: status, percent of cells, IHC score."""
+    """One marker's result on one specimen: status, percent of cells, IHC score.
+
+    ``marker`` is an ontology key; a draft may keep a marker the ontology lacks under its
+    name in the text, with a note starting with :data:`UNLISTED_MARKER_NOTE`.
+    """
 
     marker: str
     assay: Literal["IHC", "ISH", "FISH", "PCR", "NGS", "serum"] = "IHC"

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from metkg.errors import Issue, RecordValidationError
 from metkg.records.loader import LoadedRecord
-from metkg.records.models import CaseRecord, Evidence, Patient
+from metkg.records.models import UNLISTED_MARKER_NOTE, BiomarkerResult, CaseRecord, Evidence, Patient
 from metkg.terminology import Terminology
 
 __all__ = ["Duplicates", "find_quote", "iter_evidence", "record_issues", "source_text", "validate_records"]
@@ -112,6 +112,14 @@ class _Checker:
             f"A new {category} is added to ontology/terms.ttl with a metkg:key.".replace(".  ", ". "),
         )
 
+    def marker(self, result: BiomarkerResult, path: _P) -> None:
+        """A result's marker is an ontology key; a machine-extracted draft may keep a marker the
+        ontology lacks when it says so in the note, which a curated record must resolve."""
+        flagged = (result.note or "").startswith(UNLISTED_MARKER_NOTE)
+        if flagged and self.record.status == "machine-extracted":
+            return
+        self.key("marker", result.marker, path)
+
     def unique(self, items: Sequence[Any], path: _P, what: str) -> set[str]:
         seen: set[str] = set()
         for i, item in enumerate(items):
@@ -156,7 +164,7 @@ class _Checker:
             self.key("site", specimen.site, (*sp, "site"))
             self.ref(specimen.lesion, lesions, (*sp, "lesion"), "lesion")
             for k, result in enumerate(specimen.results):
-                self.key("marker", result.marker, (*sp, "results", k, "marker"))
+                self.marker(result, (*sp, "results", k, "marker"))
         for j, intervention in enumerate(patient.interventions):
             ip = (*path, "interventions", j)
             self.key("procedure", intervention.procedure, (*ip, "procedure"))

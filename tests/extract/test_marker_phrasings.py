@@ -1,0 +1,310 @@
+"""How pathologists write results, one regression test per phrasing, with the ontology's own
+marker vocabulary (the term matcher of ``ontology/``), on sentences written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from metkg.extract.biomarkers import MarkerMention, ParsedResult, guideline_status, parse_results
+from metkg.extract.pipeline import annotate, get_pipeline, term_matcher
+from metkg.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def read():
+    matcher = term_matcher(str(Settings().ontology_dir.resolve()))
+
+    def parse(text: str) -> list[ParsedResult]:
+        mentions = [MarkerMention(m.start, m.end, m.key) for m in matcher.find(text, ["marker"])]
+        return parse_results(text, mentions)
+
+    return parse
+
+
+def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
+    return [(r.marker, r.status) for r in results]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # shared polarity after a preposition, both orders, lists of any length
+        (
+            "The cells were positive for CK7 and GATA3 but negative for CK20, CDX2, SATB2 and TTF-1.",
+            [
+                ("CK7", "positive"),
+                ("GATA3", "positive"),
+                ("CK20", "negative"),
+                ("CDX2", "negative"),
+                ("SATB2", "negative"),
+                ("TTF-1", "negative"),
+            ],
+        ),
+        (
+            "Negative for PAX8, WT1 and napsin A, and positive for SOX10, S100 and HMB-45.",
+            [
+                ("PAX8", "negative"),
+                ("WT1", "negative"),
+                ("napsin-A", "negative"),
+                ("SOX10", "positive"),
+                ("S-100", "positive"),
+                ("HMB-45", "positive"),
+            ],
+        ),
+        # shared polarity after the list
+        ("ER and PR positive, HER2 negative.", [("ER", "positive"), ("PR", "positive"), ("HER2", "negative")]),
+        # per-item polarity written before each marker, full names
+        ("negative estrogen receptor, positive paired box gene 8", [("ER", "negative"), ("PAX8", "positive")]),
+        ("positive cytokeratin 7, negative p63", [("CK7", "positive"), ("p63", "negative")]),
+        # verbs without a preposition
+        (
+            "Tumour cells expressed CK19 and CD10 but did not express CK-7.",
+            [("CK19", "positive"), ("CD10", "positive"), ("CK7", "negative")],
+        ),
+        ("The nuclei lacked INSM1.", [("INSM1", "negative")]),
+        ("loss of MLH1 and PMS2", [("MLH1", "negative"), ("PMS2", "negative")]),
+        ("with retained MSH2 and MSH6", [("MSH2", "positive"), ("MSH6", "positive")]),
+        (
+            "no expression of synaptophysin or chromogranin A",
+            [("synaptophysin", "negative"), ("chromogranin-A", "negative")],
+        ),
+        ("lacked immunoreactivity for desmin", [("desmin", "negative")]),
+        ("p53 showed no nuclear staining.", [("p53", "negative")]),
+        # variants of names
+        (
+            "Oestrogen receptor positive, c-erbB-2 negative, HepPar-1 and glypican 3 negative.",
+            [("ER", "positive"), ("HER2", "negative"), ("HepPar-1", "negative"), ("glypican-3", "negative")],
+        ),
+        (
+            "arginase-1 (+), calretinin (-), CK5/6 (+)",
+            [("arginase-1", "positive"), ("calretinin", "negative"), ("CK5/6", "positive")],
+        ),
+        # the result is in the name
+        ("The tumour was MSI-H.", [("MSI", "positive")]),
+        ("It was microsatellite stable (MSS) and MMR-proficient.", [("MSI", "negative"), ("MMR", "positive")]),
+    ],
+)
+def test_phrasing(read, text: str, expected: list[tuple[str, str]]) -> None:
+    assert _statuses(read(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "marker", "status", "note"),
+    [
+        ("ER was positive (Allred 7/8).", "ER", "positive", "Allred score 7"),
+        ("ER Allred score 2.", "ER", "negative", "Allred score 2"),
+        ("PR H-score 180, positive.", "PR", "positive", "H-score 180"),
+    ],
+)
+def test_scores_by_name(read, text: str, marker: str, status: str, note: str | None) -> None:
+    [result] = read(text)
+    assert (result.marker, result.status, result.note) == (marker, status, note)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ki-67 >90%", ("Ki-67", None, 90.0, ">", None, None)),
+        ("MIB-1 labelling index of 30%", ("Ki-67", None, 30.0, None, None, None)),
+        ("HER2 score 0", ("HER2", None, None, None, "0", None)),
+        ("weakly positive for GATA3", ("GATA3", "positive", None, None, None, "weak")),
+        ("focal staining for CK20", ("CK20", "positive", None, None, None, "focal")),
+        ("diffusely positive for SOX10", ("SOX10", "positive", None, None, None, "diffuse")),
+        ("GATA3 showed weak focal staining", ("GATA3", "positive", None, None, None, "weak")),
+        ("CDX2 with diffuse strong nuclear expression", ("CDX2", "positive", None, None, None, "diffuse")),
+    ],
+)
+def test_values_and_patterns(read, text: str, expected: tuple) -> None:
+    [r] = read(text)
+    assert (r.marker, r.status, r.percent, r.comparator, r.score, r.pattern) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("HER2 was not amplified by FISH.", [("HER2", "negative", "FISH")]),
+        ("HER2 was 2+ by IHC; FISH showed no amplification.", [("HER2", None, "IHC"), ("HER2", "negative", "FISH")]),
+        (
+            "HER2 2+, and SISH demonstrated HER2 gene amplification.",
+            [("HER2", None, "IHC"), ("HER2", "positive", "ISH")],
+        ),
+        ("HER2 amplification was not detected.", [("HER2", "negative", "ISH")]),
+        ("ALK rearrangement was negative by FISH.", [("ALK", "negative", "FISH")]),
+        ("FISH for ALK was negative.", [("ALK", "negative", "FISH")]),
+        ("FISH gave a HER2/CEP17 ratio of 2.4, in keeping with amplification.", [("HER2", "positive", "FISH")]),
+        ("ER 95% (Allred 8), HER2 1+.", [("ER", None, "IHC"), ("HER2", None, "IHC")]),
+    ],
+)
+def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[tuple]) -> None:
+    assert [(r.marker, r.status, r.assay) for r in read(text)] == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NGS showed an EGFR exon 19 deletion.", [("EGFR", "positive", "NGS", "alteration: exon 19 deletion")]),
+        ("Sequencing found EGFR T790M.", [("EGFR", "positive", "NGS", "alteration: T790M")]),
+        ("A KRAS G12C mutation was found by PCR.", [("KRAS", "positive", "PCR", "alteration: G12C")]),
+        ("BRAF V600E mutation was absent (NGS).", [("BRAF", "negative", "NGS", "alteration: V600E")]),
+        ("The tumour was KRAS wild-type by PCR.", [("KRAS", "negative", "PCR", None)]),
+        (
+            "No mutations in EGFR, KRAS or BRAF were found by NGS.",
+            [("EGFR", "negative", "NGS", None), ("KRAS", "negative", "NGS", None), ("BRAF", "negative", "NGS", None)],
+        ),
+        ("ALK rearrangement was detected by NGS.", [("ALK", "positive", "NGS", None)]),
+    ],
+)
+def test_gene_alterations_are_molecular_results(read, text: str, expected: list[tuple]) -> None:
+    assert [(r.marker, r.status, r.assay, r.note) for r in read(text)] == expected, text
+
+
+def test_a_molecular_assay_the_text_does_not_name_is_said_to_be_assumed(read) -> None:
+    [r] = read("The tumour harboured an EGFR L858R mutation.")
+    assert (r.status, r.assay) == ("positive", "PCR")
+    assert r.note is not None and "PCR assumed" in r.note
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["EGFR mutation testing was performed.", "EGFR exon 19 and 21 were sequenced.", "KRAS status was requested."],
+)
+def test_a_test_without_its_result_is_no_result(read, text: str) -> None:
+    assert read(text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("marker", "score", "hormone_receptor", "status"),
+    [
+        ("HER2", "0", False, "negative"),
+        ("HER2", "1+", False, "negative"),
+        ("HER2", "2+", False, "equivocal"),
+        ("HER2", "3+", False, "positive"),
+    ],
+)
+def test_her2_score_takes_the_asco_cap_status(marker: str, score: str, hormone_receptor: bool, status: str) -> None:
+    result = ParsedResult(marker, None, None, None, score, None, (0, 4), (5, 7))
+    assert guideline_status(result, hormone_receptor) == status
+
+
+def test_a_her2_score_by_hybridisation_takes_no_ihc_status() -> None:
+    result = ParsedResult("HER2", None, None, None, "2+", None, (0, 4), (5, 7), "FISH")
+    assert guideline_status(result, hormone_receptor=False) is None
+
+
+@pytest.fixture(scope="module")
+def read_doc():
+    """Results from the pipeline's own marker mentions: vocabulary, implied, misspelt, unlisted."""
+    nlp = get_pipeline(Settings().ontology_dir)
+
+    def parse(text: str) -> list[ParsedResult]:
+        doc = annotate(nlp, text)
+        return parse_results(text, [MarkerMention(m.start, m.end, m.key) for m in doc._.marker_mentions])
+
+    return parse
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The cells were positive for synaptophysine and vimentine.",
+            [("synaptophysin", "positive"), ("vimentin", "positive")],
+        ),
+        ("It was microsatelite stable.", [("MSI", "negative")]),
+        ("Calretenin (-)", [("calretinin", "negative")]),
+    ],
+)
+def test_a_misspelt_marker_is_read_as_the_marker(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Positive for CD99, CD57 and desmin.", [("CD99", "positive"), ("CD57", "positive"), ("desmin", "positive")]),
+        ("The tumour was XPO7-negative.", [("XPO7", "negative")]),
+        ("ABCB5 (+), SOX10 (+)", [("ABCB5", "positive"), ("SOX10", "positive")]),
+    ],
+)
+def test_a_marker_outside_the_vocabulary_is_kept_as_written(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LVEF was 55% and SaO2 95%.",
+        "PET/CT was negative for distant disease.",
+        "HIV negative, HBsAg negative.",
+        "Stage IVB (positive nodes).",
+        "The CT scan (COVID-19 negative) was unremarkable.",
+    ],
+)
+def test_capitals_that_are_no_markers_give_no_result(read_doc, text: str) -> None:
+    assert read_doc(text) == [], text
+
+
+def test_triple_negative_names_er_pr_and_her2(read_doc) -> None:
+    results = read_doc("A triple-negative carcinoma.")
+    assert _statuses(results) == [("ER", "negative"), ("PR", "negative"), ("HER2", "negative")]
+
+
+def test_the_receptor_shared_by_estrogen_and_progesterone(read_doc) -> None:
+    assert _statuses(read_doc("Negative for estrogen and progesterone receptors.")) == [
+        ("ER", "negative"),
+        ("PR", "negative"),
+    ]
+
+
+def test_a_long_form_before_the_abbreviation_carries_the_marker(read_doc) -> None:
+    text = "Diffuse staining for cluster of differentiation 10 (CD10) and vimentin."
+    assert _statuses(read_doc(text)) == [("CD10", "positive"), ("vimentin", "positive")]
+    assert _statuses(read_doc("The cells were tumor protein 63 (P63) (++).")) == [("p63", "positive")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Positive for TTF-1 (Fig. 3) and CK7.", [("TTF-1", "positive"), ("CK7", "positive")]),
+        ("Positive for neuroendocrine markers CD56 and INSM1.", [("CD56", "positive"), ("INSM1", "positive")]),
+        ("Staining showed SOX10 along with HMB-45 positive.", [("SOX10", "positive"), ("HMB-45", "positive")]),
+    ],
+)
+def test_a_list_may_cite_a_figure_or_name_its_panel(read, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("There was no EGFR mutation.", [("EGFR", "negative")]),
+        ("BRAF gene testing was negative.", [("BRAF", "negative")]),
+        ("A NRAS Q61R gene mutation was found.", [("NRAS", "positive")]),
+        ("Variants in the KRAS and PIK3CA genes were found.", [("KRAS", "positive"), ("PIK3CA", "positive")]),
+        ("Testing for mutations in EGFR and ALK was sent.", []),
+        ("Sequencing revealed variants in the BRAF and NRAS genes.", [("BRAF", "positive"), ("NRAS", "positive")]),
+        ("It did not show mutations in the KRAS and NRAS genes.", [("KRAS", "negative"), ("NRAS", "negative")]),
+        ("Mutations in KRAS are linked to resistance.", []),
+        ("An ERBB2 mutation was found.", []),  # no HER2 status: the reasoner reads one from any HER2 result
+    ],
+)
+def test_gene_alterations_stated_before_the_gene(read, text: str, expected: list[tuple]) -> None:
+    results = read(text)
+    assert _statuses(results) == expected, text
+    assert all(r.assay in ("PCR", "NGS") for r in results)
+
+
+def test_ki67_is_an_index_without_status() -> None:
+    result = ParsedResult("Ki-67", "positive", 30.0, None, None, None, (0, 5), (6, 10))
+    assert guideline_status(result, hormone_receptor=False) is None
+
+
+@pytest.mark.parametrize(("percent", "status"), [(0.0, "negative"), (1.0, "positive"), (60.0, "positive")])
+def test_pd_l1_tumour_proportion_takes_the_one_percent_cut_off(percent: float, status: str) -> None:
+    result = ParsedResult("PD-L1", None, percent, None, None, None, (0, 5), (6, 10))
+    assert guideline_status(result, hormone_receptor=False) == status
+
+
+def test_an_assay_named_intact_is_no_result(read_doc) -> None:
+    results = read_doc("Serum intact PTH was 80 pg/mL; the tumour was positive for chromogranin A.")
+    assert _statuses(results) == [("chromogranin-A", "positive")]
