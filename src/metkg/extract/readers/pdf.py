@@ -1,0 +1,327 @@
+"""PDF: the text layer in reading order, page furniture dropped, ruled tables kept as cells.
+
+Built on **pdfplumber** (over pdfminer.six) rather than pdfminer.six alone: pdfplumber gives each
+word with its position, font and size and finds ruled tables as cells (``find_tables``), which
+is what this reader needs; pdfminer's own layout analysis (``LAParams``) guesses text boxes but
+neither keeps table cells nor lets a superscript or a running header be told apart by size and
+position. The reading order is worked out here from word positions:
+
+- words are grouped into lines; a gap in the middle of the page that no word crosses splits the
+  page into two columns, read left then right, between lines that span the page (titles);
+- lines in the top and bottom margins that repeat on other pages (running header and footer,
+  digits ignored) and bare page numbers are dropped, as are line numbers in the left margin;
+- small raised digits (superscript citation marks) are dropped rather than glued to a word;
+- a line ending in a hyphen between lower-case letters is joined to the next without it;
+- a vertical gap or a change to a bold or larger font starts a new paragraph, so headings stand
+  on lines of their own;
+- each ruled table becomes a ``Table N`` caption line and tab-separated rows; a table continued
+  on the next page with its header repeated is one table.
+
+A PDF without a text layer (scanned images) or encrypted with a password is refused with what
+to do about it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
+
+from metkg.errors import ExtractionError
+from metkg.extract.readers.document import Document, TextBuilder
+
+__all__ = ["FORMAT", "read", "sniff"]
+
+FORMAT = "pdf"
+
+_MARGIN = 0.08
+_CITATION_MARK = re.compile(r"^[\d,\-–*†‡§]+$")
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_TABLE_CAPTION = re.compile(r"^\s*(TABLE|Table)\s+(\d+[A-Za-z]?)\.?\s*(.*)$")
+
+
+def sniff(head: bytes) -> bool:
+    """A PDF starts with ``%PDF-`` (a few bytes of junk before it are tolerated)."""
+    return b"%PDF-" in head[:1024]
+
+
+@dataclass
+class _Line:
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    words: list[dict[str, Any]]
+    bold: bool = False
+    size: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return " ".join(w["text"] for w in self.words)
+
+
+@dataclass
+class _Block:
+    kind: str  # "line" or "table"
+    top: float
+    x0: float
+    x1: float
+    line: _Line | None = None
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _lines(words: list[dict[str, Any]]) -> list[_Line]:
+    lines: list[_Line] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        line = next((ln for ln in lines if abs(ln.top - w["top"]) < 2.5 and w["x0"] >= ln.x1 - 1), None)
+        if line is None:
+            lines.append(_Line(w["top"], w["bottom"], w["x0"], w["x1"], [w]))
+        else:
+            line.words.append(w)
+            line.x1 = max(line.x1, w["x1"])
+            line.bottom = max(line.bottom, w["bottom"])
+    for line in lines:
+        line.words.sort(key=lambda w: w["x0"])
+        line.bold = all("bold" in w.get("fontname", "").lower() for w in line.words)
+        line.size = max(w.get("size", 0.0) for w in line.words)
+    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+
+
+def _column_gap(words: list[dict[str, Any]], width: float) -> float | None:
+    """The x of a vertical gap in the middle of the page that (almost) no word crosses."""
+    if len(words) < 20:
+        return None
+    best: tuple[int, float] | None = None
+    for x in range(int(width * 0.35), int(width * 0.65)):
+        crossing = sum(1 for w in words if w["x0"] < x < w["x1"])
+        if best is None or crossing < best[0]:
+            best = (crossing, float(x))
+    assert best is not None
+    crossing, x = best
+    left = sum(1 for w in words if w["x1"] <= x)
+    right = sum(1 for w in words if w["x0"] >= x)
+    if crossing > 0.05 * len(words) or min(left, right) < 0.2 * len(words):
+        return None
+    return x
+
+
+def _drop_marks(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Superscript citation marks and left-margin line numbers out."""
+    if not words:
+        return words
+    size = median(w.get("size", 10.0) for w in words)
+    kept = [w for w in words if not (w.get("size", size) < 0.8 * size and _CITATION_MARK.match(w["text"]))]
+    texty = [w["x0"] for w in kept if not w["text"].isdigit()]
+    left = min(texty) if texty else 0.0
+    return [w for w in kept if not (w["text"].isdigit() and w["x1"] < left - 2)]
+
+
+def _furniture_key(line: _Line) -> str:
+    return re.sub(r"\d+", "#", line.text.strip().lower())
+
+
+@dataclass
+class _Page:
+    height: float
+    width: float
+    words: list[dict[str, Any]]
+    tables: list[tuple[tuple[float, float, float, float], list[list[str]]]]
+
+
+def _page(page: Any) -> _Page:
+    tables = []
+    for table in page.find_tables():
+        rows = [[_cell_text(c) for c in row] for row in table.extract()]
+        tables.append((table.bbox, rows))
+    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
+
+    def in_table(w: dict[str, Any]) -> bool:
+        return any(
+            x0 - 1 <= w["x0"] and w["x1"] <= x1 + 1 and top - 1 <= w["top"] <= bottom
+            for (x0, top, x1, bottom), _ in tables
+        )
+
+    words = _drop_marks([w for w in words if not in_table(w)])
+    return _Page(float(page.height), float(page.width), words, tables)
+
+
+def _cell_text(cell: str | None) -> str:
+    if not cell:
+        return ""
+    return re.sub(r"\s*\n\s*", lambda m: "" if m.string[m.start() - 1 : m.start()] == "-" else " ", cell).strip()
+
+
+def _drop_furniture(pages: list[_Page]) -> None:
+    """Running headers/footers (margin lines repeated on other pages) and page numbers out."""
+
+    def margin(page: _Page, line: _Line) -> bool:
+        return line.top < page.height * _MARGIN or line.bottom > page.height * (1 - _MARGIN)
+
+    lines = [[ln for ln in _lines(p.words) if margin(p, ln)] for p in pages]
+    seen = Counter(_furniture_key(ln) for page_lines in lines for ln in page_lines)
+    for p, page_lines in zip(pages, lines, strict=True):
+        dropped = {
+            id(w)
+            for ln in page_lines
+            if seen[_furniture_key(ln)] > 1 or _PAGE_NUMBER.match(ln.text.strip())
+            for w in ln.words
+        }
+        p.words = [w for w in p.words if id(w) not in dropped]
+
+
+def _ordered_blocks(page: _Page) -> list[_Block]:
+    """Lines and tables of one page in reading order: columns left then right, between spanning lines."""
+    gap = _column_gap(page.words, page.width)
+    tables = [_Block("table", bbox[1], bbox[0], bbox[2], rows=rows) for bbox, rows in page.tables]
+    if gap is None:
+        blocks = [_Block("line", ln.top, ln.x0, ln.x1, line=ln) for ln in _lines(page.words)] + tables
+        return sorted(blocks, key=lambda b: (b.top, b.x0))
+    spanning_tops = [w["top"] for w in page.words if w["x0"] < gap < w["x1"]]
+    spanning = [w for w in page.words if any(abs(w["top"] - t) < 2.5 for t in spanning_tops)]
+    taken = {id(w) for w in spanning}
+    left = [w for w in page.words if id(w) not in taken and w["x1"] <= gap]
+    right = [w for w in page.words if id(w) not in taken and w["x0"] >= gap]
+    blocks = [
+        _Block("line", ln.top, ln.x0, ln.x1, line=ln) for group in (spanning, left, right) for ln in _lines(group)
+    ]
+    blocks = sorted(blocks + tables, key=lambda b: (b.top, b.x0))
+    out: list[_Block] = []
+    band: list[_Block] = []
+    for block in blocks:
+        if block.x0 < gap < block.x1:
+            out += sorted(band, key=lambda b: (b.x0 >= gap, b.top))
+            band = []
+            out.append(block)
+        else:
+            band.append(block)
+    return out + sorted(band, key=lambda b: (b.x0 >= gap, b.top))
+
+
+def _runs_on(text: str, line: str) -> bool:
+    """Whether a line at the top of the next column goes on with the paragraph before it."""
+    ends = text.rstrip()
+    return bool(ends) and not ends.endswith((".", ":", "!", "?")) and (line[:1].islower() or ends.endswith(","))
+
+
+def _join(previous: str, line: str) -> str:
+    if re.search(r"[a-z]-$", previous) and line[:1].islower():
+        return previous[:-1] + line
+    return f"{previous} {line}" if previous else line
+
+
+@dataclass
+class _Flow:
+    """Paragraphs and tables in reading order, before they are written out."""
+
+    items: list[tuple[str, Any]] = field(default_factory=list)
+    text: str = ""
+    last: _Line | None = None
+    body_size: float = 10.0
+
+    def flush(self) -> None:
+        if self.text.strip():
+            self.items.append(("paragraph", self.text))
+        self.text = ""
+
+    def add_line(self, line: _Line) -> None:
+        last = self.last
+        new_paragraph = (
+            last is None
+            or line.top - last.bottom > 0.9 * max(last.size, 1.0)
+            or (line.top < last.top and not _runs_on(self.text, line.text))
+            or line.bold != last.bold
+            or abs(line.size - last.size) > 1.0
+        )
+        if new_paragraph:
+            self.flush()
+        self.text = _join(self.text, line.text)
+        self.last = line
+
+    def add_table(self, rows: list[list[str]]) -> None:
+        self.flush()
+        self.items.append(("table", rows))
+        self.last = None
+
+    def page_break(self) -> None:
+        self.items.append(("page", None))
+        self.last = None
+
+
+def _merge_continued(items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A table continued after a page break (same columns, header repeated or not) is one table."""
+    out: list[tuple[str, Any]] = []
+    for kind, value in items:
+        previous = next((i for i in range(len(out) - 1, -1, -1) if out[i][0] != "page"), None)
+        if kind == "table" and previous is not None and out[previous][0] == "table":
+            rows = out[previous][1]
+            if value and rows and len(value[0]) == len(rows[0]):
+                out[previous] = ("table", rows + (value[1:] if value[0] == rows[0] else value))
+                continue
+        out.append((kind, value))
+    return out
+
+
+def _write(flow: _Flow, builder: TextBuilder) -> None:
+    items = _merge_continued(flow.items)
+    for i, (kind, value) in enumerate(items):
+        if kind == "page":
+            builder.page()
+        elif kind == "table":
+            before = next((items[j] for j in range(i - 1, -1, -1) if items[j][0] != "page"), None)
+            caption = _TABLE_CAPTION.match(before[1]) if before and before[0] == "caption" else None
+            label = f"{caption.group(1)} {caption.group(2)}" if caption else "Table"
+            builder.table(label, caption.group(3) if caption else "", value)
+        elif kind == "paragraph":
+            nxt = next((it for it in items[i + 1 :] if it[0] != "page"), None)
+            if _TABLE_CAPTION.match(value) and nxt is not None and nxt[0] == "table":
+                items[i] = ("caption", value)
+            else:
+                builder.paragraph(value)
+
+
+def _open_error(name: str, exc: Exception) -> ExtractionError:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(exc).lower():
+        return ExtractionError(
+            f"{name!r} is an encrypted PDF that needs a password; save an unprotected copy "
+            "(print to PDF, or qpdf --decrypt) and extract that"
+        )
+    return ExtractionError(
+        f"{name!r} is not a readable PDF ({type(cause).__name__}: {cause}); download it again or export it anew"
+    )
+
+
+def read(data: bytes, name: str) -> Document:
+    """Read a PDF's text layer into a normalised document."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [_page(p) for p in pdf.pages]
+    except ExtractionError:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types on damaged or protected files
+        raise _open_error(name, exc) from None
+    if not any(p.words or p.tables for p in pages):
+        raise ExtractionError(
+            f"{name!r} is a PDF without a text layer (scanned images only); run OCR on it first "
+            "(for example ocrmypdf in.pdf out.pdf) and extract the result"
+        )
+    _drop_furniture(pages)
+    flow = _Flow()
+    for page in pages:
+        flow.page_break()
+        for block in _ordered_blocks(page):
+            if block.kind == "table":
+                flow.add_table(block.rows)
+            else:
+                flow.add_line(block.line)  # type: ignore[arg-type]
+        flow.flush()
+    builder = TextBuilder()
+    _write(flow, builder)
+    return builder.document(name, FORMAT)
