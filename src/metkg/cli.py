@@ -366,7 +366,17 @@ def serve(
     run_server(settings, build_if_missing=True, announce=err.print)
 
 
-_REPORT_SUFFIXES = {".txt", ".pdf", ".xml", ".nxml", ".html", ".htm", ".xhtml", ""}
+#: Files in a directory that are not case reports: drafts, records, notes and data beside them.
+_NOT_REPORTS = {".yaml", ".yml", ".md", ".rst", ".json", ".csv", ".tsv", ".py", ".ttl", ".log"}
+
+
+def _is_report_file(path: Path) -> bool:
+    name = path.name.lower()
+    return (
+        path.is_file()
+        and not name.startswith((".", "readme", "license", "licence"))
+        and path.suffix.lower() not in _NOT_REPORTS
+    )
 
 
 @app.command()
@@ -398,7 +408,8 @@ def extract(
     the page. A literature-review table in the report (author or reference, age, sex, primary,
     site, treatment, outcome...) gives one more draft per cited publication, one patient per
     row. Drafts are YAML in the format of data/cases with status machine-extracted: review
-    them before curating. A file that cannot be read (encrypted or scanned PDF, XML that is not
+    them before curating. In a directory every file is tried except drafts, notes and data
+    (.yaml, .md, .json, .csv..., README, LICENSE). A file that cannot be read (encrypted or scanned PDF, XML that is not
     JATS, empty, binary, zip) is refused with the reason; in a directory the others go on,
     the failures are listed at the end and the exit code is 1.
 
@@ -446,11 +457,7 @@ def _extract_directory(source: Path, output: Path, ontology_dir: Path, check: bo
     from metkg.errors import ExtractionError
     from metkg.extract import check_drafts, extract_files
 
-    sources = sorted(
-        p
-        for p in source.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in _REPORT_SUFFIXES
-    )
+    sources = sorted(p for p in source.iterdir() if _is_report_file(p))
     bar, report = _progress()
     with bar:
         summary = extract_files(

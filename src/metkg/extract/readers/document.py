@@ -143,7 +143,8 @@ class TextBuilder:
 
     def table(self, label: str, caption: str, rows: list[list[str]], header_rows: int = 1) -> None:
         """A table: its caption line, then one tab-separated line per row."""
-        caption_line = _flat(f"{label} {caption}") if caption else _flat(label)
+        label = _flat(label).rstrip(".:")
+        caption_line = _flat(f"{label} {caption}") if caption else label
         caption_start = self._block(caption_line)
         built: list[list[Cell]] = []
         for row in rows:

@@ -4,7 +4,8 @@ Read with lxml. The title, DOI, authors, journal, year and licence come from ``a
 ``journal-meta``; the abstract and every ``sec`` of the body are written with their titles on
 lines of their own (nested sections too); figure captions as ``Figure N. caption`` lines; each
 ``table-wrap`` as cells (``rowspan``/``colspan`` spread over the cells they cover); the
-``ref-list`` one reference per line with its DOI. Citation marks in superscript become
+``ref-list`` one reference per line with its DOI. Table footnotes (mostly abbreviations) are
+left out. Citation marks in superscript become
 ``[n]`` so they are not glued to the word before them.
 """
 
@@ -191,9 +192,6 @@ class _Writer:
         rows = _grid(table)
         heads = len(table.xpath(".//thead/tr")) or 1
         self.out.table(label or "Table", caption, rows, header_rows=heads)
-        footer = _text(_first(el, "table-wrap-foot"))
-        if footer:
-            self.out.paragraph(footer)
 
     def references(self, root: Any) -> None:
         refs = root.xpath("back//ref-list/ref")
@@ -233,9 +231,7 @@ def read(data: bytes, name: str) -> Document:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise ExtractionError(
-            f"{name!r} is not well-formed XML ({exc.msg}, line {exc.lineno}); download the JATS XML again"
-        ) from None
+        raise ExtractionError(f"{name!r} is not well-formed XML ({exc.msg}); download the JATS XML again") from None
     if _local(root) != "article":
         raise ExtractionError(
             f"{name!r} is XML but not a JATS article (root element <{_local(root)}>, expected <article>); "
