@@ -31,21 +31,23 @@ class Block:
 
 
 def blocks_of(text: str) -> list[Block]:
-    """The report's headings, paragraphs, captions, tables and references in order."""
+    """The report's headings, paragraphs, captions, tables and references in order.
+
+    Lines of one paragraph are joined, and a paragraph that a figure caption interrupts in
+    mid-sentence is joined again with the caption after it, as publishers' XML has it.
+    """
     tables = {t.caption_start: t for t in tables_in(text)}
-    table_lines: set[int] = set()
-    for t in tables.values():
-        for row in [t.header, *t.rows]:
-            table_lines.add(row[0].start)
     blocks: list[Block] = []
     for region in segment(text):
         if region.label == "furniture":
             continue
         pos = region.start
+        joinable = False
         for line in region.text.split("\n"):
             start, pos = pos, pos + len(line) + 1
             stripped = line.strip()
             if not stripped:
+                joinable = False
                 continue
             if start in tables:
                 t = tables[start]
@@ -55,8 +57,46 @@ def blocks_of(text: str) -> list[Block]:
             if region.label == "table":
                 continue
             kind = {"heading": "heading", "reference": "reference", "caption": "caption"}.get(region.label, "paragraph")
-            blocks.append(Block(kind, re.sub(r"^[-•]\s+", "", stripped).replace("*", "")))
-    return blocks
+            stripped = re.sub(r"^[-•]\s+", "", stripped).replace("*", "")
+            if joinable and kind == "paragraph" and blocks and blocks[-1].kind == "paragraph":
+                blocks[-1].text += " " + stripped
+            else:
+                blocks.append(Block(kind, stripped))
+            joinable = kind == "paragraph"
+    return _rejoin_around_captions(blocks)
+
+
+_FIGURE_LABEL = re.compile(r"^((?:FIGURE|Figure|Fig\.?)\s*\d+[A-Za-z]?)\s*[.:|]?\s*(.*)$")
+
+
+def _whole_captions(blocks: list[Block]) -> list[Block]:
+    """A bare figure label joined with the caption text after it; a label without text dropped."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        bare = previous is not None and previous.kind == "caption" and _FIGURE_LABEL.fullmatch(previous.text)
+        if bare and not _FIGURE_LABEL.match(previous.text).group(2):  # type: ignore[union-attr]
+            if block.kind == "caption" and not _FIGURE_LABEL.match(block.text):
+                previous.text = f"{previous.text} {block.text}"  # type: ignore[union-attr]
+                continue
+            out.pop()
+        out.append(block)
+    return out
+
+
+def _rejoin_around_captions(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    for block in _whole_captions(blocks):
+        if block.kind == "paragraph" and block.text[:1].islower():
+            back = len(out) - 1
+            while back >= 0 and out[back].kind == "caption":
+                back -= 1
+            if back < len(out) - 1 and back >= 0 and out[back].kind == "paragraph":
+                if not out[back].text.endswith((".", ":", "!", "?")):
+                    out[back].text += " " + block.text
+                    continue
+        out.append(block)
+    return out
 
 
 def doi_of(text: str) -> str | None:
@@ -211,7 +251,6 @@ def render_jats(text: str, path: Path) -> Path:
     back = etree.SubElement(article, "back")
     refs = None
     section = body
-    pending_figure: etree._Element | None = None
     for block in blocks_of(text):
         if block.kind == "heading":
             if block.text.lower() == "references":
@@ -227,12 +266,10 @@ def render_jats(text: str, path: Path) -> Path:
                 etree.SubElement(ref, "label").text = m.group(1) + "."
             citation = etree.SubElement(ref, "mixed-citation")
             citation.text = m.group(2) if m else block.text
-        elif block.kind == "caption" and re.match(r"^(FIGURE|Figure|Fig\.?)\s*\d+\s*$", block.text):
-            pending_figure = etree.SubElement(section, "fig")
-            etree.SubElement(pending_figure, "label").text = block.text
-        elif block.kind == "caption" and pending_figure is not None:
-            etree.SubElement(etree.SubElement(pending_figure, "caption"), "p").text = block.text
-            pending_figure = None
+        elif block.kind == "caption" and (figure := _FIGURE_LABEL.match(block.text)):
+            fig = etree.SubElement(section, "fig")
+            etree.SubElement(fig, "label").text = figure.group(1)
+            etree.SubElement(etree.SubElement(fig, "caption"), "p").text = figure.group(2)
         elif block.kind == "table":
             wrap = etree.SubElement(section, "table-wrap")
             label, _, caption = block.text.partition(" ")
