@@ -91,10 +91,10 @@ def _rejoin_around_captions(blocks: list[Block]) -> list[Block]:
             back = len(out) - 1
             while back >= 0 and out[back].kind == "caption":
                 back -= 1
-            if back < len(out) - 1 and back >= 0 and out[back].kind == "paragraph":
-                if not out[back].text.endswith((".", ":", "!", "?")):
-                    out[back].text += " " + block.text
-                    continue
+            interrupted = back < len(out) - 1 and back >= 0 and out[back].kind == "paragraph"
+            if interrupted and not out[back].text.endswith((".", ":", "!", "?")):
+                out[back].text += " " + block.text
+                continue
         out.append(block)
     return out
 
