@@ -93,8 +93,8 @@ PAGE = b"""<!DOCTYPE html><html><head><title>Journal site</title>
 <div class="cookie">We use cookies</div>
 <main><article><h1>A scalp metastasis</h1><h2>Case presentation</h2>
 <p>A 61-year-old woman with breast cancer had a <b>scalp</b> nodule.</p>
-<table><caption>Table 1. Published cases</caption><tr><th>Author</th><th>Site</th></tr>
-<tr><td>Roe 2019</td><td>Scalp</td></tr></table>
+<table><caption>Table 1. Published cases</caption><tr><th>Author</th><th>Site</th><th>Treatment</th></tr>
+<tr><td>Roe 2019</td><td>Scalp</td><td>Excision</td></tr></table>
 <figure><img src="f1.png"><figcaption>Figure 1. The nodule.</figcaption></figure>
 <h2>Discussion</h2><p>Scalp metastasis is rare.</p></article></main>
 <aside>Most read articles</aside><footer>Copyright the publisher</footer></body></html>"""
@@ -111,4 +111,4 @@ def test_an_html_page_gives_the_article_without_the_site_around_it() -> None:
     assert "case" in labels and "discussion" in labels
     assert document.metadata.doi == "10.1234/example.5678" and document.metadata.year == 2024
     [table] = document.tables
-    assert (table.label, [c.text for c in table.rows[0]]) == ("Table 1", ["Roe 2019", "Scalp"])
+    assert (table.label, [c.text for c in table.rows[0]]) == ("Table 1", ["Roe 2019", "Scalp", "Excision"])
