@@ -139,6 +139,34 @@ def _hyphenated(words: list[str], width: float, font: str, size: float) -> list[
     return lines
 
 
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _fonts() -> tuple[str, str]:
+    """A regular and a bold font that cover the reports' Greek letters and symbols, when installed
+    (DejaVu Sans); otherwise the standard Helvetica, which covers Latin-1 only."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if not (_DEJAVU / "DejaVuSans.ttf").is_file():
+        return "Helvetica", "Helvetica-Bold"
+    for name in ("DejaVuSans", "DejaVuSans-Bold"):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(_DEJAVU / f"{name}.ttf")))
+    return "DejaVuSans", "DejaVuSans-Bold"
+
+
+def _column_widths(rows: list[list[str]], full: float, font: str) -> list[float]:
+    """Each column as wide as its longest word, the rest of the width shared by text length."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    columns = list(zip(*rows, strict=False))
+    floor = [max(stringWidth(w, font, 6) for cell in col for w in (cell.split() or [""])) + 8 for col in columns]
+    lengths = [sum(len(cell) for cell in col) + 1 for col in columns]
+    spare = max(0.0, full - sum(floor))
+    return [f + spare * n / sum(lengths) for f, n in zip(floor, lengths, strict=True)]
+
+
 class _PdfLayout:
     width, height = 595.0, 842.0
     margin, gutter = 50.0, 20.0
@@ -148,6 +176,7 @@ class _PdfLayout:
         from reportlab.pdfgen.canvas import Canvas
 
         self.canvas = Canvas(str(path), pagesize=(self.width, self.height))
+        self.regular, self.bold = _fonts()
         self.header, self.footer = header, footer
         self.column_width = (self.width - 2 * self.margin - self.gutter) / 2
         self.page_number = 0
@@ -174,7 +203,8 @@ class _PdfLayout:
         else:
             self.new_page()
 
-    def text(self, text: str, font: str = "Helvetica", space_before: float = 9.0) -> None:
+    def text(self, text: str, bold: bool = False, space_before: float = 9.0) -> None:
+        font = self.bold if bold else self.regular
         lines = _hyphenated(text.split(), self.column_width, font, self.size)
         self.y -= space_before
         for line in lines:
@@ -191,12 +221,12 @@ class _PdfLayout:
 
         self.new_page(turn=True)
         full = self.width - 2 * self.margin
-        self.canvas.setFont("Helvetica-Bold", self.size)
+        self.canvas.setFont(self.bold, self.size)
         self.canvas.drawString(self.margin, self.y, caption[:120])
         self.y -= 14
-        style = ParagraphStyle("cell", fontName="Helvetica", fontSize=6, leading=7, splitLongWords=False)
+        style = ParagraphStyle("cell", fontName=self.regular, fontSize=6, leading=7, splitLongWords=False)
         data = [[Paragraph(cell.replace("&", "&amp;").replace("<", "&lt;"), style) for cell in row] for row in rows]
-        table = Table(data, colWidths=[full / len(rows[0])] * len(rows[0]), repeatRows=1)
+        table = Table(data, colWidths=_column_widths(rows, full, self.regular), repeatRows=1)
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         parts = [table]
         while parts:
@@ -225,7 +255,7 @@ def render_pdf(text: str, path: Path, header: str = "Case report", footer: str =
         if block.kind == "table":
             layout.table(block.text, block.rows)
         elif block.kind == "heading":
-            layout.text(block.text, "Helvetica-Bold", space_before=14)
+            layout.text(block.text, bold=True, space_before=14)
         else:
             layout.text(block.text)
     layout.save()

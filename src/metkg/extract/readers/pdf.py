@@ -77,18 +77,15 @@ class _Block:
 
 
 def _lines(words: list[dict[str, Any]]) -> list[_Line]:
+    """Words grouped into lines: a band of words whose tops lie within 2.5 points, left to right."""
     lines: list[_Line] = []
-    open_lines: list[_Line] = []  # lines whose top is within reach of the words still to come
-    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        open_lines = [ln for ln in open_lines if w["top"] - ln.top < 2.5]
-        line = next((ln for ln in open_lines if w["x0"] >= ln.x1 - 1), None)
+    for w in sorted(words, key=lambda w: w["top"]):
+        line = lines[-1] if lines and w["top"] - lines[-1].top < 2.5 else None
         if line is None:
-            line = _Line(w["top"], w["bottom"], w["x0"], w["x1"], [w])
-            lines.append(line)
-            open_lines.append(line)
+            lines.append(_Line(w["top"], w["bottom"], w["x0"], w["x1"], [w]))
         else:
             line.words.append(w)
-            line.x1 = max(line.x1, w["x1"])
+            line.x0, line.x1 = min(line.x0, w["x0"]), max(line.x1, w["x1"])
             line.bottom = max(line.bottom, w["bottom"])
     for line in lines:
         line.words.sort(key=lambda w: w["x0"])
