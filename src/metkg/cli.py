@@ -473,6 +473,8 @@ def _extract_directory(source: Path, output: Path, ontology_dir: Path, check: bo
     )
     if facts:
         err.print(f"facts: {facts}")
+    for skipped in summary.skipped:
+        err.print(f"[dim]skipped {skipped}[/dim]")
     if summary.failures:
         listing = "\n  ".join(summary.failures)
         raise ExtractionError(

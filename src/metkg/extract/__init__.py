@@ -149,7 +149,11 @@ def write_extraction(extraction: Extraction, out_dir: Path) -> list[Path]:
 
 @dataclass
 class BatchSummary:
-    """What a batch did: files read, drafted and failed; patients; facts by kind."""
+    """What a batch did: files read, drafted and failed; patients; facts by kind.
+
+    ``skipped`` lists literature-table drafts left out because the batch already drafts the
+    same publication (from its own report, or from an earlier table that cites it).
+    """
 
     files: int = 0
     written: list[Path] = field(default_factory=list)
@@ -157,10 +161,25 @@ class BatchSummary:
     failures: list[str] = field(default_factory=list)
     patients: int = 0
     facts: Counter[str] = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)
+    _drafts: list[tuple[Path, CaseRecord, bool]] = field(default_factory=list, repr=False)
 
-    def add(self, records: Sequence[CaseRecord]) -> None:
+    def add(self, written: Sequence[Path], records: Sequence[CaseRecord]) -> None:
         self.drafted += 1
-        for record in records:
+        for i, (path, record) in enumerate(zip(written, records, strict=True)):
+            self._drafts.append((path, record, i == 0))
+
+    def settle(self) -> None:
+        """Keep one draft per publication (a report's own draft before a table's), then count."""
+        kept: dict[str, Path] = {}
+        for path, record, own in sorted(self._drafts, key=lambda d: not d[2]):
+            doi = record.report.doi
+            if not own and doi in kept:
+                path.unlink(missing_ok=True)
+                self.skipped.append(f"{path.name}: {doi} is drafted already in {kept[doi].name}")
+                continue
+            kept.setdefault(doi, path)
+            self.written.append(path)
             for patient in record.patients:
                 self.patients += 1
                 self.facts.update(_facts_of(patient))
@@ -223,10 +242,10 @@ def _collect(
         if failure is not None:
             summary.failures.append(failure)
         else:
-            summary.written += written
-            summary.add(records)
+            summary.add(written, records)
         if progress is not None:
             progress(i, summary.files)
+    summary.settle()
 
 
 def check_drafts(paths: Sequence[Path], source_dir: Path, ontology_dir: Path) -> None:

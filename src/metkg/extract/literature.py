@@ -452,6 +452,8 @@ def literature_records(
         locator = table.label[:1].upper() + table.label[1:].lower()
         source_key = re.sub(r"\W", "", locator.lower()) or "table"
         for item in cited.values():
+            if source_doi and item.publication.doi == source_doi.lower():
+                continue  # a table row citing the report itself is its index patient
             record_id = _record_id(item, source_id)
             while record_id in used:
                 record_id = f"{record_id}-x"

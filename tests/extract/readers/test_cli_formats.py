@@ -79,3 +79,25 @@ def test_a_batch_in_two_worker_processes_writes_what_one_process_writes(tmp_path
     assert one.facts == two.facts and one.facts["lesions"] >= 6
     for path in sorted((tmp_path / "one").glob("*.yaml")):
         assert path.read_text(encoding="utf-8") == (tmp_path / "two" / path.name).read_text(encoding="utf-8")
+
+
+def test_a_publication_drafted_from_its_own_report_is_not_drafted_again_from_a_table(tmp_path: Path, nlp) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Scalp metastasis of lung cancer: a case report\n\ndoi: 10.1000/a.1\n\nCase presentation\n\n"
+        "A 70-year-old man with lung adenocarcinoma had a scalp metastasis.\n",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "Liver metastasis: a case report\n\ndoi: 10.1000/b.2\n\nCase presentation\n\n"
+        "A 50-year-old woman with breast cancer had liver metastases.\n\nDiscussion\n\n"
+        "Table 1 Published cases.\n\nReference\tAge\tHistology\tSite\n(1)\t70\tLung adenocarcinoma\tScalp\n\n"
+        "References\n\n1. Doe J, Roe R. Scalp metastasis of lung cancer. Case Rep. (2020) 1:1-2. doi: 10.1000/a.1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(folder), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.yaml")) == ["a.yaml", "b.yaml"]
+    assert "skipped doe-2020-from-b.yaml: 10.1000/a.1 is drafted already in a.yaml" in result.output
