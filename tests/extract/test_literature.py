@@ -147,3 +147,19 @@ def test_the_index_patient_is_not_among_the_rows(drafts) -> None:
     ages = [p.age for r in records for p in r.patients]
     assert 66 not in ages
     assert all("pembrolizumab" not in str(r.model_dump()) for r in records)
+
+
+def test_an_ihc_cell_gives_results_quoting_the_cell(nlp) -> None:
+    text = (
+        "Table 3 Reported cases.\n\nReference\tAge\tPrimary\tIHC\n[1]\t45\tBreast\tER (+), PR (-), HER2 3+\n\n"
+        "References\n\n1. Lee K, Park J. A case. Case Rep. (2018) 2:3-4. doi: 10.1000/lee.2018\n"
+    )
+    document = read_bytes(text.encode(), "ihc.txt")
+    [record] = literature_records(document, "ihc.txt", "ihc", None, ONTOLOGY)
+    [specimen] = record.patients[0].specimens
+    results = {r.marker: (r.status, r.score) for r in specimen.results}
+    assert results == {"ER": ("positive", None), "PR": ("negative", None), "HER2": (None, "3+")}
+    for result in specimen.results:
+        for e in result.evidence:
+            assert document.text[e.start : e.end] == e.quote
+    assert specimen.evidence[0].quote == "ER (+), PR (-), HER2 3+"

@@ -31,11 +31,22 @@ from typing import Any
 from metkg.extract.patient import find_outcome, laterality_before
 from metkg.extract.pipeline import term_matcher
 from metkg.extract.readers.document import Cell, Document, Reference, Table
-from metkg.extract.record import _intervention_models, slug
+from metkg.extract.record import _intervention_models, _to_specimen, slug
 from metkg.extract.report import Vocabulary, read_report
+from metkg.extract.specimens import find_specimens
 from metkg.extract.terms import TermMention
 from metkg.extract.treatments import find_interventions
-from metkg.records.models import CaseRecord, Evidence, Intervention, Lesion, Outcome, Patient, Publication, Source
+from metkg.records.models import (
+    CaseRecord,
+    Evidence,
+    Intervention,
+    Lesion,
+    Outcome,
+    Patient,
+    Publication,
+    Source,
+    Specimen,
+)
 from metkg.terminology import load_terminology
 
 __all__ = ["ROLES", "column_roles", "is_literature_table", "literature_records"]
@@ -251,6 +262,29 @@ class _TableReader:
         models, _ = _intervention_models(find_interventions(report, []))
         return _shift(models, cell.start)
 
+    def stains(self, cell: Cell) -> list[Specimen]:
+        """Biomarker results of an IHC cell, on a specimen of tissue the table does not name.
+
+        The cell is read after a stated context ("Immunohistochemistry of the biopsy showed")
+        so that the extraction's result parser takes it; quotes that fall in that context are
+        replaced by the cell.
+        """
+        context = "Case presentation\n\nImmunohistochemistry of the biopsy showed "
+        report = read_report(f"{context}{cell.text}.", "cell.txt", self.ontology_dir)
+        specimens = []
+        for n, draft in enumerate(find_specimens(report), start=1):
+            draft.results = [r for r in draft.results if all(e.start >= len(context) for e in r.evidence)]
+            if not draft.results:
+                continue
+            draft.evidence, draft.site, draft.date = [_ev(cell)], None, None
+            for result in draft.results:
+                result.evidence = [_ev(cell, e.start - len(context), e.end - len(context)) for e in result.evidence]
+            specimen = _to_specimen(draft, f"ihc-{n}", None)
+            specimens.append(
+                specimen.model_copy(update={"note": "The table gives the stains without the tissue stained."})
+            )
+        return specimens
+
     def outcome(self, cell: Cell) -> Outcome | None:
         found = find_outcome(read_report(cell.text, "cell.txt", self.ontology_dir))
         if found is not None:
@@ -304,6 +338,7 @@ class _TableReader:
             age=age,
             evidence=demographic_ev or [_ev(cited)],
             lesions=lesions,
+            specimens=self.stains(row.get("ihc")) if row.get("ihc") else [],  # type: ignore[arg-type]
             interventions=interventions,
             outcome=self.outcome(row.get("outcome")) if row.get("outcome") else None,
         )
