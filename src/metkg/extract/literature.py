@@ -16,7 +16,9 @@ without letters) stay absent, and the report's own (index) patient is never amon
 
 Cells are read with the extraction's own parts: ontology terms for histologies and sites
 (:class:`~metkg.extract.terms.TermMatcher`), and :func:`~metkg.extract.treatments.find_interventions`
-and :func:`~metkg.extract.patient.find_outcome` on a treatment or outcome cell read as a short text.
+and :func:`~metkg.extract.patient.find_outcome` on a treatment or outcome cell read as a short text,
+:func:`~metkg.extract.specimens.find_specimens` on an IHC cell. An interval column is recognised
+but not read (a record has no field for a time from primary to metastasis).
 """
 
 from __future__ import annotations

@@ -126,3 +126,27 @@ def test_a_ruled_table_is_kept_as_cells(tmp_path: Path) -> None:
     for row in found.rows:
         for cell in row:
             assert document.text[cell.start : cell.end] == cell.text
+
+
+def test_a_table_ruled_only_across_is_read_by_alignment(tmp_path: Path) -> None:
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus.paragraph import Paragraph
+
+    rows = [
+        ["Author", "Age", "Site", "Treatment", "Outcome"],
+        ["Smith 2020", "61", "Frontal scalp", "Excision", "Alive"],
+        ["Lee 2021", "", "Liver", "Capecitabine", "Died"],
+    ]
+    table = Table(rows)
+    rules = [("LINEABOVE", (0, 0), (-1, 0), 1, "black"), ("LINEBELOW", (0, 0), (-1, 0), 0.5, "black")]
+    table.setStyle(TableStyle([*rules, ("LINEBELOW", (0, -1), (-1, -1), 1, "black")]))
+    style = getSampleStyleSheet()["Normal"]
+    story = [Paragraph("A paragraph before the table runs across the page as text does.", style)]
+    story += [Paragraph("Table 2 Cases.", style), table, Paragraph("Text after the table.", style)]
+    SimpleDocTemplate(str(tmp_path / "rules.pdf")).build(story)
+    document = read_document(tmp_path / "rules.pdf")
+    [found] = document.tables
+    assert (found.label, found.caption) == ("Table 2", "Cases.")
+    assert [[c.text for c in r] for r in [found.header, *found.rows]] == rows
+    assert "as text does.\n\nTable 2 Cases.\n" in document.text

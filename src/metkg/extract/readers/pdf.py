@@ -14,10 +14,11 @@ apart by size and position. The reading order is worked out here from word posit
   digits ignored) and bare page numbers are dropped, as are line numbers in the left margin;
 - small raised digits (superscript citation marks) are dropped rather than glued to a word;
 - a line ending in a hyphen between lower-case letters is joined to the next without it;
-- a vertical gap or a change to a bold or larger font starts a new paragraph, so headings stand
-  on lines of their own;
+- a vertical gap, a change to a bold or larger font, or a line opening with ``Table N`` or
+  ``Figure N`` starts a new paragraph, so headings and captions stand on lines of their own;
 - each ruled table becomes a ``Table N`` caption line and tab-separated rows; a table continued
-  on the next page with its header repeated is one table.
+  on the next page with its header repeated is one table. A table ruled only across (no
+  vertical lines) is read by word alignment between its rules; an unruled one stays text.
 
 A PDF without a text layer (scanned images) or encrypted with a password is refused with what
 to do about it.
@@ -43,6 +44,7 @@ FORMAT = "pdf"
 _MARGIN = 0.08
 _CITATION_MARK = re.compile(r"^[\d,\-–*†‡§]+$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_CAPTION_START = re.compile(r"^(?:TABLE|Table|FIGURE|Figure|Fig\.)\s+\d+[A-Za-z]?\b")
 _TABLE_CAPTION = re.compile(r"^\s*(TABLE|Table)\s+(\d+[A-Za-z]?)\.?\s*(.*)$")
 
 
@@ -110,7 +112,11 @@ def _column_gap(words: list[dict[str, Any]], width: float) -> float | None:
     right = sum(1 for w in words if w["x0"] >= x)
     if fewest > 0.05 * len(words) or min(left, right) < 0.2 * len(words):
         return None
-    return x
+    # a column is at least three lines: an aligned space between words is not a column gap
+    lines = _lines(words)
+    left_lines = sum(1 for ln in lines if ln.words[0]["x1"] <= x)
+    right_lines = sum(1 for ln in lines if ln.words[-1]["x0"] >= x)
+    return x if min(left_lines, right_lines) >= 3 else None
 
 
 def _drop_marks(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -136,7 +142,7 @@ class _Page:
     tables: list[tuple[tuple[float, float, float, float], list[list[str]]]]
 
 
-_RULES_FOR_A_TABLE = 4
+_RULES_FOR_A_TABLE = 2
 
 
 def _text_layer(data: bytes) -> list[tuple[float, float, list[dict[str, Any]], int]]:
@@ -179,10 +185,16 @@ def _text_layer(data: bytes) -> list[tuple[float, float, list[dict[str, Any]], i
     return pages
 
 
-def _tables(
-    data: bytes, numbers: list[int]
-) -> dict[int, list[tuple[tuple[float, float, float, float], list[list[str]]]]]:
-    """The ruled tables of the pages with ruling lines (pdfplumber's table finder)."""
+_Found = list[tuple[tuple[float, float, float, float], list[list[str]]]]
+
+
+def _tables(data: bytes, numbers: list[int]) -> dict[int, _Found]:
+    """The tables of the pages with ruling lines (pdfplumber's table finder).
+
+    A grid of lines gives the cells directly. A table ruled only across (top, under the header,
+    bottom: the usual journal style) is read by the alignment of its words between the first
+    and the last rule; a cell wrapped over two lines then comes out as two rows.
+    """
     if not numbers:
         return {}
     import pdfplumber
@@ -190,9 +202,28 @@ def _tables(
     found = {}
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for n in numbers:
-            tables = pdf.pages[n].find_tables()
-            found[n] = [(t.bbox, [[_cell_text(c) for c in row] for row in t.extract()]) for t in tables]
+            page = pdf.pages[n]
+            tables = [(t.bbox, [[_cell_text(c) for c in row] for row in t.extract()]) for t in page.find_tables()]
+            found[n] = tables or _rule_only_table(page)
     return found
+
+
+def _rule_only_table(page: Any) -> _Found:
+    rules = [e for e in page.horizontal_edges if e["x1"] - e["x0"] > page.width * 0.3]
+    if len(rules) < 2:
+        return []
+    top, bottom = min(e["top"] for e in rules), max(e["top"] for e in rules)
+    bbox = (min(e["x0"] for e in rules), top + 0.5, max(e["x1"] for e in rules), bottom + 0.5)
+    if bottom - top < 20:
+        return []
+    area = page.crop(bbox)
+    settings = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 2}
+    for table in area.find_tables(settings):
+        rows = [[_cell_text(c) for c in row] for row in table.extract()]
+        rows = [row for row in rows if any(row)]
+        if len(rows) >= 2 and len(rows[0]) >= 3:
+            return [(bbox, rows)]
+    return []
 
 
 def _pages(data: bytes) -> list[_Page]:
@@ -298,6 +329,7 @@ class _Flow:
             or (line.top < last.top and not _runs_on(self.text, line.text))
             or line.bold != last.bold
             or abs(line.size - last.size) > 1.0
+            or _CAPTION_START.match(line.text) is not None
         )
         if new_paragraph:
             self.flush()
