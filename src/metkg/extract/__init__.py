@@ -48,6 +48,7 @@ __all__ = [
     "extract_file",
     "extract_files",
     "extract_text",
+    "output_bases",
     "output_path",
     "record_yaml",
     "write_extraction",
@@ -65,11 +66,12 @@ class Extraction:
     document: Document
     record: CaseRecord
     literature: list[CaseRecord] = field(default_factory=list)
+    base: str = ""
 
     @property
     def text_name(self) -> str:
         """The file name of the normalised text the quotes refer to."""
-        return self.source.name if self.document.format == "text" else f"{self.source.stem}.txt"
+        return _text_name(self.source, self.document, self.base or self.source.stem)
 
     @property
     def records(self) -> list[CaseRecord]:
@@ -111,17 +113,24 @@ def _with_pages(record: CaseRecord, document: Document) -> CaseRecord:
     return CaseRecord.model_validate(walk(record.model_dump()))
 
 
-def extract_document(path: Path, ontology_dir: Path) -> Extraction:
+def _text_name(source: Path, document: Document, base: str) -> str:
+    return source.name if document.format == "text" else f"{base}.txt"
+
+
+def extract_document(path: Path, ontology_dir: Path, base: str | None = None) -> Extraction:
     """Read a report file in any supported format and extract its drafts.
 
+    ``base`` names the outputs (``BASE.yaml``, ``BASE.txt``); the file's stem by default.
     Raises :class:`~metkg.errors.ExtractionError` naming the file, what is wrong and what to do.
     """
+    base = base or path.stem
     document = read_document(path)
-    name = path.name if document.format == "text" else f"{path.stem}.txt"
+    name = _text_name(path, document, base)
     record = _with_metadata(extract_text(document.text, name, ontology_dir), document.metadata)
     main = record.sources[record.default_source()]
     literature = literature_records(document, name, record.id, main.doi, ontology_dir)
-    return Extraction(path, document, _with_pages(record, document), [_with_pages(r, document) for r in literature])
+    literature = [_with_pages(r, document) for r in literature]
+    return Extraction(path, document, _with_pages(record, document), literature, base)
 
 
 def extract_file(path: Path, ontology_dir: Path) -> CaseRecord:
@@ -129,9 +138,19 @@ def extract_file(path: Path, ontology_dir: Path) -> CaseRecord:
     return extract_document(path, ontology_dir).record
 
 
-def output_path(source: Path, out_dir: Path) -> Path:
-    """Where the draft of ``source`` goes in ``out_dir``: the same stem, ``.yaml``."""
-    return out_dir / f"{source.stem}.yaml"
+def output_path(source: Path, out_dir: Path, base: str | None = None) -> Path:
+    """Where the draft of ``source`` goes in ``out_dir``: the same stem (or ``base``), ``.yaml``."""
+    return out_dir / f"{base or source.stem}.yaml"
+
+
+def output_bases(sources: Sequence[Path]) -> list[str]:
+    """Names for the outputs of a batch: the stem, with the format added where stems repeat.
+
+    >>> output_bases([Path("a.pdf"), Path("a.xml"), Path("b.txt")])
+    ['a-pdf', 'a-xml', 'b']
+    """
+    stems = Counter(p.stem for p in sources)
+    return [p.stem if stems[p.stem] == 1 else f"{p.stem}-{p.suffix.lstrip('.').lower() or 'file'}" for p in sources]
 
 
 def write_extraction(extraction: Extraction, out_dir: Path) -> list[Path]:
@@ -141,7 +160,8 @@ def write_extraction(extraction: Extraction, out_dir: Path) -> list[Path]:
     if not (text_path.exists() and text_path.resolve() == extraction.source.resolve()):
         text_path.write_text(extraction.document.text, encoding="utf-8")
     header = _header(extraction.source)
-    targets = [output_path(extraction.source, out_dir)] + [out_dir / f"{r.id}.yaml" for r in extraction.literature]
+    own = output_path(extraction.source, out_dir, extraction.base)
+    targets = [own] + [out_dir / f"{r.id}.yaml" for r in extraction.literature]
     for target, record in zip(targets, extraction.records, strict=True):
         target.write_text(record_yaml(record, header), encoding="utf-8")
     return targets
@@ -196,10 +216,10 @@ def _facts_of(patient: Patient) -> Counter[str]:
     return facts
 
 
-def _extract_one(job: tuple[Path, Path, Path]) -> tuple[Path, list[Path], list[CaseRecord], str | None]:
-    source, out_dir, ontology_dir = job
+def _extract_one(job: tuple[Path, str, Path, Path]) -> tuple[Path, list[Path], list[CaseRecord], str | None]:
+    source, base, out_dir, ontology_dir = job
     try:
-        extraction = extract_document(source, ontology_dir)
+        extraction = extract_document(source, ontology_dir, base)
         return source, write_extraction(extraction, out_dir), extraction.records, None
     except ExtractionError as exc:
         return source, [], [], str(exc)
@@ -221,7 +241,7 @@ def extract_files(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary(files=len(sources))
-    jobs = [(source, out_dir, ontology_dir) for source in sources]
+    jobs = [(source, base, out_dir, ontology_dir) for source, base in zip(sources, output_bases(sources), strict=True)]
     if workers > 1 and len(jobs) > 1:
         import multiprocessing
 

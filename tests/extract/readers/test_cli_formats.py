@@ -101,3 +101,18 @@ def test_a_publication_drafted_from_its_own_report_is_not_drafted_again_from_a_t
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.glob("*.yaml")) == ["a.yaml", "b.yaml"]
     assert "skipped doe-2020-from-b.yaml: 10.1000/a.1 is drafted already in a.yaml" in result.output
+
+
+def test_one_article_in_two_formats_gives_two_drafts_that_do_not_overwrite_each_other(tmp_path: Path, nlp) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "article.html").write_bytes(PAGE)
+    (folder / "article.txt").write_text("A 61-year-old woman with breast cancer had a scalp nodule.", "utf-8")
+    summary = extract_files(sorted(folder.iterdir()), folder, ONTOLOGY)
+    assert not summary.failures
+    names = sorted(p.name for p in folder.iterdir())
+    assert names[:5] == ["article-html.txt", "article-html.yaml", "article-txt.yaml", "article.html", "article.txt"]
+    assert (folder / "article.txt").read_text("utf-8").startswith("A 61-year-old woman"), (
+        "an input is never overwritten"
+    )
+    assert load_record(folder / "article-html.yaml").record.sources["main"].file == "article-html.txt"
