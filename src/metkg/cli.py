@@ -451,10 +451,26 @@ def serve(
     run_server(settings, build_if_missing=True, announce=err.print)
 
 
+#: Files in a directory that are not case reports: drafts, records, notes and data beside them.
+_NOT_REPORTS = {".yaml", ".yml", ".md", ".rst", ".json", ".csv", ".tsv", ".py", ".ttl", ".log"}
+
+
+def _is_report_file(path: Path) -> bool:
+    name = path.name.lower()
+    return (
+        path.is_file()
+        and not name.startswith((".", "readme", "license", "licence"))
+        and path.suffix.lower() not in _NOT_REPORTS
+    )
+
+
 @app.command()
 def extract(
     source: Annotated[
-        Path, typer.Argument(help="A case report as plain text, or a directory of *.txt reports.", exists=True)
+        Path,
+        typer.Argument(
+            help="A case report (PDF, JATS XML, HTML page or plain text) or a directory of them.", exists=True
+        ),
     ],
     output: Annotated[
         Path | None,
@@ -464,48 +480,91 @@ def extract(
         bool,
         typer.Option("--check/--no-check", help="Load and validate each draft against the ontology and its source."),
     ] = True,
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", min=0, help="Worker processes for a directory (0: one per CPU).")
+    ] = 0,
 ) -> None:
-    """Draft case records from case-report text, every fact with its evidence.
+    """Draft case records from case reports, every fact with its evidence.
 
-    The input is plain text as PDF converters leave it (running headers, captions, reference
-    lists and all). The draft is YAML in the format of data/cases with status
-    machine-extracted; every evidence quote carries start/end offsets into the source file,
-    and the record's first source names that file. Review a draft before curating it.
+    The format is told by content, not by name: a PDF's text layer (two columns, running
+    headers and page numbers handled), JATS XML from PMC or Europe PMC, an article's HTML page,
+    or plain text as PDF converters leave it. Each report's normalised text is saved beside its
+    draft (REPORT.txt); every evidence quote carries start/end offsets into it, and for a PDF
+    the page. A literature-review table in the report (author or reference, age, sex, primary,
+    site, treatment, outcome...) gives one more draft per cited publication, one patient per
+    row. Drafts are YAML in the format of data/cases with status machine-extracted: review
+    them before curating. In a directory every file is tried except drafts, notes and data
+    (.yaml, .md, .json, .csv..., README, LICENSE). A file that cannot be read (encrypted or scanned PDF, XML that is not
+    JATS, empty, binary, zip) is refused with the reason; in a directory the others go on,
+    the failures are listed at the end and the exit code is 1.
 
     Examples:
 
-      metkg extract report.txt                       print the draft
+      metkg extract report.pdf                       print the drafts
 
-      metkg extract report.txt -o drafts/case.yaml
+      metkg extract PMC6358576.xml -o drafts/        draft, normalised text, table drafts
 
-      metkg extract ../shared/corpus -o drafts/      every *.txt in the directory
+      metkg extract downloads/ -o drafts/ -j 2       every report in the directory, 2 workers
+
+      metkg extract ../shared/corpus -o drafts/ && metkg evaluate --extracted drafts/
     """
-    from metkg.extract import check_draft, check_drafts, extract_file, extract_files, record_yaml
-
     settings = settings_from()
     if source.is_dir():
-        sources = sorted(p for p in source.glob("*.txt") if p.is_file())
         if output is None or output.suffix in (".yaml", ".yml"):
             raise typer.BadParameter("a directory of reports needs -o OUTDIR (a directory for the drafts)")
-        bar, report = _progress()
-        with bar:
-            written = extract_files(
-                sources, output, settings.ontology_dir, progress=lambda d, t: report("extract", d, t)
-            )
-        if check and written:
-            check_drafts(written, source, settings.ontology_dir)
-        err.print(f"wrote {len(written)} drafts to {output}" + (" (all valid)" if check and written else ""))
+        _extract_directory(source, output, settings.ontology_dir, check, workers or os.cpu_count() or 1)
         return
-    record = extract_file(source, settings.ontology_dir)
-    text = record_yaml(record, [f"Draft extracted by `metkg extract` from {source.name}; review before curating."])
-    if check:
-        check_draft(text, str(output or source.with_suffix(".yaml")), source.parent, settings.ontology_dir)
+    _extract_one_file(source, output, settings.ontology_dir, check)
+
+
+def _extract_one_file(source: Path, output: Path | None, ontology_dir: Path, check: bool) -> None:
+    from metkg.extract import check_drafts, extract_document, record_yaml, write_extraction
+
+    extraction = extract_document(source, ontology_dir)
     if output is None:
-        sys.stdout.write(text)
+        with tempfile.TemporaryDirectory() as tmp:
+            written = write_extraction(extraction, Path(tmp))
+            if check:
+                check_drafts(written, Path(tmp), ontology_dir)
+        header = [f"Draft extracted by `metkg extract` from {source.name}; review before curating."]
+        sys.stdout.write("---\n".join(record_yaml(r, header) for r in extraction.records))
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    err.print(f"wrote {output}")
+    out_dir = output.parent if output.suffix in (".yaml", ".yml") else output
+    written = write_extraction(extraction, out_dir)
+    if output.suffix in (".yaml", ".yml") and written[0] != output:
+        written[0] = written[0].replace(output)
+    if check:
+        check_drafts(written, out_dir, ontology_dir)
+    err.print(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def _extract_directory(source: Path, output: Path, ontology_dir: Path, check: bool, workers: int) -> None:
+    from metkg.errors import ExtractionError
+    from metkg.extract import check_drafts, extract_files
+
+    sources = sorted(p for p in source.iterdir() if _is_report_file(p))
+    bar, report = _progress()
+    with bar:
+        summary = extract_files(
+            sources, output, ontology_dir, progress=lambda d, t: report("extract", d, t), workers=workers
+        )
+    if check and summary.written:
+        check_drafts(summary.written, output, ontology_dir)
+    facts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.facts.items()) if n)
+    err.print(
+        f"files read {summary.files}, drafted {summary.drafted}, failed {len(summary.failures)}; "
+        f"{len(summary.written)} drafts with {summary.patients} patients written to {output}"
+        + (" (all valid)" if check and summary.written else "")
+    )
+    if facts:
+        err.print(f"facts: {facts}")
+    for skipped in summary.skipped:
+        err.print(f"[dim]skipped {skipped}[/dim]")
+    if summary.failures:
+        listing = "\n  ".join(summary.failures)
+        raise ExtractionError(
+            f"{len(summary.failures)} of {summary.files} reports could not be extracted:\n  {listing}"
+        )
 
 
 @app.command()

@@ -31,7 +31,7 @@ Field groups:
 - **interventions**: each intervention is one fact; it matches when the type is equal and,
   where both state them, the drug sets share a drug, the procedures agree, the radiotherapy
   doses are equal (within 0.5 Gy), the start dates agree, and descriptions share a word of
-  four letters or more (for interventions with neither drugs nor procedure).
+  four letters or more or are equal (for interventions with neither drugs nor procedure).
 - **outcome**: ``vital_status`` and ``death_date``, one fact each.
 
 A field or item only one side states is a miss (curated only) or a false fact (extracted
@@ -373,7 +373,7 @@ class _Scorer:
                 points += 1
             if not (drugs_a or drugs_b or a.procedure or b.procedure) and a.description and b.description:
                 shared = _words(a.description) & _words(b.description)
-                if not shared:
+                if not shared and a.description.lower() != b.description.lower():
                     return None
                 points += len(shared)
             return points

@@ -24,78 +24,248 @@ The stages, each a module of pure functions with a thin spaCy layer in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from metkg.errors import ExtractionError, RecordValidationError
+from metkg.extract.literature import literature_records
+from metkg.extract.readers import Document, Metadata, read_document
 from metkg.extract.record import build_record, extract_text, record_yaml
 from metkg.records.loader import LoadedRecord, load_records, parse_record_text
-from metkg.records.models import CaseRecord
+from metkg.records.models import CaseRecord, Patient, Publication
 from metkg.records.validate import validate_records
 from metkg.terminology import load_terminology
 
 __all__ = [
+    "BatchSummary",
+    "Extraction",
     "build_record",
     "check_draft",
     "check_drafts",
+    "extract_document",
     "extract_file",
     "extract_files",
     "extract_text",
+    "output_bases",
     "output_path",
     "record_yaml",
+    "write_extraction",
 ]
 
 #: Called as ``progress(done, total)`` after each file.
 Progress = Callable[[int, int], None]
 
 
+@dataclass
+class Extraction:
+    """What one report file gives: its normalised text, its draft and its literature-table drafts."""
+
+    source: Path
+    document: Document
+    record: CaseRecord
+    literature: list[CaseRecord] = field(default_factory=list)
+    base: str = ""
+
+    @property
+    def text_name(self) -> str:
+        """The file name of the normalised text the quotes refer to."""
+        return _text_name(self.source, self.document, self.base or self.source.stem)
+
+    @property
+    def records(self) -> list[CaseRecord]:
+        return [self.record, *self.literature]
+
+
+def _with_metadata(record: CaseRecord, meta: Metadata) -> CaseRecord:
+    """The record with the front matter a structured format states (JATS, HTML meta tags)."""
+    if not meta.doi:
+        return record
+    report = Publication(
+        doi=meta.doi,
+        title=meta.title or record.report.title,
+        journal=meta.journal,
+        year=meta.year or record.report.year,
+        authors=list(meta.authors),
+        licence=meta.licence,
+    )
+    sources = {
+        k: v.model_copy(update={"doi": meta.doi}) if i == 0 else v for i, (k, v) in enumerate(record.sources.items())
+    }
+    return record.model_copy(update={"report": report, "sources": sources, "note": None})
+
+
+def _with_pages(record: CaseRecord, document: Document) -> CaseRecord:
+    """Every quote of a paged document (PDF) with the page it is on."""
+    if not document.page_starts:
+        return record
+
+    def walk(value: object) -> object:
+        if isinstance(value, dict):
+            if "quote" in value and value.get("start") is not None:
+                return {**value, "page": document.page_of(value["start"])}
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return CaseRecord.model_validate(walk(record.model_dump()))
+
+
+def _text_name(source: Path, document: Document, base: str) -> str:
+    return source.name if document.format == "text" else f"{base}.txt"
+
+
+def extract_document(path: Path, ontology_dir: Path, base: str | None = None) -> Extraction:
+    """Read a report file in any supported format and extract its drafts.
+
+    ``base`` names the outputs (``BASE.yaml``, ``BASE.txt``); the file's stem by default.
+    Raises :class:`~metkg.errors.ExtractionError` naming the file, what is wrong and what to do.
+    """
+    base = base or path.stem
+    document = read_document(path)
+    name = _text_name(path, document, base)
+    record = _with_metadata(extract_text(document.text, name, ontology_dir), document.metadata)
+    main = record.sources[record.default_source()]
+    literature = literature_records(document, name, record.id, main.doi, ontology_dir)
+    literature = [_with_pages(r, document) for r in literature]
+    return Extraction(path, document, _with_pages(record, document), literature, base)
+
+
 def extract_file(path: Path, ontology_dir: Path) -> CaseRecord:
-    """Extract the draft record of one report file (plain UTF-8 text)."""
+    """Extract the draft record of one report file (any supported format)."""
+    return extract_document(path, ontology_dir).record
+
+
+def output_path(source: Path, out_dir: Path, base: str | None = None) -> Path:
+    """Where the draft of ``source`` goes in ``out_dir``: the same stem (or ``base``), ``.yaml``."""
+    return out_dir / f"{base or source.stem}.yaml"
+
+
+def output_bases(sources: Sequence[Path]) -> list[str]:
+    """Names for the outputs of a batch: the stem, with the format added where stems repeat.
+
+    >>> output_bases([Path("a.pdf"), Path("a.xml"), Path("b.txt")])
+    ['a-pdf', 'a-xml', 'b']
+    """
+    stems = Counter(p.stem for p in sources)
+    return [p.stem if stems[p.stem] == 1 else f"{p.stem}-{p.suffix.lstrip('.').lower() or 'file'}" for p in sources]
+
+
+def write_extraction(extraction: Extraction, out_dir: Path) -> list[Path]:
+    """Write the drafts and the normalised text into ``out_dir``; return the drafts written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    text_path = out_dir / extraction.text_name
+    if not (text_path.exists() and text_path.resolve() == extraction.source.resolve()):
+        text_path.write_text(extraction.document.text, encoding="utf-8")
+    header = _header(extraction.source)
+    own = output_path(extraction.source, out_dir, extraction.base)
+    targets = [own] + [out_dir / f"{r.id}.yaml" for r in extraction.literature]
+    for target, record in zip(targets, extraction.records, strict=True):
+        target.write_text(record_yaml(record, header), encoding="utf-8")
+    return targets
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did: files read, drafted and failed; patients; facts by kind.
+
+    ``skipped`` lists literature-table drafts left out because the batch already drafts the
+    same publication (from its own report, or from an earlier table that cites it).
+    """
+
+    files: int = 0
+    written: list[Path] = field(default_factory=list)
+    drafted: int = 0
+    failures: list[str] = field(default_factory=list)
+    patients: int = 0
+    facts: Counter[str] = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)
+    _drafts: list[tuple[Path, CaseRecord, bool]] = field(default_factory=list, repr=False)
+
+    def add(self, written: Sequence[Path], records: Sequence[CaseRecord]) -> None:
+        self.drafted += 1
+        for i, (path, record) in enumerate(zip(written, records, strict=True)):
+            self._drafts.append((path, record, i == 0))
+
+    def settle(self) -> None:
+        """Keep one draft per publication (a report's own draft before a table's), then count."""
+        kept: dict[str, Path] = {}
+        for path, record, own in sorted(self._drafts, key=lambda d: not d[2]):
+            doi = record.report.doi
+            if not own and doi in kept:
+                path.unlink(missing_ok=True)
+                self.skipped.append(f"{path.name}: {doi} is drafted already in {kept[doi].name}")
+                continue
+            kept.setdefault(doi, path)
+            self.written.append(path)
+            for patient in record.patients:
+                self.patients += 1
+                self.facts.update(_facts_of(patient))
+
+
+def _facts_of(patient: Patient) -> Counter[str]:
+    facts: Counter[str] = Counter()
+    facts["lesions"] += len(patient.lesions)
+    facts["specimens"] += len(patient.specimens)
+    facts["biomarker results"] += sum(len(s.results) for s in patient.specimens)
+    facts["interventions"] += len(patient.interventions)
+    facts["outcomes"] += patient.outcome is not None
+    facts["demographics"] += (patient.age is not None) + (patient.sex is not None)
+    return facts
+
+
+def _extract_one(job: tuple[Path, str, Path, Path]) -> tuple[Path, list[Path], list[CaseRecord], str | None]:
+    source, base, out_dir, ontology_dir = job
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExtractionError(f"cannot read {str(path)!r}: {exc}; give a plain-text (UTF-8) case report") from None
-    if not text.strip():
-        raise ExtractionError(f"{str(path)!r} is empty; give the text of a case report")
-    return extract_text(text, path.name, ontology_dir)
-
-
-def output_path(source: Path, out_dir: Path) -> Path:
-    """Where the draft of ``source`` goes in ``out_dir``: the same stem, ``.yaml``."""
-    return out_dir / f"{source.stem}.yaml"
+        extraction = extract_document(source, ontology_dir, base)
+        return source, write_extraction(extraction, out_dir), extraction.records, None
+    except ExtractionError as exc:
+        return source, [], [], str(exc)
+    except Exception as exc:  # a bug on one report must not lose the drafts of the others
+        return source, [], [], f"{source.name}: {type(exc).__name__}: {exc}"
 
 
 def extract_files(
-    sources: Sequence[Path], out_dir: Path, ontology_dir: Path, progress: Progress | None = None
-) -> list[Path]:
-    """Extract every source into ``out_dir`` (created if missing); return the files written.
+    sources: Sequence[Path],
+    out_dir: Path,
+    ontology_dir: Path,
+    progress: Progress | None = None,
+    workers: int = 1,
+) -> BatchSummary:
+    """Extract every source into ``out_dir`` (created if missing), in ``workers`` processes.
 
     A report that cannot be extracted does not stop the others: every draft that can be made
-    is written, then one :class:`~metkg.errors.ExtractionError` names the reports that failed.
+    is written and the failures are listed in the summary.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    failures: list[str] = []
-    for i, source in enumerate(sources, start=1):
-        try:
-            record = extract_file(source, ontology_dir)
-        except ExtractionError as exc:
-            failures.append(str(exc))
-        except Exception as exc:  # a bug on one report must not lose the drafts of the others
-            failures.append(f"{source.name}: {type(exc).__name__}: {exc}")
+    summary = BatchSummary(files=len(sources))
+    jobs = [(source, base, out_dir, ontology_dir) for source, base in zip(sources, output_bases(sources), strict=True)]
+    if workers > 1 and len(jobs) > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("spawn").Pool(min(workers, len(jobs))) as pool:
+            results = pool.imap_unordered(_extract_one, jobs)
+            _collect(results, summary, progress)
+    else:
+        _collect(map(_extract_one, jobs), summary, progress)
+    return summary
+
+
+def _collect(
+    results: Iterable[tuple[Path, list[Path], list[CaseRecord], str | None]],
+    summary: BatchSummary,
+    progress: Progress | None,
+) -> None:
+    for i, (_, written, records, failure) in enumerate(results, start=1):
+        if failure is not None:
+            summary.failures.append(failure)
         else:
-            target = output_path(source, out_dir)
-            target.write_text(record_yaml(record, _header(source)), encoding="utf-8")
-            written.append(target)
+            summary.add(written, records)
         if progress is not None:
-            progress(i, len(sources))
-    if failures:
-        listing = "\n  ".join(failures)
-        raise ExtractionError(
-            f"{len(failures)} of {len(sources)} reports could not be extracted "
-            f"({len(written)} drafts were written to {str(out_dir)!r}):\n  {listing}"
-        )
-    return written
+            progress(i, summary.files)
+    summary.settle()
 
 
 def check_drafts(paths: Sequence[Path], source_dir: Path, ontology_dir: Path) -> None:

@@ -81,6 +81,7 @@ class Evidence(_Model):
     source: str | None = None
     start: int | None = Field(default=None, ge=0)
     end: int | None = Field(default=None, ge=0)
+    page: int | None = Field(default=None, ge=1, description="page of a paged source (PDF) the quote is on")
 
     @model_validator(mode="before")
     @classmethod
