@@ -169,3 +169,27 @@ def test_a_re_extraction_is_compared_with_the_curated_record(http: httpx.Client,
 def test_a_curated_record_opens_for_review(http: httpx.Client, server: LiveServer) -> None:
     assert http.post("/review/api/records/no-such-record", headers=ADA).status_code == 404
     assert http.post("/review/api/records/..%2Fsecrets", headers=ADA).status_code in (404, 405)
+
+
+def test_a_pdf_upload_is_read_by_content(http: httpx.Client, tmp_path: Path) -> None:
+    from tests.extract.readers.renderings import render_pdf
+
+    pdf = render_pdf(REPORT.replace("doi: 10.5555/review.test.1", "doi: 10.5555/review.test.2"), tmp_path / "r.pdf")
+    answer = http.post("/review/api/drafts", params={"name": "liver report.pdf"}, content=pdf.read_bytes(), headers=ADA)
+    body = _ready(http, answer.json()["id"])
+    assert body["draft"]["status"] == "ready", body["draft"]
+    assert body["record"]["id"] == "liver-report"
+    assert body["record"]["report"]["doi"] == "10.5555/review.test.2"
+    assert "GATA3 positive" in {f["summary"] for f in body["facts"]}
+    for fact in body["facts"]:
+        for quote in fact["quotes"]:
+            assert body["text"][quote["start"] : quote["start"] + len(quote["quote"])] == quote["quote"]
+
+
+def test_a_file_no_reader_takes_fails_with_what_to_do(http: httpx.Client) -> None:
+    zipped = (Path(__file__).parents[1] / "fixtures" / "readers" / "reports.zip").read_bytes()
+    answer = http.post("/review/api/drafts", params={"name": "reports.zip"}, content=zipped, headers=ADA)
+    body = _ready(http, answer.json()["id"])
+    assert body["draft"]["status"] == "failed"
+    assert "zip archive" in body["draft"]["message"]
+    assert "unpack" in body["draft"]["message"]

@@ -3,8 +3,9 @@
 One folder per draft under the configured drafts folder (``METKG_DRAFTS_DIR``)::
 
     {id}/meta.json        name, status, revision, times, who published it
-    {id}/source{.ext}     the uploaded report, byte for byte
-    {id}/{id}.txt         the text every evidence span refers to (quote == text[start:end])
+    {id}/{id}{.ext}       the uploaded report, byte for byte
+    {id}/{id}.txt         the text every evidence span refers to (quote == text[start:end]); for a
+                          plain-text upload, the upload itself
     {id}/extracted.yaml   the machine draft, as the extractor wrote it
     {id}/draft.yaml       the draft as the curator last saved it
     {id}/decisions.json   the curator's decision on each fact (accepted, edited, rejected)
@@ -88,6 +89,8 @@ class Draft:
     updated: str
     revision: int = 0
     message: str | None = None
+    source_file: str = ""
+    text_file: str | None = None
     record_id: str | None = None
     published_by: str | None = None
     history: list[dict[str, str | int]] = field(default_factory=list)
@@ -112,14 +115,11 @@ class DraftStore:
 
     def text_name(self, draft_id: str) -> str:
         """The file name of a draft's text: its record's source file, so quotes are checked against it."""
-        self.path(draft_id)
-        return f"{draft_id}.txt"
+        return self.get(draft_id).text_file or f"{draft_id}.txt"
 
     def source_path(self, draft_id: str) -> Path:
-        found = sorted(self.path(draft_id).glob("source*"))
-        if not found:
-            raise ResourceNotFoundError(f"draft {draft_id!r} has no source file")
-        return found[0]
+        """The uploaded file."""
+        return self.path(draft_id, self.get(draft_id).source_file)
 
     # -- reading
     def get(self, draft_id: str) -> Draft:
@@ -153,22 +153,27 @@ class DraftStore:
         draft_id = f"{_slug(name)}-{secrets.token_hex(3)}"
         suffix = "".join(Path(name).suffixes[-1:]).lower()
         suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
-        write_atomic(self.path(draft_id, f"source{suffix}"), data)
+        source_file = f"{draft_id}{suffix}"
+        write_atomic(self.path(draft_id, source_file), data)
         now = _now()
-        return self._write_meta(Draft(draft_id, Path(name).name[:200] or "report", "extracting", now, now))
+        name = Path(name).name[:200] or "report"
+        return self._write_meta(Draft(draft_id, name, "extracting", now, now, source_file=source_file))
 
     def open_record(self, name: str, text: str, record_yaml: str) -> Draft:
         """A draft that starts from an existing record and the text its quotes come from."""
         draft = self.create(name, text.encode("utf-8"))
         return self.finish_extraction(draft.id, text, record_yaml)
 
-    def finish_extraction(self, draft_id: str, text: str, draft_yaml: str) -> Draft:
-        """Store the extractor's text and draft; the draft is ready for review."""
-        write_atomic(self.path(draft_id, self.text_name(draft_id)), text.encode("utf-8"))
+    def finish_extraction(self, draft_id: str, text: str, draft_yaml: str, text_file: str | None = None) -> Draft:
+        """Store the extractor's text (as ``text_file``, the name its quotes cite) and draft: ready for review."""
+        text_file = text_file or f"{draft_id}.txt"
+        if not _ID.match(Path(text_file).stem) or Path(text_file).name != text_file:
+            raise ValueError(f"not a draft's text file name: {text_file!r}")
+        write_atomic(self.path(draft_id, text_file), text.encode("utf-8"))
         write_atomic(self.path(draft_id, "extracted.yaml"), draft_yaml.encode("utf-8"))
         write_atomic(self.path(draft_id, "draft.yaml"), draft_yaml.encode("utf-8"))
         draft = self.get(draft_id)
-        draft.status, draft.message, draft.updated = "ready", None, _now()
+        draft.status, draft.message, draft.updated, draft.text_file = "ready", None, _now(), text_file
         return self._write_meta(draft)
 
     def restart_extraction(self, draft_id: str) -> Draft:

@@ -25,7 +25,6 @@ from starlette.concurrency import run_in_threadpool
 
 from metkg.errors import (
     DraftConflictError,
-    ExtractionError,
     Issue,
     MetkgError,
     ProtocolError,
@@ -55,19 +54,16 @@ _DECISIONS = ("accepted", "rejected", "edited")
 _RECORD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
 
 
-def extract_upload(source: Path, text_name: str, ontology_dir: Path) -> tuple[str, str]:
-    """The text and draft YAML of an uploaded report (run in a worker process)."""
-    from metkg.extract import extract_text, record_yaml
+def extract_upload(source: Path, draft_id: str, upload_name: str, ontology_dir: Path) -> tuple[str, str, str]:
+    """The text file name, text and draft YAML of an uploaded report in any format metkg reads
+    (run in a worker process). The record is named after the uploaded file."""
+    from metkg.extract import extract_document, record_yaml
+    from metkg.extract.record import slug
 
-    try:
-        text = source.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise ExtractionError(f"{source.name!r} is not UTF-8 text; give the report as plain text") from None
-    if not text.strip():
-        raise ExtractionError("the uploaded file is empty; give the text of a case report")
-    record = extract_text(text, text_name, ontology_dir)
-    header = ["Draft extracted by metkg for review in the browser."]
-    return text, record_yaml(record, header)
+    extraction = extract_document(source, ontology_dir, base=draft_id)
+    record = extraction.record.model_copy(update={"id": slug(Path(upload_name).stem, 60)})
+    header = [f"Draft extracted by metkg from {upload_name} for review in the browser."]
+    return extraction.text_name, extraction.document.text, record_yaml(record, header)
 
 
 class _Extractor:
@@ -76,11 +72,13 @@ class _Extractor:
     def __init__(self) -> None:
         self.pool: ProcessPoolExecutor | None = None
 
-    def submit(self, source: Path, text_name: str, ontology_dir: Path) -> asyncio.Future[tuple[str, str]]:
+    def submit(
+        self, source: Path, draft_id: str, upload_name: str, ontology_dir: Path
+    ) -> asyncio.Future[tuple[str, str, str]]:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self.pool, extract_upload, source, text_name, ontology_dir)
+        return loop.run_in_executor(self.pool, extract_upload, source, draft_id, upload_name, ontology_dir)
 
 
 _EXTRACTOR = _Extractor()
@@ -101,15 +99,16 @@ def _curator(request: Request) -> str:
 
 async def _extract(drafts: DraftStore, draft_id: str, ontology_dir: Path) -> None:
     try:
-        text, draft_yaml = await _EXTRACTOR.submit(
-            drafts.source_path(draft_id), drafts.text_name(draft_id), ontology_dir
+        draft = drafts.get(draft_id)
+        text_file, text, draft_yaml = await _EXTRACTOR.submit(
+            drafts.source_path(draft_id), draft_id, draft.name, ontology_dir
         )
     except MetkgError as exc:
         drafts.fail_extraction(draft_id, str(exc))
     except Exception as exc:  # a bug on one report must not leave its draft "extracting" for ever
         drafts.fail_extraction(draft_id, f"the extractor failed on this report ({type(exc).__name__}); retry it")
     else:
-        drafts.finish_extraction(draft_id, text, draft_yaml)
+        drafts.finish_extraction(draft_id, text, draft_yaml, text_file)
 
 
 def _start_extraction(drafts: DraftStore, draft_id: str, settings: Settings) -> None:
