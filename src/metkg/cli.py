@@ -395,7 +395,7 @@ def extract(
 
       metkg extract ../shared/corpus -o drafts/      every *.txt in the directory
     """
-    from metkg.extract import check_draft, check_drafts, extract_file, extract_files, record_yaml
+    from metkg.extract import check_draft, check_drafts, draft_yaml, extract_file, extract_files
 
     settings = settings_from()
     if source.is_dir():
@@ -412,7 +412,8 @@ def extract(
         err.print(f"wrote {len(written)} drafts to {output}" + (" (all valid)" if check and written else ""))
         return
     record = extract_file(source, settings.ontology_dir)
-    text = record_yaml(record, [f"Draft extracted by `metkg extract` from {source.name}; review before curating."])
+    header = [f"Draft extracted by `metkg extract` from {source.name}; review before curating."]
+    text = draft_yaml(record, header, settings.ontology_dir)
     if check:
         check_draft(text, str(output or source.with_suffix(".yaml")), source.parent, settings.ontology_dir)
     if output is None:

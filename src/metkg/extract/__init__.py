@@ -38,6 +38,8 @@ __all__ = [
     "build_record",
     "check_draft",
     "check_drafts",
+    "derived_comments",
+    "draft_yaml",
     "extract_file",
     "extract_files",
     "extract_text",
@@ -58,6 +60,24 @@ def extract_file(path: Path, ontology_dir: Path) -> CaseRecord:
     if not text.strip():
         raise ExtractionError(f"{str(path)!r} is empty; give the text of a case report")
     return extract_text(text, path.name, ontology_dir)
+
+
+def derived_comments(record: CaseRecord, ontology_dir: Path) -> list[str]:
+    """The draft's receptor conversions, derived by the build's own rules, as comment lines for
+    the end of its YAML: read-only, recomputed by every build, for the reviewer to check."""
+    from metkg.reasoning import record_conversions  # the build's path; loaded only to write a draft
+    from metkg.settings import Settings
+
+    conversions = record_conversions(record, load_terminology(ontology_dir), Settings(ontology_dir=ontology_dir))
+    if not conversions:
+        return []
+    head = "Derived (read-only, recomputed by the build): receptor conversions between this draft's specimens"
+    return ["", head, *(f"  {c.describe()}" for c in conversions)]
+
+
+def draft_yaml(record: CaseRecord, header: Sequence[str], ontology_dir: Path) -> str:
+    """The draft as YAML with a header, and its derived receptor conversions as trailing comments."""
+    return record_yaml(record, header, derived_comments(record, ontology_dir))
 
 
 def output_path(source: Path, out_dir: Path) -> Path:
@@ -85,7 +105,7 @@ def extract_files(
             failures.append(f"{source.name}: {type(exc).__name__}: {exc}")
         else:
             target = output_path(source, out_dir)
-            target.write_text(record_yaml(record, _header(source)), encoding="utf-8")
+            target.write_text(draft_yaml(record, _header(source), ontology_dir), encoding="utf-8")
             written.append(target)
         if progress is not None:
             progress(i, len(sources))

@@ -126,20 +126,49 @@ def _to_lesion(d: LesionDraft, lesion_id: str, primary_id: str | None) -> Lesion
 def _specimen_lesion(
     report: Report, sp: SpecimenDraft, primary: LesionDraft | None, lesions: list[LesionDraft]
 ) -> LesionDraft | None:
+    """The lesion a specimen samples: the one its role names, else the one at its site; ``None``
+    when the text says neither (the draft leaves it unattributed, never the primary by default)."""
     vocab = report.vocabulary
-    for lesion in lesions:
+    if sp.role == "primary":
+        return primary
+    candidates = [x for x in lesions if x.kind == sp.role] if sp.role else lesions
+    for lesion in candidates:
         if sp.site and lesion.site == sp.site:
             return lesion
-    for lesion in lesions:
+    for lesion in candidates:
         if vocab.related("site", sp.site, lesion.site):
             return lesion
-    if primary is not None and (sp.site is None or vocab.related("site", sp.site, primary.site)):
+    if sp.role and sp.site is None and len(candidates) == 1:
+        return candidates[0]  # "the metastatic tumour" of a patient with one metastasis
+    of_primary = primary is not None and vocab.related("site", sp.site, primary.site)
+    if sp.role is None and of_primary and not sp.metastatic:
         return primary
     return None
 
 
+def _role_lesions(
+    primary: LesionDraft | None, lesions: list[LesionDraft], specimens: list[SpecimenDraft]
+) -> LesionDraft | None:
+    """Lesions the text names only by a specimen's results ("the primary tumour was HR positive",
+    "the metastatic tumour was HR negative") when no lesion of that kind was found: a primary, a
+    metastasis or recurrence (added to ``lesions``) of the specimen's site, if any. Returns the primary."""
+    for sp in specimens:
+        if sp.role == "primary" and primary is None:
+            primary = LesionDraft("primary", sp.site, list(sp.evidence), sp.position)
+        elif sp.role in ("metastasis", "recurrence") and not any(x.kind == sp.role for x in lesions):
+            lesion = LesionDraft(sp.role, sp.site, list(sp.evidence), sp.position, diagnosis_date=sp.date)
+            lesions.append(lesion)
+    return primary
+
+
 _CONFLICT_NOTE = (
     "The text states this result more than once with different values; the first statement is kept. Review."
+)
+
+
+_UNATTRIBUTED_NOTE = (
+    "Unattributed: the text does not say which lesion this specimen samples. "
+    "Set `lesion:` to the id of the lesion it comes from, or leave it unlinked."
 )
 
 
@@ -182,6 +211,7 @@ def _to_specimen(sp: SpecimenDraft, specimen_id: str, lesion_id: str | None) -> 
         diagnosis=sp.diagnosis,
         results=results,
         evidence=sp.evidence,  # type: ignore[arg-type]
+        note=None if lesion_id else _UNATTRIBUTED_NOTE,
     )
 
 
@@ -244,8 +274,9 @@ def _facts(report: Report) -> tuple[LesionDraft | None, list[LesionDraft], list[
     """The primary tumour, the other lesions and the specimens, with dates and sites settled."""
     vocab = report.vocabulary
     primary = find_primary(report)
-    specimens = find_specimens(report)
+    specimens = find_specimens(report, primary)
     lesions = find_lesions(report, primary, confirmed_metastases(specimens, primary, report))
+    primary = _role_lesions(primary, lesions, specimens)
     for lesion in lesions:
         confirming = [
             sp
@@ -321,7 +352,7 @@ def build_record(report: Report) -> CaseRecord:
     specimen_models = []
     for sp in specimens:
         linked = links[id(sp)]
-        specimen_id = specimen_ids.make(f"{sp.site or 'unspecified'}-{sp.procedure}")
+        specimen_id = specimen_ids.make(f"{sp.site or sp.role or 'unspecified'}-{sp.procedure}")
         model = _valid(
             lambda sp=sp, i=specimen_id, ln=linked: _to_specimen(sp, i, lesion_ids.get(id(ln)) if ln else None)
         )
@@ -409,11 +440,13 @@ def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def record_yaml(record: CaseRecord, header: Iterable[str] = ()) -> str:
-    """The record as YAML in the format of ``data/cases``, with optional comment lines on top."""
+def record_yaml(record: CaseRecord, header: Iterable[str] = (), footer: Iterable[str] = ()) -> str:
+    """The record as YAML in the format of ``data/cases``, with optional comment lines on top
+    and at the end (a derived, read-only section such as the draft's receptor conversions)."""
     data = _ordered(record.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
     data["status"] = record.status
     order = ["id", "status", "report", "sources", "note", "patients"]
     data = {k: data[k] for k in order if k in data}
     comments = "".join(f"# {line}\n" for line in header)
-    return comments + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+    tail = "".join(f"# {line}".rstrip() + "\n" for line in footer)
+    return comments + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110) + tail

@@ -8,9 +8,21 @@ implies (a mastectomy samples the breast), or the mass the text described just b
 mass was found near the right axilla. A puncture biopsy revealed..."). Its date is the date
 of its sentence.
 
-Results parsed by :func:`~metkg.extract.biomarkers.parse_results` attach to the specimen
-opened most recently. Figure captions and discussion sentences about this patient ("In this
-case, ... were positive") only add markers missing from the one specimen whose results they
+Results parsed by :func:`~metkg.extract.biomarkers.parse_results` go to the specimen the text
+ties them to (:func:`attribution`): the nearest anchor before a result in its sentence, or a
+lesion named right after its value ("ER negative in the recurrent tumour"). An anchor is a
+specimen opened in the sentence, or a lesion reference: the primary ("the primary tumour was
+HR positive", "diagnosed with HER2-positive breast cancer"), a metastasis or recurrence ("the
+metastatic tumour", "the brain metastasis"), or a site's lesion ("the liver lesion was HER2
+positive"). A lesion reference finds the specimen already drafted for that lesion or creates one
+whose procedure is not stated. A sentence without an anchor continues the specimen of the
+sentences just before (a pathology paragraph, at most :data:`CONTINUATION` sentences on) or
+the lesion a pathology sentence just named; failing that, its results go to a specimen whose
+``role`` and site are unknown, which the draft leaves unattributed for the curator (a specimen
+is never linked to the primary by default).
+
+Figure captions and discussion sentences about this patient ("In this case, ... were
+positive") only add markers missing from the one specimen whose results they
 repeat (at least two results agree, none disagrees). A marker reported twice on one specimen
 with different statuses keeps the first and records a conflict.
 """
@@ -27,7 +39,17 @@ from metkg.extract.text import CleanText
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 
-__all__ = ["ResultDraft", "SpecimenDraft", "find_specimens", "implied_site", "procedure_mentions", "specimen_site"]
+__all__ = [
+    "UNSTATED_PROCEDURE",
+    "Anchor",
+    "ResultDraft",
+    "SpecimenDraft",
+    "attribution",
+    "find_specimens",
+    "implied_site",
+    "procedure_mentions",
+    "specimen_site",
+]
 
 
 @dataclass
@@ -56,6 +78,8 @@ class SpecimenDraft:
     diagnosis: str | None = None
     metastatic: bool = False
     results: list[ResultDraft] = field(default_factory=list)
+    #: The lesion the text says the specimen samples: primary, metastasis or recurrence (None: by site, or unknown).
+    role: str | None = None
 
 
 _VERB_PROCEDURES = {
@@ -207,12 +231,163 @@ _TIME_POINT = re.compile(
 )
 
 
+# ---------------------------------------------------------------- attribution
+
+#: The procedure of a specimen whose results the text gives without naming how it was obtained.
+UNSTATED_PROCEDURE = "unstated-procedure"
+
+_LESION_NOUN = (
+    r"(?:tumou?rs?|lesions?|mass(?:es)?|neoplasms?|nodules?|specimens?|tissues?|deposits?|foci|focus|samples?|"
+    r"biops(?:y|ies)|carcinomas?|adenocarcinomas?|cancers?|sites?)"
+)
+_NOT_HERE = r"(?<!unknown )(?<!occult )(?<!undetermined )(?<!no )(?<!without )"
+_ROLE_CUES = (
+    (
+        "primary",
+        re.compile(
+            _NOT_HERE + rf"\b(?:primary|original|initial|index)\s+(?:[\w-]+\s+){{0,2}}?{_LESION_NOUN}\b|"
+            r"\bthe\s+primary\b(?=\s*(?:was|were|showed|revealed|is|,|;|\)))",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "recurrence",
+        re.compile(
+            rf"\brecurren(?:t|ces?)\s+(?:[\w-]+\s+){{0,2}}?{_LESION_NOUN}\b|\b(?:the|this|that)\s+recurrence\b|"
+            rf"\brelapsed\s+(?:[\w-]+\s+){{0,2}}?{_LESION_NOUN}\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "metastasis",
+        re.compile(
+            _NOT_HERE + r"\bmetastatic\s+(?:[\w-]+\s+){0,2}?(?:tumou?rs?|lesions?|mass(?:es)?|nodules?|specimens?|"
+            r"tissues?|deposits?|foci|focus|samples?|sites?|(?:lymph\s+)?nodes?)\b|" + _NOT_HERE + r"\bmetastas[ie]s\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_SITE_LESION = re.compile(
+    r"^(?:\s+[\w-]+)?\s+(?:lesions?|mass(?:es)?|nodules?|tumou?rs?|metastas[ie]s|deposits?)\b", re.IGNORECASE
+)
+_NEGATED_CUE = re.compile(r"\b(?:no|not|without|free\s+of|negative\s+for|absence\s+of)\s+(?:[\w-]+\s+){0,3}$", re.I)
+#: "similar to those of the primary tumour": the lesion compared with, not the one described.
+_COMPARED_WITH = re.compile(
+    r"\b(?:similar|identical|comparable|same|consistent|compared|like|unlike|concordant|discordant)\s+"
+    r"(?:(?:to|with|as)\s+)?(?:th(?:ose|at)\s+(?:of|in)\s+)?(?:the|her|his)?\s*$",
+    re.IGNORECASE,
+)
+_SITE_AFTER_CUE = re.compile(r"\s+(?:in|of|on|at|within|involving)\s+(?:the\s+)?(?:(?:left|right)\s+)?", re.I)
+#: "diagnosed with HER2-positive breast cancer": a result naming the primary cancer's phenotype.
+_DISEASE_AFTER = re.compile(
+    r"^[\s,-]*(?:(?!metasta|recurren)[\w-]+\s+){0,3}?(?:cancer|carcinoma|adenocarcinoma)\b", re.IGNORECASE
+)
+_DISEASE_BEFORE = re.compile(
+    r"\b(?:diagnos\w*|history|case|woman|man|female|male|lady|patient)\b(?:(?!metasta|recurren)[^.;]){0,60}$",
+    re.IGNORECASE,
+)
+#: "a history of lung adenocarcinoma, confirmed by ... positive for TTF-1": the primary's diagnosis.
+_HISTORY_OF = re.compile(
+    r"\b(?:history\s+of|diagnosed\s+with|diagnosis\s+of)\s+(?:(?!metasta|recurren)[\w-]+\s+){0,5}?"
+    r"(?:cancer|carcinoma|adenocarcinoma|sarcoma|melanoma)\b",
+    re.IGNORECASE,
+)
+#: A sentence that reports a pathologist's finding on the lesion it names.
+_PATHOLOGY = re.compile(r"patholog|histolog|cytolog", re.IGNORECASE)
+#: "ER negative in the recurrent tumour": a lesion named right after the value.
+_IN_LESION = re.compile(r"^\s*(?:(?:was|were)\s+)?(?:in|of|on|from|at|within)\s+(?:the|this|her|his)\s+", re.I)
+_CLAUSE_BREAK = re.compile(
+    r";|\b(?:however|whereas|while|but\s+(?:the|her|his|in)|in\s+contrast|compared\s+(?:with|to)|unlike)\b", re.I
+)
+#: Sentences a pathology paragraph may run on from its specimen without naming it again.
+CONTINUATION = 6
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What a result in a sentence is tied to: a lesion role, a site's lesion, or a specimen.
+
+    ``start``/``end`` are positions in the clean text; ``specimen`` is set for a specimen
+    opened in the sentence, ``role`` and ``site`` (a site key) for a lesion reference.
+    """
+
+    start: int
+    end: int
+    role: str | None = None
+    site: str | None = None
+    specimen: SpecimenDraft | None = None
+
+
+def _cue_site(s: Sentence, start: int, end: int) -> str | None:
+    """The site key named with a cue: just before it ("brain metastasis") or after it ("the
+    metastatic lesion in the left lung")."""
+    before = [m for m in s.of("site") if m.asserted and m.end <= start and start - m.end <= 12]
+    if before:
+        return before[-1].key
+    for m in s.of("site"):
+        if m.asserted and m.start >= end and _SITE_AFTER_CUE.fullmatch(s.local(end, m.start)):
+            return m.key
+    return None
+
+
+def lesion_anchors(s: Sentence) -> list[Anchor]:
+    """Lesion references of a sentence: roles ("the primary tumour", "the metastasis") and sites'
+    lesions ("the liver lesion"), in text order; negated ones ("no metastasis") are left out."""
+    found: list[Anchor] = []
+    for role, pattern in _ROLE_CUES:
+        for m in pattern.finditer(s.text):
+            if _NEGATED_CUE.search(s.text[: m.start()]) or _COMPARED_WITH.search(s.text[: m.start()]):
+                continue
+            start, end = s.start + m.start(), s.start + m.end()
+            site = _cue_site(s, start, end) if role != "primary" else None
+            found.append(Anchor(start, end, role, site))
+    for m in _HISTORY_OF.finditer(s.text):
+        found.append(Anchor(s.start + m.start(), s.start + m.end(), "primary"))
+    for site in s.of("site"):
+        local = site.end - s.start
+        lesion = _SITE_LESION.match(s.text, local)
+        if site.asserted and lesion and not any(a.start <= site.end <= a.end + 12 for a in found):
+            found.append(Anchor(site.start, s.start + lesion.end(), None, site.key))
+    return sorted(found, key=lambda a: a.start)
+
+
+def attribution(s: Sentence, parsed: ParsedResult, anchors: list[Anchor]) -> Anchor | None:
+    """The anchor a result is tied to: a lesion named right after its value, a disease the result
+    qualifies ("diagnosed with ER-positive breast cancer"), else the nearest anchor before it."""
+    first = min(parsed.marker_span[0], parsed.value_span[0])
+    last = max(parsed.marker_span[1], parsed.value_span[1])
+    tail = s.text[last - s.start :]
+    lead = _IN_LESION.match(tail)
+    if lead:
+        after = [a for a in anchors if a.specimen is None and a.start == last + lead.end()]
+        if after:
+            return after[0]
+    before = [a for a in anchors if a.end <= first or (a.specimen is not None and a.start <= first)]
+    opened = [a for a in before if a.specimen is not None]
+    if opened and not _CLAUSE_BREAK.search(s.local(opened[-1].end, first)):
+        return opened[-1]  # "the liver biopsy showed metastatic carcinoma, CK7 positive": the biopsy's finding
+    if not before and _DISEASE_AFTER.match(tail) and _DISEASE_BEFORE.search(s.text[: first - s.start]):
+        return Anchor(first, last, "primary")
+    return before[-1] if before else None
+
+
+def role_of_procedure(s: Sentence, proc: Mention) -> Anchor | None:
+    """The lesion a procedure names in its own clause ("biopsy of the metastatic lesion")."""
+    clause = _CLAUSE_BREAK.search(s.text, proc.end - s.start)
+    end = s.start + (clause.start() if clause else len(s.text))
+    named = [a for a in lesion_anchors(s) if a.role and proc.end <= a.start <= min(end, proc.end + 60)]
+    return named[0] if named else None
+
+
 class _Collector:
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, primary: LesionDraft | None):
         self.report = report
         self.vocab = report.vocabulary
+        self.primary = primary
         self.specimens: list[SpecimenDraft] = []
         self.current: SpecimenDraft | None = None
+        self.touched = -10  # the last sentence that opened or fed ``current``
+        self.pathology: tuple[int, Anchor] | None = None
         self.last_mass: tuple[Sentence, Mention] | None = None
         self.last_mass_index = -10
 
@@ -220,9 +395,10 @@ class _Collector:
         sentences = list(self.report.case_sentences())
         for i, s in enumerate(sentences):
             following = sentences[i + 1] if i + 1 < len(sentences) else None
-            self.open_specimens(s, following)
-            self.attach_results(s)
+            opened = self.open_specimens(s, following)
+            self.attach_results(s, opened)
             self.remember_mass(s)
+            self.remember_pathology(s)
         return self.specimens
 
     def remember_mass(self, s: Sentence) -> None:
@@ -239,6 +415,14 @@ class _Collector:
                     self.last_mass_index = s.index
                     return
 
+    def remember_pathology(self, s: Sentence) -> None:
+        """The lesion a pathology sentence names ("examination of the duodenal mass confirmed
+        adenocarcinoma"): results in the next sentence without an anchor of their own go to it."""
+        if _PATHOLOGY.search(s.text):
+            named = [a for a in lesion_anchors(s) if a.site is not None]
+            if named:
+                self.pathology = (s.index, named[-1])
+
     def refers_back(self, s: Sentence, proc: Mention) -> bool:
         """Whether a procedure mention names an earlier procedure ("The biopsy results", "was excised")."""
         recent = [sp for sp in self.specimens if s.index - sp.sentence <= 3]
@@ -250,10 +434,10 @@ class _Collector:
             return any(self.vocab.related("procedure", sp.procedure, proc.key) for sp in recent)
         return False
 
-    def open_specimens(self, s: Sentence, following: Sentence | None) -> None:
-        if _REFUSED.search(s.text):
-            return
+    def open_specimens(self, s: Sentence, following: Sentence | None) -> list[SpecimenDraft]:
         opened: list[SpecimenDraft] = []
+        if _REFUSED.search(s.text):
+            return opened
         for proc in procedure_mentions(self.report, s):
             if proc.negated or proc.hypothetical or not self.vocab.is_a("procedure", proc.key, "SpecimenProcedure"):
                 continue
@@ -262,7 +446,8 @@ class _Collector:
             opened.append(self.specimen(s, proc, following))
         if opened:
             self.specimens += opened
-            self.current = opened[0]
+            self.current, self.touched = opened[0], s.index
+        return opened
 
     def specimen(self, s: Sentence, proc: Mention, following: Sentence | None) -> SpecimenDraft:
         report = self.report
@@ -289,14 +474,71 @@ class _Collector:
         draft.diagnosis, dx_evidence = _diagnosis(report, s, following, proc.end)
         draft.metastatic = bool(draft.diagnosis and re.search(r"metasta", draft.diagnosis, re.IGNORECASE))
         draft.evidence += [ev for ev in dx_evidence if ev not in draft.evidence]
+        named = role_of_procedure(s, proc)
+        if named is not None:
+            draft.role = named.role
+            draft.site = draft.site or named.site
+        elif draft.metastatic:
+            draft.role = "metastasis"
         return draft
 
-    def attach_results(self, s: Sentence) -> None:
+    def attach_results(self, s: Sentence, opened: list[SpecimenDraft]) -> None:
         markers = [MarkerMention(m.start, m.end, m.key) for m in s.of("marker")]
-        if not markers or self.current is None:
+        if not markers:
             return
+        anchors = sorted(
+            lesion_anchors(s) + [Anchor(sp.position, sp.position, specimen=sp) for sp in opened], key=lambda a: a.start
+        )
         for parsed in parse_results(self.report.clean.text, markers, s.start, s.end):
-            add_result(self.current, _draft(self.report, parsed, self.report.clean), primary_source=True)
+            result = _draft(self.report, parsed, self.report.clean)
+            position = min(parsed.marker_span[0], parsed.value_span[0])
+            target = self.target(s, attribution(s, parsed, anchors), result, position)
+            add_result(target, result, primary_source=True)
+            self.current, self.touched = target, s.index
+
+    def target(self, s: Sentence, anchor: Anchor | None, result: ResultDraft, position: int) -> SpecimenDraft:
+        """The specimen a result goes to; an unattributed one when the text ties it to nothing."""
+        if anchor is not None and anchor.specimen is not None:
+            return anchor.specimen
+        if anchor is not None:
+            return self.lesion_specimen(s, anchor)
+        if self.pathology is not None and self.pathology[0] >= max(s.index - 1, self.touched + 1):
+            return self.lesion_specimen(s, self.pathology[1])
+        if self.current is not None and s.index - self.touched <= CONTINUATION:
+            return self.current
+        return self.new_specimen(s, result.evidence, position)
+
+    def new_specimen(
+        self, s: Sentence, evidence: list[Evidence], position: int, role: str | None = None, site: str | None = None
+    ) -> SpecimenDraft:
+        draft = SpecimenDraft(UNSTATED_PROCEDURE, list(evidence), position, s.index, site=site, date=s.date, role=role)
+        self.specimens.append(draft)
+        return draft
+
+    def lesion_specimen(self, s: Sentence, anchor: Anchor) -> SpecimenDraft:
+        """The specimen drafted for the lesion an anchor names, or a new one of unstated procedure."""
+        site = anchor.site
+        primary_site = self.primary.site if self.primary is not None else None
+        if anchor.role == "metastasis" and self.vocab.related("site", site, primary_site):
+            site = None  # "breast metastasis" of a breast cancer names where it comes from, not where it is
+        for sp in reversed(self.specimens):
+            if self.fits(sp, anchor.role, site, primary_site):
+                return sp
+        if anchor.role == "primary":
+            site = primary_site
+        return self.new_specimen(s, self.report.evidence(anchor.start, anchor.end), anchor.start, anchor.role, site)
+
+    def fits(self, sp: SpecimenDraft, role: str | None, site: str | None, primary_site: str | None) -> bool:
+        """Whether a drafted specimen samples the lesion of this role and site."""
+        of_primary = self.vocab.related("site", sp.site, primary_site)
+        if role == "primary":
+            return sp.role == "primary" or (sp.role is None and not sp.metastatic and of_primary)
+        if role is None:
+            return self.vocab.related("site", sp.site, site)
+        same = sp.role == role or (
+            role == "metastasis" and sp.role is None and (sp.metastatic or (sp.site is not None and not of_primary))
+        )
+        return same and (site is None or self.vocab.related("site", sp.site, site))
 
 
 def _draft(report: Report, parsed: ParsedResult, clean: CleanText) -> ResultDraft:
@@ -408,13 +650,16 @@ def _matching_specimen(results: list[ResultDraft], specimens: list[SpecimenDraft
     return None if best is None or tie else best[1]
 
 
-def find_specimens(report: Report) -> list[SpecimenDraft]:
+def find_specimens(report: Report, primary: LesionDraft | None = None) -> list[SpecimenDraft]:
     """Specimens of this patient with their results, in the order the text reports them.
+
+    ``primary`` (the primary tumour found) lets a result stated on "the primary tumour" find
+    the specimen of the primary's organ.
 
     A specimen with no result and no diagnosis, from a sentence that speaks of no tumour (an
     ovarian cyst excised years before), is left out.
     """
-    collected = _Collector(report).run()
+    collected = _Collector(report, primary).run()
     by_index = {s.index: s for s in report.sentences}
     specimens = [sp for sp in collected if sp.results or sp.diagnosis or _TUMOUR.search(by_index[sp.sentence].text)]
     _secondary(report, specimens)
