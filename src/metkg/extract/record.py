@@ -102,6 +102,7 @@ def _lesion_ids(primary: LesionDraft | None, lesions: list[LesionDraft], ids: _I
     if primary is not None:
         out[id(primary)] = ids.make("primary")
     suffix = {"metastasis": "metastasis", "local-invasion": "invasion", "recurrence": "recurrence"}
+    suffix["primary"] = "primary"  # a second primary
     for lesion in lesions:
         out[id(lesion)] = ids.make(f"{lesion.site or 'unknown'}-{suffix[lesion.kind]}")
     return out
@@ -129,7 +130,7 @@ def _specimen_lesion(
     """The lesion a specimen samples: the one its role names, else the one at its site; ``None``
     when the text says neither (the draft leaves it unattributed, never the primary by default)."""
     vocab = report.vocabulary
-    if sp.role == "primary":
+    if sp.role == "primary" and (primary is None or sp.site is None or vocab.related("site", sp.site, primary.site)):
         return primary
     candidates = [x for x in lesions if x.kind == sp.role] if sp.role else lesions
     for lesion in candidates:
@@ -143,18 +144,25 @@ def _specimen_lesion(
     of_primary = primary is not None and vocab.related("site", sp.site, primary.site)
     if sp.role is None and of_primary and not sp.metastatic:
         return primary
+    if sp.the_tumour and not sp.metastatic and not any(x.position < sp.position for x in lesions):
+        return primary  # "the tumour was excised" when the primary is the only tumour named so far
     return None
 
 
 def _role_lesions(
-    primary: LesionDraft | None, lesions: list[LesionDraft], specimens: list[SpecimenDraft]
+    report: Report, primary: LesionDraft | None, lesions: list[LesionDraft], specimens: list[SpecimenDraft]
 ) -> LesionDraft | None:
     """Lesions the text names only by a specimen's results ("the primary tumour was HR positive",
     "the metastatic tumour was HR negative") when no lesion of that kind was found: a primary, a
-    metastasis or recurrence (added to ``lesions``) of the specimen's site, if any. Returns the primary."""
+    metastasis or recurrence (added to ``lesions``) of the specimen's site, if any; a primary named at
+    another organ than the primary's is a second primary (added to ``lesions``). Returns the primary."""
+    vocab = report.vocabulary
     for sp in specimens:
         if sp.role == "primary" and primary is None:
             primary = LesionDraft("primary", sp.site, list(sp.evidence), sp.position)
+        elif sp.role == "primary" and sp.site and not vocab.related("site", sp.site, primary.site):
+            if not any(x.kind == "primary" and x.site == sp.site for x in lesions):  # a second primary
+                lesions.append(LesionDraft("primary", sp.site, list(sp.evidence), sp.position))
         elif sp.role in ("metastasis", "recurrence") and not any(x.kind == sp.role for x in lesions):
             lesion = LesionDraft(sp.role, sp.site, list(sp.evidence), sp.position, diagnosis_date=sp.date)
             lesions.append(lesion)
@@ -276,7 +284,7 @@ def _facts(report: Report) -> tuple[LesionDraft | None, list[LesionDraft], list[
     primary = find_primary(report)
     specimens = find_specimens(report, primary)
     lesions = find_lesions(report, primary, confirmed_metastases(specimens, primary, report))
-    primary = _role_lesions(primary, lesions, specimens)
+    primary = _role_lesions(report, primary, lesions, specimens)
     for lesion in lesions:
         confirming = [
             sp

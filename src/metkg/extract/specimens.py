@@ -80,6 +80,8 @@ class SpecimenDraft:
     results: list[ResultDraft] = field(default_factory=list)
     #: The lesion the text says the specimen samples: primary, metastasis or recurrence (None: by site, or unknown).
     role: str | None = None
+    #: Whether the procedure takes "the tumour" (the mass, the lesion) the text spoke of before.
+    the_tumour: bool = False
 
 
 _VERB_PROCEDURES = {
@@ -268,7 +270,7 @@ _ROLE_CUES = (
     ),
 )
 _SITE_LESION = re.compile(
-    r"^(?:\s+[\w-]+)?\s+(?:lesions?|mass(?:es)?|nodules?|tumou?rs?|metastas[ie]s|deposits?)\b", re.IGNORECASE
+    r"(?:\s+[\w-]+)?\s+(?:lesions?|mass(?:es)?|nodules?|tumou?rs?|metastas[ie]s|deposits?)\b", re.IGNORECASE
 )
 _NEGATED_CUE = re.compile(r"\b(?:no|not|without|free\s+of|negative\s+for|absence\s+of)\s+(?:[\w-]+\s+){0,3}$", re.I)
 #: "similar to those of the primary tumour": the lesion compared with, not the one described.
@@ -339,14 +341,14 @@ def lesion_anchors(s: Sentence) -> list[Anchor]:
             if _NEGATED_CUE.search(s.text[: m.start()]) or _COMPARED_WITH.search(s.text[: m.start()]):
                 continue
             start, end = s.start + m.start(), s.start + m.end()
-            site = _cue_site(s, start, end) if role != "primary" else None
+            site = _cue_site(s, start, end)
             found.append(Anchor(start, end, role, site))
     for m in _HISTORY_OF.finditer(s.text):
         found.append(Anchor(s.start + m.start(), s.start + m.end(), "primary"))
     for site in s.of("site"):
         local = site.end - s.start
         lesion = _SITE_LESION.match(s.text, local)
-        if site.asserted and lesion and not any(a.start <= site.end <= a.end + 12 for a in found):
+        if site.asserted and lesion and not any(0 <= a.start - site.end <= 12 for a in found):
             found.append(Anchor(site.start, s.start + lesion.end(), None, site.key))
     return sorted(found, key=lambda a: a.start)
 
@@ -377,6 +379,15 @@ def role_of_procedure(s: Sentence, proc: Mention) -> Anchor | None:
     end = s.start + (clause.start() if clause else len(s.text))
     named = [a for a in lesion_anchors(s) if a.role and proc.end <= a.start <= min(end, proc.end + 60)]
     return named[0] if named else None
+
+
+_THE_TUMOUR = re.compile(r"\b(?:the|this)\s+(?:tumou?r|mass|lesion|nodule|neoplasm)\b", re.IGNORECASE)
+
+
+def _procedure_clause(s: Sentence, proc: Mention) -> str:
+    """The words around a procedure that say what it took: "the tumour was excised", "excision of the mass"."""
+    local_start, local_end = proc.start - s.start, proc.end - s.start
+    return s.text[max(0, local_start - 30) : local_end + 30]
 
 
 class _Collector:
@@ -474,6 +485,7 @@ class _Collector:
         draft.diagnosis, dx_evidence = _diagnosis(report, s, following, proc.end)
         draft.metastatic = bool(draft.diagnosis and re.search(r"metasta", draft.diagnosis, re.IGNORECASE))
         draft.evidence += [ev for ev in dx_evidence if ev not in draft.evidence]
+        draft.the_tumour = draft.site is None and _THE_TUMOUR.search(_procedure_clause(s, proc)) is not None
         named = role_of_procedure(s, proc)
         if named is not None:
             draft.role = named.role
@@ -521,18 +533,20 @@ class _Collector:
         primary_site = self.primary.site if self.primary is not None else None
         if anchor.role == "metastasis" and self.vocab.related("site", site, primary_site):
             site = None  # "breast metastasis" of a breast cancer names where it comes from, not where it is
+        if anchor.role == "primary":
+            site = site or primary_site  # another site: a second primary, with results of its own
         for sp in reversed(self.specimens):
             if self.fits(sp, anchor.role, site, primary_site):
                 return sp
-        if anchor.role == "primary":
-            site = primary_site
         return self.new_specimen(s, self.report.evidence(anchor.start, anchor.end), anchor.start, anchor.role, site)
 
     def fits(self, sp: SpecimenDraft, role: str | None, site: str | None, primary_site: str | None) -> bool:
         """Whether a drafted specimen samples the lesion of this role and site."""
         of_primary = self.vocab.related("site", sp.site, primary_site)
         if role == "primary":
-            return sp.role == "primary" or (sp.role is None and not sp.metastatic and of_primary)
+            same_site = site is None or sp.site is None or self.vocab.related("site", sp.site, site)
+            of_site = self.vocab.related("site", sp.site, site)
+            return (sp.role == "primary" and same_site) or (sp.role is None and not sp.metastatic and of_site)
         if role is None:
             return self.vocab.related("site", sp.site, site)
         same = sp.role == role or (
