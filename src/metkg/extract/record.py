@@ -27,6 +27,7 @@ from metkg.extract.patient import (
     find_primary,
 )
 from metkg.extract.report import Report, read_report
+from metkg.extract.series import patient_views
 from metkg.extract.specimens import SpecimenDraft, confirmed_metastases, find_specimens
 from metkg.extract.treatments import InterventionDraft, ResponseDraft, find_interventions, find_responses
 from metkg.records.models import (
@@ -348,24 +349,30 @@ def _intervention_models(interventions: list[InterventionDraft]) -> tuple[list[I
     return models, draft_ids
 
 
-def build_record(report: Report) -> CaseRecord:
-    """The draft case record of one report."""
+def _specimen_models(
+    specimens: list[SpecimenDraft], links: dict[int, LesionDraft | None], lesion_ids: dict[int, str]
+) -> list[Specimen]:
+    ids = _Ids()
+    models = []
+    for sp in specimens:
+        linked = links[id(sp)]
+        specimen_id = ids.make(f"{sp.site or sp.role or 'unspecified'}-{sp.procedure}")
+        model = _valid(
+            lambda sp=sp, i=specimen_id, ln=linked: _to_specimen(sp, i, lesion_ids.get(id(ln)) if ln else None)
+        )
+        if model is not None:
+            models.append(model)
+    return models
+
+
+def _patient(report: Report, index: int, label: str | None) -> Patient:
+    """The patient the sentences of ``report`` not marked as about other patients describe."""
     demographics = find_demographics(report)
     primary, lesions, specimens = _facts(report)
     interventions = find_interventions(report, ([primary] if primary else []) + lesions)
     responses = find_responses(report, interventions)
     links = _link_specimens(report, primary, lesions, specimens)
     lesion_models, lesion_ids = _lesion_models(primary, lesions)
-    specimen_ids = _Ids()
-    specimen_models = []
-    for sp in specimens:
-        linked = links[id(sp)]
-        specimen_id = specimen_ids.make(f"{sp.site or sp.role or 'unspecified'}-{sp.procedure}")
-        model = _valid(
-            lambda sp=sp, i=specimen_id, ln=linked: _to_specimen(sp, i, lesion_ids.get(id(ln)) if ln else None)
-        )
-        if model is not None:
-            specimen_models.append(model)
     intervention_models, draft_ids = _intervention_models(interventions)
     responses_models = [
         m for i, r in enumerate(responses, start=1) if (m := _valid(lambda r=r, i=i: _to_response(r, i, draft_ids)))
@@ -376,14 +383,15 @@ def build_record(report: Report) -> CaseRecord:
         for g in find_germline(report)
         if (m := _valid(lambda g=g: GermlineFinding(gene=g.gene, finding=g.finding, evidence=g.evidence)))
     ]
-    patient = Patient(
-        index=1,
+    return Patient(
+        index=index,
+        label=label,
         sex=demographics.sex,  # type: ignore[arg-type]
         age=demographics.age,
         evidence=demographics.evidence or _patient_evidence(report),
         germline=germline,
         lesions=lesion_models,
-        specimens=specimen_models,
+        specimens=_specimen_models(specimens, links, lesion_ids),
         interventions=intervention_models,
         responses=responses_models,
         outcome=_valid(
@@ -392,13 +400,19 @@ def build_record(report: Report) -> CaseRecord:
         if outcome
         else None,
     )
+
+
+def build_record(report: Report) -> CaseRecord:
+    """The draft case record of one report: one patient, or one per patient of a case series
+    ("Case 1", "Case 2"; :func:`~metkg.extract.series.patient_views`)."""
+    patients = [_patient(view.report, view.number, view.label) for view in patient_views(report)]
     publication, note = _publication(report)
     return CaseRecord(
         id=slug(Path(report.source_file).stem, 60),
         status="machine-extracted",
         report=publication,
         sources={"main": Source(file=Path(report.source_file).name, doi=None if note else publication.doi)},
-        patients=[patient],
+        patients=patients,
         note=note,
     )
 
