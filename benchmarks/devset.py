@@ -48,15 +48,20 @@ def _extract_one(path: Path, settings: Settings) -> dict:
     return summarise(record, terms, conversions=record_conversions(record, terms, settings))
 
 
-def score(reports: Path, out: Path, errors: bool) -> int:
-    settings = Settings()
+def extract_reports(reports: Path, out: Path, settings: Settings) -> int:
+    """Write ``out/<stem>.json`` (the devset gold schema) for every report of ``reports``; return the count."""
     out.mkdir(parents=True, exist_ok=True)
     paths = sorted(reports.glob("*.txt"))
-    t0 = time.perf_counter()
     for path in paths:
         flat = _extract_one(path, settings)
         (out / f"{path.stem}.json").write_text(json.dumps(flat, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"{len(paths)} reports extracted in {time.perf_counter() - t0:.1f} s into {out}", file=sys.stderr)
+    return len(paths)
+
+
+def score(reports: Path, out: Path, errors: bool) -> int:
+    t0 = time.perf_counter()
+    count = extract_reports(reports, out, Settings())
+    print(f"{count} reports extracted in {time.perf_counter() - t0:.1f} s into {out}", file=sys.stderr)
     gold = reports.parent / "gold"
     scorer = reports.parent / "score.py"
     if not gold.is_dir() or not scorer.is_file():
