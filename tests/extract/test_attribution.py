@@ -139,3 +139,31 @@ def test_no_metastasis_is_no_anchor(extract) -> None:
     text = WOMAN + "There was no metastasis. The tumour was excised and was ER positive."
     patient = extract(text).patients[0]
     assert _results(patient)["ER"] == [("primary", "positive")]
+
+
+def test_plural_biopsies_open_a_specimen_at_the_organ_their_finding_names(extract) -> None:
+    text = (
+        "A 61-year-old woman had vaginal bleeding. CT showed pulmonary nodules. Biopsies were taken, disclosing "
+        "carcinoma of the cervix. The tumour cells were positive for CK7."
+    )
+    patient = extract(text).patients[0]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert (specimen.procedure, specimen.site) == ("biopsy", "uterine-cervix")
+
+
+def test_a_local_invasion_is_the_primary_tumour_in_the_summary(terminology) -> None:
+    from metkg.records.models import BiomarkerResult, CaseRecord, Evidence, Lesion, Publication, Source
+    from metkg.records.summary import summarise
+
+    quote = [Evidence(quote="q")]
+    lesions = [
+        Lesion(id="primary", kind="primary", site="lung", evidence=quote),
+        Lesion(id="rib-invasion", kind="local-invasion", site="rib", primary="primary", evidence=quote),
+    ]
+    result = BiomarkerResult(marker="TTF-1", status="positive", evidence=quote)
+    specimen = Specimen(id="rib-biopsy", procedure="biopsy", lesion="rib-invasion", results=[result], evidence=quote)
+    patient = Patient(index=1, evidence=quote, lesions=lesions, specimens=[specimen])
+    record = CaseRecord(
+        id="x", report=Publication(doi="10.9999/x"), sources={"main": Source(file="x.txt")}, patients=[patient]
+    )
+    assert [sp["from"] for sp in summarise(record, terminology)["specimens"]] == ["primary"]

@@ -95,6 +95,9 @@ _VERB_PROCEDURES = {
 _VERBS = re.compile(
     r"\b(?:surgically\s+|completely\s+|totally\s+|partially\s+)?(" + "|".join(_VERB_PROCEDURES) + r")\b", re.IGNORECASE
 )
+#: Plural procedure nouns ("cervical biopsies were obtained"): the singular's term.
+_PLURAL_SINGULAR = {"biopsies": "biopsy", "excisions": "excision", "resections": "resection"}
+_PLURAL = re.compile(r"\b(" + "|".join(_PLURAL_SINGULAR) + r")\b", re.IGNORECASE)
 _ECTOMY_WORD = re.compile(r"\b[a-z]{3,}ectomy\b", re.IGNORECASE)
 _ECTOMY = {
     "mastectomy": "breast",
@@ -132,6 +135,12 @@ def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
         if resection and not any(m.start < end and start < m.end for m in found):
             negated = bool(re.search(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", s.text[: e.start()]))
             found.append(Mention(start, end, "procedure", resection[0].key, e.group(0), negated=negated))
+    for p in _PLURAL.finditer(s.text):
+        start, end = s.start + p.start(), s.start + p.end()
+        key = report.vocabulary.matcher.find(_PLURAL_SINGULAR[p.group(1).lower()], ["procedure"])
+        if key and not any(m.start < end and start < m.end for m in found):
+            negated = bool(re.search(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", s.text[: p.start()]))
+            found.append(Mention(start, end, "procedure", key[0].key, p.group(0), negated=negated))
     for v in _VERBS.finditer(s.text):
         start, end = s.start + v.start(1), s.start + v.end(1)
         if any(m.start <= start < m.end for m in found):
@@ -225,6 +234,24 @@ def _diagnosis(
             if _FINDING.search(dx):
                 return re.sub(r"\s+", " ", dx), report.evidence(sent.start + m.start(), sent.start + m.end("dx"))
     return None, []
+
+
+_FINDING_AT = re.compile(
+    r"^[^;]{0,40}?\b(?:disclos\w+|reveal\w*|show\w*|confirm\w*|demonstrat\w*)\s+[^;,]{0,60}?\b(?:of|in)\s+"
+    r"(?:the\s+)?(?:(?:left|right)\s+)?$",
+    re.IGNORECASE,
+)
+_ORIGIN = re.compile(r"metasta|origin|primary|consistent|suggest|from", re.IGNORECASE)
+
+
+def _finding_site(s: Sentence, proc: Mention) -> str | None:
+    """The organ the finding of a procedure's sentence names ("biopsies ... disclosing carcinoma of
+    the cervix"); not an origin ("metastatic carcinoma of breast origin")."""
+    for site in s.of("site"):
+        if site.asserted and site.start >= proc.end:
+            lead = s.local(proc.end, site.start)
+            return site.key if _FINDING_AT.match(lead) and not _ORIGIN.search(lead) else None
+    return None
 
 
 _REFUSED = re.compile(r"\b(?:refused|declined|unwilling|rejected)\b", re.IGNORECASE)
@@ -473,7 +500,7 @@ class _Collector:
             draft.site_text = (s.text[site_side_start : site.end - s.start] if site_side else site.text).strip()
             evidence_start, evidence_end = min(proc.start, site.start), max(proc.end, site.end)
         else:
-            draft.site = implied_site(report, proc.key, proc.text)
+            draft.site = implied_site(report, proc.key, proc.text) or _finding_site(s, proc)
             if draft.site is None and self.last_mass is not None and s.index - self.last_mass_index <= 5:
                 mass_sentence, mass_site = self.last_mass
                 draft.site = mass_site.key

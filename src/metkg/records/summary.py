@@ -114,7 +114,7 @@ def _role(specimen: Specimen, lesions: dict[str, Lesion]) -> str:
     lesion = lesions.get(specimen.lesion or "")
     if lesion is None:
         return "unattributed"
-    return "primary" if lesion.kind == "primary" else lesion.kind
+    return "primary" if lesion.kind in ("primary", "local-invasion") else lesion.kind
 
 
 def _specimens(patient: Patient, terms: Terminology) -> list[dict[str, Any]]:
