@@ -167,3 +167,14 @@ def test_a_local_invasion_is_the_primary_tumour_in_the_summary(terminology) -> N
         id="x", report=Publication(doi="10.9999/x"), sources={"main": Source(file="x.txt")}, patients=[patient]
     )
     assert [sp["from"] for sp in summarise(record, terminology)["specimens"]] == ["primary"]
+
+
+def test_a_metastasis_named_by_the_primary_organ_is_no_lesion_there(extract, terminology) -> None:
+    from metkg.records.summary import summarise
+
+    text = WOMAN + "Three years later the breast metastasis was ER negative."
+    record = extract(text)
+    patient = record.patients[0]
+    assert _results(patient)["ER"] == [("metastasis", "negative")]
+    assert [(x.kind, x.site) for x in patient.lesions] == [("primary", "breast"), ("metastasis", None)]
+    assert summarise(record, terminology)["metastases"] == []

@@ -156,7 +156,9 @@ def _role_lesions(
     """Lesions the text names only by a specimen's results ("the primary tumour was HR positive",
     "the metastatic tumour was HR negative") when no lesion of that kind was found: a primary, a
     metastasis or recurrence (added to ``lesions``) of the specimen's site, if any; a primary named at
-    another organ than the primary's is a second primary (added to ``lesions``). Returns the primary."""
+    another organ than the primary's is a second primary (added to ``lesions``). No metastasis is
+    made at the primary's own organ ("breast metastasis" may name where it comes from). Returns the
+    primary."""
     vocab = report.vocabulary
     for sp in specimens:
         if sp.role == "primary" and primary is None:
@@ -164,7 +166,11 @@ def _role_lesions(
         elif sp.role == "primary" and sp.site and not vocab.related("site", sp.site, primary.site):
             if not any(x.kind == "primary" and x.site == sp.site for x in lesions):  # a second primary
                 lesions.append(LesionDraft("primary", sp.site, list(sp.evidence), sp.position))
-        elif sp.role in ("metastasis", "recurrence") and not any(x.kind == sp.role for x in lesions):
+        elif sp.role in ("metastasis", "recurrence") and not any(
+            x.kind == sp.role and (sp.site is None or vocab.related("site", x.site, sp.site)) for x in lesions
+        ):
+            if primary is not None and vocab.related("site", sp.site, primary.site):
+                continue  # a metastasis at the primary's own organ: the text must say more
             lesion = LesionDraft(sp.role, sp.site, list(sp.evidence), sp.position, diagnosis_date=sp.date)
             lesions.append(lesion)
     return primary

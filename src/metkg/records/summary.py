@@ -87,7 +87,9 @@ def _metastases(patient: Patient, terms: Terminology, primary_site: str | None) 
     for lesion in patient.lesions:
         if lesion.kind not in ("metastasis", "recurrence"):
             continue
-        site = _label(terms, "site", lesion.site) or lesion.site_text or "unspecified"
+        site = _label(terms, "site", lesion.site) or lesion.site_text
+        if site is None:
+            continue  # "the metastatic tumour" of a specimen: a metastasis, at no site the text names
         if lesion.kind == "recurrence" and (lesion.site is None or site == primary_site):
             continue  # a local recurrence is not a distant site
         if _regional(site, primary_site):
