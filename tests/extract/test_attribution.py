@@ -178,3 +178,8 @@ def test_a_metastasis_named_by_the_primary_organ_is_no_lesion_there(extract, ter
     assert _results(patient)["ER"] == [("metastasis", "negative")]
     assert [(x.kind, x.site) for x in patient.lesions] == [("primary", "breast"), ("metastasis", None)]
     assert summarise(record, terminology)["metastases"] == []
+
+
+def test_a_staged_diagnosis_the_result_qualifies_is_the_primary(extract) -> None:
+    text = "A 41-year-old woman was diagnosed with ER-positive stage IIA (pT2N0M0) invasive ductal carcinoma of the breast."
+    assert _results(extract(text).patients[0])["ER"] == [("primary", "positive")]

@@ -309,7 +309,7 @@ _COMPARED_WITH = re.compile(
 _SITE_AFTER_CUE = re.compile(r"\s+(?:in|of|on|at|within|involving)\s+(?:the\s+)?(?:(?:left|right)\s+)?", re.I)
 #: "diagnosed with HER2-positive breast cancer": a result naming the primary cancer's phenotype.
 _DISEASE_AFTER = re.compile(
-    r"^[\s,-]*(?:(?!metasta|recurren)[\w-]+\s+){0,3}?(?:cancer|carcinoma|adenocarcinoma)\b", re.IGNORECASE
+    r"^[\s,-]*(?:(?!metasta|recurren)[^\s;.]+\s+){0,5}?(?:cancer|carcinoma|adenocarcinoma)\b", re.IGNORECASE
 )
 _DISEASE_BEFORE = re.compile(
     r"\b(?:diagnos\w*|history|case|woman|man|female|male|lady|patient)\b(?:(?!metasta|recurren)[^.;]){0,60}$",
