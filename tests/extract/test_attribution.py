@@ -181,5 +181,5 @@ def test_a_metastasis_named_by_the_primary_organ_is_no_lesion_there(extract, ter
 
 
 def test_a_staged_diagnosis_the_result_qualifies_is_the_primary(extract) -> None:
-    text = "A 41-year-old woman was diagnosed with ER-positive stage IIA (pT2N0M0) invasive ductal carcinoma of the breast."
+    text = "A 41-year-old woman was diagnosed with ER-positive stage IIA (pT2N0M0) ductal carcinoma of the breast."
     assert _results(extract(text).patients[0])["ER"] == [("primary", "positive")]
