@@ -62,3 +62,19 @@ def test_the_build_derives_the_same_conversions(extract, terminology, settings) 
     drafted = record_conversions(record, terminology, settings)
     assert len(built) == len(drafted) == 2
     assert [b.split("/conversion/")[1].split("/")[0] for b in built] == sorted(c.marker_key for c in drafted)
+
+
+def test_metkg_extract_prints_the_conversions_and_writes_them_in_a_directory(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from metkg.cli import app
+
+    source = tmp_path / "in" / "conversion.txt"
+    source.parent.mkdir()
+    source.write_text(TEXT, encoding="utf-8")
+    printed = CliRunner().invoke(app, ["extract", str(source)])
+    assert printed.exit_code == 0, printed.output
+    assert "#   patient 1: ER loss: positive" in printed.stdout
+    written = CliRunner().invoke(app, ["extract", str(source.parent), "-o", str(tmp_path / "out")])
+    assert written.exit_code == 0, written.output
+    assert "HER2 gain" in (tmp_path / "out" / "conversion.yaml").read_text(encoding="utf-8")
