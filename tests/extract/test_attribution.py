@@ -183,3 +183,14 @@ def test_a_metastasis_named_by_the_primary_organ_is_no_lesion_there(extract, ter
 def test_a_staged_diagnosis_the_result_qualifies_is_the_primary(extract) -> None:
     text = "A 41-year-old woman was diagnosed with ER-positive stage IIA (pT2N0M0) ductal carcinoma of the breast."
     assert _results(extract(text).patients[0])["ER"] == [("primary", "positive")]
+
+
+def test_a_biopsy_performed_for_a_site_takes_that_site(extract) -> None:
+    text = (
+        WOMAN + "She later had enlarged cervical lymph node metastases. Biopsy was performed for the right cervical "
+        "lymph node and showed HER2 positive cells."
+    )
+    patient = extract(text).patients[0]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert specimen.site == "cervical-lymph-node"
+    assert _results(patient)["HER2"] == [("metastasis", "positive")]

@@ -156,7 +156,8 @@ _SITE_GAP_BEFORE = re.compile(
     r"[\s-]*(?:(?:lesion|mass|nodule|tumou?r|lymph\s+node|node)s?\s+)?(?:[\w-]+\s+)?", re.IGNORECASE
 )
 _SITE_GAP_AFTER = re.compile(
-    r"\s*(?:\([^)]{0,30}\)\s*)?(?:biopsy\s+|specimens?\s+)?(?:of|from|at|on|in|near)\s+(?:the\s+)?(?:patient'?s\s+)?"
+    r"\s*(?:\([^)]{0,30}\)\s*)?(?:biopsy\s+|specimens?\s+)?(?:(?:was|were)\s+(?:performed|done|taken|obtained)\s+)?"
+    r"(?:of|from|at|on|in|near|for)\s+(?:the\s+)?(?:patient'?s\s+)?"
     r"(?:(?:left|right|bilateral|both)\s+)?(?:[\w-]+\s+){0,4}",
     re.IGNORECASE,
 )
