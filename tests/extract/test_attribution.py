@@ -194,3 +194,13 @@ def test_a_biopsy_performed_for_a_site_takes_that_site(extract) -> None:
     [specimen] = [sp for sp in patient.specimens if sp.results]
     assert specimen.site == "cervical-lymph-node"
     assert _results(patient)["HER2"] == [("metastasis", "positive")]
+
+
+def test_excising_a_mass_is_not_the_earlier_procedure_at_another_site(extract) -> None:
+    text = (
+        "A 66-year-old woman had a hysterectomy for bleeding. She now had a vaginal mass. The mass was excised. "
+        "Immunohistochemistry showed PAX8 positive cells."
+    )
+    patient = extract(text).patients[0]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert (specimen.procedure, specimen.site) == ("excision", "vagina")

@@ -466,12 +466,27 @@ class _Collector:
         """Whether a procedure mention names an earlier procedure ("The biopsy results", "was excised")."""
         recent = [sp for sp in self.specimens if s.index - sp.sentence <= 3]
         lead = s.text[: proc.start - s.start]
-        if proc.text.lower() in _VERB_PROCEDURES and any(s.index - sp.sentence <= 2 for sp in recent):
-            return True
+        if proc.text.lower() in _VERB_PROCEDURES:
+            site = self.site_in_view(s, proc)
+            return any(
+                s.index - sp.sentence <= 2
+                and (site is None or sp.site is None or self.vocab.related("site", sp.site, site))
+                for sp in recent
+            )
         determiner = _BACK_REFERENCE.search(lead)
         if determiner and not _ORDINAL.search(determiner.group(0)):
             return any(self.vocab.related("procedure", sp.procedure, proc.key) for sp in recent)
         return False
+
+    def site_in_view(self, s: Sentence, proc: Mention) -> str | None:
+        """The site a procedure of this sentence would take: named with it, or the mass just described
+        ("The mass ... was excised" after a vaginal mass is not the hysterectomy of the sentence before)."""
+        site = specimen_site(self.report, s, proc)
+        if site is not None:
+            return site.key
+        if self.last_mass is not None and s.index - self.last_mass_index <= 2:
+            return self.last_mass[1].key
+        return None
 
     def open_specimens(self, s: Sentence, following: Sentence | None) -> list[SpecimenDraft]:
         opened: list[SpecimenDraft] = []
