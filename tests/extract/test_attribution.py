@@ -6,6 +6,8 @@ One test per way a case report ties results to a lesion, on sentences written fo
 
 from __future__ import annotations
 
+import pytest
+
 from metkg.extract.specimens import UNSTATED_PROCEDURE
 from metkg.records.models import Patient, Specimen
 
@@ -204,3 +206,21 @@ def test_excising_a_mass_is_not_the_earlier_procedure_at_another_site(extract) -
     patient = extract(text).patients[0]
     [specimen] = [sp for sp in patient.specimens if sp.results]
     assert (specimen.procedure, specimen.site) == ("excision", "vagina")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Both metastatic and primary tumour cells were positive for ER.",
+        "The primary and metastatic tumours were both ER positive.",
+    ],
+    ids=["both-x-and-y", "x-and-y-nouns"],
+)
+def test_a_result_of_both_lesions_goes_to_each(extract, sentence: str) -> None:
+    text = WOMAN + "Two years later she had liver metastases. " + sentence
+    assert sorted(_results(extract(text).patients[0])["ER"]) == [("metastasis", "positive"), ("primary", "positive")]
+
+
+def test_telling_primary_from_metastatic_lesions_apart_is_no_result_of_both(extract) -> None:
+    text = WOMAN + "Distinguishing between primary and metastatic tumours was hard, although GATA3 was positive."
+    assert _results(extract(text).patients[0])["GATA3"] == [("unattributed", "positive")]

@@ -30,7 +30,7 @@ with different statuses keeps the first and records a conflict.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from metkg.extract.biomarkers import MarkerMention, ParsedResult, parse_results
 from metkg.extract.patient import LesionDraft, laterality_before
@@ -322,6 +322,20 @@ _HISTORY_OF = re.compile(
     r"(?:cancer|carcinoma|adenocarcinoma|sarcoma|melanoma)\b",
     re.IGNORECASE,
 )
+#: "Both metastatic and primary tumour cells were ER positive": a result of each of them.
+BOTH = "primary+metastasis"
+_BOTH = re.compile(
+    r"\bboth\s+(?:the\s+)?(?:primary|metastatic|metastasis)\s+(?:[\w-]+\s+)?and\s+(?:the\s+)?"
+    r"(?:primary|metastatic|metastasis|metastases)\b|"
+    r"\b(?:primary|original)\s+and\s+(?:the\s+)?metastatic\s+(?:[\w-]+\s+){0,2}?" + _LESION_NOUN + r"\b|"
+    r"\bmetastatic\s+and\s+(?:the\s+)?(?:primary|original)\s+(?:[\w-]+\s+){0,2}?" + _LESION_NOUN + r"\b",
+    re.IGNORECASE,
+)
+#: "distinguishing between primary and metastatic lesions": a question, not a statement about both.
+_TELL_APART = re.compile(
+    r"\b(?:between|distinguish\w*|differentiat\w*|whether)\s+(?:[\w-]+\s+){0,3}?(?:(?:primary|metastatic)\s+and\s+)?$",
+    re.I,
+)
 #: A sentence that reports a pathologist's finding on the lesion it names.
 _PATHOLOGY = re.compile(r"patholog|histolog|cytolog", re.IGNORECASE)
 #: "ER negative in the recurrent tumour": a lesion named right after the value.
@@ -366,13 +380,18 @@ def lesion_anchors(s: Sentence) -> list[Anchor]:
     found: list[Anchor] = []
     for role, pattern in _ROLE_CUES:
         for m in pattern.finditer(s.text):
-            if _NEGATED_CUE.search(s.text[: m.start()]) or _COMPARED_WITH.search(s.text[: m.start()]):
+            lead = s.text[: m.start()]
+            if _NEGATED_CUE.search(lead) or _COMPARED_WITH.search(lead) or _TELL_APART.search(lead):
                 continue
             start, end = s.start + m.start(), s.start + m.end()
             site = _cue_site(s, start, end)
             found.append(Anchor(start, end, role, site))
     for m in _HISTORY_OF.finditer(s.text):
         found.append(Anchor(s.start + m.start(), s.start + m.end(), "primary"))
+    for m in _BOTH.finditer(s.text):
+        if not _TELL_APART.search(s.text[: m.start()]):
+            start, end = s.start + m.start(), s.start + m.end()
+            found = [a for a in found if not start <= a.start < end] + [Anchor(start, end, BOTH)]
     for site in s.of("site"):
         local = site.end - s.start
         lesion = _SITE_LESION.match(s.text, local)
@@ -547,7 +566,12 @@ class _Collector:
         for parsed in parse_results(self.report.clean.text, markers, s.start, s.end):
             result = _draft(self.report, parsed, self.report.clean)
             position = min(parsed.marker_span[0], parsed.value_span[0])
-            target = self.target(s, attribution(s, parsed, anchors), result, position)
+            anchor = attribution(s, parsed, anchors)
+            if anchor is not None and anchor.role == BOTH:
+                for role in ("primary", "metastasis"):
+                    add_result(self.target(s, replace(anchor, role=role), result, position), replace(result), True)
+                continue
+            target = self.target(s, anchor, result, position)
             add_result(target, result, primary_source=True)
             self.current, self.touched = target, s.index
 
