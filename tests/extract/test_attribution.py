@@ -224,3 +224,8 @@ def test_a_result_of_both_lesions_goes_to_each(extract, sentence: str) -> None:
 def test_telling_primary_from_metastatic_lesions_apart_is_no_result_of_both(extract) -> None:
     text = WOMAN + "Distinguishing between primary and metastatic tumours was hard, although GATA3 was positive."
     assert _results(extract(text).patients[0])["GATA3"] == [("unattributed", "positive")]
+
+
+def test_a_suspected_metastasis_is_no_anchor(extract) -> None:
+    text = WOMAN + "She underwent a mastectomy. Bone scan was suggestive of possible bone metastasis; ER was positive."
+    assert _results(extract(text).patients[0])["ER"] == [("primary", "positive")]

@@ -300,7 +300,11 @@ _ROLE_CUES = (
 _SITE_LESION = re.compile(
     r"(?:\s+[\w-]+)?\s+(?:lesions?|mass(?:es)?|nodules?|tumou?rs?|metastas[ie]s|deposits?)\b", re.IGNORECASE
 )
-_NEGATED_CUE = re.compile(r"\b(?:no|not|without|free\s+of|negative\s+for|absence\s+of)\s+(?:[\w-]+\s+){0,3}$", re.I)
+_NEGATED_CUE = re.compile(
+    r"\b(?:no|not|without|free\s+of|negative\s+for|absence\s+of|possible|suspected|suspicious\s+(?:for|of)|"
+    r"suggest\w*|rule\s+out|ruling\s+out|probable|likely|considered)\s+(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
 #: "similar to those of the primary tumour": the lesion compared with, not the one described.
 _COMPARED_WITH = re.compile(
     r"\b(?:similar|identical|comparable|same|consistent|compared|like|unlike|concordant|discordant)\s+"
