@@ -385,7 +385,10 @@ def extract(
     The input is plain text as PDF converters leave it (running headers, captions, reference
     lists and all). The draft is YAML in the format of data/cases with status
     machine-extracted; every evidence quote carries start/end offsets into the source file,
-    and the record's first source names that file. Review a draft before curating it.
+    and the record's first source names that file. A specimen the text ties to no lesion is
+    left unattributed (no lesion, a note); a report of several patients gives one entry each;
+    comments at the end list the receptor conversions the build will derive. Review a draft
+    before curating it.
 
     Examples:
 

@@ -5,6 +5,11 @@ Ids are made from content (``frontal-scalp-metastasis``, ``breast-fna``,
 response's intervention, a metastasis's primary) use them. The record's status is
 ``machine-extracted`` and its first source names the input file, so that
 :mod:`metkg.records.validate` checks every quote against it.
+
+A specimen is linked to the lesion its role names (primary, metastasis, recurrence) or to the
+lesion at its site; a specimen the text ties to no lesion is left **unattributed**: no
+``lesion`` and a ``note`` saying so, for the curator to decide (never the primary by default).
+A report of several patients gives one patient per part (:mod:`metkg.extract.series`).
 """
 
 from __future__ import annotations
