@@ -122,6 +122,9 @@ _ECTOMY = {
 }
 
 
+_NOT_BEFORE = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
     """Procedure terms of a sentence, plus procedures named by a verb ("the tumor was excised")."""
     found = [
@@ -133,13 +136,13 @@ def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
         start, end = s.start + e.start(), s.start + e.end()
         resection = report.vocabulary.matcher.find("resection", ["procedure"])
         if resection and not any(m.start < end and start < m.end for m in found):
-            negated = bool(re.search(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", s.text[: e.start()]))
+            negated = _NOT_BEFORE.search(s.text[: e.start()]) is not None
             found.append(Mention(start, end, "procedure", resection[0].key, e.group(0), negated=negated))
     for p in _PLURAL.finditer(s.text):
         start, end = s.start + p.start(), s.start + p.end()
         key = report.vocabulary.matcher.find(_PLURAL_SINGULAR[p.group(1).lower()], ["procedure"])
         if key and not any(m.start < end and start < m.end for m in found):
-            negated = bool(re.search(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", s.text[: p.start()]))
+            negated = _NOT_BEFORE.search(s.text[: p.start()]) is not None
             found.append(Mention(start, end, "procedure", key[0].key, p.group(0), negated=negated))
     for v in _VERBS.finditer(s.text):
         start, end = s.start + v.start(1), s.start + v.end(1)
@@ -147,7 +150,7 @@ def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
             continue
         key = report.vocabulary.matcher.find(_VERB_PROCEDURES[v.group(1).lower()], ["procedure"])
         if key:
-            negated = bool(re.search(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", s.text[: v.start()]))
+            negated = _NOT_BEFORE.search(s.text[: v.start()]) is not None
             found.append(Mention(start, end, "procedure", key[0].key, v.group(1), negated=negated))
     return sorted(found, key=lambda m: m.start)
 
