@@ -229,3 +229,9 @@ def test_telling_primary_from_metastatic_lesions_apart_is_no_result_of_both(extr
 def test_a_suspected_metastasis_is_no_anchor(extract) -> None:
     text = WOMAN + "She underwent a mastectomy. Bone scan was suggestive of possible bone metastasis; ER was positive."
     assert _results(extract(text).patients[0])["ER"] == [("primary", "positive")]
+
+
+def test_a_procedure_not_done_opens_no_specimen(extract) -> None:
+    text = WOMAN + "She had liver metastases. No biopsy was performed. The liver lesion was ER positive."
+    patient = extract(text).patients[0]
+    assert [sp.procedure for sp in patient.specimens] == [UNSTATED_PROCEDURE]
