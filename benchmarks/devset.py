@@ -27,6 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from metkg.extract import extract_text
+from metkg.reasoning import record_conversions
 from metkg.records.summary import summarise
 from metkg.settings import Settings
 from metkg.terminology import load_terminology
@@ -40,20 +41,27 @@ def report_text(raw: str) -> str:
     return _EXCERPT.sub("", _HEADER.sub("", raw, count=1))
 
 
-def _extract_one(path: Path, ontology_dir: Path) -> dict:
-    record = extract_text(report_text(path.read_text(encoding="utf-8")), path.name, ontology_dir)
-    return summarise(record, load_terminology(ontology_dir))
+def _extract_one(path: Path, settings: Settings) -> dict:
+    """The devset summary of one report, with the receptor conversions the build derives from the draft."""
+    terms = load_terminology(settings.ontology_dir)
+    record = extract_text(report_text(path.read_text(encoding="utf-8")), path.name, settings.ontology_dir)
+    return summarise(record, terms, conversions=record_conversions(record, terms, settings))
+
+
+def extract_reports(reports: Path, out: Path, settings: Settings) -> int:
+    """Write ``out/<stem>.json`` (the devset gold schema) for every report of ``reports``; return the count."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = sorted(reports.glob("*.txt"))
+    for path in paths:
+        flat = _extract_one(path, settings)
+        (out / f"{path.stem}.json").write_text(json.dumps(flat, indent=2, ensure_ascii=False), encoding="utf-8")
+    return len(paths)
 
 
 def score(reports: Path, out: Path, errors: bool) -> int:
-    settings = Settings()
-    out.mkdir(parents=True, exist_ok=True)
-    paths = sorted(reports.glob("*.txt"))
     t0 = time.perf_counter()
-    for path in paths:
-        flat = _extract_one(path, settings.ontology_dir)
-        (out / f"{path.stem}.json").write_text(json.dumps(flat, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"{len(paths)} reports extracted in {time.perf_counter() - t0:.1f} s into {out}", file=sys.stderr)
+    count = extract_reports(reports, out, Settings())
+    print(f"{count} reports extracted in {time.perf_counter() - t0:.1f} s into {out}", file=sys.stderr)
     gold = reports.parent / "gold"
     scorer = reports.parent / "score.py"
     if not gold.is_dir() or not scorer.is_file():

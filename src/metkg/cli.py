@@ -493,9 +493,12 @@ def extract(
     the page. A literature-review table in the report (author or reference, age, sex, primary,
     site, treatment, outcome...) gives one more draft per cited publication, one patient per
     row. Drafts are YAML in the format of data/cases with status machine-extracted: review
-    them before curating. In a directory every file is tried except drafts, notes and data
-    (.yaml, .md, .json, .csv..., README, LICENSE). A file that cannot be read (encrypted or scanned PDF, XML that is not
-    JATS, empty, binary, zip) is refused with the reason; in a directory the others go on,
+    them before curating. A specimen the text ties to no lesion is left unattributed (no
+    lesion, a note); a report of several patients gives one entry each; comments at the end of
+    a draft list the receptor conversions the build will derive. In a directory every file is
+    tried except drafts, notes and data (.yaml, .md, .json, .csv..., README, LICENSE). A file
+    that cannot be read (encrypted or scanned PDF, XML that is not JATS, empty, binary, zip)
+    is refused with the reason; in a directory the others go on,
     the failures are listed at the end and the exit code is 1.
 
     Examples:
@@ -518,19 +521,19 @@ def extract(
 
 
 def _extract_one_file(source: Path, output: Path | None, ontology_dir: Path, check: bool) -> None:
-    from metkg.extract import check_drafts, extract_document, record_yaml, write_extraction
+    from metkg.extract import check_drafts, draft_yaml, extract_document, write_extraction
 
     extraction = extract_document(source, ontology_dir)
     if output is None:
         with tempfile.TemporaryDirectory() as tmp:
-            written = write_extraction(extraction, Path(tmp))
+            written = write_extraction(extraction, Path(tmp), ontology_dir)
             if check:
                 check_drafts(written, Path(tmp), ontology_dir)
         header = [f"Draft extracted by `metkg extract` from {source.name}; review before curating."]
-        sys.stdout.write("---\n".join(record_yaml(r, header) for r in extraction.records))
+        sys.stdout.write("---\n".join(draft_yaml(r, header, ontology_dir) for r in extraction.records))
         return
     out_dir = output.parent if output.suffix in (".yaml", ".yml") else output
-    written = write_extraction(extraction, out_dir)
+    written = write_extraction(extraction, out_dir, ontology_dir)
     if output.suffix in (".yaml", ".yml") and written[0] != output:
         written[0] = written[0].replace(output)
     if check:

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from metkg.build import build_graph, load_and_validate
-from metkg.errors import InconsistentRecordError
+from metkg.errors import InconsistentRecordError, RecordValidationError
 from metkg.reasoning import infer
 from metkg.reasoning.abox import case_abox, reasoner_tbox
 from metkg.reasoning.owl import find_java, inconsistent_batches
 from metkg.reasoning.view import case_view
+from metkg.records.loader import parse_record_text
 
 from .conftest import FIXTURES
 
@@ -26,12 +27,6 @@ VARIANTS = [
         ["bone-marrow-biopsy", "stated negative", "5%", "1% threshold"],
     ),
     (
-        "two-contradictory-results",
-        BONE_MARROW_ER,
-        BONE_MARROW_ER + '\n          - {marker: ER, status: positive, evidence: ["ER (+)"]}',
-        ["bone-marrow-biopsy", "both ER-positive and ER-negative"],
-    ),
-    (
         "her2-score-against-status",
         '          - {marker: HER2, status: negative, evidence: ["HER2 (-)"]}',
         '          - {marker: HER2, status: negative, score: "3+", evidence: ["HER2 (-)"]}',
@@ -44,6 +39,8 @@ VARIANTS = [
         ["date of death 2020-01", "before the diagnosis", "bone-marrow-metastasis"],
     ),
 ]
+#: Two contradicting results on one specimen: validation refuses them before the reasoner runs.
+TWO_RESULTS = BONE_MARROW_ER + '\n          - {marker: ER, status: positive, evidence: ["ER (+)"]}'
 DECLARED = (
     BONE_MARROW_ER
     + """
@@ -88,11 +85,20 @@ def test_inconsistent_record_fails_the_build_with_the_case_named(tmp_path, make_
     assert not (settings.store / "current").exists(), "a failed build publishes nothing"
 
 
+def test_two_contradicting_results_fail_validation_naming_both_quotes(tmp_path, make_settings) -> None:  # type: ignore[no-untyped-def]
+    records = _write(tmp_path, "two-contradictory-results", _variant(BONE_MARROW_ER, TWO_RESULTS))
+    with pytest.raises(RecordValidationError) as caught:
+        build_graph(make_settings(corpus_dir=None), [records], shacl=False)
+    message = str(caught.value)
+    assert "bone-marrow-biopsy" in message and "'ER (-)'" in message and "'ER (+)'" in message
+
+
 def test_hermit_finds_the_same_records_inconsistent(tmp_path, settings, terms) -> None:  # type: ignore[no-untyped-def]
     batches = []
-    for name, old, new, _ in VARIANTS[:3]:
-        loaded, _ = load_and_validate([_write(tmp_path, name, _variant(old, new))], settings)
-        batches.append(case_abox(case_view(loaded[0].record, terms, settings.base_iri)))
+    for name, old, new in [(v[0], v[1], v[2]) for v in VARIANTS[:2]] + [("two", BONE_MARROW_ER, TWO_RESULTS)]:
+        record, _, issues = parse_record_text(_variant(old, new), f"{name}.yaml")  # as written, before validation
+        assert record is not None, issues
+        batches.append(case_abox(case_view(record, terms, settings.base_iri)))
     loaded, _ = load_and_validate([FIXTURES / "dcis-like.yaml"], settings)
     batches.append(case_abox(case_view(loaded[0].record, terms, settings.base_iri)))
     found = inconsistent_batches(

@@ -138,3 +138,31 @@ def test_unknown_evidence_source(terms) -> None:
 )
 def test_find_quote(quote: str, text: str, found: bool) -> None:
     assert find_quote(quote, text) is found
+
+
+HER2_ZERO = '          - {marker: HER2, score: "0", evidence: ["HER2 (0)"]}'
+HER2_BOTH = HER2_ZERO + '\n          - {marker: HER2, status: positive, evidence: ["HER2 (3+)"]}'
+
+
+def test_two_contradicting_results_on_one_specimen_fail_naming_both_quotes(terms) -> None:
+    text = TEXT.replace(HER2_ZERO, HER2_BOTH)
+    (issue,) = _validate(terms, text)
+    assert issue.field == "patients[0].specimens[0].results[2]"
+    assert "HER2 is stated negative" in issue.message and "and positive" in issue.message
+    assert "'HER2 (0)'" in issue.message and "'HER2 (3+)'" in issue.message
+    assert "conflicts:" in issue.message
+
+
+def test_the_same_marker_on_two_specimens_is_no_contradiction(terms) -> None:
+    validate_records([_loaded(TEXT)], terms, None)  # ER positive on one specimen, negative on the other
+
+
+def test_a_declared_source_conflict_is_no_contradiction(terms) -> None:
+    declared = HER2_ZERO + (
+        "\n          - marker: HER2\n            status: positive\n            evidence: ['HER2 (3+)']\n"
+        "            conflicts:\n              - field: status\n                statements:\n"
+        "                  - {value: positive, evidence: ['HER2 (3+)']}\n"
+        "                  - {value: negative, evidence: ['HER2 (0)']}\n"
+        "                resolution: positive\n                note: The report's table and text disagree."
+    )
+    validate_records([_loaded(TEXT.replace(HER2_ZERO, declared))], terms, None)

@@ -44,6 +44,8 @@ __all__ = [
     "build_record",
     "check_draft",
     "check_drafts",
+    "derived_comments",
+    "draft_yaml",
     "extract_document",
     "extract_file",
     "extract_files",
@@ -153,8 +155,10 @@ def output_bases(sources: Sequence[Path]) -> list[str]:
     return [p.stem if stems[p.stem] == 1 else f"{p.stem}-{p.suffix.lstrip('.').lower() or 'file'}" for p in sources]
 
 
-def write_extraction(extraction: Extraction, out_dir: Path) -> list[Path]:
-    """Write the drafts and the normalised text into ``out_dir``; return the drafts written."""
+def write_extraction(extraction: Extraction, out_dir: Path, ontology_dir: Path | None = None) -> list[Path]:
+    """Write the drafts and the normalised text into ``out_dir``; return the drafts written.
+
+    Given the ``ontology_dir``, each draft ends with the receptor conversions the build derives."""
     out_dir.mkdir(parents=True, exist_ok=True)
     text_path = out_dir / extraction.text_name
     if not (text_path.exists() and text_path.resolve() == extraction.source.resolve()):
@@ -163,7 +167,8 @@ def write_extraction(extraction: Extraction, out_dir: Path) -> list[Path]:
     own = output_path(extraction.source, out_dir, extraction.base)
     targets = [own] + [out_dir / f"{r.id}.yaml" for r in extraction.literature]
     for target, record in zip(targets, extraction.records, strict=True):
-        target.write_text(record_yaml(record, header), encoding="utf-8")
+        text = draft_yaml(record, header, ontology_dir) if ontology_dir else record_yaml(record, header)
+        target.write_text(text, encoding="utf-8")
     return targets
 
 
@@ -220,11 +225,29 @@ def _extract_one(job: tuple[Path, str, Path, Path]) -> tuple[Path, list[Path], l
     source, base, out_dir, ontology_dir = job
     try:
         extraction = extract_document(source, ontology_dir, base)
-        return source, write_extraction(extraction, out_dir), extraction.records, None
+        return source, write_extraction(extraction, out_dir, ontology_dir), extraction.records, None
     except ExtractionError as exc:
         return source, [], [], str(exc)
     except Exception as exc:  # a bug on one report must not lose the drafts of the others
         return source, [], [], f"{source.name}: {type(exc).__name__}: {exc}"
+
+
+def derived_comments(record: CaseRecord, ontology_dir: Path) -> list[str]:
+    """The draft's receptor conversions, derived by the build's own rules, as comment lines for
+    the end of its YAML: read-only, recomputed by every build, for the reviewer to check."""
+    from metkg.reasoning import record_conversions  # the build's path; loaded only to write a draft
+    from metkg.settings import Settings
+
+    conversions = record_conversions(record, load_terminology(ontology_dir), Settings(ontology_dir=ontology_dir))
+    if not conversions:
+        return []
+    head = "Derived (read-only, recomputed by the build): receptor conversions between this draft's specimens"
+    return ["", head, *(f"  {c.describe()}" for c in conversions)]
+
+
+def draft_yaml(record: CaseRecord, header: Sequence[str], ontology_dir: Path) -> str:
+    """The draft as YAML with a header, and its derived receptor conversions as trailing comments."""
+    return record_yaml(record, header, derived_comments(record, ontology_dir))
 
 
 def extract_files(

@@ -5,6 +5,11 @@ Ids are made from content (``frontal-scalp-metastasis``, ``breast-fna``,
 response's intervention, a metastasis's primary) use them. The record's status is
 ``machine-extracted`` and its first source names the input file, so that
 :mod:`metkg.records.validate` checks every quote against it.
+
+A specimen is linked to the lesion its role names (primary, metastasis, recurrence) or to the
+lesion at its site; a specimen the text ties to no lesion is left **unattributed**: no
+``lesion`` and a ``note`` saying so, for the curator to decide (never the primary by default).
+A report of several patients gives one patient per part (:mod:`metkg.extract.series`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from metkg.extract.patient import (
     find_primary,
 )
 from metkg.extract.report import Report, read_report
+from metkg.extract.series import patient_views
 from metkg.extract.specimens import SpecimenDraft, confirmed_metastases, find_specimens
 from metkg.extract.treatments import InterventionDraft, ResponseDraft, find_interventions, find_responses
 from metkg.records.models import (
@@ -102,6 +108,7 @@ def _lesion_ids(primary: LesionDraft | None, lesions: list[LesionDraft], ids: _I
     if primary is not None:
         out[id(primary)] = ids.make("primary")
     suffix = {"metastasis": "metastasis", "local-invasion": "invasion", "recurrence": "recurrence"}
+    suffix["primary"] = "primary"  # a second primary
     for lesion in lesions:
         out[id(lesion)] = ids.make(f"{lesion.site or 'unknown'}-{suffix[lesion.kind]}")
     return out
@@ -126,20 +133,62 @@ def _to_lesion(d: LesionDraft, lesion_id: str, primary_id: str | None) -> Lesion
 def _specimen_lesion(
     report: Report, sp: SpecimenDraft, primary: LesionDraft | None, lesions: list[LesionDraft]
 ) -> LesionDraft | None:
+    """The lesion a specimen samples: the one its role names, else the one at its site; ``None``
+    when the text says neither (the draft leaves it unattributed, never the primary by default)."""
     vocab = report.vocabulary
-    for lesion in lesions:
+    if sp.role == "primary" and (primary is None or sp.site is None or vocab.related("site", sp.site, primary.site)):
+        return primary
+    candidates = [x for x in lesions if x.kind == sp.role] if sp.role else lesions
+    for lesion in candidates:
         if sp.site and lesion.site == sp.site:
             return lesion
-    for lesion in lesions:
+    for lesion in candidates:
         if vocab.related("site", sp.site, lesion.site):
             return lesion
-    if primary is not None and (sp.site is None or vocab.related("site", sp.site, primary.site)):
+    if sp.role and sp.site is None and len(candidates) == 1:
+        return candidates[0]  # "the metastatic tumour" of a patient with one metastasis
+    of_primary = primary is not None and vocab.related("site", sp.site, primary.site)
+    if sp.role is None and of_primary and not sp.metastatic:
         return primary
+    if sp.the_tumour and not sp.metastatic and not any(x.position < sp.position for x in lesions):
+        return primary  # "the tumour was excised" when the primary is the only tumour named so far
     return None
+
+
+def _role_lesions(
+    report: Report, primary: LesionDraft | None, lesions: list[LesionDraft], specimens: list[SpecimenDraft]
+) -> LesionDraft | None:
+    """Lesions the text names only by a specimen's results ("the primary tumour was HR positive",
+    "the metastatic tumour was HR negative") when no lesion of that kind was found: a primary, a
+    metastasis or recurrence (added to ``lesions``) of the specimen's site, if any; a primary named at
+    another organ than the primary's is a second primary (added to ``lesions``). No metastasis is
+    made at the primary's own organ ("breast metastasis" may name where it comes from). Returns the
+    primary."""
+    vocab = report.vocabulary
+    for sp in specimens:
+        if sp.role == "primary" and primary is None:
+            primary = LesionDraft("primary", sp.site, list(sp.evidence), sp.position)
+        elif sp.role == "primary" and sp.site and not vocab.related("site", sp.site, primary.site):
+            if not any(x.kind == "primary" and x.site == sp.site for x in lesions):  # a second primary
+                lesions.append(LesionDraft("primary", sp.site, list(sp.evidence), sp.position))
+        elif sp.role in ("metastasis", "recurrence") and not any(
+            x.kind == sp.role and (sp.site is None or vocab.related("site", x.site, sp.site)) for x in lesions
+        ):
+            if primary is not None and vocab.related("site", sp.site, primary.site):
+                continue  # a metastasis at the primary's own organ: the text must say more
+            lesion = LesionDraft(sp.role, sp.site, list(sp.evidence), sp.position, diagnosis_date=sp.date)
+            lesions.append(lesion)
+    return primary
 
 
 _CONFLICT_NOTE = (
     "The text states this result more than once with different values; the first statement is kept. Review."
+)
+
+
+_UNATTRIBUTED_NOTE = (
+    "Unattributed: the text does not say which lesion this specimen samples. "
+    "Set `lesion:` to the id of the lesion it comes from, or leave it unlinked."
 )
 
 
@@ -184,6 +233,7 @@ def _to_specimen(sp: SpecimenDraft, specimen_id: str, lesion_id: str | None) -> 
         diagnosis=sp.diagnosis,
         results=results,
         evidence=sp.evidence,  # type: ignore[arg-type]
+        note=None if lesion_id else _UNATTRIBUTED_NOTE,
     )
 
 
@@ -246,8 +296,9 @@ def _facts(report: Report) -> tuple[LesionDraft | None, list[LesionDraft], list[
     """The primary tumour, the other lesions and the specimens, with dates and sites settled."""
     vocab = report.vocabulary
     primary = find_primary(report)
-    specimens = find_specimens(report)
+    specimens = find_specimens(report, primary)
     lesions = find_lesions(report, primary, confirmed_metastases(specimens, primary, report))
+    primary = _role_lesions(report, primary, lesions, specimens)
     for lesion in lesions:
         confirming = [
             sp
@@ -311,24 +362,30 @@ def _intervention_models(interventions: list[InterventionDraft]) -> tuple[list[I
     return models, draft_ids
 
 
-def build_record(report: Report) -> CaseRecord:
-    """The draft case record of one report."""
+def _specimen_models(
+    specimens: list[SpecimenDraft], links: dict[int, LesionDraft | None], lesion_ids: dict[int, str]
+) -> list[Specimen]:
+    ids = _Ids()
+    models = []
+    for sp in specimens:
+        linked = links[id(sp)]
+        specimen_id = ids.make(f"{sp.site or sp.role or 'unspecified'}-{sp.procedure}")
+        model = _valid(
+            lambda sp=sp, i=specimen_id, ln=linked: _to_specimen(sp, i, lesion_ids.get(id(ln)) if ln else None)
+        )
+        if model is not None:
+            models.append(model)
+    return models
+
+
+def _patient(report: Report, index: int, label: str | None) -> Patient:
+    """The patient the sentences of ``report`` not marked as about other patients describe."""
     demographics = find_demographics(report)
     primary, lesions, specimens = _facts(report)
     interventions = find_interventions(report, ([primary] if primary else []) + lesions)
     responses = find_responses(report, interventions)
     links = _link_specimens(report, primary, lesions, specimens)
     lesion_models, lesion_ids = _lesion_models(primary, lesions)
-    specimen_ids = _Ids()
-    specimen_models = []
-    for sp in specimens:
-        linked = links[id(sp)]
-        specimen_id = specimen_ids.make(f"{sp.site or 'unspecified'}-{sp.procedure}")
-        model = _valid(
-            lambda sp=sp, i=specimen_id, ln=linked: _to_specimen(sp, i, lesion_ids.get(id(ln)) if ln else None)
-        )
-        if model is not None:
-            specimen_models.append(model)
     intervention_models, draft_ids = _intervention_models(interventions)
     responses_models = [
         m for i, r in enumerate(responses, start=1) if (m := _valid(lambda r=r, i=i: _to_response(r, i, draft_ids)))
@@ -339,14 +396,15 @@ def build_record(report: Report) -> CaseRecord:
         for g in find_germline(report)
         if (m := _valid(lambda g=g: GermlineFinding(gene=g.gene, finding=g.finding, evidence=g.evidence)))
     ]
-    patient = Patient(
-        index=1,
+    return Patient(
+        index=index,
+        label=label,
         sex=demographics.sex,  # type: ignore[arg-type]
         age=demographics.age,
         evidence=demographics.evidence or _patient_evidence(report),
         germline=germline,
         lesions=lesion_models,
-        specimens=specimen_models,
+        specimens=_specimen_models(specimens, links, lesion_ids),
         interventions=intervention_models,
         responses=responses_models,
         outcome=_valid(
@@ -355,13 +413,19 @@ def build_record(report: Report) -> CaseRecord:
         if outcome
         else None,
     )
+
+
+def build_record(report: Report) -> CaseRecord:
+    """The draft case record of one report: one patient, or one per patient of a case series
+    ("Case 1", "Case 2"; :func:`~metkg.extract.series.patient_views`)."""
+    patients = [_patient(view.report, view.number, view.label) for view in patient_views(report)]
     publication, note = _publication(report)
     return CaseRecord(
         id=slug(Path(report.source_file).stem, 60),
         status="machine-extracted",
         report=publication,
         sources={"main": Source(file=Path(report.source_file).name, doi=None if note else publication.doi)},
-        patients=[patient],
+        patients=patients,
         note=note,
     )
 
@@ -411,11 +475,13 @@ def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def record_yaml(record: CaseRecord, header: Iterable[str] = ()) -> str:
-    """The record as YAML in the format of ``data/cases``, with optional comment lines on top."""
+def record_yaml(record: CaseRecord, header: Iterable[str] = (), footer: Iterable[str] = ()) -> str:
+    """The record as YAML in the format of ``data/cases``, with optional comment lines on top
+    and at the end (a derived, read-only section such as the draft's receptor conversions)."""
     data = _ordered(record.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
     data["status"] = record.status
     order = ["id", "status", "report", "sources", "note", "patients"]
     data = {k: data[k] for k in order if k in data}
     comments = "".join(f"# {line}\n" for line in header)
-    return comments + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+    tail = "".join(f"# {line}".rstrip() + "\n" for line in footer)
+    return comments + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110) + tail

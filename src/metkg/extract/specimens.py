@@ -8,9 +8,21 @@ implies (a mastectomy samples the breast), or the mass the text described just b
 mass was found near the right axilla. A puncture biopsy revealed..."). Its date is the date
 of its sentence.
 
-Results parsed by :func:`~metkg.extract.biomarkers.parse_results` attach to the specimen
-opened most recently. Figure captions and discussion sentences about this patient ("In this
-case, ... were positive") only add markers missing from the one specimen whose results they
+Results parsed by :func:`~metkg.extract.biomarkers.parse_results` go to the specimen the text
+ties them to (:func:`attribution`): the nearest anchor before a result in its sentence, or a
+lesion named right after its value ("ER negative in the recurrent tumour"). An anchor is a
+specimen opened in the sentence, or a lesion reference: the primary ("the primary tumour was
+HR positive", "diagnosed with HER2-positive breast cancer"), a metastasis or recurrence ("the
+metastatic tumour", "the brain metastasis"), or a site's lesion ("the liver lesion was HER2
+positive"). A lesion reference finds the specimen already drafted for that lesion or creates one
+whose procedure is not stated. A sentence without an anchor continues the specimen of the
+sentences just before (a pathology paragraph, at most :data:`CONTINUATION` sentences on) or
+the lesion a pathology sentence just named; failing that, its results go to a specimen whose
+``role`` and site are unknown, which the draft leaves unattributed for the curator (a specimen
+is never linked to the primary by default).
+
+Figure captions and discussion sentences about this patient ("In this case, ... were
+positive") only add markers missing from the one specimen whose results they
 repeat (at least two results agree, none disagrees). A marker reported twice on one specimen
 with different statuses keeps the first and records a conflict.
 """
@@ -18,7 +30,7 @@ with different statuses keeps the first and records a conflict.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from metkg.extract.biomarkers import MarkerMention, ParsedResult, guideline_status, parse_results, result_note
 from metkg.extract.patient import LesionDraft, laterality_before
@@ -27,7 +39,17 @@ from metkg.extract.text import CleanText
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 
-__all__ = ["ResultDraft", "SpecimenDraft", "find_specimens", "implied_site", "procedure_mentions", "specimen_site"]
+__all__ = [
+    "UNSTATED_PROCEDURE",
+    "Anchor",
+    "ResultDraft",
+    "SpecimenDraft",
+    "attribution",
+    "find_specimens",
+    "implied_site",
+    "procedure_mentions",
+    "specimen_site",
+]
 
 
 @dataclass
@@ -58,6 +80,10 @@ class SpecimenDraft:
     diagnosis: str | None = None
     metastatic: bool = False
     results: list[ResultDraft] = field(default_factory=list)
+    #: The lesion the text says the specimen samples: primary, metastasis or recurrence (None: by site, or unknown).
+    role: str | None = None
+    #: Whether the procedure takes "the tumour" (the mass, the lesion) the text spoke of before.
+    the_tumour: bool = False
 
 
 _VERB_PROCEDURES = {
@@ -71,6 +97,9 @@ _VERB_PROCEDURES = {
 _VERBS = re.compile(
     r"\b(?:surgically\s+|completely\s+|totally\s+|partially\s+)?(" + "|".join(_VERB_PROCEDURES) + r")\b", re.IGNORECASE
 )
+#: Plural procedure nouns ("cervical biopsies were obtained"): the singular's term.
+_PLURAL_SINGULAR = {"biopsies": "biopsy", "excisions": "excision", "resections": "resection"}
+_PLURAL = re.compile(r"\b(" + "|".join(_PLURAL_SINGULAR) + r")\b", re.IGNORECASE)
 _ECTOMY_WORD = re.compile(r"\b[a-z]{3,}ectomy\b", re.IGNORECASE)
 _ECTOMY = {
     "mastectomy": "breast",
@@ -95,6 +124,9 @@ _ECTOMY = {
 }
 
 
+_NOT_BEFORE = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
     """Procedure terms of a sentence, plus procedures named by a verb ("the tumor was excised")."""
     found = [
@@ -106,15 +138,21 @@ def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
         start, end = s.start + e.start(), s.start + e.end()
         resection = report.vocabulary.matcher.find("resection", ["procedure"])
         if resection and not any(m.start < end and start < m.end for m in found):
-            negated = bool(re.search(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", s.text[: e.start()]))
+            negated = _NOT_BEFORE.search(s.text[: e.start()]) is not None
             found.append(Mention(start, end, "procedure", resection[0].key, e.group(0), negated=negated))
+    for p in _PLURAL.finditer(s.text):
+        start, end = s.start + p.start(), s.start + p.end()
+        key = report.vocabulary.matcher.find(_PLURAL_SINGULAR[p.group(1).lower()], ["procedure"])
+        if key and not any(m.start < end and start < m.end for m in found):
+            negated = _NOT_BEFORE.search(s.text[: p.start()]) is not None
+            found.append(Mention(start, end, "procedure", key[0].key, p.group(0), negated=negated))
     for v in _VERBS.finditer(s.text):
         start, end = s.start + v.start(1), s.start + v.end(1)
         if any(m.start <= start < m.end for m in found):
             continue
         key = report.vocabulary.matcher.find(_VERB_PROCEDURES[v.group(1).lower()], ["procedure"])
         if key:
-            negated = bool(re.search(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", s.text[: v.start()]))
+            negated = _NOT_BEFORE.search(s.text[: v.start()]) is not None
             found.append(Mention(start, end, "procedure", key[0].key, v.group(1), negated=negated))
     return sorted(found, key=lambda m: m.start)
 
@@ -123,7 +161,8 @@ _SITE_GAP_BEFORE = re.compile(
     r"[\s-]*(?:(?:lesion|mass|nodule|tumou?r|lymph\s+node|node)s?\s+)?(?:[\w-]+\s+)?", re.IGNORECASE
 )
 _SITE_GAP_AFTER = re.compile(
-    r"\s*(?:\([^)]{0,30}\)\s*)?(?:biopsy\s+|specimens?\s+)?(?:of|from|at|on|in|near)\s+(?:the\s+)?(?:patient'?s\s+)?"
+    r"\s*(?:\([^)]{0,30}\)\s*)?(?:biopsy\s+|specimens?\s+)?(?:(?:was|were)\s+(?:performed|done|taken|obtained)\s+)?"
+    r"(?:of|from|at|on|in|near|for)\s+(?:the\s+)?(?:patient'?s\s+)?"
     r"(?:(?:left|right|bilateral|both)\s+)?(?:[\w-]+\s+){0,4}",
     re.IGNORECASE,
 )
@@ -203,18 +242,219 @@ def _diagnosis(
     return None, []
 
 
+_FINDING_AT = re.compile(
+    r"^[^;]{0,40}?\b(?:disclos\w+|reveal\w*|show\w*|confirm\w*|demonstrat\w*)\s+[^;,]{0,60}?\b(?:of|in)\s+"
+    r"(?:the\s+)?(?:(?:left|right)\s+)?$",
+    re.IGNORECASE,
+)
+_ORIGIN = re.compile(r"metasta|origin|primary|consistent|suggest|from", re.IGNORECASE)
+
+
+def _finding_site(s: Sentence, proc: Mention) -> str | None:
+    """The organ the finding of a procedure's sentence names ("biopsies ... disclosing carcinoma of
+    the cervix"); not an origin ("metastatic carcinoma of breast origin")."""
+    for site in s.of("site"):
+        if site.asserted and site.start >= proc.end:
+            lead = s.local(proc.end, site.start)
+            return site.key if _FINDING_AT.match(lead) and not _ORIGIN.search(lead) else None
+    return None
+
+
 _REFUSED = re.compile(r"\b(?:refused|declined|unwilling|rejected)\b", re.IGNORECASE)
 _TIME_POINT = re.compile(
     r"\b(?:after|following|before|since|post|prior\s+to|during|from)[\s-]+(?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE
 )
 
 
+# ---------------------------------------------------------------- attribution
+
+#: The procedure of a specimen whose results the text gives without naming how it was obtained.
+UNSTATED_PROCEDURE = "unstated-procedure"
+
+_LESION_NOUN = (
+    r"(?:tumou?rs?|lesions?|mass(?:es)?|neoplasms?|nodules?|specimens?|tissues?|deposits?|foci|focus|samples?|"
+    r"biops(?:y|ies)|carcinomas?|adenocarcinomas?|cancers?|sites?)"
+)
+_NOT_HERE = r"(?<!unknown )(?<!occult )(?<!undetermined )(?<!no )(?<!without )"
+_ROLE_CUES = (
+    (
+        "primary",
+        re.compile(
+            _NOT_HERE + rf"\b(?:primary|original|initial|index)\s+(?:[\w-]+\s+){{0,2}}?{_LESION_NOUN}\b|"
+            r"\bthe\s+primary\b(?=\s*(?:was|were|showed|revealed|is|,|;|\)))",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "recurrence",
+        re.compile(
+            rf"\brecurren(?:t|ces?)\s+(?:[\w-]+\s+){{0,2}}?{_LESION_NOUN}\b|\b(?:the|this|that)\s+recurrence\b|"
+            rf"\brelapsed\s+(?:[\w-]+\s+){{0,2}}?{_LESION_NOUN}\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "metastasis",
+        re.compile(
+            _NOT_HERE + r"\bmetastatic\s+(?:[\w-]+\s+){0,2}?(?:tumou?rs?|lesions?|mass(?:es)?|nodules?|specimens?|"
+            r"tissues?|deposits?|foci|focus|samples?|sites?|(?:lymph\s+)?nodes?)\b|" + _NOT_HERE + r"\bmetastas[ie]s\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_SITE_LESION = re.compile(
+    r"(?:\s+[\w-]+)?\s+(?:lesions?|mass(?:es)?|nodules?|tumou?rs?|metastas[ie]s|deposits?)\b", re.IGNORECASE
+)
+_NEGATED_CUE = re.compile(
+    r"\b(?:no|not|without|free\s+of|negative\s+for|absence\s+of|possible|suspected|suspicious\s+(?:for|of)|"
+    r"suggest\w*|rule\s+out|ruling\s+out|probable|likely|considered)\s+(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
+#: "similar to those of the primary tumour": the lesion compared with, not the one described.
+_COMPARED_WITH = re.compile(
+    r"\b(?:similar|identical|comparable|same|consistent|compared|like|unlike|concordant|discordant)\s+"
+    r"(?:(?:to|with|as)\s+)?(?:th(?:ose|at)\s+(?:of|in)\s+)?(?:the|her|his)?\s*$",
+    re.IGNORECASE,
+)
+_SITE_AFTER_CUE = re.compile(r"\s+(?:in|of|on|at|within|involving)\s+(?:the\s+)?(?:(?:left|right)\s+)?", re.I)
+#: "diagnosed with HER2-positive breast cancer": a result naming the primary cancer's phenotype.
+_DISEASE_AFTER = re.compile(
+    r"^[\s,-]*(?:(?!metasta|recurren)[^\s;.]+\s+){0,5}?(?:cancer|carcinoma|adenocarcinoma)\b", re.IGNORECASE
+)
+_DISEASE_BEFORE = re.compile(
+    r"\b(?:diagnos\w*|history|case|woman|man|female|male|lady|patient)\b(?:(?!metasta|recurren)[^.;]){0,60}$",
+    re.IGNORECASE,
+)
+#: "a history of lung adenocarcinoma, confirmed by ... positive for TTF-1": the primary's diagnosis.
+_HISTORY_OF = re.compile(
+    r"\b(?:history\s+of|diagnosed\s+with|diagnosis\s+of)\s+(?:(?!metasta|recurren)[\w-]+\s+){0,5}?"
+    r"(?:cancer|carcinoma|adenocarcinoma|sarcoma|melanoma)\b",
+    re.IGNORECASE,
+)
+#: "Both metastatic and primary tumour cells were ER positive": a result of each of them.
+BOTH = "primary+metastasis"
+_BOTH = re.compile(
+    r"\bboth\s+(?:the\s+)?(?:primary|metastatic|metastasis)\s+(?:[\w-]+\s+)?and\s+(?:the\s+)?"
+    r"(?:primary|metastatic|metastasis|metastases)\b|"
+    r"\b(?:primary|original)\s+and\s+(?:the\s+)?metastatic\s+(?:[\w-]+\s+){0,2}?" + _LESION_NOUN + r"\b|"
+    r"\bmetastatic\s+and\s+(?:the\s+)?(?:primary|original)\s+(?:[\w-]+\s+){0,2}?" + _LESION_NOUN + r"\b",
+    re.IGNORECASE,
+)
+#: "distinguishing between primary and metastatic lesions": a question, not a statement about both.
+_TELL_APART = re.compile(
+    r"\b(?:between|distinguish\w*|differentiat\w*|whether)\s+(?:[\w-]+\s+){0,3}?(?:(?:primary|metastatic)\s+and\s+)?$",
+    re.I,
+)
+#: A sentence that reports a pathologist's finding on the lesion it names.
+_PATHOLOGY = re.compile(r"patholog|histolog|cytolog", re.IGNORECASE)
+#: "ER negative in the recurrent tumour": a lesion named right after the value.
+_IN_LESION = re.compile(r"^\s*(?:(?:was|were)\s+)?(?:in|of|on|from|at|within)\s+(?:the|this|her|his)\s+", re.I)
+_CLAUSE_BREAK = re.compile(
+    r";|\b(?:however|whereas|while|but\s+(?:the|her|his|in)|in\s+contrast|compared\s+(?:with|to)|unlike)\b", re.I
+)
+#: Sentences a pathology paragraph may run on from its specimen without naming it again.
+CONTINUATION = 6
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What a result in a sentence is tied to: a lesion role, a site's lesion, or a specimen.
+
+    ``start``/``end`` are positions in the clean text; ``specimen`` is set for a specimen
+    opened in the sentence, ``role`` and ``site`` (a site key) for a lesion reference.
+    """
+
+    start: int
+    end: int
+    role: str | None = None
+    site: str | None = None
+    specimen: SpecimenDraft | None = None
+
+
+def _cue_site(s: Sentence, start: int, end: int) -> str | None:
+    """The site key named with a cue: just before it ("brain metastasis") or after it ("the
+    metastatic lesion in the left lung")."""
+    before = [m for m in s.of("site") if m.asserted and m.end <= start and start - m.end <= 12]
+    if before:
+        return before[-1].key
+    for m in s.of("site"):
+        if m.asserted and m.start >= end and _SITE_AFTER_CUE.fullmatch(s.local(end, m.start)):
+            return m.key
+    return None
+
+
+def lesion_anchors(s: Sentence) -> list[Anchor]:
+    """Lesion references of a sentence: roles ("the primary tumour", "the metastasis") and sites'
+    lesions ("the liver lesion"), in text order; negated ones ("no metastasis") are left out."""
+    found: list[Anchor] = []
+    for role, pattern in _ROLE_CUES:
+        for m in pattern.finditer(s.text):
+            lead = s.text[: m.start()]
+            if _NEGATED_CUE.search(lead) or _COMPARED_WITH.search(lead) or _TELL_APART.search(lead):
+                continue
+            start, end = s.start + m.start(), s.start + m.end()
+            site = _cue_site(s, start, end)
+            found.append(Anchor(start, end, role, site))
+    for m in _HISTORY_OF.finditer(s.text):
+        found.append(Anchor(s.start + m.start(), s.start + m.end(), "primary"))
+    for m in _BOTH.finditer(s.text):
+        if not _TELL_APART.search(s.text[: m.start()]):
+            start, end = s.start + m.start(), s.start + m.end()
+            found = [a for a in found if not start <= a.start < end] + [Anchor(start, end, BOTH)]
+    for site in s.of("site"):
+        local = site.end - s.start
+        lesion = _SITE_LESION.match(s.text, local)
+        if site.asserted and lesion and not any(0 <= a.start - site.end <= 12 for a in found):
+            found.append(Anchor(site.start, s.start + lesion.end(), None, site.key))
+    return sorted(found, key=lambda a: a.start)
+
+
+def attribution(s: Sentence, parsed: ParsedResult, anchors: list[Anchor]) -> Anchor | None:
+    """The anchor a result is tied to: a lesion named right after its value, a disease the result
+    qualifies ("diagnosed with ER-positive breast cancer"), else the nearest anchor before it."""
+    first = min(parsed.marker_span[0], parsed.value_span[0])
+    last = max(parsed.marker_span[1], parsed.value_span[1])
+    tail = s.text[last - s.start :]
+    lead = _IN_LESION.match(tail)
+    if lead:
+        after = [a for a in anchors if a.specimen is None and a.start == last + lead.end()]
+        if after:
+            return after[0]
+    before = [a for a in anchors if a.end <= first or (a.specimen is not None and a.start <= first)]
+    opened = [a for a in before if a.specimen is not None]
+    if opened and not _CLAUSE_BREAK.search(s.local(opened[-1].end, first)):
+        return opened[-1]  # "the liver biopsy showed metastatic carcinoma, CK7 positive": the biopsy's finding
+    if not before and _DISEASE_AFTER.match(tail) and _DISEASE_BEFORE.search(s.text[: first - s.start]):
+        return Anchor(first, last, "primary")
+    return before[-1] if before else None
+
+
+def role_of_procedure(s: Sentence, proc: Mention) -> Anchor | None:
+    """The lesion a procedure names in its own clause ("biopsy of the metastatic lesion")."""
+    clause = _CLAUSE_BREAK.search(s.text, proc.end - s.start)
+    end = s.start + (clause.start() if clause else len(s.text))
+    named = [a for a in lesion_anchors(s) if a.role and proc.end <= a.start <= min(end, proc.end + 60)]
+    return named[0] if named else None
+
+
+_THE_TUMOUR = re.compile(r"\b(?:the|this)\s+(?:tumou?r|mass|lesion|nodule|neoplasm)\b", re.IGNORECASE)
+
+
+def _procedure_clause(s: Sentence, proc: Mention) -> str:
+    """The words around a procedure that say what it took: "the tumour was excised", "excision of the mass"."""
+    local_start, local_end = proc.start - s.start, proc.end - s.start
+    return s.text[max(0, local_start - 30) : local_end + 30]
+
+
 class _Collector:
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, primary: LesionDraft | None):
         self.report = report
         self.vocab = report.vocabulary
+        self.primary = primary
         self.specimens: list[SpecimenDraft] = []
         self.current: SpecimenDraft | None = None
+        self.touched = -10  # the last sentence that opened or fed ``current``
+        self.pathology: tuple[int, Anchor] | None = None
         self.last_mass: tuple[Sentence, Mention] | None = None
         self.last_mass_index = -10
 
@@ -222,9 +462,10 @@ class _Collector:
         sentences = list(self.report.case_sentences())
         for i, s in enumerate(sentences):
             following = sentences[i + 1] if i + 1 < len(sentences) else None
-            self.open_specimens(s, following)
-            self.attach_results(s)
+            opened = self.open_specimens(s, following)
+            self.attach_results(s, opened)
             self.remember_mass(s)
+            self.remember_pathology(s)
         return self.specimens
 
     def remember_mass(self, s: Sentence) -> None:
@@ -241,21 +482,44 @@ class _Collector:
                     self.last_mass_index = s.index
                     return
 
+    def remember_pathology(self, s: Sentence) -> None:
+        """The lesion a pathology sentence names ("examination of the duodenal mass confirmed
+        adenocarcinoma"): results in the next sentence without an anchor of their own go to it."""
+        if _PATHOLOGY.search(s.text):
+            named = [a for a in lesion_anchors(s) if a.site is not None]
+            if named:
+                self.pathology = (s.index, named[-1])
+
     def refers_back(self, s: Sentence, proc: Mention) -> bool:
         """Whether a procedure mention names an earlier procedure ("The biopsy results", "was excised")."""
         recent = [sp for sp in self.specimens if s.index - sp.sentence <= 3]
         lead = s.text[: proc.start - s.start]
-        if proc.text.lower() in _VERB_PROCEDURES and any(s.index - sp.sentence <= 2 for sp in recent):
-            return True
+        if proc.text.lower() in _VERB_PROCEDURES:
+            site = self.site_in_view(s, proc)
+            return any(
+                s.index - sp.sentence <= 2
+                and (site is None or sp.site is None or self.vocab.related("site", sp.site, site))
+                for sp in recent
+            )
         determiner = _BACK_REFERENCE.search(lead)
         if determiner and not _ORDINAL.search(determiner.group(0)):
             return any(self.vocab.related("procedure", sp.procedure, proc.key) for sp in recent)
         return False
 
-    def open_specimens(self, s: Sentence, following: Sentence | None) -> None:
-        if _REFUSED.search(s.text):
-            return
+    def site_in_view(self, s: Sentence, proc: Mention) -> str | None:
+        """The site a procedure of this sentence would take: named with it, or the mass just described
+        ("The mass ... was excised" after a vaginal mass is not the hysterectomy of the sentence before)."""
+        site = specimen_site(self.report, s, proc)
+        if site is not None:
+            return site.key
+        if self.last_mass is not None and s.index - self.last_mass_index <= 2:
+            return self.last_mass[1].key
+        return None
+
+    def open_specimens(self, s: Sentence, following: Sentence | None) -> list[SpecimenDraft]:
         opened: list[SpecimenDraft] = []
+        if _REFUSED.search(s.text):
+            return opened
         for proc in procedure_mentions(self.report, s):
             if proc.negated or proc.hypothetical or not self.vocab.is_a("procedure", proc.key, "SpecimenProcedure"):
                 continue
@@ -264,7 +528,8 @@ class _Collector:
             opened.append(self.specimen(s, proc, following))
         if opened:
             self.specimens += opened
-            self.current = opened[0]
+            self.current, self.touched = opened[0], s.index
+        return opened
 
     def specimen(self, s: Sentence, proc: Mention, following: Sentence | None) -> SpecimenDraft:
         report = self.report
@@ -279,7 +544,7 @@ class _Collector:
             draft.site_text = (s.text[site_side_start : site.end - s.start] if site_side else site.text).strip()
             evidence_start, evidence_end = min(proc.start, site.start), max(proc.end, site.end)
         else:
-            draft.site = implied_site(report, proc.key, proc.text)
+            draft.site = implied_site(report, proc.key, proc.text) or _finding_site(s, proc)
             if draft.site is None and self.last_mass is not None and s.index - self.last_mass_index <= 5:
                 mass_sentence, mass_site = self.last_mass
                 draft.site = mass_site.key
@@ -291,14 +556,79 @@ class _Collector:
         draft.diagnosis, dx_evidence = _diagnosis(report, s, following, proc.end)
         draft.metastatic = bool(draft.diagnosis and re.search(r"metasta", draft.diagnosis, re.IGNORECASE))
         draft.evidence += [ev for ev in dx_evidence if ev not in draft.evidence]
+        draft.the_tumour = draft.site is None and _THE_TUMOUR.search(_procedure_clause(s, proc)) is not None
+        named = role_of_procedure(s, proc)
+        if named is not None:
+            draft.role = named.role
+            draft.site = draft.site or named.site
+        elif draft.metastatic:
+            draft.role = "metastasis"
         return draft
 
-    def attach_results(self, s: Sentence) -> None:
+    def attach_results(self, s: Sentence, opened: list[SpecimenDraft]) -> None:
         markers = [MarkerMention(m.start, m.end, m.key) for m in s.of("marker")]
-        if not markers or self.current is None:
+        if not markers:
             return
+        anchors = sorted(
+            lesion_anchors(s) + [Anchor(sp.position, sp.position, specimen=sp) for sp in opened], key=lambda a: a.start
+        )
         for parsed in parse_results(self.report.clean.text, markers, s.start, s.end):
-            add_result(self.current, _draft(self.report, parsed, self.report.clean), primary_source=True)
+            result = _draft(self.report, parsed, self.report.clean)
+            position = min(parsed.marker_span[0], parsed.value_span[0])
+            anchor = attribution(s, parsed, anchors)
+            if anchor is not None and anchor.role == BOTH:
+                for role in ("primary", "metastasis"):
+                    add_result(self.target(s, replace(anchor, role=role), result, position), replace(result), True)
+                continue
+            target = self.target(s, anchor, result, position)
+            add_result(target, result, primary_source=True)
+            self.current, self.touched = target, s.index
+
+    def target(self, s: Sentence, anchor: Anchor | None, result: ResultDraft, position: int) -> SpecimenDraft:
+        """The specimen a result goes to; an unattributed one when the text ties it to nothing."""
+        if anchor is not None and anchor.specimen is not None:
+            return anchor.specimen
+        if anchor is not None:
+            return self.lesion_specimen(s, anchor)
+        if self.pathology is not None and self.pathology[0] >= max(s.index - 1, self.touched + 1):
+            return self.lesion_specimen(s, self.pathology[1])
+        if self.current is not None and s.index - self.touched <= CONTINUATION:
+            return self.current
+        return self.new_specimen(s, result.evidence, position)
+
+    def new_specimen(
+        self, s: Sentence, evidence: list[Evidence], position: int, role: str | None = None, site: str | None = None
+    ) -> SpecimenDraft:
+        draft = SpecimenDraft(UNSTATED_PROCEDURE, list(evidence), position, s.index, site=site, date=s.date, role=role)
+        self.specimens.append(draft)
+        return draft
+
+    def lesion_specimen(self, s: Sentence, anchor: Anchor) -> SpecimenDraft:
+        """The specimen drafted for the lesion an anchor names, or a new one of unstated procedure."""
+        site = anchor.site
+        primary_site = self.primary.site if self.primary is not None else None
+        if anchor.role == "metastasis" and self.vocab.related("site", site, primary_site):
+            site = None  # "breast metastasis" of a breast cancer names where it comes from, not where it is
+        if anchor.role == "primary":
+            site = site or primary_site  # another site: a second primary, with results of its own
+        for sp in reversed(self.specimens):
+            if self.fits(sp, anchor.role, site, primary_site):
+                return sp
+        return self.new_specimen(s, self.report.evidence(anchor.start, anchor.end), anchor.start, anchor.role, site)
+
+    def fits(self, sp: SpecimenDraft, role: str | None, site: str | None, primary_site: str | None) -> bool:
+        """Whether a drafted specimen samples the lesion of this role and site."""
+        of_primary = self.vocab.related("site", sp.site, primary_site)
+        if role == "primary":
+            same_site = site is None or sp.site is None or self.vocab.related("site", sp.site, site)
+            of_site = self.vocab.related("site", sp.site, site)
+            return (sp.role == "primary" and same_site) or (sp.role is None and not sp.metastatic and of_site)
+        if role is None:
+            return self.vocab.related("site", sp.site, site)
+        same = sp.role == role or (
+            role == "metastasis" and sp.role is None and (sp.metastatic or (sp.site is not None and not of_primary))
+        )
+        return same and (site is None or self.vocab.related("site", sp.site, site))
 
 
 def _draft(report: Report, parsed: ParsedResult, clean: CleanText) -> ResultDraft:
@@ -404,13 +734,16 @@ def _matching_specimen(results: list[ResultDraft], specimens: list[SpecimenDraft
     return None if best is None or tie else best[1]
 
 
-def find_specimens(report: Report) -> list[SpecimenDraft]:
+def find_specimens(report: Report, primary: LesionDraft | None = None) -> list[SpecimenDraft]:
     """Specimens of this patient with their results, in the order the text reports them.
+
+    ``primary`` (the primary tumour found) lets a result stated on "the primary tumour" find
+    the specimen of the primary's organ.
 
     A specimen with no result and no diagnosis, from a sentence that speaks of no tumour (an
     ovarian cyst excised years before), is left out.
     """
-    collected = _Collector(report).run()
+    collected = _Collector(report, primary).run()
     by_index = {s.index: s for s in report.sentences}
     specimens = [sp for sp in collected if sp.results or sp.diagnosis or _TUMOUR.search(by_index[sp.sentence].text)]
     _secondary(report, specimens)

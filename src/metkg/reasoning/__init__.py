@@ -40,7 +40,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from metkg.errors import BuildError, InconsistentRecordError
 from metkg.iris import CaseIris, inferred_graph
 from metkg.reasoning.abox import case_abox, iter_individuals, reasoner_tbox
-from metkg.reasoning.derived import Triple, derived_triples
+from metkg.reasoning.derived import Conversion, Triple, derived_triples, patient_conversions
 from metkg.reasoning.names import RDF_ as RDF
 from metkg.reasoning.names import RDFS_ as RDFS
 from metkg.reasoning.names import M as METKG
@@ -68,6 +68,7 @@ __all__ = [
     "defined_classes",
     "infer",
     "raise_contradictions",
+    "record_conversions",
     "verify",
 ]
 
@@ -182,6 +183,16 @@ def classify_records(
         problems = case_contradictions(view, terms)
         types = {} if problems else classify_case(view, terms, sites)
         yield record, view, types, problems
+
+
+def record_conversions(record: CaseRecord, terms: Terminology, settings: Settings) -> list[Conversion]:
+    """The receptor conversions the build derives for one record, a draft included: the record's
+    view, its classification by the rules and :func:`~metkg.reasoning.derived.patient_conversions`,
+    the path :func:`infer` takes. A record with contradictions has none (the build refuses it)."""
+    for _, view, types, problems in classify_records([record], terms, settings):
+        if not problems:
+            return [c for patient in view.patients for c in patient_conversions(patient, types, terms)]
+    return []
 
 
 def raise_contradictions(problems: dict[str, list[str]]) -> None:

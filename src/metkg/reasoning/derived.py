@@ -31,11 +31,13 @@ from metkg.terminology import Terminology
 
 __all__ = [
     "LATE_MONTHS",
+    "Conversion",
     "Triple",
     "conversions",
     "derived_triples",
     "diagnostic_delay",
     "metastasis_facts",
+    "patient_conversions",
     "times_to_metastasis",
 ]
 
@@ -135,14 +137,60 @@ def _pairs(patient: PatientView) -> Iterator[tuple[SpecimenView, SpecimenView]]:
             yield earlier, later
 
 
-def _patient_conversions(
-    patient: PatientView, doi: str, types: dict[str, set[str]], terms: Terminology
-) -> Iterator[Triple]:
-    recorded = {
-        seen.iri: result
-        for specimen, source in zip(patient.specimens, patient.record.specimens, strict=True)
-        for seen, result in zip(specimen.results, source.results, strict=True)
-    }
+@dataclass(frozen=True)
+class Conversion:
+    """A receptor conversion between a primary tumour's specimen and a later metastasis's or
+    recurrence's specimen of one patient: the marker's category before and after."""
+
+    patient: PatientView
+    marker: str
+    marker_key: str
+    earlier: SpecimenView
+    later: SpecimenView
+    before: _Call
+    after: _Call
+    direction: str
+
+    @property
+    def word(self) -> str:
+        """``gain`` or ``loss``."""
+        return "gain" if self.direction == M.Gain else "loss"
+
+    @property
+    def patient_index(self) -> int:
+        return self.patient.record.index
+
+    @property
+    def from_category(self) -> str:
+        return self.before.category
+
+    @property
+    def to_category(self) -> str:
+        return self.after.category
+
+    @property
+    def site_key(self) -> str | None:
+        """The site key of the later specimen's lesion (else of the specimen), if recorded."""
+        lesion = next((x for x in self.patient.record.lesions if x.id == self._later_lesion_id()), None)
+        if lesion is not None and lesion.site:
+            return lesion.site
+        specimen = self.patient.record.specimen(self.later.id)
+        return specimen.site if specimen else None
+
+    def _later_lesion_id(self) -> str | None:
+        specimen = self.patient.record.specimen(self.later.id)
+        return specimen.lesion if specimen else None
+
+    def describe(self) -> str:
+        """One line for a reviewer: ``ER loss: positive (specimen a) to negative (specimen b)``."""
+        return (
+            f"patient {self.patient_index}: {self.marker_key} {self.word}: {self.from_category} "
+            f"(specimen {self.earlier.id}) to {self.to_category} (specimen {self.later.id})"
+        )
+
+
+def patient_conversions(patient: PatientView, types: dict[str, set[str]], terms: Terminology) -> Iterator[Conversion]:
+    """Every receptor conversion of one patient, by the rules of docs/derived-facts.md."""
     for earlier, later in _pairs(patient):
         markers = dict.fromkeys(r.marker for r in earlier.results if not r.withheld)
         for marker in markers:
@@ -151,38 +199,48 @@ def _patient_conversions(
             if before is None or after is None:
                 continue
             direction = _direction(before.category, after.category)
-            if direction is None:
-                continue
-            key = before.result.marker_key
-            node = f"{patient.iri}/conversion/{segment(key)}/{segment(earlier.id)}/{segment(later.id)}"
-            word = "gain" if direction == M.Gain else "loss"
-            yield node, RDF.type, M.ReceptorConversion
-            yield node, RDFS.label, _text(f"{key} {word} ({before.category} to {after.category})")
-            yield node, M.patient, patient.iri
-            yield node, M.reportDoi, _text(doi)
-            yield node, M.conversionMarker, marker
-            yield node, M.fromResult, before.result.iri
-            yield node, M.toResult, after.result.iri
-            yield node, M.fromSpecimen, earlier.iri
-            yield node, M.toSpecimen, later.iri
-            if earlier.date:
-                yield node, M.fromDate, _date(earlier.date)
-            if later.date:
-                yield node, M.toDate, _date(later.date)
-            yield node, M.fromValue, _text(_value(recorded[before.result.iri]))
-            yield node, M.toValue, _text(_value(recorded[after.result.iri]))
-            site = patient.lesion(later.lesion)
-            if site is not None and site.site is not None:
-                yield node, M.toSite, site.site.cls
-            if earlier.lesion:
-                yield node, M.fromLesion, earlier.lesion
-            if later.lesion:
-                yield node, M.toLesion, later.lesion
-            yield node, M.fromCategory, _text(before.category)
-            yield node, M.toCategory, _text(after.category)
-            yield node, M.direction, direction
-            if earlier.date and later.date:
-                yield from _interval(node, months_between(earlier.date, later.date))
+            if direction is not None:
+                yield Conversion(patient, marker, before.result.marker_key, earlier, later, before, after, direction)
+
+
+def _patient_conversions(
+    patient: PatientView, doi: str, types: dict[str, set[str]], terms: Terminology
+) -> Iterator[Triple]:
+    recorded = {
+        seen.iri: result
+        for specimen, source in zip(patient.specimens, patient.record.specimens, strict=True)
+        for seen, result in zip(specimen.results, source.results, strict=True)
+    }
+    for c in patient_conversions(patient, types, terms):
+        earlier, later, before, after = c.earlier, c.later, c.before, c.after
+        node = f"{patient.iri}/conversion/{segment(c.marker_key)}/{segment(earlier.id)}/{segment(later.id)}"
+        yield node, RDF.type, M.ReceptorConversion
+        yield node, RDFS.label, _text(f"{c.marker_key} {c.word} ({before.category} to {after.category})")
+        yield node, M.patient, patient.iri
+        yield node, M.reportDoi, _text(doi)
+        yield node, M.conversionMarker, c.marker
+        yield node, M.fromResult, before.result.iri
+        yield node, M.toResult, after.result.iri
+        yield node, M.fromSpecimen, earlier.iri
+        yield node, M.toSpecimen, later.iri
+        if earlier.date:
+            yield node, M.fromDate, _date(earlier.date)
+        if later.date:
+            yield node, M.toDate, _date(later.date)
+        yield node, M.fromValue, _text(_value(recorded[before.result.iri]))
+        yield node, M.toValue, _text(_value(recorded[after.result.iri]))
+        site = patient.lesion(later.lesion)
+        if site is not None and site.site is not None:
+            yield node, M.toSite, site.site.cls
+        if earlier.lesion:
+            yield node, M.fromLesion, earlier.lesion
+        if later.lesion:
+            yield node, M.toLesion, later.lesion
+        yield node, M.fromCategory, _text(before.category)
+        yield node, M.toCategory, _text(after.category)
+        yield node, M.direction, c.direction
+        if earlier.date and later.date:
+            yield from _interval(node, months_between(earlier.date, later.date))
 
 
 def _value(result: BiomarkerResult) -> str:

@@ -25,12 +25,29 @@ of the primary's organ are not distant metastases.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from metkg.records.models import BiomarkerResult, CaseRecord, Lesion, Patient, Specimen
 from metkg.terminology import Terminology
 
-__all__ = ["summarise"]
+__all__ = ["ConvertedMarker", "summarise"]
+
+
+class ConvertedMarker(Protocol):
+    """A receptor conversion as the build derives it (:class:`metkg.reasoning.derived.Conversion`)."""
+
+    @property
+    def patient_index(self) -> int: ...
+    @property
+    def marker_key(self) -> str: ...
+    @property
+    def from_category(self) -> str: ...
+    @property
+    def to_category(self) -> str: ...
+    @property
+    def site_key(self) -> str | None: ...
+
 
 #: Intervention types as the gold names them.
 _INTERVENTION_TYPES = {
@@ -70,7 +87,9 @@ def _metastases(patient: Patient, terms: Terminology, primary_site: str | None) 
     for lesion in patient.lesions:
         if lesion.kind not in ("metastasis", "recurrence"):
             continue
-        site = _label(terms, "site", lesion.site) or lesion.site_text or "unspecified"
+        site = _label(terms, "site", lesion.site) or lesion.site_text
+        if site is None:
+            continue  # "the metastatic tumour" of a specimen: a metastasis, at no site the text names
         if lesion.kind == "recurrence" and (lesion.site is None or site == primary_site):
             continue  # a local recurrence is not a distant site
         if _regional(site, primary_site):
@@ -83,6 +102,7 @@ def _marker(result: BiomarkerResult, terms: Terminology) -> dict[str, Any]:
     name = _label(terms, "marker", result.marker) or result.marker
     status = result.status
     if result.marker.lower().startswith("her2"):
+        name = "HER2"
         if result.assay in ("ISH", "FISH"):
             name = "HER2 FISH"
         elif status is None and result.score is not None:
@@ -96,7 +116,7 @@ def _role(specimen: Specimen, lesions: dict[str, Lesion]) -> str:
     lesion = lesions.get(specimen.lesion or "")
     if lesion is None:
         return "unattributed"
-    return "primary" if lesion.kind == "primary" else lesion.kind
+    return "primary" if lesion.kind in ("primary", "local-invasion") else lesion.kind
 
 
 def _specimens(patient: Patient, terms: Terminology) -> list[dict[str, Any]]:
@@ -124,17 +144,46 @@ def _interventions(patient: Patient, terms: Terminology) -> list[dict[str, Any]]
     ]
 
 
+#: The build's categories (HER2 ones included) as the gold's three statuses.
+_CATEGORY_STATUS = {"HER2-positive": "positive", "HER2-zero": "negative", "HER2-low": "negative"}
+
+
+def _conversions(conversions: Iterable[ConvertedMarker], patient: Patient, terms: Terminology) -> list[dict[str, Any]]:
+    """The patient's conversions whose statuses differ once put in the gold's terms (HER2 0 to
+    HER2-low is a conversion of the build but not a discordant status)."""
+    out: list[dict[str, Any]] = []
+    for c in conversions:
+        before = _CATEGORY_STATUS.get(c.from_category, c.from_category)
+        after = _CATEGORY_STATUS.get(c.to_category, c.to_category)
+        if c.patient_index != patient.index or before == after:
+            continue
+        name = "HER2" if c.marker_key.lower().startswith("her2") else _label(terms, "marker", c.marker_key)
+        entry = {"marker": name, "primary": before, "metastasis": after, "site": _label(terms, "site", c.site_key)}
+        if entry not in out:
+            out.append(entry)
+    return out
+
+
 def _outcome(patient: Patient) -> dict[str, Any]:
     vital = patient.outcome.vital_status if patient.outcome else "unknown"
     return {"status": {"dead": "died"}.get(vital, vital)}
 
 
-def summarise(record: CaseRecord, terms: Terminology, patient_index: int = 1) -> dict[str, Any]:
-    """One patient of ``record`` (the first by default) in the flat gold schema."""
+def summarise(
+    record: CaseRecord,
+    terms: Terminology,
+    patient_index: int = 1,
+    conversions: Iterable[ConvertedMarker] | None = None,
+) -> dict[str, Any]:
+    """One patient of ``record`` (the first, the index patient, by default) in the flat gold schema.
+
+    ``conversions`` are the record's receptor conversions as the build derives them
+    (:func:`metkg.reasoning.record_conversions`); given, they become ``receptor_conversion``.
+    """
     patient = next((p for p in record.patients if p.index == patient_index), record.patients[0])
     primary = _primary(patient)
     organ = _label(terms, "site", primary.site) if primary else None
-    return {
+    flat: dict[str, Any] = {
         "id": record.id,
         "source": f"https://doi.org/{record.report.doi}",
         "patient": {"age_at_diagnosis": None, "sex": patient.sex, "age_at_presentation": patient.age},
@@ -148,3 +197,6 @@ def summarise(record: CaseRecord, terms: Terminology, patient_index: int = 1) ->
         "interventions": _interventions(patient, terms),
         "outcome": _outcome(patient),
     }
+    if conversions is not None:
+        flat["receptor_conversion"] = _conversions(conversions, patient, terms)
+    return flat

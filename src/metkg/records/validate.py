@@ -1,8 +1,10 @@
 """Checks a case record against the ontology and against itself.
 
 The models check each value's form; this module checks what needs more than one value:
-ontology keys, references between objects, duplicate ids, and that every evidence quote
-occurs in its source when the source text is at hand.
+ontology keys, references between objects, duplicate ids, two results of one marker on one
+specimen that contradict each other without a declared source conflict
+(:func:`result_contradictions`), and that every evidence quote occurs in its source when the
+source text is at hand.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ from metkg.records.loader import LoadedRecord
 from metkg.records.models import UNLISTED_MARKER_NOTE, BiomarkerResult, CaseRecord, Evidence, Patient
 from metkg.terminology import Terminology
 
-__all__ = ["Duplicates", "find_quote", "iter_evidence", "record_issues", "source_text", "validate_records"]
+__all__ = [
+    "Duplicates",
+    "find_quote",
+    "iter_evidence",
+    "record_issues",
+    "result_contradictions",
+    "source_text",
+    "validate_records",
+]
 
 _P = tuple[str | int, ...]
 
@@ -85,6 +95,51 @@ def iter_evidence(obj: Any, path: _P = ()) -> Iterator[tuple[_P, Evidence]]:
             yield from iter_evidence(item, (*path, key))
 
 
+_HER2_SCORE = {"0": "negative", "1+": "negative", "3+": "positive"}
+
+
+def _polarity(result: BiomarkerResult) -> str | None:
+    """Positive or negative as a result states it (a HER2 IHC score counts), else ``None``."""
+    if result.status in ("positive", "negative"):
+        return result.status
+    if result.marker.lower().startswith("her2") and result.status is None and result.score:
+        return _HER2_SCORE.get(result.score)
+    return None
+
+
+def _quotes(result: BiomarkerResult) -> str:
+    return " / ".join(repr(ev.quote) for ev in result.evidence)
+
+
+def result_contradictions(record: CaseRecord) -> list[tuple[_P, str]]:
+    """Two results of one marker on one specimen that contradict each other (HER2 positive and
+    HER2 negative), as (YAML path of the later result, message naming both quotes).
+
+    A pair where either result declares a source conflict (``conflicts:`` with a resolution)
+    is the source's own contradiction, recorded and resolved, and is not reported.
+    """
+    found: list[tuple[_P, str]] = []
+    for i, patient in enumerate(record.patients):
+        for j, specimen in enumerate(patient.specimens):
+            first: dict[str, tuple[int, BiomarkerResult]] = {}
+            for k, result in enumerate(specimen.results):
+                polarity = _polarity(result)
+                if polarity is None:
+                    continue
+                if result.marker not in first:
+                    first[result.marker] = (k, result)
+                    continue
+                k0, r0 = first[result.marker]
+                if _polarity(r0) != polarity and not (r0.conflicts or result.conflicts):
+                    message = (
+                        f"{result.marker} is stated {_polarity(r0)} (results[{k0}]: {_quotes(r0)}) and {polarity} "
+                        f"({_quotes(result)}) on specimen {specimen.id!r}; correct the record, or declare the "
+                        "source's contradiction: `conflicts:` on one result with both statements and a resolution"
+                    )
+                    found.append((("patients", i, "specimens", j, "results", k), message))
+    return found
+
+
 class _Checker:
     def __init__(self, loaded: LoadedRecord, terminology: Terminology, corpus_dir: Path | None):
         self.loaded = loaded
@@ -141,6 +196,8 @@ class _Checker:
                 self.issue((*path, "index"), f"duplicate patient index {patient.index}")
             indexes.add(patient.index)
             self.patient(patient, path)
+        for path, message in result_contradictions(self.record):
+            self.issue(path, message)
         self.evidence()
         return self.issues
 

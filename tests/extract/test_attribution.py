@@ -1,0 +1,237 @@
+"""Attribution: each result goes to the specimen and lesion the text ties it to, and a result the
+text ties to nothing is left unattributed for the curator, never filed on the primary by default.
+
+One test per way a case report ties results to a lesion, on sentences written for the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from metkg.extract.specimens import UNSTATED_PROCEDURE
+from metkg.records.models import Patient, Specimen
+
+WOMAN = "A 58-year-old woman had invasive ductal carcinoma of the left breast. "
+
+
+def _kind(patient: Patient, specimen: Specimen) -> str | None:
+    """The kind of lesion a specimen is linked to (None: unattributed)."""
+    lesion = patient.lesion(specimen.lesion) if specimen.lesion else None
+    return lesion.kind if lesion else None
+
+
+def _results(patient: Patient) -> dict[str, list[tuple[str, str | None]]]:
+    """Per marker, (kind of the lesion its specimen samples or 'unattributed', status)."""
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    for sp in patient.specimens:
+        for r in sp.results:
+            out.setdefault(r.marker, []).append((_kind(patient, sp) or "unattributed", r.status))
+    return out
+
+
+def test_biopsy_of_a_metastasis_goes_to_the_metastasis(extract) -> None:
+    text = WOMAN + "Two years later CT showed liver metastases. Biopsy of the liver lesion showed ER negative cells."
+    patient = extract(text).patients[0]
+    assert _results(patient)["ER"] == [("metastasis", "negative")]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert patient.lesion(specimen.lesion).site == "liver"  # type: ignore[union-attr]
+
+
+def test_resection_of_the_primary_goes_to_the_primary(extract) -> None:
+    text = WOMAN + "She underwent a mastectomy. The tumour was ER positive and HER2 negative."
+    patient = extract(text).patients[0]
+    assert _results(patient)["ER"] == [("primary", "positive")]
+    assert _results(patient)["HER2"] == [("primary", "negative")]
+
+
+def test_a_result_stated_on_a_lesion_without_a_procedure_belongs_to_that_lesion(extract) -> None:
+    text = WOMAN + "Imaging found liver metastases. The liver lesion was HER2 positive."
+    patient = extract(text).patients[0]
+    assert _results(patient)["HER2"] == [("metastasis", "positive")]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert specimen.procedure == UNSTATED_PROCEDURE and specimen.site == "liver"
+
+
+def test_primary_and_metastasis_named_in_one_sentence_keep_their_own_results(extract) -> None:
+    text = WOMAN + "The primary tumour was ER positive; however, the metastatic tumour was ER negative."
+    patient = extract(text).patients[0]
+    assert sorted(_results(patient)["ER"]) == [("metastasis", "negative"), ("primary", "positive")]
+
+
+def test_a_lesion_named_after_the_value_takes_the_result(extract) -> None:
+    text = WOMAN + "Eight years later a chest wall recurrence was excised. PR was negative in the recurrent tumour."
+    patient = extract(text).patients[0]
+    assert _results(patient)["PR"] == [("recurrence", "negative")]
+
+
+def test_the_primary_cancer_a_result_qualifies_is_the_primary(extract) -> None:
+    text = "A 49-year-old woman was diagnosed with HER2-positive carcinoma of the right breast."
+    patient = extract(text).patients[0]
+    assert _results(patient)["HER2"] == [("primary", "positive")]
+
+
+def test_a_history_of_cancer_confirmed_by_results_is_the_primary(extract) -> None:
+    text = (
+        "A 66-year-old man had a history of lung adenocarcinoma, confirmed by histology showing TTF-1 positivity. "
+        "He now presented with jaundice."
+    )
+    patient = extract(text).patients[0]
+    assert _results(patient)["TTF-1"] == [("primary", "positive")]
+
+
+def test_a_lesion_named_by_the_pathology_sentence_takes_the_next_results(extract) -> None:
+    text = (
+        WOMAN + "Three years later she had liver metastases. Pathological examination of the liver mass confirmed "
+        "metastatic carcinoma. Immunohistochemistry showed CK7 positive and CK20 negative staining."
+    )
+    patient = extract(text).patients[0]
+    assert _results(patient)["CK7"] == [("metastasis", "positive")]
+
+
+def test_a_lesion_compared_with_is_not_the_one_described(extract) -> None:
+    text = (
+        WOMAN + "Lung metastases appeared. A wedge excision of the right lung was performed. The results were "
+        "similar to those of the primary tumour (ER positive)."
+    )
+    patient = extract(text).patients[0]
+    assert _results(patient)["ER"] == [("metastasis", "positive")]
+
+
+def test_a_specimen_without_site_is_unattributed_not_the_primary(extract) -> None:
+    text = WOMAN + "Bone metastases were found. A biopsy was performed. It showed CK7 positive cells."
+    patient = extract(text).patients[0]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert specimen.lesion is None
+    assert specimen.note is not None and specimen.note.startswith("Unattributed")
+
+
+def test_results_far_from_any_specimen_are_unattributed(extract) -> None:
+    text = (
+        WOMAN + "A core biopsy of the breast was performed. She received docetaxel. She had nausea. "
+        "Her pain improved. She was discharged. Follow-up was arranged. One year later she felt well. "
+        "Immunohistochemistry showed GATA3 positive staining."
+    )
+    patient = extract(text).patients[0]
+    assert _results(patient)["GATA3"] == [("unattributed", "positive")]
+
+
+def test_an_occult_primary_has_no_specimen_of_its_own(extract) -> None:
+    text = (
+        "A 71-year-old man had metastatic carcinoma of unknown primary origin. Excision of the left axillary "
+        "lymph node showed metastatic carcinoma. It was CK7 positive and TTF-1 negative."
+    )
+    patient = extract(text).patients[0]
+    assert all(kind != "primary" for kind, _ in _results(patient)["CK7"])
+
+
+def test_a_second_primary_keeps_its_own_results(extract) -> None:
+    text = (
+        WOMAN + "The breast tumour was ER positive. A thyroidectomy was performed for a second primary thyroid tumour, "
+        "which was TTF-1 positive."
+    )
+    patient = extract(text).patients[0]
+    lesion_of = {sp.id: patient.lesion(sp.lesion) for sp in patient.specimens if sp.lesion}
+    sites = {r.marker: lesion_of[sp.id].site for sp in patient.specimens for r in sp.results}  # type: ignore[union-attr]
+    assert sites == {"ER": "breast", "TTF-1": "thyroid"}
+    primaries = [x.site for x in patient.lesions if x.kind == "primary"]
+    assert primaries == ["breast", "thyroid"]
+
+
+def test_no_metastasis_is_no_anchor(extract) -> None:
+    text = WOMAN + "There was no metastasis. The tumour was excised and was ER positive."
+    patient = extract(text).patients[0]
+    assert _results(patient)["ER"] == [("primary", "positive")]
+
+
+def test_plural_biopsies_open_a_specimen_at_the_organ_their_finding_names(extract) -> None:
+    text = (
+        "A 61-year-old woman had vaginal bleeding. CT showed pulmonary nodules. Biopsies were taken, disclosing "
+        "carcinoma of the cervix. The tumour cells were positive for CK7."
+    )
+    patient = extract(text).patients[0]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert (specimen.procedure, specimen.site) == ("biopsy", "uterine-cervix")
+
+
+def test_a_local_invasion_is_the_primary_tumour_in_the_summary(terminology) -> None:
+    from metkg.records.models import BiomarkerResult, CaseRecord, Evidence, Lesion, Publication, Source
+    from metkg.records.summary import summarise
+
+    quote = [Evidence(quote="q")]
+    lesions = [
+        Lesion(id="primary", kind="primary", site="lung", evidence=quote),
+        Lesion(id="rib-invasion", kind="local-invasion", site="rib", primary="primary", evidence=quote),
+    ]
+    result = BiomarkerResult(marker="TTF-1", status="positive", evidence=quote)
+    specimen = Specimen(id="rib-biopsy", procedure="biopsy", lesion="rib-invasion", results=[result], evidence=quote)
+    patient = Patient(index=1, evidence=quote, lesions=lesions, specimens=[specimen])
+    record = CaseRecord(
+        id="x", report=Publication(doi="10.9999/x"), sources={"main": Source(file="x.txt")}, patients=[patient]
+    )
+    assert [sp["from"] for sp in summarise(record, terminology)["specimens"]] == ["primary"]
+
+
+def test_a_metastasis_named_by_the_primary_organ_is_no_lesion_there(extract, terminology) -> None:
+    from metkg.records.summary import summarise
+
+    text = WOMAN + "Three years later the breast metastasis was ER negative."
+    record = extract(text)
+    patient = record.patients[0]
+    assert _results(patient)["ER"] == [("metastasis", "negative")]
+    assert [(x.kind, x.site) for x in patient.lesions] == [("primary", "breast"), ("metastasis", None)]
+    assert summarise(record, terminology)["metastases"] == []
+
+
+def test_a_staged_diagnosis_the_result_qualifies_is_the_primary(extract) -> None:
+    text = "A 41-year-old woman was diagnosed with ER-positive stage IIA (pT2N0M0) ductal carcinoma of the breast."
+    assert _results(extract(text).patients[0])["ER"] == [("primary", "positive")]
+
+
+def test_a_biopsy_performed_for_a_site_takes_that_site(extract) -> None:
+    text = (
+        WOMAN + "She later had enlarged cervical lymph node metastases. Biopsy was performed for the right cervical "
+        "lymph node and showed HER2 positive cells."
+    )
+    patient = extract(text).patients[0]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert specimen.site == "cervical-lymph-node"
+    assert _results(patient)["HER2"] == [("metastasis", "positive")]
+
+
+def test_excising_a_mass_is_not_the_earlier_procedure_at_another_site(extract) -> None:
+    text = (
+        "A 66-year-old woman had a hysterectomy for bleeding. She now had a vaginal mass. The mass was excised. "
+        "Immunohistochemistry showed PAX8 positive cells."
+    )
+    patient = extract(text).patients[0]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert (specimen.procedure, specimen.site) == ("excision", "vagina")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Both metastatic and primary tumour cells were positive for ER.",
+        "The primary and metastatic tumours were both ER positive.",
+    ],
+    ids=["both-x-and-y", "x-and-y-nouns"],
+)
+def test_a_result_of_both_lesions_goes_to_each(extract, sentence: str) -> None:
+    text = WOMAN + "Two years later she had liver metastases. " + sentence
+    assert sorted(_results(extract(text).patients[0])["ER"]) == [("metastasis", "positive"), ("primary", "positive")]
+
+
+def test_telling_primary_from_metastatic_lesions_apart_is_no_result_of_both(extract) -> None:
+    text = WOMAN + "Distinguishing between primary and metastatic tumours was hard, although GATA3 was positive."
+    assert _results(extract(text).patients[0])["GATA3"] == [("unattributed", "positive")]
+
+
+def test_a_suspected_metastasis_is_no_anchor(extract) -> None:
+    text = WOMAN + "She underwent a mastectomy. Bone scan was suggestive of possible bone metastasis; ER was positive."
+    assert _results(extract(text).patients[0])["ER"] == [("primary", "positive")]
+
+
+def test_a_procedure_not_done_opens_no_specimen(extract) -> None:
+    text = WOMAN + "She had liver metastases. No biopsy was performed. The liver lesion was ER positive."
+    patient = extract(text).patients[0]
+    assert [sp.procedure for sp in patient.specimens] == [UNSTATED_PROCEDURE]
