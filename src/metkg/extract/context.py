@@ -101,6 +101,8 @@ def _negation_termset() -> dict[str, list[str]]:
             "subsequently",
             "later",
             "then",
+            "confirming",
+            "which confirmed",
         ],
         "pseudo_negations": ["no change", "not only", "no longer", "not necessarily", "gram negative"],
     }
@@ -121,7 +123,7 @@ _HYPOTHETICAL = re.compile(
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern\s+for|questionable|cannot\s+be\s+excluded|"
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|such\s+as|"
-    r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than)",
+    r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for)",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
@@ -143,14 +145,36 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+#: Hedges that govern only what follows them: "growth of the liver metastases, suggestive of
+#: pseudoprogression" states the metastases and considers the pseudoprogression.
+_FORWARD = re.compile(
+    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|to\s+exclude|such\s+as|concern\s+for|evaluate\s+for|"
+    r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for)",
+    re.IGNORECASE,
+)
+
+
 def hypothetical_spans(text: str) -> list[tuple[int, int]]:
-    """The clauses of ``text`` that consider rather than state (differentials, suspicion, doubt).
+    """The parts of ``text``'s clauses that consider rather than state (differentials, suspicion, doubt).
+
+    A hedge such as "might be" or "was suspected" governs its whole clause; one that looks ahead
+    ("suggestive of", "to rule out", "differential diagnoses such as") governs what follows it.
 
     >>> text = "The CTA findings suggested that the lesion might be an hemangioma. The dura mater was invaded."
     >>> [text[s:e] for s, e in hypothetical_spans(text)]
     ['The CTA findings suggested that the lesion might be an hemangioma']
+    >>> text = "Liver metastases grew, suggestive of pseudoprogression"
+    >>> [text[s:e] for s, e in hypothetical_spans(text)]
+    ['suggestive of pseudoprogression']
     """
-    return [(s, e) for s, e in clause_bounds(text) if _HYPOTHETICAL.search(text, s, e)]
+    spans = []
+    for start, end in clause_bounds(text):
+        hedges = list(_HYPOTHETICAL.finditer(text, start, end))
+        if not hedges:
+            continue
+        whole = any(not _FORWARD.match(h.group(0)) for h in hedges)
+        spans.append((start if whole else hedges[0].start(), end))
+    return spans
 
 
 _OTHER = re.compile(
@@ -208,7 +232,10 @@ class Cue:
 
 
 _CUES = re.compile(
-    r"(?P<metastasis>\bmetasta\w*|\bspread\b|\binvolvement\b|\binvolved\b|\bdeposits?\b|\bsatellite\s+(?:lesion|nodule)s?)"
+    r"(?P<metastasis>\bmetasta\w*|\bmets\b|\bspread\b|\binvolvement\b|\binvolved\b|\bdeposits?\b|"
+    r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
+    r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
+    r"\bwidespread\s+(?:metastatic\s+)?disease\b)"
     r"|(?P<invasion>\binvad\w*|\binvasion\b|\binfiltrat(?:ing|ed|ion|es|e)\b|\bextend(?:ed|ing|s)?\b|\bextension\b|"
     r"\bdestr(?:oyed|oying|uction)\b|\berod(?:ed|ing)\b|\berosion\b|\bpenetrat\w*)"
     r"|(?P<recurrence>\brecurren(?:ce|t)\b|\brelapse[sd]?\b)",

@@ -24,6 +24,7 @@ from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 
 __all__ = [
+    "REGIONAL",
     "GermlineDraft",
     "LesionDraft",
     "OutcomeDraft",
@@ -34,6 +35,7 @@ __all__ = [
     "find_outcome",
     "find_primary",
     "laterality_before",
+    "regional_node",
 ]
 
 
@@ -57,6 +59,7 @@ class LesionDraft:
     stage: str | None = None
     grade: str | None = None
     sentences: list[int] = field(default_factory=list)
+    description: str | None = None
 
 
 @dataclass
@@ -178,6 +181,21 @@ _CONNECTOR = re.compile(
     re.IGNORECASE,
 )
 _KIND = {"cue-metastasis": "metastasis", "cue-invasion": "local-invasion", "cue-recurrence": "recurrence"}
+#: "metastases were also found in the lungs": the verb of a finding between the cue and its site.
+_FOUND_IN = re.compile(
+    r"^\s*(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+(?:also\s+|subsequently\s+|later\s+)?"
+    r"(?:found|detected|discovered|seen|noted|identified|observed|present|evident|visible|demonstrated|confirmed)\s+",
+    re.IGNORECASE,
+)
+
+
+def _unclosed(gap: str) -> bool:
+    """Whether a parenthesis opened in ``gap`` is still open (the site is inside it)."""
+    return gap.count("(") > gap.count(")")
+
+
+def _without_parentheses(gap: str) -> str:
+    return re.sub(r"\s*\([^()]*\)", "", gap)
 
 
 def _inside(m: Mention, others: list[Mention]) -> bool:
@@ -201,13 +219,17 @@ def _after(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
             continue
         if found:
             gap = s.local(found[-1].end, site.start)
-            if _CONNECTOR.fullmatch(gap):
+            if _unclosed(gap):
+                continue  # "in the lymph nodes (hilar, mediastinal), brain and bones": the list goes on after
+            if _CONNECTOR.fullmatch(_without_parentheses(gap)):
                 found.append(site)
                 continue
             break
         gap = s.local(cue.end, site.start)
         if len(gap) > 60:
             break
+        verb = _FOUND_IN.match(gap)
+        gap = gap[verb.end() - 1 :] if verb else gap
         direct = cue.category == "cue-invasion" and re.fullmatch(r"\s*(?:the\s+)?", gap)
         plain = not _GAP_BREAK.search(gap) and _AFTER_PREPOSITION.search(gap) and "from" not in gap.split()
         # "extended from the scalp to the dura mater": the site after "to" is the one reached
@@ -217,12 +239,18 @@ def _after(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
     return found
 
 
-def _before(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+_NODES_WITH = re.compile(r"\s*(?:with|showing|containing)\s+(?:\w+\s+)?", re.IGNORECASE)
+
+
+def _before(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
     previous = [m for m in sites if m.end <= cue.start]
     if not previous:
         return []
     last = previous[-1]
-    if not _BEFORE_GAP.fullmatch(s.local(last.end, cue.start)):
+    gap = s.local(last.end, cue.start)
+    # "lymph nodes with metastases": said of nodes, not of an organ that merely has them
+    nodes_with = _NODES_WITH.fullmatch(gap) and report.vocabulary.is_a("site", last.key, "LymphNode")
+    if not _BEFORE_GAP.fullmatch(gap) and not nodes_with:
         return []
     found = [last]
     for site in reversed(previous[:-1]):
@@ -261,6 +289,20 @@ def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> li
     return found
 
 
+_NODES_AFTER = re.compile(r"^(?:\s+(?:metastatic|involved|enlarged|positive))?\s+(?:lymph\s+)?nodes?\b", re.IGNORECASE)
+
+
+def _nodal_station(report: Report, s: Sentence, site: Mention) -> str:
+    """The nodes of a region, not the region: "axillary metastatic lymph nodes" (axillary lymph node)."""
+    vocab = report.vocabulary
+    if not _NODES_AFTER.match(s.local(site.end, s.end)) or vocab.is_a("site", site.key, "LymphNode"):
+        return site.key
+    stations = (
+        t.key for t in vocab.terms.all_terms() if t.category == "site" and vocab.is_a("site", t.key, "LymphNode")
+    )
+    return next((key for key in stations if vocab.below("site", key, site.key)), site.key)
+
+
 def _candidates(report: Report) -> list[LesionDraft]:
     out: list[LesionDraft] = []
     for s in report.patient_sentences():
@@ -268,13 +310,11 @@ def _candidates(report: Report) -> list[LesionDraft]:
         for cue in s.mentions:
             if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")):
                 continue
-            for site in _after(s, cue, sites) + _before(s, cue, sites) + _described_then_named(s, cue, sites):
+            for site in _after(s, cue, sites) + _before(report, s, cue, sites) + _described_then_named(s, cue, sites):
                 start, end = min(site.start, cue.start), max(site.end, cue.end)
-                out.append(
-                    LesionDraft(
-                        _KIND[cue.category], site.key, report.evidence(start, end), site.start, sentences=[s.index]
-                    )
-                )
+                key = _nodal_station(report, s, site)
+                evidence = report.evidence(start, end)
+                out.append(LesionDraft(_KIND[cue.category], key, evidence, site.start, sentences=[s.index]))
     return out
 
 
@@ -328,6 +368,8 @@ def _refine(lesion: LesionDraft, report: Report) -> None:
         if not _LESION_NOUN.search(s.text):
             continue
         for m in _lesion_sites(s):
+            if not _LESION_NOUN.search(s.local(m.start - 25, m.end + 25)):
+                continue  # "skin lesions ... with dermal papules": the lesion is not said to be there
             deeper = best is None or vocab.below("site", m.key, best[1].key)
             if m.asserted and lesion.site and vocab.below("site", m.key, lesion.site) and deeper:
                 best = (s, m)
@@ -362,6 +404,39 @@ def _side_of(lesion: LesionDraft, report: Report) -> None:
                     return
 
 
+#: Lymph-node stations regional to a primary organ (the N category of its AJCC stage); a node
+#: metastasis elsewhere is distant. A node named without its station is the nodal stage.
+_NECK = frozenset({"cervical-lymph-node"})
+_PARA_AORTIC = frozenset({"retroperitoneal-lymph-node"})
+_REGIONAL_STATIONS: dict[str, frozenset[str]] = {
+    "breast": frozenset({"axillary-lymph-node", "internal-mammary-lymph-node", "supraclavicular-lymph-node"}),
+    "lung": frozenset({"hilar-lymph-node", "mediastinal-lymph-node", "supraclavicular-lymph-node"}),
+    "esophagus": frozenset({"mediastinal-lymph-node"}),
+    **dict.fromkeys(("thyroid", "larynx", "oral-cavity", "tongue", "parotid-gland", "nasal-cavity"), _NECK),
+    **dict.fromkeys(("kidney", "testis", "uterine-cervix", "uterus", "endometrium", "ovary"), _PARA_AORTIC),
+}
+REGIONAL = "regional lymph node"
+_DISTANT = re.compile(r"\bdistant\b|\bnon-?regional\b|\bM1\b", re.IGNORECASE)
+
+
+def regional_node(report: Report, lesion: LesionDraft, primary: LesionDraft | None) -> bool:
+    """Whether a node metastasis is regional to the primary: a node named without its station (the
+    nodal stage), or a station of the primary's region, unless the text calls it distant."""
+    vocab = report.vocabulary
+    if primary is None or primary.site is None or lesion.kind != "metastasis" or lesion.site is None:
+        return False
+    if not vocab.is_a("site", lesion.site, "LymphNode"):
+        return False
+    if any(_DISTANT.search(s.text) for s in report.sentences if s.index in lesion.sentences):
+        return False
+    if lesion.site == "lymph-node":
+        return True
+    return any(
+        lesion.site in stations and vocab.related("site", primary.site, organ)
+        for organ, stations in _REGIONAL_STATIONS.items()
+    )
+
+
 def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[LesionDraft] = ()) -> list[LesionDraft]:  # type: ignore[assignment]
     """Metastases, local invasions and recurrences of this patient, merged by site.
 
@@ -382,6 +457,8 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
         dates = [s.date for s in report.case_sentences() if s.index in lesion.sentences and s.date is not None]
         if dates:
             lesion.diagnosis_date = dates[0]
+        if regional_node(report, lesion, primary):
+            lesion.description = REGIONAL
     return sorted(lesions, key=lambda x: x.position)
 
 
@@ -470,12 +547,108 @@ def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
     return None
 
 
+_CANCER_NOUN = (
+    r"(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|malignanc(?:y|ies)|sarcomas?|melanomas?|"
+    r"neuroendocrine\s+(?:tumou?rs?|carcinomas?|neoplasms?)|NETs?|NECs?|LCNEC|SCLC|NSCLC|RCC|HCC|CRC|[A-Z]{2,5}C)"
+)
+#: "breast cancer", "gastric obstructive tumor", "duodenal neuroendocrine tumor": an organ, up to
+#: two describing words, a cancer noun.
+_ORGAN_THEN_CANCER = re.compile(r"^(?:[\s-]+(?!of\b|in\b|with\b|and\b)[a-z][\w-]*){0,2}?[\s-]+" + _CANCER_NOUN + r"\b")
+#: "carcinoma of the left breast", "LCNEC of the cervix", "serous carcinoma originating from the fallopian tube".
+_CANCER_THEN_ORGAN = re.compile(
+    _CANCER_NOUN + r"\s+(?:\([^)]{0,20}\)\s+)?(?:of|in|from|arising\s+(?:in|from)|originating\s+(?:in|from)|"
+    r"involving)\s+(?:the\s+)?(?:(?:left|right|bilateral)[\s-]+)?(?:[a-z]+\s+)?$",
+)
+_SECONDARY = re.compile(r"\bmetasta\w*|\bsecondary\b|\bspread\b|\bdeposits?\b", re.IGNORECASE)
+_UNKNOWN_PRIMARY = re.compile(
+    r"\b(?:unknown|occult|unidentified|undetermined)\s+(?:primary|origin)|\bCUP\b|"
+    r"\bprimary\s+(?:site|tumou?r|lesion)\s+(?:was|remained|is)\s+(?:still\s+)?(?:unknown|not\s+(?:found|identified))",
+    re.IGNORECASE,
+)
+
+
+#: "cervical cancer" is the cervix's, although "cervical" alone is the neck's (nodes, spine).
+_CERVICAL_CANCER = re.compile(
+    r"\bcervical(?:[\s-]+(?!lymph|nodes?\b|spine|vertebra)[a-z][\w-]*){0,2}?[\s-]+" + _CANCER_NOUN + r"\b"
+)
+
+
+def _organ_votes(report: Report) -> Counter[str]:
+    """Organs the case names as the seat of a cancer, with how strongly (a primary counts more)."""
+    votes: Counter[str] = Counter()
+    for s in report.patient_sentences():
+        if report.vocabulary.terms.get("site", "uterine-cervix") is not None:
+            votes["uterine-cervix"] += len(_CERVICAL_CANCER.findall(s.text))
+        for site in s.of("site"):
+            if not site.asserted or report.vocabulary.is_a("site", site.key, "LymphNode"):
+                continue
+            before = s.local(site.start - 45, site.start)
+            after = _ORGAN_THEN_CANCER.match(s.local(site.end, site.end + 60))
+            of = _CANCER_THEN_ORGAN.search(before)
+            if of and _SECONDARY.search(s.local(site.start - 80, site.start)):
+                of = None  # "metastatic renal cell carcinoma of the breast": the breast is where it spread to
+            if not (after or of):
+                continue
+            weight = 1 + 2 * bool(re.search(r"\bprimary\b", before[-25:] + (after.group(0) if after else ""), re.I))
+            votes[site.key] += weight
+    return votes
+
+
+def _organ_from_cancer_words(report: Report) -> tuple[str, list[Evidence]] | None:
+    """The primary's organ from the words that name a cancer's seat, when no histology term gives it."""
+    if any(_UNKNOWN_PRIMARY.search(s.text) for s in report.patient_sentences()):
+        return None
+    votes = _organ_votes(report)
+    if not votes:
+        return None
+    organ = max(votes, key=lambda k: votes[k])
+    if votes[organ] == 0:
+        return None
+    for s in report.patient_sentences():
+        for site in s.of("site"):
+            if site.key == organ and site.asserted:
+                return organ, report.evidence(site.start, site.end)
+        cervical = _CERVICAL_CANCER.search(s.text) if organ == "uterine-cervix" else None
+        if cervical:
+            return organ, report.evidence(s.start + cervical.start(), s.start + cervical.end())
+    return None
+
+
+_BODY_REGION = re.compile(
+    r"\b(?:of|on)\s+(?:the\s+)?(?:(?:left|right|upper|lower|middle|anterior|posterior)\s+)*"
+    r"(?:back|trunk|arm|forearm|leg|thigh|shoulder|chest|abdomen|face|cheek|neck|foot|hand|heel|toe|finger|calf)\b",
+    re.IGNORECASE,
+)
+
+
+def _cutaneous(report: Report, histology: str) -> bool:
+    """A melanoma of a body region ("melanoma of the back") is a skin melanoma."""
+    if (
+        not report.vocabulary.is_a("histology", histology, "Melanoma")
+        or report.vocabulary.terms.get("site", "skin") is None
+    ):
+        return False
+    return any(
+        m.key == histology and _BODY_REGION.match(s.local(m.end, m.end + 40).lstrip(" ,"))
+        for s in report.patient_sentences()
+        for m in s.of("histology")
+    )
+
+
 def find_primary(report: Report) -> LesionDraft | None:
-    """The primary tumour: histology, organ, side, stage and grade."""
+    """The primary tumour: histology, organ, side, stage and grade.
+
+    Without a histology term the organ a cancer word names ("a history of breast cancer",
+    "a duodenal tumor") still gives a primary; an unknown primary gives none.
+    """
     scores, seen = _primary_candidates(report)
     histology = _choose_histology(report, scores)
     if histology is None:
-        return None
+        found = _organ_from_cancer_words(report)
+        if found is None:
+            return None
+        organ, evidence = found
+        return LesionDraft("primary", organ, evidence, evidence[0].start if evidence else 0)
     mentions = seen.get(histology, [])
     sites: Counter[str] = Counter()
     chosen: tuple[Sentence, Mention, Mention] | None = None
@@ -499,6 +672,12 @@ def find_primary(report: Report) -> LesionDraft | None:
         primary.site = implied[0] if implied else None
         if mentions:
             evidence += report.evidence(mentions[0][1].start, mentions[0][1].end)
+        named = _organ_from_cancer_words(report) if primary.site is None else None
+        if named is not None:
+            primary.site = named[0]
+            evidence += named[1]
+        elif primary.site is None and _cutaneous(report, histology):
+            primary.site = "skin"
     if not evidence:
         title_hit = next(m for m in report.title_mentions if m.key == histology)
         primary.evidence = _title_evidence(report, title_hit)

@@ -73,7 +73,7 @@ def _metastases(patient: Patient, terms: Terminology, primary_site: str | None) 
         site = _label(terms, "site", lesion.site) or lesion.site_text or "unspecified"
         if lesion.kind == "recurrence" and (lesion.site is None or site == primary_site):
             continue  # a local recurrence is not a distant site
-        if _regional(site, primary_site):
+        if _regional(site, primary_site) or lesion.description == "regional lymph node":
             continue
         out.append({"site": site, "diagnosis_date": str(lesion.diagnosis_date) if lesion.diagnosis_date else None})
     return out
