@@ -62,3 +62,31 @@ def test_negation_on_the_pipeline(nlp) -> None:
     flags = {span.text: span._.negex for span in doc.spans["terms"]}
     assert flags["lung"] and flags["liver"]
     assert not flags["dura mater"]
+
+
+def _primary_sites(record) -> list[str | None]:
+    return [x.site for x in record.patients[0].lesions if x.kind == "primary"]
+
+
+def test_nothing_comes_from_a_title_alone(extract) -> None:
+    text = (
+        "Brain metastasis of a pancreatic adenocarcinoma: a case report\n\n"
+        "Case presentation\nA 61-year-old man presented with headache and a cerebellar mass.\n"
+    )
+    record = extract(text)
+    assert _primary_sites(record) == []
+    assert [x.site for x in record.patients[0].lesions] == []
+
+
+def test_a_stated_origin_names_the_primary(extract) -> None:
+    text = "A 54-year-old woman had a vaginal carcinoma. Pathology confirmed the renal origin of the tumour."
+    assert _primary_sites(extract(text)) == ["kidney"]
+
+
+def test_general_statements_of_the_discussion_are_not_the_patients(extract) -> None:
+    text = (
+        "Case presentation\nA 66-year-old man had lung adenocarcinoma with brain metastases.\n\n"
+        "Discussion\nLung adenocarcinoma commonly spreads to the adrenal glands and the liver.\n"
+    )
+    lesions = extract(text).patients[0].lesions
+    assert sorted(x.site for x in lesions if x.kind == "metastasis") == ["brain"]

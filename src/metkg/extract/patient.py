@@ -503,8 +503,9 @@ def _primary_candidates(report: Report) -> tuple[Counter[str], dict[str, list[tu
                 first_case = False
             scores[m.key] += score
             seen.setdefault(m.key, []).append((s, m))
+    # the title weighs in only for what the text itself states: nothing comes from a title alone
     for m in report.title_mentions:
-        if m.category == "histology" and _malignant(report, m.key):
+        if m.category == "histology" and m.key in seen and _malignant(report, m.key):
             before = report.title[max(0, m.start - 12) : m.start].lower()
             if "metasta" not in before:
                 scores[m.key] += 3 + (3 if "primary" in before else 0)
@@ -594,6 +595,28 @@ def _organ_votes(report: Report) -> Counter[str]:
     return votes
 
 
+_ORIGIN_BEFORE = re.compile(r"^\s+origin\b", re.IGNORECASE)
+_ORIGIN_AFTER = re.compile(
+    _CANCER_NOUN + r"\s+(?:(?:was|is|that|which)\s+)?(?:originat(?:ed|ing|es)|arising|arose|derived)\s+"
+    r"(?:primarily\s+)?(?:in|from)\s+(?:the\s+)?(?:(?:left|right)\s+)?$"
+)
+
+
+def _stated_origin(report: Report) -> tuple[str, list[Evidence]] | None:
+    """An organ the case names as where the cancer came from ("the renal origin of the tumour",
+    "carcinoma originating from the fallopian tube")."""
+    for s in report.patient_sentences():
+        for site in s.of("site"):
+            if not site.asserted or report.vocabulary.is_a("site", site.key, "LymphNode"):
+                continue
+            window = max(s.start, site.start - 50)
+            before = _ORIGIN_AFTER.search(s.local(window, site.start))
+            if _ORIGIN_BEFORE.match(s.local(site.end, site.end + 10)) or before:
+                start = window + before.start() if before else site.start
+                return site.key, report.evidence(start, site.end + (0 if before else 7))
+    return None
+
+
 def _organ_from_cancer_words(report: Report) -> tuple[str, list[Evidence]] | None:
     """The primary's organ from the words that name a cancer's seat, when no histology term gives it."""
     if any(_UNKNOWN_PRIMARY.search(s.text) for s in report.patient_sentences()):
@@ -678,22 +701,16 @@ def find_primary(report: Report) -> LesionDraft | None:
             evidence += named[1]
         elif primary.site is None and _cutaneous(report, histology):
             primary.site = "skin"
-    if not evidence:
-        title_hit = next(m for m in report.title_mentions if m.key == histology)
-        primary.evidence = _title_evidence(report, title_hit)
+    origin = _stated_origin(report)
+    if origin is not None and origin[0] != primary.site:
+        primary.site, primary.laterality = origin[0], None
+        evidence += origin[1]
     _stage_and_grade(report, primary, [m for _, m in mentions])
     if mentions:
         dated = [s.date for s, _ in mentions if s.section == "case" and s.date is not None]
         primary.diagnosis_date = dated[0] if dated else None
         primary.sentences = sorted({s.index for s, _ in mentions})
     return primary
-
-
-def _title_evidence(report: Report, mention: Mention) -> list[Evidence]:
-    """Evidence for a title mention: find the title's words in the original text."""
-    pattern = r"\s+".join(re.escape(w) for w in mention.text.split())
-    m = re.search(pattern, report.original, re.IGNORECASE)
-    return [Evidence(quote=m.group(0), start=m.start(), end=m.end())] if m else []
 
 
 def _stage_and_grade(report: Report, primary: LesionDraft, mentions: list[Mention]) -> None:
