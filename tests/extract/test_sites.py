@@ -129,3 +129,23 @@ def test_an_unknown_primary_has_no_organ(extract) -> None:
     text = "A 60-year-old man had liver metastases of a neuroendocrine tumour of unknown primary."
     primaries = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]
     assert all(p.site is None for p in primaries)
+
+
+def test_sites_listed_in_parentheses_after_the_cue(extract) -> None:
+    text = "A 60-year-old man had gastric cancer. PET-CT showed distant metastases (mediastinal lymph nodes and bones)."
+    assert _metastases(extract(text)) == ["bone", "mediastinal-lymph-node"]
+
+
+def test_examples_after_such_as_are_stated_not_considered(extract) -> None:
+    text = CASE + "CT showed multiple metastases such as the liver and the lungs."
+    assert _metastases(extract(text)) == ["liver", "lung"]
+
+
+def test_a_primary_placed_where_the_case_says_a_metastasis_is_moves_to_its_organ(extract) -> None:
+    text = (
+        "A 71-year-old woman had a lumpectomy for cancer of the left breast. "
+        "Pathology revealed adenocarcinoma in the cystic duct, a breast cancer metastasis to the cystic duct."
+    )
+    lesions = extract(text).patients[0].lesions
+    assert [x.site for x in lesions if x.kind == "primary"] == ["breast"]
+    assert [x.site for x in lesions if x.kind == "metastasis"] == ["cystic-duct"]

@@ -122,7 +122,7 @@ _HYPOTHETICAL = re.compile(
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern\s+for|questionable|cannot\s+be\s+excluded|"
-    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|such\s+as|"
+    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for)",
     re.IGNORECASE,
 )
@@ -148,7 +148,7 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 #: Hedges that govern only what follows them: "growth of the liver metastases, suggestive of
 #: pseudoprogression" states the metastases and considers the pseudoprogression.
 _FORWARD = re.compile(
-    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|to\s+exclude|such\s+as|concern\s+for|evaluate\s+for|"
+    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|to\s+exclude|concern\s+for|evaluate\s+for|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for)",
     re.IGNORECASE,
 )

@@ -168,7 +168,7 @@ _BEFORE_GAP = re.compile(
     re.IGNORECASE,
 )
 _AFTER_PREPOSITION = re.compile(
-    r"\b(?:to|in|into|of|involving|within|at|through|on|onto|throughout)\s+"
+    r"\b(?:to|in|into|of|involving|within|at|through|on|onto|throughout|such\s+as|including)\s+"
     r"(?:(?:the|both|all|multiple|several|an?|\d+)\s+)*(?:[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -231,10 +231,12 @@ def _after(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
         verb = _FOUND_IN.match(gap)
         gap = gap[verb.end() - 1 :] if verb else gap
         direct = cue.category == "cue-invasion" and re.fullmatch(r"\s*(?:the\s+)?", gap)
+        # "distant metastases (mediastinal lymph nodes and bones)": the sites listed in parentheses
+        listed = re.fullmatch(r"\s*\(\s*(?:(?:left|right|bilateral|multiple)\s+)?", gap, re.IGNORECASE)
         plain = not _GAP_BREAK.search(gap) and _AFTER_PREPOSITION.search(gap) and "from" not in gap.split()
         # "extended from the scalp to the dura mater": the site after "to" is the one reached
         reached = re.search(r"\bfrom\b.*\b(?:to|into)\s+(?:the\s+)?$", gap) and not re.search(r"[;.]", gap)
-        if direct or plain or reached:
+        if direct or plain or reached or listed:
             found.append(site)
     return found
 
@@ -617,16 +619,37 @@ def _stated_origin(report: Report) -> tuple[str, list[Evidence]] | None:
     return None
 
 
-def _organ_from_cancer_words(report: Report) -> tuple[str, list[Evidence]] | None:
-    """The primary's organ from the words that name a cancer's seat, when no histology term gives it."""
-    if any(_UNKNOWN_PRIMARY.search(s.text) for s in report.patient_sentences()):
-        return None
+def _called_metastatic(report: Report, site: str) -> bool:
+    """Whether the case calls a metastasis what is at ``site`` ("breast cancer metastasis to the cystic duct")."""
+    for s in report.patient_sentences():
+        sites = [m for m in _lesion_sites(s) if m.asserted]
+        for cue in s.of("cue-metastasis"):
+            if cue.asserted and any(m.key == site for m in _after(s, cue, sites) + _before(report, s, cue, sites)):
+                return True
+    return False
+
+
+def _seat_elsewhere(report: Report, primary: LesionDraft) -> None:
+    """A primary placed where the case says a metastasis is moves to the organ its cancer words name."""
     votes = _organ_votes(report)
-    if not votes:
-        return None
-    organ = max(votes, key=lambda k: votes[k])
-    if votes[organ] == 0:
-        return None
+    votes.pop(primary.site or "", None)
+    others = [organ for organ, n in votes.most_common() if n > 0 and not _called_metastatic(report, organ)]
+    if others:
+        found = _organ_from_cancer_words(report, others[0])
+        primary.site, primary.laterality = others[0], None
+        if found is not None:
+            primary.evidence += found[1]
+
+
+def _organ_from_cancer_words(report: Report, organ: str | None = None) -> tuple[str, list[Evidence]] | None:
+    """The primary's organ from the words that name a cancer's seat, when no histology term gives it."""
+    if organ is None:
+        if any(_UNKNOWN_PRIMARY.search(s.text) for s in report.patient_sentences()):
+            return None
+        votes = _organ_votes(report)
+        organ = max(votes, key=lambda k: votes[k]) if votes else None
+        if organ is None or votes[organ] == 0:
+            return None
     for s in report.patient_sentences():
         for site in s.of("site"):
             if site.key == organ and site.asserted:
@@ -705,6 +728,8 @@ def find_primary(report: Report) -> LesionDraft | None:
     if origin is not None and origin[0] != primary.site:
         primary.site, primary.laterality = origin[0], None
         evidence += origin[1]
+    elif primary.site is not None and _called_metastatic(report, primary.site):
+        _seat_elsewhere(report, primary)
     _stage_and_grade(report, primary, [m for _, m in mentions])
     if mentions:
         dated = [s.date for s, _ in mentions if s.section == "case" and s.date is not None]
