@@ -205,7 +205,7 @@ class DrugSpeller:
 
     Words are compared without case or hyphens ("5-fluoro-Uracil") with the one-word names of
     seven letters or more (no class names such as "AKT inhibitor", no numbered names such as
-    "interleukin-2") that start with the same character, so ordinary words ("medicine",
+    "interleukin-2") that start with the same two characters, so ordinary words ("medicine",
     "combine") stay words. A word spelt as a drug name is the term matcher's.
     """
 
@@ -216,7 +216,7 @@ class DrugSpeller:
         for name, key in names.items():
             folded = _folded(name)
             if not re.search(r"\s", name.strip()) and re.fullmatch(r"\d*[a-z]{7,}", folded):
-                self._by_letter.setdefault(folded[0], []).append((folded, key))
+                self._by_letter.setdefault(folded[:2], []).append((folded, key))
         self._cache: dict[str, str | None] = {}
 
     @classmethod
@@ -241,7 +241,9 @@ class DrugSpeller:
             return None
         limit = 1 if len(folded) < 12 else 2
         best: tuple[int, str] | None = None
-        for name, key in self._by_letter.get(folded[0], ()):
+        for name, key in self._by_letter.get(folded[:2], ()):
+            if abs(len(name) - len(folded)) > limit:
+                continue
             d = _distance(folded, name, limit)
             if d <= limit and (best is None or d < best[0]):
                 best = (d, key)
