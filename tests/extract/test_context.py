@@ -90,3 +90,13 @@ def test_general_statements_of_the_discussion_are_not_the_patients(extract) -> N
     )
     lesions = extract(text).patients[0].lesions
     assert sorted(x.site for x in lesions if x.kind == "metastasis") == ["brain"]
+
+
+def test_an_age_when_something_began_is_not_the_patients_age(extract) -> None:
+    text = "She has had hypertension since she was 40 years old. A 63-year-old woman presented with a breast mass."
+    assert extract(text).patients[0].age == 63
+
+
+def test_two_pronouns_and_none_of_the_other_sex_give_the_sex(extract) -> None:
+    text = "The patient had breast cancer with liver metastases. She received paclitaxel and her disease was stable."
+    assert extract(text).patients[0].sex == "female"

@@ -94,13 +94,17 @@ _SEX_WORDS = {
 _SEX = re.compile(r"\b(" + "|".join(_SEX_WORDS) + r")\b", re.IGNORECASE)
 
 
+#: "since she was 50 years old": the age when something in the history began, not the patient's age.
+_PAST_AGE = re.compile(r"\b(?:since|when|until|till|before|after)\s+(?:she|he|the\s+patient)\s+was\s+$", re.IGNORECASE)
+
+
 def find_demographics(report: Report) -> PatientDraft:
     """Age and sex from the first "45-year-old woman" (case section first, then the abstract)."""
     draft = PatientDraft()
     for s in report.patient_sentences():
         for m in _AGE.finditer(s.text):
             age = int(m.group("age") or m.group("age2"))
-            if not 0 < age <= 120:
+            if not 0 < age <= 120 or _PAST_AGE.search(s.text[max(0, m.start() - 30) : m.start()]):
                 continue
             tail = s.text[m.end() : m.end() + 40]
             sex = _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
@@ -132,7 +136,8 @@ def _sex_from_pronouns(report: Report, draft: PatientDraft) -> None:
     if not counts:
         return
     sex, n = counts.most_common(1)[0]
-    if n >= 3 and n >= 3 * counts.get("male" if sex == "female" else "female", 0):
+    other = counts.get("male" if sex == "female" else "female", 0)
+    if (n >= 3 and n >= 3 * other) or (n >= 2 and other == 0):
         s, m = first[sex]
         draft.sex = sex
         draft.evidence = draft.evidence or report.evidence(s.start + m.start(), s.start + m.end())
