@@ -149,3 +149,39 @@ def test_a_primary_placed_where_the_case_says_a_metastasis_is_moves_to_its_organ
     lesions = extract(text).patients[0].lesions
     assert [x.site for x in lesions if x.kind == "primary"] == ["breast"]
     assert [x.site for x in lesions if x.kind == "metastasis"] == ["cystic-duct"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("PET showed metastatic liver lesions.", ["liver"]),
+        ("Ultrasound showed metastatic lymph nodes in the neck.", ["lymph-node"]),
+    ],
+)
+def test_metastatic_as_an_adjective_of_a_sites_lesions(extract, sentence: str, expected: list[str]) -> None:
+    assert _metastases(extract(CASE + sentence)) == expected
+
+
+def test_metastatic_cancer_of_an_organ_is_not_a_metastasis_there(extract) -> None:
+    text = "A 66-year-old man had metastatic lung cancer with brain metastases."
+    assert _metastases(extract(text)) == ["brain"]
+
+
+def test_new_lesions_in_a_usual_seat_are_implied_metastases(extract) -> None:
+    text = CASE + "She developed bone metastases. A year later, CT showed multiple new liver lesions."
+    lesions = extract(text).patients[0].lesions
+    implied = [(x.site, x.description) for x in lesions if x.description and x.description.startswith("implied")]
+    assert implied == [("liver", "implied: lesions the text does not call metastases")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "CT showed multiple new liver lesions.",  # no metastatic disease stated
+        "She developed bone metastases. CT showed multiple liver cysts and several hepatic hemangiomas.",
+        "She developed bone metastases. CT showed no new lesions in the liver.",
+    ],
+)
+def test_lesions_are_not_implied_metastases_without_metastatic_disease_or_when_benign(extract, sentence) -> None:
+    lesions = extract(CASE + sentence).patients[0].lesions
+    assert "liver" not in [x.site for x in lesions]

@@ -24,6 +24,7 @@ from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 
 __all__ = [
+    "IMPLIED",
     "REGIONAL",
     "GermlineDraft",
     "LesionDraft",
@@ -217,7 +218,21 @@ def _lesion_sites(s: Sentence) -> list[Mention]:
     return sites
 
 
-def _after(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+_LESION_AFTER = re.compile(
+    r"^\s+(?:lesions?|nodules?|foci|deposits?|disease|tumou?rs?|mass(?:es)?|involvement|implants?)\b", re.IGNORECASE
+)
+
+
+def _adjective(report: Report, s: Sentence, cue: Mention, site: Mention, gap: str) -> bool:
+    """ "metastatic liver lesions", "metastatic lymph nodes": the cue as an adjective of the site's
+    lesions (not "metastatic lung cancer", which names the primary)."""
+    if gap.strip() or not cue.text.lower().startswith("metasta"):
+        return False
+    lesion = _LESION_AFTER.match(s.local(site.end, site.end + 20))
+    return bool(lesion) or report.vocabulary.is_a("site", site.key, "LymphNode")
+
+
+def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
     found: list[Mention] = []
     for site in sites:
         if site.start < cue.end:
@@ -241,7 +256,7 @@ def _after(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
         plain = not _GAP_BREAK.search(gap) and _AFTER_PREPOSITION.search(gap) and "from" not in gap.split()
         # "extended from the scalp to the dura mater": the site after "to" is the one reached
         reached = re.search(r"\bfrom\b.*\b(?:to|into)\s+(?:the\s+)?$", gap) and not re.search(r"[;.]", gap)
-        if direct or plain or reached or listed:
+        if direct or plain or reached or listed or _adjective(report, s, cue, site, gap):
             found.append(site)
     return found
 
@@ -310,6 +325,11 @@ def _nodal_station(report: Report, s: Sentence, site: Mention) -> str:
     return next((key for key in stations if vocab.below("site", key, site.key)), site.key)
 
 
+def _linked_sites(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+    """The sites a cue word names, after it ("metastases to the liver") or before it ("liver metastases")."""
+    return _after(report, s, cue, sites) + _before(report, s, cue, sites)
+
+
 def _candidates(report: Report) -> list[LesionDraft]:
     out: list[LesionDraft] = []
     for s in report.patient_sentences():
@@ -317,7 +337,7 @@ def _candidates(report: Report) -> list[LesionDraft]:
         for cue in s.mentions:
             if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")):
                 continue
-            for site in _after(s, cue, sites) + _before(report, s, cue, sites) + _described_then_named(s, cue, sites):
+            for site in _linked_sites(report, s, cue, sites) + _described_then_named(s, cue, sites):
                 start, end = min(site.start, cue.start), max(site.end, cue.end)
                 key = _nodal_station(report, s, site)
                 evidence = report.evidence(start, end)
@@ -423,6 +443,7 @@ _REGIONAL_STATIONS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("kidney", "testis", "uterine-cervix", "uterus", "endometrium", "ovary"), _PARA_AORTIC),
 }
 REGIONAL = "regional lymph node"
+IMPLIED = "implied: lesions the text does not call metastases"
 _DISTANT = re.compile(r"\bdistant\b|\bnon-?regional\b|\bM1\b", re.IGNORECASE)
 
 
@@ -444,6 +465,53 @@ def regional_node(report: Report, lesion: LesionDraft, primary: LesionDraft | No
     )
 
 
+#: Organs where new lesions in a patient with metastatic cancer are metastases unless said otherwise.
+_SEATS = ("lung", "pleura", "liver", "bone", "brain", "adrenal-gland", "peritoneum", "spleen")
+_MANY = (
+    r"(?:new|multiple|numerous|several|innumerable|diffuse|widespread|scattered|FDG[\s-]+avid|hypermetabolic|"
+    r"metabolically\s+active)"
+)
+_FINDINGS = r"(?:lesions?|nodules?|masses|foci|opacities)"
+_MANY_BEFORE = re.compile(r"\b" + _MANY + r"\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_FINDING_AFTER = re.compile(r"^(?:\s+(?:and|or|,)?\s*[\w-]+){0,3}?\s+" + _FINDINGS + r"\b", re.IGNORECASE)
+_MANY_FINDINGS_IN = re.compile(
+    r"\b" + _MANY + r"\s+(?:[\w-]+\s+){0,2}?" + _FINDINGS + r"\s+(?:in|of|involving|within|throughout)\s+"
+    r"(?:the\s+|both\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+_BENIGN = re.compile(
+    r"\b(?:cysts?|cystic|h[a]?emangioma\w*|granulom\w*|benign|calcifi\w*|tubercul\w*|abscess\w*|infect\w*|"
+    r"fibroids?|infarct\w*|inflammat\w*|fungal|sarcoid\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _implied_metastases(report: Report, primary: LesionDraft | None) -> list[LesionDraft]:
+    """New or multiple lesions in an organ where metastases usually seat ("multiple bone lesions",
+    "numerous FDG-avid lesions in the liver"), in a patient the case gives metastatic cancer;
+    kept as metastases the text implies (``description``) for the curator to confirm."""
+    vocab = report.vocabulary
+    patient = list(report.patient_sentences())
+    metastatic = any(c.asserted for s in patient for c in s.of("cue-metastasis"))
+    if primary is None or not metastatic:
+        return []
+    out: list[LesionDraft] = []
+    for s in patient:
+        if _BENIGN.search(s.text):
+            continue
+        for site in _lesion_sites(s):
+            seat = any(vocab.related("site", site.key, k) and not vocab.below("site", k, site.key) for k in _SEATS)
+            if not site.asserted or not seat or vocab.related("site", site.key, primary.site):
+                continue
+            before = s.local(max(s.start, site.start - 50), site.start)
+            after = _FINDING_AFTER.match(s.local(site.end, site.end + 40))
+            if (after and _MANY_BEFORE.search(before)) or _MANY_FINDINGS_IN.search(before):
+                lesion = LesionDraft("metastasis", site.key, report.evidence(site.start, site.end), site.start)
+                lesion.sentences, lesion.description = [s.index], IMPLIED
+                out.append(lesion)
+    return out
+
+
 def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[LesionDraft] = ()) -> list[LesionDraft]:  # type: ignore[assignment]
     """Metastases, local invasions and recurrences of this patient, merged by site.
 
@@ -451,7 +519,9 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
     metastatic carcinoma"); they merge with the lesions the text names.
     """
     vocab = report.vocabulary
-    lesions = _merge(_candidates(report) + list(confirmed), report)
+    stated = _merge(_candidates(report) + list(confirmed), report)
+    implied = [x for x in _implied_metastases(report, primary) if not any(x.site == y.site for y in stated)]
+    lesions = _merge(stated + implied, report)
     if primary is not None and primary.site:
         lesions = [
             lesion
@@ -629,7 +699,7 @@ def _called_metastatic(report: Report, site: str) -> bool:
     for s in report.patient_sentences():
         sites = [m for m in _lesion_sites(s) if m.asserted]
         for cue in s.of("cue-metastasis"):
-            if cue.asserted and any(m.key == site for m in _after(s, cue, sites) + _before(report, s, cue, sites)):
+            if cue.asserted and any(m.key == site for m in _linked_sites(report, s, cue, sites)):
                 return True
     return False
 
