@@ -185,3 +185,8 @@ def test_new_lesions_in_a_usual_seat_are_implied_metastases(extract) -> None:
 def test_lesions_are_not_implied_metastases_without_metastatic_disease_or_when_benign(extract, sentence) -> None:
     lesions = extract(CASE + sentence).patients[0].lesions
     assert "liver" not in [x.site for x in lesions]
+
+
+def test_a_tumour_of_unstated_nature_is_no_primary_cancer(extract) -> None:
+    text = "A 41-year-old woman had headache. MRI revealed a pituitary tumor, resected by transsphenoidal surgery."
+    assert [x for x in extract(text).patients[0].lesions if x.kind == "primary"] == []

@@ -637,6 +637,9 @@ _CANCER_THEN_ORGAN = re.compile(
     _CANCER_NOUN + r"\s+(?:\([^)]{0,20}\)\s+)?(?:of|in|from|arising\s+(?:in|from)|originating\s+(?:in|from)|"
     r"involving)\s+(?:the\s+)?(?:(?:left|right|bilateral)[\s-]+)?(?:[a-z]+\s+)?$",
 )
+_MALIGNANT_WORD = re.compile(
+    r"\b(?:cancers?|\w*carcinomas?|malignan\w*|\w*sarcomas?|melanomas?|metasta\w*|neuroendocrine)\b", re.IGNORECASE
+)
 _SECONDARY = re.compile(r"\bmetasta\w*|\bsecondary\b|\bspread\b|\bdeposits?\b", re.IGNORECASE)
 _UNKNOWN_PRIMARY = re.compile(
     r"\b(?:unknown|occult|unidentified|undetermined)\s+(?:primary|origin)|\bCUP\b|"
@@ -765,7 +768,9 @@ def find_primary(report: Report) -> LesionDraft | None:
     scores, seen = _primary_candidates(report)
     histology = _choose_histology(report, scores)
     if histology is None:
-        found = _organ_from_cancer_words(report)
+        # a tumour of unstated nature ("a pituitary tumor") is no primary cancer
+        malignant = any(_MALIGNANT_WORD.search(s.text) for s in report.patient_sentences())
+        found = _organ_from_cancer_words(report) if malignant else None
         if found is None:
             return None
         organ, evidence = found
