@@ -134,6 +134,8 @@ def test_an_unknown_primary_has_no_organ(extract) -> None:
 def test_sites_listed_in_parentheses_after_the_cue(extract) -> None:
     text = "A 60-year-old man had gastric cancer. PET-CT showed distant metastases (mediastinal lymph nodes and bones)."
     assert _metastases(extract(text)) == ["bone", "mediastinal-lymph-node"]
+    text = "A 60-year-old man had gastric cancer. PET-CT showed distant metastases (left supraclavicular and liver)."
+    assert _metastases(extract(text)) == ["liver"]
 
 
 def test_examples_after_such_as_are_stated_not_considered(extract) -> None:

@@ -252,7 +252,7 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
         gap = gap[verb.end() - 1 :] if verb else gap
         direct = cue.category == "cue-invasion" and re.fullmatch(r"\s*(?:the\s+)?", gap)
         # "distant metastases (mediastinal lymph nodes and bones)": the sites listed in parentheses
-        listed = re.fullmatch(r"\s*\(\s*(?:(?:left|right|bilateral|multiple)\s+)?", gap, re.IGNORECASE)
+        listed = re.fullmatch(r"\s*\((?:\s*[\w-]+){0,3}\s*", gap)
         plain = not _GAP_BREAK.search(gap) and _AFTER_PREPOSITION.search(gap) and "from" not in gap.split()
         # "extended from the scalp to the dura mater": the site after "to" is the one reached
         reached = re.search(r"\bfrom\b.*\b(?:to|into)\s+(?:the\s+)?$", gap) and not re.search(r"[;.]", gap)
