@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from metkg.extract.drugs import DrugSpeller, find_regimens
+from metkg.extract.drugs import DrugSpeller, drug_class, find_regimens
 
 
 def _drugs(record) -> list[list[str]]:
@@ -82,3 +82,31 @@ def test_usual_treatment_in_the_introduction_is_not_given_to_the_patient(extract
         "Case presentation\nA 70-year-old man had a scalp melanoma. He was treated with dabrafenib and trametinib.\n"
     )
     assert _drugs(extract(text)) == [["dabrafenib", "trametinib"]]
+
+
+@pytest.mark.parametrize("name", ["galcanezumab", "methylergonovine", "dihydrotestosterone", "emtricitabine"])
+def test_a_stem_outside_cancer_gives_no_anticancer_class(name: str) -> None:
+    assert drug_class(name) is None
+
+
+@pytest.mark.parametrize(("name", "key"), [("sunitinib", "targeted-agent"), ("etirinotecan", "cytotoxic-agent")])
+def test_a_stem_of_an_anticancer_class_gives_the_class(name: str, key: str) -> None:
+    assert drug_class(name) == key
+
+
+def test_immunosuppressants_and_other_biologics_are_other_drugs(extract) -> None:
+    record = extract(
+        "A 50-year-old man with Crohn disease and colon cancer was treated with infliximab and tacrolimus."
+    )
+    therapies = [(i.type, [d.drug for d in i.drugs]) for i in record.patients[0].interventions if i.drugs]
+    assert therapies == [("other", ["infliximab", "tacrolimus"])]
+
+
+def test_a_drug_named_in_a_hypothetical_clause_is_not_given(extract) -> None:
+    text = "A 60-year-old woman had breast cancer. A PIK3CA mutation might cause resistance to everolimus."
+    assert _drugs(extract(text)) == []
+
+
+def test_the_mtor_pathway_is_no_drug(extract) -> None:
+    text = "A 60-year-old woman had breast cancer. The mammalian target of rapamycin pathway was activated."
+    assert _drugs(extract(text)) == []

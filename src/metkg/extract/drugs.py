@@ -58,7 +58,6 @@ STEMS: tuple[tuple[str, str], ...] = (
     ("zolomide", "alkylating-agent"),
     ("tecan", "cytotoxic-agent"),
     ("poside", "cytotoxic-agent"),
-    ("vine", "cytotoxic-agent"),
     ("rozole", "aromatase-inhibitor"),
     ("relin", "gnrh-analogue"),
     ("relix", "gnrh-analogue"),
@@ -154,13 +153,21 @@ _NOT_DRUGS = {
     "aldosterone",
     "pregnenolone",
     "grapevine",
+    "androsterone",
+    "corticosterone",
+    "emtricitabine",
 }
+
+
+#: Antibodies whose INN names a target outside cancer: interleukins (-ki-), nerves (-ne-), the
+#: circulation (-ci-), viruses (-vi-), bacteria (-ba-).
+_NON_TUMOUR_ANTIBODY = re.compile(r"(?:ki|ne|ci|vi|ba)[nzx]?umab$")
 
 
 def drug_class(name: str) -> str | None:
     """The ontology key of the class a drug name's stem gives, or ``None``."""
     word = name.strip().lower()
-    if word in _NOT_DRUGS or len(word) < 6:
+    if len(word) < 6 or any(word.endswith(other) for other in _NOT_DRUGS) or _NON_TUMOUR_ANTIBODY.search(word):
         return None
     for stem, key in STEMS:
         if word.endswith(stem):

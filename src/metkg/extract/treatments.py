@@ -183,7 +183,7 @@ def _groups(s: Sentence, drugs: list[Mention], text: str) -> list[list[Mention]]
 def _systemic(report: Report, s: Sentence, barriers: list[int]) -> list[InterventionDraft]:
     text = report.clean.text
     named = sorted(s.of("drug") + s.of("drug-unlisted") + s.of("drug-misspelt"), key=lambda m: m.start)
-    drugs = [m for m in named if not m.negated and _drug_type(report, m.key) is not None]
+    drugs = [m for m in named if m.asserted and _drug_type(report, m.key) is not None]
     specific = [m for m in drugs if m.category != "drug" or not report.vocabulary.is_class("drug", m.key)]
     if specific or re.search(r"\bcontinu\w*\s+(?:the\s+)?(?:original|same|previous)", s.text, re.IGNORECASE):
         drugs = specific
