@@ -55,6 +55,9 @@ def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
         "A bone scan was performed to rule out bone metastases.",
         "Liver metastases were suspected but not confirmed.",
         "The differential diagnosis included lung metastasis.",
+        "None of the 12 lymph nodes was involved.",
+        "Lymph nodes were involved in 0/12.",
+        "Metastatic workup, including CT of the chest and abdomen, was negative.",
     ],
 )
 def test_negated_and_hypothetical_sites_are_no_metastases(extract, sentence: str) -> None:

@@ -39,6 +39,8 @@ def _negation_termset() -> dict[str, list[str]]:
     extra = {
         "preceding_negations": [
             "no evidence of",
+            "none of",
+            "none of the",
             "showed no",
             "revealed no",
             "demonstrated no",
@@ -232,7 +234,8 @@ class Cue:
 
 
 _CUES = re.compile(
-    r"(?P<metastasis>\bmetasta\w*|\bmets\b|\bspread\b|\binvolvement\b|\binvolved\b|\bdeposits?\b|"
+    r"(?P<metastasis>\bmetasta\w*\b(?![\s-]+(?:work[\s-]*up|survey|evaluation|screening|assessment|potential|risk|"
+    r"rates?|propensity|pattern)\b)|\bmets\b|\bspread\b|\binvolvement\b|\binvolved\b|\bdeposits?\b|"
     r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
     r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
     r"\bwidespread\s+(?:metastatic\s+)?disease\b)"

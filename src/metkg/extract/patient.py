@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from metkg.extract.context import clause_bounds
 from metkg.extract.report import Mention, Report, Sentence
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
@@ -325,6 +326,15 @@ def _nodal_station(report: Report, s: Sentence, site: Mention) -> str:
     return next((key for key in stations if vocab.below("site", key, site.key)), site.key)
 
 
+_ZERO_OF = re.compile(r"\b(?:0|zero|none)\s*(?:/|of|out\s+of)\s*(?:the\s+)?\d+\b", re.IGNORECASE)
+
+
+def _none_of(s: Sentence, cue: Mention) -> bool:
+    """ "lymph nodes were involved in 0/12": a count of none negates the cue's clause."""
+    clause = next(((a, b) for a, b in clause_bounds(s.text) if a <= cue.start - s.start < b), (0, len(s.text)))
+    return bool(_ZERO_OF.search(s.text, *clause))
+
+
 def _linked_sites(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
     """The sites a cue word names, after it ("metastases to the liver") or before it ("liver metastases")."""
     return _after(report, s, cue, sites) + _before(report, s, cue, sites)
@@ -335,7 +345,7 @@ def _candidates(report: Report) -> list[LesionDraft]:
     for s in report.patient_sentences():
         sites = [m for m in _lesion_sites(s) if m.asserted]
         for cue in s.mentions:
-            if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")):
+            if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")) or _none_of(s, cue):
                 continue
             for site in _linked_sites(report, s, cue, sites) + _described_then_named(s, cue, sites):
                 start, end = min(site.start, cue.start), max(site.end, cue.end)
