@@ -110,3 +110,9 @@ def test_a_drug_named_in_a_hypothetical_clause_is_not_given(extract) -> None:
 def test_the_mtor_pathway_is_no_drug(extract) -> None:
     text = "A 60-year-old woman had breast cancer. The mammalian target of rapamycin pathway was activated."
     assert _drugs(extract(text)) == []
+
+
+def test_a_radiopharmaceutical_is_a_radiotherapy_with_its_agent(extract) -> None:
+    record = extract("A 70-year-old man with prostate cancer and bone metastases received six cycles of radium-223.")
+    therapies = [(i.type, [d.drug for d in i.drugs]) for i in record.patients[0].interventions if i.drugs]
+    assert therapies == [("radiotherapy", ["radium-223"])]

@@ -80,6 +80,7 @@ _DRUG_TYPES = (
     ("EndocrineAgent", "endocrine"),
     ("TargetedAgent", "targeted"),
     ("CytokineTherapy", "immunotherapy"),
+    ("Radiopharmaceutical", "radiotherapy"),
     ("BoneModifyingAgent", "supportive"),
     ("SupportiveAgent", "supportive"),
     ("OtherDrug", "other"),
