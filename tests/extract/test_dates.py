@@ -138,6 +138,7 @@ def test_resolve_moves_forward_after_and_backward_before(date: dt.date, amount: 
         ("Accessed on 12 June 2023", 12, True),
         ("In May 2021 she noticed a mass", 3, False),
         ("She was admitted on 3 May 2021", 20, False),
+        ("The specimen was received on 3 May 2021", 29, False),
     ],
 )
 def test_dates_of_page_metadata(text: str, start: int, metadata: bool) -> None:
@@ -148,6 +149,7 @@ def test_the_publication_date_comes_from_the_front_matter() -> None:
     assert str(publication_date("Case Reports\nPublished: 14 March 2020\nA 50-year-old man")) == "2020-03-14"
     assert str(publication_date("© 2019 The Authors. Published by a press.")) == "2019"
     assert publication_date("A 50-year-old man presented in May 2018.") is None
+    assert publication_date("Our earlier case was published in 2015.") is None
 
 
 def _case_dates(extract, text: str) -> list[str]:

@@ -321,10 +321,11 @@ def resolve(offset: Offset, anchor: PartialDate) -> PartialDate | None:
 
 
 #: Words of page metadata right before a date: the article's history, a copyright or access line.
+#: A label that opens a line or a field (not "the specimen was received on 3 May 2021").
 _METADATA_LEAD = re.compile(
-    r"(?:\b(?:published(?:\s+online)?|received|accepted|revised|available\s+online|e-?pub(?:lished)?"
-    r"(?:\s+ahead\s+of\s+print)?|first\s+published|date\s+of\s+publication|publication\s+date|copyright|"
-    r"citation|cite\s+this(?:\s+article)?|retrieved|accessed|last\s+(?:updated|modified|reviewed))\b"
+    r"(?:(?:^|[;|•]|\.\s)\s*(?:published(?:\s+online)?|received|accepted|revised|available\s+online|"
+    r"e-?pub(?:lished)?(?:\s+ahead\s+of\s+print)?|first\s+published|date\s+of\s+publication|publication\s+date|"
+    r"copyright|citation|cite\s+this(?:\s+article)?|retrieved|accessed|last\s+(?:updated|modified|reviewed))\b"
     r"(?:\s+(?:on|in|at))?\s*[:.]?\s*|©\s*)$",
     re.IGNORECASE,
 )
@@ -337,12 +338,13 @@ def is_metadata_date(text: str, start: int) -> bool:
     (True, False)
     """
     line_start = text.rfind("\n", 0, start) + 1
-    return bool(_METADATA_LEAD.search(text[max(line_start, start - 45) : start]))
+    return bool(_METADATA_LEAD.search(text, line_start, start))
 
 
 _PUBLISHED = re.compile(
-    r"\b(?:published(?:\s+online)?|e-?pub(?:lished)?|date\s+of\s+publication|publication\s+date)\b[^\n]{0,12}?",
-    re.IGNORECASE,
+    r"(?:^|[;|•])\s*(?:published(?:\s+online)?|e-?pub(?:lished)?|date\s+of\s+publication|publication\s+date)\b"
+    r"(?!\s+(?:in|by|as|with)\b)[^\n]{0,12}?",
+    re.IGNORECASE | re.MULTILINE,
 )
 _COPYRIGHT_YEAR = re.compile(r"(?:©|\bcopyright\b)\s*(?:\(c\)\s*)?((?:19|20)\d{2})\b", re.IGNORECASE)
 
