@@ -116,3 +116,11 @@ def test_a_radiopharmaceutical_is_a_radiotherapy_with_its_agent(extract) -> None
     record = extract("A 70-year-old man with prostate cancer and bone metastases received six cycles of radium-223.")
     therapies = [(i.type, [d.drug for d in i.drugs]) for i in record.patients[0].interventions if i.drugs]
     assert therapies == [("radiotherapy", ["radium-223"])]
+
+
+def test_usual_practice_in_an_abstract_is_not_given_to_the_patient(extract) -> None:
+    text = (
+        "We report a 49-year-old woman with HER2-positive breast cancer and liver metastases. "
+        "Trastuzumab is the standard treatment for HER2-positive disease. She received lapatinib and capecitabine."
+    )
+    assert _all_drugs(extract(text)) == ["capecitabine", "lapatinib"]

@@ -208,13 +208,29 @@ _RELATIVE = re.compile(
 )
 
 
+#: Statements of usual practice: "Trastuzumab is the standard treatment for ...".
+_USUAL_PRACTICE = re.compile(
+    r"\b(?:is|are|remains?|has\s+become|have\s+become)\s+(?:now\s+)?(?:the\s+|a\s+)?(?:current\s+)?"
+    r"(?:standard|mainstay|cornerstone|backbone|first[\s-]line|treatment\s+of\s+choice|preferred|recommended|"
+    r"approved|indicated)\b|\bstandard\s+(?:of\s+care|treatment|therapy|regimen)\s+(?:for|is|includes|consists)\b|"
+    r"\b(?:has|have)\s+been\s+approved\b|\bis\s+recommended\b",
+    re.IGNORECASE,
+)
+
+
 def about_other_patients(sentence: str) -> bool:
-    """Whether a sentence speaks of the literature, other patients or the patient's relatives.
+    """Whether a sentence speaks of the literature, other patients, usual practice or the patient's relatives.
 
     >>> about_other_patients("Her mother had been treated for breast cancer.")
     True
+    >>> about_other_patients("Trastuzumab is the standard treatment for HER2-positive disease.")
+    True
+    >>> about_other_patients("She received trastuzumab, the standard treatment for HER2-positive disease.")
+    False
     """
     if _RELATIVE.search(sentence):
+        return True
+    if _USUAL_PRACTICE.search(sentence) and not refers_to_patient(sentence):
         return True
     return bool(_OTHER.search(sentence)) and not re.search(
         r"\b(?:in\s+(?:this|our|the\s+present)\s+case|our\s+patient|this\s+patient|the\s+patient)\b",
