@@ -100,3 +100,12 @@ def test_an_age_when_something_began_is_not_the_patients_age(extract) -> None:
 def test_two_pronouns_and_none_of_the_other_sex_give_the_sex(extract) -> None:
     text = "The patient had breast cancer with liver metastases. She received paclitaxel and her disease was stable."
     assert extract(text).patients[0].sex == "female"
+
+
+def test_a_title_line_before_the_patient_is_introduced_gives_no_lesion(extract) -> None:
+    text = (
+        "Adrenal metastasis of a lung adenocarcinoma in a 60-year-old man: a case report\n\n"
+        "A 60-year-old man presented with cough. Biopsy of a lung mass confirmed adenocarcinoma.\n"
+    )
+    lesions = extract(text).patients[0].lesions
+    assert [x.site for x in lesions if x.kind == "metastasis"] == []

@@ -161,6 +161,16 @@ class Report:
     def has_case_section(self) -> bool:
         return any(s.section == "case" for s in self.sentences)
 
+    def is_title(self, s: Sentence) -> bool:
+        """Whether a sentence is the report's title (or begins with it, where no full stop ends the title).
+
+        A first line that ends with a full stop is a sentence of the text, not a title.
+        """
+        if not self.title or self.title.rstrip().endswith((".", "?", "!")):
+            return False
+        text = re.sub(r"\s+", " ", re.sub(r"[*_]", "", s.text)).strip()
+        return bool(text) and (text in self.title or text.startswith(self.title))
+
     def case_sentences(self) -> Iterator[Sentence]:
         """Sentences that state facts about this patient.
 
@@ -174,7 +184,8 @@ class Report:
         if any(s.section == "abstract-case" for s in self.sentences):
             yield from (s for s in self.sentences if s.section == "abstract-case" and not s.other_patients)
             return
-        candidates = [s for s in self.sentences if s.section in ("abstract", "body")]
+        # the title states nothing about the patient on its own
+        candidates = [s for s in self.sentences if s.section in ("abstract", "body") and not self.is_title(s)]
         start = next((i for i, s in enumerate(candidates) if _INTRODUCES.search(s.text)), 0)
         for s in candidates[start:]:
             if not s.other_patients and not _CONCLUDES.search(s.text):
@@ -186,7 +197,7 @@ class Report:
             return
         for s in self.sentences:
             summary = s.section == "abstract-case" or (s.section == "abstract" and s.self_reference)
-            if summary and not s.other_patients:
+            if summary and not s.other_patients and not self.is_title(s):
                 yield s
 
     def patient_sentences(self) -> Iterator[Sentence]:
