@@ -62,3 +62,50 @@ def test_negation_on_the_pipeline(nlp) -> None:
     flags = {span.text: span._.negex for span in doc.spans["terms"]}
     assert flags["lung"] and flags["liver"]
     assert not flags["dura mater"]
+
+
+def _primary_sites(record) -> list[str | None]:
+    return [x.site for x in record.patients[0].lesions if x.kind == "primary"]
+
+
+def test_nothing_comes_from_a_title_alone(extract) -> None:
+    text = (
+        "Brain metastasis of a pancreatic adenocarcinoma: a case report\n\n"
+        "Case presentation\nA 61-year-old man presented with headache and a cerebellar mass.\n"
+    )
+    record = extract(text)
+    assert _primary_sites(record) == []
+    assert [x.site for x in record.patients[0].lesions] == []
+
+
+def test_a_stated_origin_names_the_primary(extract) -> None:
+    text = "A 54-year-old woman had a vaginal carcinoma. Pathology confirmed the renal origin of the tumour."
+    assert _primary_sites(extract(text)) == ["kidney"]
+
+
+def test_general_statements_of_the_discussion_are_not_the_patients(extract) -> None:
+    text = (
+        "Case presentation\nA 66-year-old man had lung adenocarcinoma with brain metastases.\n\n"
+        "Discussion\nLung adenocarcinoma commonly spreads to the adrenal glands and the liver.\n"
+    )
+    lesions = extract(text).patients[0].lesions
+    assert sorted(x.site for x in lesions if x.kind == "metastasis") == ["brain"]
+
+
+def test_an_age_when_something_began_is_not_the_patients_age(extract) -> None:
+    text = "She has had hypertension since she was 40 years old. A 63-year-old woman presented with a breast mass."
+    assert extract(text).patients[0].age == 63
+
+
+def test_two_pronouns_and_none_of_the_other_sex_give_the_sex(extract) -> None:
+    text = "The patient had breast cancer with liver metastases. She received paclitaxel and her disease was stable."
+    assert extract(text).patients[0].sex == "female"
+
+
+def test_a_title_line_before_the_patient_is_introduced_gives_no_lesion(extract) -> None:
+    text = (
+        "Adrenal metastasis of a lung adenocarcinoma in a 60-year-old man: a case report\n\n"
+        "A 60-year-old man presented with cough. Biopsy of a lung mass confirmed adenocarcinoma.\n"
+    )
+    lesions = extract(text).patients[0].lesions
+    assert [x.site for x in lesions if x.kind == "metastasis"] == []

@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metkg.extract.dates import Offset, find_dates, format_date, parse_date, resolve, word_number
+from metkg.extract.dates import (
+    Offset,
+    find_dates,
+    format_date,
+    is_metadata_date,
+    parse_date,
+    publication_date,
+    resolve,
+    word_number,
+)
 from metkg.records.dates import PartialDate
 
 
@@ -118,3 +127,52 @@ def test_resolve_moves_forward_after_and_backward_before(date: dt.date, amount: 
         assert after.earliest() >= dt.date(anchor.year, 1 if unit == "year" else anchor.month, 1)
     if before is not None:
         assert before.earliest() <= anchor.earliest()
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "metadata"),
+    [
+        ("Published online: 3 May 2021", 18, True),
+        ("Received 2 January 2020; accepted 9 March 2020", 9, True),
+        ("© 2019 The Authors", 2, True),
+        ("Accessed on 12 June 2023", 12, True),
+        ("In May 2021 she noticed a mass", 3, False),
+        ("She was admitted on 3 May 2021", 20, False),
+        ("The specimen was received on 3 May 2021", 29, False),
+    ],
+)
+def test_dates_of_page_metadata(text: str, start: int, metadata: bool) -> None:
+    assert is_metadata_date(text, start) is metadata
+
+
+def test_the_publication_date_comes_from_the_front_matter() -> None:
+    assert str(publication_date("Case Reports\nPublished: 14 March 2020\nA 50-year-old man")) == "2020-03-14"
+    assert str(publication_date("© 2019 The Authors. Published by a press.")) == "2019"
+    assert publication_date("A 50-year-old man presented in May 2018.") is None
+    assert publication_date("Our earlier case was published in 2015.") is None
+
+
+def _case_dates(extract, text: str) -> list[str]:
+    return [str(lesion.diagnosis_date) for lesion in extract(text).patients[0].lesions if lesion.diagnosis_date]
+
+
+def test_a_relative_time_is_not_anchored_to_a_publication_line(extract) -> None:
+    text = (
+        "Published online: 5 June 2022\n\n"
+        "A 58-year-old woman was treated for breast cancer. Two years later, liver metastases were found.\n"
+    )
+    assert _case_dates(extract, text) == []
+
+
+def test_a_relative_time_is_anchored_to_a_date_the_case_states(extract) -> None:
+    text = "A 58-year-old woman had breast cancer diagnosed in May 2015. Two years later, liver metastases were found."
+    assert _case_dates(extract, text) == ["2017"]
+
+
+@pytest.mark.parametrize(("later", "expected"), [("One year", ["2019"]), ("Three years", [])])
+def test_no_derived_date_falls_after_publication(extract, later: str, expected: list[str]) -> None:
+    text = (
+        "Published: 10 January 2020\n\n"
+        f"A 58-year-old woman had breast cancer diagnosed in May 2018. {later} later, liver metastases were found.\n"
+    )
+    assert _case_dates(extract, text) == expected

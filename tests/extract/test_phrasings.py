@@ -5,7 +5,7 @@ from __future__ import annotations
 LUNG = (
     "We report a 61-year-old man with lung adenocarcinoma. PET-CT revealed multiple hypermetabolic lesions in the "
     "liver and adrenal glands, consistent with metastases. Brain metastases were excluded by MRI. He was treated with "
-    "osimertinib 80 mg once daily. He underwent right upper lobectomy with mediastinal lymph node dissection. "
+    "zorifertinib 80 mg once daily. He underwent right upper lobectomy with mediastinal lymph node dissection. "
     "Whole-brain radiotherapy of 30 Gy was given. He was lost to follow-up."
 )
 BREAST = (
@@ -25,7 +25,7 @@ def test_findings_the_clause_calls_metastases(extract) -> None:
 
 def test_a_drug_missing_from_the_ontology_is_kept_under_its_class(extract) -> None:
     [drug_therapy] = [i for i in extract(LUNG).patients[0].interventions if i.drugs]
-    assert (drug_therapy.type, drug_therapy.description) == ("targeted", "osimertinib")
+    assert (drug_therapy.type, drug_therapy.description) == ("targeted", "zorifertinib")
     assert [(d.drug, d.dose, d.unit, d.schedule) for d in drug_therapy.drugs] == [
         ("targeted-agent", 80.0, "mg", "once daily")
     ]

@@ -39,6 +39,8 @@ def _negation_termset() -> dict[str, list[str]]:
     extra = {
         "preceding_negations": [
             "no evidence of",
+            "none of",
+            "none of the",
             "showed no",
             "revealed no",
             "demonstrated no",
@@ -101,6 +103,8 @@ def _negation_termset() -> dict[str, list[str]]:
             "subsequently",
             "later",
             "then",
+            "confirming",
+            "which confirmed",
         ],
         "pseudo_negations": ["no change", "not only", "no longer", "not necessarily", "gram negative"],
     }
@@ -120,8 +124,8 @@ _HYPOTHETICAL = re.compile(
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern\s+for|questionable|cannot\s+be\s+excluded|"
-    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|such\s+as|"
-    r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than)",
+    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
+    r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for)",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
@@ -143,14 +147,36 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+#: Hedges that govern only what follows them: "growth of the liver metastases, suggestive of
+#: pseudoprogression" states the metastases and considers the pseudoprogression.
+_FORWARD = re.compile(
+    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|to\s+exclude|concern\s+for|evaluate\s+for|"
+    r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for)",
+    re.IGNORECASE,
+)
+
+
 def hypothetical_spans(text: str) -> list[tuple[int, int]]:
-    """The clauses of ``text`` that consider rather than state (differentials, suspicion, doubt).
+    """The parts of ``text``'s clauses that consider rather than state (differentials, suspicion, doubt).
+
+    A hedge such as "might be" or "was suspected" governs its whole clause; one that looks ahead
+    ("suggestive of", "to rule out", "differential diagnoses such as") governs what follows it.
 
     >>> text = "The CTA findings suggested that the lesion might be an hemangioma. The dura mater was invaded."
     >>> [text[s:e] for s, e in hypothetical_spans(text)]
     ['The CTA findings suggested that the lesion might be an hemangioma']
+    >>> text = "Liver metastases grew, suggestive of pseudoprogression"
+    >>> [text[s:e] for s, e in hypothetical_spans(text)]
+    ['suggestive of pseudoprogression']
     """
-    return [(s, e) for s, e in clause_bounds(text) if _HYPOTHETICAL.search(text, s, e)]
+    spans = []
+    for start, end in clause_bounds(text):
+        hedges = list(_HYPOTHETICAL.finditer(text, start, end))
+        if not hedges:
+            continue
+        whole = any(not _FORWARD.match(h.group(0)) for h in hedges)
+        spans.append((start if whole else hedges[0].start(), end))
+    return spans
 
 
 _OTHER = re.compile(
@@ -182,13 +208,29 @@ _RELATIVE = re.compile(
 )
 
 
+#: Statements of usual practice: "Trastuzumab is the standard treatment for ...".
+_USUAL_PRACTICE = re.compile(
+    r"\b(?:is|are|remains?|has\s+become|have\s+become)\s+(?:now\s+)?(?:the\s+|a\s+)?(?:current\s+)?"
+    r"(?:standard|mainstay|cornerstone|backbone|first[\s-]line|treatment\s+of\s+choice|preferred|recommended|"
+    r"approved|indicated)\b|\bstandard\s+(?:of\s+care|treatment|therapy|regimen)\s+(?:for|is|includes|consists)\b|"
+    r"\b(?:has|have)\s+been\s+approved\b|\bis\s+recommended\b",
+    re.IGNORECASE,
+)
+
+
 def about_other_patients(sentence: str) -> bool:
-    """Whether a sentence speaks of the literature, other patients or the patient's relatives.
+    """Whether a sentence speaks of the literature, other patients, usual practice or the patient's relatives.
 
     >>> about_other_patients("Her mother had been treated for breast cancer.")
     True
+    >>> about_other_patients("Trastuzumab is the standard treatment for HER2-positive disease.")
+    True
+    >>> about_other_patients("She received trastuzumab, the standard treatment for HER2-positive disease.")
+    False
     """
     if _RELATIVE.search(sentence):
+        return True
+    if _USUAL_PRACTICE.search(sentence) and not refers_to_patient(sentence):
         return True
     return bool(_OTHER.search(sentence)) and not re.search(
         r"\b(?:in\s+(?:this|our|the\s+present)\s+case|our\s+patient|this\s+patient|the\s+patient)\b",
@@ -208,7 +250,11 @@ class Cue:
 
 
 _CUES = re.compile(
-    r"(?P<metastasis>\bmetasta\w*|\bspread\b|\binvolvement\b|\binvolved\b|\bdeposits?\b|\bsatellite\s+(?:lesion|nodule)s?)"
+    r"(?P<metastasis>\bmetasta\w*\b(?![\s-]+(?:work[\s-]*up|survey|evaluation|screening|assessment|potential|risk|"
+    r"rates?|propensity|pattern)\b)|\bmets\b|\bspread\b|\binvolvement\b|\binvolved\b|\bdeposits?\b|"
+    r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
+    r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
+    r"\bwidespread\s+(?:metastatic\s+)?disease\b)"
     r"|(?P<invasion>\binvad\w*|\binvasion\b|\binfiltrat(?:ing|ed|ion|es|e)\b|\bextend(?:ed|ing|s)?\b|\bextension\b|"
     r"\bdestr(?:oyed|oying|uction)\b|\berod(?:ed|ing)\b|\berosion\b|\bpenetrat\w*)"
     r"|(?P<recurrence>\brecurren(?:ce|t)\b|\brelapse[sd]?\b)",

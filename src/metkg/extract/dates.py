@@ -25,7 +25,17 @@ from typing import Literal
 
 from metkg.records.dates import PartialDate
 
-__all__ = ["DateMention", "Offset", "find_dates", "format_date", "parse_date", "resolve", "word_number"]
+__all__ = [
+    "DateMention",
+    "Offset",
+    "find_dates",
+    "format_date",
+    "is_metadata_date",
+    "parse_date",
+    "publication_date",
+    "resolve",
+    "word_number",
+]
 
 Unit = Literal["day", "week", "month", "year"]
 Direction = Literal["after", "before"]
@@ -308,3 +318,50 @@ def resolve(offset: Offset, anchor: PartialDate) -> PartialDate | None:
         return _make(moved.year, moved.month, None)
     moved = _dt.date(anchor.year, anchor.month, anchor.day) + _dt.timedelta(days=sign * days)
     return _make(moved.year, moved.month, moved.day)
+
+
+#: Words of page metadata right before a date: the article's history, a copyright or access line.
+#: A label that opens a line or a field (not "the specimen was received on 3 May 2021").
+_METADATA_LEAD = re.compile(
+    r"(?:(?:^|[;|•]|\.\s)\s*(?:published(?:\s+online)?|received|accepted|revised|available\s+online|"
+    r"e-?pub(?:lished)?(?:\s+ahead\s+of\s+print)?|first\s+published|date\s+of\s+publication|publication\s+date|"
+    r"copyright|citation|cite\s+this(?:\s+article)?|retrieved|accessed|last\s+(?:updated|modified|reviewed))\b"
+    r"(?:\s+(?:on|in|at))?\s*[:.]?\s*|©\s*)$",
+    re.IGNORECASE,
+)
+
+
+def is_metadata_date(text: str, start: int) -> bool:
+    """Whether the date at ``start`` of ``text`` dates the page, not the case ("Published: 3 May 2021").
+
+    >>> is_metadata_date("Published online: 3 May 2021", 18), is_metadata_date("In May 2021 she", 3)
+    (True, False)
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_METADATA_LEAD.search(text, line_start, start))
+
+
+_PUBLISHED = re.compile(
+    r"(?:^|[;|•])\s*(?:published(?:\s+online)?|e-?pub(?:lished)?|date\s+of\s+publication|publication\s+date)\b"
+    r"(?!\s+(?:in|by|as|with)\b)[^\n]{0,12}?",
+    re.IGNORECASE | re.MULTILINE,
+)
+_COPYRIGHT_YEAR = re.compile(r"(?:©|\bcopyright\b)\s*(?:\(c\)\s*)?((?:19|20)\d{2})\b", re.IGNORECASE)
+
+
+def publication_date(text: str) -> PartialDate | None:
+    """When the report was published, from its front matter: a "Published" line, else a copyright year.
+
+    >>> str(publication_date("Received: 2 Jan 2020; Published: 14 March 2020"))
+    '2020-03-14'
+    >>> str(publication_date("© 2019 The Authors."))
+    '2019'
+    """
+    front = text[:6000]
+    for m in _PUBLISHED.finditer(front):
+        line_end = front.find("\n", m.end())
+        found = find_dates(front[m.end() : line_end if line_end >= 0 else len(front)][:40])
+        if found and found[0].date is not None:
+            return found[0].date
+    year = _COPYRIGHT_YEAR.search(front)
+    return PartialDate(int(year.group(1))) if year else None

@@ -19,11 +19,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from metkg.extract.context import clause_bounds
 from metkg.extract.report import Mention, Report, Sentence
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 
 __all__ = [
+    "IMPLIED",
+    "REGIONAL",
     "GermlineDraft",
     "LesionDraft",
     "OutcomeDraft",
@@ -34,6 +37,7 @@ __all__ = [
     "find_outcome",
     "find_primary",
     "laterality_before",
+    "regional_node",
 ]
 
 
@@ -57,6 +61,7 @@ class LesionDraft:
     stage: str | None = None
     grade: str | None = None
     sentences: list[int] = field(default_factory=list)
+    description: str | None = None
 
 
 @dataclass
@@ -91,13 +96,17 @@ _SEX_WORDS = {
 _SEX = re.compile(r"\b(" + "|".join(_SEX_WORDS) + r")\b", re.IGNORECASE)
 
 
+#: "since she was 50 years old": the age when something in the history began, not the patient's age.
+_PAST_AGE = re.compile(r"\b(?:since|when|until|till|before|after)\s+(?:she|he|the\s+patient)\s+was\s+$", re.IGNORECASE)
+
+
 def find_demographics(report: Report) -> PatientDraft:
     """Age and sex from the first "45-year-old woman" (case section first, then the abstract)."""
     draft = PatientDraft()
     for s in report.patient_sentences():
         for m in _AGE.finditer(s.text):
             age = int(m.group("age") or m.group("age2"))
-            if not 0 < age <= 120:
+            if not 0 < age <= 120 or _PAST_AGE.search(s.text[max(0, m.start() - 30) : m.start()]):
                 continue
             tail = s.text[m.end() : m.end() + 40]
             sex = _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
@@ -129,7 +138,8 @@ def _sex_from_pronouns(report: Report, draft: PatientDraft) -> None:
     if not counts:
         return
     sex, n = counts.most_common(1)[0]
-    if n >= 3 and n >= 3 * counts.get("male" if sex == "female" else "female", 0):
+    other = counts.get("male" if sex == "female" else "female", 0)
+    if (n >= 3 and n >= 3 * other) or (n >= 2 and other == 0):
         s, m = first[sex]
         draft.sex = sex
         draft.evidence = draft.evidence or report.evidence(s.start + m.start(), s.start + m.end())
@@ -165,7 +175,7 @@ _BEFORE_GAP = re.compile(
     re.IGNORECASE,
 )
 _AFTER_PREPOSITION = re.compile(
-    r"\b(?:to|in|into|of|involving|within|at|through|on|onto|throughout)\s+"
+    r"\b(?:to|in|into|of|involving|within|at|through|on|onto|throughout|such\s+as|including)\s+"
     r"(?:(?:the|both|all|multiple|several|an?|\d+)\s+)*(?:[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -178,6 +188,21 @@ _CONNECTOR = re.compile(
     re.IGNORECASE,
 )
 _KIND = {"cue-metastasis": "metastasis", "cue-invasion": "local-invasion", "cue-recurrence": "recurrence"}
+#: "metastases were also found in the lungs": the verb of a finding between the cue and its site.
+_FOUND_IN = re.compile(
+    r"^\s*(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+(?:also\s+|subsequently\s+|later\s+)?"
+    r"(?:found|detected|discovered|seen|noted|identified|observed|present|evident|visible|demonstrated|confirmed)\s+",
+    re.IGNORECASE,
+)
+
+
+def _unclosed(gap: str) -> bool:
+    """Whether a parenthesis opened in ``gap`` is still open (the site is inside it)."""
+    return gap.count("(") > gap.count(")")
+
+
+def _without_parentheses(gap: str) -> str:
+    return re.sub(r"\s*\([^()]*\)", "", gap)
 
 
 def _inside(m: Mention, others: list[Mention]) -> bool:
@@ -194,35 +219,61 @@ def _lesion_sites(s: Sentence) -> list[Mention]:
     return sites
 
 
-def _after(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+_LESION_AFTER = re.compile(
+    r"^\s+(?:lesions?|nodules?|foci|deposits?|disease|tumou?rs?|mass(?:es)?|involvement|implants?)\b", re.IGNORECASE
+)
+
+
+def _adjective(report: Report, s: Sentence, cue: Mention, site: Mention, gap: str) -> bool:
+    """ "metastatic liver lesions", "metastatic lymph nodes": the cue as an adjective of the site's
+    lesions (not "metastatic lung cancer", which names the primary)."""
+    if gap.strip() or not cue.text.lower().startswith("metasta"):
+        return False
+    lesion = _LESION_AFTER.match(s.local(site.end, site.end + 20))
+    return bool(lesion) or report.vocabulary.is_a("site", site.key, "LymphNode")
+
+
+def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
     found: list[Mention] = []
     for site in sites:
         if site.start < cue.end:
             continue
         if found:
             gap = s.local(found[-1].end, site.start)
-            if _CONNECTOR.fullmatch(gap):
+            if _unclosed(gap):
+                continue  # "in the lymph nodes (hilar, mediastinal), brain and bones": the list goes on after
+            if _CONNECTOR.fullmatch(_without_parentheses(gap)):
                 found.append(site)
                 continue
             break
         gap = s.local(cue.end, site.start)
         if len(gap) > 60:
             break
+        verb = _FOUND_IN.match(gap)
+        gap = gap[verb.end() - 1 :] if verb else gap
         direct = cue.category == "cue-invasion" and re.fullmatch(r"\s*(?:the\s+)?", gap)
+        # "distant metastases (mediastinal lymph nodes and bones)": the sites listed in parentheses
+        listed = re.fullmatch(r"\s*\((?:\s*[\w-]+){0,3}\s*", gap)
         plain = not _GAP_BREAK.search(gap) and _AFTER_PREPOSITION.search(gap) and "from" not in gap.split()
         # "extended from the scalp to the dura mater": the site after "to" is the one reached
         reached = re.search(r"\bfrom\b.*\b(?:to|into)\s+(?:the\s+)?$", gap) and not re.search(r"[;.]", gap)
-        if direct or plain or reached:
+        if direct or plain or reached or listed or _adjective(report, s, cue, site, gap):
             found.append(site)
     return found
 
 
-def _before(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+_NODES_WITH = re.compile(r"\s*(?:with|showing|containing)\s+(?:\w+\s+)?", re.IGNORECASE)
+
+
+def _before(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
     previous = [m for m in sites if m.end <= cue.start]
     if not previous:
         return []
     last = previous[-1]
-    if not _BEFORE_GAP.fullmatch(s.local(last.end, cue.start)):
+    gap = s.local(last.end, cue.start)
+    # "lymph nodes with metastases": said of nodes, not of an organ that merely has them
+    nodes_with = _NODES_WITH.fullmatch(gap) and report.vocabulary.is_a("site", last.key, "LymphNode")
+    if not _BEFORE_GAP.fullmatch(gap) and not nodes_with:
         return []
     found = [last]
     for site in reversed(previous[:-1]):
@@ -261,20 +312,46 @@ def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> li
     return found
 
 
+_NODES_AFTER = re.compile(r"^(?:\s+(?:metastatic|involved|enlarged|positive))?\s+(?:lymph\s+)?nodes?\b", re.IGNORECASE)
+
+
+def _nodal_station(report: Report, s: Sentence, site: Mention) -> str:
+    """The nodes of a region, not the region: "axillary metastatic lymph nodes" (axillary lymph node)."""
+    vocab = report.vocabulary
+    if not _NODES_AFTER.match(s.local(site.end, s.end)) or vocab.is_a("site", site.key, "LymphNode"):
+        return site.key
+    stations = (
+        t.key for t in vocab.terms.all_terms() if t.category == "site" and vocab.is_a("site", t.key, "LymphNode")
+    )
+    return next((key for key in stations if vocab.below("site", key, site.key)), site.key)
+
+
+_ZERO_OF = re.compile(r"\b(?:0|zero|none)\s*(?:/|of|out\s+of)\s*(?:the\s+)?\d+\b", re.IGNORECASE)
+
+
+def _none_of(s: Sentence, cue: Mention) -> bool:
+    """ "lymph nodes were involved in 0/12": a count of none negates the cue's clause."""
+    clause = next(((a, b) for a, b in clause_bounds(s.text) if a <= cue.start - s.start < b), (0, len(s.text)))
+    return bool(_ZERO_OF.search(s.text, *clause))
+
+
+def _linked_sites(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+    """The sites a cue word names, after it ("metastases to the liver") or before it ("liver metastases")."""
+    return _after(report, s, cue, sites) + _before(report, s, cue, sites)
+
+
 def _candidates(report: Report) -> list[LesionDraft]:
     out: list[LesionDraft] = []
     for s in report.patient_sentences():
         sites = [m for m in _lesion_sites(s) if m.asserted]
         for cue in s.mentions:
-            if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")):
+            if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")) or _none_of(s, cue):
                 continue
-            for site in _after(s, cue, sites) + _before(s, cue, sites) + _described_then_named(s, cue, sites):
+            for site in _linked_sites(report, s, cue, sites) + _described_then_named(s, cue, sites):
                 start, end = min(site.start, cue.start), max(site.end, cue.end)
-                out.append(
-                    LesionDraft(
-                        _KIND[cue.category], site.key, report.evidence(start, end), site.start, sentences=[s.index]
-                    )
-                )
+                key = _nodal_station(report, s, site)
+                evidence = report.evidence(start, end)
+                out.append(LesionDraft(_KIND[cue.category], key, evidence, site.start, sentences=[s.index]))
     return out
 
 
@@ -328,6 +405,8 @@ def _refine(lesion: LesionDraft, report: Report) -> None:
         if not _LESION_NOUN.search(s.text):
             continue
         for m in _lesion_sites(s):
+            if not _LESION_NOUN.search(s.local(m.start - 25, m.end + 25)):
+                continue  # "skin lesions ... with dermal papules": the lesion is not said to be there
             deeper = best is None or vocab.below("site", m.key, best[1].key)
             if m.asserted and lesion.site and vocab.below("site", m.key, lesion.site) and deeper:
                 best = (s, m)
@@ -362,6 +441,87 @@ def _side_of(lesion: LesionDraft, report: Report) -> None:
                     return
 
 
+#: Lymph-node stations regional to a primary organ (the N category of its AJCC stage); a node
+#: metastasis elsewhere is distant. A node named without its station is the nodal stage.
+_NECK = frozenset({"cervical-lymph-node"})
+_PARA_AORTIC = frozenset({"retroperitoneal-lymph-node"})
+_REGIONAL_STATIONS: dict[str, frozenset[str]] = {
+    "breast": frozenset({"axillary-lymph-node", "internal-mammary-lymph-node", "supraclavicular-lymph-node"}),
+    "lung": frozenset({"hilar-lymph-node", "mediastinal-lymph-node", "supraclavicular-lymph-node"}),
+    "esophagus": frozenset({"mediastinal-lymph-node"}),
+    **dict.fromkeys(("thyroid", "larynx", "oral-cavity", "tongue", "parotid-gland", "nasal-cavity"), _NECK),
+    **dict.fromkeys(("kidney", "testis", "uterine-cervix", "uterus", "endometrium", "ovary"), _PARA_AORTIC),
+}
+REGIONAL = "regional lymph node"
+IMPLIED = "implied: lesions the text does not call metastases"
+_DISTANT = re.compile(r"\bdistant\b|\bnon-?regional\b|\bM1\b", re.IGNORECASE)
+
+
+def regional_node(report: Report, lesion: LesionDraft, primary: LesionDraft | None) -> bool:
+    """Whether a node metastasis is regional to the primary: a node named without its station (the
+    nodal stage), or a station of the primary's region, unless the text calls it distant."""
+    vocab = report.vocabulary
+    if primary is None or primary.site is None or lesion.kind != "metastasis" or lesion.site is None:
+        return False
+    if not vocab.is_a("site", lesion.site, "LymphNode"):
+        return False
+    if any(_DISTANT.search(s.text) for s in report.sentences if s.index in lesion.sentences):
+        return False
+    if lesion.site == "lymph-node":
+        return True
+    return any(
+        lesion.site in stations and vocab.related("site", primary.site, organ)
+        for organ, stations in _REGIONAL_STATIONS.items()
+    )
+
+
+#: Organs where new lesions in a patient with metastatic cancer are metastases unless said otherwise.
+_SEATS = ("lung", "pleura", "liver", "bone", "brain", "adrenal-gland", "peritoneum", "spleen")
+_MANY = (
+    r"(?:new|multiple|numerous|several|innumerable|diffuse|widespread|scattered|FDG[\s-]+avid|hypermetabolic|"
+    r"metabolically\s+active)"
+)
+_FINDINGS = r"(?:lesions?|nodules?|masses|foci|opacities)"
+_MANY_BEFORE = re.compile(r"\b" + _MANY + r"\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_FINDING_AFTER = re.compile(r"^(?:\s+(?:and|or|,)?\s*[\w-]+){0,3}?\s+" + _FINDINGS + r"\b", re.IGNORECASE)
+_MANY_FINDINGS_IN = re.compile(
+    r"\b" + _MANY + r"\s+(?:[\w-]+\s+){0,2}?" + _FINDINGS + r"\s+(?:in|of|involving|within|throughout)\s+"
+    r"(?:the\s+|both\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+_BENIGN = re.compile(
+    r"\b(?:cysts?|cystic|h[a]?emangioma\w*|granulom\w*|benign|calcifi\w*|tubercul\w*|abscess\w*|infect\w*|"
+    r"fibroids?|infarct\w*|inflammat\w*|fungal|sarcoid\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _implied_metastases(report: Report, primary: LesionDraft | None) -> list[LesionDraft]:
+    """New or multiple lesions in an organ where metastases usually seat ("multiple bone lesions",
+    "numerous FDG-avid lesions in the liver"), in a patient the case gives metastatic cancer;
+    kept as metastases the text implies (``description``) for the curator to confirm."""
+    vocab = report.vocabulary
+    patient = list(report.patient_sentences())
+    metastatic = any(c.asserted for s in patient for c in s.of("cue-metastasis"))
+    if primary is None or not metastatic:
+        return []
+    out: list[LesionDraft] = []
+    for s in patient:
+        if _BENIGN.search(s.text):
+            continue
+        for site in _lesion_sites(s):
+            seat = any(vocab.related("site", site.key, k) and not vocab.below("site", k, site.key) for k in _SEATS)
+            if not site.asserted or not seat or vocab.related("site", site.key, primary.site):
+                continue
+            before = s.local(max(s.start, site.start - 50), site.start)
+            after = _FINDING_AFTER.match(s.local(site.end, site.end + 40))
+            if (after and _MANY_BEFORE.search(before)) or _MANY_FINDINGS_IN.search(before):
+                lesion = LesionDraft("metastasis", site.key, report.evidence(site.start, site.end), site.start)
+                lesion.sentences, lesion.description = [s.index], IMPLIED
+                out.append(lesion)
+    return out
+
+
 def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[LesionDraft] = ()) -> list[LesionDraft]:  # type: ignore[assignment]
     """Metastases, local invasions and recurrences of this patient, merged by site.
 
@@ -369,7 +529,9 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
     metastatic carcinoma"); they merge with the lesions the text names.
     """
     vocab = report.vocabulary
-    lesions = _merge(_candidates(report) + list(confirmed), report)
+    stated = _merge(_candidates(report) + list(confirmed), report)
+    implied = [x for x in _implied_metastases(report, primary) if not any(x.site == y.site for y in stated)]
+    lesions = _merge(stated + implied, report)
     if primary is not None and primary.site:
         lesions = [
             lesion
@@ -382,6 +544,8 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
         dates = [s.date for s in report.case_sentences() if s.index in lesion.sentences and s.date is not None]
         if dates:
             lesion.diagnosis_date = dates[0]
+        if regional_node(report, lesion, primary):
+            lesion.description = REGIONAL
     return sorted(lesions, key=lambda x: x.position)
 
 
@@ -426,8 +590,9 @@ def _primary_candidates(report: Report) -> tuple[Counter[str], dict[str, list[tu
                 first_case = False
             scores[m.key] += score
             seen.setdefault(m.key, []).append((s, m))
+    # the title weighs in only for what the text itself states: nothing comes from a title alone
     for m in report.title_mentions:
-        if m.category == "histology" and _malignant(report, m.key):
+        if m.category == "histology" and m.key in seen and _malignant(report, m.key):
             before = report.title[max(0, m.start - 12) : m.start].lower()
             if "metasta" not in before:
                 scores[m.key] += 3 + (3 if "primary" in before else 0)
@@ -470,12 +635,156 @@ def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
     return None
 
 
+_CANCER_NOUN = (
+    r"(?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|malignanc(?:y|ies)|sarcomas?|melanomas?|"
+    r"neuroendocrine\s+(?:tumou?rs?|carcinomas?|neoplasms?)|NETs?|NECs?|LCNEC|SCLC|NSCLC|RCC|HCC|CRC|[A-Z]{2,5}C)"
+)
+#: "breast cancer", "gastric obstructive tumor", "duodenal neuroendocrine tumor": an organ, up to
+#: two describing words, a cancer noun.
+_ORGAN_THEN_CANCER = re.compile(r"^(?:[\s-]+(?!of\b|in\b|with\b|and\b)[a-z][\w-]*){0,2}?[\s-]+" + _CANCER_NOUN + r"\b")
+#: "carcinoma of the left breast", "LCNEC of the cervix", "serous carcinoma originating from the fallopian tube".
+_CANCER_THEN_ORGAN = re.compile(
+    _CANCER_NOUN + r"\s+(?:\([^)]{0,20}\)\s+)?(?:of|in|from|arising\s+(?:in|from)|originating\s+(?:in|from)|"
+    r"involving)\s+(?:the\s+)?(?:(?:left|right|bilateral)[\s-]+)?(?:[a-z]+\s+)?$",
+)
+_MALIGNANT_WORD = re.compile(
+    r"\b(?:cancers?|\w*carcinomas?|malignan\w*|\w*sarcomas?|melanomas?|metasta\w*|neuroendocrine)\b", re.IGNORECASE
+)
+_SECONDARY = re.compile(r"\bmetasta\w*|\bsecondary\b|\bspread\b|\bdeposits?\b", re.IGNORECASE)
+_UNKNOWN_PRIMARY = re.compile(
+    r"\b(?:unknown|occult|unidentified|undetermined)\s+(?:primary|origin)|\bCUP\b|"
+    r"\bprimary\s+(?:site|tumou?r|lesion)\s+(?:was|remained|is)\s+(?:still\s+)?(?:unknown|not\s+(?:found|identified))",
+    re.IGNORECASE,
+)
+
+
+#: "cervical cancer" is the cervix's, although "cervical" alone is the neck's (nodes, spine).
+_CERVICAL_CANCER = re.compile(
+    r"\bcervical(?:[\s-]+(?!lymph|nodes?\b|spine|vertebra)[a-z][\w-]*){0,2}?[\s-]+" + _CANCER_NOUN + r"\b"
+)
+
+
+def _organ_votes(report: Report) -> Counter[str]:
+    """Organs the case names as the seat of a cancer, with how strongly (a primary counts more)."""
+    votes: Counter[str] = Counter()
+    for s in report.patient_sentences():
+        if report.vocabulary.terms.get("site", "uterine-cervix") is not None:
+            votes["uterine-cervix"] += len(_CERVICAL_CANCER.findall(s.text))
+        for site in s.of("site"):
+            if not site.asserted or report.vocabulary.is_a("site", site.key, "LymphNode"):
+                continue
+            before = s.local(site.start - 45, site.start)
+            after = _ORGAN_THEN_CANCER.match(s.local(site.end, site.end + 60))
+            of = _CANCER_THEN_ORGAN.search(before)
+            if of and _SECONDARY.search(s.local(site.start - 80, site.start)):
+                of = None  # "metastatic renal cell carcinoma of the breast": the breast is where it spread to
+            if not (after or of):
+                continue
+            weight = 1 + 2 * bool(re.search(r"\bprimary\b", before[-25:] + (after.group(0) if after else ""), re.I))
+            votes[site.key] += weight
+    return votes
+
+
+_ORIGIN_BEFORE = re.compile(r"^\s+origin\b", re.IGNORECASE)
+_ORIGIN_AFTER = re.compile(
+    _CANCER_NOUN + r"\s+(?:(?:was|is|that|which)\s+)?(?:originat(?:ed|ing|es)|arising|arose|derived)\s+"
+    r"(?:primarily\s+)?(?:in|from)\s+(?:the\s+)?(?:(?:left|right)\s+)?$"
+)
+
+
+def _stated_origin(report: Report) -> tuple[str, list[Evidence]] | None:
+    """An organ the case names as where the cancer came from ("the renal origin of the tumour",
+    "carcinoma originating from the fallopian tube")."""
+    for s in report.patient_sentences():
+        for site in s.of("site"):
+            if not site.asserted or report.vocabulary.is_a("site", site.key, "LymphNode"):
+                continue
+            window = max(s.start, site.start - 50)
+            before = _ORIGIN_AFTER.search(s.local(window, site.start))
+            if _ORIGIN_BEFORE.match(s.local(site.end, site.end + 10)) or before:
+                start = window + before.start() if before else site.start
+                return site.key, report.evidence(start, site.end + (0 if before else 7))
+    return None
+
+
+def _called_metastatic(report: Report, site: str) -> bool:
+    """Whether the case calls a metastasis what is at ``site`` ("breast cancer metastasis to the cystic duct")."""
+    for s in report.patient_sentences():
+        sites = [m for m in _lesion_sites(s) if m.asserted]
+        for cue in s.of("cue-metastasis"):
+            if cue.asserted and any(m.key == site for m in _linked_sites(report, s, cue, sites)):
+                return True
+    return False
+
+
+def _seat_elsewhere(report: Report, primary: LesionDraft) -> None:
+    """A primary placed where the case says a metastasis is moves to the organ its cancer words name."""
+    votes = _organ_votes(report)
+    votes.pop(primary.site or "", None)
+    others = [organ for organ, n in votes.most_common() if n > 0 and not _called_metastatic(report, organ)]
+    if others:
+        found = _organ_from_cancer_words(report, others[0])
+        primary.site, primary.laterality = others[0], None
+        if found is not None:
+            primary.evidence += found[1]
+
+
+def _organ_from_cancer_words(report: Report, organ: str | None = None) -> tuple[str, list[Evidence]] | None:
+    """The primary's organ from the words that name a cancer's seat, when no histology term gives it."""
+    if organ is None:
+        if any(_UNKNOWN_PRIMARY.search(s.text) for s in report.patient_sentences()):
+            return None
+        votes = _organ_votes(report)
+        organ = max(votes, key=lambda k: votes[k]) if votes else None
+        if organ is None or votes[organ] == 0:
+            return None
+    for s in report.patient_sentences():
+        for site in s.of("site"):
+            if site.key == organ and site.asserted:
+                return organ, report.evidence(site.start, site.end)
+        cervical = _CERVICAL_CANCER.search(s.text) if organ == "uterine-cervix" else None
+        if cervical:
+            return organ, report.evidence(s.start + cervical.start(), s.start + cervical.end())
+    return None
+
+
+_BODY_REGION = re.compile(
+    r"\b(?:of|on)\s+(?:the\s+)?(?:(?:left|right|upper|lower|middle|anterior|posterior)\s+)*"
+    r"(?:back|trunk|arm|forearm|leg|thigh|shoulder|chest|abdomen|face|cheek|neck|foot|hand|heel|toe|finger|calf)\b",
+    re.IGNORECASE,
+)
+
+
+def _cutaneous(report: Report, histology: str) -> bool:
+    """A melanoma of a body region ("melanoma of the back") is a skin melanoma."""
+    if (
+        not report.vocabulary.is_a("histology", histology, "Melanoma")
+        or report.vocabulary.terms.get("site", "skin") is None
+    ):
+        return False
+    return any(
+        m.key == histology and _BODY_REGION.match(s.local(m.end, m.end + 40).lstrip(" ,"))
+        for s in report.patient_sentences()
+        for m in s.of("histology")
+    )
+
+
 def find_primary(report: Report) -> LesionDraft | None:
-    """The primary tumour: histology, organ, side, stage and grade."""
+    """The primary tumour: histology, organ, side, stage and grade.
+
+    Without a histology term the organ a cancer word names ("a history of breast cancer",
+    "a duodenal tumor") still gives a primary; an unknown primary gives none.
+    """
     scores, seen = _primary_candidates(report)
     histology = _choose_histology(report, scores)
     if histology is None:
-        return None
+        # a tumour of unstated nature ("a pituitary tumor") is no primary cancer
+        malignant = any(_MALIGNANT_WORD.search(s.text) for s in report.patient_sentences())
+        found = _organ_from_cancer_words(report) if malignant else None
+        if found is None:
+            return None
+        organ, evidence = found
+        return LesionDraft("primary", organ, evidence, evidence[0].start if evidence else 0)
     mentions = seen.get(histology, [])
     sites: Counter[str] = Counter()
     chosen: tuple[Sentence, Mention, Mention] | None = None
@@ -499,22 +808,24 @@ def find_primary(report: Report) -> LesionDraft | None:
         primary.site = implied[0] if implied else None
         if mentions:
             evidence += report.evidence(mentions[0][1].start, mentions[0][1].end)
-    if not evidence:
-        title_hit = next(m for m in report.title_mentions if m.key == histology)
-        primary.evidence = _title_evidence(report, title_hit)
+        named = _organ_from_cancer_words(report) if primary.site is None else None
+        if named is not None:
+            primary.site = named[0]
+            evidence += named[1]
+        elif primary.site is None and _cutaneous(report, histology):
+            primary.site = "skin"
+    origin = _stated_origin(report)
+    if origin is not None and origin[0] != primary.site:
+        primary.site, primary.laterality = origin[0], None
+        evidence += origin[1]
+    elif primary.site is not None and _called_metastatic(report, primary.site):
+        _seat_elsewhere(report, primary)
     _stage_and_grade(report, primary, [m for _, m in mentions])
     if mentions:
         dated = [s.date for s, _ in mentions if s.section == "case" and s.date is not None]
         primary.diagnosis_date = dated[0] if dated else None
         primary.sentences = sorted({s.index for s, _ in mentions})
     return primary
-
-
-def _title_evidence(report: Report, mention: Mention) -> list[Evidence]:
-    """Evidence for a title mention: find the title's words in the original text."""
-    pattern = r"\s+".join(re.escape(w) for w in mention.text.split())
-    m = re.search(pattern, report.original, re.IGNORECASE)
-    return [Evidence(quote=m.group(0), start=m.start(), end=m.end())] if m else []
 
 
 def _stage_and_grade(report: Report, primary: LesionDraft, mentions: list[Mention]) -> None:

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from metkg.extract.biomarkers import MarkerMention, implied_marker_mentions, unlisted_marker_mentions
 from metkg.extract.context import NEGATION_TERMSET, find_cues, hypothetical_spans
-from metkg.extract.drugs import REGIMENS, find_unlisted_drugs
+from metkg.extract.drugs import DrugSpeller, find_regimens, find_unlisted_drugs
 from metkg.extract.terms import TermMatcher, TermMention
 from metkg.terminology import load_terminology
 
@@ -48,6 +48,12 @@ if not Span.has_extension("hypothetical"):
 def term_matcher(ontology_dir: str) -> TermMatcher:
     """The term matcher of the ontology in ``ontology_dir``, compiled once per process."""
     return TermMatcher.from_terminology(load_terminology(Path(ontology_dir)))
+
+
+@lru_cache(maxsize=4)
+def drug_speller(ontology_dir: str) -> DrugSpeller:
+    """The misspelt-drug finder of the ontology in ``ontology_dir``, built once per process."""
+    return DrugSpeller.from_terminology(load_terminology(Path(ontology_dir)))
 
 
 def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMention]) -> list[TermMention]:
@@ -72,18 +78,22 @@ def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMenti
     return extra
 
 
-def _unlisted_drug_mentions(text: str, matcher: TermMatcher, found: list[TermMention]) -> list[TermMention]:
-    """Drugs the ontology does not list, by INN stem (class key), and regimen acronyms (their drugs)."""
+def _unlisted_drug_mentions(
+    text: str, matcher: TermMatcher, speller: DrugSpeller, found: list[TermMention]
+) -> list[TermMention]:
+    """Misspelt drugs (``drug-misspelt``, the drug's key, the text as written), drugs the ontology
+    does not list (``drug-unlisted``, class key by INN stem) and regimen acronyms (their drugs)."""
     drugs = [m for m in found if m.category == "drug"]
     extra: list[TermMention] = []
+    for start, end, name, key in speller.find(text):
+        if not any(d.start < end and start < d.end for d in drugs):
+            extra.append(TermMention(start, end, "drug-misspelt", key, name))
+    taken = drugs + extra
     for start, end, name, key in find_unlisted_drugs(text):
-        if matcher.has_key("drug", key) and not any(d.start < end and start < d.end for d in drugs):
+        if matcher.has_key("drug", key) and not any(d.start < end and start < d.end for d in taken):
             extra.append(TermMention(start, end, "drug-unlisted", key, name))
-    for acronym, keys in REGIMENS.items():
-        for m in re.finditer(rf"(?<![A-Za-z0-9-]){re.escape(acronym)}(?![A-Za-z0-9-])", text):
-            extra += [
-                TermMention(m.start(), m.end(), "drug", k, m.group(0)) for k in keys if matcher.has_key("drug", k)
-            ]
+    for start, end, acronym, keys in find_regimens(text):
+        extra += [TermMention(start, end, "drug", k, acronym) for k in keys if matcher.has_key("drug", k)]
     return extra
 
 
@@ -119,20 +129,28 @@ def _marker_mentions(doc: Doc, matcher: TermMatcher, markers: list[TermMention])
     known += unlisted_marker_mentions(text, known, lambda name: matcher.closest("marker", name))
     out = markers + [TermMention(m.start, m.end, "marker", m.key, text[m.start : m.end]) for m in known[len(markers) :]]
     return sorted(out, key=lambda m: (m.start, -m.end))
+#: A drug name used for a laboratory test, not a treatment ("interferon-gamma release assay").
+_NOT_A_TREATMENT = re.compile(r"[\s-]*(?:gamma|γ)\b", re.IGNORECASE)
+
+
+def _treatments_only(text: str, found: list[TermMention]) -> list[TermMention]:
+    return [m for m in found if not (m.category == "drug" and _NOT_A_TREATMENT.match(text, m.end))]
 
 
 class TermsComponent:
     """Writes ontology terms and cue words to ``doc.spans["terms"]`` and ``doc._.term_mentions``."""
 
-    def __init__(self, matcher: TermMatcher):
+    def __init__(self, matcher: TermMatcher, speller: DrugSpeller):
         self.matcher = matcher
+        self.speller = speller
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         found = self.matcher.find(text)
         found += [TermMention(c.start, c.end, f"cue-{c.kind}", c.kind, c.text) for c in find_cues(text)]
         found += _abbreviation_mentions(doc, self.matcher, found)
-        found += _unlisted_drug_mentions(text, self.matcher, found)
+        found += _unlisted_drug_mentions(text, self.matcher, self.speller, found)
+        found = _treatments_only(text, found)
         found.sort(key=lambda m: (m.start, -m.end))
         spans: list[Span] = []
         kept: list[TermMention] = []
@@ -165,7 +183,7 @@ class ContextComponent:
 
 @Language.factory("metkg_terms", default_config={"ontology_dir": ""})
 def _make_terms(nlp: Language, name: str, ontology_dir: str) -> TermsComponent:
-    return TermsComponent(term_matcher(ontology_dir))
+    return TermsComponent(term_matcher(ontology_dir), drug_speller(ontology_dir))
 
 
 @Language.factory("metkg_context")

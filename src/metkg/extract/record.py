@@ -126,6 +126,7 @@ def _to_lesion(d: LesionDraft, lesion_id: str, primary_id: str | None) -> Lesion
         stage=d.stage,
         grade=d.grade,  # type: ignore[arg-type]
         primary=primary_id if d.kind != "primary" else None,
+        description=d.description,
         evidence=d.evidence,
     )
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from metkg.extract.context import about_other_patients, refers_to_patient
-from metkg.extract.dates import DateMention, find_dates, resolve
+from metkg.extract.dates import DateMention, find_dates, is_metadata_date, publication_date, resolve
 from metkg.extract.pipeline import SPAN_KEY, annotate, get_pipeline, term_matcher
 from metkg.extract.sections import NARRATIVE, Region, segment, title_span
 from metkg.extract.terms import TermMatcher
@@ -161,6 +161,16 @@ class Report:
     def has_case_section(self) -> bool:
         return any(s.section == "case" for s in self.sentences)
 
+    def is_title(self, s: Sentence) -> bool:
+        """Whether a sentence is the report's title (or begins with it, where no full stop ends the title).
+
+        A first line that ends with a full stop is a sentence of the text, not a title.
+        """
+        if not self.title or self.title.rstrip().endswith((".", "?", "!")):
+            return False
+        text = re.sub(r"\s+", " ", re.sub(r"[*_]", "", s.text)).strip()
+        return bool(text) and (text in self.title or text.startswith(self.title))
+
     def case_sentences(self) -> Iterator[Sentence]:
         """Sentences that state facts about this patient.
 
@@ -174,7 +184,8 @@ class Report:
         if any(s.section == "abstract-case" for s in self.sentences):
             yield from (s for s in self.sentences if s.section == "abstract-case" and not s.other_patients)
             return
-        candidates = [s for s in self.sentences if s.section in ("abstract", "body")]
+        # the title states nothing about the patient on its own
+        candidates = [s for s in self.sentences if s.section in ("abstract", "body") and not self.is_title(s)]
         start = next((i for i, s in enumerate(candidates) if _INTRODUCES.search(s.text)), 0)
         for s in candidates[start:]:
             if not s.other_patients and not _CONCLUDES.search(s.text):
@@ -186,7 +197,7 @@ class Report:
             return
         for s in self.sentences:
             summary = s.section == "abstract-case" or (s.section == "abstract" and s.self_reference)
-            if summary and not s.other_patients:
+            if summary and not s.other_patients and not self.is_title(s):
                 yield s
 
     def patient_sentences(self) -> Iterator[Sentence]:
@@ -279,11 +290,23 @@ def _section_of(position: int, sections: list[tuple[int, int, str]]) -> str:
     return "body"
 
 
-def _timeline(sentences: list[Sentence], sections: frozenset[str]) -> None:
+def _later_than(date: PartialDate, bound: PartialDate | None) -> bool:
+    """Whether ``date`` is surely after ``bound``, compared at the precision of ``bound``."""
+    if bound is None:
+        return False
+    if bound.month is None:
+        return date.year > bound.year
+    if bound.day is None:
+        return (date.year, date.month or 0) > (bound.year, bound.month)
+    return (date.year, date.month or 0, date.day or 0) > (bound.year, bound.month, bound.day)
+
+
+def _timeline(sentences: list[Sentence], sections: frozenset[str], published: PartialDate | None = None) -> None:
     """Give each sentence of ``sections`` its dates: absolute ones, and relative ones resolved in order.
 
     A day without a year takes the latest year stated so far; "upon admission" returns to the
-    date the patient presented.
+    date the patient presented. A date of page metadata ("Published: 3 May 2021") is no anchor,
+    and a derived date (relative, or a year supplied from context) never falls after ``published``.
     """
     anchor: PartialDate | None = None
     presentation: PartialDate | None = None
@@ -296,9 +319,14 @@ def _timeline(sentences: list[Sentence], sections: frozenset[str]) -> None:
         s.anchor = anchor
         resolved: list[DateMention] = []
         for d in find_dates(s.text, default_year=latest_year):
+            if is_metadata_date(s.text, d.start):
+                continue
             date = d.date
             if date is None and d.offset is not None and anchor is not None:
                 date = resolve(d.offset, anchor)
+            derived = d.date is None or d.year_inferred
+            if date is not None and derived and _later_than(date, published):
+                date = None
             shifted = DateMention(d.start + s.start, d.end + s.start, d.text, date, d.offset, d.year_inferred)
             resolved.append(shifted)
             if date is not None:
@@ -352,8 +380,9 @@ def read_report(text: str, source_file: str, ontology_dir: Path) -> Report:
                 self_reference=refers_to_patient(sent_text),
             )
         )
-    _timeline(sentences, frozenset({"case"}))
-    _timeline(sentences, frozenset({"body", "abstract", "abstract-case"}))
+    published = publication_date(text)
+    _timeline(sentences, frozenset({"case"}), published)
+    _timeline(sentences, frozenset({"body", "abstract", "abstract-case"}), published)
     matcher = term_matcher(str(Path(ontology_dir).resolve()))
     vocabulary = Vocabulary(load_terminology(Path(ontology_dir)), matcher)
     title = ""

@@ -305,7 +305,8 @@ class _Segmenter:
                 return i + 1
             first = self.lines[nxt].text.strip()
             j = nxt
-        if first[:1].islower() or _heading(first) is not None:
+        if first[:1].islower() or first[:1] in ")],;" or _heading(first) is not None:
+            # a figure cited inside a sentence ("(Figure 1A" + line break + "). The..."): the line alone
             self.labels[i] = "caption"
             return i + 1
         block = self.lines[j].block

@@ -79,7 +79,11 @@ _DRUG_TYPES = (
     ("ImmuneCheckpointInhibitor", "immunotherapy"),
     ("EndocrineAgent", "endocrine"),
     ("TargetedAgent", "targeted"),
+    ("CytokineTherapy", "immunotherapy"),
+    ("Radiopharmaceutical", "radiotherapy"),
     ("BoneModifyingAgent", "supportive"),
+    ("SupportiveAgent", "supportive"),
+    ("OtherDrug", "other"),
 )
 _SEQUENCE = re.compile(
     r"\bfollowed\s+by\b|\bthen\b|;|\bafter\s+which\b|\bswitched\s+to\b|\bsubsequently\b|\bchanged\s+to\b", re.IGNORECASE
@@ -130,6 +134,10 @@ def _drug_type(report: Report, key: str) -> str | None:
     return None
 
 
+def _is_class(report: Report, m: Mention) -> bool:
+    return m.category == "drug" and report.vocabulary.is_class("drug", m.key)
+
+
 def _setting(text: str) -> str | None:
     for pattern, name in _SETTING:
         if re.search(pattern, text, re.IGNORECASE):
@@ -175,9 +183,9 @@ def _groups(s: Sentence, drugs: list[Mention], text: str) -> list[list[Mention]]
 
 def _systemic(report: Report, s: Sentence, barriers: list[int]) -> list[InterventionDraft]:
     text = report.clean.text
-    named = sorted(s.of("drug") + s.of("drug-unlisted"), key=lambda m: m.start)
-    drugs = [m for m in named if not m.negated and _drug_type(report, m.key) is not None]
-    specific = [m for m in drugs if m.category == "drug-unlisted" or not report.vocabulary.is_class("drug", m.key)]
+    named = sorted(s.of("drug") + s.of("drug-unlisted") + s.of("drug-misspelt"), key=lambda m: m.start)
+    drugs = [m for m in named if m.asserted and _drug_type(report, m.key) is not None]
+    specific = [m for m in drugs if m.category != "drug" or not report.vocabulary.is_class("drug", m.key)]
     if specific or re.search(r"\bcontinu\w*\s+(?:the\s+)?(?:original|same|previous)", s.text, re.IGNORECASE):
         drugs = specific
     out = []
@@ -186,9 +194,13 @@ def _systemic(report: Report, s: Sentence, barriers: list[int]) -> list[Interven
         kind = "chemotherapy" if "chemotherapy" in types else types[0] or "other"
         stops = [m.start for m in group[1:]] + [s.end]
         draft = InterventionDraft(kind, [], group[0].start)
-        draft.drugs = [_dosing(report, s, m, stop) for m, stop in zip(group, stops, strict=True)]
-        if any(m.category == "drug-unlisted" for m in group):
-            # the ontology names these drugs only by their class: keep the names as written
+        # a class ("platinum-based chemotherapy", "checkpoint inhibitors") names no agent
+        named_agents = [(m, stop) for m, stop in zip(group, stops, strict=True) if not _is_class(report, m)]
+        draft.drugs = [_dosing(report, s, m, stop) for m, stop in named_agents]
+        if not named_agents:
+            draft.description = " + ".join(dict.fromkeys(m.text for m in group))
+        elif any(m.category != "drug" for m in group):
+            # a drug named only by its class, or misspelt: keep the names as written
             draft.description = " + ".join(dict.fromkeys(m.text for m in group))
         lead = s.local(s.start, group[0].start)
         draft.setting = _setting(lead[-80:])
@@ -572,7 +584,11 @@ def find_interventions(report: Report, lesions: list[LesionDraft]) -> list[Inter
     last_surgery = -10
     for i, s in enumerate(sentences):
         following = sentences[i + 1] if i + 1 < len(sentences) else None
-        barriers = [m.start for m in s.mentions if m.category in ("drug", "procedure") and not is_reference(s, m)]
+        barriers = [
+            m.start
+            for m in s.mentions
+            if m.category in ("drug", "drug-misspelt", "procedure") and not is_reference(s, m)
+        ]
         found = _systemic(report, s, barriers)
         found += _radiotherapy(report, s, barriers, following)
         surgeries = _surgeries(report, s, lesion_sites, s.index - last_surgery <= 2)

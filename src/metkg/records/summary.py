@@ -92,7 +92,7 @@ def _metastases(patient: Patient, terms: Terminology, primary_site: str | None) 
             continue  # "the metastatic tumour" of a specimen: a metastasis, at no site the text names
         if lesion.kind == "recurrence" and (lesion.site is None or site == primary_site):
             continue  # a local recurrence is not a distant site
-        if _regional(site, primary_site):
+        if _regional(site, primary_site) or lesion.description == "regional lymph node":
             continue
         out.append({"site": site, "diagnosis_date": str(lesion.diagnosis_date) if lesion.diagnosis_date else None})
     return out

@@ -1,0 +1,197 @@
+"""Metastatic sites and the primary organ as case reports name them; one test per phrasing."""
+
+from __future__ import annotations
+
+import pytest
+
+from metkg.records.summary import summarise
+
+CASE = "A 64-year-old woman with invasive ductal carcinoma of the left breast. "
+
+
+def _metastases(record) -> list[str]:
+    return sorted(x.site for x in record.patients[0].lesions if x.kind == "metastasis")
+
+
+def _distant(record, terminology) -> list[str]:
+    return sorted(m["site"] for m in summarise(record, terminology)["metastases"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("CT showed metastatic deposits in the liver.", ["liver"]),
+        ("MRI revealed multiple hepatic metastases.", ["liver"]),
+        ("The disease had spread to the bones.", ["bone"]),
+        ("Metastases were also found in the lungs and the sternum.", ["lung", "sternum"]),
+        (
+            "PET-CT showed lesions in the liver and both adrenal glands, consistent with metastases.",
+            ["adrenal-gland", "liver"],
+        ),
+        ("Cytology of the cerebrospinal fluid confirmed leptomeningeal carcinomatosis.", ["leptomeninges"]),
+        ("At laparoscopy she had peritoneal carcinomatosis.", ["peritoneum"]),
+        ("Follow-up imaging showed new brain mets.", ["brain"]),
+        ("A bone scan showed osseous metastases.", ["bone"]),
+        ("A CT showed skeletal metastases.", ["bone"]),
+        ("The chest CT revealed pleural and intrapulmonary metastasis.", ["lung", "pleura"]),
+        ("MRI showed cerebral metastases.", ["brain"]),
+    ],
+)
+def test_metastases_named_in_the_usual_ways(extract, sentence: str, expected: list[str]) -> None:
+    assert _metastases(extract(CASE + sentence)) == expected
+
+
+def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
+    text = CASE + "CT revealed metastases in the lymph nodes (hilar and mediastinal), brain, adrenal glands and bones."
+    assert _metastases(extract(text)) == ["adrenal-gland", "bone", "brain", "lymph-node"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "All axillary lymph nodes were negative for malignancy.",
+        "There was no evidence of metastasis on CT.",
+        "The lymph nodes were free of metastatic carcinoma.",
+        "A bone scan was performed to rule out bone metastases.",
+        "Liver metastases were suspected but not confirmed.",
+        "The differential diagnosis included lung metastasis.",
+        "None of the 12 lymph nodes was involved.",
+        "Lymph nodes were involved in 0/12.",
+        "Metastatic workup, including CT of the chest and abdomen, was negative.",
+    ],
+)
+def test_negated_and_hypothetical_sites_are_no_metastases(extract, sentence: str) -> None:
+    assert _metastases(extract(CASE + sentence)) == []
+
+
+def test_a_hedge_that_looks_ahead_leaves_what_comes_before_it_stated(extract) -> None:
+    text = CASE + "Restaging showed growth of the liver metastases, suggestive of pseudoprogression."
+    assert _metastases(extract(text)) == ["liver"]
+
+
+def test_a_negation_does_not_reach_past_a_confirming_clause(extract) -> None:
+    text = CASE + "No melanoma was found at other sites, confirming the diagnosis with bone metastasis."
+    assert _metastases(extract(text)) == ["bone"]
+
+
+def test_regional_nodes_are_recorded_but_not_distant(extract, terminology) -> None:
+    text = CASE + "She had axillary lymph node metastases and liver metastases."
+    record = extract(text)
+    assert _metastases(record) == ["axillary-lymph-node", "liver"]
+    assert _distant(record, terminology) == ["liver"]
+
+
+def test_the_nodes_of_a_region_are_a_nodal_station(extract) -> None:
+    assert _metastases(extract(CASE + "Ultrasound showed left axillary metastatic lymph nodes.")) == [
+        "axillary-lymph-node"
+    ]
+
+
+def test_a_node_station_outside_the_primarys_region_is_distant(extract, terminology) -> None:
+    text = "A 58-year-old man had gastric adenocarcinoma. PET-CT showed supraclavicular lymph node metastasis."
+    assert _distant(extract(text), terminology) == ["supraclavicular lymph node"]
+
+
+def test_a_node_named_without_its_station_is_the_nodal_stage(extract, terminology) -> None:
+    text = "A 58-year-old man had gastric adenocarcinoma with lymph node metastases."
+    assert _distant(extract(text), terminology) == []
+
+
+def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> None:
+    text = (
+        "A 62-year-old woman with rectal cancer developed metastases to the skin. "
+        "Skin lesions later progressed to many flat pink dermal papules."
+    )
+    assert _metastases(extract(text)) == ["skin"]
+
+
+@pytest.mark.parametrize(
+    ("text", "organ"),
+    [
+        ("A 70-year-old woman with a history of breast cancer presented with back pain.", "breast"),
+        ("A 55-year-old man was diagnosed with primary lung adenocarcinoma.", "lung"),
+        ("A 45-year-old woman had carcinoma of the cervix.", "uterine-cervix"),
+        ("A 45-year-old woman was treated for cervical squamous carcinoma.", "uterine-cervix"),
+        ("A 66-year-old man had renal cell carcinoma with lung metastases.", "kidney"),
+        ("A 58-year-old man had a duodenal tumor with liver metastases.", "duodenum"),
+        ("A 39-year-old man had a melanoma of the back removed.", "skin"),
+    ],
+)
+def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: str) -> None:
+    [primary] = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]
+    assert primary.site == organ
+
+
+def test_metastatic_carcinoma_of_an_organ_names_where_it_spread_not_the_primary(extract) -> None:
+    text = "A 68-year-old woman had metastatic renal cell carcinoma of the left breast ten years after nephrectomy."
+    [primary] = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]
+    assert primary.site == "kidney"
+
+
+def test_an_unknown_primary_has_no_organ(extract) -> None:
+    text = "A 60-year-old man had liver metastases of a neuroendocrine tumour of unknown primary."
+    primaries = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]
+    assert all(p.site is None for p in primaries)
+
+
+def test_sites_listed_in_parentheses_after_the_cue(extract) -> None:
+    text = "A 60-year-old man had gastric cancer. PET-CT showed distant metastases (mediastinal lymph nodes and bones)."
+    assert _metastases(extract(text)) == ["bone", "mediastinal-lymph-node"]
+    text = "A 60-year-old man had gastric cancer. PET-CT showed distant metastases (left supraclavicular and liver)."
+    assert _metastases(extract(text)) == ["liver"]
+
+
+def test_examples_after_such_as_are_stated_not_considered(extract) -> None:
+    text = CASE + "CT showed multiple metastases such as the liver and the lungs."
+    assert _metastases(extract(text)) == ["liver", "lung"]
+
+
+def test_a_primary_placed_where_the_case_says_a_metastasis_is_moves_to_its_organ(extract) -> None:
+    text = (
+        "A 71-year-old woman had a lumpectomy for cancer of the left breast. "
+        "Pathology revealed adenocarcinoma in the cystic duct, a breast cancer metastasis to the cystic duct."
+    )
+    lesions = extract(text).patients[0].lesions
+    assert [x.site for x in lesions if x.kind == "primary"] == ["breast"]
+    assert [x.site for x in lesions if x.kind == "metastasis"] == ["cystic-duct"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("PET showed metastatic liver lesions.", ["liver"]),
+        ("Ultrasound showed metastatic lymph nodes in the neck.", ["lymph-node"]),
+    ],
+)
+def test_metastatic_as_an_adjective_of_a_sites_lesions(extract, sentence: str, expected: list[str]) -> None:
+    assert _metastases(extract(CASE + sentence)) == expected
+
+
+def test_metastatic_cancer_of_an_organ_is_not_a_metastasis_there(extract) -> None:
+    text = "A 66-year-old man had metastatic lung cancer with brain metastases."
+    assert _metastases(extract(text)) == ["brain"]
+
+
+def test_new_lesions_in_a_usual_seat_are_implied_metastases(extract) -> None:
+    text = CASE + "She developed bone metastases. A year later, CT showed multiple new liver lesions."
+    lesions = extract(text).patients[0].lesions
+    implied = [(x.site, x.description) for x in lesions if x.description and x.description.startswith("implied")]
+    assert implied == [("liver", "implied: lesions the text does not call metastases")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "CT showed multiple new liver lesions.",  # no metastatic disease stated
+        "She developed bone metastases. CT showed multiple liver cysts and several hepatic hemangiomas.",
+        "She developed bone metastases. CT showed no new lesions in the liver.",
+    ],
+)
+def test_lesions_are_not_implied_metastases_without_metastatic_disease_or_when_benign(extract, sentence) -> None:
+    lesions = extract(CASE + sentence).patients[0].lesions
+    assert "liver" not in [x.site for x in lesions]
+
+
+def test_a_tumour_of_unstated_nature_is_no_primary_cancer(extract) -> None:
+    text = "A 41-year-old woman had headache. MRI revealed a pituitary tumor, resected by transsphenoidal surgery."
+    assert [x for x in extract(text).patients[0].lesions if x.kind == "primary"] == []
