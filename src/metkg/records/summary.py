@@ -58,6 +58,8 @@ _INTERVENTION_TYPES = {
     "targeted": "targeted therapy",
     "immunotherapy": "immunotherapy",
 }
+#: Molecular results that are not the alteration of one gene.
+_NOT_GENES = {"MSI", "MMR", "TMB"}
 _HER2_SCORE_STATUS = {"0": "negative", "1+": "negative", "2+": "equivocal", "3+": "positive"}
 #: Words of a lymph-node site that make it regional for a primary in the organ (AJCC N categories).
 _REGIONAL_NODES = {
@@ -107,6 +109,8 @@ def _marker(result: BiomarkerResult, terms: Terminology) -> dict[str, Any]:
             name = "HER2 FISH"
         elif status is None and result.score is not None:
             status = _HER2_SCORE_STATUS[result.score]
+    elif result.assay in ("PCR", "NGS") and result.marker not in _NOT_GENES:
+        name = f"{name} mutation"  # the gold names a gene alteration "<gene> mutation"
     if status == "low":
         status = "equivocal" if result.score == "2+" else "negative"
     return {"marker": name, "status": status, "percent": result.percent, "score": result.score, "raw": result.raw}
