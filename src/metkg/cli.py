@@ -25,8 +25,8 @@ from metkg.store import StoreLayout
 __all__ = ["app", "main"]
 
 # Messages carry users' values (patterns such as [a-z0-9], paths, quotes): never read as markup.
-err = Console(stderr=True, markup=False, highlight=False)
-out = Console(markup=False, highlight=False)
+err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+out = Console(markup=False, highlight=False, soft_wrap=True)
 
 app = typer.Typer(
     name="metkg",
@@ -562,7 +562,7 @@ def _extract_directory(source: Path, output: Path, ontology_dir: Path, check: bo
     if facts:
         err.print(f"facts: {facts}")
     for skipped in summary.skipped:
-        err.print(f"[dim]skipped {skipped}[/dim]")
+        err.print(f"skipped {skipped}", style="dim")
     if summary.failures:
         listing = "\n  ".join(summary.failures)
         raise ExtractionError(

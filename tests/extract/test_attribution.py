@@ -235,3 +235,30 @@ def test_a_procedure_not_done_opens_no_specimen(extract) -> None:
     text = WOMAN + "She had liver metastases. No biopsy was performed. The liver lesion was ER positive."
     patient = extract(text).patients[0]
     assert [sp.procedure for sp in patient.specimens] == [UNSTATED_PROCEDURE]
+
+
+@pytest.mark.parametrize(
+    ("verdict", "kind"),
+    [
+        ("The pathological diagnosis was primary gastric adenocarcinoma.", "primary"),
+        ("The final diagnosis was metastatic adenocarcinoma.", "metastasis"),
+    ],
+)
+def test_the_pathologists_verdict_after_the_work_up_names_what_was_sampled(extract, verdict: str, kind: str) -> None:
+    text = (
+        "A 66-year-old man had epigastric pain. Endoscopy found an ulcerated mass in the gastric antrum and CT "
+        "showed liver lesions. A biopsy was taken. Immunohistochemistry showed CK7 negative and CDX2 positive. "
+        + verdict
+    )
+    patient = extract(text).patients[0]
+    assert _results(patient)["CDX2"] == [(kind, "positive")]
+
+
+def test_a_verdict_far_from_the_work_up_ties_nothing(extract) -> None:
+    text = (
+        "A 66-year-old man had epigastric pain. A biopsy was taken. Immunohistochemistry showed CDX2 positive. "
+        "He recovered well. He was discharged. Months later he returned with jaundice. "
+        "The final diagnosis was primary cholangiocarcinoma."
+    )
+    patient = extract(text).patients[0]
+    assert _results(patient)["CDX2"] == [("unattributed", "positive")]

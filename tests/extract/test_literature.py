@@ -158,7 +158,11 @@ def test_an_ihc_cell_gives_results_quoting_the_cell(nlp) -> None:
     [record] = literature_records(document, "ihc.txt", "ihc", None, ONTOLOGY)
     [specimen] = record.patients[0].specimens
     results = {r.marker: (r.status, r.score) for r in specimen.results}
-    assert results == {"ER": ("positive", None), "PR": ("negative", None), "HER2": (None, "3+")}
+    assert results == {
+        "ER": ("positive", None),
+        "PR": ("negative", None),
+        "HER2": ("positive", "3+"),
+    }  # HER2 3+ is positive (ASCO/CAP)
     for result in specimen.results:
         for e in result.evidence:
             assert document.text[e.start : e.end] == e.quote

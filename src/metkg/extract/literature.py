@@ -34,7 +34,7 @@ from metkg.extract.patient import find_outcome, laterality_before
 from metkg.extract.pipeline import term_matcher
 from metkg.extract.readers.document import Cell, Document, Reference, Table
 from metkg.extract.record import _intervention_models, _to_specimen, slug
-from metkg.extract.report import Vocabulary, read_report
+from metkg.extract.report import Report, Vocabulary, read_report
 from metkg.extract.specimens import find_specimens
 from metkg.extract.terms import TermMention
 from metkg.extract.treatments import find_interventions
@@ -139,6 +139,10 @@ def _rows(table: Table) -> Iterator[_Row]:
 def _ev(cell: Cell, start: int = 0, end: int | None = None) -> Evidence:
     end = len(cell.text) if end is None else end
     return Evidence(quote=cell.text[start:end], start=cell.start + start, end=cell.start + end)
+
+
+#: What a cell is read after: a case section's heading, so that the cell is a sentence of the case.
+_CASE_CONTEXT = "Case presentation\n\n"
 
 
 def _shift(models: list[Any], offset: int) -> list[Any]:
@@ -259,10 +263,13 @@ class _TableReader:
         found = self.matcher.find(cell.text, ["histology"])
         return (found[0].key, _ev(cell, found[0].start, found[0].end)) if found else (None, None)
 
+    def read_cell(self, cell: Cell) -> Report:
+        """A cell read as a case sentence (alone it would be read as a title, which states nothing)."""
+        return read_report(f"{_CASE_CONTEXT}{cell.text}", "cell.txt", self.ontology_dir)
+
     def interventions(self, cell: Cell) -> list[Intervention]:
-        report = read_report(cell.text, "cell.txt", self.ontology_dir)
-        models, _ = _intervention_models(find_interventions(report, []))
-        return _shift(models, cell.start)
+        models, _ = _intervention_models(find_interventions(self.read_cell(cell), []))
+        return _shift(models, cell.start - len(_CASE_CONTEXT))
 
     def stains(self, cell: Cell) -> list[Specimen]:
         """Biomarker results of an IHC cell, on a specimen of tissue the table does not name.
@@ -288,11 +295,11 @@ class _TableReader:
         return specimens
 
     def outcome(self, cell: Cell) -> Outcome | None:
-        found = find_outcome(read_report(cell.text, "cell.txt", self.ontology_dir))
+        found = find_outcome(self.read_cell(cell))
         if found is not None:
             return _shift(
                 [Outcome(vital_status=found.vital_status, death_date=found.death_date, evidence=found.evidence)],
-                cell.start,
+                cell.start - len(_CASE_CONTEXT),
             )[0]  # type: ignore[arg-type]
         for pattern, status in ((_ALIVE, "alive"), (_UNKNOWN, "unknown")):
             if pattern.search(cell.text):

@@ -446,6 +446,16 @@ def _procedure_clause(s: Sentence, proc: Mention) -> str:
     return s.text[max(0, local_start - 30) : local_end + 30]
 
 
+#: A pathologist's verdict on the specimen just described ("The final diagnosis was ...").
+_VERDICT = re.compile(
+    r"\b(?:(?:final|definitive|definite|patholog\w*|histolog\w*|histopatholog\w*)\s+)+diagnosis\s+"
+    r"(?:was|is|of)\s+(?P<dx>[^.;]{3,120})",
+    re.IGNORECASE,
+)
+_METASTATIC = re.compile(r"\bmetasta", re.IGNORECASE)
+_PRIMARY = re.compile(r"\bprimary\b", re.IGNORECASE)
+
+
 class _Collector:
     def __init__(self, report: Report, primary: LesionDraft | None):
         self.report = report
@@ -464,9 +474,29 @@ class _Collector:
             following = sentences[i + 1] if i + 1 < len(sentences) else None
             opened = self.open_specimens(s, following)
             self.attach_results(s, opened)
+            self.settle_by_diagnosis(s)
             self.remember_mass(s)
             self.remember_pathology(s)
         return self.specimens
+
+    def settle_by_diagnosis(self, s: Sentence) -> None:
+        """A pathologist's verdict right after a specimen's work-up names what it sampled: "The
+        pathological diagnosis was primary oesophageal melanoma" ties it to the primary (at the
+        organ named), "... was metastatic adenocarcinoma" to a metastasis."""
+        sp = self.current
+        verdict = _VERDICT.search(s.text)
+        if sp is None or sp.role is not None or verdict is None or s.index - self.touched > 2:
+            return
+        start, end = s.start + verdict.start("dx"), s.start + verdict.end("dx")
+        sites = [m for m in s.of("site") if start <= m.start < end and m.asserted]
+        if _METASTATIC.search(verdict.group("dx")):
+            sp.role, sp.metastatic = "metastasis", True
+        elif _PRIMARY.search(verdict.group("dx")):
+            sp.role = "primary"
+        else:
+            return
+        if sites:
+            sp.site = sites[0].key
 
     def remember_mass(self, s: Sentence) -> None:
         """The site of the mass a sentence describes ("a mass ... near the right axilla", "scalp mass")."""
