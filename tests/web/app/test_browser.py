@@ -8,6 +8,7 @@ Each page's screenshot is saved to ``tests/.screenshots/`` (ignored by git).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -185,7 +186,8 @@ def test_query_error_is_shown_in_place(tab: Tab) -> None:
     tab.page.keyboard.press("Control+a")
     tab.page.keyboard.type("SELEKT nonsense")
     tab.page.keyboard.press("Control+Enter")
-    tab.page.wait_for_function("document.querySelector('#status').textContent.startsWith('400')")
+    # (a locator waits in Playwright's own world: wait_for_function would poll with eval, which the CSP refuses)
+    tab.page.locator("#status").filter(has_text=re.compile(r"^400 ")).wait_for()
     assert tab.page.locator("#results").inner_text() == ""
 
 
