@@ -129,6 +129,8 @@ def _marker_mentions(doc: Doc, matcher: TermMatcher, markers: list[TermMention])
     known += unlisted_marker_mentions(text, known, lambda name: matcher.closest("marker", name))
     out = markers + [TermMention(m.start, m.end, "marker", m.key, text[m.start : m.end]) for m in known[len(markers) :]]
     return sorted(out, key=lambda m: (m.start, -m.end))
+
+
 #: A drug name used for a laboratory test, not a treatment ("interferon-gamma release assay").
 _NOT_A_TREATMENT = re.compile(r"[\s-]*(?:gamma|γ)\b", re.IGNORECASE)
 
