@@ -242,6 +242,8 @@ def test_a_procedure_not_done_opens_no_specimen(extract) -> None:
     [
         ("The pathological diagnosis was primary gastric adenocarcinoma.", "primary"),
         ("The final diagnosis was metastatic adenocarcinoma.", "metastasis"),
+        ("Histologic analysis revealed metastatic adenocarcinoma of pulmonary origin.", "metastasis"),
+        ("Examination of the specimen showed no metastatic disease.", "unattributed"),
     ],
 )
 def test_the_pathologists_verdict_after_the_work_up_names_what_was_sampled(extract, verdict: str, kind: str) -> None:

@@ -448,8 +448,10 @@ def _procedure_clause(s: Sentence, proc: Mention) -> str:
 
 #: A pathologist's verdict on the specimen just described ("The final diagnosis was ...").
 _VERDICT = re.compile(
-    r"\b(?:(?:final|definitive|definite|patholog\w*|histolog\w*|histopatholog\w*)\s+)+diagnosis\s+"
-    r"(?:was|is|of)\s+(?P<dx>[^.;]{3,120})",
+    r"\b(?:(?:(?:final|definitive|definite|patholog\w*|histolog\w*|histopatholog\w*)\s+)+diagnosis\s+"
+    r"(?:was|is|of)|(?:analysis|examination|histolog\w*|histopatholog\w*|patholog\w*|microscopy|cytolog\w*)"
+    r"\b[^.;]{0,40}?\b(?:revealed|showed|confirmed|demonstrated|(?:was|were)\s+consistent\s+with))"
+    r"\s+(?!no\b|not\b|without\b|absence\b|neither\b)(?P<dx>[^.;]{3,120})",
     re.IGNORECASE,
 )
 _METASTATIC = re.compile(r"\bmetasta", re.IGNORECASE)
@@ -482,7 +484,7 @@ class _Collector:
     def settle_by_diagnosis(self, s: Sentence) -> None:
         """A pathologist's verdict right after a specimen's work-up names what it sampled: "The
         pathological diagnosis was primary oesophageal melanoma" ties it to the primary (at the
-        organ named), "... was metastatic adenocarcinoma" to a metastasis."""
+        organ named), "histologic analysis revealed metastatic adenocarcinoma" to a metastasis."""
         sp = self.current
         verdict = _VERDICT.search(s.text)
         if sp is None or sp.role is not None or verdict is None or s.index - self.touched > 2:
@@ -490,13 +492,11 @@ class _Collector:
         start, end = s.start + verdict.start("dx"), s.start + verdict.end("dx")
         sites = [m for m in s.of("site") if start <= m.start < end and m.asserted]
         if _METASTATIC.search(verdict.group("dx")):
-            sp.role, sp.metastatic = "metastasis", True
+            sp.role, sp.metastatic = "metastasis", True  # an organ named here is where it came from
         elif _PRIMARY.search(verdict.group("dx")):
             sp.role = "primary"
-        else:
-            return
-        if sites:
-            sp.site = sites[0].key
+            if sites:
+                sp.site = sites[0].key
 
     def remember_mass(self, s: Sentence) -> None:
         """The site of the mass a sentence describes ("a mass ... near the right axilla", "scalp mass")."""
