@@ -308,3 +308,15 @@ def test_pd_l1_tumour_proportion_takes_the_one_percent_cut_off(percent: float, s
 def test_an_assay_named_intact_is_no_result(read_doc) -> None:
     results = read_doc("Serum intact PTH was 80 pg/mL; the tumour was positive for chromogranin A.")
     assert _statuses(results) == [("chromogranin-A", "positive")]
+
+
+def test_a_result_in_parentheses_is_not_an_abbreviation_of_its_marker(extract) -> None:
+    """ "EMA (focal+)" has the shape of "long form (abbreviation)"; the value is not a second EMA."""
+    text = (
+        "Case presentation\n\nA 50-year-old woman had a renal mass. A biopsy was done. Immunohistochemistry "
+        "showed tumour cells CD10 (focal+), EMA (focal+), CK7 (−) and vimentin (diffuse+)."
+    )
+    results = {r.marker: (r.status, r.pattern) for sp in extract(text).patients[0].specimens for r in sp.results}
+    assert results["EMA"] == ("positive", "focal")
+    assert results["CK7"] == ("negative", None)
+    assert results["vimentin"] == ("positive", "diffuse")

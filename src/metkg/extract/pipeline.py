@@ -56,13 +56,18 @@ def drug_speller(ontology_dir: str) -> DrugSpeller:
     return DrugSpeller.from_terminology(load_terminology(Path(ontology_dir)))
 
 
+#: What an abbreviation looks like: "BMM", "HER-2", "CK5/6"; not a result in parentheses such as
+#: "EMA (focal+)" or "(3+)", which the abbreviation detector may take for one.
+_ABBREVIATION = re.compile(r"[A-Za-zα-ωΑ-Ω][\w\-/.]*\w|[A-Za-z]")
+
+
 def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMention]) -> list[TermMention]:
     """Terms and cues of an abbreviation's long form, placed on each use of the short form."""
     taken = {(m.start, m.end, m.category) for m in found}
     extra: list[TermMention] = []
     for short in getattr(doc._, "abbreviations", []) or []:
         long_form = short._.long_form
-        if long_form is None or short.start_char == long_form.start_char:
+        if long_form is None or short.start_char == long_form.start_char or not _ABBREVIATION.fullmatch(short.text):
             continue
         text = long_form.text
         span = (short.start_char, short.end_char)
