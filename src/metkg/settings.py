@@ -100,6 +100,13 @@ class Settings(BaseSettings):
         description="A directory both metkg and the server can read (Virtuoso: in DirsAllowed) for bulk loads.",
     )
 
+    @field_validator("store", "data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        """Resolved once, where the settings are read: a server started in another folder (or
+        a process it spawns) reads and writes the same folders, never a stray relative one."""
+        return value.expanduser().absolute()
+
     @field_validator("base_iri")
     @classmethod
     def _base_ends_with_slash(cls, value: str) -> str:

@@ -34,8 +34,8 @@ from pyoxigraph import (
 )
 
 from metkg.backends.rewrite import projected_variables, with_values
-from metkg.errors import MetkgError, NotAcceptableError, QueryError, StoreError
-from metkg.sparql.federation import check_services
+from metkg.errors import FederationError, MetkgError, NotAcceptableError, QueryError, StoreError
+from metkg.sparql.federation import check_services, mentions_service
 from metkg.sparql.scan import scan_query
 from metkg.vocab import PREFIXES, XSD
 
@@ -237,4 +237,6 @@ def run_query(store: Store, request: QueryRequest) -> QueryAnswer:
     except (RuntimeError, ValueError, TypeError) as exc:
         raise QueryError(f"the query could not be evaluated: {_clean(str(exc))}") from None
     except OSError as exc:
+        if mentions_service(request.query):  # Oxigraph reports a failed SERVICE call as an OSError
+            raise FederationError(f"a SERVICE call of the query failed: {_clean(str(exc))}") from None
         raise StoreError(f"the query failed while reading the store: {_clean(str(exc))}") from None

@@ -23,14 +23,18 @@ from metkg.errors import (
     AuthenticationError,
     BuildError,
     ConfigurationError,
+    DataDirectoryError,
+    FederationError,
     InconsistentRecordError,
     MetkgError,
     NotAcceptableError,
+    PreconditionFailedError,
     ProtocolError,
     QueryError,
     QueryParameterError,
     QueryRefusedError,
     QueryTimeoutError,
+    RecordConflictError,
     RecordValidationError,
     RequestTooLargeError,
     ResourceNotFoundError,
@@ -143,6 +147,7 @@ API_RESPONSES: dict[int | str, dict[str, Any]] = {
 # Most specific first: the first class an exception is an instance of decides.
 _STATUS: tuple[tuple[type[MetkgError], int], ...] = (
     (QueryTimeoutError, 503),
+    (FederationError, 502),
     (ServerBusyError, 503),
     (QueryRefusedError, 403),
     (UnknownQueryError, 404),
@@ -154,11 +159,14 @@ _STATUS: tuple[tuple[type[MetkgError], int], ...] = (
     (ResourceNotFoundError, 404),
     (AuthenticationError, 401),
     (WritesDisabledError, 403),
+    (RecordConflictError, 409),
+    (PreconditionFailedError, 412),
     (ProtocolError, 400),
     (RecordValidationError, 422),
     (InconsistentRecordError, 422),
     (BuildError, 422),
     (StoreError, 503),
+    (DataDirectoryError, 507),
     (ConfigurationError, 500),
 )
 
@@ -196,14 +204,14 @@ def problem_response(
 async def _metkg_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MetkgError)
     status = status_of(exc)
-    if status >= 500 and not isinstance(exc, QueryTimeoutError | ServerBusyError):
+    if status >= 500 and not isinstance(exc, QueryTimeoutError | ServerBusyError | FederationError):
         log.error("%s: %s", type(exc).__name__, exc)
-    headers = {"Retry-After": "5"} if status == 503 else None
+    headers = {"Retry-After": "5"} if status in (502, 503) else None
     if status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="metkg"'}
     if isinstance(exc, StoreError):
         detail = _NO_STORE
-    elif status < 500 or status == 503:
+    elif status < 500 or status in (502, 503, 507):
         detail = str(exc)
     else:
         detail = "the server is misconfigured; see its log"

@@ -44,6 +44,7 @@ build mints dereferences on this server; `/ontology` documents the ontology's te
 def create_app(settings: Settings) -> FastAPI:
     """The metkg web application for ``settings`` (store, base IRI, timeouts, limits)."""
     service = QueryService.from_settings(settings)
+    writes = write_routes.WriteProcess()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             await service.close()
+            writes.close()
 
     app = FastAPI(
         title="metkg",
@@ -62,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.service = service
+    app.state.writes = writes
     app.state.base_iri = settings.base_iri
     install_error_handlers(app)
     embedded = settings.backend != "sparql"  # an external server's data may change behind metkg's back
@@ -96,4 +99,8 @@ def run_server(settings: Settings, *, build_if_missing: bool = True, announce: C
         )
     app = create_app(settings)
     announce(f"serving http://{settings.host}:{settings.port}/  (SPARQL: /sparql, base IRI {settings.base_iri})")
+    if settings.write_token is not None:
+        announce(
+            f"writes (PUT /cases/{{id}}) are saved to {settings.data_dir / 'cases'} and published to {settings.store}"
+        )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", workers=1, proxy_headers=False)
