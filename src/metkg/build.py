@@ -46,11 +46,11 @@ __all__ = [
     "Progress",
     "add_record",
     "build_graph",
+    "case_etag",
     "count_case_graph",
     "count_records",
     "load_and_validate",
     "ontology_quads",
-    "record_etag",
 ]
 
 #: Called as ``progress(stage, done, total)``; ``total`` is 0 when unknown.
@@ -289,6 +289,7 @@ class AddResult:
     replaced: bool
     data_file: Path | None
     triples: int
+    etag: str = ""  # the case report's ETag as now stored (:func:`case_etag`)
 
 
 def _case_identity(store: pyoxigraph.Store, graph: str) -> tuple[str, str] | None:
@@ -306,9 +307,13 @@ def _graph_of_record_id(store: pyoxigraph.Store, record_id: str) -> str | None:
     return next((row["g"].value for row in rows), None)
 
 
-def record_etag(text: str) -> str:
-    """The entity tag of a record's YAML (quoted, as the ``ETag`` header carries it)."""
-    return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+def case_etag(quads: Iterable[Quad]) -> str:
+    """The entity tag of a case report as stored: a digest of its named graph's statements
+    (quoted, as the ``ETag`` header carries it). It changes whenever the record's content does."""
+    digest = hashlib.sha256()
+    for line in sorted({str(quad) for quad in quads}):
+        digest.update(line.encode("utf-8") + b"\n")
+    return f'"{digest.hexdigest()[:32]}"'
 
 
 def _fsync_directory(path: Path) -> None:
@@ -365,31 +370,37 @@ class _DataFiles:
 
 
 def _check_replacement(
-    settings: Settings, record: CaseRecord, previous: tuple[str, str] | None, *, if_match: str | None, rename: bool
+    current: pyoxigraph.Store,
+    record: CaseRecord,
+    previous: tuple[str, str] | None,
+    *,
+    if_match: str | None,
+    rename: bool,
 ) -> None:
     """Refuse a write that would replace a record it does not name, or one not in the version it expects.
 
     Replacing is explicit: the record keeps its id, or ``if_match`` names the current version
-    (ETag) of the record that has the DOI. ``rename`` allows a new id without it (``metkg add``).
+    (:func:`case_etag`) of the case report that has the DOI. ``rename`` allows a new id
+    without it (``metkg add``, where the curator names the file).
     """
     record_id, doi = record.id, record.report.doi
     if if_match is None and (previous is None or previous[0] == record_id or rename):
         return
     if previous is None:
         raise PreconditionFailedError(f"If-Match was sent, but no case report has the DOI {doi!r}")
-    current = _read_if_present(settings.data_dir / "cases" / f"{previous[0]}.yaml")
-    if if_match is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-        if current is None or not (tags & {record_etag(current), "*"}):
-            raise PreconditionFailedError(
-                f"If-Match {if_match!r} is not the current version of the record {previous[0]!r} "
-                "(its ETag changed); fetch it again before replacing it"
-            )
-        return
-    raise RecordConflictError(
-        f"the DOI {doi!r} belongs to the record {previous[0]!r}, not {record_id!r}: to replace that record, "
-        f"PUT it at /cases/{previous[0]}; to rename it, send If-Match with its ETag"
-    )
+    if if_match is None:
+        raise RecordConflictError(
+            f"the DOI {doi!r} belongs to the record {previous[0]!r}, not {record_id!r}: to replace that record, "
+            f"PUT it at /cases/{previous[0]}; to rename it, send If-Match with its ETag"
+        )
+    graph = _graph_of_record_id(current, previous[0])
+    stored = current.quads_for_pattern(None, None, None, NamedNode(graph)) if graph else ()
+    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if not tags & {case_etag(stored), "*"}:
+        raise PreconditionFailedError(
+            f"If-Match {if_match!r} is not the current version of the record {previous[0]!r} "
+            "(its ETag changed); fetch it again before replacing it"
+        )
 
 
 def add_record(
@@ -437,7 +448,7 @@ def add_record(
                 ]
             )
         previous = _case_identity(current, iris.graph)
-        _check_replacement(settings, record, previous, if_match=if_match, rename=rename)
+        _check_replacement(current, record, previous, if_match=if_match, rename=rename)
         quads = map_record(record, terms, settings.base_iri)
         if shacl:
             from metkg.shacl import shacl_validate
@@ -491,7 +502,8 @@ def add_record(
             except BaseException:
                 files.undo()
                 raise
-    return AddResult(record.id, record.report.doi, previous is not None, data_file, triples)
+    etag = case_etag(q for q in quads if q.graph_name == NamedNode(iris.graph))
+    return AddResult(record.id, record.report.doi, previous is not None, data_file, triples, etag)
 
 
 def _data_changes(

@@ -31,7 +31,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, SecretStr
 from starlette.responses import JSONResponse, Response
 
-from metkg.build import AddResult, add_record, record_etag
+from metkg.build import AddResult, add_record
 from metkg.errors import (
     AuthenticationError,
     BuildError,
@@ -212,5 +212,5 @@ async def put_case(request: Request, record_id: RecordId) -> Response:
     body = CaseWritten(
         record=result.record_id, doi=result.doi, iri=iri, replaced=result.replaced, triples=result.triples
     )
-    headers = {"Location": href(iri, settings.base_iri), "ETag": record_etag(text)}
+    headers = {"Location": href(iri, settings.base_iri), "ETag": result.etag}
     return JSONResponse(body.model_dump(), status_code=200 if result.replaced else 201, headers=headers)
