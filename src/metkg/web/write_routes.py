@@ -44,6 +44,7 @@ from metkg.errors import (
     WritesDisabledError,
 )
 from metkg.iris import CaseIris
+from metkg.processes import die_with_parent
 from metkg.records.loader import parse_record_text
 from metkg.settings import Settings
 from metkg.web.errors import API_RESPONSES, RecordProblem, error_response
@@ -164,7 +165,8 @@ class WriteProcess:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            spawn = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent)
         return self._executor
 
     async def apply(self, settings: Settings, record_id: str, text: str, if_match: str | None) -> AddResult:
