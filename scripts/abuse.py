@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import json
 import os
+import selectors
 import shutil
 import signal
 import socket
@@ -241,7 +242,7 @@ def two_hogs(server: Server) -> Outcome:
     return Outcome(
         "3",
         "two clients keep 6 slow queries each in flight; a third asks 10 quick ones",
-        answered >= 9,
+        answered >= 9 and statistics.median(latencies) < 5,
         f"{answered}/10 answered, median wait {statistics.median(latencies):.1f} s",
     )
 
@@ -255,11 +256,7 @@ def half_open_connections(server: Server) -> Outcome:
             for _ in range(20):
                 served += http.get("/health").status_code == 200
         time.sleep(11)  # the header timeout (10 s) passes
-        dropped = 0
-        for sock in sockets:
-            sock.settimeout(2)
-            with contextlib.suppress(OSError):
-                dropped += sock.recv(10) == b""
+        dropped = _closed_by_server(sockets, seconds=3)
     finally:
         for sock in sockets:
             sock.close()
@@ -269,6 +266,25 @@ def half_open_connections(server: Server) -> Outcome:
         served == 20 and dropped == 1000,
         f"{served}/20 normal requests served; {dropped}/1000 idle connections dropped after 10 s",
     )
+
+
+def _closed_by_server(sockets: list[socket.socket], seconds: float) -> int:
+    """How many of ``sockets`` the server has closed (end of stream) within ``seconds``."""
+    closed = 0
+    deadline = time.monotonic() + seconds
+    with selectors.DefaultSelector() as selector:  # epoll: more than 1,024 sockets
+        for sock in sockets:
+            selector.register(sock, selectors.EVENT_READ)
+        while closed < len(sockets) and (left := deadline - time.monotonic()) > 0:
+            ready = selector.select(left)
+            if not ready:
+                break
+            for key, _ in ready:
+                with contextlib.suppress(OSError):
+                    if key.fileobj.recv(10) == b"":  # type: ignore[union-attr]
+                        closed += 1
+                selector.unregister(key.fileobj)
+    return closed
 
 
 def html_rendering(server: Server) -> Outcome:
@@ -284,14 +300,15 @@ def html_rendering(server: Server) -> Outcome:
         for _ in range(4):
             pool.submit(browse)
         time.sleep(1)
-        for _ in range(40):
+        for _ in range(100):
             started = time.monotonic()
             http.get("/health")
             latencies.append(time.monotonic() - started)
             time.sleep(0.05)
         stop_browsing.set()
-    p99 = sorted(latencies)[int(len(latencies) * 0.99) - 1]
-    return Outcome("5", "4 clients fetch HTML result pages; /health meanwhile", p99 < 1.0, f"/health p99 {p99:.2f} s")
+    worst, median = max(latencies), statistics.median(latencies)
+    figure = f"/health median {median:.2f} s, worst {worst:.2f} s"
+    return Outcome("5", "4 clients fetch HTML result pages; /health meanwhile", worst < 1.0, figure)
 
 
 # --- holders of the write token ---
@@ -444,6 +461,7 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated item numbers to replay (default: all)")
     args = parser.parse_args()
     wanted = {item.strip() for item in args.only.split(",") if item.strip()}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on the way out
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="metkg-abuse-") as tmp:
         root = Path(tmp)
