@@ -8,6 +8,7 @@ server as its own process (``metkg serve``), which is what dies when the attack 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -218,6 +219,20 @@ def _serve(settings: Settings, root: Path, *, kill_at_publish: bool = False) -> 
     raise RuntimeError("metkg serve did not start")
 
 
+def _wait_for_group_gone(group: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        members = []
+        for process in psutil.process_iter():
+            with contextlib.suppress(psutil.Error, ProcessLookupError):
+                if os.getpgid(process.pid) == group and process.status() != psutil.STATUS_ZOMBIE:
+                    members.append(process)
+        if not members:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"processes of the killed server's group {group} still run")
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
@@ -257,6 +272,7 @@ def test_a_write_killed_at_publish_is_in_the_data_folder(own_store: Settings, tm
         with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):  # the server died under the request
             httpx.put(url + "/cases/minimal-case", content=MINIMAL, headers=AUTH, timeout=600)
         process.wait(60)
+        _wait_for_group_gone(process.pid)  # the write process, which held the store's lock, too
     finally:
         _stop(process)
     saved = own_store.data_dir / "cases" / "minimal-case.yaml"
