@@ -68,6 +68,11 @@ def serving(store: Path, workers: int, max_concurrent: int, timeout: float = 30.
         "METKG_QUERY_WORKERS": str(workers),
         "METKG_MAX_CONCURRENT_QUERIES": str(max_concurrent),
         "METKG_QUERY_TIMEOUT": str(timeout),
+        # Every simulated client comes from 127.0.0.1, which the server takes for one client:
+        # its per-client shares would measure fairness, not capacity.
+        "METKG_MAX_CLIENT_QUERIES": str(workers),
+        "METKG_MAX_CLIENT_PENDING": str(max_concurrent),
+        "METKG_MAX_CONNECTIONS_PER_CLIENT": str(max(64, 4 * max_concurrent)),
     }
     command = [METKG, "serve", "--store", str(store), "--port", str(port)]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

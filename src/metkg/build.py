@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 import time
 from collections import Counter
@@ -21,7 +22,14 @@ from typing import Any
 import pyoxigraph
 from pyoxigraph import NamedNode, Quad
 
-from metkg.errors import BuildError, Issue, RecordValidationError
+from metkg.errors import (
+    BuildError,
+    DataDirectoryError,
+    Issue,
+    PreconditionFailedError,
+    RecordConflictError,
+    RecordValidationError,
+)
 from metkg.iris import CaseIris, inferred_graph, ontology_graph
 from metkg.mapping import map_record
 from metkg.records.loader import LoadedRecord, find_record_files, load_records
@@ -38,6 +46,7 @@ __all__ = [
     "Progress",
     "add_record",
     "build_graph",
+    "case_etag",
     "count_case_graph",
     "count_records",
     "load_and_validate",
@@ -280,6 +289,7 @@ class AddResult:
     replaced: bool
     data_file: Path | None
     triples: int
+    etag: str = ""  # the case report's ETag as now stored (:func:`case_etag`)
 
 
 def _case_identity(store: pyoxigraph.Store, graph: str) -> tuple[str, str] | None:
@@ -297,11 +307,100 @@ def _graph_of_record_id(store: pyoxigraph.Store, record_id: str) -> str | None:
     return next((row["g"].value for row in rows), None)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def case_etag(quads: Iterable[Quad]) -> str:
+    """The entity tag of a case report as stored: a digest of its named graph's statements
+    (quoted, as the ``ETag`` header carries it). It changes whenever the record's content does."""
+    digest = hashlib.sha256()
+    for line in sorted({str(quad) for quad in quads}):
+        digest.update(line.encode("utf-8") + b"\n")
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def _fsync_directory(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _write_durably(path: Path, text: str | None) -> None:
+    """Write ``text`` to ``path`` (or remove it, for ``None``) so that it survives a crash:
+    a temporary file, fsync, rename, fsync of the folder."""
+    if text is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with tmp.open("w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    _fsync_directory(path.parent)
+
+
+def _read_if_present(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+@dataclass
+class _DataFiles:
+    """The record files a write changes under ``data/cases``, written before the store is
+    published and put back as they were if publishing fails."""
+
+    changes: dict[Path, str | None]
+    before: dict[Path, str | None] = field(default_factory=dict)
+
+    def write(self) -> None:
+        try:
+            for path, text in self.changes.items():
+                self.before[path] = _read_if_present(path)
+                _write_durably(path, text)
+        except OSError as exc:
+            self.undo()
+            raise DataDirectoryError(
+                f"the record could not be saved under {path.parent}: {exc.strerror or exc}"
+            ) from None
+
+    def undo(self) -> None:
+        for path, text in self.before.items():
+            with contextlib.suppress(OSError):
+                _write_durably(path, text)
+
+
+def _check_replacement(
+    current: pyoxigraph.Store,
+    record: CaseRecord,
+    previous: tuple[str, str] | None,
+    *,
+    if_match: str | None,
+    rename: bool,
+) -> None:
+    """Refuse a write that would replace a record it does not name, or one not in the version it expects.
+
+    Replacing is explicit: the record keeps its id, or ``if_match`` names the current version
+    (:func:`case_etag`) of the case report that has the DOI. ``rename`` allows a new id
+    without it (``metkg add``, where the curator names the file).
+    """
+    record_id, doi = record.id, record.report.doi
+    if if_match is None and (previous is None or previous[0] == record_id or rename):
+        return
+    if previous is None:
+        raise PreconditionFailedError(f"If-Match was sent, but no case report has the DOI {doi!r}")
+    if if_match is None:
+        raise RecordConflictError(
+            f"the DOI {doi!r} belongs to the record {previous[0]!r}, not {record_id!r}: to replace that record, "
+            f"PUT it at /cases/{previous[0]}; to rename it, send If-Match with its ETag"
+        )
+    graph = _graph_of_record_id(current, previous[0])
+    stored = current.quads_for_pattern(None, None, None, NamedNode(graph)) if graph else ()
+    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if not tags & {case_etag(stored), "*"}:
+        raise PreconditionFailedError(
+            f"If-Match {if_match!r} is not the current version of the record {previous[0]!r} "
+            "(its ETag changed); fetch it again before replacing it"
+        )
 
 
 #: The DOI prefix ``metkg extract`` gives a draft whose text names no DOI (10.0000 is no registrant).
@@ -319,14 +418,26 @@ def _refuse_placeholder_doi(loaded: LoadedRecord) -> None:
 
 
 def add_record(
-    settings: Settings, path: Path, *, reason: bool = True, shacl: bool = True, write_data: bool = True
+    settings: Settings,
+    path: Path,
+    *,
+    reason: bool = True,
+    shacl: bool = True,
+    write_data: bool = True,
+    if_match: str | None = None,
+    rename: bool = True,
 ) -> AddResult:
     """Add or replace one case record in the current store, validated exactly like a build.
 
     The new store is a checkpoint of the current one with the case's named graph (and its
     inferred facts) replaced; it is published atomically, so readers see the old graph or the
-    new one, never a half. With ``write_data`` the record is also written to
-    ``{data_dir}/cases/{id}.yaml``, the curated source of truth, after the store is published.
+    new one, never a half. With ``write_data`` the record is first written durably to
+    ``{data_dir}/cases/{id}.yaml``, the curated source of truth, and the store published
+    after: a crash between the two leaves the record in the data folder, where the next
+    build reads it; a failed publish puts the data folder back as it was.
+
+    A record that takes over another record's DOI under a new id needs ``rename`` or an
+    ``if_match`` naming that record's current ETag (:class:`RecordConflictError` otherwise).
     """
     layout = StoreLayout(settings.store)
     with layout.lock():
@@ -352,6 +463,7 @@ def add_record(
                 ]
             )
         previous = _case_identity(current, iris.graph)
+        _check_replacement(current, record, previous, if_match=if_match, rename=rename)
         quads = map_record(record, terms, settings.base_iri)
         if shacl:
             from metkg.shacl import shacl_validate
@@ -397,14 +509,28 @@ def add_record(
             triples = counts["triples"]
             manifest["counts"] = dict(counts)
             manifest["last_added"] = {"record": record.id, "doi": record.report.doi, "replaced": previous is not None}
-            build.publish(manifest)
-        data_file = None
-        if write_data:
-            data_file = settings.data_dir / "cases" / f"{record.id}.yaml"
-            _write_atomically(data_file, text)
-            if previous is not None and previous[0] != record.id:
-                (settings.data_dir / "cases" / f"{previous[0]}.yaml").unlink(missing_ok=True)
-    return AddResult(record.id, record.report.doi, previous is not None, data_file, triples)
+            data_file = settings.data_dir / "cases" / f"{record.id}.yaml" if write_data else None
+            files = _DataFiles(_data_changes(settings, data_file, text, previous))
+            files.write()
+            try:
+                build.publish(manifest)
+            except BaseException:
+                files.undo()
+                raise
+    etag = case_etag(q for q in quads if q.graph_name == NamedNode(iris.graph))
+    return AddResult(record.id, record.report.doi, previous is not None, data_file, triples, etag)
+
+
+def _data_changes(
+    settings: Settings, data_file: Path | None, text: str, previous: tuple[str, str] | None
+) -> dict[Path, str | None]:
+    """The record files a write changes: its own, and the old file of a record it renames."""
+    if data_file is None:
+        return {}
+    changes: dict[Path, str | None] = {data_file: text}
+    if previous is not None and f"{previous[0]}.yaml" != data_file.name:
+        changes[settings.data_dir / "cases" / f"{previous[0]}.yaml"] = None
+    return changes
 
 
 def _inferred_about_case(store: pyoxigraph.Store, iris: CaseIris, graph: NamedNode) -> list[Quad]:

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a failed check (invalid records, inconsistent data, fai
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -733,6 +734,20 @@ def diff(
     )
 
 
+def _os_error(exc: OSError) -> str:
+    """An operating-system error as a sentence: what failed, on which path, and what to check."""
+    what = exc.strerror or str(exc)
+    where = f" ({exc.filename})" if exc.filename else ""
+    hints = {
+        errno.ENOSPC: "free some space on that disk, or point METKG_STORE / METKG_DATA_DIR elsewhere",
+        errno.ELOOP: "a symbolic link on that path points back to itself; fix or remove it",
+        errno.EACCES: "check that this user may write there",
+        errno.EROFS: "the file system is read-only; choose another folder",
+    }
+    hint = hints.get(exc.errno or 0, "check the path and the disk")
+    return f"{what}{where}; {hint}"
+
+
 def main() -> None:
     """Entry point of the ``metkg`` console script."""
     try:
@@ -745,6 +760,11 @@ def main() -> None:
     except typer.Abort:
         err.print("aborted")
         sys.exit(130)
+    except OSError as exc:  # a full disk, a symbolic link loop, a folder not writable: said, not traced
+        if _state["debug"] or os.environ.get("METKG_DEBUG"):
+            raise
+        err.print(f"[red]error:[/red] {_os_error(exc)}", markup=True, highlight=False, soft_wrap=True)
+        sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:  # usage errors (a bad value, an unknown option or command) arrive here

@@ -15,19 +15,24 @@ __all__ = [
     "BuildError",
     "ConfigurationError",
     "ConflictError",
+    "DataDirectoryError",
     "DraftConflictError",
     "ExtractionError",
+    "FederationError",
     "InconsistentRecordError",
     "Issue",
     "JavaNotFoundError",
     "MetkgError",
     "NotAcceptableError",
     "NothingToCheckError",
+    "PreconditionFailedError",
     "ProtocolError",
     "QueryError",
+    "QueryMemoryError",
     "QueryParameterError",
     "QueryRefusedError",
     "QueryTimeoutError",
+    "RecordConflictError",
     "RecordValidationError",
     "RequestTooLargeError",
     "ResourceNotFoundError",
@@ -79,6 +84,9 @@ class RecordValidationError(MetkgError):
         lines += [f"  {issue}" for issue in self.issues]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self) -> tuple[type, tuple[list[Issue]]]:  # crosses to and from a write process
+        return type(self), (self.issues,)
+
 
 class InconsistentRecordError(MetkgError):
     """The reasoner found a case record logically inconsistent."""
@@ -92,6 +100,9 @@ class InconsistentRecordError(MetkgError):
             "if the source itself states both."
         )
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return type(self), (self.case, self.explanation)
+
 
 class BuildError(MetkgError):
     """The graph build failed; the store from the last good build is untouched."""
@@ -99,6 +110,10 @@ class BuildError(MetkgError):
 
 class StoreError(MetkgError):
     """The store directory is missing, locked or damaged."""
+
+
+class DataDirectoryError(MetkgError):
+    """A case record could not be written to the data folder (full, read-only, not a folder)."""
 
 
 class QueryError(MetkgError):
@@ -125,8 +140,20 @@ class ServerBusyError(QueryError):
     """Every query worker is busy and too many queries are waiting; retry later."""
 
 
+class QueryMemoryError(ServerBusyError):
+    """A query's worker went over its memory ceiling and was stopped."""
+
+
+class FederationError(QueryError):
+    """A SERVICE call to an allowed endpoint failed (unreachable, or a bad answer)."""
+
+
 class ProtocolError(MetkgError):
     """An HTTP request the server cannot answer as asked."""
+
+
+class PreconditionFailedError(ProtocolError):
+    """A write's ``If-Match`` names a version of the record that is not the current one."""
 
 
 class NotAcceptableError(ProtocolError):
@@ -155,6 +182,10 @@ class WritesDisabledError(ProtocolError):
 
 class ConflictError(ProtocolError):
     """A write would overwrite what someone else saved since the writer read it (HTTP 409)."""
+
+
+class RecordConflictError(ConflictError):
+    """A write would replace a record other than the one it names."""
 
 
 class DraftConflictError(ConflictError):

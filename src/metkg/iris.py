@@ -20,13 +20,36 @@ from urllib.parse import quote
 __all__ = ["CaseIris", "agent", "doi_path", "doi_url", "inferred_graph", "ontology_graph"]
 
 
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def _segment(local_id: str) -> str:
+    """One IRI path segment: slashes escaped, and a segment of dots (``.``, ``..``), which a
+    client would resolve as a relative path, written as ``%2E``."""
+    if not local_id.strip("."):
+        return local_id.replace(".", "%2E")
+    if _SAFE_SEGMENT.fullmatch(local_id):  # the usual case, ten times cheaper than quote()
+        return local_id
+    return quote(local_id, safe="-._~")
+
+
 def doi_path(doi: str) -> str:
-    """The DOI as an IRI path: lower-cased (DOIs are case-insensitive), unsafe characters escaped.
+    """The DOI as two IRI path segments, prefix and suffix: lower-cased (DOIs are case-insensitive),
+    unsafe characters escaped.
+
+    A slash in the suffix is escaped too, and a suffix of dots: otherwise the DOI ``10.1/x/patient/1``
+    would mint the IRI of the first patient of ``10.1/x``, and ``10.1/..`` one that resolves to
+    another path. So no case IRI is another resource's IRI, nor lies under another case's IRI.
 
     >>> doi_path("10.1002/(SICI)1097-0142(20000415)88:8<1769::AID-CNCR3>3.0.CO;2-H")
     '10.1002/%28sici%291097-0142%2820000415%2988%3A8%3C1769%3A%3Aaid-cncr3%3E3.0.co%3B2-h'
+    >>> doi_path("10.3389/fonc.2025.1709244/patient/1")
+    '10.3389/fonc.2025.1709244%2Fpatient%2F1'
+    >>> doi_path("10.1234/..")
+    '10.1234/%2E%2E'
     """
-    return quote(doi.strip().lower(), safe="/-._~")
+    prefix, _, suffix = doi.strip().lower().partition("/")
+    return f"{quote(prefix, safe='-._~')}/{_segment(suffix)}"
 
 
 def doi_url(doi: str) -> str:
@@ -38,15 +61,6 @@ def doi_url(doi: str) -> str:
     'https://doi.org/10.1002/(SICI)1097-0142(20000415)88:8%3C1769::AID-CNCR3%3E3.0.CO;2-H'
     """
     return "https://doi.org/" + quote(doi.strip(), safe="/-._~:;()[]!$&'*+,=@")
-
-
-_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
-
-
-def _segment(local_id: str) -> str:
-    if _SAFE_SEGMENT.fullmatch(local_id):  # the usual case, ten times cheaper than quote()
-        return local_id
-    return quote(local_id, safe="-._~")
 
 
 def ontology_graph(base: str) -> str:

@@ -53,6 +53,41 @@ class Settings(BaseSettings):
         gt=0,
         description="Result rows returned before the answer is cut (flagged in a header and the body).",
     )
+    max_answer_bytes: int = Field(
+        default=16_000_000,
+        gt=0,
+        description="Bytes of one query answer before it is cut at a row (flagged like the row limit).",
+    )
+    html_max_rows: int = Field(default=500, gt=0, description="Rows of one HTML result page; the next page follows.")
+    query_memory_mb: int = Field(
+        default=1_024,
+        gt=0,
+        description="Resident memory (MB) of one query worker; beyond it the query stops (503), a new worker starts.",
+    )
+    max_client_queries: int = Field(
+        default=0,
+        ge=0,
+        description="Queries one client may have running at once; more wait behind its own (0: query workers - 1, "
+        "at least 1).",
+    )
+    max_client_pending: int = Field(
+        default=8, gt=0, description="Queries one client may have running or waiting; one more is refused (503)."
+    )
+    max_connections_per_client: int = Field(
+        default=64, gt=0, description="Open connections from one client address; one more is refused (503)."
+    )
+    header_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a client has to send a request's headers before it is dropped."
+    )
+    send_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds a client may leave an answer unread before it is dropped."
+    )
+    max_exports: int = Field(default=4, gt=0, description="Downloads of /export at once; one more is refused (503).")
+    forwarded_allow_ips: str | None = Field(
+        default=None,
+        description="Addresses of reverse proxies whose X-Forwarded-For names the client (comma-separated); "
+        "unset, the peer address is the client.",
+    )
     max_query_length: int = Field(default=20_000, gt=0, description="Characters in one SPARQL query (413 beyond).")
     max_body_bytes: int = Field(default=1_000_000, gt=0, description="Bytes in one request body (413 beyond).")
     max_concurrent_queries: int = Field(
@@ -107,6 +142,13 @@ class Settings(BaseSettings):
         default=None,
         description="A directory both metkg and the server can read (Virtuoso: in DirsAllowed) for bulk loads.",
     )
+
+    @field_validator("store", "data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        """Resolved once, where the settings are read: a server started in another folder (or
+        a process it spawns) reads and writes the same folders, never a stray relative one."""
+        return value.expanduser().absolute()
 
     @field_validator("base_iri")
     @classmethod

@@ -4,8 +4,11 @@ from the data, and security headers on every HTML page."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -13,7 +16,7 @@ from tests.robustness.conftest import serving
 from tests.web.conftest import RECORDS, LiveServer, web_settings
 
 from metkg.build import build_graph
-from metkg.settings import PROJECT_ROOT
+from metkg.settings import PROJECT_ROOT, Settings
 from metkg.web.server import create_app
 
 SCRIPT = "<script>alert(1)</script>"
@@ -163,3 +166,26 @@ def test_unexpected_error_is_500_without_traceback_or_path(tmp_path: Path) -> No
         assert "the server failed to answer" in response.text
         assert "secret detail" not in response.text
         _assert_clean(response)
+
+
+def _metkg(*args: str, cwd: Path, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", "from metkg.cli import main; main()", *args]
+    return subprocess.run(command, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+
+
+def test_a_symbolic_link_loop_is_said_not_traced(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to("loop")
+    done = _metkg("build", str(RECORDS), "--store", "loop/store", "--no-reason", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "a symbolic link on that path points back to itself" in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full to stand for a full disk")
+def test_a_full_disk_is_said_not_traced(robust_settings: Settings, tmp_path: Path) -> None:
+    """The export written to standard output, which is /dev/full: every write fails with ENOSPC."""
+    with Path("/dev/full").open("wb") as full:
+        done = _metkg("export", "--store", str(robust_settings.store), cwd=tmp_path, stdout=full)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "No space left on device" in done.stderr and "free some space" in done.stderr

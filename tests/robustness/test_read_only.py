@@ -7,7 +7,7 @@ import httpx
 import pyoxigraph
 import pytest
 from tests.robustness.conftest import serving
-from tests.web.conftest import LiveServer
+from tests.web.conftest import LiveServer, free_port
 
 from metkg.errors import QueryRefusedError
 from metkg.settings import Settings
@@ -115,9 +115,16 @@ def test_unparseable_query_mentioning_service_fails_closed() -> None:
 
 
 def test_service_to_an_allowed_host_runs(robust_settings: Settings) -> None:
-    """With 127.0.0.1 on the allow-list, SERVICE calls that host (here: the server itself)."""
-    settings = robust_settings.model_copy(update={"service_allow": ["127.0.0.1"]})
-    with serving(settings) as live, live.client() as http:
+    """With 127.0.0.1 and the server's port on the allow-list, SERVICE calls that host (here: the
+    server itself); the same host on another port, or another host name, is refused.
+
+    The query calls back from the same address as the client that sent it: the client may use
+    both workers here, or its share (one) would wait on itself."""
+    robust_settings = robust_settings.model_copy(update={"max_client_queries": 2})
+    with serving(robust_settings) as live, live.client() as http:
+        port = live.url.rsplit(":", 1)[1]
+        service = live.app.state.service
+        service.settings = robust_settings.model_copy(update={"service_allow": [f"127.0.0.1:{port}"]})
         query = (
             f"SELECT ?c WHERE {{ SERVICE <{live.url}/sparql> {{ ?c a <https://w3id.org/metkg/ontology#CaseReport> }} }}"
         )
@@ -126,7 +133,20 @@ def test_service_to_an_allowed_host_runs(robust_settings: Settings) -> None:
         assert len(response.json()["results"]["bindings"]) == 3
         other = http.post("/sparql", data={"query": query.replace("127.0.0.1", "localhost")})
         assert other.status_code == 403
-        assert "SERVICE may call: 127.0.0.1" in other.json()["detail"]
+        assert f"SERVICE may call: 127.0.0.1:{port}" in other.json()["detail"]
+        service.settings = robust_settings.model_copy(update={"service_allow": ["127.0.0.1"]})
+        assert http.post("/sparql", data={"query": query}).status_code == 403, "a host allows its default port only"
+
+
+def test_failed_service_call_says_so_not_store_unavailable(robust_settings: Settings) -> None:
+    closed = free_port()  # nothing listens there
+    with serving(robust_settings) as live, live.client() as http:
+        live.app.state.service.settings = robust_settings.model_copy(update={"service_allow": [f"127.0.0.1:{closed}"]})
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{closed}/sparql> {{ ?s ?p ?o }} }}"
+        response = http.post("/sparql", data={"query": query})
+    assert response.status_code == 502, response.text
+    detail = response.json()["detail"]
+    assert detail.startswith("a SERVICE call of the query failed") and "store" not in detail
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ from metkg.iris import inferred_graph
 from metkg.settings import PROJECT_ROOT, Settings
 from metkg.store import StoreLayout
 from metkg.vocab import METKG, RDF
+from metkg.web.connections import server_config
 from metkg.web.server import create_app
 
 WEB_FIXTURES = Path(__file__).parents[1] / "fixtures" / "web"
@@ -103,7 +104,7 @@ def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def start_server(settings: Settings) -> LiveServer:
     app = create_app(settings)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = server_config(app, settings.model_copy(update={"host": "127.0.0.1", "port": port}), log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()

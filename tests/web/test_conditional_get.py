@@ -80,3 +80,24 @@ def test_a_new_build_makes_every_earlier_tag_stale(live: LiveServer) -> None:
         after = http.get(TIMELINE, headers={**JSON, "If-None-Match": tag})
         assert after.status_code == 200 and after.headers["ETag"] != tag
         assert after.json()["results"]["bindings"]
+
+
+def test_if_none_match_any_is_304_only_for_a_resource_that_exists(live: LiveServer) -> None:
+    with live.client() as http:
+        assert http.get(f"/case/{SCALP}", headers={"If-None-Match": "*"}).status_code == 304
+        missing = http.get("/case/10.9999/no-such-case", headers={"If-None-Match": "*", "Accept": "text/turtle"})
+        assert missing.status_code == 404
+
+
+def test_answers_naming_the_server_are_tagged_per_host(live: LiveServer) -> None:
+    """VoID names the server by the request's Host: a cache must not serve one host's answer to another."""
+    with live.client() as http:
+        first = http.get("/.well-known/void", headers={"Host": "a.example", "Accept": "text/turtle"})
+        second = http.get("/.well-known/void", headers={"Host": "b.example", "Accept": "text/turtle"})
+        assert "a.example" in first.text and "b.example" in second.text
+        assert first.headers["ETag"] != second.headers["ETag"]
+        stale = http.get(
+            "/.well-known/void",
+            headers={"Host": "b.example", "Accept": "text/turtle", "If-None-Match": first.headers["ETag"]},
+        )
+        assert stale.status_code == 200 and "b.example" in stale.text

@@ -113,7 +113,7 @@ class RemoteQueryPool:
         except MetkgError as exc:
             log.warning("could not check the SPARQL server's default graph yet: %s", exc)
 
-    async def run(self, _path: str, request: QueryRequest) -> QueryAnswer:
+    async def run(self, _path: str, request: QueryRequest, _client: str = "") -> QueryAnswer:
         if self._running >= self.max_concurrent * 2:
             raise ServerBusyError(f"{self._running} queries are already running or waiting; retry in a moment")
         self._running += 1

@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from metkg.errors import BuildError, ConfigurationError, JavaNotFoundError
+from metkg.processes import CHILD_OPTIONS
 from metkg.settings import Settings
 from metkg.vocab import OWL
 
@@ -127,8 +128,10 @@ class OntologyClassification:
 
 def _sync(world, reasoner: str, java: str) -> None:  # type: ignore[no-untyped-def]
     import owlready2
+    from owlready2 import reasoning
 
     owlready2.JAVA_EXE = java
+    reasoning._subprocess_kargs.update(CHILD_OPTIONS)  # its JVMs die with this process  # type: ignore[attr-defined]
     ontology = world.get_ontology(_INPUT_IRI)
     try:
         with ontology:
@@ -225,6 +228,10 @@ _HERMIT_MAIN = "org.semanticweb.HermiT.cli.CommandLine"
 _SATISFIABLE = "#Thing is satisfiable."
 
 
+def _run_java(command: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, check=False, **CHILD_OPTIONS)
+
+
 def _classpath(reasoner: str) -> str:
     from owlready2 import reasoning
 
@@ -234,7 +241,7 @@ def _classpath(reasoner: str) -> str:
 def _hermit_run(java: str, files: list[Path]) -> tuple[int, str | None]:
     """Check files in one JVM; return how many passed and, if one failed, HermiT's message."""
     command = [java, *_JVM_OPTIONS, "-cp", _classpath("hermit"), _HERMIT_MAIN, "-k"]
-    proc = subprocess.run([*command, *(f.as_uri() for f in files)], capture_output=True, text=True, check=False)
+    proc = _run_java([*command, *(f.as_uri() for f in files)])
     passed = proc.stdout.count(_SATISFIABLE)
     if proc.returncode == 0 and passed == len(files):
         return passed, None
@@ -247,7 +254,7 @@ def _pellet_run(java: str, path: Path) -> str | None:
     """Check one file with Pellet; return its explanation if inconsistent, else ``None``."""
     command = [java, *_JVM_OPTIONS, "-cp", _classpath("pellet"), "pellet.Pellet", "consistency"]
     command += ["--loader", "Jena", "--input-format", "N-Triples", "--ignore-imports", str(path)]
-    proc = subprocess.run(command, capture_output=True, text=True, check=False)
+    proc = _run_java(command)
     if "Consistent: Yes" in proc.stdout:
         return None
     if "Consistent: No" in proc.stdout:

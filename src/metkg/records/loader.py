@@ -100,6 +100,52 @@ _IMPLICIT = {
 
 
 _MAX_DEPTH = 40  # a record nests about 6 levels; deeper YAML is not a record
+_MAX_ALIASES = 100  # a record needs none; each alias repeats its anchor's value wherever it is used
+#: Above this many characters that may open a level ([, {, -, ?, line breaks), :func:`_precheck`
+#: reads the YAML's events to measure its real depth; a record has a few hundred.
+_DEPTH_SUSPECT = 5_000
+_EVENTS = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+
+
+def _precheck(text: str, name: str) -> Issue | None:
+    """Refuse YAML nested deeper than :data:`_MAX_DEPTH` or with more than :data:`_MAX_ALIASES`
+    aliases before it is composed.
+
+    Composing (building the tree of nodes) recurses once per level, in C with libyaml: 100,000
+    nested ``[`` overflow the stack and kill the process, which no exception can catch. Reading
+    the events does not recurse, so it measures the depth safely. It runs only when a cheap
+    count of the characters that can open a level (or of ``*``) is high: never for a real record.
+    """
+    opening = sum(text.count(c) for c in "[{-?\n")
+    if opening <= _DEPTH_SUSPECT and text.count("*") <= _MAX_ALIASES:
+        return None
+    depth = aliases = 0
+    try:
+        for event in yaml.parse(text, Loader=_EVENTS):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    return Issue(
+                        name,
+                        line,
+                        "(yaml)",
+                        f"the YAML nests more than {_MAX_DEPTH} levels deep; a case record nests far less",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > _MAX_ALIASES:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    message = (
+                        f"the YAML has more than {_MAX_ALIASES} aliases (*name); "
+                        "a case record needs none: write the values out"
+                    )
+                    return Issue(name, line, "(yaml)", message)
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error with its line
+    return None
 
 
 class _ShapeError(Exception):
@@ -179,6 +225,9 @@ def _pydantic_issues(error: ValidationError, name: str, lines: LineMap) -> list[
 
 def _parse_with_lines(text: str, name: str, lines: LineMap) -> tuple[CaseRecord | None, list[Issue]]:
     """Compose the YAML (libyaml), build the values, record their lines, type-check."""
+    refused = _precheck(text, name)
+    if refused is not None:
+        return None, [refused]
     try:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.YAMLError as exc:

@@ -24,6 +24,7 @@ from metkg.terminology import Terminology
 
 __all__ = [
     "Duplicates",
+    "corpus_file",
     "find_quote",
     "iter_evidence",
     "record_issues",
@@ -43,12 +44,36 @@ def _read(path: Path) -> str | None:
         return None
 
 
+def corpus_file(corpus_dir: Path, name: str) -> Path | None:
+    """The file ``name`` inside ``corpus_dir``, or ``None`` when it would lie outside it.
+
+    A record names its source by a path relative to the corpus folder: an absolute path, a
+    ``..`` part or a symbolic link that leads out of the folder is refused, so a record can
+    never make a check read another file of the host.
+
+    >>> corpus_file(Path("/srv/corpus"), "/etc/passwd") is None
+    True
+    >>> corpus_file(Path("/srv/corpus"), "sub/../../etc/passwd") is None
+    True
+    """
+    relative_name = Path(name)
+    if not name or relative_name.is_absolute() or ".." in relative_name.parts:
+        return None
+    root = corpus_dir.resolve()
+    try:
+        target = (root / relative_name).resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return None
+    return target if target.is_relative_to(root) else None
+
+
 def source_text(record: CaseRecord, source_id: str, corpus_dir: Path | None) -> str | None:
-    """The text of a record's source, if it names a file found in ``corpus_dir``."""
+    """The text of a record's source, if it names a file found inside ``corpus_dir``."""
     source = record.sources.get(source_id)
     if source is None or source.file is None or corpus_dir is None:
         return None
-    return _read(corpus_dir / source.file)
+    path = corpus_file(corpus_dir, source.file)
+    return None if path is None else _read(path)
 
 
 def _normalise(text: str) -> str:
@@ -198,6 +223,7 @@ class _Checker:
             self.patient(patient, path)
         for path, message in result_contradictions(self.record):
             self.issue(path, message)
+        self.source_files()
         self.evidence()
         return self.issues
 
@@ -239,6 +265,18 @@ class _Checker:
             self.ref(patient.journey.confirmed_by, specimens, (*path, "journey", "confirmed_by"), "specimen")
             self.ref(patient.journey.lesion, lesions, (*path, "journey", "lesion"), "lesion")
 
+    def source_files(self) -> None:
+        """Refuse a source file named outside the corpus folder (absolute, ``..``, a link out of it)."""
+        if self.corpus_dir is None:
+            return
+        for source_id, source in self.record.sources.items():
+            if source.file is not None and corpus_file(self.corpus_dir, source.file) is None:
+                self.issue(
+                    ("sources", source_id, "file"),
+                    f"source file {source.file!r} is not inside the corpus folder; name it by its path "
+                    "relative to that folder (no absolute path, no '..', no link out of it)",
+                )
+
     def evidence(self) -> None:
         default = self.record.default_source()
         for path, ev in iter_evidence(self.record):
@@ -251,12 +289,22 @@ class _Checker:
             if text is None:
                 continue
             if ev.start is not None and ev.end is not None:
-                if text[ev.start : ev.end] != ev.quote:
-                    found = text[ev.start : ev.end]
-                    self.issue(path, f"quote {ev.quote!r} is not the text at {ev.start}-{ev.end}, which is {found!r}")
+                if text[ev.start : ev.end] != ev.quote:  # never quote the file: only the record's own text
+                    self.issue(path, _span_message(ev.quote, ev.start, ev.end, text))
             elif not find_quote(ev.quote, text):
                 file = self.record.sources[source_id].file
                 self.issue(path, f"quote {ev.quote!r} does not occur in source {file!r}; quote the source verbatim")
+
+
+def _span_message(quote: str, start: int, end: int, text: str) -> str:
+    """Why a quote's span is wrong, without a word of the source's text.
+
+    >>> _span_message("ER (>90%)", 0, 9, "... ER (>90%) ...")
+    "quote 'ER (>90%)' is not the text at 0-9 of its source; it occurs at 4-13"
+    """
+    where = text.find(quote)
+    hint = f"it occurs at {where}-{where + len(quote)}" if where >= 0 else "it does not occur in the source"
+    return f"quote {quote!r} is not the text at {start}-{end} of its source; {hint}"
 
 
 def record_issues(loaded: LoadedRecord, terminology: Terminology, corpus_dir: Path | None = None) -> list[Issue]:

@@ -34,8 +34,8 @@ from pyoxigraph import (
 )
 
 from metkg.backends.rewrite import projected_variables, with_values
-from metkg.errors import MetkgError, NotAcceptableError, QueryError, StoreError
-from metkg.sparql.federation import check_services
+from metkg.errors import FederationError, MetkgError, NotAcceptableError, QueryError, StoreError
+from metkg.sparql.federation import check_services, mentions_service
 from metkg.sparql.scan import scan_query
 from metkg.vocab import PREFIXES, XSD
 
@@ -69,7 +69,8 @@ class QueryRequest:
     ``solutions_format`` and ``graph_format`` name the formats (see
     :mod:`metkg.sparql.negotiation`) to answer a SELECT/ASK or a CONSTRUCT/DESCRIBE query in;
     ``None`` means the client accepts no format for that kind of answer (406).
-    ``service_allow`` names the hosts SERVICE clauses may call (none by default).
+    ``service_allow`` names the hosts SERVICE clauses may call (none by default). An answer
+    stops at ``max_rows`` rows or, cut at a row, at ``max_bytes`` bytes, whichever comes first.
     """
 
     query: str
@@ -81,16 +82,24 @@ class QueryRequest:
     base_iri: str | None = None
     max_rows: int = 10_000
     service_allow: tuple[str, ...] = ()
+    max_bytes: int = 16_000_000
+    offset: int = 0  # rows skipped before the first one answered (pages of an HTML answer)
 
 
 @dataclass(frozen=True)
 class QueryAnswer:
-    """A serialized answer: the bytes, the format they are in and whether rows were cut."""
+    """A serialized answer: the bytes, the format they are in and whether rows were cut.
+
+    ``cut_at_bytes`` says the answer stopped at the byte limit rather than the row limit.
+    ``chunks``, set by the server's query pool, streams the body from the worker instead.
+    """
 
     body: bytes
     format: str
     kind: str  # "solutions", "boolean" or "graph"
     truncated: bool = False
+    cut_at_bytes: bool = False
+    chunks: Any = None  # an async iterator of bytes, never pickled
 
 
 def rdf_format(name: str) -> RdfFormat:
@@ -126,22 +135,73 @@ def _term_json(term: Term) -> dict[str, Any]:
     return {"type": "triple", "value": {k: _term_json(v) for k, v in parts.items()}}
 
 
-def _limited_solutions(solutions: QuerySolutions, max_rows: int) -> tuple[QuerySolutions, bool]:
-    """The first ``max_rows`` solutions (evaluation stops there) and whether more existed."""
-    names = [v.value for v in solutions.variables]
-    rows = list(itertools.islice(solutions, max_rows + 1))
-    truncated = len(rows) > max_rows
-    rows = rows[:max_rows]
+def _tsv_term(term: Term | None) -> str:
+    return "" if term is None else str(term)
+
+
+def _rows_within(rows: list[Any], sizes: list[int], max_bytes: int) -> int:
+    """How many of ``rows`` fit in ``max_bytes``, by their estimated sizes."""
+    total = 0
+    for count, size in enumerate(sizes):
+        total += size
+        if total > max_bytes:
+            return count
+    return len(rows)
+
+
+def _fit(rows: list[Any], serialize: Any, max_bytes: int) -> tuple[bytes, int]:
+    """``rows`` serialized, cut at a row so that the bytes stay within ``max_bytes``; the rows kept."""
+    keep = len(rows)
+    body = serialize(rows)
+    while keep and len(body) > max_bytes:
+        keep = min(keep - 1, int(keep * max_bytes / len(body) * 0.95))
+        body = serialize(rows[:keep])
+    return body, keep
+
+
+def _solutions_bytes(names: list[str], rows: list[Any], fmt: QueryResultsFormat) -> bytes:
+    """Solutions serialized by pyoxigraph, handed over through TSV when no term is a triple.
+
+    SPARQL TSV holds each term in its N-Triples form, which pyoxigraph writes itself: about ten
+    times faster than a JSON object per term in Python, which dominated large answers.
+    """
     if names and not any(isinstance(term, Triple) for row in rows for term in row):
-        # SPARQL TSV holds each term in its N-Triples form, which pyoxigraph writes itself: about
-        # ten times faster than a JSON object per term in Python, which dominated large answers.
         lines = ["\t".join(f"?{name}" for name in names)]
-        lines.extend("\t".join("" if term is None else str(term) for term in row) for row in rows)
-        tsv = ("\n".join(lines) + "\n").encode()
-        return pyoxigraph.parse_query_results(tsv, format=QueryResultsFormat.TSV), truncated  # type: ignore[return-value]
-    bindings = [{name: _term_json(row[name]) for name in names if row[name] is not None} for row in rows]
-    document = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}).encode()
-    return pyoxigraph.parse_query_results(document, format=QueryResultsFormat.JSON), truncated  # type: ignore[return-value]
+        lines.extend("\t".join(_tsv_term(term) for term in row) for row in rows)
+        document = ("\n".join(lines) + "\n").encode()
+        parsed = pyoxigraph.parse_query_results(document, format=QueryResultsFormat.TSV)
+    else:
+        bindings = [{name: _term_json(row[name]) for name in names if row[name] is not None} for row in rows]
+        document = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}).encode()
+        parsed = pyoxigraph.parse_query_results(document, format=QueryResultsFormat.JSON)
+    return parsed.serialize(format=fmt)  # type: ignore[union-attr]
+
+
+def _limited_solutions(solutions: QuerySolutions, request: QueryRequest, fmt: QueryResultsFormat) -> QueryAnswer:
+    """The solutions from ``offset`` on, at most ``max_rows`` (evaluation stops there) and ``max_bytes``."""
+    names = [v.value for v in solutions.variables]
+    rows = list(itertools.islice(solutions, request.offset, request.offset + request.max_rows + 1))
+    truncated = len(rows) > request.max_rows
+    rows = rows[: request.max_rows]
+    sizes = [sum(len(_tsv_term(term)) + 1 for term in row) for row in rows]
+    within = _rows_within(rows, sizes, request.max_bytes)
+    body, kept = _fit(rows[:within], lambda part: _solutions_bytes(names, part, fmt), request.max_bytes)
+    cut = kept < len(rows)
+    return QueryAnswer(body, request.solutions_format or "", "solutions", truncated or cut, cut)
+
+
+def _limited_graph(triples_iter: Any, request: QueryRequest, name: str) -> QueryAnswer:
+    triples = list(itertools.islice(triples_iter, request.offset, request.offset + request.max_rows + 1))
+    truncated = len(triples) > request.max_rows
+    triples = triples[: request.max_rows]
+    within = _rows_within(triples, [len(str(t)) + 3 for t in triples], request.max_bytes)
+
+    def serialize(part: list[Any]) -> bytes:
+        return pyoxigraph.serialize(part, format=_GRAPH_FORMATS[name], prefixes=PREFIXES) or b""
+
+    body, kept = _fit(triples[:within], serialize, request.max_bytes)
+    cut = kept < len(triples)
+    return QueryAnswer(body, name, "graph", truncated or cut, cut)
 
 
 def _serialize(result: Any, request: QueryRequest) -> QueryAnswer:
@@ -154,14 +214,11 @@ def _serialize(result: Any, request: QueryRequest) -> QueryAnswer:
         name = request.solutions_format
         if name is None:
             raise NotAcceptableError("a SELECT query answers with solutions; accept a SPARQL results format")
-        limited, truncated = _limited_solutions(result, request.max_rows)
-        return QueryAnswer(limited.serialize(format=_RESULTS_FORMATS[name]), name, "solutions", truncated)
+        return _limited_solutions(result, request, _RESULTS_FORMATS[name])
     name = request.graph_format
     if name is None:
         raise NotAcceptableError("a CONSTRUCT or DESCRIBE query answers with triples; accept an RDF format")
-    triples = list(itertools.islice(result, request.max_rows + 1))
-    body = pyoxigraph.serialize(triples[: request.max_rows], format=_GRAPH_FORMATS[name], prefixes=PREFIXES)
-    return QueryAnswer(body or b"", name, "graph", len(triples) > request.max_rows)
+    return _limited_graph(result, request, name)
 
 
 def _clean(message: str) -> str:
@@ -237,4 +294,6 @@ def run_query(store: Store, request: QueryRequest) -> QueryAnswer:
     except (RuntimeError, ValueError, TypeError) as exc:
         raise QueryError(f"the query could not be evaluated: {_clean(str(exc))}") from None
     except OSError as exc:
+        if mentions_service(request.query):  # Oxigraph reports a failed SERVICE call as an OSError
+            raise FederationError(f"a SERVICE call of the query failed: {_clean(str(exc))}") from None
         raise StoreError(f"the query failed while reading the store: {_clean(str(exc))}") from None

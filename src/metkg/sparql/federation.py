@@ -32,17 +32,36 @@ from metkg.sparql.scan import unescape_codepoints
 
 __all__ = ["check_services", "host_allowed", "mentions_service", "refusal", "service_endpoints"]
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _SERVICE_WORD = re.compile(r"SERVICE", re.IGNORECASE)
 
 
 def host_allowed(iri: str, allowed: Iterable[str]) -> bool:
-    """Whether ``iri`` is an http(s) IRI whose host is one of ``allowed``.
+    """Whether ``iri`` is an http(s) IRI whose host and port are allowed.
+
+    An entry ``host`` allows that host on its scheme's default port only (80, 443); an entry
+    ``host:port`` allows that port only. So allowing a SPARQL server does not open its other
+    services (SSH, a database, an admin port) to the server's queries.
 
     >>> host_allowed("http://user@allowed.org@evil.example/sparql", ["allowed.org"])
     False
+    >>> host_allowed("https://allowed.org/sparql", ["allowed.org"])
+    True
+    >>> host_allowed("http://allowed.org:22/", ["allowed.org"])
+    False
+    >>> host_allowed("http://allowed.org:8890/sparql", ["allowed.org:8890"])
+    True
     """
     parts = urlsplit(iri)
-    return parts.scheme in ("http", "https") and parts.hostname is not None and parts.hostname in set(allowed)
+    if parts.scheme not in ("http", "https") or parts.hostname is None:
+        return False
+    try:
+        port = parts.port or _DEFAULT_PORTS[parts.scheme]
+    except ValueError:  # a port that is not a number
+        return False
+    entries = set(allowed)
+    default = port == _DEFAULT_PORTS[parts.scheme] and parts.hostname in entries
+    return default or f"{parts.hostname}:{port}" in entries
 
 
 def refusal(iri: str, allowed: Iterable[str]) -> QueryRefusedError:

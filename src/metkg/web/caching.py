@@ -37,23 +37,31 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 _UNTAGGED = ("/sparql", "/health", "/static/", "/cases/")
 
 
-def entity_tag(server: str, build: str, path: str, query_string: bytes, accept: bytes) -> str:
+def entity_tag(server: str, build: str, path: str, query_string: bytes, accept: bytes, *, host: bytes = b"") -> str:
     """The strong entity tag of one answer of ``build`` (quoted, as the header carries it).
 
     ``server`` names the running server (its start): a restart, which may bring new queries,
-    templates or settings, makes every earlier tag stale.
+    templates or settings, makes every earlier tag stale. ``host`` is the request's ``Host``:
+    the VoID and the service description name the server by it, so an answer made for one
+    host must not be taken by a shared cache for another's.
     """
     digest = hashlib.blake2b(digest_size=16)
-    for part in (_VERSION.encode(), server.encode(), build.encode(), path.encode(), query_string, accept):
+    for part in (_VERSION.encode(), server.encode(), build.encode(), path.encode(), query_string, accept, host):
         digest.update(len(part).to_bytes(4, "big") + part)
     return f'"{digest.hexdigest()}"'
 
 
+def _items(header: bytes) -> list[str]:
+    return [item.strip() for item in header.decode("latin-1").split(",")]
+
+
 def _matches(header: bytes, tag: str) -> bool:
-    """Whether an ``If-None-Match`` value names ``tag`` (weak comparison, as RFC 9110 asks for GET)."""
+    """Whether an ``If-None-Match`` value names ``tag`` (weak comparison, as RFC 9110 asks for GET).
+
+    ``*`` is not a match here: it matches only a resource that exists, which only the answer can tell.
+    """
     wanted = tag.strip('"')
-    listed = (item.strip() for item in header.decode("latin-1").split(","))
-    return any(item == "*" or item.removeprefix("W/").strip('"') == wanted for item in listed)
+    return any(item.removeprefix("W/").strip('"') == wanted for item in _items(header))
 
 
 class ConditionalGetMiddleware:
@@ -74,19 +82,34 @@ class ConditionalGetMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        tag = entity_tag(self.server, build, path, scope.get("query_string", b""), headers.get(b"accept", b""))
+        accept, host = headers.get(b"accept", b""), headers.get(b"host", b"")
+        tag = entity_tag(self.server, build, path, scope.get("query_string", b""), accept, host=host)
         condition = headers.get(b"if-none-match")
+        not_modified = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept"}
         if condition is not None and _matches(condition, tag):
-            not_modified = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept"}
             await Response(status_code=304, headers=not_modified)(scope, receive, send)
             return
+        any_tag = condition is not None and "*" in _items(condition)
+        state = {"not_modified": False}
 
         async def send_tagged(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
+                if any_tag:  # If-None-Match: * and the resource exists
+                    state["not_modified"] = True
+                    await send({"type": "http.response.start", "status": 304, "headers": _raw(not_modified)})
+                    return
                 answer = MutableHeaders(scope=message)
                 if "no-store" not in answer.get("cache-control", "") and "etag" not in answer:
                     answer["ETag"] = tag
                     answer.setdefault("Cache-Control", "no-cache")
+            elif state["not_modified"]:
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b""})
+                return
             await send(message)
 
         await self.app(scope, receive, send_tagged)
+
+
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]

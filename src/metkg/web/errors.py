@@ -24,9 +24,12 @@ from metkg.errors import (
     BuildError,
     ConfigurationError,
     ConflictError,
+    DataDirectoryError,
+    FederationError,
     InconsistentRecordError,
     MetkgError,
     NotAcceptableError,
+    PreconditionFailedError,
     ProtocolError,
     QueryError,
     QueryParameterError,
@@ -145,6 +148,7 @@ API_RESPONSES: dict[int | str, dict[str, Any]] = {
 # Most specific first: the first class an exception is an instance of decides.
 _STATUS: tuple[tuple[type[MetkgError], int], ...] = (
     (QueryTimeoutError, 503),
+    (FederationError, 502),
     (ServerBusyError, 503),
     (QueryRefusedError, 403),
     (UnknownQueryError, 404),
@@ -157,11 +161,13 @@ _STATUS: tuple[tuple[type[MetkgError], int], ...] = (
     (AuthenticationError, 401),
     (WritesDisabledError, 403),
     (ConflictError, 409),
+    (PreconditionFailedError, 412),
     (ProtocolError, 400),
     (RecordValidationError, 422),
     (InconsistentRecordError, 422),
     (BuildError, 422),
     (StoreError, 503),
+    (DataDirectoryError, 507),
     (ConfigurationError, 500),
 )
 
@@ -199,16 +205,16 @@ def problem_response(
 async def _metkg_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MetkgError)
     status = status_of(exc)
-    if status >= 500 and not isinstance(exc, QueryTimeoutError | ServerBusyError):
+    if status >= 500 and not isinstance(exc, QueryTimeoutError | ServerBusyError | FederationError):
         log.error("%s: %s", type(exc).__name__, exc)
-    headers = {"Retry-After": "5"} if status == 503 else None
+    headers = {"Retry-After": "5"} if status in (502, 503) else None
     if status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="metkg"'}
     if status == 413:
         headers = {"Connection": "close"}  # the rest of a refused body is not read
     if isinstance(exc, StoreError):
         detail = _NO_STORE
-    elif status < 500 or status == 503:
+    elif status < 500 or status in (502, 503, 507):
         detail = str(exc)
     else:
         detail = "the server is misconfigured; see its log"

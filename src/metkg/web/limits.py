@@ -4,9 +4,11 @@
   ``Content-Length``, or as soon as the bytes read pass the limit. It reads and discards the rest
   of the body first, up to :data:`DISCARD_LIMIT` bytes, so that a client that sends its whole
   body before reading sees the 413 rather than a reset connection; the 413 closes the connection.
-- **Rows**: a query answer stops at ``max_rows`` rows (triples for CONSTRUCT/DESCRIBE). A cut
-  answer carries the headers ``Metkg-Truncated: true`` and ``Metkg-Row-Limit: N`` and, where
-  the format has room for it, a mark in the body (:func:`mark_truncated`):
+- **Rows and bytes**: a query answer stops at ``max_rows`` rows (triples for
+  CONSTRUCT/DESCRIBE), or at the last whole row within ``max_answer_bytes`` bytes. A cut
+  answer carries the headers ``Metkg-Truncated: true`` and ``Metkg-Row-Limit: N`` (or
+  ``Metkg-Byte-Limit: N``) and, where the format has room for it, a mark in the body
+  (:func:`mark_truncated`):
 
   ========================  ==============================================================
   format                    mark in the body
@@ -37,15 +39,18 @@ __all__ = [
     "DISCARD_LIMIT",
     "TRUNCATED_HEADER",
     "TRUNCATION_HEADERS",
+    "mark_json",
     "mark_truncated",
+    "mark_xml",
     "read_body",
     "truncation_headers",
 ]
 
 TRUNCATED_HEADER = "Metkg-Truncated"
 ROW_LIMIT_HEADER = "Metkg-Row-Limit"
+BYTE_LIMIT_HEADER = "Metkg-Byte-Limit"
 #: Headers a browser script may read (CORS ``Access-Control-Expose-Headers``).
-TRUNCATION_HEADERS = (TRUNCATED_HEADER, ROW_LIMIT_HEADER)
+TRUNCATION_HEADERS = (TRUNCATED_HEADER, ROW_LIMIT_HEADER, BYTE_LIMIT_HEADER)
 #: Bytes of a refused body read and thrown away before the 413; beyond them the connection is cut.
 DISCARD_LIMIT = 64 * 1024 * 1024
 
@@ -78,8 +83,10 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-def truncation_headers(row_limit: int) -> dict[str, str]:
-    """The headers of an answer cut at ``row_limit`` rows."""
+def truncation_headers(row_limit: int, *, byte_limit: int | None = None) -> dict[str, str]:
+    """The headers of an answer cut at ``row_limit`` rows (or, when given, at ``byte_limit`` bytes)."""
+    if byte_limit is not None:
+        return {TRUNCATED_HEADER: "true", BYTE_LIMIT_HEADER: str(byte_limit)}
     return {TRUNCATED_HEADER: "true", ROW_LIMIT_HEADER: str(row_limit)}
 
 
@@ -87,7 +94,23 @@ def _message(row_limit: int, unit: str) -> str:
     return f"the answer was cut at the server's limit of {row_limit:,} {unit}; use LIMIT and OFFSET to page through it"
 
 
-def _after_xml_declaration(body: bytes, comment: bytes) -> bytes:
+def truncation_marks(format_name: str, limit: int, *, in_bytes: bool = False) -> tuple[bytes, bytes, bytes]:
+    """What :func:`mark_truncated` adds to a streamed body: (before the first byte, after the XML
+    declaration, after the last byte); the XML comment goes after the declaration when there is one."""
+    unit = "bytes" if in_bytes else ("rows" if format_name in ("json", "xml") else "triples")
+    empty = b""
+    if format_name == "json":
+        member = json.dumps({"row_limit": limit, "detail": _message(limit, unit)}, separators=(",", ":"))
+        return b'{"truncated":' + member.encode() + b",", empty, empty
+    if format_name in ("xml", "rdfxml"):
+        return empty, f"<!-- metkg: {_message(limit, unit)} -->".encode(), empty
+    if format_name in ("turtle", "ntriples"):
+        return empty, empty, f"\n# metkg: {_message(limit, unit)}\n".encode()
+    return empty, empty, empty
+
+
+def mark_xml(body: bytes, comment: bytes) -> bytes:
+    """``body`` with ``comment`` after its XML declaration (before everything when it has none)."""
     if body.startswith(b"<?xml"):
         end = body.find(b"?>") + 2
         return body[:end] + comment + body[end:]
@@ -104,14 +127,18 @@ def mark_truncated(body: bytes, format_name: str, row_limit: int) -> bytes:
     >>> mark_truncated(b"a,b\\r\\n1,2\\r\\n", "csv", 1)
     b'a,b\\r\\n1,2\\r\\n'
     """
-    if format_name == "json" and body.startswith(b"{") and not body[1:].lstrip().startswith(b"}"):
-        member = json.dumps({"row_limit": row_limit, "detail": _message(row_limit, "rows")}, separators=(",", ":"))
-        return b'{"truncated":' + member.encode() + b"," + body[1:]
-    if format_name == "xml":
-        return _after_xml_declaration(body, f"<!-- metkg: {_message(row_limit, 'rows')} -->".encode())
-    if format_name == "rdfxml":
-        return _after_xml_declaration(body, f"<!-- metkg: {_message(row_limit, 'triples')} -->".encode())
-    if format_name in ("turtle", "ntriples"):
-        end = b"" if not body or body.endswith(b"\n") else b"\n"
-        return body + end + f"# metkg: {_message(row_limit, 'triples')}\n".encode()
+    before, after_declaration, after = truncation_marks(format_name, row_limit)
+    if before:
+        return mark_json(body, before)
+    if after_declaration:
+        return mark_xml(body, after_declaration)
+    if after:
+        return body + (b"" if not body or body.endswith(b"\n") else b"\n") + after.lstrip(b"\n")
+    return body
+
+
+def mark_json(body: bytes, member: bytes) -> bytes:
+    """A SPARQL JSON document (or its first chunk) with ``member`` as its first member."""
+    if body.startswith(b"{") and not body[1:].lstrip().startswith(b"}"):
+        return member + body[1:]
     return body

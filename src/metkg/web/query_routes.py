@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from metkg.sparql.execute import QueryRequest
 from metkg.sparql.named import PARAMETER_TYPES, NamedQuery, get_named_query
 from metkg.sparql.negotiation import SOLUTION_FORMATS, negotiate
-from metkg.web.answers import answer_formats, answer_response
+from metkg.web.answers import answer_formats, answer_response, client_address, page_limits
 from metkg.web.app.pages import render
 from metkg.web.errors import answer_responses
 from metkg.web.service import QueryService
@@ -94,9 +94,9 @@ async def run_named_query(request: Request, name: str) -> Response:
         graph_format=formats.graph[0].name if formats.graph else None,
         substitutions=service.bindings(query, values),
         base_iri=service.base_iri,
-        max_rows=service.settings.max_rows,
+        **page_limits(request, formats, service.settings),
     )
-    answer = await service.run(query_request, named=True)
+    answer = await service.run(query_request, named=True, client=client_address(request))
     if answer.format == "html":
-        return answer_response(request, answer, formats, {**page, "template": "named_query.html"})
-    return answer_response(request, answer, formats)
+        return await answer_response(request, answer, formats, {**page, "template": "named_query.html"})
+    return await answer_response(request, answer, formats)

@@ -12,7 +12,7 @@ from metkg.errors import NotAcceptableError
 from metkg.sparql.execute import rdf_format
 from metkg.sparql.negotiation import Format, choose_format, format_by_name
 from metkg.vocab import PREFIXES
-from metkg.web.streaming import serialize_stream
+from metkg.web.streaming import StreamSlots, serialize_stream
 
 __all__ = ["content_type", "graph_response", "pick_format", "streamed_graph_response"]
 
@@ -57,12 +57,16 @@ def graph_response(
 
 
 def streamed_graph_response(
-    statements: Iterable[pyoxigraph.Quad | Triple], chosen: tuple[Format, str], headers: dict[str, str] | None = None
+    statements: Iterable[pyoxigraph.Quad | Triple],
+    chosen: tuple[Format, str],
+    headers: dict[str, str] | None = None,
+    slots: StreamSlots | None = None,
 ) -> StreamingResponse:
-    """A large graph or dataset streamed in chunks as it is serialized."""
+    """A large graph or dataset streamed in chunks as it is serialized (holding one of ``slots``)."""
     fmt, media_type = chosen
+    chunks = serialize_stream(statements, rdf_format(fmt.name))
     return StreamingResponse(
-        serialize_stream(statements, rdf_format(fmt.name)),
+        slots.held(chunks) if slots is not None else chunks,
         media_type=content_type(media_type),
         headers={"Vary": "Accept", **(headers or {})},
     )

@@ -41,10 +41,12 @@ from metkg.web.app import routes as app_routes
 from metkg.web.app.browse import warm_in_background
 from metkg.web.app.pages import STATIC
 from metkg.web.caching import ConditionalGetMiddleware
+from metkg.web.connections import server_config
 from metkg.web.errors import install_error_handlers
 from metkg.web.headers import HeadersMiddleware
 from metkg.web.methods import HeadMiddleware
 from metkg.web.service import QueryService
+from metkg.web.streaming import StreamSlots
 
 __all__ = ["check_port", "create_app", "run_server"]
 
@@ -58,6 +60,7 @@ build mints dereferences on this server; `/ontology` documents the ontology's te
 def create_app(settings: Settings) -> FastAPI:
     """The metkg web application for ``settings`` (store, base IRI, timeouts, limits)."""
     service = QueryService.from_settings(settings)
+    writes = write_routes.WriteProcess()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,6 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             await service.close()
+            writes.close()
 
     app = FastAPI(
         title="metkg",
@@ -77,6 +81,8 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.service = service
+    app.state.writes = writes
+    app.state.exports = StreamSlots(settings.max_exports, "downloads of /export")
     app.state.base_iri = settings.base_iri
     install_error_handlers(app)
     embedded = settings.backend != "sparql"  # an external server's data may change behind metkg's back
@@ -130,4 +136,8 @@ def run_server(settings: Settings, *, build_if_missing: bool = True, announce: C
         )
     app = create_app(settings)
     announce(f"serving http://{settings.host}:{settings.port}/  (SPARQL: /sparql, base IRI {settings.base_iri})")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", workers=1, proxy_headers=False)
+    if settings.write_token is not None:
+        announce(
+            f"writes (PUT /cases/{{id}}) are saved to {settings.data_dir / 'cases'} and published to {settings.store}"
+        )
+    uvicorn.Server(server_config(app, settings)).run()

@@ -51,8 +51,14 @@ class QueryService:
             store = self.live.store  # type: ignore[attr-defined]
             self.pool = RemoteQueryPool(store, self.settings.max_concurrent_queries)  # type: ignore[assignment]
         else:
+            settings = self.settings
             self.pool = QueryPool(
-                self.settings.query_workers, self.settings.query_timeout, self.settings.max_concurrent_queries
+                settings.query_workers,
+                settings.query_timeout,
+                settings.max_concurrent_queries,
+                memory_mb=settings.query_memory_mb,
+                client_slots=settings.max_client_queries,
+                client_pending=settings.max_client_pending,
             )
         await self.pool.start()
         self.started = True
@@ -90,18 +96,22 @@ class QueryService:
             if not host_allowed(iri, allowed):
                 raise refusal(iri, allowed)
 
-    async def run(self, request: QueryRequest, *, named: bool = False) -> QueryAnswer:
-        """Run a query in a worker on the current build, within the timeout.
+    async def run(self, request: QueryRequest, *, named: bool = False, client: str = "") -> QueryAnswer:
+        """Run a query in a worker on the current build, within the timeout and the client's share.
 
         A client's query is checked first (:meth:`check_query`); a ``named`` query is the
-        server's own text and is not held to the client's length limit.
+        server's own text and is not held to the client's length limit. The answer's body may
+        come as ``answer.chunks`` (streamed from the worker) rather than ``answer.body``.
         """
         if not named:
             self.check_query(request.query)
         if self.pool is None:
             raise StoreError("the query workers are not running")
         snapshot = self.snapshot()
-        return await self.pool.run(snapshot.path, replace(request, service_allow=tuple(self.settings.service_allow)))
+        limited = replace(
+            request, service_allow=tuple(self.settings.service_allow), max_bytes=self.settings.max_answer_bytes
+        )
+        return await self.pool.run(snapshot.path, limited, client)
 
     def bindings(self, query: NamedQuery, values: dict[str, str]) -> tuple[tuple[str, NamedNode | Literal], ...]:
         """A named query's parameters as typed terms, checked against the current build's keys."""

@@ -73,7 +73,7 @@ def export(
     quads = iter_quads(store, None)
     statements = quads if fmt.name in QUAD_FORMATS else (q.triple for q in quads)
     disposition = {"Content-Disposition": f'attachment; filename="metkg.{fmt.extension}"'}
-    return streamed_graph_response(statements, (fmt, media_type), disposition)
+    return streamed_graph_response(statements, (fmt, media_type), disposition, request.app.state.exports)
 
 
 @router.get(

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from metkg.errors import NotAcceptableError
 from metkg.sparql.execute import QueryRequest
 from metkg.sparql.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
-from metkg.web.answers import answer_formats, answer_response
+from metkg.web.answers import answer_formats, answer_response, client_address, page_limits
 from metkg.web.app.pages import render
 from metkg.web.descriptions import default_graph_note, service_description
 from metkg.web.errors import answer_responses
@@ -66,10 +66,10 @@ async def _answer(request: Request, operation: ProtocolRequest) -> Response:
         default_graphs=operation.default_graphs if operation.names_dataset else None,
         named_graphs=operation.named_graphs if operation.names_dataset else None,
         base_iri=service.base_iri,
-        max_rows=service.settings.max_rows,
+        **page_limits(request, formats, service.settings),
     )
-    answer = await service.run(query_request)
-    return answer_response(request, answer, formats, {"query": operation.query})
+    answer = await service.run(query_request, client=client_address(request))
+    return await answer_response(request, answer, formats, {"query": operation.query})
 
 
 def _description(request: Request, format_name: str | None) -> Response:

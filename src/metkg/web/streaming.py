@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import BinaryIO
 
 import pyoxigraph
 from pyoxigraph import Quad, RdfFormat, Triple
+from starlette.concurrency import run_in_threadpool
 
+from metkg.errors import ServerBusyError
 from metkg.vocab import PREFIXES
 
-__all__ = ["serialize_stream", "stream_serialization"]
+__all__ = ["StreamSlots", "serialize_stream", "stream_serialization"]
 
 _CHUNK = 64 * 1024
 _DONE = object()
@@ -107,3 +109,56 @@ def serialize_stream(statements: Iterable[Quad | Triple], fmt: RdfFormat) -> Ite
         pyoxigraph.serialize(statements, output, format=fmt, prefixes=prefixes)
 
     return stream_serialization(write)
+
+
+class StreamSlots:
+    """A bound on streams served at once: each holds a serializer thread and its buffers.
+
+    :meth:`held` takes a slot (:class:`ServerBusyError`, 503, when none is free) and gives it
+    back when the stream ends or its client goes away (the serializer thread then stops too),
+    or, should the stream never start, when it is dropped.
+    """
+
+    def __init__(self, limit: int, what: str):
+        self.limit = limit
+        self.what = what
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def held(self, chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+        with self._lock:
+            if self.used >= self.limit:
+                raise ServerBusyError(f"{self.used} {self.what} are running (the limit is {self.limit}); retry later")
+            self.used += 1
+        return _held_stream(chunks, _Slot(self))
+
+    def give_back(self) -> None:
+        with self._lock:
+            self.used -= 1
+
+
+class _Slot:
+    """One slot of :class:`StreamSlots`, given back exactly once."""
+
+    def __init__(self, slots: StreamSlots):
+        self._slots: StreamSlots | None = slots
+
+    def release(self) -> None:
+        slots, self._slots = self._slots, None
+        if slots is not None:
+            slots.give_back()
+
+    def __del__(self) -> None:
+        self.release()
+
+
+async def _held_stream(chunks: Iterator[bytes], slot: _Slot) -> AsyncIterator[bytes]:
+    """``chunks``, each read in a thread; closed (its serializer stopped) when the client is gone."""
+    try:
+        while (chunk := await run_in_threadpool(next, chunks, None)) is not None:
+            yield chunk
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+        slot.release()

@@ -55,6 +55,19 @@ def href(iri: str, base_iri: str) -> str:
     return iri
 
 
+_LINKABLE_SCHEMES = ("http:", "https:", "ftp:", "mailto:", "urn:", "doi:")
+
+
+def _linkable(iri: str) -> bool:
+    """Whether a page may link an IRI: web and name schemes only, so an IRI in the data such as
+    ``javascript:...`` or ``data:...`` is shown as text, never made a link a reader could click.
+
+    >>> _linkable("https://doi.org/10.1/x"), _linkable("JavaScript:alert(1)"), _linkable("data:text/html,x")
+    (True, False, False)
+    """
+    return iri.lower().startswith(_LINKABLE_SCHEMES)
+
+
 def compact(iri: str, base_iri: str) -> str:
     """A short form of an IRI for display: ``metkg:Scalp``, a path for minted IRIs, else the IRI.
 
@@ -84,7 +97,8 @@ def term_view(term: Any, base_iri: str, label: str | None = None) -> TermView:
     if isinstance(term, dict):
         term = _from_json(term)
     if isinstance(term, NamedNode):
-        return TermView(label or compact(term.value, base_iri), href(term.value, base_iri), term.value, "iri")
+        link = href(term.value, base_iri) if _linkable(term.value) else None
+        return TermView(label or compact(term.value, base_iri), link, term.value, "iri")
     if isinstance(term, BlankNode):
         return TermView(f"_:{term.value}", None, None, "bnode")
     if isinstance(term, Triple):
