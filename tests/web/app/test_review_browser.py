@@ -7,20 +7,17 @@ where ../shared/corpus is absent.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from tests.web.conftest import LiveServer, start_server, stop_server, unreasoned_store
 
 from metkg.settings import Settings
 
-from .conftest import LiveServer, start_server, stop_server, unreasoned_store
-
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parents[1] / ".screenshots"
 REPORT = "003_97742390b567a0be.txt"
 TOKEN = "ada-token"
@@ -45,17 +42,6 @@ SELECT_TEXT = """(needle) => {
 
 
 @pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, corpus_module: Path) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("review-browser")
     settings = unreasoned_store(root, drafts_dir=root / "drafts", curators={"Ada Lovelace": TOKEN})
@@ -76,9 +62,9 @@ def _card(page, summary_start: str):
     return page.locator("article.fact", has=page.locator(".summary", has_text=summary_start)).first
 
 
-def test_the_curators_path(browser, server: LiveServer, corpus_module: Path) -> None:
+def test_the_curators_path(chromium, server: LiveServer, corpus_module: Path) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
