@@ -18,7 +18,7 @@ from metkg.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-SCREENSHOTS = Path(__file__).parents[1] / ".screenshots"
+SCREENSHOTS = Path(__file__).parents[2] / ".screenshots"
 REPORT = "003_97742390b567a0be.txt"
 TOKEN = "ada-token"
 
