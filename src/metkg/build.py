@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,6 +31,7 @@ from metkg.errors import (
 )
 from metkg.iris import CaseIris, inferred_graph, ontology_graph
 from metkg.mapping import map_record
+from metkg.records.durable import fsync_directory, write_atomic
 from metkg.records.loader import LoadedRecord, find_record_files, load_records
 from metkg.records.models import CaseRecord
 from metkg.records.validate import validate_records
@@ -316,28 +316,13 @@ def case_etag(quads: Iterable[Quad]) -> str:
     return f'"{digest.hexdigest()[:32]}"'
 
 
-def _fsync_directory(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def _write_durably(path: Path, text: str | None) -> None:
-    """Write ``text`` to ``path`` (or remove it, for ``None``) so that it survives a crash:
-    a temporary file, fsync, rename, fsync of the folder."""
+    """Write ``text`` to ``path`` (or remove it, for ``None``) so that it survives a crash."""
     if text is None:
         path.unlink(missing_ok=True)
+        fsync_directory(path.parent)
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        with tmp.open("w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    _fsync_directory(path.parent)
+        write_atomic(path, text.encode("utf-8"))
 
 
 def _read_if_present(path: Path) -> str | None:

@@ -206,7 +206,7 @@ def add(
       metkg add data/cases/cheng-2025-scalp-metastasis.yaml --no-write-data
     """
     from metkg.build import add_record
-    from metkg.records.drafts import write_atomic
+    from metkg.records.durable import write_atomic
     from metkg.records.provenance import stamp_review
 
     settings = settings_from(store)

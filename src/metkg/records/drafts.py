@@ -34,44 +34,21 @@ saved by someone else since revision 0 (now 1)
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 from metkg.errors import DraftConflictError, ResourceNotFoundError
+from metkg.records.durable import write_atomic
 
-__all__ = ["Draft", "DraftStore", "write_atomic"]
+__all__ = ["Draft", "DraftStore"]
 
 Status = Literal["extracting", "ready", "failed", "published"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
-
-
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, flushed to
-    disk, renamed over it; the folder is flushed too, so the rename survives a crash."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
 
 
 def _now() -> str:
