@@ -172,3 +172,21 @@ def test_queries_over_max_concurrent_queries_are_refused_at_once(limited: LiveSe
         assert time.monotonic() < deadline, ask.text
         time.sleep(0.2)
     assert json.loads(ask.text)["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/sparql?query=ASK%7B%7D", f"/sparql?query={ROWS.replace(' ', '%20')}", "/queries/receptor-conversion"],
+)
+def test_head_frees_its_query_worker_at_once(limited: LiveServer, http: httpx.Client, path: str) -> None:
+    """A HEAD runs the query and needs only the headers: the worker is free again as the HEAD is
+    answered (its short answer read and dropped, the same process kept), not when the unread
+    answer happens to be garbage-collected. With one worker, a leaked one fails the GET below."""
+    pool = limited.app.state.service.pool
+    before = pool.pids
+    for _ in range(3):
+        assert http.head(path).status_code == 200
+    started = time.monotonic()
+    assert http.get(path).status_code == 200
+    assert time.monotonic() - started < 1.5, "the GET waited for a worker a HEAD still held"
+    assert pool.pids == before

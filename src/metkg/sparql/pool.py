@@ -39,7 +39,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
@@ -50,10 +50,13 @@ import psutil
 from metkg.errors import MetkgError, QueryMemoryError, QueryTimeoutError, ServerBusyError, StoreError
 from metkg.sparql.execute import QueryAnswer, QueryRequest
 
-__all__ = ["QueryPool"]
+__all__ = ["AnswerStream", "QueryPool"]
 
 _START_SECONDS = 30.0
 _WATCH_SECONDS = 0.05
+#: An answer left unread with at most this many bytes to go is read and dropped, keeping its
+#: worker; with more, the worker is replaced rather than waited for.
+_DRAIN_BYTES = 1 << 20
 
 
 class _OverMemoryError(Exception):
@@ -162,6 +165,53 @@ class _Lease:
 
     def release_unhealthy(self) -> None:
         self.release(healthy=False)
+
+
+class AnswerStream:
+    """An answer's body from the worker, one chunk per step, and the worker freed at its end.
+
+    The worker is held until the last byte is read; should the reader stop early or never start
+    (the client went away, a HEAD needed only the headers), :meth:`aclose` frees it: a short
+    rest is read and dropped so the worker stays, a long one is not waited for (the worker is
+    replaced). Closing does not wait for garbage collection, so no worker stays leased by an
+    answer nobody reads.
+    """
+
+    def __init__(self, pool: QueryPool, lease: _Lease, size: int):
+        self._pool, self._lease, self._size = pool, lease, size
+        self._received = 0
+
+    def __aiter__(self) -> AnswerStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._received >= self._size:
+            self._lease.release(healthy=True)
+            raise StopAsyncIteration
+        chunk = await self._chunk()
+        self._received += len(chunk)
+        if self._received >= self._size:
+            self._lease.release(healthy=True)
+        return chunk
+
+    async def _chunk(self) -> bytes:
+        try:
+            return await self._pool._blocking(self._lease.worker.chunk, self._pool.timeout)
+        except BaseException:
+            self._lease.release(healthy=False)
+            raise
+
+    async def aclose(self) -> None:
+        """Free the worker now, whatever was read of the answer."""
+        if self._lease.done:
+            return
+        if self._size - self._received > _DRAIN_BYTES:
+            self._lease.release(healthy=False)
+            return
+        with contextlib.suppress(Exception):
+            while self._received < self._size:
+                self._received += len(await self._chunk())
+        self._lease.release(healthy=self._received >= self._size)
 
 
 class QueryPool:
@@ -321,7 +371,7 @@ class QueryPool:
             lease.release(healthy=True)
             raise head[1]
         _, answer, size = head
-        return replace(answer, chunks=self._chunks(lease, size))
+        return replace(answer, chunks=AnswerStream(self, lease, size))
 
     def _failure(self, exc: BaseException) -> BaseException:
         if isinstance(exc, TimeoutError):
@@ -337,19 +387,6 @@ class QueryPool:
         if isinstance(exc, EOFError | OSError):
             return ServerBusyError("the query worker stopped unexpectedly (out of memory?); the query was not answered")
         return exc
-
-    async def _chunks(self, lease: _Lease, size: int) -> AsyncIterator[bytes]:
-        """The answer's body from the worker, one chunk per step; the worker is freed at the end."""
-        received = 0
-        healthy = False
-        try:
-            while received < size:
-                chunk = await self._blocking(lease.worker.chunk, self.timeout)
-                received += len(chunk)
-                yield chunk
-            healthy = True
-        finally:
-            lease.release(healthy=healthy)
 
     async def close(self) -> None:
         """Stop every worker."""

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pyoxigraph
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from metkg.errors import NotAcceptableError, ProtocolError
 from metkg.sparql.execute import QueryAnswer
@@ -19,6 +19,7 @@ from metkg.sparql.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, Format, ch
 from metkg.web.app.pages import render, term_view
 from metkg.web.limits import mark_json, mark_xml, truncation_headers, truncation_marks
 from metkg.web.rdf import content_type
+from metkg.web.streaming import ClosingStreamingResponse
 
 __all__ = ["AnswerFormats", "answer_formats", "answer_response", "client_address", "page_limits", "result_table"]
 
@@ -156,7 +157,9 @@ async def answer_response(
         extra, marks = _truncation(request, answer)
         headers |= extra
     chunks = answer.chunks if answer.chunks is not None else _one(answer.body)
-    return StreamingResponse(_marked(chunks, marks), media_type=formats.media_type(answer), headers=headers)
+    return ClosingStreamingResponse(
+        _marked(chunks, marks), source=chunks, media_type=formats.media_type(answer), headers=headers
+    )
 
 
 async def _one(body: bytes) -> AsyncIterator[bytes]:

@@ -6,13 +6,13 @@ from collections.abc import Iterable
 
 import pyoxigraph
 from pyoxigraph import Triple
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from metkg.errors import NotAcceptableError
 from metkg.sparql.execute import rdf_format
 from metkg.sparql.negotiation import Format, choose_format, format_by_name
 from metkg.vocab import PREFIXES
-from metkg.web.streaming import StreamSlots, serialize_stream
+from metkg.web.streaming import ClosingStreamingResponse, StreamSlots, serialize_stream
 
 __all__ = ["content_type", "graph_response", "pick_format", "streamed_graph_response"]
 
@@ -61,11 +61,11 @@ def streamed_graph_response(
     chosen: tuple[Format, str],
     headers: dict[str, str] | None = None,
     slots: StreamSlots | None = None,
-) -> StreamingResponse:
+) -> ClosingStreamingResponse:
     """A large graph or dataset streamed in chunks as it is serialized (holding one of ``slots``)."""
     fmt, media_type = chosen
     chunks = serialize_stream(statements, rdf_format(fmt.name))
-    return StreamingResponse(
+    return ClosingStreamingResponse(
         slots.held(chunks) if slots is not None else chunks,
         media_type=content_type(media_type),
         headers={"Vary": "Accept", **(headers or {})},

@@ -8,14 +8,17 @@ next write.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph
 from pyoxigraph import Quad, RdfFormat, Triple
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from metkg.errors import ServerBusyError
 from metkg.vocab import PREFIXES
@@ -130,7 +133,7 @@ class StreamSlots:
             if self.used >= self.limit:
                 raise ServerBusyError(f"{self.used} {self.what} are running (the limit is {self.limit}); retry later")
             self.used += 1
-        return _held_stream(chunks, _Slot(self))
+        return _HeldStream(chunks, _Slot(self))
 
     def give_back(self) -> None:
         with self._lock:
@@ -152,13 +155,56 @@ class _Slot:
         self.release()
 
 
-async def _held_stream(chunks: Iterator[bytes], slot: _Slot) -> AsyncIterator[bytes]:
-    """``chunks``, each read in a thread; closed (its serializer stopped) when the client is gone."""
-    try:
-        while (chunk := await run_in_threadpool(next, chunks, None)) is not None:
-            yield chunk
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
+class _HeldStream:
+    """``chunks``, each read in a thread, holding a slot; closed (its serializer stopped and the
+    slot given back) at its end, or by :meth:`aclose` when the client is gone or never read."""
+
+    def __init__(self, chunks: Iterator[bytes], slot: _Slot):
+        self._chunks, self._slot = chunks, slot
+
+    def __aiter__(self) -> _HeldStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        try:
+            chunk = await run_in_threadpool(next, self._chunks, None)
+        except BaseException:
+            await self.aclose()
+            raise
+        if chunk is None:
+            await self.aclose()
+            raise StopAsyncIteration
+        return chunk
+
+    async def aclose(self) -> None:
+        await _close(self._chunks)
+        self._slot.release()
+
+
+class ClosingStreamingResponse(StreamingResponse):
+    """A streamed response that closes what it streams however the response ends: read to the
+    end, its client gone, or stopped once the headers were sent (a HEAD, :mod:`metkg.web.methods`).
+
+    ``source`` is the stream under ``content`` when ``content`` wraps it: a wrapping generator
+    that never started cannot pass its own closing on, so both are closed.
+    """
+
+    def __init__(self, content: AsyncIterator[bytes] | Iterator[bytes], *, source: object = None, **kwargs: Any):
+        super().__init__(content, **kwargs)
+        self._closing = [content] if source is None else [content, source]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            for stream in self._closing:
+                await _close(stream)
+
+
+async def _close(stream: object) -> None:
+    """Close an async stream (``aclose``) or a generator (``close``); other iterables need nothing."""
+    if (aclose := getattr(stream, "aclose", None)) is not None:
+        await aclose()
+    elif (close := getattr(stream, "close", None)) is not None:
+        with contextlib.suppress(ValueError):  # still running a step in a thread: that step ends it
             close()
-        slot.release()
