@@ -264,3 +264,32 @@ def test_a_verdict_far_from_the_work_up_ties_nothing(extract) -> None:
     )
     patient = extract(text).patients[0]
     assert _results(patient)["CDX2"] == [("unattributed", "positive")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She was treated for metastatic triple negative breast cancer.",
+        "The patient with bone-metastatic ER-positive breast carcinoma started letrozole.",
+    ],
+)
+def test_the_phenotype_of_an_organs_cancer_is_the_primarys_even_when_it_has_spread(extract, sentence: str) -> None:
+    text = "A 51-year-old woman presented with headache. MRI showed a brain metastasis. " + sentence
+    patient = extract(text).patients[0]
+    assert _results(patient)["ER"] == [("primary", "positive" if "ER-positive" in sentence else "negative")]
+
+
+def test_a_phenotype_followed_by_a_preposition_qualifies_no_cancer(extract) -> None:
+    text = WOMAN + "CT showed liver metastases. A liver biopsy was taken. The cells were HER2 negative for carcinoma."
+    patient = extract(text).patients[0]
+    assert _results(patient)["HER2"] == [("metastasis", "negative")]
+
+
+def test_metastases_describing_the_extent_of_disease_are_no_anchor_for_what_follows(extract) -> None:
+    text = (
+        "A 70-year-old man underwent gastrectomy for a gastric tumour. Histology showed adenocarcinoma "
+        "with multiple hepatic metastases and microsatellite stable status. The tumour cells were CDX2 positive."
+    )
+    patient = extract(text).patients[0]
+    assert _results(patient)["CDX2"] == [("primary", "positive")]
+    assert [kind for kind, _ in _results(patient)["MSI"]] == ["primary"]

@@ -316,6 +316,12 @@ _COMPARED_WITH = re.compile(
     r"(?:(?:to|with|as)\s+)?(?:th(?:ose|at)\s+(?:of|in)\s+)?(?:the|her|his)?\s*$",
     re.IGNORECASE,
 )
+#: "an adenocarcinoma with hepatic metastases": the extent of the disease described, not a lesion
+#: the results that follow were found in.
+_EXTENT = re.compile(
+    r"(?<!consistent )(?<!compatible )(?<!keeping )(?<!diagnosed )\bwith\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE
+)
+_METASTA = re.compile(r"\bmetasta", re.IGNORECASE)
 _SITE_AFTER_CUE = re.compile(r"\s+(?:in|of|on|at|within|involving)\s+(?:the\s+)?(?:(?:left|right)\s+)?", re.I)
 #: "diagnosed with HER2-positive breast cancer": a result naming the primary cancer's phenotype.
 _DISEASE_AFTER = re.compile(
@@ -326,6 +332,12 @@ _DISEASE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 #: "a history of lung adenocarcinoma, confirmed by ... positive for TTF-1": the primary's diagnosis.
+#: "... negative breast cancer": the words from a result's value to the cancer it qualifies.
+_CANCER_AFTER = re.compile(
+    r"[\s-]*(?:(?!metasta|recurren|(?:for|in|of|with|and|or|to|from|on|at|than|as)\b)[\w-]+\s+){1,3}?"
+    r"(?:cancer|carcinoma|adenocarcinoma)s?\b",
+    re.IGNORECASE,
+)
 _HISTORY_OF = re.compile(
     r"\b(?:history\s+of|diagnosed\s+with|diagnosis\s+of)\s+(?:(?!metasta|recurren)[\w-]+\s+){0,5}?"
     r"(?:cancer|carcinoma|adenocarcinoma|sarcoma|melanoma)\b",
@@ -392,6 +404,8 @@ def lesion_anchors(s: Sentence) -> list[Anchor]:
             lead = s.text[: m.start()]
             if _NEGATED_CUE.search(lead) or _COMPARED_WITH.search(lead) or _TELL_APART.search(lead):
                 continue
+            if role == "metastasis" and _EXTENT.search(lead):
+                continue
             start, end = s.start + m.start(), s.start + m.end()
             site = _cue_site(s, start, end)
             found.append(Anchor(start, end, role, site))
@@ -404,8 +418,11 @@ def lesion_anchors(s: Sentence) -> list[Anchor]:
     for site in s.of("site"):
         local = site.end - s.start
         lesion = _SITE_LESION.match(s.text, local)
-        if site.asserted and lesion and not any(0 <= a.start - site.end <= 12 for a in found):
-            found.append(Anchor(site.start, s.start + lesion.end(), None, site.key))
+        if not site.asserted or lesion is None or any(0 <= a.start - site.end <= 12 for a in found):
+            continue
+        if "metasta" in lesion.group(0).lower() and _EXTENT.search(s.text[: site.start - s.start]):
+            continue
+        found.append(Anchor(site.start, s.start + lesion.end(), None, site.key))
     return sorted(found, key=lambda a: a.start)
 
 
@@ -424,9 +441,30 @@ def attribution(s: Sentence, parsed: ParsedResult, anchors: list[Anchor]) -> Anc
     opened = [a for a in before if a.specimen is not None]
     if opened and not _CLAUSE_BREAK.search(s.local(opened[-1].end, first)):
         return opened[-1]  # "the liver biopsy showed metastatic carcinoma, CK7 positive": the biopsy's finding
+    phenotype = _phenotype_of_cancer(s, last)
+    if phenotype is not None:
+        return phenotype
     if not before and _DISEASE_AFTER.match(tail) and _DISEASE_BEFORE.search(s.text[: first - s.start]):
         return Anchor(first, last, "primary")
     return before[-1] if before else None
+
+
+def _phenotype_of_cancer(s: Sentence, last: int) -> Anchor | None:
+    """The primary, when a result qualifies an organ's cancer ("triple negative breast cancer",
+    "EGFR-mutant lung adenocarcinoma"): a cancer named by its organ is the primary of that organ,
+    whatever it has spread to, and its phenotype was found on it."""
+    cancer = _CANCER_AFTER.match(s.text, last - s.start)
+    if cancer is None:
+        return None
+    end = s.start + cancer.end()
+    organs = [m for m in s.of("site") if m.asserted and last <= m.start and m.end <= end]
+    return Anchor(last, end, "primary", organs[-1].key) if organs else None
+
+
+def _says_metastatic(diagnosis: str | None) -> bool:
+    """Whether a diagnosis calls what was sampled metastatic ("metastatic adenocarcinoma"), not
+    the disease's extent ("adenocarcinoma with liver metastases")."""
+    return any(not _EXTENT.search(diagnosis[: m.start()]) for m in _METASTA.finditer(diagnosis or ""))
 
 
 def role_of_procedure(s: Sentence, proc: Mention) -> Anchor | None:
@@ -454,7 +492,6 @@ _VERDICT = re.compile(
     r"\s+(?!no\b|not\b|without\b|absence\b|neither\b)(?P<dx>[^.;]{3,120})",
     re.IGNORECASE,
 )
-_METASTATIC = re.compile(r"\bmetasta", re.IGNORECASE)
 _PRIMARY = re.compile(r"\bprimary\b", re.IGNORECASE)
 
 
@@ -491,7 +528,7 @@ class _Collector:
             return
         start, end = s.start + verdict.start("dx"), s.start + verdict.end("dx")
         sites = [m for m in s.of("site") if start <= m.start < end and m.asserted]
-        if _METASTATIC.search(verdict.group("dx")):
+        if _says_metastatic(verdict.group("dx")):
             sp.role, sp.metastatic = "metastasis", True  # an organ named here is where it came from
         elif _PRIMARY.search(verdict.group("dx")):
             sp.role = "primary"
@@ -584,7 +621,7 @@ class _Collector:
             evidence_start = s.start + side_start
         draft.evidence = report.evidence(evidence_start, evidence_end)
         draft.diagnosis, dx_evidence = _diagnosis(report, s, following, proc.end)
-        draft.metastatic = bool(draft.diagnosis and re.search(r"metasta", draft.diagnosis, re.IGNORECASE))
+        draft.metastatic = _says_metastatic(draft.diagnosis)
         draft.evidence += [ev for ev in dx_evidence if ev not in draft.evidence]
         draft.the_tumour = draft.site is None and _THE_TUMOUR.search(_procedure_clause(s, proc)) is not None
         named = role_of_procedure(s, proc)
