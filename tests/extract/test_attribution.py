@@ -271,6 +271,7 @@ def test_a_verdict_far_from_the_work_up_ties_nothing(extract) -> None:
     [
         "She was treated for metastatic triple negative breast cancer.",
         "The patient with bone-metastatic ER-positive breast carcinoma started letrozole.",
+        "She had a recurrence of her ER-positive, HER2-negative breast cancer.",
     ],
 )
 def test_the_phenotype_of_an_organs_cancer_is_the_primarys_even_when_it_has_spread(extract, sentence: str) -> None:

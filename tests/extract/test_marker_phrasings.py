@@ -79,6 +79,11 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
             "arginase-1 (+), calretinin (-), CK5/6 (+)",
             [("arginase-1", "positive"), ("calretinin", "negative"), ("CK5/6", "positive")],
         ),
+        # ER and PR reported as one status
+        (
+            "The primary was HR positive and the recurrence hormone receptor-negative.",
+            [("HR", "positive"), ("HR", "negative")],
+        ),
         # the result is in the name
         ("The tumour was MSI-H.", [("MSI", "positive")]),
         ("It was microsatellite stable (MSS) and MMR-proficient.", [("MSI", "negative"), ("MMR", "positive")]),

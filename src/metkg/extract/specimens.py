@@ -331,13 +331,14 @@ _DISEASE_BEFORE = re.compile(
     r"\b(?:diagnos\w*|history|case|woman|man|female|male|lady|patient)\b(?:(?!metasta|recurren)[^.;]){0,60}$",
     re.IGNORECASE,
 )
-#: "a history of lung adenocarcinoma, confirmed by ... positive for TTF-1": the primary's diagnosis.
-#: "... negative breast cancer": the words from a result's value to the cancer it qualifies.
+#: "... negative breast cancer": the words from a result's value to the cancer it qualifies, other
+#: results of the phenotype between ("HR-positive, HER2-negative breast cancer").
 _CANCER_AFTER = re.compile(
-    r"[\s-]*(?:(?!metasta|recurren|(?:for|in|of|with|and|or|to|from|on|at|than|as)\b)[\w-]+\s+){1,3}?"
-    r"(?:cancer|carcinoma|adenocarcinoma)s?\b",
+    r"[\s,-]*(?:(?!metasta|recurren|(?:for|in|of|with|to|from|on|at|than|as|the|a|an|was|were|is|are|had|has|but|"
+    r"which|who|that)\b)[\w-]+,?\s+){1,8}?(?:cancer|carcinoma|adenocarcinoma)s?\b",
     re.IGNORECASE,
 )
+#: "a history of lung adenocarcinoma, confirmed by ... positive for TTF-1": the primary's diagnosis.
 _HISTORY_OF = re.compile(
     r"\b(?:history\s+of|diagnosed\s+with|diagnosis\s+of)\s+(?:(?!metasta|recurren)[\w-]+\s+){0,5}?"
     r"(?:cancer|carcinoma|adenocarcinoma|sarcoma|melanoma)\b",
