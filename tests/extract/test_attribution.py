@@ -294,3 +294,21 @@ def test_metastases_describing_the_extent_of_disease_are_no_anchor_for_what_foll
     patient = extract(text).patients[0]
     assert _results(patient)["CDX2"] == [("primary", "positive")]
     assert [kind for kind, _ in _results(patient)["MSI"]] == ["primary"]
+
+
+def test_the_pathologists_appearances_in_keeping_with_a_primary_name_what_was_sampled(extract) -> None:
+    text = (
+        "A 60-year-old woman had a pelvic mass and lung nodules. A biopsy was taken. "
+        "Tumour cells expressed desmin and CD99. The appearances were in keeping with a primary uterine sarcoma."
+    )
+    assert _results(extract(text).patients[0])["desmin"] == [("primary", "positive")]
+
+
+def test_a_report_on_the_resection_specimen_continues_that_specimen(extract) -> None:
+    text = (
+        "A 62-year-old woman had uterine leiomyosarcoma. She underwent a hysterectomy. "
+        "Histology of the resection specimen showed a spindle cell tumour. Mitoses were frequent. "
+        "Necrosis was extensive. The margins were clear. Atypia was marked. The stroma was oedematous. "
+        "Tumour cells expressed desmin."
+    )
+    assert _results(extract(text).patients[0])["desmin"] == [("primary", "positive")]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from metkg.extract.report import read_report
 from metkg.records.summary import summarise
+from metkg.settings import Settings
 
 CASE = "A 64-year-old woman with invasive ductal carcinoma of the left breast. "
 
@@ -195,3 +197,13 @@ def test_lesions_are_not_implied_metastases_without_metastatic_disease_or_when_b
 def test_a_tumour_of_unstated_nature_is_no_primary_cancer(extract) -> None:
     text = "A 41-year-old woman had headache. MRI revealed a pituitary tumor, resected by transsphenoidal surgery."
     assert [x for x in extract(text).patients[0].lesions if x.kind == "primary"] == []
+
+
+def test_an_organ_inside_a_markers_name_is_no_site() -> None:
+    text = (
+        "The cells expressed smooth muscle actin (SMA), thyroid transcription factor 1 and "
+        "prostate-specific antigen. The thyroid was normal."
+    )
+    report = read_report(text, "t.txt", Settings().ontology_dir)
+    sites = [m.text for s in report.sentences for m in s.of("site")]
+    assert sites == ["thyroid"]

@@ -159,10 +159,11 @@ class TermsComponent:
         found += _unlisted_drug_mentions(text, self.matcher, self.speller, found)
         found = _treatments_only(text, found)
         found.sort(key=lambda m: (m.start, -m.end))
+        markers = [m for m in found if m.category == "marker"]
         spans: list[Span] = []
         kept: list[TermMention] = []
         for mention in found:
-            if mention.category == "marker":
+            if mention.category == "marker" or _inside_marker(mention, markers):
                 continue
             span = doc.char_span(mention.start, mention.end, label=mention.category, alignment_mode="expand")
             if span is None or len(span) == 0:
@@ -174,6 +175,12 @@ class TermsComponent:
         # A marker's result states its own polarity ("ER (-)"), so markers skip negation.
         doc._.marker_mentions = _marker_mentions(doc, self.matcher, [m for m in found if m.category == "marker"])
         return doc
+
+
+def _inside_marker(mention: TermMention, markers: list[TermMention]) -> bool:
+    """Whether a term lies inside a marker's name: the muscle of "smooth muscle actin" (and of its
+    abbreviation, SMA), the thyroid of "thyroid transcription factor 1", are no sites."""
+    return any(m.start <= mention.start and mention.end <= m.end for m in markers)
 
 
 class ContextComponent:

@@ -489,7 +489,9 @@ def _procedure_clause(s: Sentence, proc: Mention) -> str:
 _VERDICT = re.compile(
     r"\b(?:(?:(?:final|definitive|definite|patholog\w*|histolog\w*|histopatholog\w*)\s+)+diagnosis\s+"
     r"(?:was|is|of)|(?:analysis|examination|histolog\w*|histopatholog\w*|patholog\w*|microscopy|cytolog\w*)"
-    r"\b[^.;]{0,40}?\b(?:revealed|showed|confirmed|demonstrated|(?:was|were)\s+consistent\s+with))"
+    r"\b[^.;]{0,40}?\b(?:revealed|showed|confirmed|demonstrated|(?:was|were)\s+consistent\s+with)|"
+    r"\b(?:appearances?|features?|findings?)\s+(?:were|was|are|is)\s+(?:(?:most\s+)?in\s+keeping|consistent|"
+    r"compatible)\s+with)"
     r"\s+(?!no\b|not\b|without\b|absence\b|neither\b)(?P<dx>[^.;]{3,120})",
     re.IGNORECASE,
 )
@@ -591,7 +593,11 @@ class _Collector:
         for proc in procedure_mentions(self.report, s):
             if proc.negated or proc.hypothetical or not self.vocab.is_a("procedure", proc.key, "SpecimenProcedure"):
                 continue
-            if self.refers_back(s, proc) or _TIME_POINT.search(s.text[: proc.start - s.start]):
+            if self.refers_back(s, proc):
+                if self.current is not None and not opened:
+                    self.touched = s.index  # "the resection specimen showed ...": its report goes on
+                continue
+            if _TIME_POINT.search(s.text[: proc.start - s.start]):
                 continue
             opened.append(self.specimen(s, proc, following))
         if opened:
