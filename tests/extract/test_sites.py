@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from metkg.extract.report import read_report
+from metkg.extract.specimens import implied_site
 from metkg.records.summary import summarise
 from metkg.settings import Settings
 
@@ -207,3 +208,19 @@ def test_an_organ_inside_a_markers_name_is_no_site() -> None:
     report = read_report(text, "t.txt", Settings().ontology_dir)
     sites = [m.text for s in report.sentences for m in s.of("site")]
     assert sites == ["thyroid"]
+
+
+@pytest.mark.parametrize(
+    ("procedure", "organ"),
+    [
+        ("appendectomy", "appendix"),
+        ("cholecystectomy", "gall-bladder"),
+        ("laparoscopic right hemicolectomy", "colon"),
+        ("nephroureterectomy", "kidney"),
+        ("parathyroidectomy", None),  # no thyroid: the vocabulary has no parathyroid gland
+        ("salpingectomy", "fallopian-tube"),
+    ],
+)
+def test_an_ectomy_names_the_organ_it_removes(procedure: str, organ: str | None) -> None:
+    report = read_report("x", "t.txt", Settings().ontology_dir)
+    assert implied_site(report, "resection", procedure) == organ

@@ -121,7 +121,24 @@ _ECTOMY = {
     "adrenalectomy": "adrenal gland",
     "cystectomy": "bladder",
     "laryngectomy": "larynx",
+    "appendectomy": "appendix",
+    "appendicectomy": "appendix",
+    "proctectomy": "rectum",
+    "sigmoidectomy": "colon",
+    "salpingectomy": "fallopian tube",
+    "parotidectomy": "parotid gland",
+    "glossectomy": "tongue",
+    "myomectomy": "uterus",
+    "nephroureterectomy": "kidney",
+    "parathyroidectomy": "parathyroid gland",
+    "thymectomy": "thymus",
+    "cholecystectomy": "gallbladder",
+    "vulvectomy": "vulva",
+    "penectomy": "penis",
+    "orchidectomy": "testis",
 }
+#: Longer names first: a parathyroidectomy is no thyroidectomy, a nephroureterectomy no ureterectomy.
+_ECTOMY_STEMS = sorted(_ECTOMY, key=len, reverse=True)
 
 
 _NOT_BEFORE = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -195,9 +212,9 @@ def implied_site(report: Report, key: str, text: str) -> str | None:
     implied = vocab.implied_sites("procedure", key)
     if implied:
         return implied[0]
-    for stem, word in _ECTOMY.items():
+    for stem in _ECTOMY_STEMS:
         if stem in key or stem in text.lower():
-            return vocab.site_for(word)
+            return vocab.site_for(_ECTOMY[stem])  # None for an organ the vocabulary lacks
     return None
 
 
