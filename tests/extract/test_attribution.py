@@ -312,3 +312,21 @@ def test_a_report_on_the_resection_specimen_continues_that_specimen(extract) -> 
         "Tumour cells expressed desmin."
     )
     assert _results(extract(text).patients[0])["desmin"] == [("primary", "positive")]
+
+
+def test_a_tumour_sampled_before_any_other_lesion_is_named_is_the_primary(extract) -> None:
+    text = (
+        "A 50-year-old woman had squamous cell carcinoma of the uterine cervix. A biopsy of an exophytic "
+        "tumour was taken. Immunohistochemistry showed p16 positive and HER2 3+. PET showed lung metastases."
+    )
+    patient = extract(text).patients[0]
+    assert _results(patient)["p16"] == [("primary", "positive")]
+
+
+def test_a_new_tumour_sampled_is_not_taken_for_the_primary(extract) -> None:
+    text = (
+        "A 50-year-old woman had squamous cell carcinoma of the uterine cervix. Years later a biopsy of a new "
+        "tumour was taken. Immunohistochemistry showed p16 positive."
+    )
+    patient = extract(text).patients[0]
+    assert _results(patient)["p16"] == [("unattributed", "positive")]

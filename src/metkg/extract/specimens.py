@@ -493,7 +493,11 @@ def role_of_procedure(s: Sentence, proc: Mention) -> Anchor | None:
     return named[0] if named else None
 
 
-_THE_TUMOUR = re.compile(r"\b(?:the|this)\s+(?:tumou?r|mass|lesion|nodule|neoplasm)\b", re.IGNORECASE)
+_THE_TUMOUR = re.compile(
+    r"\b(?:the|this|an?)\s+(?!(?:new|second|another|other|metasta\w*|secondary|recurrent|distant)\b)(?:[\w-]+\s+)?"
+    r"(?:tumou?r|mass|lesion|nodule|neoplasm)\b",
+    re.IGNORECASE,
+)
 
 
 def _procedure_clause(s: Sentence, proc: Mention) -> str:
