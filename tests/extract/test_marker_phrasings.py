@@ -99,6 +99,10 @@ def test_phrasing(read, text: str, expected: list[tuple[str, str]]) -> None:
         ("ER was positive (Allred 7/8).", "ER", "positive", "Allred score 7"),
         ("ER Allred score 2.", "ER", "negative", "Allred score 2"),
         ("PR H-score 180, positive.", "PR", "positive", "H-score 180"),
+        ("PD-L1 (22C3) TPS 60%.", "PD-L1", "positive", "tumour proportion score 60%"),
+        ("PD-L1 (SP263): TPS <1%.", "PD-L1", "negative", "tumour proportion score <1%"),
+        ("PD-L1 (CPS=12) in the biopsy.", "PD-L1", "positive", "combined positive score 12"),
+        ("PD-L1 combined positive score of 0.", "PD-L1", "negative", "combined positive score 0"),
     ],
 )
 def test_scores_by_name(read, text: str, marker: str, status: str, note: str | None) -> None:

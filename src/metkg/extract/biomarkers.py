@@ -309,11 +309,42 @@ _H_SCORE = re.compile(
 )
 
 
+#: PD-L1's scores: "PD-L1 (22C3) TPS 60%", "PD-L1 (CPS=10)", "a combined positive score of <1".
+_PD_L1_SCORE = re.compile(
+    r"[\s,:(]*(?:\(\s*(?:clone\s+)?[A-Z0-9][\w-]{1,7}\s*\)[\s,:(]*)?"
+    r"(?P<kind>CPS|TPS|combined\s+positive\s+score|tumou?r\s+proportion\s+score)(?:\s*\((?:CPS|TPS)\))?"
+    r"(?:\s+(?:of|was|is|was\s+estimated\s+at))?\s*[:=]?\s*(?:" + _CMP + r"\s*)?(?P<num>" + _NUM + r")\s*(?P<pct>%)?"
+    r"(?:\s*\))*",
+    re.IGNORECASE,
+)
+
+
+def _pd_l1_score(text: str, at: int, end: int) -> tuple[ResultValue, int] | None:
+    """A tumour proportion score (TPS, % of tumour cells) or combined positive score (CPS) and the
+    status at the cut-off of 1 that PD-L1 results are reported by: below 1 negative, else positive."""
+    m = _PD_L1_SCORE.match(text, at, end)
+    if m is None:
+        return None
+    number = float(m.group("num").replace(",", "."))
+    comparator = _CMP_WORDS.get((m.group("cmp") or "").lower())
+    below = number < 1 or (comparator in ("<", "<=") and number <= 1)
+    proportion = m.group("kind").upper() == "TPS" or "proportion" in m.group("kind").lower()
+    name = "tumour proportion score" if proportion else "combined positive score"
+    value = ResultValue(
+        status="negative" if below else "positive",
+        percent=number if proportion else None,
+        comparator=comparator if proportion else None,
+        note=f"{name} {m.group('cmp') or ''}{m.group('num')}{'%' if proportion else ''}".replace("  ", " "),
+    )
+    return value, m.end()
+
+
 def _named_score(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
-    """An Allred or H-score written after a marker: "ER (Allred 8/8)", "PR H-score 180".
+    """An Allred score, an H-score or a PD-L1 score written after a marker: "ER (Allred 8/8)",
+    "PR H-score 180", "PD-L1 (22C3) TPS 60%".
 
     An Allred total of 3 or more is positive, 0-2 negative (Allred's own cut-off); an H-score
-    states no status on its own. Either is kept in the note.
+    states no status on its own. Each is kept in the note.
     """
     filler = _FILLER.match(text, pos, end)
     start = filler.end() if filler and filler.end() - pos <= 30 else pos
@@ -332,6 +363,9 @@ def _named_score(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] 
             status = parse_value(after.group(0)).status if after and parse_value(after.group(0)) else None
             if status is not None and after is not None:
                 return ResultValue(status=status, note=f"H-score {hscore}"), at, after.end()
+        pd_l1 = _pd_l1_score(text, at, end)
+        if pd_l1 is not None:
+            return pd_l1[0], at, pd_l1[1]
     return None
 
 
