@@ -57,6 +57,11 @@ def test_cues() -> None:
     assert cues == [("metastasis", "metastasis"), ("invasion", "infiltrating"), ("recurrence", "recurrence")]
 
 
+def test_care_that_involved_a_procedure_is_no_lesion_cue() -> None:
+    assert find_cues("The surgical intervention involved a partial cystectomy.") == []
+    assert [c.text for c in find_cues("The tumour involved the bladder wall.")] == ["involved"]
+
+
 def test_negation_on_the_pipeline(nlp) -> None:
     doc = annotate(nlp, "Chest CT showed no evidence of lung or liver metastases. The dura mater was invaded.")
     flags = {span.text: span._.negex for span in doc.spans["terms"]}

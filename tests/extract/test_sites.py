@@ -224,3 +224,14 @@ def test_an_organ_inside_a_markers_name_is_no_site() -> None:
 def test_an_ectomy_names_the_organ_it_removes(procedure: str, organ: str | None) -> None:
     report = read_report("x", "t.txt", Settings().ontology_dir)
     assert implied_site(report, "resection", procedure) == organ
+
+
+def test_an_unlabelled_abstract_tells_the_case_from_the_sentence_that_introduces_the_patient(extract) -> None:
+    text = (
+        "Abstract\n\nBrain metastases are common in lung cancer. We report a 50-year-old man with cough. "
+        "Biopsy confirmed adenocarcinoma of the lung with cerebral metastases. This case highlights the value of MRI."
+        "\n\nIntroduction\n\nLung cancer spreads to the adrenal glands.\n\n"
+        "Case presentation\n\nA 50-year-old man presented with cough. CT showed a mass in the right lung. "
+        "He received chemotherapy.\n\nDiscussion\n\nMetastases to the liver are frequent."
+    )
+    assert _metastases(extract(text)) == ["brain"]

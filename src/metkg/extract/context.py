@@ -268,4 +268,16 @@ def find_cues(text: str) -> list[Cue]:
     >>> [(c.kind, c.text) for c in find_cues("meningeal and calvarial metastases; infiltrating the skull")]
     [('metastasis', 'metastases'), ('invasion', 'infiltrating')]
     """
-    return [Cue(m.start(), m.end(), m.lastgroup or "", m.group(0)) for m in _CUES.finditer(text)]
+    return [
+        Cue(m.start(), m.end(), m.lastgroup or "", m.group(0))
+        for m in _CUES.finditer(text)
+        if not (m.group(0).lower() == "involved" and _CARE_INVOLVED.search(text, max(0, m.start() - 60), m.start()))
+    ]
+
+
+#: "Surgical intervention involved a partial cystectomy": care that consists of something, no lesion.
+_CARE_INVOLVED = re.compile(
+    r"\b(?:interventions?|treatments?|procedures?|surgery|management|therapy|therapies|approach|plan|regimen|"
+    r"operations?|protocol|work-?up|studies|study|care|repair)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)

@@ -192,12 +192,18 @@ class Report:
                 yield s
 
     def summary_sentences(self) -> Iterator[Sentence]:
-        """Sentences of the abstract's case summary (when a case section exists as well)."""
+        """Sentences of the abstract's case summary (when a case section exists as well): its
+        case part when labelled, else the sentences from the one that introduces the patient on,
+        but concluding remarks, and any that speak of this patient."""
         if not self.has_case_section:
             return
+        labelled = any(s.section == "abstract-case" for s in self.sentences)
+        abstract = [s for s in self.sentences if s.section == "abstract" and not self.is_title(s)]
+        told = next((i for i, s in enumerate(abstract) if _INTRODUCES.search(s.text)), len(abstract))
+        narrative = {s.index for s in abstract[told:] if not _CONCLUDES.search(s.text)} if not labelled else set()
         for s in self.sentences:
             summary = s.section == "abstract-case" or (s.section == "abstract" and s.self_reference)
-            if summary and not s.other_patients and not self.is_title(s):
+            if (summary or s.index in narrative) and not s.other_patients and not self.is_title(s):
                 yield s
 
     def patient_sentences(self) -> Iterator[Sentence]:
