@@ -10,6 +10,7 @@ import pytest
 
 from metkg.extract.specimens import UNSTATED_PROCEDURE
 from metkg.records.models import Patient, Specimen
+from metkg.records.summary import summarise
 
 WOMAN = "A 58-year-old woman had invasive ductal carcinoma of the left breast. "
 
@@ -330,3 +331,10 @@ def test_a_new_tumour_sampled_is_not_taken_for_the_primary(extract) -> None:
     )
     patient = extract(text).patients[0]
     assert _results(patient)["p16"] == [("unattributed", "positive")]
+
+
+def test_the_summary_gives_a_proliferation_index_its_number_and_no_status(extract, terminology) -> None:
+    text = WOMAN + "She underwent a mastectomy. The tumour was ER positive and Ki-67 positive (30%)."
+    flat = summarise(extract(text), terminology)
+    [ki67] = [m for sp in flat["specimens"] for m in sp["markers"] if m["marker"] == "Ki-67"]
+    assert (ki67["status"], ki67["percent"]) == (None, 30.0)

@@ -79,6 +79,7 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
             "arginase-1 (+), calretinin (-), CK5/6 (+)",
             [("arginase-1", "positive"), ("calretinin", "negative"), ("CK5/6", "positive")],
         ),
+        ("human epidermal growth factor receptor 2 (HER-2)/neu negative", [("HER2", "negative")]),
         # ER and PR reported as one status
         (
             "The primary was HR positive and the recurrence hormone receptor-negative.",

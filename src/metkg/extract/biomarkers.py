@@ -229,7 +229,7 @@ _FILLER_WORDS = (
 _FILLER = re.compile(
     r"(?:\s*(?:(?:"
     + _FILLER_WORDS
-    + r")\b|[:=]|\((?:TPS|CPS|IHC|clone\s+)?[A-Z0-9][\w\- ]{0,8}\)(?=\s+(?:was|were|is|of|:))|"
+    + r")\b|[:=]|/\s*neu\b|\((?:TPS|CPS|IHC|clone\s+)?[A-Z0-9][\w\- ]{0,8}\)(?=\s+(?:was|were|is|of|:))|"
     r",(?=\s*(?:all|both|which|and\s+(?:was|were)))))*\s*",
     re.IGNORECASE,
 )

@@ -111,6 +111,8 @@ def _marker(result: BiomarkerResult, terms: Terminology) -> dict[str, Any]:
             status = _HER2_SCORE_STATUS[result.score]
     elif result.assay in ("PCR", "NGS") and result.marker not in _NOT_GENES:
         name = f"{name} mutation"  # the gold names a gene alteration "<gene> mutation"
+    if result.marker == "Ki-67":
+        status = None  # a proliferation index: the schema keeps its number and no status
     if status == "low":
         status = "equivocal" if result.score == "2+" else "negative"
     return {"marker": name, "status": status, "percent": result.percent, "score": result.score, "raw": result.raw}
