@@ -338,3 +338,21 @@ def test_the_summary_gives_a_proliferation_index_its_number_and_no_status(extrac
     flat = summarise(extract(text), terminology)
     [ki67] = [m for sp in flat["specimens"] for m in sp["markers"] if m["marker"] == "Ki-67"]
     assert ki67["status"] is None
+
+
+def test_variants_found_in_a_lesion_named_after_them_belong_to_it(extract) -> None:
+    text = (
+        "A 61-year-old man had rectal adenocarcinoma and later a skin metastasis. Sequencing was done. "
+        "Pathogenic variants in the KRAS and SMAD4 genes were found in the primary tumour."
+    )
+    patient = extract(text).patients[0]
+    assert [kind for kind, _ in _results(patient)["KRAS"]] == ["primary"]
+
+
+def test_the_tissue_dna_was_extracted_from_takes_the_next_molecular_results(extract) -> None:
+    text = (
+        "A 61-year-old man had rectal adenocarcinoma and later liver metastases. "
+        "Genomic DNA was extracted from the liver tissue. A KRAS G12D mutation was detected."
+    )
+    patient = extract(text).patients[0]
+    assert [kind for kind, _ in _results(patient)["KRAS"]] == ["metastasis"]

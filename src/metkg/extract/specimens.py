@@ -320,7 +320,9 @@ _ROLE_CUES = (
     ),
 )
 _SITE_LESION = re.compile(
-    r"(?:\s+[\w-]+)?\s+(?:lesions?|mass(?:es)?|nodules?|tumou?rs?|metastas[ie]s|deposits?)\b", re.IGNORECASE
+    r"(?:\s+[\w-]+)?\s+(?:lesions?|mass(?:es)?|nodules?|tumou?rs?|metastas[ie]s|deposits?|samples?|specimens?|"
+    r"tissues?)\b",
+    re.IGNORECASE,
 )
 _NEGATED_CUE = re.compile(
     r"\b(?:no|not|without|free\s+of|negative\s+for|absence\s+of|possible|suspected|suspicious\s+(?:for|of)|"
@@ -377,8 +379,15 @@ _TELL_APART = re.compile(
 )
 #: A sentence that reports a pathologist's finding on the lesion it names.
 _PATHOLOGY = re.compile(r"patholog|histolog|cytolog", re.IGNORECASE)
-#: "ER negative in the recurrent tumour": a lesion named right after the value.
-_IN_LESION = re.compile(r"^\s*(?:(?:was|were)\s+)?(?:in|of|on|from|at|within)\s+(?:the|this|her|his)\s+", re.I)
+#: "DNA extracted from the rectal cancer sample": a molecular work-up names the tissue it tests.
+_EXTRACTED_FROM = re.compile(r"\b(?:DNA|RNA)\b[^.;]{0,60}?\b(?:extracted|isolated|obtained)\s+from\b", re.I)
+#: "ER negative in the recurrent tumour", "variants in the APC and TP53 genes were found in the
+#: primary tumour": a lesion named right after the value, or after the list it opens.
+_IN_LESION = re.compile(
+    r"^(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)[\w/.-]+){0,6}\s*(?:genes?\s+)?(?:(?:was|were|is|are)\s+(?:also\s+)?(?:(?:found|detected|revealed|identified|seen|observed|"
+    r"present|noted)\s+)?)?(?:in|of|on|from|at|within)\s+(?:the|this|her|his)\s+",
+    re.I,
+)
 _CLAUSE_BREAK = re.compile(
     r";|\b(?:however|whereas|while|but\s+(?:the|her|his|in)|in\s+contrast|compared\s+(?:with|to)|unlike)\b", re.I
 )
@@ -576,7 +585,7 @@ class _Collector:
     def remember_pathology(self, s: Sentence) -> None:
         """The lesion a pathology sentence names ("examination of the duodenal mass confirmed
         adenocarcinoma"): results in the next sentence without an anchor of their own go to it."""
-        if _PATHOLOGY.search(s.text):
+        if _PATHOLOGY.search(s.text) or _EXTRACTED_FROM.search(s.text):
             named = [a for a in lesion_anchors(s) if a.site is not None]
             if named:
                 self.pathology = (s.index, named[-1])
