@@ -1,10 +1,10 @@
 """The devset score: extraction of real reports it has never been tuned on, scored by the devset's
 own scorer (``../shared/devset/score.py``) through ``benchmarks/devset.py``; skipped without it.
 
-The thresholds are the figures the extraction reaches, less a small margin, so that a change
-that loses ground fails here; they rise as the extraction improves (issue 13 aims at micro-F1
-0.85, biomarker results 0.80, sites 0.85, drugs 0.80, conversions 0.80). A precision floor keeps
-a change from buying recall with false facts.
+Where the extraction reaches issue 13's targets (micro-F1 0.85, biomarker results 0.80, drugs
+0.80, conversions 0.80) the threshold is the target; elsewhere it is the figure reached less a
+small margin (sites: 0.69 against a target of 0.85), so that a change that loses ground fails
+here. A precision floor keeps a change from buying recall with false facts.
 """
 
 from __future__ import annotations
@@ -19,16 +19,18 @@ from metkg.settings import PROJECT_ROOT, Settings
 DEVSET = PROJECT_ROOT.parent / "shared" / "devset"
 #: Minimum F1 per field group of the devset scorer (``micro``: over all groups).
 MIN_F1 = {
-    "micro": 0.76,
-    "markers": 0.68,
-    "marker_values": 0.65,
-    "sites": 0.63,
-    "drugs": 0.95,
+    "micro": 0.85,
+    "markers": 0.80,
+    "marker_values": 0.80,
+    "sites": 0.66,
+    "drugs": 0.80,
     "patient": 0.93,
     "primary": 0.85,
-    "conversions": 0.30,
+    "conversions": 0.80,
 }
-MIN_MICRO_PRECISION = 0.82
+MIN_MICRO_PRECISION = 0.88
+#: Scores are ratios of small counts (6 of 8 conversions is 0.8 exactly): compared with a tolerance.
+_TOLERANCE = 1e-9
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +59,7 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
 @pytest.mark.parametrize("group", list(MIN_F1))
 def test_devset_f1_holds(scores: dict[str, dict], group: str) -> None:
     got = scores[group]
-    assert got["f1"] >= MIN_F1[group], f"{group}: F1 {got['f1']:.3f} < {MIN_F1[group]} ({got})"
+    assert got["f1"] >= MIN_F1[group] - _TOLERANCE, f"{group}: F1 {got['f1']:.3f} < {MIN_F1[group]} ({got})"
 
 
 def test_devset_precision_holds(scores: dict[str, dict]) -> None:
