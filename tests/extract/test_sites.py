@@ -235,3 +235,12 @@ def test_an_unlabelled_abstract_tells_the_case_from_the_sentence_that_introduces
         "He received chemotherapy.\n\nDiscussion\n\nMetastases to the liver are frequent."
     )
     assert _metastases(extract(text)) == ["brain"]
+
+
+def test_modifiers_that_share_one_lymph_nodes_noun_each_name_a_station(extract) -> None:
+    text = CASE + "PET-CT showed metastases in the left supraclavicular, axillary and mediastinal lymph nodes."
+    assert _metastases(extract(text)) == [
+        "axillary-lymph-node",
+        "mediastinal-lymph-node",
+        "supraclavicular-lymph-node",
+    ]

@@ -83,6 +83,32 @@ def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMenti
     return extra
 
 
+#: "hilar and mediastinal lymph nodes", "axillary, supraclavicular or cervical nodes": modifiers
+#: that share the nodes named after them.
+_SHARED_NODES = re.compile(
+    r"\b(?P<mods>(?:[A-Za-z-]{4,}\s*,\s*){0,4}[A-Za-z-]{4,},?\s+(?:and|or)\s+)[A-Za-z-]+\s+(?:lymph\s+)?nodes?\b",
+    re.IGNORECASE,
+)
+_MODIFIER = re.compile(r"[A-Za-z-]{4,}")
+
+
+def _shared_node_mentions(text: str, matcher: TermMatcher, found: list[TermMention]) -> list[TermMention]:
+    """Each nodal station of a coordinated list: "supraclavicular" in "left supraclavicular and
+    mediastinal lymph nodes" is the supraclavicular lymph node, though the nodes are named once;
+    "axillary" there is the axillary nodes, not the axilla."""
+    sites = {(m.start, m.end) for m in found if m.category == "site"}
+    extra: list[TermMention] = []
+    for shared in _SHARED_NODES.finditer(text):
+        for word in _MODIFIER.finditer(shared.group("mods")):
+            start, end = shared.start("mods") + word.start(), shared.start("mods") + word.end()
+            name = f"{word.group(0)} lymph node"
+            station = [m for m in matcher.find(name, ["site"]) if m.start == 0 and m.end == len(name)]
+            inside_other = any(m.start <= start < m.end and (m.start, m.end) not in sites for m in found)
+            if station and not inside_other:
+                extra.append(TermMention(start, end, "site", station[0].key, word.group(0)))
+    return extra
+
+
 def _unlisted_drug_mentions(
     text: str, matcher: TermMatcher, speller: DrugSpeller, found: list[TermMention]
 ) -> list[TermMention]:
@@ -156,6 +182,9 @@ class TermsComponent:
         found = self.matcher.find(text)
         found += [TermMention(c.start, c.end, f"cue-{c.kind}", c.kind, c.text) for c in find_cues(text)]
         found += _abbreviation_mentions(doc, self.matcher, found)
+        shared = _shared_node_mentions(text, self.matcher, found)
+        stations = {(m.start, m.end) for m in shared}  # the station replaces the region its word names
+        found = [m for m in found if not (m.category == "site" and (m.start, m.end) in stations)] + shared
         found += _unlisted_drug_mentions(text, self.matcher, self.speller, found)
         found = _treatments_only(text, found)
         found.sort(key=lambda m: (m.start, -m.end))
