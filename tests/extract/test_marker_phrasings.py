@@ -176,7 +176,13 @@ def test_a_molecular_assay_the_text_does_not_name_is_said_to_be_assumed(read) ->
 
 @pytest.mark.parametrize(
     "text",
-    ["EGFR mutation testing was performed.", "EGFR exon 19 and 21 were sequenced.", "KRAS status was requested."],
+    [
+        "EGFR mutation testing was performed.",
+        "EGFR exon 19 and 21 were sequenced.",
+        "KRAS status was requested.",
+        # a hyphen held for the word after it is no negative sign
+        "She took erlotinib for epidermal growth factor receptor- (EGFR-) positive disease.",
+    ],
 )
 def test_a_test_without_its_result_is_no_result(read, text: str) -> None:
     assert read(text) == [], text

@@ -234,6 +234,10 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\((?P<inner>[^()]{1,40})\)")
+#: After a hyphen, the word it is held for: "epidermal growth factor receptor- (EGFR-) positive".
+_SUSPENDED = re.compile(
+    r"\s*\)?\s*(?:\([^()]{1,20}\)\s*)?(?:positive|negative|mutant|mutated|amplified|expressing)\b", re.I
+)
 _GLUED = re.compile(r"(?P<sign>\+{1,3}|[-−–](?![\w\d])|±)(?![\w\d])")
 _HYPHEN_WORD = re.compile(
     r"[-\s]?(?P<mod>(?:strongly|weakly|focally|diffusely)[-\s])?(?P<word>positive|negative|low|equivocal)\b",
@@ -462,6 +466,8 @@ _NO_STAINING = re.compile(
 def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """A sign, a status word, a percent or a score right after a marker."""
     glued = _GLUED.match(text, pos, end)
+    if glued and glued.group("sign") in "-−–" and _SUSPENDED.match(text, glued.end(), end):
+        glued = None  # "receptor- (EGFR-) positive": a hyphen held for the word that follows
     if glued:
         value = parse_value(glued.group("sign"))
         if value is not None:
