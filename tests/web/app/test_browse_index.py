@@ -42,3 +42,17 @@ def test_a_read_index_is_left_out_of_full_collections(layout: StoreLayout) -> No
     assert gc.get_freeze_count() > 0
     collected = {id(o) for o in gc.get_objects()}  # the collector's generations, not the frozen objects
     assert id(index) not in collected and id(index.patients) not in collected
+
+
+def test_the_collector_is_paused_while_an_index_is_read(layout: StoreLayout, monkeypatch: pytest.MonkeyPatch) -> None:
+    collecting: list[bool] = []
+    read_patients = browse.read_patients
+
+    def patients(*args: object) -> object:
+        collecting.append(gc.isenabled())
+        return read_patients(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(browse, "read_patients", patients)
+    assert gc.isenabled()
+    browse.read_index(LiveStore(layout, BASE).snapshot())
+    assert collecting == [False] and gc.isenabled()

@@ -23,6 +23,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat
 
+from metkg.build import no_cyclic_gc
 from metkg.errors import StoreError
 from metkg.vocab import METKG, RDF, RDFS
 from metkg.web.app.catalogue import Catalogue, local_name, read_catalogue
@@ -479,9 +480,11 @@ def _add_once(items: list[Any], item: Any) -> None:
 
 
 def read_index(snapshot: Snapshot) -> BrowseIndex:
-    """The browse index of one build, read from its store (seconds at 10,000 cases)."""
-    catalogue = read_catalogue(snapshot.store, snapshot.ontology_graph)  # type: ignore[arg-type]
-    return BrowseIndex(read_patients(snapshot, catalogue), catalogue, snapshot.path)
+    """The browse index of one build, read from its store: seconds at 10,000 cases, a tenth more
+    with the cyclic garbage collector running (paused here: everything the read makes is kept)."""
+    with no_cyclic_gc():
+        catalogue = read_catalogue(snapshot.store, snapshot.ontology_graph)  # type: ignore[arg-type]
+        return BrowseIndex(read_patients(snapshot, catalogue), catalogue, snapshot.path)
 
 
 class _IndexCache:
