@@ -16,7 +16,7 @@ from starlette.responses import Response
 from metkg.errors import NotAcceptableError, ProtocolError
 from metkg.sparql.execute import QueryAnswer
 from metkg.sparql.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, Format, choose_format, format_by_name
-from metkg.web.app.pages import render, term_view
+from metkg.web.app.pages import TermViews, render, term_view
 from metkg.web.limits import mark_json, mark_xml, truncation_headers, truncation_marks
 from metkg.web.rdf import content_type
 from metkg.web.streaming import ClosingStreamingResponse
@@ -66,8 +66,8 @@ def result_table(answer: QueryAnswer, base_iri: str) -> dict[str, Any]:
     if "boolean" in document:
         return {"columns": [], "rows": [], "boolean": bool(document["boolean"])}
     columns = document["head"]["vars"]
-    bindings = document["results"]["bindings"]
-    rows = [[term_view(b[c], base_iri) if c in b else None for c in columns] for b in bindings]
+    view = TermViews(base_iri)
+    rows = [[view(b[c]) if c in b else None for c in columns] for b in document["results"]["bindings"]]
     return {"columns": columns, "rows": rows, "boolean": None}
 
 

@@ -8,34 +8,23 @@ never run. The pages load nothing from other hosts; the Content-Security-Policy 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from metkg.vocab import METKG, PREFIXES, XSD
 
-__all__ = ["TermView", "environment", "href", "render", "term_view"]
+__all__ = ["TermView", "TermViews", "environment", "href", "render", "term_html", "term_view"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
-
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"], default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env
-
-
-environment = _environment()
 
 
 def href(iri: str, base_iri: str) -> str:
@@ -91,39 +80,118 @@ class TermView:
     note: str | None = None  # datatype or language of a literal, or the full IRI
     kind: str = "literal"
 
+    @functools.cached_property
+    def html(self) -> Markup:
+        """The term in a page: a link for an IRI, else the text; the note is the tooltip. Escaped.
+
+        >>> print(TermView("a<b", "/x?a=1&b=2", "https://w3id.org/metkg/x", "iri").html)
+        <a href="/x?a=1&amp;b=2" title="https://w3id.org/metkg/x">a&lt;b</a>
+        >>> print(TermView("45", None, "xsd:integer").html, TermView("x").html)
+        <span class="literal" title="xsd:integer">45</span> <span class="literal">x</span>
+        """
+        if self.link:
+            return Markup(f'<a href="{escape(self.link)}" title="{escape(self.note or "")}">{escape(self.text)}</a>')
+        if self.note:
+            return Markup(f'<span class="literal" title="{escape(self.note)}">{escape(self.text)}</span>')
+        return Markup(f'<span class="literal">{escape(self.text)}</span>')
+
+
+def term_html(term: TermView | None) -> Markup:
+    """A term in a page, nothing for an unbound one: the ``term_html`` filter, through which the
+    ``term`` macro of ``_macros.html`` and every cell of a results table show terms (a macro call
+    per cell cost more than the rest of a table's rendering).
+
+    >>> term_html(None)
+    Markup('')
+    """
+    return Markup("") if term is None else term.html
+
 
 def term_view(term: Any, base_iri: str, label: str | None = None) -> TermView:
     """Show a pyoxigraph term (or a SPARQL JSON results term) in a page."""
     if isinstance(term, dict):
-        term = _from_json(term)
+        return _json_view(term, base_iri, label)
     if isinstance(term, NamedNode):
-        link = href(term.value, base_iri) if _linkable(term.value) else None
-        return TermView(label or compact(term.value, base_iri), link, term.value, "iri")
+        return _iri_view(term.value, base_iri, label)
     if isinstance(term, BlankNode):
         return TermView(f"_:{term.value}", None, None, "bnode")
     if isinstance(term, Triple):
-        parts = (term_view(t, base_iri).text for t in (term.subject, term.predicate, term.object))
-        return TermView("<< " + " ".join(parts) + " >>", None, None, "triple")
+        return _triple_view([term_view(t, base_iri) for t in (term.subject, term.predicate, term.object)])
     if isinstance(term, Literal):
-        note = f"@{term.language}" if term.language else None
-        if note is None and term.datatype.value != XSD.string:
-            note = compact(term.datatype.value, base_iri)
-        return TermView(term.value, None, note, "literal")
+        return _literal_view(term.value, term.language, term.datatype.value, base_iri)
     return TermView("")
 
 
-def _from_json(term: dict[str, Any]) -> Any:
+class TermViews:
+    """Views of the terms of one SPARQL JSON results document, one per distinct term.
+
+    A table repeats terms (a report on each of its rows, a few categories and datatypes), so
+    each is read, and its :attr:`TermView.html` made, once per table.
+    """
+
+    def __init__(self, base_iri: str):
+        self.base_iri = base_iri
+        self._seen: dict[tuple[Any, ...], TermView] = {}
+
+    def __call__(self, term: dict[str, Any]) -> TermView:
+        value = term.get("value")
+        if not isinstance(value, str):  # a quoted triple: rare, and not hashable as it comes
+            return _json_view(term, self.base_iri)
+        key = (term.get("type"), value, term.get("datatype"), term.get("xml:lang"))
+        view = self._seen.get(key)
+        if view is None:
+            view = self._seen[key] = _json_view(term, self.base_iri)
+        return view
+
+
+def _json_view(term: dict[str, Any], base_iri: str, label: str | None = None) -> TermView:
+    """A SPARQL JSON results term shown as :func:`term_view` shows the pyoxigraph term it stands
+    for, read straight from the JSON (no pyoxigraph term made for each cell of a table)."""
     kind, value = term.get("type"), term.get("value")
     if kind == "uri":
-        return NamedNode(value)
+        return _iri_view(value, base_iri, label)
     if kind == "bnode":
-        return BlankNode(value)
+        return TermView(f"_:{value}", None, None, "bnode")
     if kind == "triple":
-        parts = {k: _from_json(v) for k, v in value.items()}
-        return Triple(parts["subject"], parts["predicate"], parts["object"])
-    if "xml:lang" in term:
-        return Literal(value, language=term["xml:lang"])
-    return Literal(value, datatype=NamedNode(term["datatype"])) if "datatype" in term else Literal(value)
+        return _triple_view([_json_view(value[k], base_iri) for k in ("subject", "predicate", "object")])
+    language = term.get("xml:lang")
+    return _literal_view(value, language.lower() if language else None, term.get("datatype", XSD.string), base_iri)
+
+
+def _iri_view(iri: str, base_iri: str, label: str | None) -> TermView:
+    link = href(iri, base_iri) if _linkable(iri) else None
+    return TermView(label or compact(iri, base_iri), link, iri, "iri")
+
+
+def _triple_view(parts: list[TermView]) -> TermView:
+    return TermView("<< " + " ".join(p.text for p in parts) + " >>", None, None, "triple")
+
+
+def _literal_view(value: str, language: str | None, datatype: str, base_iri: str) -> TermView:
+    note = f"@{language}" if language else None
+    if note is None and datatype != XSD.string:
+        note = _datatype_note(datatype, base_iri)
+    return TermView(value, None, note, "literal")
+
+
+@functools.lru_cache(maxsize=256)
+def _datatype_note(datatype: str, base_iri: str) -> str:
+    """A datatype's short form (a table shows a few datatypes in every row)."""
+    return compact(datatype, base_iri)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["term_html"] = term_html
+    return env
+
+
+environment = _environment()
 
 
 def render(

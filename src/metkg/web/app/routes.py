@@ -12,6 +12,7 @@ from typing import Annotated
 from urllib.parse import quote, unquote, urlencode
 
 from fastapi import APIRouter, Query, Request
+from markupsafe import Markup
 from pyoxigraph import NamedNode, Quad
 from starlette.responses import Response
 
@@ -33,16 +34,22 @@ router = APIRouter(include_in_schema=False)
 install_filters(environment)
 
 
-def _picker_choices(request: Request, parameter_type: str) -> list[tuple[str, str]]:
-    """Suggestions for a named-query parameter from the served build (none when there is no build)."""
+def _picker_options(request: Request, parameter_type: str) -> Markup:
+    """The ``<option>`` list of a named-query parameter's suggestions from the served build,
+    rendered once per build (a form suggests up to 500 DOIs); empty when there is no build."""
     try:
         index = browse_index(_service(request).snapshot())
-        return index.memo(f"choices {parameter_type}", lambda: views.picker_choices(index, parameter_type))
     except StoreError:
-        return []
+        return Markup("")
+
+    def options() -> Markup:
+        choices = views.picker_choices(index, parameter_type)
+        return Markup("").join(Markup('<option value="{}">{}</option>').format(v, label) for v, label in choices)
+
+    return index.memo(f"options {parameter_type}", options)
 
 
-environment.globals["picker_choices"] = _picker_choices
+environment.globals["picker_options"] = _picker_options
 
 FormatParam = Annotated[str | None, Query(description="turtle, ntriples, jsonld, rdfxml or html, overriding Accept")]
 _PAGE_SIZE = 25
