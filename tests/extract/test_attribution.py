@@ -300,7 +300,8 @@ def test_metastases_describing_the_extent_of_disease_are_no_anchor_for_what_foll
 def test_the_pathologists_appearances_in_keeping_with_a_primary_name_what_was_sampled(extract) -> None:
     text = (
         "A 60-year-old woman had a pelvic mass and lung nodules. A biopsy was taken. "
-        "Tumour cells expressed desmin and CD99. The appearances were in keeping with a primary uterine sarcoma."
+        "Tumour cells expressed desmin and CD99. "
+        "The histological appearances were in keeping with a primary uterine sarcoma."
     )
     assert _results(extract(text).patients[0])["desmin"] == [("primary", "positive")]
 
@@ -356,3 +357,39 @@ def test_the_tissue_dna_was_extracted_from_takes_the_next_molecular_results(extr
     )
     patient = extract(text).patients[0]
     assert [kind for kind, _ in _results(patient)["KRAS"]] == ["metastasis"]
+
+
+def test_imaging_findings_consistent_with_metastases_are_no_pathologists_verdict(extract) -> None:
+    text = (
+        "A 55-year-old woman underwent core biopsy of a left breast mass. Tumour cells were ER positive. "
+        "Staging CT findings were consistent with metastatic disease in the liver."
+    )
+    assert _results(extract(text).patients[0])["ER"] != [("metastasis", "positive")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She underwent a gastric biopsy. Histology showed a tumour with features of metastatic lobular carcinoma, "
+        "ER positive.",
+        "In 2019 she presented with liver metastases, which were ER positive on biopsy.",
+    ],
+)
+def test_tissue_with_metastatic_carcinoma_is_a_metastasis_not_the_diseases_extent(extract, sentence: str) -> None:
+    text = "A 60-year-old woman had lobular carcinoma of the left breast treated by mastectomy in 2012. " + sentence
+    assert _results(extract(text).patients[0])["ER"] == [("metastasis", "positive")]
+
+
+def test_a_lesion_compared_with_the_primary_cancer_keeps_its_own_result(extract) -> None:
+    text = (
+        WOMAN + "Years later a gastric biopsy was taken. The gastric lesion was ER positive, like her breast carcinoma."
+    )
+    assert _results(extract(text).patients[0])["ER"] != [("primary", "positive")]
+
+
+def test_a_lesion_sampled_before_the_primary_is_named_is_not_the_primary(extract) -> None:
+    text = (
+        "A 66-year-old woman presented with hip pain. Biopsy of a lytic lesion revealed carcinoma, GATA3 positive. "
+        "Mammography then showed a mass in the left breast, and invasive ductal carcinoma was diagnosed."
+    )
+    assert _results(extract(text).patients[0])["GATA3"] != [("primary", "positive")]

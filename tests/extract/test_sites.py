@@ -244,3 +244,13 @@ def test_modifiers_that_share_one_lymph_nodes_noun_each_name_a_station(extract) 
         "mediastinal-lymph-node",
         "supraclavicular-lymph-node",
     ]
+
+
+def test_an_unlabelled_abstract_ends_its_case_at_the_conclusion_and_states_no_general_claim(extract) -> None:
+    text = (
+        "Abstract\n\nWe report a 50-year-old man with lung adenocarcinoma who developed a scalp metastasis. "
+        "Excision was performed. In conclusion, lung cancer usually spreads to the liver, adrenal glands and brain."
+        "\n\nCase presentation\n\nA 50-year-old man with lung adenocarcinoma had a scalp nodule. "
+        "Excision confirmed metastatic adenocarcinoma of the scalp."
+    )
+    assert _metastases(extract(text)) == ["scalp"]

@@ -236,7 +236,7 @@ _FILLER = re.compile(
 _PAREN = re.compile(r"\s*\((?P<inner>[^()]{1,40})\)")
 #: After a hyphen, the word it is held for: "epidermal growth factor receptor- (EGFR-) positive".
 _SUSPENDED = re.compile(
-    r"\s*\)?\s*(?:\([^()]{1,20}\)\s*)?(?:positive|negative|mutant|mutated|amplified|expressing)\b", re.I
+    r"\s*+\)?\s*+(?:\([^()]{1,20}\)\s*+)?(?:positive|negative|mutant|mutated|amplified|expressing)\b", re.I
 )
 _GLUED = re.compile(r"(?P<sign>\+{1,3}|[-−–](?![\w\d])|±)(?![\w\d])")
 _HYPHEN_WORD = re.compile(

@@ -151,9 +151,29 @@ def _specimen_lesion(
     of_primary = primary is not None and vocab.related("site", sp.site, primary.site)
     if sp.role is None and of_primary and not sp.metastatic:
         return primary
-    if sp.the_tumour and not sp.metastatic and not any(x.position < sp.position for x in lesions):
+    first_tumour = not sp.metastatic and not any(x.position < sp.position for x in lesions)
+    if first_tumour and (sp.the_tumour or _primarys_tumour(report, sp, primary)):
         return primary  # "the tumour was excised" when the primary is the only tumour named so far
     return None
+
+
+def _primarys_tumour(report: Report, sp: SpecimenDraft, primary: LesionDraft | None) -> bool:
+    """Whether "a tumour" a specimen takes is the primary's: the primary was named before it, or
+    the tumour's word is the primary organ's ("a cervical tumour" of a cervical cancer, which the
+    vocabulary cannot place alone: "cervical" is the neck's as much as the cervix's)."""
+    if sp.a_tumour is None or primary is None:
+        return False
+    if primary.position < sp.position:
+        return True
+    term = report.vocabulary.terms.get("site", primary.site) if primary.site else None
+    names = [term.label, *term.synonyms] if term else []
+    words = {w.lower() for name in names for w in re.findall(r"[A-Za-z]{4,}", name)}
+    word = sp.a_tumour.lower()
+    return len(word) >= 4 and any(_common_prefix(word, w) >= 4 for w in words)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
 def _role_lesions(

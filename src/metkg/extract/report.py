@@ -199,8 +199,7 @@ class Report:
             return
         labelled = any(s.section == "abstract-case" for s in self.sentences)
         abstract = [s for s in self.sentences if s.section == "abstract" and not self.is_title(s)]
-        told = next((i for i, s in enumerate(abstract) if _INTRODUCES.search(s.text)), len(abstract))
-        narrative = {s.index for s in abstract[told:] if not _CONCLUDES.search(s.text)} if not labelled else set()
+        narrative = set() if labelled else {s.index for s in _narrative(abstract)}
         for s in self.sentences:
             summary = s.section == "abstract-case" or (s.section == "abstract" and s.self_reference)
             if (summary or s.index in narrative) and not s.other_patients and not self.is_title(s):
@@ -245,6 +244,27 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 _INTRODUCES = re.compile(
     r"\b(?:we\s+(?:report|present|describe|discuss)|(?:a|an)\s+\d{1,3}[\s-]*(?:years?|yrs?)[\s-]*old|"
     r"this\s+(?:report|paper|article)\s+(?:describes|presents)|(?:the\s+)?case\s+of\s+an?\b)",
+    re.IGNORECASE,
+)
+
+
+def _narrative(abstract: list[Sentence]) -> list[Sentence]:
+    """An unlabelled abstract's account of the case: from the sentence that introduces the patient
+    to the first concluding one, less general claims ("lung cancer usually spreads to ...")."""
+    told = next((i for i, s in enumerate(abstract) if _INTRODUCES.search(s.text)), len(abstract))
+    out: list[Sentence] = []
+    for s in abstract[told:]:
+        if _CONCLUDES.search(s.text) or _IN_CONCLUSION.search(s.text):
+            break
+        if not _GENERAL_CLAIM.search(s.text):
+            out.append(s)
+    return out
+
+
+_IN_CONCLUSION = re.compile(r"^\s*(?:in\s+conclusion|in\s+summary|to\s+conclude|we\s+conclude|conclusions?\s*:)", re.I)
+_GENERAL_CLAIM = re.compile(
+    r"\b(?:usually|commonly|most\s+common(?:ly)?|frequently|often|typically|generally|rarely|is\s+rare|are\s+rare|"
+    r"uncommon|in\s+general)\b",
     re.IGNORECASE,
 )
 _CONCLUDES = re.compile(

@@ -84,6 +84,9 @@ class SpecimenDraft:
     role: str | None = None
     #: Whether the procedure takes "the tumour" (the mass, the lesion) the text spoke of before.
     the_tumour: bool = False
+    #: The word qualifying "a tumour" it takes, not named before ("cervical" of "a cervical tumour";
+    #: "" without one); None when it takes no such tumour.
+    a_tumour: str | None = None
 
 
 _VERB_PROCEDURES = {
@@ -335,12 +338,22 @@ _COMPARED_WITH = re.compile(
     r"(?:(?:to|with|as)\s+)?(?:th(?:ose|at)\s+(?:of|in)\s+)?(?:the|her|his)?\s*$",
     re.IGNORECASE,
 )
-#: "an adenocarcinoma with hepatic metastases": the extent of the disease described, not a lesion
-#: the results that follow were found in.
+#: "an adenocarcinoma with hepatic metastases", "a neuroendocrine tumour G2 with multiple liver
+#: metastases": the extent of the disease described, not a lesion the results that follow were found in.
 _EXTENT = re.compile(
-    r"(?<!consistent )(?<!compatible )(?<!keeping )(?<!diagnosed )\bwith\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE
+    r"\b(?:cancers?|carcinomas?|\w+omas?|disease|tumou?rs?|neoplasms?)(?:\s*\([^()]{0,20}\))?(?:[\s,]+[\w-]{1,8}){0,2}?"
+    r"\s*,?\s+with\s+"
+    r"(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
 )
-_METASTA = re.compile(r"\bmetasta", re.IGNORECASE)
+_METASTA = re.compile(r"\bmetasta\w*", re.IGNORECASE)
+#: A sentence about imaging: its "findings consistent with metastatic disease" are no pathologist's verdict.
+_IMAGING = re.compile(r"\b(?:CT|MRI|PET|imaging|scan|radiolog\w*|ultrasound|sonograph\w*|mammogra\w*|X-ray)\b", re.I)
+_TISSUE = re.compile(r"\b(?:samples?|specimens?|tissues?)$", re.IGNORECASE)
+_NOT_TUMOUR = re.compile(
+    r"\b(?:normal|adjacent|background|non-?neoplastic|non-?tumou?r(?:al|ous)?|uninvolved|surrounding|benign)\s+$",
+    re.IGNORECASE,
+)
 _SITE_AFTER_CUE = re.compile(r"\s+(?:in|of|on|at|within|involving)\s+(?:the\s+)?(?:(?:left|right)\s+)?", re.I)
 #: "diagnosed with HER2-positive breast cancer": a result naming the primary cancer's phenotype.
 _DISEASE_AFTER = re.compile(
@@ -354,7 +367,8 @@ _DISEASE_BEFORE = re.compile(
 #: results of the phenotype between ("HR-positive, HER2-negative breast cancer").
 _CANCER_AFTER = re.compile(
     r"[\s,-]*(?:(?!metasta|recurren|(?:for|in|of|with|to|from|on|at|than|as|the|a|an|was|were|is|are|had|has|but|"
-    r"which|who|that)\b)[\w-]+,?\s+){1,8}?(?:cancer|carcinoma|adenocarcinoma)s?\b",
+    r"which|who|that|her|his|their|its|like|unlike|over|favou?ring|rather|excluding|suggest\w*|typical|resembl\w*|"
+    r"consistent|compatible|not|no|nor)\b)[\w-]+,?\s+){1,8}?(?:cancer|carcinoma|adenocarcinoma)s?\b",
     re.IGNORECASE,
 )
 #: "a history of lung adenocarcinoma, confirmed by ... positive for TTF-1": the primary's diagnosis.
@@ -431,7 +445,7 @@ def lesion_anchors(s: Sentence) -> list[Anchor]:
             lead = s.text[: m.start()]
             if _NEGATED_CUE.search(lead) or _COMPARED_WITH.search(lead) or _TELL_APART.search(lead):
                 continue
-            if role == "metastasis" and _EXTENT.search(lead):
+            if role == "metastasis" and _extent(m.group(0), lead):
                 continue
             start, end = s.start + m.start(), s.start + m.end()
             site = _cue_site(s, start, end)
@@ -447,8 +461,10 @@ def lesion_anchors(s: Sentence) -> list[Anchor]:
         lesion = _SITE_LESION.match(s.text, local)
         if not site.asserted or lesion is None or any(0 <= a.start - site.end <= 12 for a in found):
             continue
-        if "metasta" in lesion.group(0).lower() and _EXTENT.search(s.text[: site.start - s.start]):
+        if _extent(lesion.group(0).split()[-1], s.text[: site.start - s.start]):
             continue
+        if _NOT_TUMOUR.search(s.text[: site.start - s.start]) and _TISSUE.search(lesion.group(0)):
+            continue  # "the adjacent normal liver tissue was CK7 negative": no lesion
         found.append(Anchor(site.start, s.start + lesion.end(), None, site.key))
     return sorted(found, key=lambda a: a.start)
 
@@ -468,7 +484,8 @@ def attribution(s: Sentence, parsed: ParsedResult, anchors: list[Anchor]) -> Anc
     opened = [a for a in before if a.specimen is not None]
     if opened and not _CLAUSE_BREAK.search(s.local(opened[-1].end, first)):
         return opened[-1]  # "the liver biopsy showed metastatic carcinoma, CK7 positive": the biopsy's finding
-    phenotype = _phenotype_of_cancer(s, last)
+    named = [a for a in before if a.specimen is None and not _CLAUSE_BREAK.search(s.local(a.end, first))]
+    phenotype = None if named else _phenotype_of_cancer(s, last)  # "The gastric lesion was ER positive, like ..."
     if phenotype is not None:
         return phenotype
     if not before and _DISEASE_AFTER.match(tail) and _DISEASE_BEFORE.search(s.text[: first - s.start]):
@@ -491,7 +508,14 @@ def _phenotype_of_cancer(s: Sentence, last: int) -> Anchor | None:
 def _says_metastatic(diagnosis: str | None) -> bool:
     """Whether a diagnosis calls what was sampled metastatic ("metastatic adenocarcinoma"), not
     the disease's extent ("adenocarcinoma with liver metastases")."""
-    return any(not _EXTENT.search(diagnosis[: m.start()]) for m in _METASTA.finditer(diagnosis or ""))
+    return any(not _extent(m.group(0), diagnosis[: m.start()]) for m in _METASTA.finditer(diagnosis or ""))  # type: ignore[index]
+
+
+def _extent(word: str, lead: str) -> bool:
+    """Whether metastases named after ``lead`` are the disease's extent: "adenocarcinoma with
+    hepatic metastases", not "a lymph node with metastatic carcinoma" (what the tissue shows) or
+    "she presented with liver metastases"."""
+    return word.lower().endswith("metastases") and _EXTENT.search(lead) is not None
 
 
 def role_of_procedure(s: Sentence, proc: Mention) -> Anchor | None:
@@ -502,9 +526,13 @@ def role_of_procedure(s: Sentence, proc: Mention) -> Anchor | None:
     return named[0] if named else None
 
 
-_THE_TUMOUR = re.compile(
-    r"\b(?:the|this|an?)\s+(?!(?:new|second|another|other|metasta\w*|secondary|recurrent|distant)\b)(?:[\w-]+\s+)?"
-    r"(?:tumou?r|mass|lesion|nodule|neoplasm)\b",
+_THE_TUMOUR = re.compile(r"\b(?:the|this)\s+(?:tumou?r|mass|lesion|nodule|neoplasm)\b", re.IGNORECASE)
+#: "a biopsy of a cervical tumour": a tumour the text has not named before, qualified at most by one
+#: word that is not an imaging finding's.
+_A_TUMOUR = re.compile(
+    r"\b(?:an?)\s+(?!(?:new|second|another|other|metasta\w*|secondary|recurrent|distant|lytic|osteolytic|"
+    r"osteoblastic|blastic|sclerotic|enhancing|ring-enhancing|cystic|hypodense|hyperdense|hypermetabolic|avid|"
+    r"FDG-avid|nodal|satellite)\b)(?:(?P<word>[\w-]+)\s+)?(?:tumou?r|mass|lesion|nodule|neoplasm)\b",
     re.IGNORECASE,
 )
 
@@ -520,7 +548,8 @@ _VERDICT = re.compile(
     r"\b(?:(?:(?:final|definitive|definite|patholog\w*|histolog\w*|histopatholog\w*)\s+)+diagnosis\s+"
     r"(?:was|is|of)|(?:analysis|examination|histolog\w*|histopatholog\w*|patholog\w*|microscopy|cytolog\w*)"
     r"\b[^.;]{0,40}?\b(?:revealed|showed|confirmed|demonstrated|(?:was|were)\s+consistent\s+with)|"
-    r"\b(?:appearances?|features?|findings?)\s+(?:were|was|are|is)\s+(?:(?:most\s+)?in\s+keeping|consistent|"
+    r"\b(?:morpholog\w*|histolog\w*|immunohistochemical|patholog\w*|microscopic)\s+(?:and\s+\w+\s+)?"
+    r"(?:appearances?|features?|findings?)\s+(?:were|was|are|is)\s+(?:(?:most\s+)?in\s+keeping|consistent|"
     r"compatible)\s+with)"
     r"\s+(?!no\b|not\b|without\b|absence\b|neither\b)(?P<dx>[^.;]{3,120})",
     re.IGNORECASE,
@@ -556,7 +585,7 @@ class _Collector:
         pathological diagnosis was primary oesophageal melanoma" ties it to the primary (at the
         organ named), "histologic analysis revealed metastatic adenocarcinoma" to a metastasis."""
         sp = self.current
-        verdict = _VERDICT.search(s.text)
+        verdict = _VERDICT.search(s.text) if not _IMAGING.search(s.text) else None
         if sp is None or sp.role is not None or verdict is None or s.index - self.touched > 2:
             return
         start, end = s.start + verdict.start("dx"), s.start + verdict.end("dx")
@@ -660,7 +689,10 @@ class _Collector:
         draft.diagnosis, dx_evidence = _diagnosis(report, s, following, proc.end)
         draft.metastatic = _says_metastatic(draft.diagnosis)
         draft.evidence += [ev for ev in dx_evidence if ev not in draft.evidence]
-        draft.the_tumour = draft.site is None and _THE_TUMOUR.search(_procedure_clause(s, proc)) is not None
+        clause = _procedure_clause(s, proc)
+        draft.the_tumour = draft.site is None and _THE_TUMOUR.search(clause) is not None
+        a_tumour = _A_TUMOUR.search(clause) if draft.site is None else None
+        draft.a_tumour = (a_tumour.group("word") or "") if a_tumour else None
         named = role_of_procedure(s, proc)
         if named is not None:
             draft.role = named.role
