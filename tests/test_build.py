@@ -121,3 +121,18 @@ def test_a_case_graph_counts_as_its_record() -> None:
     assert records
     for record in records:
         assert count_case_graph(map_record(record, terms, settings.base_iri)) == count_records([record]), record.id
+
+
+def test_overlapping_collector_pauses_resume_the_collector_when_the_last_ends() -> None:
+    import gc
+
+    from metkg.build import no_cyclic_gc
+
+    assert gc.isenabled()
+    first, second = no_cyclic_gc(), no_cyclic_gc()
+    first.__enter__()
+    second.__enter__()  # another thread's pause, begun while the first holds
+    first.__exit__(None, None, None)
+    assert not gc.isenabled(), "the collector ran again while a pause was still held"
+    second.__exit__(None, None, None)
+    assert gc.isenabled(), "the collector stayed off after every pause ended"

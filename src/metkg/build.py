@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -132,19 +133,44 @@ def load_and_validate(paths: Sequence[Path], settings: Settings) -> tuple[list[L
     return loaded, terms
 
 
+class _CollectorPause:
+    """Pauses of the cyclic garbage collector held at once (threads may overlap: a build and a
+    browse index read); the collector runs again when the last ends, if it ran before the first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._was_enabled = True
+
+    def enter(self) -> None:
+        with self._lock:
+            if self._holders == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._holders += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._holders -= 1
+            if self._holders == 0 and self._was_enabled:
+                gc.enable()
+
+
+_COLLECTOR_PAUSE = _CollectorPause()
+
+
 @contextlib.contextmanager
 def no_cyclic_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while many long-lived objects are made: a build's
     100,000 records are tens of millions, a browse index hundreds of thousands, none of them
-    garbage, and each full collection would walk them all again.
+    garbage, and each full collection would walk them all again. Safe to nest and to overlap
+    across threads: the collector resumes when the last pause ends.
     """
-    enabled = gc.isenabled()
-    gc.disable()
+    _COLLECTOR_PAUSE.enter()
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        _COLLECTOR_PAUSE.leave()
 
 
 def build_graph(

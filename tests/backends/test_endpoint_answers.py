@@ -42,3 +42,16 @@ def test_virtuoso_ask_as_a_result_set_is_a_boolean() -> None:
 def test_an_answer_that_is_not_json_names_the_problem() -> None:
     with pytest.raises(StoreError, match="not SPARQL JSON results"):
         _parse_solutions(b"<html>proxy error</html>")
+
+
+def test_relabelled_blank_nodes_never_meet_a_label_the_server_gave() -> None:
+    taken = "x" + b"nodeID://b1".hex()  # a valid label that the hex of another name would give
+    rows = list(  # type: ignore[call-overload]
+        _parse_solutions(
+            _answer(
+                {"s": {"type": "bnode", "value": "nodeID://b1"}},
+                {"s": {"type": "bnode", "value": taken}},
+            )
+        )
+    )
+    assert rows[0]["s"] != rows[1]["s"]

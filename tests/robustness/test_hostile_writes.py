@@ -27,6 +27,7 @@ from tests.robustness.conftest import FIXTURES, TOKEN
 from tests.web.conftest import RECORDS, SCALP, LiveServer, free_port, start_server, stop_server, web_settings
 
 from metkg.build import build_graph
+from metkg.errors import StoreError
 from metkg.settings import Settings
 from metkg.store import StoreLayout
 
@@ -233,6 +234,20 @@ def _wait_for_group_gone(group: int, seconds: float = 30) -> None:
     raise AssertionError(f"processes of the killed server's group {group} still run")
 
 
+def _wait_for_store_lock(store: Path, seconds: float = 30) -> None:
+    """Until the build lock of ``store`` is free: a killed writer's last process lets go of it a
+    moment after the process group looks gone on a loaded machine."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with StoreLayout(store).lock():
+                return
+        except StoreError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
@@ -277,6 +292,7 @@ def test_a_write_killed_at_publish_is_in_the_data_folder(own_store: Settings, tm
         _stop(process)
     saved = own_store.data_dir / "cases" / "minimal-case.yaml"
     assert saved.read_text(encoding="utf-8") == MINIMAL
+    _wait_for_store_lock(own_store.store)
     build_graph(own_store, [own_store.data_dir], reason=False, shacl=False)
     store = StoreLayout(own_store.store).open_read_only()
     rows = store.query(

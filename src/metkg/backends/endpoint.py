@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -239,19 +239,30 @@ _BLANK_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?<!\.)")
 
 
 def _relabel_blank_nodes(document: dict[str, Any]) -> bool:
-    """Give blank nodes that SPARQL cannot label a label it can; True when one was changed.
+    """Give blank nodes that SPARQL cannot label a label it can; True when they were relabelled.
 
     Virtuoso names blank nodes ``nodeID://b10001``, which no SPARQL or N-Triples label allows.
-    The hex of the name is a valid label, one-to-one with the name, so two rows naming the same
-    blank node still share it.
+    When any name is invalid, every blank node of the answer (in quoted triples too) is labelled
+    by the hex of its name: one-to-one, so rows naming the same blank node still share it, and no
+    new label can meet a name the server gave.
     """
-    changed = False
-    for row in document.get("results", {}).get("bindings", []):
-        for term in row.values():
-            if term.get("type") == "bnode" and not _BLANK_LABEL.fullmatch(term.get("value", "")):
-                term["value"] = "x" + term["value"].encode("utf-8").hex()
-                changed = True
-    return changed
+    terms = [term for row in document.get("results", {}).get("bindings", []) for term in _terms(row.values())]
+    blank = [term for term in terms if term.get("type") == "bnode"]
+    if all(_BLANK_LABEL.fullmatch(term.get("value", "")) for term in blank):
+        return False
+    for term in blank:
+        term["value"] = "x" + term.get("value", "").encode("utf-8").hex()
+    return True
+
+
+def _terms(values: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """Every term of a row, with the subject, predicate and object of quoted triples."""
+    for term in values:
+        if not isinstance(term, dict):
+            continue
+        yield term
+        if term.get("type") == "triple" and isinstance(term.get("value"), dict):
+            yield from _terms(term["value"].values())
 
 
 def _parse_solutions(body: bytes) -> QuerySolutions | QueryBoolean:

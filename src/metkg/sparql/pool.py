@@ -185,6 +185,8 @@ class AnswerStream:
         return self
 
     async def __anext__(self) -> bytes:
+        if self._lease.done and self._received < self._size:
+            raise StopAsyncIteration  # closed early: the worker is no longer this stream's
         if self._received >= self._size:
             self._lease.release(healthy=True)
             raise StopAsyncIteration

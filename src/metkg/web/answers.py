@@ -152,14 +152,17 @@ async def answer_response(
             context["next_page"] = _next_page(request, page or {})
         shown = replace(answer, body=body, chunks=None)
         return await run_in_threadpool(_render_table, request, shown, context)
-    marks = (b"", b"", b"")
-    if answer.truncated:
-        extra, marks = _truncation(request, answer)
-        headers |= extra
     chunks = answer.chunks if answer.chunks is not None else _one(answer.body)
-    return ClosingStreamingResponse(
-        _marked(chunks, marks), source=chunks, media_type=formats.media_type(answer), headers=headers
-    )
+    try:
+        marks = (b"", b"", b"")
+        if answer.truncated:
+            extra, marks = _truncation(request, answer)
+            headers |= extra
+        media_type = formats.media_type(answer)
+    except BaseException:
+        await chunks.aclose()  # no response will stream it: free its worker now
+        raise
+    return ClosingStreamingResponse(_marked(chunks, marks), source=chunks, media_type=media_type, headers=headers)
 
 
 async def _one(body: bytes) -> AsyncIterator[bytes]:

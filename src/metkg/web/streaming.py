@@ -23,7 +23,7 @@ from starlette.types import Receive, Scope, Send
 from metkg.errors import ServerBusyError
 from metkg.vocab import PREFIXES
 
-__all__ = ["StreamSlots", "serialize_stream", "stream_serialization"]
+__all__ = ["ClosingStreamingResponse", "Serialization", "StreamSlots", "serialize_stream", "stream_serialization"]
 
 _CHUNK = 64 * 1024
 _DONE = object()
@@ -67,13 +67,56 @@ class _QueueWriter:
             self.buffer.clear()
 
 
-def stream_serialization(write: Callable[[BinaryIO], None]) -> Iterator[bytes]:
-    """The bytes ``write(output)`` produces, chunk by chunk, as it produces them."""
-    chunks: queue.Queue[object] = queue.Queue(maxsize=16)
-    cancelled = threading.Event()
-    writer = _QueueWriter(chunks, cancelled)
+class Serialization:
+    """The bytes ``write(output)`` produces, chunk by chunk, as it produces them.
 
-    def produce() -> None:
+    ``write`` runs in its own thread from the first ``next()``. :meth:`close` may be called from
+    any thread, even while another waits in ``next()``: the writer stops at its next write and the
+    waiting reader wakes with the end of the stream.
+    """
+
+    def __init__(self, write: Callable[[BinaryIO], None]):
+        self._write: Callable[[BinaryIO], None] | None = write
+        self._chunks: queue.Queue[object] = queue.Queue(maxsize=16)
+        self._cancelled = threading.Event()
+        self._writer = _QueueWriter(self._chunks, self._cancelled)
+        self._thread: threading.Thread | None = None
+
+    def __iter__(self) -> Serialization:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._cancelled.is_set():
+            raise StopIteration
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._produce, name="metkg-serialize", daemon=True)
+            self._thread.start()
+        item = self._chunks.get()
+        if item is _DONE or self._cancelled.is_set():
+            self.close()
+            raise StopIteration
+        if isinstance(item, Exception):
+            self.close()
+            raise item
+        return item  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Stop the writer and end the stream; a reader waiting for a chunk wakes."""
+        self._cancelled.set()
+        with contextlib.suppress(queue.Full):
+            self._chunks.put_nowait(_DONE)
+
+    def _produce(self) -> None:
+        # The writer and what it reads (a store's iterator, which must be dropped in the thread
+        # that made it) are released here, in this thread, however the writing ends.
+        write, self._write = self._write, None
+        try:
+            self._run(write)  # type: ignore[arg-type]
+        finally:
+            del write
+
+    def _run(self, write: Callable[[BinaryIO], None]) -> None:
+        writer = self._writer
         try:
             write(writer)  # type: ignore[arg-type]
             writer.close()
@@ -85,23 +128,13 @@ def stream_serialization(write: Callable[[BinaryIO], None]) -> Iterator[bytes]:
                 writer._put(exc)
             except _ReaderGoneError:
                 return
-        try:
+        with contextlib.suppress(_ReaderGoneError):
             writer._put(_DONE)
-        except _ReaderGoneError:
-            return
 
-    thread = threading.Thread(target=produce, name="metkg-serialize", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = chunks.get()
-            if item is _DONE:
-                return
-            if isinstance(item, Exception):
-                raise item
-            yield item  # type: ignore[misc]
-    finally:
-        cancelled.set()
+
+def stream_serialization(write: Callable[[BinaryIO], None]) -> Serialization:
+    """The bytes ``write(output)`` produces, chunk by chunk, as it produces them."""
+    return Serialization(write)
 
 
 def serialize_stream(statements: Iterable[Quad | Triple], fmt: RdfFormat) -> Iterator[bytes]:
@@ -206,5 +239,4 @@ async def _close(stream: object) -> None:
     if (aclose := getattr(stream, "aclose", None)) is not None:
         await aclose()
     elif (close := getattr(stream, "close", None)) is not None:
-        with contextlib.suppress(ValueError):  # still running a step in a thread: that step ends it
-            close()
+        close()
