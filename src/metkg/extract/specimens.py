@@ -398,8 +398,9 @@ _EXTRACTED_FROM = re.compile(r"\b(?:DNA|RNA)\b[^.;]{0,60}?\b(?:extracted|isolate
 #: "ER negative in the recurrent tumour", "variants in the APC and TP53 genes were found in the
 #: primary tumour": a lesion named right after the value, or after the list it opens.
 _IN_LESION = re.compile(
-    r"^(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)[\w/.-]+){0,6}\s*(?:genes?\s+)?(?:(?:was|were|is|are)\s+(?:also\s+)?(?:(?:found|detected|revealed|identified|seen|observed|"
-    r"present|noted)\s+)?)?(?:in|of|on|from|at|within)\s+(?:the|this|her|his)\s+",
+    r"^(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)[\w/.-]+){0,6}\s*(?:genes?\s+)?"
+    r"(?:(?:was|were|is|are)\s+(?:also\s+)?(?:(?:found|detected|revealed|identified|seen|observed|present|noted)\s+)?)?"
+    r"(?:in|of|on|from|at|within)\s+(?:the|this|her|his)\s+",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(
@@ -508,7 +509,8 @@ def _phenotype_of_cancer(s: Sentence, last: int) -> Anchor | None:
 def _says_metastatic(diagnosis: str | None) -> bool:
     """Whether a diagnosis calls what was sampled metastatic ("metastatic adenocarcinoma"), not
     the disease's extent ("adenocarcinoma with liver metastases")."""
-    return any(not _extent(m.group(0), diagnosis[: m.start()]) for m in _METASTA.finditer(diagnosis or ""))  # type: ignore[index]
+    text = diagnosis or ""
+    return any(not _extent(m.group(0), text[: m.start()]) for m in _METASTA.finditer(text))
 
 
 def _extent(word: str, lead: str) -> bool:
