@@ -46,7 +46,8 @@ def test_metastases_named_in_the_usual_ways(extract, sentence: str, expected: li
 
 def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
     text = CASE + "CT revealed metastases in the lymph nodes (hilar and mediastinal), brain, adrenal glands and bones."
-    assert _metastases(extract(text)) == ["adrenal-gland", "bone", "brain", "lymph-node"]
+    expected = ["adrenal-gland", "bone", "brain", "hilar-lymph-node", "mediastinal-lymph-node"]
+    assert _metastases(extract(text)) == expected
 
 
 @pytest.mark.parametrize(
@@ -93,6 +94,77 @@ def test_the_nodes_of_a_region_are_a_nodal_station(extract) -> None:
 def test_a_node_station_outside_the_primarys_region_is_distant(extract, terminology) -> None:
     text = "A 58-year-old man had gastric adenocarcinoma. PET-CT showed supraclavicular lymph node metastasis."
     assert _distant(extract(text), terminology) == ["supraclavicular lymph node"]
+
+
+@pytest.mark.parametrize(
+    ("text", "distant"),
+    [
+        # stations in front of the node noun, none of them a site word alone
+        (
+            CASE + "CT showed left neck, mediastinal and right hilar adenopathy consistent with metastases.",
+            ["cervical lymph node", "hilar lymph node", "mediastinal lymph node"],
+        ),
+        # stations listed after the noun, with the region noun at the end
+        (
+            "A 49-year-old woman had squamous cell carcinoma of the uterine cervix. PET showed metastatic "
+            "lymphadenopathy in the left supraclavicular, para-aortic and pelvic regions.",
+            ["supraclavicular lymph node"],
+        ),
+        # "such as" a list of regions, one of which names no station
+        (
+            "A 49-year-old woman had squamous cell carcinoma of the uterine cervix. CT revealed lymph node "
+            "metastases such as the abdominal cavity, the mediastinum and both groins.",
+            ["inguinal lymph node", "mediastinal lymph node"],
+        ),
+        # the nodes first described by station, then called metastatic
+        (
+            "A 66-year-old woman had serous carcinoma of the ovary. PET revealed enlarged lymph nodes in the "
+            "axillary, para-aortic and pelvic regions, indicating lymph node metastasis.",
+            ["axillary lymph node"],
+        ),
+        # pelvic nodes are regional to the prostate; para-aortic nodes are not (M1a)
+        (
+            "A 71-year-old man had adenocarcinoma of the prostate with para-aortic and pelvic lymph node metastases.",
+            ["retroperitoneal lymph node"],
+        ),
+        # the draining basin of a skin primary is regional wherever the node lies
+        ("A 40-year-old man had melanoma of the skin of the thigh with inguinal lymph node metastases.", []),
+    ],
+)
+def test_node_stations_listed_around_one_node_noun(extract, terminology, text: str, distant: list[str]) -> None:
+    assert _distant(extract(text), terminology) == distant
+
+
+def test_nodes_extending_into_an_organ_are_not_invaded(extract) -> None:
+    text = CASE + "PET showed hilar lymphadenopathy with contiguous extension into the lung."
+    assert [x.kind for x in extract(text).patients[0].lesions if x.site == "hilar-lymph-node"] == []
+
+
+@pytest.mark.parametrize(
+    ("finding", "lesions"),
+    [
+        ("squamous cell carcinoma, HER2 negative", [("metastasis", "supraclavicular-lymph-node")]),
+        ("no carcinoma, HER2 negative", []),
+    ],
+)
+def test_a_node_that_shows_carcinoma_is_a_node_metastasis(extract, finding: str, lesions: list) -> None:
+    text = (
+        "A 58-year-old woman had adenocarcinoma of the uterine cervix. A biopsy of the left supraclavicular "
+        f"lymph node revealed {finding}."
+    )
+    patient = extract(text).patients[0]
+    assert [(x.kind, x.site) for x in patient.lesions if x.kind != "primary"] == lesions
+    assert [sp.lesion is not None for sp in patient.specimens] == [bool(lesions)]
+
+
+def test_a_mass_of_a_region_is_not_its_nodes(extract) -> None:
+    text = (
+        "A 66-year-old woman had serous carcinoma of the fallopian tube with pelvic lymph node metastases. "
+        "A mass in the pelvic cavity was resected; it was PAX8 positive."
+    )
+    patient = extract(text).patients[0]
+    kinds = {x.id: x.kind for x in patient.lesions}
+    assert [kinds[sp.lesion] for sp in patient.specimens] == ["primary"]
 
 
 def test_a_node_named_without_its_station_is_the_nodal_stage(extract, terminology) -> None:
@@ -163,7 +235,7 @@ def test_a_primary_placed_where_the_case_says_a_metastasis_is_moves_to_its_organ
     ("sentence", "expected"),
     [
         ("PET showed metastatic liver lesions.", ["liver"]),
-        ("Ultrasound showed metastatic lymph nodes in the neck.", ["lymph-node"]),
+        ("Ultrasound showed metastatic lymph nodes in the neck.", ["cervical-lymph-node"]),
     ],
 )
 def test_metastatic_as_an_adjective_of_a_sites_lesions(extract, sentence: str, expected: list[str]) -> None:

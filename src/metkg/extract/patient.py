@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from metkg.extract.context import clause_bounds
 from metkg.extract.report import Mention, Report, Sentence
+from metkg.extract.stations import listed_stations, regional_node
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 
@@ -294,6 +295,9 @@ _FINDING_NOUN = re.compile(
 )
 
 
+_NODES = re.compile(r"(?:lymph\s+)?nodes|(?:lymph)?adenopath(?:y|ies)", re.IGNORECASE)
+
+
 def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
     """Sites of findings the clause then calls metastases: "lesions in the liver and adrenal
     glands, consistent with metastases"."""
@@ -306,13 +310,16 @@ def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> li
         if site.end > cue.start or s.local(site.end, cue.start).count(";") or "." in s.local(site.end, cue.start):
             continue
         joined = bool(found) and _CONNECTOR.fullmatch(s.local(found[-1].end, site.start))
-        first = not found and _FINDING_NOUN.search(s.local(max(s.start, site.start - 60), site.start))
+        described = _FINDING_NOUN.search(s.local(max(s.start, site.start - 60), site.start))
+        first = not found and (described or _NODES.fullmatch(site.text))
         if joined or first:
             found.append(site)
     return found
 
 
-_NODES_AFTER = re.compile(r"^(?:\s+(?:metastatic|involved|enlarged|positive))?\s+(?:lymph\s+)?nodes?\b", re.IGNORECASE)
+_NODES_AFTER = re.compile(
+    r"^(?:\s+(?:metastatic|involved|enlarged|positive))?\s+(?:(?:lymph\s+)?nodes?\b|(?:lymph)?adenopath)", re.IGNORECASE
+)
 
 
 def _nodal_station(report: Report, s: Sentence, site: Mention) -> str:
@@ -347,11 +354,45 @@ def _candidates(report: Report) -> list[LesionDraft]:
         for cue in s.mentions:
             if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")) or _none_of(s, cue):
                 continue
-            for site in _linked_sites(report, s, cue, sites) + _described_then_named(s, cue, sites):
+            linked = _linked_sites(report, s, cue, sites) + _described_then_named(s, cue, sites)
+            for site in _with_stations(report, s, linked):
                 start, end = min(site.start, cue.start), max(site.end, cue.end)
                 key = _nodal_station(report, s, site)
+                if cue.category == "cue-invasion" and report.vocabulary.is_a("site", key, "LymphNode"):
+                    continue  # nodes "with contiguous extension" into an organ: the nodes are not invaded
                 evidence = report.evidence(start, end)
                 out.append(LesionDraft(_KIND[cue.category], key, evidence, site.start, sentences=[s.index]))
+    return out
+
+
+def _stations_of(report: Report, s: Sentence, site: Mention) -> list[Mention]:
+    """Stations listed with a node mention, or for a node named without its station, with the last
+    such node before it ("nodes in the axillary and pelvic regions, indicating lymph node metastasis")."""
+    listed = listed_stations(report, s, site)
+    if listed or site.key != "lymph-node":
+        return listed
+    for earlier in reversed([m for m in s.of("site") if m.key == "lymph-node" and m.end <= site.start]):
+        if earlier.asserted and (stations := listed_stations(report, s, earlier)):
+            return [m for m in stations if m.start > earlier.start]
+    return []
+
+
+def _with_stations(report: Report, s: Sentence, sites: list[Mention]) -> list[Mention]:
+    """The sites, with the stations listed around a node ("mediastinal and hilar adenopathy"); a
+    node named without its station gives way to the stations listed after it, and the regions of
+    that list name stations, not organs with metastases of their own."""
+    stations = {id(site): _stations_of(report, s, site) for site in sites}
+    lists = [
+        (site.end, listed[-1].end)
+        for site in sites
+        if site.key == "lymph-node" and (listed := [m for m in stations[id(site)] if m.start > site.start])
+    ]
+    kept = [site for site in sites if not any(start <= site.start <= end for start, end in lists)]
+    out: list[Mention] = []
+    for site in kept:
+        listed = [m for m in stations[id(site)] if not any(m.start == o.start for o in kept + out)]
+        listed_after = any(m.start > site.start for m in listed)
+        out += listed + ([site] if site.key != "lymph-node" or not listed_after else [])
     return out
 
 
@@ -441,38 +482,8 @@ def _side_of(lesion: LesionDraft, report: Report) -> None:
                     return
 
 
-#: Lymph-node stations regional to a primary organ (the N category of its AJCC stage); a node
-#: metastasis elsewhere is distant. A node named without its station is the nodal stage.
-_NECK = frozenset({"cervical-lymph-node"})
-_PARA_AORTIC = frozenset({"retroperitoneal-lymph-node"})
-_REGIONAL_STATIONS: dict[str, frozenset[str]] = {
-    "breast": frozenset({"axillary-lymph-node", "internal-mammary-lymph-node", "supraclavicular-lymph-node"}),
-    "lung": frozenset({"hilar-lymph-node", "mediastinal-lymph-node", "supraclavicular-lymph-node"}),
-    "esophagus": frozenset({"mediastinal-lymph-node"}),
-    **dict.fromkeys(("thyroid", "larynx", "oral-cavity", "tongue", "parotid-gland", "nasal-cavity"), _NECK),
-    **dict.fromkeys(("kidney", "testis", "uterine-cervix", "uterus", "endometrium", "ovary"), _PARA_AORTIC),
-}
 REGIONAL = "regional lymph node"
 IMPLIED = "implied: lesions the text does not call metastases"
-_DISTANT = re.compile(r"\bdistant\b|\bnon-?regional\b|\bM1\b", re.IGNORECASE)
-
-
-def regional_node(report: Report, lesion: LesionDraft, primary: LesionDraft | None) -> bool:
-    """Whether a node metastasis is regional to the primary: a node named without its station (the
-    nodal stage), or a station of the primary's region, unless the text calls it distant."""
-    vocab = report.vocabulary
-    if primary is None or primary.site is None or lesion.kind != "metastasis" or lesion.site is None:
-        return False
-    if not vocab.is_a("site", lesion.site, "LymphNode"):
-        return False
-    if any(_DISTANT.search(s.text) for s in report.sentences if s.index in lesion.sentences):
-        return False
-    if lesion.site == "lymph-node":
-        return True
-    return any(
-        lesion.site in stations and vocab.related("site", primary.site, organ)
-        for organ, stations in _REGIONAL_STATIONS.items()
-    )
 
 
 #: Organs where new lesions in a patient with metastatic cancer are metastases unless said otherwise.
@@ -621,8 +632,9 @@ _OF_SITE = re.compile(
 
 
 def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
-    """The organ named with a histology: "carcinoma of the right breast", "breast carcinoma"."""
-    sites = s.of("site")
+    """The organ named with a histology: "carcinoma of the right breast", "breast carcinoma"; never a
+    lymph node, which holds a carcinoma only when it has spread there."""
+    sites = [x for x in s.of("site") if not report.vocabulary.is_a("site", x.key, "LymphNode")]
     after = next((x for x in sites if x.start >= m.end), None)
     if after is not None and _OF_SITE.fullmatch(s.local(m.end, after.start)):
         return after

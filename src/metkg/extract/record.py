@@ -144,7 +144,9 @@ def _specimen_lesion(
         if sp.site and lesion.site == sp.site:
             return lesion
     for lesion in candidates:
-        if vocab.related("site", sp.site, lesion.site):
+        # a node metastasis is sampled by a node: the "pelvic mass" resected is not the pelvic nodes
+        node_only = vocab.is_a("site", lesion.site, "LymphNode") and not vocab.is_a("site", sp.site, "LymphNode")
+        if vocab.related("site", sp.site, lesion.site) and not node_only:
             return lesion
     if sp.role and sp.site is None and len(candidates) == 1:
         return candidates[0]  # "the metastatic tumour" of a patient with one metastasis

@@ -236,7 +236,8 @@ _ORDINAL = re.compile(
     r"\b(?:first|second|third|initial|repeat(?:ed)?|another|further|subsequent|new|additional|final)\b", re.IGNORECASE
 )
 _DIAGNOSIS = re.compile(
-    r"\b(?:confirmed|revealed|showed|indicated|demonstrated|consistent\s+with|diagnosed\s+as|identified)\s+(?:that\s+)?"
+    r"\b(?:confirmed|revealed|showed|indicat(?:ed|ing)|demonstrated|consistent\s+with|diagnosed\s+as|identified)\s+"
+    r"(?:that\s+)?"
     r"(?:the\s+(?:tumou?r|lesion)\s+(?:was|consisted\s+of)\s+)?(?P<dx>[^,;.()]{3,90})",
     re.IGNORECASE,
 )
@@ -513,6 +514,21 @@ def _says_metastatic(diagnosis: str | None) -> bool:
     return any(not _extent(m.group(0), text[: m.start()]) for m in _METASTA.finditer(text))
 
 
+#: What a lymph node holds only when a cancer has spread to it (a lymphoma is the node's own).
+_FOREIGN_TO_NODES = re.compile(
+    r"\b(?:\w*carcinomas?|melanomas?|sarcomas?|(?:tumou?r|malignant|cancer|neoplastic)\s+cells)\b", re.IGNORECASE
+)
+_DENIED = re.compile(r"\b(?:no|not|without|negative|free|absence|absent)\b", re.IGNORECASE)
+
+
+def _carcinoma_in_node(report: Report, draft: SpecimenDraft) -> bool:
+    """Whether a lymph node specimen shows a cancer: "a supraclavicular node biopsy showed
+    adenocarcinoma" samples a node metastasis, whether or not the report says "metastatic"."""
+    dx = draft.diagnosis or ""
+    in_node = report.vocabulary.is_a("site", draft.site, "LymphNode")
+    return in_node and _FOREIGN_TO_NODES.search(dx) is not None and _DENIED.search(dx) is None
+
+
 def _extent(word: str, lead: str) -> bool:
     """Whether metastases named after ``lead`` are the disease's extent: "adenocarcinoma with
     hepatic metastases", not "a lymph node with metastatic carcinoma" (what the tissue shows) or
@@ -689,7 +705,7 @@ class _Collector:
             evidence_start = s.start + side_start
         draft.evidence = report.evidence(evidence_start, evidence_end)
         draft.diagnosis, dx_evidence = _diagnosis(report, s, following, proc.end)
-        draft.metastatic = _says_metastatic(draft.diagnosis)
+        draft.metastatic = _says_metastatic(draft.diagnosis) or _carcinoma_in_node(report, draft)
         draft.evidence += [ev for ev in dx_evidence if ev not in draft.evidence]
         clause = _procedure_clause(s, proc)
         draft.the_tumour = draft.site is None and _THE_TUMOUR.search(clause) is not None

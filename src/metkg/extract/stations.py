@@ -1,0 +1,182 @@
+"""Lymph-node stations: the nodes a report lists by region, and whether they are regional.
+
+Reports often name nodal disease as a list of stations around one node noun: "mediastinal and
+hilar lymphadenopathy", "lymph nodes in the left supraclavicular, axillary and pelvic regions",
+"multiple lymph node metastases such as the mediastinum and both groins". The station words come
+from the ontology: the names of every lymph-node term without their node noun ("axillary" from
+"axillary lymph node", "groin" from "groin lymph node") and the regions that hold exactly one
+station ("mediastinum" for the mediastinal nodes).
+
+Whether a node metastasis is distant depends on the primary's organ: the stations of the N
+category of its AJCC stage are regional, any other station is distant (M1), unless the text says
+"distant". A node named without its station is the nodal stage; so is any node of a skin primary,
+whose draining basin depends on where on the skin it lies.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from metkg.extract.report import Mention, Report, Sentence, Vocabulary
+from metkg.terminology import Terminology
+
+if TYPE_CHECKING:
+    from metkg.extract.patient import LesionDraft
+
+__all__ = ["listed_stations", "regional_node"]
+
+_NODE_NOUN = r"(?:lymph\s+)?nodes?|lymphadenopath(?:y|ies)|adenopath(?:y|ies)|nodal"
+_NAME_WITHOUT_NODES = re.compile(rf"^(?P<word>.+?)\s+(?:{_NODE_NOUN})$", re.IGNORECASE)
+_SIDE = r"(?:(?:the\s+)?(?:left|right|bilateral|both|ipsilateral|contralateral)\s+)"
+_SEPARATOR = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)"
+_REGION_NOUN = r"(?:\s+(?:regions?|areas?|stations?|chains?|basins?|fossae?|spaces?))?"
+#: What may come between the node noun and a list of its stations: "in the", "such as", "(".
+_LIST_OPENS = re.compile(
+    r"(?:\s+(?:metastas[ie]s|metastatic\s+disease|involvement|enlargement))?"
+    r"(?:\s*\(\s*|\s*:\s*|,?\s+(?:in|at|of|involving|including|such\s+as|within|throughout)\s+)"
+    r"(?:(?:the|both|multiple|several)\s+)?",
+    re.IGNORECASE,
+)
+_LIST_ENDS = re.compile(
+    r"[.;)]|\b(?:with|which|that|was|were|showing|suggest\w*|indicat\w*|consistent)\b", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=4)
+def _station_words(terms: Terminology) -> tuple[dict[str, str], re.Pattern[str]]:
+    """Station word (lower case) -> lymph-node key, and a pattern matching any of the words."""
+    stations = [t for t in terms.all_terms() if t.category == "site" and t.key != "lymph-node"]
+    node_iri = next((t.iri for t in terms.all_terms() if t.category == "site" and t.key == "lymph-node"), None)
+    nodes = [t for t in stations if node_iri is not None and terms.is_a(t.iri, node_iri)]
+    words: dict[str, str] = {}
+    regions: dict[str, set[str]] = {}
+    for node in nodes:
+        for name in (node.label, *node.synonyms):
+            m = _NAME_WITHOUT_NODES.match(name)
+            if m:
+                words.setdefault(m.group("word").lower(), node.key)
+        for parent in node.parents:
+            regions.setdefault(parent, set()).add(node.key)
+    for region in stations:
+        held = regions.get(region.iri, set())
+        if region.iri != node_iri and len(held) == 1:
+            for name in (region.label, *region.synonyms):
+                words.setdefault(name.lower(), next(iter(held)))
+    alternatives = sorted(words, key=len, reverse=True)
+    pattern = "|".join(r"\s+".join(map(re.escape, w.split())) for w in alternatives)
+    # "the left axilla", "both groins", "bilateral axillae", "the para-aortic region"
+    item = rf"(?:the\s+)?{_SIDE}?(?P<station>{pattern})(?:s|e)?{_REGION_NOUN}"
+    return words, re.compile(item, re.IGNORECASE)
+
+
+def _station_mention(vocab: Vocabulary, offset: int, item: re.Match[str]) -> Mention:
+    """The site mention of the station an item names; ``offset`` places the item's text."""
+    words, _ = _station_words(vocab.terms)
+    word = item.group("station")
+    start = offset + item.start("station")
+    return Mention(start, start + len(word), "site", words[re.sub(r"\s+", " ", word.lower())], item.group(0))
+
+
+def _listed_before(vocab: Vocabulary, s: Sentence, node: Mention) -> list[Mention]:
+    """ "left neck, mediastinal and right hilar adenopathy": the stations in front of the noun."""
+    _, item = _station_words(vocab.terms)
+    found: list[Mention] = []
+    end = node.start - s.start
+    gap = r"\s+"
+    while True:
+        m = _last_item(item, s.text, end, gap)
+        if m is None:
+            return found
+        found.append(_station_mention(vocab, s.start, m))
+        end, gap = m.start(), _SEPARATOR
+
+
+def _last_item(item: re.Pattern[str], text: str, end: int, gap: str) -> re.Match[str] | None:
+    """The station item that ends ``gap`` before ``end`` in ``text``."""
+    window = text[max(0, end - 80) : end]
+    m = re.search(rf"\b(?:{item.pattern}){gap}$", window, re.IGNORECASE)
+    if m is None:
+        return None
+    return item.match(text, max(0, end - 80) + m.start())
+
+
+def _listed_after(vocab: Vocabulary, s: Sentence, node: Mention) -> list[Mention]:
+    """ "lymph nodes in the left supraclavicular, axillary and pelvic regions": the stations after it.
+
+    Items of the list that name no station ("abdominal cavity") are passed over; the list ends at
+    the clause's end or at an item longer than a station name.
+    """
+    _, item = _station_words(vocab.terms)
+    at = node.end - s.start
+    opens = _LIST_OPENS.match(s.text, at)
+    if opens is None:
+        return []
+    stop = _LIST_ENDS.search(s.text, opens.end())
+    end = stop.start() if stop else len(s.text)
+    found: list[Mention] = []
+    position = opens.end()
+    for piece in re.finditer(rf"(?P<item>.+?)(?:{_SEPARATOR}|\s*$)", s.text[position:end], re.IGNORECASE):
+        text = piece.group("item")
+        m = item.fullmatch(text.strip())
+        if m is not None:
+            offset = s.start + position + piece.start("item") + text.index(text.strip())
+            found.append(_station_mention(vocab, offset, m))
+        elif len(text.split()) > 4:
+            break
+    return found
+
+
+def listed_stations(report: Report, s: Sentence, node: Mention) -> list[Mention]:
+    """The stations a sentence lists with a lymph-node mention, as site mentions of their nodes.
+
+    Stations in front of the noun count for any node mention ("supraclavicular and axillary
+    lymph nodes"); a list after it only for a node named without its station.
+    """
+    vocab = report.vocabulary
+    if not vocab.is_a("site", node.key, "LymphNode"):
+        return []
+    found = _listed_before(vocab, s, node)
+    if node.key == "lymph-node":
+        found += _listed_after(vocab, s, node)
+    return sorted(found, key=lambda m: m.start)
+
+
+#: Lymph-node stations regional to a primary organ (the N category of its AJCC stage); a node
+#: metastasis elsewhere is distant. The organ's descendants share its stations.
+_NECK = frozenset({"cervical-lymph-node"})
+_PARA_AORTIC = frozenset({"retroperitoneal-lymph-node"})
+_REGIONAL_STATIONS: dict[str, frozenset[str]] = {
+    "breast": frozenset({"axillary-lymph-node", "internal-mammary-lymph-node", "supraclavicular-lymph-node"}),
+    # IASLC station 1 (low cervical, supraclavicular) is N3; the cervical oesophagus drains to the neck
+    "lung": frozenset(
+        {"hilar-lymph-node", "mediastinal-lymph-node", "supraclavicular-lymph-node", "cervical-lymph-node"}
+    ),
+    "esophagus": frozenset({"mediastinal-lymph-node", "cervical-lymph-node"}),
+    "pelvis": frozenset({"pelvic-lymph-node"}),
+    "vagina": frozenset({"inguinal-lymph-node"}),
+    **dict.fromkeys(("thyroid", "larynx", "oral-cavity", "tongue", "parotid-gland", "nasal-cavity"), _NECK),
+    **dict.fromkeys(("kidney", "testis", "uterus", "ovary", "fallopian-tube"), _PARA_AORTIC),
+}
+_DISTANT = re.compile(r"\bdistant\b|\bnon-?regional\b|\bM1\b", re.IGNORECASE)
+
+
+def regional_node(report: Report, lesion: LesionDraft, primary: LesionDraft | None) -> bool:
+    """Whether a node metastasis is regional to the primary: a node named without its station (the
+    nodal stage), any node of a skin primary, or a station of the primary's region, unless the
+    text calls it distant."""
+    vocab = report.vocabulary
+    if primary is None or primary.site is None or lesion.kind != "metastasis" or lesion.site is None:
+        return False
+    if not vocab.is_a("site", lesion.site, "LymphNode"):
+        return False
+    if any(_DISTANT.search(s.text) for s in report.sentences if s.index in lesion.sentences):
+        return False
+    skin = vocab.is_a("site", primary.site, "Skin") and not vocab.is_a("site", primary.site, "SoftTissue")
+    if lesion.site == "lymph-node" or skin:
+        return True
+    return any(
+        lesion.site in stations and vocab.related("site", primary.site, organ)
+        for organ, stations in _REGIONAL_STATIONS.items()
+    )
