@@ -62,6 +62,34 @@ def test_care_that_involved_a_procedure_is_no_lesion_cue() -> None:
     assert [c.text for c in find_cues("The tumour involved the bladder wall.")] == ["involved"]
 
 
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("Chest CT showed bilateral pulmonary infiltrates.", []),
+        ("The tumour infiltrates the deep dermis.", ["infiltrates"]),
+        ("Ultrasound showed fatty infiltration of the liver.", []),
+        ("Biopsy showed tumour infiltration of the liver.", ["infiltration"]),
+        ("He had a penetrating wound of the neck.", []),
+        ("The tumour penetrated the dura.", ["penetrated"]),
+        ("The drug has good CNS penetration.", []),
+        ("Flexion and extension of the knee were painful.", []),
+        ("An extended resection of the chest wall was done.", []),
+        ("The mass extended into the orbit.", ["extended"]),
+        ("Liver metastases and fatty infiltration were seen.", ["metastases"]),
+    ],
+)
+def test_words_that_say_something_else_are_no_lesion_cues(text: str, cues: list[str]) -> None:
+    assert [c.text for c in find_cues(text)] == cues
+
+
+def test_no_lesion_in_a_case_without_a_tumour(extract) -> None:
+    text = (
+        "A 34-year-old woman with systemic lupus erythematosus had renal involvement. "
+        "An abscess extended into the neck."
+    )
+    assert extract(text).patients[0].lesions == []
+
+
 def test_negation_on_the_pipeline(nlp) -> None:
     doc = annotate(nlp, "Chest CT showed no evidence of lung or liver metastases. The dura mater was invaded.")
     flags = {span.text: span._.negex for span in doc.spans["terms"]}

@@ -255,8 +255,12 @@ _CUES = re.compile(
     r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
     r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
     r"\bwidespread\s+(?:metastatic\s+)?disease\b)"
-    r"|(?P<invasion>\binvad\w*|\binvasion\b|\binfiltrat(?:ing|ed|ion|es|e)\b|\bextend(?:ed|ing|s)?\b|\bextension\b|"
-    r"\bdestr(?:oyed|oying|uction)\b|\berod(?:ed|ing)\b|\berosion\b|\bpenetrat\w*)"
+    r"|(?P<invasion>\binvad\w*|\binvasion\b|\binfiltrat(?:ing|ed|ion)\b|\bextend(?:ed|ing|s)?\b|\bextension\b|"
+    # "infiltrates the dermis", not "pulmonary infiltrates"; "penetrated the dura", not "a penetrating wound"
+    r"\binfiltrates?(?=\s+(?:the|into|through|beyond|both|all|adjacent|surrounding|deep\w*|its)\b)|"
+    r"\bpenetrat(?:ed|ing|es)\b(?!\s+(?:wounds?|injur\w*|trauma\w*|ulcers?|keratoplasty)\b)|"
+    r"\bpenetration(?=\s+(?:of|into|through)\b)|"
+    r"\bdestr(?:oyed|oying|uction)\b|\berod(?:ed|ing)\b|\berosion\b)"
     r"|(?P<recurrence>\brecurren(?:ce|t)\b|\brelapse[sd]?\b)",
     re.IGNORECASE,
 )
@@ -272,7 +276,25 @@ def find_cues(text: str) -> list[Cue]:
         Cue(m.start(), m.end(), m.lastgroup or "", m.group(0))
         for m in _CUES.finditer(text)
         if not (m.group(0).lower() == "involved" and _CARE_INVOLVED.search(text, max(0, m.start() - 60), m.start()))
+        and not _says_something_else(text, m)
     ]
+
+
+def _says_something_else(text: str, cue: re.Match[str]) -> bool:
+    window = _NOT_A_TUMOUR_CUE.finditer(text, max(0, cue.start() - 40), min(len(text), cue.end() + 40))
+    return any(n.start() <= cue.start() and cue.end() <= n.end() for n in window)
+
+
+#: Cue words that say something else: "fatty infiltration", "flexion and extension", "extended resection".
+_NOT_A_TUMOUR_CUE = re.compile(
+    r"\b(?:fatty|inflammatory|lymphocytic|lymphoplasmacytic|neutrophilic|eosinophilic|histiocytic|granulomatous|"
+    r"mononuclear|leu[ck]ocyte|plasma\s+cell|mast\s+cell|immune\s+cell|lymphoid|perivascular)\s+infiltration\b|"
+    r"\b(?:flexion|abduction|rotation|dorsiflexion)\s+(?:and|or|,)\s+extension\b|"
+    r"\bextension\s+(?:and|or|,)\s+(?:flexion|rotation)\b|"
+    r"\bextended[\s-]+(?:\w+\s+)?(?:\w*ectomy|resections?|dissections?|surgery|excisions?|release|spectrum|"
+    r"period|course|family|interval|duration|infusions?|use)\b",
+    re.IGNORECASE,
+)
 
 
 #: "Surgical intervention involved a partial cystectomy": care that consists of something, no lesion.

@@ -540,6 +540,8 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
     metastatic carcinoma"); they merge with the lesions the text names.
     """
     vocab = report.vocabulary
+    if primary is None and not confirmed and not _about_a_neoplasm(report):
+        return []  # "pulmonary involvement" of a vasculitis, an abscess "extending into" the neck
     stated = _merge(_candidates(report) + list(confirmed), report)
     implied = [x for x in _implied_metastases(report, primary) if not any(x.site == y.site for y in stated)]
     lesions = _merge(stated + implied, report)
@@ -659,6 +661,21 @@ _CANCER_THEN_ORGAN = re.compile(
     _CANCER_NOUN + r"\s+(?:\([^)]{0,20}\)\s+)?(?:of|in|from|arising\s+(?:in|from)|originating\s+(?:in|from)|"
     r"involving)\s+(?:the\s+)?(?:(?:left|right|bilateral)[\s-]+)?(?:[a-z]+\s+)?$",
 )
+_NEOPLASM = re.compile(
+    r"\b(?:tumou?rs?|neoplas\w*|\w*omas?\b|leuka?emi\w*|malignan\w*|cancers?|metasta\w*)", re.IGNORECASE
+)
+#: Words ending in -oma that name no neoplasm.
+_NOT_NEOPLASMS = frozenset(
+    {"hematoma", "haematoma", "glaucoma", "coma", "stoma", "trachoma", "atheroma", "granuloma", "scotoma", "aroma"}
+)
+
+
+def _about_a_neoplasm(report: Report) -> bool:
+    """Whether the case or the title speaks of a tumour at all: without one, nothing metastasises."""
+    texts = [report.title, *(s.text for s in report.patient_sentences())]
+    return any(m.group(0).lower().rstrip("s") not in _NOT_NEOPLASMS for text in texts for m in _NEOPLASM.finditer(text))
+
+
 _MALIGNANT_WORD = re.compile(
     r"\b(?:cancers?|\w*carcinomas?|malignan\w*|\w*sarcomas?|melanomas?|metasta\w*|neuroendocrine)\b", re.IGNORECASE
 )
