@@ -135,6 +135,18 @@ def test_node_stations_listed_around_one_node_noun(extract, terminology, text: s
     assert _distant(extract(text), terminology) == distant
 
 
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Imaging showed hepatic infiltration.", "metastasis"),  # no skin tumour grows into the liver
+        ("The tumour infiltrated the subcutaneous fat.", "local-invasion"),
+    ],
+)
+def test_a_skin_primary_reaches_no_organ_of_a_body_cavity(extract, sentence: str, kind: str) -> None:
+    text = "A 59-year-old man had malignant melanoma of the skin of the back. " + sentence
+    assert [x.kind for x in extract(text).patients[0].lesions if x.kind != "primary"] == [kind]
+
+
 def test_nodes_extending_into_an_organ_are_not_invaded(extract) -> None:
     text = CASE + "PET showed hilar lymphadenopathy with contiguous extension into the lung."
     assert [x.kind for x in extract(text).patients[0].lesions if x.site == "hilar-lymph-node"] == []

@@ -533,6 +533,21 @@ def _implied_metastases(report: Report, primary: LesionDraft | None) -> list[Les
     return out
 
 
+#: The body cavities whose organs a tumour of the skin cannot reach by growing into them.
+_CAVITIES = ("ThoracicCavity", "Abdomen", "Pelvis")
+
+
+def _out_of_reach(report: Report, lesion: LesionDraft, primary: LesionDraft | None) -> bool:
+    """Whether an organ said to be infiltrated lies beyond a skin primary's reach: an organ of a
+    body cavity, not the bone, muscle or soft tissue under the skin."""
+    vocab = report.vocabulary
+    if primary is None or not vocab.is_a("site", primary.site, "Skin"):
+        return False
+    if any(vocab.is_a("site", lesion.site, kind) for kind in ("Bone", "SoftTissue", "Skin", "Muscle")):
+        return False
+    return any(vocab.is_a("site", lesion.site, cavity) for cavity in _CAVITIES)
+
+
 def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[LesionDraft] = ()) -> list[LesionDraft]:  # type: ignore[assignment]
     """Metastases, local invasions and recurrences of this patient, merged by site.
 
@@ -543,6 +558,9 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
     if primary is None and not confirmed and not _about_a_neoplasm(report):
         return []  # "pulmonary involvement" of a vasculitis, an abscess "extending into" the neck
     stated = _merge(_candidates(report) + list(confirmed), report)
+    for lesion in stated:
+        if lesion.kind == "local-invasion" and _out_of_reach(report, lesion, primary):
+            lesion.kind = "metastasis"  # "hepatic infiltration" by a melanoma of the skin
     implied = [x for x in _implied_metastases(report, primary) if not any(x.site == y.site for y in stated)]
     lesions = _merge(stated + implied, report)
     if primary is not None and primary.site:
