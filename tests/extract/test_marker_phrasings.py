@@ -85,6 +85,25 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
             "The primary was HR positive and the recurrence hormone receptor-negative.",
             [("HR", "positive"), ("HR", "negative")],
         ),
+        # the status after a list closed by a comma, or after "tested"
+        (
+            "Other markers, including CK20, CDX2 and PAX8, were negative.",
+            [("CK20", "negative"), ("CDX2", "negative"), ("PAX8", "negative")],
+        ),
+        (
+            "Tumour cells tested negative for p63, whereas CK7 and GATA3 tested positive.",
+            [("p63", "negative"), ("CK7", "positive"), ("GATA3", "positive")],
+        ),
+        # staining shown without a status word: present, or absent when denied
+        (
+            "Immunohistochemistry showed strong diffuse CK7 expression and patchy TTF-1 reactivity.",
+            [("CK7", "positive"), ("TTF-1", "positive")],
+        ),
+        ("The tumour cells showed no CK20 expression.", [("CK20", "negative")]),
+        ("We assessed CK7 expression and TTF-1 staining.", []),
+        ("The cells showed HER2 expression.", []),  # HER2 needs its score
+        # a pan-keratin written with spaces
+        ("The tumour was positive for AE1 / AE3.", [("AE1/AE3", "positive")]),
         # the result is in the name
         ("The tumour was MSI-H.", [("MSI", "positive")]),
         ("It was microsatellite stable (MSS) and MMR-proficient.", [("MSI", "negative"), ("MMR", "positive")]),
@@ -115,6 +134,7 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
     ("text", "expected"),
     [
         ("Ki-67 >90%", ("Ki-67", None, 90.0, ">", None, None)),
+        ("The Ki-67 index was 70-80%.", ("Ki-67", None, 70.0, None, None, None)),  # a range keeps its first bound
         ("MIB-1 labelling index of 30%", ("Ki-67", None, 30.0, None, None, None)),
         ("HER2 score 0", ("HER2", None, None, None, "0", None)),
         ("weakly positive for GATA3", ("GATA3", "positive", None, None, None, "weak")),
@@ -162,6 +182,10 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
             [("EGFR", "negative", "NGS", None), ("KRAS", "negative", "NGS", None), ("BRAF", "negative", "NGS", None)],
         ),
         ("ALK rearrangement was detected by NGS.", [("ALK", "positive", "NGS", None)]),
+        (
+            "NGS found no EGFR mutation, excluding KRAS and BRAF mutations.",
+            [("EGFR", "negative", "NGS", None), ("KRAS", "negative", "NGS", None), ("BRAF", "negative", "NGS", None)],
+        ),
     ],
 )
 def test_gene_alterations_are_molecular_results(read, text: str, expected: list[tuple]) -> None:
@@ -240,6 +264,7 @@ def test_a_misspelt_marker_is_read_as_the_marker(read_doc, text: str, expected: 
         ("Positive for CD99, CD57 and desmin.", [("CD99", "positive"), ("CD57", "positive"), ("desmin", "positive")]),
         ("The tumour was XPO7-negative.", [("XPO7", "negative")]),
         ("ABCB5 (+), SOX10 (+)", [("ABCB5", "positive"), ("SOX10", "positive")]),
+        ("P57 staining was negative.", [("P57", "negative")]),  # a protein named by its weight
     ],
 )
 def test_a_marker_outside_the_vocabulary_is_kept_as_written(read_doc, text: str, expected: list[tuple]) -> None:

@@ -224,13 +224,13 @@ _FILLER_WORDS = (
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
     r"displayed|exhibited|determined|found|noted|observed|estimated|measured|reported|to|also|all|both|each|the|"
     r"of|in|at|with|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as|gene|"
-    r"FISH|ISH|SISH|CISH|DISH|testing|test|analysis"
+    r"FISH|ISH|SISH|CISH|DISH|testing|test|tested|analysis"
 )
 _FILLER = re.compile(
     r"(?:\s*(?:(?:"
     + _FILLER_WORDS
     + r")\b|[:=]|/\s*neu\b|\((?:TPS|CPS|IHC|clone\s+)?[A-Z0-9][\w\- ]{0,8}\)(?=\s+(?:was|were|is|of|:))|"
-    r",(?=\s*(?:all|both|which|and\s+(?:was|were)))))*\s*",
+    r",(?=\s*(?:all|both|which|were|was|are|is|and\s+(?:was|were)))))*\s*",
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\((?P<inner>[^()]{1,40})\)")
@@ -257,7 +257,8 @@ _WORD_VALUE = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC_VALUE = re.compile(
-    r"(?:" + _CMP + r"\s*)?(?P<num>" + _NUM + r")\s*%|(?P<score>[0-3])\s*\+(?!\d)|(?P<zero>0)(?![\d%]|[.,]\d)",
+    r"(?:" + _CMP + r"\s*)?(?P<num>" + _NUM + r")(?:\s*%?\s*[-–~]\s*" + _NUM + r")?\s*%|"  # "70-80%": the first
+    r"(?P<score>[0-3])\s*\+(?!\d)|(?P<zero>0)(?![\d%]|[.,]\d)",
     re.IGNORECASE,
 )
 # A figure reference may stand between two markers of a list: "TTF-1 (Fig. 2) and CK7".
@@ -530,7 +531,7 @@ _NEGATED = re.compile(
 )
 # "no mutations in EGFR, KRAS or BRAF", "negative for EGFR mutation", "wild-type for KRAS"
 _MOLECULAR_NEGATIVE = re.compile(
-    r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for)\s+"
+    r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding)\s+"
     r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
     r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+(?:in|of|for|involving)\s+(?:the\s+)?)?$",
     re.IGNORECASE,
@@ -738,7 +739,10 @@ def parse_results(
     claimed = start  # a value already read after a marker is no prefix of the next one
     for run in _lists(text, inside, end):
         members = [inside[i] for i in run]
-        own = [_denied(text, members[0].start, start, _own_value(text, m, end)) for m in members]
+        own = [
+            _denied(text, members[0].start, start, _own_value(text, m, end)) or _expression_shown(text, m, start)
+            for m in members
+        ]
         shared = own[-1]
         if shared is None:
             shared = _prefix(text, members[0].start, start)
@@ -774,6 +778,45 @@ def parse_results(
             )
     done = {(r.marker, r.assay) for r in results}
     return results + _ish_statements(text, inside, start, end, done)
+
+
+# "showed strong diffuse CK7 expression and patchy TTF-1 reactivity": staining shown, so present
+# "showed strong diffuse CK7 expression and patchy TTF-1 reactivity": staining shown, so present;
+# "showed no CK7 expression": absent
+_SHOWN = r"\b(?:show(?:ed|s|ing)?|demonstrat\w*|reveal\w*|exhibit\w*|display\w*|with)\s+"
+_STAINING_MODIFIERS = r"(?:(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|membran(?:e|ous))[\s,]+(?:and\s+)?)*"
+_DENIAL = r"(?:(?:no|absent|lack\s+of|loss\s+of)\s+)?"
+_SHOWN_BEFORE = re.compile(
+    _SHOWN + r"(?:the\s+)?(?P<denial>" + _DENIAL + r")" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
+)
+_EXPRESSION_NOUN = r"(?:expression|immunoreactivity|reactivity|immunostaining|staining|positivity)"
+_CHAINED_BEFORE = re.compile(
+    r"\b" + _EXPRESSION_NOUN + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
+    r"(?P<denial>" + _DENIAL + r")" + _STAINING_MODIFIERS + r"$",
+    re.IGNORECASE,
+)
+_EXPRESSED_AFTER = re.compile(
+    r"\s+(?:protein\s+)?" + _EXPRESSION_NOUN + r"\b(?!\s+(?:was|were|is|are|of|in|for|status|levels?|results?|"
+    r"pattern|index|score)\b)",
+    re.IGNORECASE,
+)
+
+
+def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[ResultValue, int, int] | None:
+    """A marker's staining shown without a status word: "showed diffuse CK7 expression" and
+    "..., and patchy TTF-1 reactivity" (present), "showed no CK7 expression" (absent). HER2 needs
+    its score."""
+    after = _EXPRESSED_AFTER.match(text, mention.end)
+    if after is None or mention.key == "HER2":
+        return None
+    near = text[max(begin, mention.start - 60) : mention.start]
+    found = _SHOWN_BEFORE.search(near)
+    if found is None:
+        found = _CHAINED_BEFORE.search(near)
+        if found is None or not re.search(_SHOWN, text[max(begin, mention.start - 150) : mention.start], re.I):
+            return None
+    status: Status = "negative" if found.group("denial") else "positive"
+    return ResultValue(status=status), mention.end, after.end()
 
 
 def _denied(
@@ -878,6 +921,8 @@ _STATUS_AFTER = re.compile(r"[\s-]+(?:stable|stability|instability|deficient|def
 
 def _marker_shaped(token: str) -> bool:
     """Capitals with digits ("CD99", "SSTR2", "INI-1") or a run of three to seven capitals ("CAIX", "EBV")."""
+    if re.fullmatch(r"[pP]\d{2,3}", token):
+        return True  # a protein named by its weight ("p57", "p21"), not a T, N or M category
     parts = re.split(r"[-/]", token.upper())
     if any(p in _NOT_MARKERS for p in parts) or _STAGING.fullmatch(token) or _ROMAN.fullmatch(token):
         return False
