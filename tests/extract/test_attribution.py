@@ -154,6 +154,21 @@ def test_plural_biopsies_open_a_specimen_at_the_organ_their_finding_names(extrac
     assert (specimen.procedure, specimen.site) == ("biopsy", "uterine-cervix")
 
 
+@pytest.mark.parametrize(
+    ("finding", "site"),
+    [
+        ("Biopsy confirmed a lung adenocarcinoma with PD-L1 expression of 30%.", "lung"),
+        # the organ of the cancer's name is where it came from when another site is named after it
+        ("Biopsy confirmed lung adenocarcinoma in the adrenal gland, PD-L1 30%.", None),
+    ],
+)
+def test_a_biopsy_takes_the_organ_of_the_cancer_it_confirmed(extract, finding: str, site: str | None) -> None:
+    text = "A 62-year-old man presented with cough. CT showed a mass in the right upper lobe. " + finding
+    patient = extract(text).patients[0]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert (specimen.procedure, specimen.site) == ("biopsy", site)
+
+
 def test_a_local_invasion_is_the_primary_tumour_in_the_summary(terminology) -> None:
     from metkg.records.models import BiomarkerResult, CaseRecord, Evidence, Lesion, Publication, Source
     from metkg.records.summary import summarise

@@ -271,13 +271,29 @@ _FINDING_AT = re.compile(
 _ORIGIN = re.compile(r"metasta|origin|primary|consistent|suggest|from", re.IGNORECASE)
 
 
+_FINDING_OF = re.compile(
+    r"^[^;]{0,40}?\b(?:disclos\w+|reveal\w*|show\w*|confirm\w*|demonstrat\w*)\s+(?:an?\s+)?"
+    r"(?:(?:primary|invasive|poorly|moderately|well|differentiated|[\w-]+ly)\s+)*$",
+    re.IGNORECASE,
+)
+_CANCER_NAMED = re.compile(
+    r"^[\s-]+(?:[\w-]+\s+){0,2}?(?:\w*carcinomas?|cancer|\w*sarcomas?|melanoma|\w*blastoma|tumou?r)\b", re.IGNORECASE
+)
+
+
 def _finding_site(s: Sentence, proc: Mention) -> str | None:
     """The organ the finding of a procedure's sentence names ("biopsies ... disclosing carcinoma of
-    the cervix"); not an origin ("metastatic carcinoma of breast origin")."""
+    the cervix", "biopsy confirmed a lung adenocarcinoma"); not an origin ("metastatic carcinoma of
+    breast origin")."""
     for site in s.of("site"):
         if site.asserted and site.start >= proc.end:
             lead = s.local(proc.end, site.start)
-            return site.key if _FINDING_AT.match(lead) and not _ORIGIN.search(lead) else None
+            if _ORIGIN.search(lead):
+                return None
+            named = _FINDING_OF.match(lead) and _CANCER_NAMED.match(s.local(site.end, site.end + 60))
+            if named and any(o.start > site.end for o in s.of("site")):
+                return None  # "confirmed breast carcinoma in the liver": the organ named is its origin
+            return site.key if _FINDING_AT.match(lead) or named else None
     return None
 
 
