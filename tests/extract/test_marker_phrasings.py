@@ -100,6 +100,10 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
             [("CK7", "positive"), ("TTF-1", "positive")],
         ),
         ("The tumour cells showed no CK20 expression.", [("CK20", "negative")]),
+        (
+            "The cells were negative for p63, with retention of INI1 expression.",
+            [("p63", "negative"), ("INI1", "positive")],
+        ),
         ("We assessed CK7 expression and TTF-1 staining.", []),
         ("The cells showed HER2 expression.", []),  # HER2 needs its score
         # a pan-keratin written with spaces

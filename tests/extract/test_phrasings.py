@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 LUNG = (
     "We report a 61-year-old man with lung adenocarcinoma. PET-CT revealed multiple hypermetabolic lesions in the "
     "liver and adrenal glands, consistent with metastases. Brain metastases were excluded by MRI. He was treated with "
@@ -81,3 +83,31 @@ def test_headings_that_begin_with_a_section_name(extract) -> None:
     )
     lesions = extract(text).patients[0].lesions
     assert [(x.kind, x.site) for x in lesions if x.kind != "primary"] == [("metastasis", "liver")]
+
+
+@pytest.mark.parametrize(
+    ("opening", "age"),
+    [("An eighty year-old woman", 80), ("A nine-year-old girl", 9), ("A forty-five-year-old woman", 45)],
+)
+def test_an_age_written_in_words(extract, opening: str, age: int) -> None:
+    patient = extract(opening + " presented with a breast mass.").patients[0]
+    assert patient.age == age
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He had a deceased-donor liver transplantation in 2010.",
+        "Staining for programmed death-ligand 1 was negative.",
+        "Radiotherapy induces tumour cell death.",
+    ],
+)
+def test_death_words_that_are_no_death_of_the_patient(extract, sentence: str) -> None:
+    text = "A 72-year-old man had lung adenocarcinoma. " + sentence + " He remains alive and well."
+    outcome = extract(text).patients[0].outcome
+    assert outcome is not None and outcome.vital_status == "alive"
+
+
+def test_the_abbreviation_that_begins_a_longer_acronym_is_not_that_term(extract) -> None:
+    text = "A 62-year-old man had lung adenocarcinoma. An EML4-ALK fusion was detected by RT-PCR."
+    assert [i.type for i in extract(text).patients[0].interventions] == []

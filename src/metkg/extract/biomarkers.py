@@ -271,7 +271,7 @@ _PREFIX = re.compile(
     r"(?P<mod>diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?|partial(?:ly)?)?\s*"
     r"(?P<word>positiv(?:e|ity|ely)|negativ(?:e|ity|ely)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
     r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|express(?:ion|ed)|"
-    r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|"
+    r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|retention\s+of|"
     r"over-?expression)"
     r"(?:\s+(?:result|results|staining|expression))?(?:(?<=\bof)|\s+(?:for|of|with|to))\s+(?:the\s+)?",
     re.IGNORECASE,

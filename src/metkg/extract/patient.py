@@ -79,7 +79,53 @@ class OutcomeDraft:
     death_date: PartialDate | None = None
 
 
-_AGE = re.compile(r"\b(?P<age>\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old\b|\baged\s+(?P<age2>\d{1,3})\b", re.IGNORECASE)
+_UNITS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+#: Ages written in words: "an eighty-year-old man", "a nine year old girl".
+_NUMBER_WORDS = {
+    **{word: i + 1 for i, word in enumerate(_UNITS)},
+    **{tens: 20 + 10 * i for i, tens in enumerate(_TENS)},
+    **{f"{tens} {unit}": 20 + 10 * i + j + 1 for i, tens in enumerate(_TENS) for j, unit in enumerate(_UNITS[:9])},
+}
+_AGE = re.compile(
+    r"\b(?:(?P<age>\d{1,3})|(?P<words>(?:"
+    + "|".join(_TENS)
+    + r")(?:[\s-](?:"
+    + "|".join(_UNITS[:9])
+    + r"))?|"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r"))[\s-]*(?:years?|yrs?|y)[\s-]*old\b|"
+    r"\baged\s+(?P<age2>\d{1,3})\b",
+    re.IGNORECASE,
+)
+
+
+def _age(m: re.Match[str]) -> int:
+    if m.group("words"):
+        return _NUMBER_WORDS[re.sub(r"[\s-]+", " ", m.group("words").lower())]
+    return int(m.group("age") or m.group("age2"))
+
+
 _SEX_WORDS = {
     "woman": "female",
     "female": "female",
@@ -106,7 +152,7 @@ def find_demographics(report: Report) -> PatientDraft:
     draft = PatientDraft()
     for s in report.patient_sentences():
         for m in _AGE.finditer(s.text):
-            age = int(m.group("age") or m.group("age2"))
+            age = _age(m)
             if not 0 < age <= 120 or _PAST_AGE.search(s.text[max(0, m.start() - 30) : m.start()]):
                 continue
             tail = s.text[m.end() : m.end() + 40]
@@ -923,7 +969,12 @@ def find_germline(report: Report) -> list[GermlineDraft]:
 
 
 _LOST = re.compile(r"\blost\s+to\s+follow[\s-]*up\b", re.IGNORECASE)
-_DEATH = re.compile(r"\b(?:died|death|passed\s+away|succumbed|deceased|expired)\b", re.IGNORECASE)
+# not "programmed death-ligand 1", "cell death", "a deceased-donor transplant", "death receptor"
+_DEATH = re.compile(
+    r"(?<!programmed\s)(?<!programmed\scell\s)(?<!\bcell\s)\b(?:died|death|passed\s+away|succumbed|deceased|expired)\b"
+    r"(?![\s-]+(?:ligand|receptor|domain|donors?)\b)",
+    re.IGNORECASE,
+)
 _ALIVE = re.compile(
     r"\b(?:alive|remains?\s+(?:alive|well|disease-free|tumou?r-free|stable|in\s+(?:complete\s+)?remission)|"
     r"is\s+(?:currently\s+)?(?:alive|well|stable|being\s+followed|receiving|continuing|under)|"

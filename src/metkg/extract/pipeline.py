@@ -167,8 +167,17 @@ def _marker_mentions(doc: Doc, matcher: TermMatcher, markers: list[TermMention])
 _NOT_A_TREATMENT = re.compile(r"[\s-]*(?:gamma|γ)\b", re.IGNORECASE)
 
 
+#: The rest of a longer acronym an abbreviation is the start of: the "RT" of "RT-PCR" is no radiotherapy.
+_ACRONYM_GOES_ON = re.compile(r"-q?[A-Z]{2,}\b")
+
+
 def _treatments_only(text: str, found: list[TermMention]) -> list[TermMention]:
-    return [m for m in found if not (m.category == "drug" and _NOT_A_TREATMENT.match(text, m.end))]
+    return [
+        m
+        for m in found
+        if not (m.category == "drug" and _NOT_A_TREATMENT.match(text, m.end))
+        and not (m.category != "marker" and m.text.isupper() and _ACRONYM_GOES_ON.match(text, m.end))
+    ]
 
 
 class TermsComponent:
