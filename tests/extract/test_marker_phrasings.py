@@ -307,10 +307,23 @@ def test_a_long_form_before_the_abbreviation_carries_the_marker(read_doc) -> Non
     assert _statuses(read_doc("The cells were tumor protein 63 (P63) (++).")) == [("p63", "positive")]
 
 
+def test_a_percent_at_the_end_of_a_list_is_the_last_markers_own(read_doc) -> None:
+    results = read_doc("The tumour cells expressed CD20, CD79a and CD10 (30%).")
+    assert [(r.marker, r.status, r.percent) for r in results] == [
+        ("CD20", "positive", None),
+        ("CD79a", "positive", None),
+        ("CD10", "positive", 30.0),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Positive for TTF-1 (Fig. 3) and CK7.", [("TTF-1", "positive"), ("CK7", "positive")]),
+        (
+            "Positive for TTF-1 (Fig.2b), CK7 (Fig.2c) and GATA3.",
+            [("TTF-1", "positive"), ("CK7", "positive"), ("GATA3", "positive")],
+        ),
         ("Positive for neuroendocrine markers CD56 and INSM1.", [("CD56", "positive"), ("INSM1", "positive")]),
         ("Staining showed SOX10 along with HMB-45 positive.", [("SOX10", "positive"), ("HMB-45", "positive")]),
     ],

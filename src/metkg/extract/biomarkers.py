@@ -744,14 +744,19 @@ def parse_results(
             for m in members
         ]
         shared = own[-1]
-        if shared is None:
-            shared = _prefix(text, members[0].start, start)
-            if shared is not None and shared[1] < claimed:
+        if shared is None or (len(members) > 1 and shared[0].status is None):
+            # "expressed CD20, BCL-2 and CD10 (30%)": the percent is the last one's, the verb everyone's
+            prefix = _prefix(text, members[0].start, start)
+            if prefix is not None and prefix[1] >= claimed:
+                shared = prefix
+            elif shared is None or shared[1] < claimed:
                 shared = None
         for mention, value in zip(members, own, strict=True):
             chosen = value if value is not None else shared
             if chosen is None:
                 continue
+            if value is not None and value[0].status is None and shared is not None and shared is not value:
+                chosen = replace(value[0], status=shared[0].status), value[1], value[2]
             v, vs, ve = chosen
             if value is not None:
                 claimed = max(claimed, ve)
@@ -923,7 +928,7 @@ def _marker_shaped(token: str) -> bool:
     """Capitals with digits ("CD99", "SSTR2", "INI-1") or a run of three to seven capitals ("CAIX", "EBV")."""
     if re.fullmatch(r"[pP]\d{2,3}", token):
         return True  # a protein named by its weight ("p57", "p21"), not a T, N or M category
-    parts = re.split(r"[-/]", token.upper())
+    parts = re.split(r"[-/.]", token.upper())  # "Fig.3c" is a figure
     if any(p in _NOT_MARKERS for p in parts) or _STAGING.fullmatch(token) or _ROMAN.fullmatch(token):
         return False
     if len(token) > 12 or sum(ch.isdigit() for ch in token) > 4:
