@@ -106,6 +106,9 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
         ),
         ("We assessed CK7 expression and TTF-1 staining.", []),
         ("The cells showed HER2 expression.", []),  # HER2 needs its score
+        # viral markers of the tumour tissue
+        ("In situ hybridisation for EBV-encoded RNA was negative.", [("EBER", "negative")]),
+        ("The carcinoma was HPV-16 positive.", [("HPV", "positive")]),
         # a pan-keratin written with spaces
         ("The tumour was positive for AE1 / AE3.", [("AE1/AE3", "positive")]),
         # the result is in the name
@@ -281,6 +284,7 @@ def test_a_marker_outside_the_vocabulary_is_kept_as_written(read_doc, text: str,
         "LVEF was 55% and SaO2 95%.",
         "PET/CT was negative for distant disease.",
         "HIV negative, HBsAg negative.",
+        "Serology for EBV was negative.",  # the blood's, not the tumour's: EBER is the tissue marker
         "Stage IVB (positive nodes).",
         "The CT scan (COVID-19 negative) was unremarkable.",
     ],
