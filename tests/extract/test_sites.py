@@ -147,6 +147,21 @@ def test_a_skin_primary_reaches_no_organ_of_a_body_cavity(extract, sentence: str
     assert [x.kind for x in extract(text).patients[0].lesions if x.kind != "primary"] == [kind]
 
 
+@pytest.mark.parametrize(
+    ("text", "organ"),
+    [
+        ("A 20-year-old woman was diagnosed with ovarian dysgerminoma.", "ovary"),
+        ("A 30-year-old man had a mixed germ cell tumor of the testis.", "testis"),
+        # a fluid holds cells that came from somewhere else
+        ("A 60-year-old man had a pleural effusion. Pleural fluid cytology revealed adenocarcinoma.", None),
+        ("A 60-year-old man had lung adenocarcinoma. Pleural fluid cytology revealed adenocarcinoma.", "lung"),
+    ],
+)
+def test_the_primary_organ(extract, text: str, organ: str | None) -> None:
+    primaries = [x.site for x in extract(text).patients[0].lesions if x.kind == "primary"]
+    assert (primaries[0] if primaries else None) == organ
+
+
 def test_nodes_extending_into_an_organ_are_not_invaded(extract) -> None:
     text = CASE + "PET showed hilar lymphadenopathy with contiguous extension into the lung."
     assert [x.kind for x in extract(text).patients[0].lesions if x.site == "hilar-lymph-node"] == []

@@ -699,8 +699,9 @@ _OF_SITE = re.compile(
 
 def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
     """The organ named with a histology: "carcinoma of the right breast", "breast carcinoma"; never a
-    lymph node, which holds a carcinoma only when it has spread there."""
-    sites = [x for x in s.of("site") if not report.vocabulary.is_a("site", x.key, "LymphNode")]
+    lymph node, which holds a carcinoma only when it has spread there, nor a fluid ("pleural fluid
+    cytology revealed adenocarcinoma")."""
+    sites = [x for x in s.of("site") if not _holds_no_primary(report, x.key)]
     after = next((x for x in sites if x.start >= m.end), None)
     if after is not None and _OF_SITE.fullmatch(s.local(m.end, after.start)):
         return after
@@ -757,6 +758,11 @@ _CERVICAL_CANCER = re.compile(
 )
 
 
+def _holds_no_primary(report: Report, site: str) -> bool:
+    """A lymph node or a body fluid: a carcinoma found there has spread there."""
+    return any(report.vocabulary.is_a("site", site, kind) for kind in ("LymphNode", "BodyFluid"))
+
+
 def _organ_votes(report: Report) -> Counter[str]:
     """Organs the case names as the seat of a cancer, with how strongly (a primary counts more)."""
     votes: Counter[str] = Counter()
@@ -764,7 +770,7 @@ def _organ_votes(report: Report) -> Counter[str]:
         if report.vocabulary.terms.get("site", "uterine-cervix") is not None:
             votes["uterine-cervix"] += len(_CERVICAL_CANCER.findall(s.text))
         for site in s.of("site"):
-            if not site.asserted or report.vocabulary.is_a("site", site.key, "LymphNode"):
+            if not site.asserted or _holds_no_primary(report, site.key):
                 continue
             before = s.local(site.start - 45, site.start)
             after = _ORGAN_THEN_CANCER.match(s.local(site.end, site.end + 60))
