@@ -38,6 +38,8 @@ def _distant(record, terminology) -> list[str]:
         ("A CT showed skeletal metastases.", ["bone"]),
         ("The chest CT revealed pleural and intrapulmonary metastasis.", ["lung", "pleura"]),
         ("MRI showed cerebral metastases.", ["brain"]),
+        ("CT showed lung, liver, femur, as well as gastric metastases.", ["femur", "liver", "lung", "stomach"]),
+        ("CT showed pulmonary metastases, a decrease in the mediastinal adenopathy.", ["lung"]),
     ],
 )
 def test_metastases_named_in_the_usual_ways(extract, sentence: str, expected: list[str]) -> None:

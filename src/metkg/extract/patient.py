@@ -227,10 +227,13 @@ _AFTER_PREPOSITION = re.compile(
     re.IGNORECASE,
 )
 _GAP_BREAK = re.compile(
-    r"[;.]|\b(?:was|were|showed|revealed|demonstrated|and\s+(?:the|she|he)|which|with)\b", re.IGNORECASE
+    r"[;.]|\b(?:was|were|showed|revealed|demonstrated|and\s+(?:the|she|he)|which|with)\b|"
+    # "metastases, a decrease in the mediastinal adenopathy": the site is the change's
+    r"\b(?:decrease|increase|reduction|progression|improvement|regression|resolution|shrinkage|enlargement)\b",
+    re.IGNORECASE,
 )
 _CONNECTOR = re.compile(
-    r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+as\s+well\s+as\s+)(?:the\s+)?"
+    r"\s*(?:,?\s+as\s+well\s+as\s+|,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?"
     r"(?:(?:left|right|bilateral|multiple|ipsilateral|contralateral|both)\s+)?",
     re.IGNORECASE,
 )
