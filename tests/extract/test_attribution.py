@@ -169,6 +169,12 @@ def test_a_biopsy_takes_the_organ_of_the_cancer_it_confirmed(extract, finding: s
     assert (specimen.procedure, specimen.site) == ("biopsy", site)
 
 
+def test_a_growth_from_which_a_biopsy_was_taken_is_the_specimens_site(extract) -> None:
+    text = WOMAN + "Endoscopy revealed a gastric growth from which a biopsy was taken. It was positive for GATA3."
+    [specimen] = [sp for sp in extract(text).patients[0].specimens if sp.results]
+    assert (specimen.procedure, specimen.site) == ("biopsy", "stomach")
+
+
 def test_a_local_invasion_is_the_primary_tumour_in_the_summary(terminology) -> None:
     from metkg.records.models import BiomarkerResult, CaseRecord, Evidence, Lesion, Publication, Source
     from metkg.records.summary import summarise

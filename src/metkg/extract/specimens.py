@@ -178,7 +178,9 @@ def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
 
 
 _SITE_GAP_BEFORE = re.compile(
-    r"[\s-]*(?:(?:lesion|mass|nodule|tumou?r|lymph\s+node|node)s?\s+)?(?:[\w-]+\s+)?", re.IGNORECASE
+    r"[\s-]*(?:(?:lesion|mass|nodule|tumou?r|lymph\s+node|node|growth|ulcer|polyp)s?\s+)?"
+    r"(?:(?:from|of)\s+which\s+(?:an?\s+)?|(?:[\w-]+\s+)?)",  # "a gastric growth from which a biopsy was taken"
+    re.IGNORECASE,
 )
 _SITE_GAP_AFTER = re.compile(
     r"\s*(?:\([^)]{0,30}\)\s*)?(?:biopsy\s+|specimens?\s+)?(?:(?:was|were)\s+(?:performed|done|taken|obtained)\s+)?"
