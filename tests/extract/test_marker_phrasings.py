@@ -106,6 +106,29 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
         ),
         ("We assessed CK7 expression and TTF-1 staining.", []),
         ("The cells showed HER2 expression.", []),  # HER2 needs its score
+        # the status as a noun in the passive, an adverb after the status word
+        (
+            "Negative immunostainings were observed for CK7, CK20 and TTF-1.",
+            [("CK7", "negative"), ("CK20", "negative"), ("TTF-1", "negative")],
+        ),
+        (
+            "The cells were immunopositive focally for melanocytic markers such as S-100 and HMB-45.",
+            [("S-100", "positive"), ("HMB-45", "positive")],
+        ),
+        # a verb after the marker
+        (
+            "TTF-1 was expressed by the tumour cells, but CK20 was not expressed.",
+            [("TTF-1", "positive"), ("CK20", "negative")],
+        ),
+        # a panel named inside the list; a long name the vocabulary lacks does not end the list
+        (
+            "Positive for ERG and the vascular markers CD31 and CD34.",
+            [("ERG", "positive"), ("CD31", "positive"), ("CD34", "positive")],
+        ),
+        (
+            "Positive for calmodulin binding transcription activator 1, ERG and CD31.",
+            [("ERG", "positive"), ("CD31", "positive")],
+        ),
         # viral markers of the tumour tissue
         ("In situ hybridisation for EBV-encoded RNA was negative.", [("EBER", "negative")]),
         ("The carcinoma was HPV-16 positive.", [("HPV", "positive")]),
@@ -323,6 +346,10 @@ def test_a_percent_at_the_end_of_a_list_is_the_last_markers_own(read_doc) -> Non
     ("text", "expected"),
     [
         ("Positive for TTF-1 (Fig. 3) and CK7.", [("TTF-1", "positive"), ("CK7", "positive")]),
+        (
+            "Positive for TTF-1 (Fig. 1: Panel B), CK7 and GATA3.",
+            [("TTF-1", "positive"), ("CK7", "positive"), ("GATA3", "positive")],
+        ),
         (
             "Positive for TTF-1 (Fig.2b), CK7 (Fig.2c) and GATA3.",
             [("TTF-1", "positive"), ("CK7", "positive"), ("GATA3", "positive")],

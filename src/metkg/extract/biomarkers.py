@@ -262,9 +262,11 @@ _NUMERIC_VALUE = re.compile(
     re.IGNORECASE,
 )
 # A figure reference may stand between two markers of a list: "TTF-1 (Fig. 2) and CK7".
-_FIGURE_REF = r"(?:\s*\((?:Fig(?:ure)?s?\.?|Table)\s*[\w.,\s–-]{0,15}\))?"
+_FIGURE_REF = r"(?:\s*\((?:Fig(?:ure)?s?\.?|Table)\s*[\w.,:;\s–-]{0,25}\))?"
+# "ERG and the vascular markers CD31 and CD34": a panel named inside the list
+_PANEL = r"(?:(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}markers?\s+(?:such\s+as\s+|including\s+)?)?"
 _CONNECTOR = re.compile(
-    _FIGURE_REF + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*",
+    _FIGURE_REF + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*" + _PANEL,
     re.IGNORECASE,
 )
 _PREFIX = re.compile(
@@ -273,13 +275,17 @@ _PREFIX = re.compile(
     r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|express(?:ion|ed)|"
     r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|retention\s+of|"
     r"over-?expression)"
-    r"(?:\s+(?:result|results|staining|expression))?(?:(?<=\bof)|\s+(?:for|of|with|to))\s+(?:the\s+)?",
+    r"(?:\s+(?:result|results|staining|stainings|immunostainings?|expression|reactions?))?"
+    # "immunopositive focally for", "negative immunostainings were observed for"
+    r"(?:\s+(?:focally|diffusely|strongly|weakly|only|also))?"
+    r"(?:\s+(?:was|were)\s+(?:observed|seen|noted|found|detected|obtained|demonstrated))?"
+    r"(?:(?<=\bof)|\s+(?:for|of|with|to))\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
     # "neuroendocrine markers", "the colon cancer markers:" may name the list first
     r"^(?:(?:[A-Za-z-]+\s+){0,3}markers?(?:\s*:|\s+such\s+as|\s+including)?\s+)?"
-    r"(?:(?:(?!positiv|negativ|express|stain|react)[\w\-/αβ .]){1,25}?(?:\([\w\-/ ]{1,15}\))?"
+    r"(?:(?:(?!positiv|negativ|express|stain|react)[\w\-/αβ .]){1,60}?(?:\([\w\-/ ]{1,15}\))?"
     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)){0,3}$",
     re.IGNORECASE,
 )
@@ -464,6 +470,13 @@ _NO_STAINING = re.compile(
 )
 
 
+_EXPRESSED = re.compile(
+    r"\s+(?:was|were|is|are)\s+(?P<neg>not\s+)?(?:(?:strongly|diffusely|focally|weakly)\s+)?(?P<verb>expressed)\b"
+    r"(?!\s+(?:in\s+)?(?:approximately\s+|about\s+)?\d)",  # "expressed in 80%" keeps its percent
+    re.IGNORECASE,
+)
+
+
 def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """A sign, a status word, a percent or a score right after a marker."""
     glued = _GLUED.match(text, pos, end)
@@ -486,6 +499,10 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
                 value = replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score)
                 value_end = paren.end()  # type: ignore[union-attr]
             return replace(value, pattern=pattern or value.pattern), hyphen.start(), value_end
+    expressed = _EXPRESSED.match(text, pos, end)
+    if expressed:  # "TTF-1 was expressed by the tumour cells", "CK20 was not expressed"
+        status: Status = "negative" if expressed.group("neg") else "positive"
+        return ResultValue(status=status), expressed.start("verb"), expressed.end()
     filler = _FILLER.match(text, pos, end)
     start = filler.end() if filler else pos
     if start - pos > 60:
