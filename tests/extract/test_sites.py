@@ -154,6 +154,7 @@ def test_a_skin_primary_reaches_no_organ_of_a_body_cavity(extract, sentence: str
     [
         ("A 20-year-old woman was diagnosed with ovarian dysgerminoma.", "ovary"),
         ("A 30-year-old man had a mixed germ cell tumor of the testis.", "testis"),
+        ("A 60-year-old woman had a melanoma in the left heel.", "skin"),  # a body region's melanoma
         # a fluid holds cells that came from somewhere else
         ("A 60-year-old man had a pleural effusion. Pleural fluid cytology revealed adenocarcinoma.", None),
         ("A 60-year-old man had lung adenocarcinoma. Pleural fluid cytology revealed adenocarcinoma.", "lung"),

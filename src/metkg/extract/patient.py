@@ -851,7 +851,7 @@ def _organ_from_cancer_words(report: Report, organ: str | None = None) -> tuple[
 
 
 _BODY_REGION = re.compile(
-    r"\b(?:of|on)\s+(?:the\s+)?(?:(?:left|right|upper|lower|middle|anterior|posterior)\s+)*"
+    r"\b(?:of|on|in|at)\s+(?:the\s+|his\s+|her\s+)?(?:(?:left|right|upper|lower|middle|anterior|posterior)\s+)*"
     r"(?:back|trunk|arm|forearm|leg|thigh|shoulder|chest|abdomen|face|cheek|neck|foot|hand|heel|toe|finger|calf)\b",
     re.IGNORECASE,
 )
