@@ -307,6 +307,8 @@ def test_a_marker_outside_the_vocabulary_is_kept_as_written(read_doc, text: str,
         "LVEF was 55% and SaO2 95%.",
         "PET/CT was negative for distant disease.",
         "HIV negative, HBsAg negative.",
+        "There was no infiltration of IgG4-positive plasma cells.",  # the stroma's cells, not the tumour's
+        "The stroma held CD8-positive T cells.",
         "Stage IVB (positive nodes).",
         "The CT scan (COVID-19 negative) was unremarkable.",
     ],

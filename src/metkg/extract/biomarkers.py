@@ -470,6 +470,11 @@ _NO_STAINING = re.compile(
 )
 
 
+_BYSTANDER_CELLS = re.compile(
+    r"\s+(?:plasma\s+cells|lymphocytes|[TB][\s-]+(?:cells|lymphocytes)|macrophages|histiocytes|"
+    r"(?:inflammatory|immune|mast|dendritic|stromal)\s+cells|neutrophils|eosinophils)\b",
+    re.IGNORECASE,
+)
 _EXPRESSED = re.compile(
     r"\s+(?:was|were|is|are)\s+(?P<neg>not\s+)?(?:(?:strongly|diffusely|focally|weakly)\s+)?(?P<verb>expressed)\b"
     r"(?!\s+(?:in\s+)?(?:approximately\s+|about\s+)?\d)",  # "expressed in 80%" keeps its percent
@@ -487,6 +492,8 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
         if value is not None:
             return value, glued.start(), glued.end()
     hyphen = _HYPHEN_WORD.match(text, pos, end)
+    if hyphen and _BYSTANDER_CELLS.match(text, hyphen.end(), end):
+        return None  # "IgG4-positive plasma cells", "CD8-positive T cells": the stroma's cells, not the tumour's
     if hyphen:
         value = parse_value(hyphen.group("word"))
         if value is not None:
