@@ -163,7 +163,7 @@ def test_plural_biopsies_open_a_specimen_at_the_organ_their_finding_names(extrac
     ],
 )
 def test_a_biopsy_takes_the_organ_of_the_cancer_it_confirmed(extract, finding: str, site: str | None) -> None:
-    text = "A 62-year-old man presented with cough. CT showed a mass in the right upper lobe. " + finding
+    text = "A 62-year-old man presented with cough and weight loss. " + finding
     patient = extract(text).patients[0]
     [specimen] = [sp for sp in patient.specimens if sp.results]
     assert (specimen.procedure, specimen.site) == ("biopsy", site)

@@ -40,6 +40,8 @@ def _distant(record, terminology) -> list[str]:
         ("MRI showed cerebral metastases.", ["brain"]),
         ("CT showed lung, liver, femur, as well as gastric metastases.", ["femur", "liver", "lung", "stomach"]),
         ("CT showed pulmonary metastases, a decrease in the mediastinal adenopathy.", ["lung"]),
+        ("A metastatic lesion was found in the right lower lobe.", ["lung"]),  # a lobe of a lung
+        ("Laparoscopy revealed peritoneal dissemination.", ["peritoneum"]),
     ],
 )
 def test_metastases_named_in_the_usual_ways(extract, sentence: str, expected: list[str]) -> None:

@@ -240,7 +240,8 @@ _CONNECTOR = re.compile(
 _KIND = {"cue-metastasis": "metastasis", "cue-invasion": "local-invasion", "cue-recurrence": "recurrence"}
 #: "metastases were also found in the lungs": the verb of a finding between the cue and its site.
 _FOUND_IN = re.compile(
-    r"^\s*(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+(?:also\s+|subsequently\s+|later\s+)?"
+    r"^\s*(?:(?:lesions?|nodules?|mass(?:es)?|deposits?|foci|focus|tumou?rs?)\s+)?"
+    r"(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+(?:also\s+|subsequently\s+|later\s+)?"
     r"(?:found|detected|discovered|seen|noted|identified|observed|present|evident|visible|demonstrated|confirmed)\s+",
     re.IGNORECASE,
 )
