@@ -24,6 +24,7 @@ def _all_drugs(record) -> list[str]:
         ("She was given denosumab every four weeks.", ["denosumab"]),
         ("Enfortumab vedotin was started.", ["enfortumab-vedotin"]),
         ("Dexamethasone 4 mg was given for the oedema.", ["dexamethasone"]),
+        ("She had repeated therapy with radioactive iodine.", ["iodine-131"]),
     ],
 )
 def test_named_agents_of_current_oncology(extract, sentence: str, expected: list[str]) -> None:

@@ -129,6 +129,8 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
             "Positive for calmodulin binding transcription activator 1, ERG and CD31.",
             [("ERG", "positive"), ("CD31", "positive")],
         ),
+        # what stands between a marker and its status: a gloss, the tissue it was done on
+        ("PD-L1 performed on the primary tumour was negative.", [("PD-L1", "negative")]),
         # viral markers of the tumour tissue
         ("In situ hybridisation for EBV-encoded RNA was negative.", [("EBER", "negative")]),
         ("The carcinoma was HPV-16 positive.", [("HPV", "positive")]),
@@ -165,6 +167,9 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
     [
         ("Ki-67 >90%", ("Ki-67", None, 90.0, ">", None, None)),
         ("The Ki-67 index was 70-80%.", ("Ki-67", None, 70.0, None, None, None)),  # a range keeps its first bound
+        ("Ki-67 (a grading marker) was 5%.", ("Ki-67", None, 5.0, None, None, None)),
+        ("HER2 (3+) was found.", ("HER2", None, None, None, "3+", None)),  # a value in parentheses is no gloss
+        ("Ki-67 showed positivity at a rate of 10-15%.", ("Ki-67", "positive", 10.0, None, None, None)),
         ("MIB-1 labelling index of 30%", ("Ki-67", None, 30.0, None, None, None)),
         ("HER2 score 0", ("HER2", None, None, None, "0", None)),
         ("weakly positive for GATA3", ("GATA3", "positive", None, None, None, "weak")),

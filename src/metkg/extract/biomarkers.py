@@ -224,12 +224,13 @@ _FILLER_WORDS = (
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
     r"displayed|exhibited|determined|found|noted|observed|estimated|measured|reported|to|also|all|both|each|the|"
     r"of|in|at|with|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as|gene|"
-    r"FISH|ISH|SISH|CISH|DISH|testing|test|tested|analysis"
+    r"FISH|ISH|SISH|CISH|DISH|testing|test|tested|analysis|performed|done|on|primary"
 )
 _FILLER = re.compile(
     r"(?:\s*(?:(?:"
     + _FILLER_WORDS
-    + r")\b|[:=]|/\s*neu\b|\((?:TPS|CPS|IHC|clone\s+)?[A-Z0-9][\w\- ]{0,8}\)(?=\s+(?:was|were|is|of|:))|"
+    # "Ki-67 (a grading marker) was 5%": a gloss between the marker and its value, not a value itself
+    + r")\b|[:=]|/\s*neu\b|\((?![^()]*[%+])[^()]{1,40}\)(?=\s+(?:was|were|is|of|:))|"
     r",(?=\s*(?:all|both|which|were|was|are|is|and\s+(?:was|were)))))*\s*",
     re.IGNORECASE,
 )
@@ -247,11 +248,13 @@ _WORD_VALUE = re.compile(
     r"(?P<mod>(?:strongly|weakly|focally|diffusely|moderately|partially|strong|weak|focal|diffuse|moderate|partial)\s+)?"
     r"(?P<word>not\s+amplified|non-?amplified|no\s+amplification|positiv(?:e|ity)|negativ(?:e|ity)|equivocal|"
     r"over-?expressed|over-?expression|amplified|amplification|retained|intact|lost|loss\b|low\b)"
-    r"(?P<tail>(?:\s*(?:at|of|in|,|with|was|was\s+about|about|approximately|score)?\s*(?:"
+    r"(?P<tail>(?:\s*(?:at\s+a\s+rate\s+of|at|of|in|,|with|was|was\s+about|about|approximately|score)?\s*(?:"
     + _CMP
     + r"\s*)?"
     + _NUM
-    + r"\s*%"
+    + r"(?:\s*%?\s*[-–]\s*"
+    + _NUM
+    + r")?\s*%"
     r"(?:\s+of\s+(?:the\s+)?(?:tumou?r\s+)?(?:cells|nuclei))?)?"
     r"(?:\s*\(?\s*[0-3]\s*\+\s*\)?)?)",
     re.IGNORECASE,
