@@ -175,6 +175,15 @@ def test_a_growth_from_which_a_biopsy_was_taken_is_the_specimens_site(extract) -
     assert (specimen.procedure, specimen.site) == ("biopsy", "stomach")
 
 
+def test_a_procedure_named_for_a_disease_removes_its_own_organ(extract) -> None:
+    text = (
+        "A 70-year-old woman had colon cancer. Her history included appendectomy, hypertension and "
+        "splenectomy for colonic metastases."
+    )
+    patient = extract(text).patients[0]
+    assert [(x.kind, x.site) for x in patient.lesions if x.kind != "primary"] == [("metastasis", "spleen")]
+
+
 def test_a_local_invasion_is_the_primary_tumour_in_the_summary(terminology) -> None:
     from metkg.records.models import BiomarkerResult, CaseRecord, Evidence, Lesion, Publication, Source
     from metkg.records.summary import summarise

@@ -555,9 +555,12 @@ def _extent(word: str, lead: str) -> bool:
 
 
 def role_of_procedure(s: Sentence, proc: Mention) -> Anchor | None:
-    """The lesion a procedure names in its own clause ("biopsy of the metastatic lesion")."""
+    """The lesion a procedure names in its own clause ("biopsy of the metastatic lesion"), before
+    the next procedure ("appendectomy and splenectomy for metastases": the splenectomy's)."""
     clause = _CLAUSE_BREAK.search(s.text, proc.end - s.start)
     end = s.start + (clause.start() if clause else len(s.text))
+    later = [p.start for p in s.of("procedure")] + [s.start + e.start() for e in _ECTOMY_WORD.finditer(s.text)]
+    end = min([end] + [start for start in later if start >= proc.end])
     named = [a for a in lesion_anchors(s) if a.role and proc.end <= a.start <= min(end, proc.end + 60)]
     return named[0] if named else None
 
@@ -704,6 +707,12 @@ class _Collector:
         report = self.report
         draft = SpecimenDraft(proc.key, [], proc.start, s.index, date=s.date_before(proc.start) or s.date)
         site = specimen_site(report, s, proc)
+        if (
+            site is not None
+            and re.match(r"\s*for\b", s.local(proc.end, site.start))
+            and implied_site(report, proc.key, proc.text)
+        ):
+            site = None  # "splenectomy for colonic metastases": the organ removed, not the disease's
         evidence_start, evidence_end = proc.start, proc.end
         side, side_start = laterality_before(s.text, proc.start - s.start)
         if site is not None:
