@@ -218,6 +218,14 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
         ),
         ("ALK rearrangement was detected by NGS.", [("ALK", "positive", "NGS", None)]),
         (
+            "NGS showed a mutation in KRAS G12C, negative for EGFR and BRAF.",
+            [
+                ("KRAS", "positive", "NGS", "alteration: G12C"),
+                ("EGFR", "negative", "NGS", None),
+                ("BRAF", "negative", "NGS", None),
+            ],
+        ),
+        (
             "NGS found no EGFR mutation, excluding KRAS and BRAF mutations.",
             [("EGFR", "negative", "NGS", None), ("KRAS", "negative", "NGS", None), ("BRAF", "negative", "NGS", None)],
         ),

@@ -403,7 +403,7 @@ _MOLECULAR = re.compile(
     r"(?P<test>\s+(?:testing|tests?|analys[ie]s|status|assay|screening|profiling|sequencing|results?))?"
     r"(?P<tail>\s*[-–,:]?\s*(?:\(\s*[^()]{1,30}\)\s*)?(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
     r"(?:(?P<neg>not\s+(?:detected|found|identified|present|seen|observed)|negative|absent|undetected|wild[-\s]?type)"
-    r"|(?P<pos>detected|identified|present|positive|confirmed)))?",
+    r"|(?P<pos>detected|identified|present|positive|confirmed))(?!\s+(?:for|to|of)\b))?",  # not "negative for X"
     re.IGNORECASE,
 )
 _AMPLIFICATION = re.compile(r"amplif", re.IGNORECASE)
@@ -678,6 +678,9 @@ _NGS = re.compile(
 _PCR = re.compile(r"\bPCR\b|polymerase\s+chain\s+reaction|\bARMS\b|pyrosequencing|Sanger", re.IGNORECASE)
 
 
+_IMMUNO = re.compile(r"immuno|\bIHC\b|stain|express|reactiv", re.IGNORECASE)
+
+
 def _assay(value: ResultValue, between: str, sentence: str) -> tuple[str, str | None]:
     """The assay of a result and a note when it is assumed: hybridisation, molecular or IHC.
 
@@ -702,6 +705,11 @@ def _assay(value: ResultValue, between: str, sentence: str) -> tuple[str, str | 
         return "ISH", None
     if amplification:
         return ("NGS", None) if _NGS.search(sentence) else ("ISH", "hybridisation assay assumed for an amplification")
+    if not _IMMUNO.search(sentence):  # "NGS was negative for EGFR and BRAF": a sentence of sequencing alone
+        if _NGS.search(sentence):
+            return "NGS", None
+        if _PCR.search(sentence):
+            return "PCR", None
     return "IHC", None
 
 
