@@ -125,3 +125,8 @@ def test_usual_practice_in_an_abstract_is_not_given_to_the_patient(extract) -> N
         "Trastuzumab is the standard treatment for HER2-positive disease. She received lapatinib and capecitabine."
     )
     assert _all_drugs(extract(text)) == ["capecitabine", "lapatinib"]
+
+
+def test_a_brand_name_is_misspelt_only_capitalised(extract) -> None:
+    text = "A 60-year-old woman had metastatic carcinoma. She entered a surveillance program."
+    assert _all_drugs(extract(text)) == []

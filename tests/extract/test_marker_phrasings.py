@@ -131,6 +131,8 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
         ),
         # what stands between a marker and its status: a gloss, the tissue it was done on
         ("PD-L1 performed on the primary tumour was negative.", [("PD-L1", "negative")]),
+        ("Immunoreactivity for ALK and ROS1 resulted negative.", [("ALK", "negative"), ("ROS1", "negative")]),
+        ("The tumour was ER+, PR+, HER-2 −.", [("ER", "positive"), ("PR", "positive"), ("HER2", "negative")]),
         # viral markers of the tumour tissue
         ("In situ hybridisation for EBV-encoded RNA was negative.", [("EBER", "negative")]),
         ("The carcinoma was HPV-16 positive.", [("HPV", "positive")]),
@@ -225,6 +227,7 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
                 ("BRAF", "negative", "NGS", None),
             ],
         ),
+        ("NGS found no FGFR or ALK fusion.", [("ALK", "negative", "NGS", None)]),  # a gene the vocabulary lacks first
         (
             "NGS found no EGFR mutation, excluding KRAS and BRAF mutations.",
             [("EGFR", "negative", "NGS", None), ("KRAS", "negative", "NGS", None), ("BRAF", "negative", "NGS", None)],

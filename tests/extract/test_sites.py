@@ -42,6 +42,8 @@ def _distant(record, terminology) -> list[str]:
         ("CT showed pulmonary metastases, a decrease in the mediastinal adenopathy.", ["lung"]),
         ("A metastatic lesion was found in the right lower lobe.", ["lung"]),  # a lobe of a lung
         ("Laparoscopy revealed peritoneal dissemination.", ["peritoneum"]),
+        ("CT showed metastatic lesions to anterior chest wall, liver, and lungs.", ["chest-wall", "liver", "lung"]),
+        ("New metastases appeared in multiple sites (lungs, muscle, bones).", ["bone", "lung", "muscle"]),
     ],
 )
 def test_metastases_named_in_the_usual_ways(extract, sentence: str, expected: list[str]) -> None:

@@ -224,7 +224,7 @@ _FILLER_WORDS = (
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
     r"displayed|exhibited|determined|found|noted|observed|estimated|measured|reported|to|also|all|both|each|the|"
     r"of|in|at|with|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as|gene|"
-    r"FISH|ISH|SISH|CISH|DISH|testing|test|tested|analysis|performed|done|on|primary"
+    r"FISH|ISH|SISH|CISH|DISH|testing|test|tested|analysis|performed|done|on|primary|resulted"
 )
 _FILLER = re.compile(
     r"(?:\s*(?:(?:"
@@ -239,7 +239,8 @@ _PAREN = re.compile(r"\s*\((?P<inner>[^()]{1,40})\)")
 _SUSPENDED = re.compile(
     r"\s*+\)?\s*+(?:\([^()]{1,20}\)\s*+)?(?:positive|negative|mutant|mutated|amplified|expressing)\b", re.I
 )
-_GLUED = re.compile(r"(?P<sign>\+{1,3}|[-−–](?![\w\d])|±)(?![\w\d])")
+# "ER+", "HER2 −" (a sign after a space only where the phrase ends)
+_GLUED = re.compile(r"(?P<sign>\+{1,3}|[-−–](?![\w\d])|±)(?![\w\d])|\s(?P<spaced>[−–-]|\+{1,3})(?=\s*(?:[.,;)]|$))")
 _HYPHEN_WORD = re.compile(
     r"[-\s]?(?P<mod>(?:strongly|weakly|focally|diffusely)[-\s])?(?P<word>positive|negative|low|equivocal)\b",
     re.IGNORECASE,
@@ -488,12 +489,13 @@ _EXPRESSED = re.compile(
 def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """A sign, a status word, a percent or a score right after a marker."""
     glued = _GLUED.match(text, pos, end)
-    if glued and glued.group("sign") in "-−–" and _SUSPENDED.match(text, glued.end(), end):
+    sign = (glued.group("sign") or glued.group("spaced")) if glued else ""
+    if glued and sign in "-−–" and _SUSPENDED.match(text, glued.end(), end):
         glued = None  # "receptor- (EGFR-) positive": a hyphen held for the word that follows
     if glued:
-        value = parse_value(glued.group("sign"))
+        value = parse_value(sign)
         if value is not None:
-            return value, glued.start(), glued.end()
+            return value, glued.start() + len(glued.group(0)) - len(sign), glued.end()
     hyphen = _HYPHEN_WORD.match(text, pos, end)
     if hyphen and _BYSTANDER_CELLS.match(text, hyphen.end(), end):
         return None  # "IgG4-positive plasma cells", "CD8-positive T cells": the stroma's cells, not the tumour's
@@ -560,7 +562,9 @@ _NEGATED = re.compile(
 _MOLECULAR_NEGATIVE = re.compile(
     r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding)\s+"
     r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
-    r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+(?:in|of|for|involving)\s+(?:the\s+)?)?$",
+    r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+(?:in|of|for|involving)\s+(?:the\s+)?)?"
+    # "no FGFR or NTRK fusion": the genes of the list before this one, named or not
+    r"(?:[A-Z][A-Za-z0-9-]{1,9}\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|/)\s*){0,4}$",
     re.IGNORECASE,
 )
 _MOLECULAR_PREFIX_WORD = re.compile(r"mutation|alteration|rearrangement|fusion|variant|wild", re.IGNORECASE)

@@ -219,12 +219,13 @@ class DrugSpeller:
     def __init__(self, names: Mapping[str, str]):
         """``names`` maps a drug name (label or synonym) to its ontology key."""
         self._known = {n.lower() for n in names}
-        self._by_letter: dict[str, list[tuple[str, str]]] = {}
+        #: (folded name, key, whether it is a brand: a capitalised name, misspelt only capitalised)
+        self._by_letter: dict[str, list[tuple[str, str, bool]]] = {}
         for name, key in names.items():
             folded = _folded(name)
             if not re.search(r"\s", name.strip()) and re.fullmatch(r"\d*[a-z]{7,}", folded):
-                self._by_letter.setdefault(folded[:2], []).append((folded, key))
-        self._cache: dict[str, str | None] = {}
+                self._by_letter.setdefault(folded[:2], []).append((folded, key, name[:1].isupper()))
+        self._cache: dict[tuple[str, bool], str | None] = {}
 
     @classmethod
     def from_terminology(cls, terminology: Terminology) -> DrugSpeller:
@@ -236,20 +237,21 @@ class DrugSpeller:
         return cls(names)
 
     def correct(self, word: str) -> str | None:
-        """The key of the drug ``word`` is a misspelling of, or ``None``."""
-        lowered = word.lower()
-        if lowered not in self._cache:
-            self._cache[lowered] = self._closest(lowered)
-        return self._cache[lowered]
+        """The key of the drug ``word`` is a misspelling of, or ``None``. A brand name ("Prograf")
+        is matched only by a capitalised word: "program" is a word, not a misspelt brand."""
+        cached = (word.lower(), word[:1].isupper())
+        if cached not in self._cache:
+            self._cache[cached] = self._closest(*cached)
+        return self._cache[cached]
 
-    def _closest(self, word: str) -> str | None:
+    def _closest(self, word: str, capitalised: bool) -> str | None:
         folded = _folded(word)
         if word in self._known or word.rstrip("s") in self._known or len(folded) < 7:
             return None
         limit = 1 if len(folded) < 12 else 2
         best: tuple[int, str] | None = None
-        for name, key in self._by_letter.get(folded[:2], ()):
-            if abs(len(name) - len(folded)) > limit:
+        for name, key, brand in self._by_letter.get(folded[:2], ()):
+            if abs(len(name) - len(folded)) > limit or (brand and not capitalised):
                 continue
             d = _distance(folded, name, limit)
             if d <= limit and (best is None or d < best[0]):

@@ -223,7 +223,8 @@ _BEFORE_GAP = re.compile(
 )
 _AFTER_PREPOSITION = re.compile(
     r"\b(?:to|in|into|of|involving|within|at|through|on|onto|throughout|such\s+as|including)\s+"
-    r"(?:(?:the|both|all|multiple|several|an?|\d+)\s+)*(?:[\w-]+\s+){0,3}$",
+    # "in multiple sites (lungs, muscle, bones)": the sites listed in the parenthesis
+    r"(?:(?:the|both|all|multiple|several|an?|\d+)\s+)*(?:[\w-]+\s+){0,3}(?:(?<=sites\s)\(\s*)?$",
     re.IGNORECASE,
 )
 _GAP_BREAK = re.compile(
