@@ -25,6 +25,7 @@ def _all_drugs(record) -> list[str]:
         ("Enfortumab vedotin was started.", ["enfortumab-vedotin"]),
         ("Dexamethasone 4 mg was given for the oedema.", ["dexamethasone"]),
         ("She had repeated therapy with radioactive iodine.", ["iodine-131"]),
+        ("He received four cycles of GemCis chemotherapy.", ["gemcitabine", "cisplatin"]),
     ],
 )
 def test_named_agents_of_current_oncology(extract, sentence: str, expected: list[str]) -> None:
