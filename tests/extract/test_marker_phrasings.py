@@ -100,6 +100,7 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
             [("CK7", "positive"), ("TTF-1", "positive")],
         ),
         ("The tumour cells showed no CK20 expression.", [("CK20", "negative")]),
+        ("There was no HER2 expression, nor PD-L1 expression.", [("HER2", "negative"), ("PD-L1", "negative")]),
         (
             "The cells were negative for p63, with retention of INI1 expression.",
             [("p63", "negative"), ("INI1", "positive")],

@@ -846,14 +846,21 @@ _EXPRESSED_AFTER = re.compile(
 )
 
 
+_NONE_BEFORE = re.compile(r"\b(?:no|nor|without|absent|lack\s+of|loss\s+of)\s+" + _STAINING_MODIFIERS + r"$", re.I)
+
+
 def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[ResultValue, int, int] | None:
     """A marker's staining shown without a status word: "showed diffuse CK7 expression" and
     "..., and patchy TTF-1 reactivity" (present), "showed no CK7 expression" (absent). HER2 needs
     its score."""
     after = _EXPRESSED_AFTER.match(text, mention.end)
-    if after is None or mention.key == "HER2":
+    if after is None:
         return None
     near = text[max(begin, mention.start - 60) : mention.start]
+    if _NONE_BEFORE.search(near):  # "there was no HER2 expression, nor PD-L1 expression"
+        return ResultValue(status="negative"), mention.end, after.end()
+    if mention.key == "HER2":
+        return None
     found = _SHOWN_BEFORE.search(near)
     if found is None:
         found = _CHAINED_BEFORE.search(near)
