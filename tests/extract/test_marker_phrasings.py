@@ -171,6 +171,7 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
         ("Ki-67 >90%", ("Ki-67", None, 90.0, ">", None, None)),
         ("The Ki-67 index was 70-80%.", ("Ki-67", None, 70.0, None, None, None)),  # a range keeps its first bound
         ("Ki-67 (a grading marker) was 5%.", ("Ki-67", None, 5.0, None, None, None)),
+        ("About 90% of tumour cells were positive for ER.", ("ER", "positive", 90.0, "~", None, None)),
         ("HER2 (3+) was found.", ("HER2", None, None, None, "3+", None)),  # a value in parentheses is no gloss
         ("Ki-67 showed positivity at a rate of 10-15%.", ("Ki-67", "positive", 10.0, None, None, None)),
         ("MIB-1 labelling index of 30%", ("Ki-67", None, 30.0, None, None, None)),

@@ -587,6 +587,13 @@ _NEGATION_BEFORE = re.compile(
 )
 
 
+_SHARE_BEFORE = re.compile(
+    r"(?:" + _CMP + r"\s*)?(?P<num>" + _NUM + r")\s*%\s+of\s+(?:the\s+)?(?:tumou?r\s+|neoplastic\s+|cancer\s+)?"
+    r"(?:cells|nuclei)\s+(?:(?:were|was|showed|exhibited|displayed|demonstrated|had)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
     """A value written before a list of markers starting at ``pos``: "positive for", "expression of"."""
     window_start = max(begin, pos - 120)
@@ -607,6 +614,11 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     pattern = _pattern_name(best.group("mod")) if best.group("mod") else None
     start = window_start + best.start() + (len(best.group(0)) - len(best.group(0).lstrip()))
     end = window_start + best.end()
+    share = _SHARE_BEFORE.search(window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())])
+    if share is not None:  # "90% of tumour cells were positive for ER and PR": the share of each
+        percent = float(share.group("num").replace(",", "."))
+        comparator = _comparator(share.group("cmp"))
+        return ResultValue(status=status, percent=percent, comparator=comparator, pattern=pattern), start, end
     return ResultValue(status=status, pattern=pattern), start, end
 
 
