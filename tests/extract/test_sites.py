@@ -41,6 +41,7 @@ def _distant(record, terminology) -> list[str]:
         ("CT showed lung, liver, femur, as well as gastric metastases.", ["femur", "liver", "lung", "stomach"]),
         ("CT showed pulmonary metastases, a decrease in the mediastinal adenopathy.", ["lung"]),
         ("A metastatic lesion was found in the right lower lobe.", ["lung"]),  # a lobe of a lung
+        ("MRI showed a mass on the right lobe of the cerebellum, consistent with metastasis.", ["cerebellum"]),
         ("Laparoscopy revealed peritoneal dissemination.", ["peritoneum"]),
         ("CT showed metastatic lesions to anterior chest wall, liver, and lungs.", ["chest-wall", "liver", "lung"]),
         ("New metastases appeared in multiple sites (lungs, muscle, bones).", ["bone", "lung", "muscle"]),

@@ -340,8 +340,8 @@ _CONSISTENT = re.compile(
     r"\b(?:consistent|compatible)\s+with\s+(?:multiple\s+|diffuse\s+)?(?:metastatic\s+\w+|metasta\w*)", re.IGNORECASE
 )
 _FINDING_NOUN = re.compile(
-    r"\b(?:lesions?|nodules?|masses|mass|foci|focus|deposits?|opacities|shadows?|uptake)\s+(?:\w+\s+){0,2}?"
-    r"(?:in|of|involving|within|throughout|at)\s+(?:the\s+|both\s+)?$",
+    r"\b(?:lesions?|nodules?|masses|mass|foci|focus|deposits?|opacities|shadows?|uptake)\s+(?:\w+\s+){0,4}?"
+    r"(?:in|on|of|involving|within|throughout|at)\s+(?:the\s+|both\s+)?$",
     re.IGNORECASE,
 )
 
