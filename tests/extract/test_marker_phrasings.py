@@ -326,6 +326,7 @@ def test_a_marker_outside_the_vocabulary_is_kept_as_written(read_doc, text: str,
         "PET/CT was negative for distant disease.",
         "HIV negative, HBsAg negative.",
         "There was no infiltration of IgG4-positive plasma cells.",  # the stroma's cells, not the tumour's
+        "Cytology was positive for malignant cells in the pleural fluid, and CEA was elevated.",
         "The stroma held CD8-positive T cells.",
         "Stage IVB (positive nodes).",
         "The CT scan (COVID-19 negative) was unremarkable.",

@@ -289,7 +289,9 @@ _PREFIX = re.compile(
 _LIST_GAP = re.compile(
     # "neuroendocrine markers", "the colon cancer markers:" may name the list first
     r"^(?:(?:[A-Za-z-]+\s+){0,3}markers?(?:\s*:|\s+such\s+as|\s+including)?\s+)?"
-    r"(?:(?:(?!positiv|negativ|express|stain|react)[\w\-/αβ .]){1,60}?(?:\([\w\-/ ]{1,15}\))?"
+    # an item is a marker's name, not a phrase about cells or a tumour ("malignant cells in the fluid")
+    r"(?:(?:(?!positiv|negativ|express|stain|react|cells?\b|malignan|tumou?r|\w*carcinoma|metasta|lesion|fluid|"
+    r"specimen|tissue|nodes?\b|consistent|evidence|differentiat)[\w\-/αβ .]){1,60}?(?:\([\w\-/ ]{1,15}\))?"
     r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)){0,3}$",
     re.IGNORECASE,
 )
