@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from metkg.extract.context import clause_bounds
 from metkg.extract.report import Mention, Report, Sentence
-from metkg.extract.stations import listed_stations, regional_node
+from metkg.extract.stations import NODE_NOUN, listed_stations, regional_node
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 
@@ -346,7 +346,7 @@ _FINDING_NOUN = re.compile(
 )
 
 
-_NODES = re.compile(r"(?:lymph\s+)?nodes|(?:lymph)?adenopath(?:y|ies)", re.IGNORECASE)
+_NODES = re.compile(NODE_NOUN, re.IGNORECASE)
 
 
 def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
@@ -369,7 +369,7 @@ def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> li
 
 
 _NODES_AFTER = re.compile(
-    r"^(?:\s+(?:metastatic|involved|enlarged|positive))?\s+(?:(?:lymph\s+)?nodes?\b|(?:lymph)?adenopath)", re.IGNORECASE
+    r"^(?:\s+(?:metastatic|involved|enlarged|positive))?\s+(?:" + NODE_NOUN + r")\b", re.IGNORECASE
 )
 
 
@@ -594,7 +594,7 @@ def _out_of_reach(report: Report, lesion: LesionDraft, primary: LesionDraft | No
     vocab = report.vocabulary
     if primary is None or not vocab.is_a("site", primary.site, "Skin"):
         return False
-    if any(vocab.is_a("site", lesion.site, kind) for kind in ("Bone", "SoftTissue", "Skin", "Muscle")):
+    if any(vocab.is_a("site", lesion.site, kind) for kind in ("Bone", "SoftTissue", "Skin")):
         return False
     return any(vocab.is_a("site", lesion.site, cavity) for cavity in _CAVITIES)
 

@@ -25,10 +25,11 @@ from metkg.terminology import Terminology
 if TYPE_CHECKING:
     from metkg.extract.patient import LesionDraft
 
-__all__ = ["listed_stations", "regional_node"]
+__all__ = ["NODE_NOUN", "listed_stations", "regional_node"]
 
-_NODE_NOUN = r"(?:lymph\s+)?nodes?|lymphadenopath(?:y|ies)|adenopath(?:y|ies)|nodal"
-_NAME_WITHOUT_NODES = re.compile(rf"^(?P<word>.+?)\s+(?:{_NODE_NOUN})$", re.IGNORECASE)
+#: The nouns that name lymph nodes: "lymph nodes", "nodal", "lymphadenopathy", "adenopathy".
+NODE_NOUN = r"(?:lymph\s+)?nodes?|(?:lymph)?adenopath(?:y|ies)|nodal"
+_NAME_WITHOUT_NODES = re.compile(rf"^(?P<word>.+?)\s+(?:{NODE_NOUN})$", re.IGNORECASE)
 _SIDE = r"(?:(?:the\s+)?(?:left|right|bilateral|both|ipsilateral|contralateral)\s+)"
 _SEPARATOR = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)"
 _REGION_NOUN = r"(?:\s+(?:regions?|areas?|stations?|chains?|basins?|fossae?|spaces?))?"
