@@ -180,6 +180,7 @@ def test_nodes_extending_into_an_organ_are_not_invaded(extract) -> None:
     [
         ("squamous cell carcinoma, HER2 negative", [("metastasis", "supraclavicular-lymph-node")]),
         ("no carcinoma, HER2 negative", []),
+        ("breast carcinoma in situ", []),  # a finding that names another organ is that organ's
     ],
 )
 def test_a_node_that_shows_carcinoma_is_a_node_metastasis(extract, finding: str, lesions: list) -> None:

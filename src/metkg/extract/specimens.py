@@ -536,15 +536,19 @@ def _says_metastatic(diagnosis: str | None) -> bool:
 _FOREIGN_TO_NODES = re.compile(
     r"\b(?:\w*carcinomas?|melanomas?|sarcomas?|(?:tumou?r|malignant|cancer|neoplastic)\s+cells)\b", re.IGNORECASE
 )
-_DENIED = re.compile(r"\b(?:no|not|without|negative|free|absence|absent)\b", re.IGNORECASE)
+_DENIED = re.compile(r"\b(?:no|not|non-?invasive|in\s+situ|without|negative|free|absence|absent)\b", re.IGNORECASE)
 
 
 def _carcinoma_in_node(report: Report, draft: SpecimenDraft) -> bool:
     """Whether a lymph node specimen shows a cancer: "a supraclavicular node biopsy showed
-    adenocarcinoma" samples a node metastasis, whether or not the report says "metastatic"."""
+    adenocarcinoma" samples a node metastasis, whether or not the report says "metastatic". A
+    finding that names another organ ("breast ductal carcinoma in situ") is that organ's."""
     dx = draft.diagnosis or ""
-    in_node = report.vocabulary.is_a("site", draft.site, "LymphNode")
-    return in_node and _FOREIGN_TO_NODES.search(dx) is not None and _DENIED.search(dx) is None
+    vocab = report.vocabulary
+    if not vocab.is_a("site", draft.site, "LymphNode") or _FOREIGN_TO_NODES.search(dx) is None:
+        return False
+    elsewhere = [m for m in vocab.matcher.find(dx, ["site"]) if not vocab.is_a("site", m.key, "LymphNode")]
+    return _DENIED.search(dx) is None and not elsewhere
 
 
 def _extent(word: str, lead: str) -> bool:
