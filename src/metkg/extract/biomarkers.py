@@ -838,29 +838,21 @@ def parse_results(
     return results + _ish_statements(text, inside, start, end, done)
 
 
-# "showed strong diffuse CK7 expression and patchy TTF-1 reactivity": staining shown, so present
 # "showed strong diffuse CK7 expression and patchy TTF-1 reactivity": staining shown, so present;
-# "showed no CK7 expression": absent
+# "no CK7 expression, nor TTF-1 expression": absent
 _SHOWN = r"\b(?:show(?:ed|s|ing)?|demonstrat\w*|reveal\w*|exhibit\w*|display\w*|with)\s+"
 _STAINING_MODIFIERS = r"(?:(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|membran(?:e|ous))[\s,]+(?:and\s+)?)*"
-_DENIAL = r"(?:(?:no|absent|lack\s+of|loss\s+of)\s+)?"
-_SHOWN_BEFORE = re.compile(
-    _SHOWN + r"(?:the\s+)?(?P<denial>" + _DENIAL + r")" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
-)
+_SHOWN_BEFORE = re.compile(_SHOWN + r"(?:the\s+)?" + _STAINING_MODIFIERS + r"$", re.IGNORECASE)
 _EXPRESSION_NOUN = r"(?:expression|immunoreactivity|reactivity|immunostaining|staining|positivity)"
 _CHAINED_BEFORE = re.compile(
-    r"\b" + _EXPRESSION_NOUN + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
-    r"(?P<denial>" + _DENIAL + r")" + _STAINING_MODIFIERS + r"$",
-    re.IGNORECASE,
+    r"\b" + _EXPRESSION_NOUN + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
 )
+_NONE_BEFORE = re.compile(r"\b(?:no|nor|without|absent|lack\s+of|loss\s+of)\s+" + _STAINING_MODIFIERS + r"$", re.I)
 _EXPRESSED_AFTER = re.compile(
     r"\s+(?:protein\s+)?" + _EXPRESSION_NOUN + r"\b(?!\s+(?:was|were|is|are|of|in|for|status|levels?|results?|"
     r"pattern|index|score)\b)",
     re.IGNORECASE,
 )
-
-
-_NONE_BEFORE = re.compile(r"\b(?:no|nor|without|absent|lack\s+of|loss\s+of)\s+" + _STAINING_MODIFIERS + r"$", re.I)
 
 
 def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[ResultValue, int, int] | None:
@@ -875,13 +867,10 @@ def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[Re
         return ResultValue(status="negative"), mention.end, after.end()
     if mention.key == "HER2":
         return None
-    found = _SHOWN_BEFORE.search(near)
-    if found is None:
-        found = _CHAINED_BEFORE.search(near)
-        if found is None or not re.search(_SHOWN, text[max(begin, mention.start - 150) : mention.start], re.I):
-            return None
-    status: Status = "negative" if found.group("denial") else "positive"
-    return ResultValue(status=status), mention.end, after.end()
+    shown = _SHOWN_BEFORE.search(near) or (
+        _CHAINED_BEFORE.search(near) and re.search(_SHOWN, text[max(begin, mention.start - 150) : mention.start], re.I)
+    )
+    return (ResultValue(status="positive"), mention.end, after.end()) if shown else None
 
 
 def _denied(

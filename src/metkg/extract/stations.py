@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from metkg.extract.report import Mention, Report, Sentence, Vocabulary
 from metkg.terminology import Terminology
@@ -45,9 +45,18 @@ _LIST_ENDS = re.compile(
 )
 
 
+class _Lexicon(NamedTuple):
+    """The station words of an ontology and the patterns that find them."""
+
+    words: dict[str, str]  # station word (lower case) -> lymph-node key
+    item: re.Pattern[str]  # one item of a list: "the left axilla", "both groins"
+    last_item: re.Pattern[str]  # an item right before the node noun
+    last_listed: re.Pattern[str]  # an item right before a list separator
+
+
 @lru_cache(maxsize=4)
-def _station_words(terms: Terminology) -> tuple[dict[str, str], re.Pattern[str]]:
-    """Station word (lower case) -> lymph-node key, and a pattern matching any of the words."""
+def _station_words(terms: Terminology) -> _Lexicon:
+    """The station words of the ontology's lymph-node terms and their regions."""
     stations = [t for t in terms.all_terms() if t.category == "site" and t.key != "lymph-node"]
     node_iri = next((t.iri for t in terms.all_terms() if t.category == "site" and t.key == "lymph-node"), None)
     nodes = [t for t in stations if node_iri is not None and terms.is_a(t.iri, node_iri)]
@@ -69,12 +78,17 @@ def _station_words(terms: Terminology) -> tuple[dict[str, str], re.Pattern[str]]
     pattern = "|".join(r"\s+".join(map(re.escape, w.split())) for w in alternatives)
     # "the left axilla", "both groins", "bilateral axillae", "the para-aortic region"
     item = rf"(?:the\s+)?{_SIDE}?(?P<station>{pattern})(?:s|e)?{_REGION_NOUN}"
-    return words, re.compile(item, re.IGNORECASE)
+    return _Lexicon(
+        words,
+        re.compile(item, re.IGNORECASE),
+        re.compile(rf"\b(?:{item})\s+$", re.IGNORECASE),
+        re.compile(rf"\b(?:{item}){_SEPARATOR}$", re.IGNORECASE),
+    )
 
 
 def _station_mention(vocab: Vocabulary, offset: int, item: re.Match[str]) -> Mention:
     """The site mention of the station an item names; ``offset`` places the item's text."""
-    words, _ = _station_words(vocab.terms)
+    words = _station_words(vocab.terms).words
     word = item.group("station")
     start = offset + item.start("station")
     return Mention(start, start + len(word), "site", words[re.sub(r"\s+", " ", word.lower())], item.group(0))
@@ -82,25 +96,20 @@ def _station_mention(vocab: Vocabulary, offset: int, item: re.Match[str]) -> Men
 
 def _listed_before(vocab: Vocabulary, s: Sentence, node: Mention) -> list[Mention]:
     """ "left neck, mediastinal and right hilar adenopathy": the stations in front of the noun."""
-    _, item = _station_words(vocab.terms)
+    lexicon = _station_words(vocab.terms)
     found: list[Mention] = []
-    end = node.start - s.start
-    gap = r"\s+"
-    while True:
-        m = _last_item(item, s.text, end, gap)
-        if m is None:
-            return found
+    end, ending = node.start - s.start, lexicon.last_item
+    while (m := _last_item(lexicon.item, ending, s.text, end)) is not None:
         found.append(_station_mention(vocab, s.start, m))
-        end, gap = m.start(), _SEPARATOR
+        end, ending = m.start(), lexicon.last_listed
+    return found
 
 
-def _last_item(item: re.Pattern[str], text: str, end: int, gap: str) -> re.Match[str] | None:
-    """The station item that ends ``gap`` before ``end`` in ``text``."""
-    window = text[max(0, end - 80) : end]
-    m = re.search(rf"\b(?:{item.pattern}){gap}$", window, re.IGNORECASE)
-    if m is None:
-        return None
-    return item.match(text, max(0, end - 80) + m.start())
+def _last_item(item: re.Pattern[str], ending: re.Pattern[str], text: str, end: int) -> re.Match[str] | None:
+    """The station item that ``ending`` finds right before ``end`` in ``text``."""
+    window_start = max(0, end - 80)
+    m = ending.search(text[window_start:end])
+    return item.match(text, window_start + m.start()) if m else None
 
 
 def _listed_after(vocab: Vocabulary, s: Sentence, node: Mention) -> list[Mention]:
@@ -109,7 +118,7 @@ def _listed_after(vocab: Vocabulary, s: Sentence, node: Mention) -> list[Mention
     Items of the list that name no station ("abdominal cavity") are passed over; the list ends at
     the clause's end or at an item longer than a station name.
     """
-    _, item = _station_words(vocab.terms)
+    item = _station_words(vocab.terms).item
     at = node.end - s.start
     opens = _LIST_OPENS.match(s.text, at)
     if opens is None:
