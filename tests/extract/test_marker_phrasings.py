@@ -231,6 +231,10 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
         ),
         ("NGS found no FGFR or ALK fusion.", [("ALK", "negative", "NGS", None)]),  # a gene the vocabulary lacks first
         (
+            "FISH was negative for c-MYC, BCL6 or BCL2 gene rearrangements.",
+            [("Bcl-6", "negative", "FISH", None), ("Bcl-2", "negative", "FISH", None)],
+        ),
+        (
             "NGS found no EGFR mutation, excluding KRAS and BRAF mutations.",
             [("EGFR", "negative", "NGS", None), ("KRAS", "negative", "NGS", None), ("BRAF", "negative", "NGS", None)],
         ),
