@@ -39,12 +39,19 @@ def _distant(record, terminology) -> list[str]:
         ("The chest CT revealed pleural and intrapulmonary metastasis.", ["lung", "pleura"]),
         ("MRI showed cerebral metastases.", ["brain"]),
         ("CT showed lung, liver, femur, as well as gastric metastases.", ["femur", "liver", "lung", "stomach"]),
-        ("CT showed pulmonary metastases, a decrease in the mediastinal adenopathy.", ["lung"]),
+        # the adenopathy is the change's, nodal disease implied, not a metastasis of the mediastinum
+        (
+            "CT showed pulmonary metastases, a decrease in the mediastinal adenopathy.",
+            ["lung", "mediastinal-lymph-node"],
+        ),
         ("A metastatic lesion was found in the right lower lobe.", ["lung"]),  # a lobe of a lung
         ("MRI showed a mass on the right lobe of the cerebellum, consistent with metastasis.", ["cerebellum"]),
         ("Laparoscopy revealed peritoneal dissemination.", ["peritoneum"]),
         ("CT showed metastatic lesions to anterior chest wall, liver, and lungs.", ["chest-wall", "liver", "lung"]),
         ("New metastases appeared in multiple sites (lungs, muscle, bones).", ["bone", "lung", "muscle"]),
+        ("Two years later the disease progressed to the brain and the liver.", ["brain", "liver"]),
+        ("MRI showed sacral and coccygeal metastases.", ["coccyx", "sacrum"]),
+        ("A bone scan showed a metastasis in the left scapula.", ["scapula"]),
     ],
 )
 def test_metastases_named_in_the_usual_ways(extract, sentence: str, expected: list[str]) -> None:
@@ -136,6 +143,25 @@ def test_a_node_station_outside_the_primarys_region_is_distant(extract, terminol
         ),
         # the draining basin of a skin primary is regional wherever the node lies
         ("A 40-year-old man had melanoma of the skin of the thigh with inguinal lymph node metastases.", []),
+        # but the deep nodes of the chest and abdomen drain no skin
+        (
+            "A 40-year-old man had melanoma of the skin of the back with axillary and mediastinal lymph node "
+            "metastases.",
+            ["mediastinal lymph node"],
+        ),
+        # the nodes of the abdomen are named after the organ or vessel beside them
+        (
+            "A 61-year-old woman had invasive ductal carcinoma of the breast with peripancreatic and celiac "
+            "lymph node metastases.",
+            ["celiac lymph node", "peripancreatic lymph node"],
+        ),
+        ("A 61-year-old man had adenocarcinoma of the pancreas with peripancreatic lymph node metastases.", []),
+        # the renal hilar and aortocaval nodes drain the kidney
+        (
+            "A 57-year-old man had clear cell renal cell carcinoma with metastases to the aortocaval and renal "
+            "hilar lymph nodes.",
+            [],
+        ),
     ],
 )
 def test_node_stations_listed_around_one_node_noun(extract, terminology, text: str, distant: list[str]) -> None:
@@ -152,6 +178,15 @@ def test_node_stations_listed_around_one_node_noun(extract, terminology, text: s
 def test_a_skin_primary_reaches_no_organ_of_a_body_cavity(extract, sentence: str, kind: str) -> None:
     text = "A 59-year-old man had malignant melanoma of the skin of the back. " + sentence
     assert [x.kind for x in extract(text).patients[0].lesions if x.kind != "primary"] == [kind]
+
+
+def test_a_primary_of_the_eye_reaches_no_organ_of_a_body_cavity(extract) -> None:
+    text = (
+        "A 66-year-old woman had a uveal melanoma of the right eye. Tumour cells were found infiltrating the pancreas."
+    )
+    assert [(x.kind, x.site) for x in extract(text).patients[0].lesions if x.kind != "primary"] == [
+        ("metastasis", "pancreas")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -301,6 +336,31 @@ def test_new_lesions_in_a_usual_seat_are_implied_metastases(extract) -> None:
 def test_lesions_are_not_implied_metastases_without_metastatic_disease_or_when_benign(extract, sentence) -> None:
     lesions = extract(CASE + sentence).patients[0].lesions
     assert "liver" not in [x.site for x in lesions]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "distant"),
+    [
+        (
+            "CT showed left neck, mediastinal and right hilar adenopathy.",
+            ["cervical lymph node", "hilar lymph node", "mediastinal lymph node"],
+        ),
+        ("PET showed multiple FDG-avid mediastinal lymph nodes.", ["mediastinal lymph node"]),
+        ("CT showed axillary adenopathy.", []),  # the nodal stage
+        ("CT showed mediastinal lymph nodes.", []),  # nodes seen, not enlarged: no finding
+        ("CT showed reactive mediastinal lymphadenopathy due to infection.", []),
+    ],
+)
+def test_enlarged_node_stations_in_metastatic_disease_are_implied_metastases(
+    extract, terminology, sentence: str, distant: list[str]
+) -> None:
+    text = "A 70-year-old woman had invasive ductal carcinoma of the breast with bone metastases. " + sentence
+    assert _distant(extract(text), terminology) == sorted(["bone", *distant])
+
+
+def test_the_blood_is_no_seat_of_a_lesion(extract) -> None:
+    text = "A 66-year-old woman had carcinoma of the colon. Her melena progressed to bright red blood per rectum."
+    assert _metastases(extract(text)) == []
 
 
 def test_a_tumour_of_unstated_nature_is_no_primary_cancer(extract) -> None:

@@ -251,7 +251,7 @@ class Cue:
 
 _CUES = re.compile(
     r"(?P<metastasis>\bmetasta\w*\b(?![\s-]+(?:work[\s-]*up|survey|evaluation|screening|assessment|potential|risk|"
-    r"rates?|propensity|pattern)\b)|\bmets\b|\bspread\b|\binvolvement\b|\binvolved\b|\bdeposits?\b|"
+    r"rates?|propensity|pattern)\b)|\bmets\b|\bspread\b|\bprogress(?:ed|ion)(?=\s+to\b)|\binvolvement\b|\binvolved\b|\bdeposits?\b|"
     r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
     r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdissemination\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
     r"\bwidespread\s+(?:metastatic\s+)?disease\b)"

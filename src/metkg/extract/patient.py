@@ -262,10 +262,12 @@ def _inside(m: Mention, others: list[Mention]) -> bool:
 
 
 def _lesion_sites(s: Sentence) -> list[Mention]:
+    """The sites of a sentence where a lesion may lie: not a word of a histology or procedure name,
+    not an imaging study ("brain MRI"), not the blood ("melena progressed to bright red blood")."""
     blockers = s.of("histology") + s.of("procedure")
     sites = []
     for m in s.of("site"):
-        if _inside(m, blockers) or _IMAGING_AFTER.match(s.text[m.end - s.start :]):
+        if _inside(m, blockers) or _IMAGING_AFTER.match(s.text[m.end - s.start :]) or m.key == "blood":
             continue
         sites.append(m)
     return sites
@@ -299,8 +301,8 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
                 continue
             break
         gap = s.local(cue.end, site.start)
-        if len(gap) > 60:
-            break
+        if len(gap) > 60 or (cue.text.lower().startswith("progress") and not _PROGRESSED_TO.fullmatch(gap)):
+            break  # "progressed to the liver", not "lesions progressed to many dermal papules"
         verb = _FOUND_IN.match(gap)
         gap = gap[verb.end() - 1 :] if verb else gap
         direct = cue.category == "cue-invasion" and re.fullmatch(r"\s*(?:the\s+)?", gap)
@@ -314,6 +316,7 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
     return found
 
 
+_PROGRESSED_TO = re.compile(r"\s+to\s+(?:involve\s+)?(?:the\s+|both\s+|his\s+|her\s+)?", re.IGNORECASE)
 _NODES_WITH = re.compile(r"\s*(?:with|showing|containing)\s+(?:\w+\s+)?", re.IGNORECASE)
 
 
@@ -578,21 +581,47 @@ def _implied_metastases(report: Report, primary: LesionDraft | None) -> list[Les
             before = s.local(max(s.start, site.start - 50), site.start)
             after = _FINDING_AFTER.match(s.local(site.end, site.end + 40))
             if (after and _MANY_BEFORE.search(before)) or _MANY_FINDINGS_IN.search(before):
-                lesion = LesionDraft("metastasis", site.key, report.evidence(site.start, site.end), site.start)
-                lesion.sentences, lesion.description = [s.index], IMPLIED
-                out.append(lesion)
+                out.append(_implied(report, s, site))
+        out += [_implied(report, s, station) for station in _enlarged_stations(report, s)]
     return out
 
 
-#: The body cavities whose organs a tumour of the skin cannot reach by growing into them.
+def _implied(report: Report, s: Sentence, site: Mention) -> LesionDraft:
+    lesion = LesionDraft("metastasis", site.key, report.evidence(site.start, site.end), site.start)
+    lesion.sentences, lesion.description = [s.index], IMPLIED
+    return lesion
+
+
+_ADENOPATHY = re.compile(r"adenopath", re.IGNORECASE)
+
+
+def _enlarged_stations(report: Report, s: Sentence) -> list[Mention]:
+    """ "mediastinal and right hilar adenopathy", "multiple FDG-avid para-aortic lymph nodes": the
+    stations of nodal disease named as enlarged or avid nodes, which the nodal stage or the
+    distant disease holds."""
+    vocab = report.vocabulary
+    out: list[Mention] = []
+    for node in _lesion_sites(s):
+        if not node.asserted or not vocab.is_a("site", node.key, "LymphNode"):
+            continue
+        before = s.local(max(s.start, node.start - 50), node.start)
+        if not (_ADENOPATHY.search(node.text) or _MANY_BEFORE.search(before)):
+            continue
+        stations = [m for m in _with_stations(report, s, [node]) if m.key != "lymph-node"]
+        out += [m for m in stations if not any(m.start == o.start for o in out)]
+    return out
+
+
+#: The body cavities whose organs a tumour of the skin or the head cannot reach by growing into them.
 _CAVITIES = ("ThoracicCavity", "Abdomen", "Pelvis")
 
 
 def _out_of_reach(report: Report, lesion: LesionDraft, primary: LesionDraft | None) -> bool:
-    """Whether an organ said to be infiltrated lies beyond a skin primary's reach: an organ of a
-    body cavity, not the bone, muscle or soft tissue under the skin."""
+    """Whether an organ said to be infiltrated lies beyond the reach of a primary of the skin or the
+    head (a melanoma of the eye): an organ of a body cavity, not the bone, muscle or soft tissue
+    under the skin."""
     vocab = report.vocabulary
-    if primary is None or not vocab.is_a("site", primary.site, "Skin"):
+    if primary is None or not any(vocab.is_a("site", primary.site, far) for far in ("Skin", "Head")):
         return False
     if any(vocab.is_a("site", lesion.site, kind) for kind in ("Bone", "SoftTissue", "Skin")):
         return False

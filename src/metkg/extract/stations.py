@@ -9,8 +9,9 @@ station ("mediastinum" for the mediastinal nodes).
 
 Whether a node metastasis is distant depends on the primary's organ: the stations of the N
 category of its AJCC stage are regional, any other station is distant (M1), unless the text says
-"distant". A node named without its station is the nodal stage; so is any node of a skin primary,
-whose draining basin depends on where on the skin it lies.
+"distant". A node named without its station is the nodal stage; so is any superficial basin of a
+skin primary (neck, axilla, groin), whose draining basin depends on where on the skin it lies,
+while the deep nodes of the chest, abdomen and pelvis drain no skin.
 """
 
 from __future__ import annotations
@@ -163,19 +164,29 @@ _REGIONAL_STATIONS: dict[str, frozenset[str]] = {
     "lung": frozenset(
         {"hilar-lymph-node", "mediastinal-lymph-node", "supraclavicular-lymph-node", "cervical-lymph-node"}
     ),
-    "esophagus": frozenset({"mediastinal-lymph-node", "cervical-lymph-node"}),
+    "esophagus": frozenset({"mediastinal-lymph-node", "cervical-lymph-node", "celiac-lymph-node"}),
+    "stomach": frozenset({"celiac-lymph-node", "peripancreatic-lymph-node"}),
+    "pancreas": frozenset(
+        {"peripancreatic-lymph-node", "celiac-lymph-node", "porta-hepatis-lymph-node", "mesenteric-lymph-node"}
+    ),
+    **dict.fromkeys(("small-intestine", "large-intestine"), frozenset({"mesenteric-lymph-node"})),
+    **dict.fromkeys(("liver", "gall-bladder", "bile-duct"), frozenset({"porta-hepatis-lymph-node"})),
     "pelvis": frozenset({"pelvic-lymph-node"}),
     "vagina": frozenset({"inguinal-lymph-node"}),
     **dict.fromkeys(("thyroid", "larynx", "oral-cavity", "tongue", "parotid-gland", "nasal-cavity"), _NECK),
     **dict.fromkeys(("kidney", "testis", "uterus", "ovary", "fallopian-tube"), _PARA_AORTIC),
 }
+#: The basins that drain the skin; the nodes of the chest, abdomen and pelvis drain no skin.
+_SKIN_BASINS = frozenset(
+    {"lymph-node", "axillary-lymph-node", "inguinal-lymph-node", "cervical-lymph-node", "supraclavicular-lymph-node"}
+)
 _DISTANT = re.compile(r"\bdistant\b|\bnon-?regional\b|\bM1\b", re.IGNORECASE)
 
 
 def regional_node(report: Report, lesion: LesionDraft, primary: LesionDraft | None) -> bool:
     """Whether a node metastasis is regional to the primary: a node named without its station (the
-    nodal stage), any node of a skin primary, or a station of the primary's region, unless the
-    text calls it distant."""
+    nodal stage), a superficial basin of a skin primary, or a station of the primary's region,
+    unless the text calls it distant."""
     vocab = report.vocabulary
     if primary is None or primary.site is None or lesion.kind != "metastasis" or lesion.site is None:
         return False
@@ -184,7 +195,9 @@ def regional_node(report: Report, lesion: LesionDraft, primary: LesionDraft | No
     if any(_DISTANT.search(s.text) for s in report.sentences if s.index in lesion.sentences):
         return False
     skin = vocab.is_a("site", primary.site, "Skin") and not vocab.is_a("site", primary.site, "SoftTissue")
-    if lesion.site == "lymph-node" or skin:
+    if skin:
+        return lesion.site in _SKIN_BASINS
+    if lesion.site == "lymph-node":
         return True
     return any(
         lesion.site in stations and vocab.related("site", primary.site, organ)
