@@ -358,6 +358,19 @@ def test_enlarged_node_stations_in_metastatic_disease_are_implied_metastases(
     assert _distant(extract(text), terminology) == sorted(["bone", *distant])
 
 
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        ("CT showed a renal mass and osteolytic lesions. These were proven to be metastases.", ["bone", "kidney"]),
+        ("MRI showed two liver lesions. Both were confirmed as metastatic on biopsy.", ["liver"]),
+        ("CT showed a renal mass. These findings were discussed with the family.", []),
+        ("CT showed a renal mass. It was removed. These were proven to be metastases.", []),  # not the next
+    ],
+)
+def test_findings_named_by_a_pronoun_in_the_next_sentence(extract, sentences: str, expected: list[str]) -> None:
+    assert _metastases(extract(CASE + sentences)) == expected
+
+
 def test_the_blood_is_no_seat_of_a_lesion(extract) -> None:
     text = "A 66-year-old woman had carcinoma of the colon. Her melena progressed to bright red blood per rectum."
     assert _metastases(extract(text)) == []

@@ -401,13 +401,33 @@ def _linked_sites(report: Report, s: Sentence, cue: Mention, sites: list[Mention
     return _after(report, s, cue, sites) + _before(report, s, cue, sites)
 
 
+#: A sentence that speaks of the findings of the one before: "These were proven to be metastases."
+_ANAPHOR = re.compile(
+    r"^\s*(?:These|Those|They|Both|All|The(?:se)?\s+(?:lesions|masses|nodules|tumou?rs|findings)|"
+    r"Th(?:is|e)\s+(?:lesion|mass|nodule|tumou?r|finding))\b(?:\s+\w+){0,2}?\s+(?:were|was|proved|proven)\b",
+)
+
+
+def _named_in_the_next_sentence(s: Sentence, before: Sentence | None, cue: Mention) -> list[Mention]:
+    """ "CT showed a pancreatic mass and osteolytic lesions. These were proven to be metastatic.":
+    the findings of the sentence before, when this one names them by a pronoun."""
+    if before is None or before.index != s.index - 1 or cue.category != "cue-metastasis":
+        return []
+    if not _ANAPHOR.match(s.text) or any(m.asserted for m in _lesion_sites(s) if m.start < cue.start):
+        return []
+    return [m for m in _lesion_sites(before) if m.asserted and _LESION_AFTER.match(before.local(m.end, m.end + 20))]
+
+
 def _candidates(report: Report) -> list[LesionDraft]:
     out: list[LesionDraft] = []
+    before: Sentence | None = None
     for s in report.patient_sentences():
         sites = [m for m in _lesion_sites(s) if m.asserted]
         for cue in s.mentions:
             if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")) or _none_of(s, cue):
                 continue
+            if earlier := _named_in_the_next_sentence(s, before, cue):
+                out += [_named_before(report, before, s, site, cue) for site in earlier]  # type: ignore[arg-type]
             linked = _linked_sites(report, s, cue, sites) + _described_then_named(s, cue, sites)
             for site in _with_stations(report, s, linked):
                 start, end = min(site.start, cue.start), max(site.end, cue.end)
@@ -416,7 +436,13 @@ def _candidates(report: Report) -> list[LesionDraft]:
                     continue  # nodes "with contiguous extension" into an organ: the nodes are not invaded
                 evidence = report.evidence(start, end)
                 out.append(LesionDraft(_KIND[cue.category], key, evidence, site.start, sentences=[s.index]))
+        before = s
     return out
+
+
+def _named_before(report: Report, before: Sentence, s: Sentence, site: Mention, cue: Mention) -> LesionDraft:
+    evidence = report.evidence(site.start, cue.end)
+    return LesionDraft("metastasis", site.key, evidence, site.start, sentences=[before.index, s.index])
 
 
 def _stations_of(report: Report, s: Sentence, site: Mention) -> list[Mention]:
