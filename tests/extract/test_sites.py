@@ -371,6 +371,11 @@ def test_findings_named_by_a_pronoun_in_the_next_sentence(extract, sentences: st
     assert _metastases(extract(CASE + sentences)) == expected
 
 
+def test_a_resections_finding_names_where_it_was_found(extract) -> None:
+    text = CASE + "A left nephrectomy was done, and histology showed carcinoma in the adrenal gland."
+    assert [sp.site for sp in extract(text).patients[0].specimens] == ["adrenal-gland"]
+
+
 def test_the_blood_is_no_seat_of_a_lesion(extract) -> None:
     text = "A 66-year-old woman had carcinoma of the colon. Her melena progressed to bright red blood per rectum."
     assert _metastases(extract(text)) == []

@@ -726,7 +726,8 @@ class _Collector:
             draft.site_text = (s.text[site_side_start : site.end - s.start] if site_side else site.text).strip()
             evidence_start, evidence_end = min(proc.start, site.start), max(proc.end, site.end)
         else:
-            draft.site = implied_site(report, proc.key, proc.text) or _finding_site(s, proc)
+            # "cholecystectomy revealed adenocarcinoma in the cystic duct": the finding's place first
+            draft.site = _finding_site(s, proc) or implied_site(report, proc.key, proc.text)
             if draft.site is None and self.last_mass is not None and s.index - self.last_mass_index <= 5:
                 mass_sentence, mass_site = self.last_mass
                 draft.site = mass_site.key
