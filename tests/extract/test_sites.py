@@ -51,6 +51,7 @@ def _distant(record, terminology) -> list[str]:
         ("New metastases appeared in multiple sites (lungs, muscle, bones).", ["bone", "lung", "muscle"]),
         ("Two years later the disease progressed to the brain and the liver.", ["brain", "liver"]),
         ("MRI showed sacral and coccygeal metastases.", ["coccyx", "sacrum"]),
+        ("MRI showed a metastasis in the femoral neck.", ["femur"]),
         ("A bone scan showed a metastasis in the left scapula.", ["scapula"]),
     ],
 )
@@ -261,6 +262,9 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
         ("A 66-year-old man had renal cell carcinoma with lung metastases.", "kidney"),
         ("A 58-year-old man had a duodenal tumor with liver metastases.", "duodenum"),
         ("A 39-year-old man had a melanoma of the back removed.", "skin"),
+        # the head and neck of an organ are its parts, not the body's regions
+        ("A 68-year-old man had a ductal adenocarcinoma of the pancreatic head and neck.", "pancreas"),
+        ("A 68-year-old man had an adenocarcinoma in the head of the pancreas.", "pancreas"),
     ],
 )
 def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: str) -> None:

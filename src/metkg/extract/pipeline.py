@@ -180,6 +180,33 @@ def _treatments_only(text: str, found: list[TermMention]) -> list[TermMention]:
     ]
 
 
+#: Words of the body's regions that also name the parts of an organ: the head of the pancreas, the
+#: neck of the gall bladder.
+_ORGAN_PARTS = frozenset({"head", "neck"})
+_PART_OF = re.compile(r"\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _organ_parts(text: str, found: list[TermMention]) -> list[TermMention]:
+    """The mentions with a region word that names a part of the organ beside it read as the organ:
+    "pancreatic head and neck", "the head of the pancreas" are the pancreas, not the head."""
+    sites = sorted((m for m in found if m.category == "site"), key=lambda m: m.start)
+    merged: dict[int, TermMention] = {}  # id of a mention replaced -> the organ mention that replaces it
+    for i, m in enumerate(sites):
+        if m.text.lower() not in _ORGAN_PARTS:
+            continue
+        previous = merged.get(id(sites[i - 1]), sites[i - 1]) if i else None
+        gap = text[previous.end : m.start] if previous else None
+        following = sites[i + 1] if i + 1 < len(sites) else None
+        if previous is not None and (not gap.strip() or (gap.strip() == "and" and id(sites[i - 1]) in merged)):
+            organ = TermMention(previous.start, m.end, "site", previous.key, text[previous.start : m.end])
+            merged[id(sites[i - 1])] = merged[id(m)] = organ
+        elif following is not None and _PART_OF.fullmatch(text[m.end : following.start]):
+            organ = TermMention(m.start, following.end, "site", following.key, text[m.start : following.end])
+            merged[id(m)] = merged[id(following)] = organ
+    organs = {id(o): o for o in merged.values()}
+    return [m for m in found if id(m) not in merged] + list(organs.values())
+
+
 class TermsComponent:
     """Writes ontology terms and cue words to ``doc.spans["terms"]`` and ``doc._.term_mentions``."""
 
@@ -196,7 +223,7 @@ class TermsComponent:
         stations = {(m.start, m.end) for m in shared}  # the station replaces the region its word names
         found = [m for m in found if not (m.category == "site" and (m.start, m.end) in stations)] + shared
         found += _unlisted_drug_mentions(text, self.matcher, self.speller, found)
-        found = _treatments_only(text, found)
+        found = _organ_parts(text, _treatments_only(text, found))
         found.sort(key=lambda m: (m.start, -m.end))
         markers = [m for m in found if m.category == "marker"]
         spans: list[Span] = []
