@@ -265,6 +265,11 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
         # the head and neck of an organ are its parts, not the body's regions
         ("A 68-year-old man had a ductal adenocarcinoma of the pancreatic head and neck.", "pancreas"),
         ("A 68-year-old man had an adenocarcinoma in the head of the pancreas.", "pancreas"),
+        # the embryonal tumours of childhood name their organ
+        ("A 6-year-old boy was diagnosed with medulloblastoma.", "cerebellum"),
+        ("A 3-year-old girl was diagnosed with a Wilms tumor.", "kidney"),
+        # a histology that names its organ names the primary, metastatic or not
+        ("A 61-year-old man was diagnosed with metastatic colorectal adenocarcinoma.", "large-intestine"),
     ],
 )
 def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: str) -> None:

@@ -714,7 +714,10 @@ def _primary_candidates(report: Report) -> tuple[Counter[str], dict[str, list[tu
     first_case = True
     for s in report.patient_sentences():
         for m in s.of("histology"):
-            if not m.asserted or not _malignant(report, m.key) or _metastatic_context(s, m):
+            if not m.asserted or not _malignant(report, m.key):
+                continue
+            # "metastatic adenocarcinoma" of a biopsy is no primary; "metastatic colorectal adenocarcinoma" is
+            if _metastatic_context(s, m) and not report.vocabulary.implied_sites("histology", m.key):
                 continue
             score = 1.0
             before = s.local(m.start - 40, m.start)
