@@ -3,7 +3,7 @@ own scorer (``../shared/devset/score.py``) through ``benchmarks/devset.py``; ski
 
 Where the extraction reaches issue 13's targets (micro-F1 0.85, biomarker results 0.80, drugs
 0.80, conversions 0.80) the threshold is the target; elsewhere it is the figure reached less a
-small margin (sites: 0.73 against a target of 0.85), so that a change that loses ground fails
+small margin (sites: 0.75 against a target of 0.85), so that a change that loses ground fails
 here. A precision floor keeps a change from buying recall with false facts.
 """
 
@@ -22,7 +22,7 @@ MIN_F1 = {
     "micro": 0.85,
     "markers": 0.80,
     "marker_values": 0.80,
-    "sites": 0.71,
+    "sites": 0.73,
     "drugs": 0.80,
     "patient": 0.93,
     "primary": 0.85,

@@ -77,6 +77,7 @@ def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
         "None of the 12 lymph nodes was involved.",
         "Lymph nodes were involved in 0/12.",
         "Metastatic workup, including CT of the chest and abdomen, was negative.",
+        "CT showed involvement of the hepatic artery and the splenic vein.",  # an organ's vessels
     ],
 )
 def test_negated_and_hypothetical_sites_are_no_metastases(extract, sentence: str) -> None:
@@ -157,6 +158,11 @@ def test_a_node_station_outside_the_primarys_region_is_distant(extract, terminol
             ["celiac lymph node", "peripancreatic lymph node"],
         ),
         ("A 61-year-old man had adenocarcinoma of the pancreas with peripancreatic lymph node metastases.", []),
+        # a station after the node, with a possessive
+        (
+            "A 61-year-old man had adenocarcinoma of the lung. A metastatic lymph node in his groin was excised.",
+            ["inguinal lymph node"],
+        ),
         # the renal hilar and aortocaval nodes drain the kidney
         (
             "A 57-year-old man had clear cell renal cell carcinoma with metastases to the aortocaval and renal "
@@ -270,6 +276,9 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
         ("A 3-year-old girl was diagnosed with a Wilms tumor.", "kidney"),
         # a histology that names its organ names the primary, metastatic or not
         ("A 61-year-old man was diagnosed with metastatic colorectal adenocarcinoma.", "large-intestine"),
+        ("A 52-year-old woman had a parathyroid carcinoma.", "parathyroid-gland"),
+        ("A 40-year-old man had a urachal adenocarcinoma.", "urachus"),
+        ("A 70-year-old man had an adenocarcinoma of the gastroesophageal junction.", "gastroesophageal-junction"),
     ],
 )
 def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: str) -> None:
@@ -412,7 +421,7 @@ def test_an_organ_inside_a_markers_name_is_no_site() -> None:
         ("cholecystectomy", "gall-bladder"),
         ("laparoscopic right hemicolectomy", "colon"),
         ("nephroureterectomy", "kidney"),
-        ("parathyroidectomy", None),  # no thyroid: the vocabulary has no parathyroid gland
+        ("parathyroidectomy", "parathyroid-gland"),  # not the thyroid inside its name
         ("salpingectomy", "fallopian-tube"),
     ],
 )

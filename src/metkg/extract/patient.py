@@ -213,7 +213,9 @@ def laterality_before(text: str, position: int) -> tuple[str | None, int]:
 _IMAGING_AFTER = re.compile(
     r"^\s*(?:MRI|CT|scans?|imaging|ultrasound|ultrasonography|sonography|X-rays?|radiographs?|SPECT|PET|"
     r"examinations?|exams?|surgery|surgical|radiotherapy|radiation|biopsy|aspiration|puncture|mammography|"
-    r"magnetic|computed|contrast|angiography|area\s+surgery)\b",
+    r"magnetic|computed|contrast|angiography|area\s+surgery|"
+    # an organ's vessels and nerves are not the organ: "involvement of the splenic artery"
+    r"arter(?:y|ies)|veins?|vessels?|nerves?)\b",
     re.IGNORECASE,
 )
 _BEFORE_GAP = re.compile(

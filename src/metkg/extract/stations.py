@@ -38,7 +38,7 @@ _REGION_NOUN = r"(?:\s+(?:regions?|areas?|stations?|chains?|basins?|fossae?|spac
 _LIST_OPENS = re.compile(
     r"(?:\s+(?:metastas[ie]s|metastatic\s+disease|involvement|enlargement))?"
     r"(?:\s*\(\s*|\s*:\s*|,?\s+(?:in|at|of|involving|including|such\s+as|within|throughout)\s+)"
-    r"(?:(?:the|both|multiple|several)\s+)?",
+    r"(?:(?:the|both|multiple|several|his|her)\s+)?",
     re.IGNORECASE,
 )
 _LIST_ENDS = re.compile(
