@@ -279,6 +279,7 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
         ("A 52-year-old woman had a parathyroid carcinoma.", "parathyroid-gland"),
         ("A 40-year-old man had a urachal adenocarcinoma.", "urachus"),
         ("A 70-year-old man had an adenocarcinoma of the gastroesophageal junction.", "gastroesophageal-junction"),
+        ("A 48-year-old woman had a leiomyosarcoma originating from the retroperitoneum.", "retroperitoneum"),
     ],
 )
 def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: str) -> None:
@@ -364,6 +365,7 @@ def test_lesions_are_not_implied_metastases_without_metastatic_disease_or_when_b
             ["cervical lymph node", "hilar lymph node", "mediastinal lymph node"],
         ),
         ("PET showed multiple FDG-avid mediastinal lymph nodes.", ["mediastinal lymph node"]),
+        ("CT showed enlarged para-aortic lymph nodes.", ["retroperitoneal lymph node"]),
         ("CT showed axillary adenopathy.", []),  # the nodal stage
         ("CT showed mediastinal lymph nodes.", []),  # nodes seen, not enlarged: no finding
         ("CT showed reactive mediastinal lymphadenopathy due to infection.", []),

@@ -621,10 +621,11 @@ def _implied(report: Report, s: Sentence, site: Mention) -> LesionDraft:
 
 
 _ADENOPATHY = re.compile(r"adenopath", re.IGNORECASE)
+_ENLARGED_BEFORE = re.compile(r"\b(?:enlarged|swollen|bulky|avid)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 
 
 def _enlarged_stations(report: Report, s: Sentence) -> list[Mention]:
-    """ "mediastinal and right hilar adenopathy", "multiple FDG-avid para-aortic lymph nodes": the
+    """ "mediastinal and right hilar adenopathy", "enlarged para-aortic lymph nodes": the
     stations of nodal disease named as enlarged or avid nodes, which the nodal stage or the
     distant disease holds."""
     vocab = report.vocabulary
@@ -633,7 +634,7 @@ def _enlarged_stations(report: Report, s: Sentence) -> list[Mention]:
         if not node.asserted or not vocab.is_a("site", node.key, "LymphNode"):
             continue
         before = s.local(max(s.start, node.start - 50), node.start)
-        if not (_ADENOPATHY.search(node.text) or _MANY_BEFORE.search(before)):
+        if not (_ADENOPATHY.search(node.text) or _MANY_BEFORE.search(before) or _ENLARGED_BEFORE.search(before)):
             continue
         stations = [m for m in _with_stations(report, s, [node]) if m.key != "lymph-node"]
         out += [m for m in stations if not any(m.start == o.start for o in out)]
@@ -756,7 +757,7 @@ def _choose_histology(report: Report, scores: Counter[str]) -> str | None:
 
 
 _OF_SITE = re.compile(
-    r"\s*(?:\([^)]{0,20}\)\s*)?(?:of|in|from|at|involving|arising\s+(?:in|from))\s+(?:the\s+)?"
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:of|in|from|at|involving|(?:arising|originating)\s+(?:in|from))\s+(?:the\s+)?"
     r"(?:(?:left|right|bilateral)[\s-]+(?:sided\s+)?)?",
     re.IGNORECASE,
 )
