@@ -280,6 +280,9 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
         ("A 40-year-old man had a urachal adenocarcinoma.", "urachus"),
         ("A 70-year-old man had an adenocarcinoma of the gastroesophageal junction.", "gastroesophageal-junction"),
         ("A 48-year-old woman had a leiomyosarcoma originating from the retroperitoneum.", "retroperitoneum"),
+        # abbreviations of a histology that name its organ
+        ("A 58-year-old man was treated for OSCC.", "oral-cavity"),
+        ("An 81-year-old man had a cSCC removed.", "skin"),
     ],
 )
 def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: str) -> None:
