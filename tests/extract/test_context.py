@@ -78,6 +78,9 @@ def test_care_that_involved_a_procedure_is_no_lesion_cue() -> None:
         ("An extended resection of the chest wall was done.", []),
         ("The mass extended into the orbit.", ["extended"]),
         ("Liver metastases and fatty infiltration were seen.", ["metastases"]),
+        ("The 21-gene breast recurrence score was 18.", []),
+        ("Her relapse-free survival was five years.", []),
+        ("She relapsed in the liver.", ["relapsed"]),
     ],
 )
 def test_words_that_say_something_else_are_no_lesion_cues(text: str, cues: list[str]) -> None:

@@ -263,7 +263,8 @@ _CUES = re.compile(
     r"\bpenetrat(?:ed|ing|es)\b(?!\s+(?:wounds?|injur\w*|trauma\w*|ulcers?|keratoplasty)\b)|"
     r"\bpenetration(?=\s+(?:of|into|through)\b)|"
     r"\bdestr(?:oyed|oying|uction)\b|\berod(?:ed|ing)\b|\berosion\b)"
-    r"|(?P<recurrence>\brecurren(?:ce|t)\b|\brelapse[sd]?\b)",
+    # "recurrence score" (a gene-expression assay), "recurrence-free survival": no recurrence
+    r"|(?P<recurrence>\b(?:recurren(?:ce|t)|relapse[sd]?)\b(?![\s-]+(?:scores?|free|rates?|risk)\b))",
     re.IGNORECASE,
 )
 
