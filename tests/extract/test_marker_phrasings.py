@@ -142,6 +142,18 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
         # the result is in the name
         ("The tumour was MSI-H.", [("MSI", "positive")]),
         ("It was microsatellite stable (MSS) and MMR-proficient.", [("MSI", "negative"), ("MMR", "positive")]),
+        # the adverb gives the polarity: "negatively expressed", "negatively stained for"
+        (
+            "The tumour cells negatively expressed CK7, desmin and DOG1.",
+            [("CK7", "negative"), ("desmin", "negative"), ("DOG1", "negative")],
+        ),
+        ("The cells were negatively stained for SOX10.", [("SOX10", "negative")]),
+        # light-chain restriction of a plasma-cell tumour; a pan-keratin written PanCK
+        (
+            "The plasma cells were positive for CD138 and kappa, negative for lambda.",
+            [("CD138", "positive"), ("kappa", "positive"), ("lambda", "negative")],
+        ),
+        ("PanCK was negative.", [("AE1/AE3", "negative")]),
     ],
 )
 def test_phrasing(read, text: str, expected: list[tuple[str, str]]) -> None:

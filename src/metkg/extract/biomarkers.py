@@ -552,7 +552,8 @@ _BARE_PREFIX = re.compile(
 )
 # "tumour cells expressed CK7 and GATA3", "did not express CK20", "lacked PAX8"
 _VERB_PREFIX = re.compile(
-    r"\b(?P<neg>(?:did|does|do)\s+not\s+|failed\s+to\s+|not\s+)?(?P<mod>(?:diffusely|focally|strongly|weakly)\s+)?"
+    r"\b(?P<neg>(?:did|does|do)\s+not\s+|failed\s+to\s+|not\s+|negatively\s+)?(?:positively\s+)?"
+    r"(?P<mod>(?:diffusely|focally|strongly|weakly)\s+)?"
     r"(?P<word>express(?:ed|es|ing)?|lack(?:ed|s|ing)?)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -561,6 +562,8 @@ _NEGATED = re.compile(
     r"\b(?:no|not|without|absence\s+of|absent|lack(?:ed|s|ing)?|loss\s+of)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
 # "no mutations in EGFR, KRAS or BRAF", "negative for EGFR mutation", "wild-type for KRAS"
+# "negatively stained for CK7": the adverb gives the polarity of the word after it
+_NEGATIVELY = re.compile(r"\bnegatively\s+$", re.IGNORECASE)
 _MOLECULAR_NEGATIVE = re.compile(
     r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding)\s+"
     r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
@@ -609,6 +612,7 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
         return None
     word = best.group("word").lower()
     negated = _NEGATED.search(window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())])
+    negated = negated or _NEGATIVELY.search(window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())])
     if "negativ" in word or word.startswith(("lack", "loss")) or (negated and "positiv" not in word):
         status: Status = "negative"
     else:
