@@ -250,6 +250,16 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
             "NGS found no EGFR mutation, excluding KRAS and BRAF mutations.",
             [("EGFR", "negative", "NGS", None), ("KRAS", "negative", "NGS", None), ("BRAF", "negative", "NGS", None)],
         ),
+        # an article or a panel between the negation and the genes
+        ("The tumour was negative for the ALK rearrangement by FISH.", [("ALK", "negative", "FISH", None)]),
+        (
+            "NGS found no pathogenic alterations in genes such as EGFR or KRAS.",
+            [("EGFR", "negative", "NGS", None), ("KRAS", "negative", "NGS", None)],
+        ),
+        (
+            "NGS revealed mutations in genes such as KRAS and BRAF.",
+            [("KRAS", "positive", "NGS", None), ("BRAF", "positive", "NGS", None)],
+        ),
     ],
 )
 def test_gene_alterations_are_molecular_results(read, text: str, expected: list[tuple]) -> None:

@@ -565,9 +565,10 @@ _NEGATED = re.compile(
 # "negatively stained for CK7": the adverb gives the polarity of the word after it
 _NEGATIVELY = re.compile(r"\bnegatively\s+$", re.IGNORECASE)
 _MOLECULAR_NEGATIVE = re.compile(
-    r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding)\s+"
+    r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding)\s+(?:the\s+|an?\s+)?"
     r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
-    r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+(?:in|of|for|involving)\s+(?:the\s+)?)?"
+    r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+(?:in|of|for|involving)\s+(?:the\s+)?"
+    r"(?:genes?\s+)?(?:such\s+as\s+|including\s+|like\s+)?)?"
     # "no FGFR or NTRK fusion": the genes of the list before this one, named or not
     r"(?:(?-i:(?=[\w-]*[A-Z])[A-Za-z][A-Za-z0-9-]{1,9})\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|/)\s*){0,4}$",
     re.IGNORECASE,
@@ -576,7 +577,7 @@ _MOLECULAR_PREFIX_WORD = re.compile(r"mutation|alteration|rearrangement|fusion|v
 # "pathogenic variants in the APC and TP53 genes", "mutations including KRAS and NRAS"
 _MOLECULAR_POSITIVE = re.compile(
     r"\b(?:mutations?|variants?|alterations?|rearrangements?|fusions?)\s+(?:in|of|involving|including|affecting)\s+"
-    r"(?:the\s+)?(?:genes?\s+)?$",
+    r"(?:the\s+)?(?:genes?\s+)?(?:such\s+as\s+)?$",
     re.IGNORECASE,
 )
 # ... unless the phrase names what was tested for; in a clause that states a finding
