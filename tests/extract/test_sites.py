@@ -399,6 +399,13 @@ def test_a_resections_finding_names_where_it_was_found(extract) -> None:
     assert [sp.site for sp in extract(text).patients[0].specimens] == ["adrenal-gland"]
 
 
+def test_a_procedure_implies_its_organ_only_in_a_report_that_speaks_of_it(extract) -> None:
+    lumps = "A 45-year-old man with a gastric stromal tumour. A mesenteric mass was removed by lumpectomy."
+    assert "breast" not in [sp.site for sp in extract(lumps).patients[0].specimens]
+    breast = "A 45-year-old woman with a carcinoma of the left breast underwent lumpectomy."
+    assert [sp.site for sp in extract(breast).patients[0].specimens] == ["breast"]
+
+
 def test_the_blood_is_no_seat_of_a_lesion(extract) -> None:
     text = "A 66-year-old woman had carcinoma of the colon. Her melena progressed to bright red blood per rectum."
     assert _metastases(extract(text)) == []

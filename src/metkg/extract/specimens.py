@@ -216,11 +216,20 @@ def implied_site(report: Report, key: str, text: str) -> str | None:
     vocab = report.vocabulary
     implied = vocab.implied_sites("procedure", key)
     if implied:
-        return implied[0]
+        return implied[0] if _organ_spoken_of(report, implied[0], text) else None
     for stem in _ECTOMY_STEMS:
         if stem in key or stem in text.lower():
             return vocab.site_for(_ECTOMY[stem])  # None for an organ the vocabulary lacks
     return None
+
+
+def _organ_spoken_of(report: Report, site: str, text: str) -> bool:
+    """Whether the organ a procedure's other names imply is the report's: named in the words
+    written ("breast-conserving surgery") or anywhere in the report ("lumpectomy" of a breast
+    cancer, not the lumpectomy of a mesenteric mass)."""
+    if any(m.key == site for m in report.vocabulary.matcher.find(text, ["site"])):
+        return True
+    return any(report.vocabulary.related("site", m.key, site) for s in report.sentences for m in s.of("site"))
 
 
 _MASS = re.compile(r"\b(?:mass(?:es)?|nodules?|lesions?|tumou?rs?|lumps?|swelling|neoplasm)\b", re.IGNORECASE)
