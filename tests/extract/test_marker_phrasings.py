@@ -402,6 +402,11 @@ def test_a_percent_at_the_end_of_a_list_is_the_last_markers_own(read_doc) -> Non
             [("TTF-1", "positive"), ("CK7", "positive"), ("GATA3", "positive")],
         ),
         ("Positive for neuroendocrine markers CD56 and INSM1.", [("CD56", "positive"), ("INSM1", "positive")]),
+        (
+            "Positive for vascular markers (CD31, CD34 and ERG).",
+            [("CD31", "positive"), ("CD34", "positive"), ("ERG", "positive")],
+        ),
+        ("Positive for markers of vimentin and desmin.", [("vimentin", "positive"), ("desmin", "positive")]),
         ("Staining showed SOX10 along with HMB-45 positive.", [("SOX10", "positive"), ("HMB-45", "positive")]),
     ],
 )

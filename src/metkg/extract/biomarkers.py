@@ -288,7 +288,7 @@ _PREFIX = re.compile(
 )
 _LIST_GAP = re.compile(
     # "neuroendocrine markers", "the colon cancer markers:" may name the list first
-    r"^(?:(?:[A-Za-z-]+\s+){0,3}markers?(?:\s*:|\s+such\s+as|\s+including)?\s+)?"
+    r"^(?:(?:[A-Za-z-]+\s+){0,3}markers?(?:\s*:|\s+such\s+as|\s+including|\s+of)?(?:\s+|\s*\(\s*))?"
     # an item is a marker's name, not a phrase about cells or a tumour ("malignant cells in the fluid")
     r"(?:(?:(?!positiv|negativ|express|stain|react|cells?\b|malignan|tumou?r|\w*carcinoma|metasta|lesion|fluid|"
     r"specimen|tissue|nodes?\b|consistent|evidence|differentiat)[\w\-/αβ .]){1,60}?(?:\([\w\-/ ]{1,15}\))?"
