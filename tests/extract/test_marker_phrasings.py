@@ -154,6 +154,12 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
             [("CD138", "positive"), ("kappa", "positive"), ("lambda", "negative")],
         ),
         ("PanCK was negative.", [("AE1/AE3", "negative")]),
+        # a verb of staining tells a positive result of the tumour's cells, not of the stroma's
+        (
+            "CD3, CD5 and CD30 stained a subset of large cells.",
+            [("CD3", "positive"), ("CD5", "positive"), ("CD30", "positive")],
+        ),
+        ("CD3 highlighted the background reactive T cells.", []),
     ],
 )
 def test_phrasing(read, text: str, expected: list[tuple[str, str]]) -> None:

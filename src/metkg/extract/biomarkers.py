@@ -469,6 +469,14 @@ _DESCRIBED_STAINING = re.compile(
 )
 
 
+# "CD3, CD5 and CD30 stained a subset of large cells": the verb states a positive result of the
+# tumour's cells, not of the stroma's ("highlighted reactive T cells", "stained histiocytes")
+_STAINED_CELLS = re.compile(
+    r"\s+(?:stained|labell?ed|highlighted|decorated)\s+(?:the\s+|a\s+|some\s+|many\s+|most\s+|all\s+|scattered\s+|"
+    r"rare\s+|few\s+|numerous\s+)?(?:subset\s+of\s+|majority\s+of\s+|proportion\s+of\s+)?(?:the\s+)?"
+    r"(?:tumou?r|neoplastic|malignant|atypical|large|lesional|carcinoma|lymphoma)\s+(?:[\w-]+\s+)?(?:cells|nuclei)\b",
+    re.IGNORECASE,
+)
 _NO_STAINING = re.compile(
     r"(?:no|absent|lack\s+of|loss\s+of)\s+(?:(?:nuclear|cytoplasmic|membranous|detectable|specific)\s+)?"
     r"(?:staining|expression|immunoreactivity|immunostaining|reactivity)\b",
@@ -513,6 +521,13 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
                 value = replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score)
                 value_end = paren.end()  # type: ignore[union-attr]
             return replace(value, pattern=pattern or value.pattern), hyphen.start(), value_end
+    stained = _STAINED_CELLS.match(text, pos, end)
+    if stained:  # "CD30 stained the large cells"
+        return (
+            ResultValue(status="positive"),
+            pos + len(stained.group(0)) - len(stained.group(0).lstrip()),
+            stained.end(),
+        )
     expressed = _EXPRESSED.match(text, pos, end)
     if expressed:  # "TTF-1 was expressed by the tumour cells", "CK20 was not expressed"
         status: Status = "negative" if expressed.group("neg") else "positive"
