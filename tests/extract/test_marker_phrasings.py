@@ -160,6 +160,8 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
             [("CD3", "positive"), ("CD5", "positive"), ("CD30", "positive")],
         ),
         ("CD3 highlighted the background reactive T cells.", []),
+        # the word "marker" between the name and its value
+        ("The SOX10 marker was negative.", [("SOX10", "negative")]),
     ],
 )
 def test_phrasing(read, text: str, expected: list[tuple[str, str]]) -> None:

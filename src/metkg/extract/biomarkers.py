@@ -224,7 +224,7 @@ _FILLER_WORDS = (
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
     r"displayed|exhibited|determined|found|noted|observed|estimated|measured|reported|to|also|all|both|each|the|"
     r"of|in|at|with|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as|gene|"
-    r"FISH|ISH|SISH|CISH|DISH|testing|test|tested|analysis|performed|done|on|primary|resulted"
+    r"FISH|ISH|SISH|CISH|DISH|testing|test|tested|analysis|performed|done|on|primary|resulted|marker|antigen"
 )
 _FILLER = re.compile(
     r"(?:\s*(?:(?:"
