@@ -156,10 +156,12 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
         ("PanCK was negative.", [("AE1/AE3", "negative")]),
         # a verb of staining tells a positive result of the tumour's cells, not of the stroma's
         (
-            "CD3, CD5 and CD30 stained a subset of large cells.",
+            "CD3, CD5 and CD30 stained a subset of the tumour cells.",
             [("CD3", "positive"), ("CD5", "positive"), ("CD30", "positive")],
         ),
         ("CD3 highlighted the background reactive T cells.", []),
+        ("CD68 stained large foamy cells.", []),
+        ("Neither CD3 nor CD5 stained the tumour cells.", []),
         # the word "marker" between the name and its value
         ("The SOX10 marker was negative.", [("SOX10", "negative")]),
     ],

@@ -50,7 +50,7 @@ def _distant(record, terminology) -> list[str]:
         ("CT showed metastatic lesions to anterior chest wall, liver, and lungs.", ["chest-wall", "liver", "lung"]),
         ("New metastases appeared in multiple sites (lungs, muscle, bones).", ["bone", "lung", "muscle"]),
         ("Two years later the disease progressed to the brain and the liver.", ["brain", "liver"]),
-        ("MRI showed sacral and coccygeal metastases.", ["coccyx", "sacrum"]),
+        ("MRI showed metastases in the sacral bone and the coccyx.", ["coccyx", "sacrum"]),
         ("MRI showed a metastasis in the femoral neck.", ["femur"]),
         ("A bone scan showed a metastasis in the left scapula.", ["scapula"]),
     ],
@@ -78,6 +78,7 @@ def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
         "Lymph nodes were involved in 0/12.",
         "Metastatic workup, including CT of the chest and abdomen, was negative.",
         "CT showed involvement of the hepatic artery and the splenic vein.",  # an organ's vessels
+        "The disease progressed to liver failure.",  # an organ's failing function
     ],
 )
 def test_negated_and_hypothetical_sites_are_no_metastases(extract, sentence: str) -> None:
@@ -145,6 +146,7 @@ def test_a_node_station_outside_the_primarys_region_is_distant(extract, terminol
         ),
         # the draining basin of a skin primary is regional wherever the node lies
         ("A 40-year-old man had melanoma of the skin of the thigh with inguinal lymph node metastases.", []),
+        ("A 40-year-old man had melanoma of the skin of the thigh with iliac lymph node metastases.", []),
         # but the deep nodes of the chest and abdomen drain no skin
         (
             "A 40-year-old man had melanoma of the skin of the back with axillary and mediastinal lymph node "
@@ -277,6 +279,7 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
         # a histology that names its organ names the primary, metastatic or not
         ("A 61-year-old man was diagnosed with metastatic colorectal adenocarcinoma.", "large-intestine"),
         ("A 52-year-old woman had a parathyroid carcinoma.", "parathyroid-gland"),
+        ("A 52-year-old woman with a raised parathyroid hormone had a breast carcinoma.", "breast"),
         ("A 40-year-old man had a urachal adenocarcinoma.", "urachus"),
         ("A 70-year-old man had an adenocarcinoma of the gastroesophageal junction.", "gastroesophageal-junction"),
         ("A 48-year-old woman had a leiomyosarcoma originating from the retroperitoneum.", "retroperitoneum"),
@@ -288,6 +291,11 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
 def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: str) -> None:
     [primary] = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]
     assert primary.site == organ
+
+
+def test_a_metastatic_tumour_of_a_tissue_names_no_primary(extract) -> None:
+    text = "A 60-year-old man had a biopsy of a lung nodule that showed metastatic sarcoma."
+    assert [x.site for x in extract(text).patients[0].lesions if x.kind == "primary"] == []
 
 
 def test_metastatic_carcinoma_of_an_organ_names_where_it_spread_not_the_primary(extract) -> None:
@@ -371,6 +379,8 @@ def test_lesions_are_not_implied_metastases_without_metastatic_disease_or_when_b
         ("CT showed enlarged para-aortic lymph nodes.", ["retroperitoneal lymph node"]),
         ("CT showed axillary adenopathy.", []),  # the nodal stage
         ("CT showed mediastinal lymph nodes.", []),  # nodes seen, not enlarged: no finding
+        ("PET showed non-avid mediastinal lymph nodes.", []),
+        ("CT showed an enlarged liver and para-aortic lymph nodes of normal size.", []),
         ("CT showed reactive mediastinal lymphadenopathy due to infection.", []),
     ],
 )
@@ -388,6 +398,8 @@ def test_enlarged_node_stations_in_metastatic_disease_are_implied_metastases(
         ("MRI showed two liver lesions. Both were confirmed as metastatic on biopsy.", ["liver"]),
         ("CT showed a renal mass. These findings were discussed with the family.", []),
         ("CT showed a renal mass. It was removed. These were proven to be metastases.", []),  # not the next
+        # the sentence must say the findings are metastases, not speak of other ones
+        ("CT showed a renal mass. These were stable, but new metastases appeared in the brain.", ["brain"]),
     ],
 )
 def test_findings_named_by_a_pronoun_in_the_next_sentence(extract, sentences: str, expected: list[str]) -> None:

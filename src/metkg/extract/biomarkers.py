@@ -469,14 +469,16 @@ _DESCRIBED_STAINING = re.compile(
 )
 
 
-# "CD3, CD5 and CD30 stained a subset of large cells": the verb states a positive result of the
-# tumour's cells, not of the stroma's ("highlighted reactive T cells", "stained histiocytes")
+# "CD3, CD5 and CD30 stained the tumour cells": the verb states a positive result of the tumour's
+# cells, not of the stroma's ("highlighted reactive T cells", "stained histiocytes")
 _STAINED_CELLS = re.compile(
     r"\s+(?:stained|labell?ed|highlighted|decorated)\s+(?:the\s+|a\s+|some\s+|many\s+|most\s+|all\s+|scattered\s+|"
     r"rare\s+|few\s+|numerous\s+)?(?:subset\s+of\s+|majority\s+of\s+|proportion\s+of\s+)?(?:the\s+)?"
-    r"(?:tumou?r|neoplastic|malignant|atypical|large|lesional|carcinoma|lymphoma)\s+(?:[\w-]+\s+)?(?:cells|nuclei)\b",
+    r"(?:tumou?r|neoplastic|malignant|atypical|lesional|carcinoma|lymphoma)\s+(?:cells|nuclei)\b",
     re.IGNORECASE,
 )
+#: "neither CD3 nor CD5 stained ...": the verb is denied for a marker after these words.
+_DENIED_BEFORE = re.compile(r"\b(?:neither|nor|not|no)\s+(?:[\w-]+\s*,?\s+)?$", re.IGNORECASE)
 _NO_STAINING = re.compile(
     r"(?:no|absent|lack\s+of|loss\s+of)\s+(?:(?:nuclear|cytoplasmic|membranous|detectable|specific)\s+)?"
     r"(?:staining|expression|immunoreactivity|immunostaining|reactivity)\b",
@@ -522,7 +524,7 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
                 value_end = paren.end()  # type: ignore[union-attr]
             return replace(value, pattern=pattern or value.pattern), hyphen.start(), value_end
     stained = _STAINED_CELLS.match(text, pos, end)
-    if stained:  # "CD30 stained the large cells"
+    if stained and not _denied_before(text, pos):  # "CD30 stained the tumour cells"
         return (
             ResultValue(status="positive"),
             pos + len(stained.group(0)) - len(stained.group(0).lstrip()),
@@ -559,6 +561,12 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
     return None
 
 
+def _denied_before(text: str, pos: int) -> bool:
+    """Whether the marker ending at ``pos`` follows "neither", "nor", "not" or "no"."""
+    start = text.rfind(" ", 0, pos) + 1  # the marker's last word begins here
+    return bool(_DENIED_BEFORE.search(text, max(0, start - 40), start))
+
+
 # "positive cytokeratin 7, negative p63": a status word right before a marker, no preposition.
 _BARE_PREFIX = re.compile(
     r"(?:^|(?<=[\s,;:(]))(?P<mod>(?:diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?)\s+)?"
@@ -576,9 +584,9 @@ _VERB_PREFIX = re.compile(
 _NEGATED = re.compile(
     r"\b(?:no|not|without|absence\s+of|absent|lack(?:ed|s|ing)?|loss\s+of)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
-# "no mutations in EGFR, KRAS or BRAF", "negative for EGFR mutation", "wild-type for KRAS"
 # "negatively stained for CK7": the adverb gives the polarity of the word after it
 _NEGATIVELY = re.compile(r"\bnegatively\s+$", re.IGNORECASE)
+# "no mutations in EGFR, KRAS or BRAF", "negative for EGFR mutation", "wild-type for KRAS"
 _MOLECULAR_NEGATIVE = re.compile(
     r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding)\s+(?:the\s+|an?\s+)?"
     r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
@@ -627,8 +635,8 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     if best is None:
         return None
     word = best.group("word").lower()
-    negated = _NEGATED.search(window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())])
-    negated = negated or _NEGATIVELY.search(window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())])
+    lead = window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())]
+    negated = _NEGATED.search(lead) or _NEGATIVELY.search(lead)
     if "negativ" in word or word.startswith(("lack", "loss")) or (negated and "positiv" not in word):
         status: Status = "negative"
     else:
@@ -636,7 +644,7 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     pattern = _pattern_name(best.group("mod")) if best.group("mod") else None
     start = window_start + best.start() + (len(best.group(0)) - len(best.group(0).lstrip()))
     end = window_start + best.end()
-    share = _SHARE_BEFORE.search(window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())])
+    share = _SHARE_BEFORE.search(lead)
     if share is not None:  # "90% of tumour cells were positive for ER and PR": the share of each
         percent = float(share.group("num").replace(",", "."))
         comparator = _comparator(share.group("cmp"))

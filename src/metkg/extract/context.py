@@ -125,7 +125,6 @@ _HYPOTHETICAL = re.compile(
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern\s+for|questionable|cannot\s+be\s+excluded|"
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
-    r"(?:examined|screened|evaluated|investigated|worked\s+up)\s+for|screening\s+for|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for)",
     re.IGNORECASE,
 )
@@ -152,7 +151,6 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 #: pseudoprogression" states the metastases and considers the pseudoprogression.
 _FORWARD = re.compile(
     r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|to\s+exclude|concern\s+for|evaluate\s+for|"
-    r"(?:examined|screened|evaluated|investigated|worked\s+up)\s+for|screening\s+for|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for)",
     re.IGNORECASE,
 )
@@ -205,7 +203,7 @@ def refers_to_patient(sentence: str) -> bool:
 
 _RELATIVE = re.compile(
     r"\b(?:her|his|the\s+patient'?s|a|whose)\s+(?:\w+\s+)?(?:(?:mother|father|sister|brother|daughter|son|aunt|uncle|"
-    r"grand(?:mother|father|parent)|cousin|niece|nephew|twin|sibling|relative|parent)s?)\b|\bfamily\s+history\s+of\b",
+    r"grand(?:mother|father|parent)|cousin|niece|nephew|twin|sibling|relative)s?)\b|\bfamily\s+history\s+of\b",
     re.IGNORECASE,
 )
 

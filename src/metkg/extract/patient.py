@@ -210,12 +210,14 @@ def laterality_before(text: str, position: int) -> tuple[str | None, int]:
     return ("bilateral" if side == "both" else side), window_start + m.start()
 
 
-_IMAGING_AFTER = re.compile(
+#: What a site word names when one of these follows it: an imaging study or a procedure ("brain
+#: MRI"), the organ's vessels or nerves ("the splenic artery"), its failing function ("liver failure").
+_NOT_A_SEAT_AFTER = re.compile(
     r"^\s*(?:MRI|CT|scans?|imaging|ultrasound|ultrasonography|sonography|X-rays?|radiographs?|SPECT|PET|"
     r"examinations?|exams?|surgery|surgical|radiotherapy|radiation|biopsy|aspiration|puncture|mammography|"
     r"magnetic|computed|contrast|angiography|area\s+surgery|"
-    # an organ's vessels and nerves are not the organ: "involvement of the splenic artery"
-    r"arter(?:y|ies)|veins?|vessels?|nerves?)\b",
+    r"arter(?:y|ies)|veins?|vessels?|nerves?|plexus|roots?|"
+    r"failure|insufficiency|dysfunction)\b",
     re.IGNORECASE,
 )
 _BEFORE_GAP = re.compile(
@@ -265,11 +267,11 @@ def _inside(m: Mention, others: list[Mention]) -> bool:
 
 def _lesion_sites(s: Sentence) -> list[Mention]:
     """The sites of a sentence where a lesion may lie: not a word of a histology or procedure name,
-    not an imaging study ("brain MRI"), not the blood ("melena progressed to bright red blood")."""
+    not a site word that names something else (:data:`_NOT_A_SEAT_AFTER`), not the blood."""
     blockers = s.of("histology") + s.of("procedure")
     sites = []
     for m in s.of("site"):
-        if _inside(m, blockers) or _IMAGING_AFTER.match(s.text[m.end - s.start :]) or m.key == "blood":
+        if _inside(m, blockers) or _NOT_A_SEAT_AFTER.match(s.text[m.end - s.start :]) or m.key == "blood":
             continue
         sites.append(m)
     return sites
@@ -406,17 +408,20 @@ def _linked_sites(report: Report, s: Sentence, cue: Mention, sites: list[Mention
 #: A sentence that speaks of the findings of the one before: "These were proven to be metastases."
 _ANAPHOR = re.compile(
     r"^\s*(?:These|Those|They|Both|All|The(?:se)?\s+(?:lesions|masses|nodules|tumou?rs|findings)|"
-    r"Th(?:is|e)\s+(?:lesion|mass|nodule|tumou?r|finding))\b(?:\s+\w+){0,2}?\s+(?:were|was|proved|proven)\b",
+    r"Th(?:is|e)\s+(?:lesion|mass|nodule|tumou?r|finding))\s+(?:(?:all|both)\s+)?(?:were|was)\s+"
+    r"(?:(?:later|subsequently|histologically|pathologically)\s+)?(?:proven|proved|confirmed|shown|found)\s+"
+    r"(?:(?:by|on|at)\s+(?:\w+\s+){1,2})?(?:to\s+be\s+|as\s+|to\s+represent\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
 )
 
 
-def _named_in_the_next_sentence(s: Sentence, before: Sentence | None, cue: Mention) -> list[Mention]:
+def _named_in_the_next_sentence(s: Sentence, before: Sentence, cue: Mention) -> list[Mention]:
     """ "CT showed a pancreatic mass and osteolytic lesions. These were proven to be metastatic.":
     the findings of the sentence before, when this one names them by a pronoun."""
-    if before is None or before.index != s.index - 1 or cue.category != "cue-metastasis":
+    if before.index != s.index - 1 or cue.category != "cue-metastasis":
         return []
-    if not _ANAPHOR.match(s.text) or any(m.asserted for m in _lesion_sites(s) if m.start < cue.start):
-        return []
+    if not _ANAPHOR.match(s.local(s.start, cue.start)):
+        return []  # the sentence must say of the findings that they are metastases, nothing else first
     return [m for m in _lesion_sites(before) if m.asserted and _LESION_AFTER.match(before.local(m.end, m.end + 20))]
 
 
@@ -428,8 +433,8 @@ def _candidates(report: Report) -> list[LesionDraft]:
         for cue in s.mentions:
             if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")) or _none_of(s, cue):
                 continue
-            if earlier := _named_in_the_next_sentence(s, before, cue):
-                out += [_named_before(report, before, s, site, cue) for site in earlier]  # type: ignore[arg-type]
+            if before is not None and (earlier := _named_in_the_next_sentence(s, before, cue)):
+                out += [_named_before(report, before, s, site, cue) for site in earlier]
             linked = _linked_sites(report, s, cue, sites) + _described_then_named(s, cue, sites)
             for site in _with_stations(report, s, linked):
                 start, end = min(site.start, cue.start), max(site.end, cue.end)
@@ -443,6 +448,7 @@ def _candidates(report: Report) -> list[LesionDraft]:
 
 
 def _named_before(report: Report, before: Sentence, s: Sentence, site: Mention, cue: Mention) -> LesionDraft:
+    """A metastasis at a finding of ``before`` that ``s`` calls metastatic."""
     evidence = report.evidence(site.start, cue.end)
     return LesionDraft("metastasis", site.key, evidence, site.start, sentences=[before.index, s.index])
 
@@ -591,8 +597,9 @@ _BENIGN = re.compile(
 
 def _implied_metastases(report: Report, primary: LesionDraft | None) -> list[LesionDraft]:
     """New or multiple lesions in an organ where metastases usually seat ("multiple bone lesions",
-    "numerous FDG-avid lesions in the liver"), in a patient the case gives metastatic cancer;
-    kept as metastases the text implies (``description``) for the curator to confirm."""
+    "numerous FDG-avid lesions in the liver") and enlarged or avid node stations, in a patient the
+    case gives metastatic cancer; kept as metastases the text implies (``description``) for the
+    curator to confirm."""
     vocab = report.vocabulary
     patient = list(report.patient_sentences())
     metastatic = any(c.asserted for s in patient for c in s.of("cue-metastasis"))
@@ -615,19 +622,23 @@ def _implied_metastases(report: Report, primary: LesionDraft | None) -> list[Les
 
 
 def _implied(report: Report, s: Sentence, site: Mention) -> LesionDraft:
+    """A metastasis the text implies at ``site``."""
     lesion = LesionDraft("metastasis", site.key, report.evidence(site.start, site.end), site.start)
     lesion.sentences, lesion.description = [s.index], IMPLIED
     return lesion
 
 
 _ADENOPATHY = re.compile(r"adenopath", re.IGNORECASE)
-_ENLARGED_BEFORE = re.compile(r"\b(?:enlarged|swollen|bulky|avid)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+# "enlarged left para-aortic lymph nodes", not "non-avid nodes" nor "an enlarged liver and para-aortic nodes"
+_ENLARGED_BEFORE = re.compile(
+    r"(?<![\w-])(?:enlarged|swollen|bulky|avid)\s+(?:(?!and\b|or\b)[\w-]+\s+){0,3}$", re.IGNORECASE
+)
 
 
 def _enlarged_stations(report: Report, s: Sentence) -> list[Mention]:
-    """ "mediastinal and right hilar adenopathy", "enlarged para-aortic lymph nodes": the
-    stations of nodal disease named as enlarged or avid nodes, which the nodal stage or the
-    distant disease holds."""
+    """ "mediastinal and right hilar adenopathy", "enlarged para-aortic lymph nodes": the stations
+    of nodes named as enlarged or avid, each an implied node metastasis (regional or distant by
+    its station)."""
     vocab = report.vocabulary
     out: list[Mention] = []
     for node in _lesion_sites(s):
@@ -711,6 +722,14 @@ def _metastatic_context(s: Sentence, m: Mention) -> bool:
     return "metasta" in before or "secondary" in before
 
 
+def _names_its_organ(report: Report, histology: str) -> bool:
+    """Whether a histology names the organ it arises in (colorectal adenocarcinoma, renal cell
+    carcinoma), not only a tissue it is usually of (a melanoma's skin, a sarcoma's soft tissue)."""
+    vocab = report.vocabulary
+    implied = vocab.implied_sites("histology", histology)
+    return bool(implied) and not any(vocab.is_a("site", implied[0], tissue) for tissue in ("Skin", "SoftTissue"))
+
+
 def _primary_candidates(report: Report) -> tuple[Counter[str], dict[str, list[tuple[Sentence, Mention]]]]:
     scores: Counter[str] = Counter()
     seen: dict[str, list[tuple[Sentence, Mention]]] = {}
@@ -719,9 +738,8 @@ def _primary_candidates(report: Report) -> tuple[Counter[str], dict[str, list[tu
         for m in s.of("histology"):
             if not m.asserted or not _malignant(report, m.key):
                 continue
-            # "metastatic adenocarcinoma" of a biopsy is no primary; "metastatic colorectal adenocarcinoma" is
-            if _metastatic_context(s, m) and not report.vocabulary.implied_sites("histology", m.key):
-                continue
+            if _metastatic_context(s, m) and not _names_its_organ(report, m.key):
+                continue  # "metastatic adenocarcinoma" of a biopsy; "metastatic colorectal adenocarcinoma" is one
             score = 1.0
             before = s.local(m.start - 40, m.start)
             if re.search(r"\bprimary\b", before, re.IGNORECASE):

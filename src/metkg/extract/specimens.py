@@ -223,13 +223,29 @@ def implied_site(report: Report, key: str, text: str) -> str | None:
     return None
 
 
+def _resected_site(report: Report, s: Sentence, proc: Mention) -> str | None:
+    """The site of a procedure that names none: where its finding was ("a cholecystectomy revealed
+    adenocarcinoma in the cystic duct"), unless that is a lymph node taken with the organ, else
+    the organ the procedure implies."""
+    found = _finding_site(s, proc)
+    if found is not None and not report.vocabulary.is_a("site", found, "LymphNode"):
+        return found
+    return implied_site(report, proc.key, proc.text) or found
+
+
 def _organ_spoken_of(report: Report, site: str, text: str) -> bool:
     """Whether the organ a procedure's other names imply is the report's: named in the words
-    written ("breast-conserving surgery") or anywhere in the report ("lumpectomy" of a breast
-    cancer, not the lumpectomy of a mesenteric mass)."""
-    if any(m.key == site for m in report.vocabulary.matcher.find(text, ["site"])):
+    written ("breast-conserving surgery"), or in the report, by name or by a histology that
+    implies it ("lumpectomy" of a ductal carcinoma, not the lumpectomy of a mesenteric mass)."""
+    vocab = report.vocabulary
+    if any(m.key == site for m in vocab.matcher.find(text, ["site"])):
         return True
-    return any(report.vocabulary.related("site", m.key, site) for s in report.sentences for m in s.of("site"))
+    for sentence in report.sentences:
+        named = [m.key for m in sentence.of("site")]
+        named += [k for m in sentence.of("histology") for k in vocab.implied_sites("histology", m.key)[:1]]
+        if any(vocab.related("site", key, site) for key in named):
+            return True
+    return False
 
 
 _MASS = re.compile(r"\b(?:mass(?:es)?|nodules?|lesions?|tumou?rs?|lumps?|swelling|neoplasm)\b", re.IGNORECASE)
@@ -735,8 +751,7 @@ class _Collector:
             draft.site_text = (s.text[site_side_start : site.end - s.start] if site_side else site.text).strip()
             evidence_start, evidence_end = min(proc.start, site.start), max(proc.end, site.end)
         else:
-            # "cholecystectomy revealed adenocarcinoma in the cystic duct": the finding's place first
-            draft.site = _finding_site(s, proc) or implied_site(report, proc.key, proc.text)
+            draft.site = _resected_site(report, s, proc)
             if draft.site is None and self.last_mass is not None and s.index - self.last_mass_index <= 5:
                 mass_sentence, mass_site = self.last_mass
                 draft.site = mass_site.key

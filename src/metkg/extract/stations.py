@@ -10,8 +10,8 @@ station ("mediastinum" for the mediastinal nodes).
 Whether a node metastasis is distant depends on the primary's organ: the stations of the N
 category of its AJCC stage are regional, any other station is distant (M1), unless the text says
 "distant". A node named without its station is the nodal stage; so is any superficial basin of a
-skin primary (neck, axilla, groin), whose draining basin depends on where on the skin it lies,
-while the deep nodes of the chest, abdomen and pelvis drain no skin.
+skin primary (neck, axilla, groin and the iliac nodes behind it), whose draining basin depends on
+where on the skin it lies, while the deep nodes of the chest and the abdomen drain no skin.
 """
 
 from __future__ import annotations
@@ -176,9 +176,17 @@ _REGIONAL_STATIONS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("thyroid", "larynx", "oral-cavity", "tongue", "parotid-gland", "nasal-cavity"), _NECK),
     **dict.fromkeys(("kidney", "testis", "uterus", "ovary", "fallopian-tube"), _PARA_AORTIC),
 }
-#: The basins that drain the skin; the nodes of the chest, abdomen and pelvis drain no skin.
+#: The basins that drain the skin (the iliac nodes with the groin's, as the ilioinguinal basin of
+#: the leg); the nodes of the chest and the abdomen drain no skin.
 _SKIN_BASINS = frozenset(
-    {"lymph-node", "axillary-lymph-node", "inguinal-lymph-node", "cervical-lymph-node", "supraclavicular-lymph-node"}
+    {
+        "lymph-node",
+        "axillary-lymph-node",
+        "inguinal-lymph-node",
+        "pelvic-lymph-node",
+        "cervical-lymph-node",
+        "supraclavicular-lymph-node",
+    }
 )
 _DISTANT = re.compile(r"\bdistant\b|\bnon-?regional\b|\bM1\b", re.IGNORECASE)
 
