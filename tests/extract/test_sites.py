@@ -472,6 +472,8 @@ def test_modifiers_that_share_one_lymph_nodes_noun_each_name_a_station(extract) 
         "mediastinal-lymph-node",
         "supraclavicular-lymph-node",
     ]
+    text = CASE + "CT showed inguinal and external iliac lymph node metastases."  # a station of two words
+    assert _metastases(extract(text)) == ["inguinal-lymph-node", "pelvic-lymph-node"]
 
 
 def test_an_unlabelled_abstract_ends_its_case_at_the_conclusion_and_states_no_general_claim(extract) -> None:

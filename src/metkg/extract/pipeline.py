@@ -83,11 +83,11 @@ def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMenti
     return extra
 
 
-#: "hilar and mediastinal lymph nodes", "axillary, supraclavicular or cervical nodes": modifiers
-#: that share the nodes named after them.
+#: "hilar and mediastinal lymph nodes", "axillary, supraclavicular or cervical nodes", "inguinal
+#: and external iliac lymph nodes": modifiers that share the nodes named after them.
 _SHARED_NODES = re.compile(
-    r"(?<![A-Za-z-])(?P<mods>(?:[A-Za-z-]{4,}+\s*+,\s*+){0,4}[A-Za-z-]{4,}+,?\s++(?:and|or)\s++)[A-Za-z-]++\s++"
-    r"(?:lymph\s++)?nodes?\b",
+    r"(?<![A-Za-z-])(?P<mods>(?:[A-Za-z-]{4,}+\s*+,\s*+){0,4}[A-Za-z-]{4,}+,?\s++(?:and|or)\s++)"
+    r"(?:[A-Za-z-]++\s++){1,2}?(?:lymph\s++)?nodes?\b",
     re.IGNORECASE,
 )
 _MODIFIER = re.compile(r"[A-Za-z-]{4,}")
