@@ -94,6 +94,7 @@ class Vocabulary:
         self.terms = terminology
         self.matcher = matcher
         self._has_children: set[str] = set()
+        self._implied: dict[tuple[str, str], list[str]] = {}
         for term in terminology.all_terms():
             self._has_children.update(term.parents)
 
@@ -123,15 +124,15 @@ class Vocabulary:
         return term is not None and term.iri in self._has_children
 
     def implied_sites(self, category: str, key: str) -> list[str]:
-        """Sites named inside a term's own names: ``lung`` for lung adenocarcinoma."""
-        term = self.terms.get(category, key)
-        if term is None:
-            return []
-        counts: dict[str, int] = {}
-        for name in (term.label, *term.synonyms):
-            for site in self.matcher.find(name, ["site"]):
-                counts[site.key] = counts.get(site.key, 0) + 1
-        return sorted(counts, key=lambda k: -counts[k])
+        """Sites named inside a term's own names: ``lung`` for lung adenocarcinoma (matched once per term)."""
+        if (category, key) not in self._implied:
+            term = self.terms.get(category, key)
+            counts: dict[str, int] = {}
+            for name in (term.label, *term.synonyms) if term else ():
+                for site in self.matcher.find(name, ["site"]):
+                    counts[site.key] = counts.get(site.key, 0) + 1
+            self._implied[category, key] = sorted(counts, key=lambda k: -counts[k])
+        return self._implied[category, key]
 
     def site_for(self, word: str) -> str | None:
         """The site a plain word names (``breast`` -> ``breast``), if any."""

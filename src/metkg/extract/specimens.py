@@ -211,8 +211,8 @@ def specimen_site(report: Report, s: Sentence, proc: Mention) -> Mention | None:
 
 
 def implied_site(report: Report, key: str, text: str) -> str | None:
-    """The organ a procedure implies: named in its term (breast-conserving surgery) or its
-    "-ectomy" word (a nephrectomy removes a kidney)."""
+    """The organ a procedure implies: named in its term (breast-conserving surgery), if the report
+    speaks of that organ, or its "-ectomy" word (a nephrectomy removes a kidney)."""
     vocab = report.vocabulary
     implied = vocab.implied_sites("procedure", key)
     if implied:
