@@ -51,6 +51,7 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
                 ("HMB-45", "positive"),
             ],
         ),
+        ("The cells were positive for both CK7 and TTF-1.", [("CK7", "positive"), ("TTF-1", "positive")]),
         # shared polarity after the list
         ("ER and PR positive, HER2 negative.", [("ER", "positive"), ("PR", "positive"), ("HER2", "negative")]),
         # per-item polarity written before each marker, full names
@@ -203,6 +204,9 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
         ("diffusely positive for SOX10", ("SOX10", "positive", None, None, None, "diffuse")),
         ("GATA3 showed weak focal staining", ("GATA3", "positive", None, None, None, "weak")),
         ("CDX2 with diffuse strong nuclear expression", ("CDX2", "positive", None, None, None, "diffuse")),
+        # a proliferation index written before its marker
+        ("The tumour had a 30% Ki-67 proliferation index.", ("Ki-67", None, 30.0, None, None, None)),
+        ("It showed <5% Ki-67 positivity.", ("Ki-67", "positive", 5.0, "<", None, None)),
     ],
 )
 def test_values_and_patterns(read, text: str, expected: tuple) -> None:
@@ -269,6 +273,12 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
         (
             "NGS revealed mutations in genes such as KRAS and BRAF.",
             [("KRAS", "positive", "NGS", None), ("BRAF", "positive", "NGS", None)],
+        ),
+        # the gene after the verb of the finding, or after the test's name
+        ("No mutation was detected in the KRAS gene by NGS.", [("KRAS", "negative", "NGS", None)]),
+        (
+            "Mutation analysis for EGFR was negative.",
+            [("EGFR", "negative", "PCR", "molecular assay not named in the text; PCR assumed")],
         ),
     ],
 )

@@ -283,7 +283,7 @@ _PREFIX = re.compile(
     # "immunopositive focally for", "negative immunostainings were observed for"
     r"(?:\s+(?:focally|diffusely|strongly|weakly|only|also))?"
     r"(?:\s+(?:was|were)\s+(?:observed|seen|noted|found|detected|obtained|demonstrated))?"
-    r"(?:(?<=\bof)|\s+(?:for|of|with|to))\s+(?:the\s+)?",
+    r"(?:(?<=\bof)|\s+(?:for|of|with|to))\s+(?:the\s+|both\s+)?",  # "positive for both CK7 and CK20"
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
@@ -590,8 +590,9 @@ _NEGATIVELY = re.compile(r"\bnegatively\s+$", re.IGNORECASE)
 _MOLECULAR_NEGATIVE = re.compile(
     r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding)\s+(?:the\s+|an?\s+)?"
     r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
-    r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+(?:in|of|for|involving)\s+(?:the\s+)?"
-    r"(?:genes?\s+)?(?:such\s+as\s+|including\s+|like\s+)?)?"
+    r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+"
+    r"(?:(?:was|were)\s+(?:detected|found|identified|observed|seen)\s+)?"  # "no mutation was found in KRAS"
+    r"(?:in|of|for|involving)\s+(?:the\s+)?(?:genes?\s+)?(?:such\s+as\s+|including\s+|like\s+)?)?"
     # "no FGFR or NTRK fusion": the genes of the list before this one, named or not
     r"(?:(?-i:(?=[\w-]*[A-Z])[A-Za-z][A-Za-z0-9-]{1,9})\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|/)\s*){0,4}$",
     re.IGNORECASE,
@@ -771,6 +772,14 @@ _ISH_STATEMENT = re.compile(
 )
 
 
+# "mutation analysis for EGFR was negative": a result of testing the gene, not of staining its protein
+_MUTATION_TEST_BEFORE = re.compile(
+    r"\b(?:mutation(?:al)?|sequencing|genetic|genomic|molecular)\s+(?:analys[ie]s|testing|tests?|screening|profiling|"
+    r"studies|study)\s+(?:for|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 # "FISH for ALK was negative": the method named right before the marker
 _METHOD_BEFORE = re.compile(
     r"(?:\b(?:FISH|[SCD]?ISH)|(?i:in\s+situ\s+hybridi[sz]ation))\s+(?i:(?:analysis\s+)?(?:for|of)\s+(?:the\s+)?)$"
@@ -841,6 +850,12 @@ def parse_results(
             v, vs, ve = chosen
             if value is not None:
                 claimed = max(claimed, ve)
+            if (
+                v.assay is None
+                and v.status
+                and _MUTATION_TEST_BEFORE.search(text, max(start, mention.start - 40), mention.start)
+            ):
+                v = replace(v, assay="molecular")
             if mention.key == "HER2" and v.assay == "molecular":
                 continue  # an ERBB2 mutation is no HER2 status, which the reasoner reads from any HER2 result
             lo, hi = min(mention.end, vs), max(mention.end, ve)
@@ -921,7 +936,29 @@ def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue
         return value, mention.start, mention.end
     # "tumour protein 63 (P63) (++)": the value follows the parenthesis that holds the marker
     inside = text[mention.start - 1 : mention.start] == "(" and text[mention.end : mention.end + 1] == ")"
-    return _postfix(text, mention.end + 1 if inside else mention.end, end)
+    after = _postfix(text, mention.end + 1 if inside else mention.end, end)
+    if mention.key == "Ki-67" and (after is None or after[0].percent is None):
+        before = _index_before(text, mention)
+        if before is not None and after is not None:  # "5% Ki-67 positivity"
+            return replace(after[0], percent=before[0].percent, comparator=before[0].comparator), before[1], after[2]
+        return before or after
+    return after
+
+
+# "a 30% Ki-67 index", "with 5-10% Ki-67 positivity": a proliferation index written before its marker
+_INDEX_BEFORE = re.compile(_CMP + r"?\s*(?P<num>" + _NUM + r")\s*%\s*$")
+_INDEX_AFTER = re.compile(
+    r"[\s-]*(?:labell?ing\s+|proliferati\w+\s+)?(?:index|rate|positivity|staining|expression)\b", re.I
+)
+
+
+def _index_before(text: str, mention: MarkerMention) -> tuple[ResultValue, int, int] | None:
+    found = _INDEX_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+    named = re.search(r"(?i:index)$", text[mention.start : mention.end])  # the term "Ki-67 index"
+    if found is None or not (named or _INDEX_AFTER.match(text, mention.end)):
+        return None
+    percent = float(found.group("num").replace(",", "."))
+    return ResultValue(percent=percent, comparator=_comparator(found.group("cmp"))), found.start(), found.end()
 
 
 #: ASCO/CAP: HER2 by IHC is negative at 0 and 1+, equivocal at 2+, positive at 3+.
