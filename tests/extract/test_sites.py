@@ -484,3 +484,17 @@ def test_an_unlabelled_abstract_ends_its_case_at_the_conclusion_and_states_no_ge
         "Excision confirmed metastatic adenocarcinoma of the scalp."
     )
     assert _metastases(extract(text)) == ["scalp"]
+
+
+def test_the_staging_systems_name_is_no_metastasis(extract) -> None:
+    text = "A 70-year-old man had esophageal squamous cell carcinoma, stage IIB by the tumor, node, metastasis system."
+    record = extract(text)
+    assert _metastases(record) == []
+    assert record.patients[0].lesions[0].site == "esophagus"
+
+
+def test_involving_the_adjacent_organ_is_local_growth(extract) -> None:
+    text = "A 66-year-old woman had gallbladder carcinoma with involvement of the adjacent liver."
+    lesions = [(x.kind, x.site) for x in extract(text).patients[0].lesions]
+    assert ("local-invasion", "liver") in lesions
+    assert ("metastasis", "liver") not in lesions

@@ -249,13 +249,19 @@ class Cue:
     text: str
 
 
+#: What a primary reaches by growing, not by spreading: "involvement of the adjacent liver".
+_ADJACENT = r"(?:\s+of)?\s+(?:the\s+)?(?:adjacent|surrounding|neighbou?ring|contiguous|nearby|underlying|overlying)\b"
 _CUES = re.compile(
     r"(?P<metastasis>\bmetasta\w*\b(?![\s-]+(?:work[\s-]*up|survey|evaluation|screening|assessment|potential|risk|"
-    r"rates?|propensity|pattern)\b)|\bmets\b|\bspread\b|\bprogress(?:ed|ion)(?=\s+to\b)|\binvolvement\b|\binvolved\b|\bdeposits?\b|"
+    r"rates?|propensity|pattern)\b)|\bmets\b|\bspread\b|\bprogress(?:ed|ion)(?=\s+to\b)|\binvolve(?:ment|d)\b(?!"
+    + _ADJACENT
+    + r")|\bdeposits?\b|"
     r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
     r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdissemination\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
     r"\bwidespread\s+(?:metastatic\s+)?disease\b)"
-    r"|(?P<invasion>\binvad\w*|\binvasion\b|\binfiltrat(?:ing|ed|ion)\b|\bextend(?:ed|ing|s)?\b|\bextension\b|"
+    r"|(?P<invasion>\binvolve(?:ment|d)\b(?="
+    + _ADJACENT
+    + r")|\binvad\w*|\binvasion\b|\binfiltrat(?:ing|ed|ion)\b|\bextend(?:ed|ing|s)?\b|\bextension\b|"
     # "infiltrates the dermis", not "pulmonary infiltrates"; "penetrated the dura", not "a penetrating wound"
     r"\binfiltrates?(?=\s+(?:the|into|through|beyond|both|all|adjacent|surrounding|deep\w*|its)\b)|"
     r"\bpenetrat(?:ed|ing|es)\b(?!\s+(?:wounds?|injur\w*|trauma\w*|ulcers?|keratoplasty)\b)|"
@@ -286,8 +292,10 @@ def _says_something_else(text: str, cue: re.Match[str]) -> bool:
     return any(n.start() <= cue.start() and cue.end() <= n.end() for n in window)
 
 
-#: Cue words that say something else: "fatty infiltration", "flexion and extension", "extended resection".
+#: Cue words that say something else: "fatty infiltration", "flexion and extension", "extended resection",
+#: the staging system "TNM (tumour, node, metastasis)".
 _NOT_A_TUMOUR_CUE = re.compile(
+    r"\btumou?r[\s,-]+(?:lymph\s+)?nodes?[\s,-]+(?:and\s+)?metastas[ie]s\b|"
     r"\b(?:fatty|inflammatory|lymphocytic|lymphoplasmacytic|neutrophilic|eosinophilic|histiocytic|granulomatous|"
     r"mononuclear|leu[ck]ocyte|plasma\s+cell|mast\s+cell|immune\s+cell|lymphoid|perivascular)\s+infiltration\b|"
     r"\b(?:flexion|abduction|rotation|dorsiflexion)\s+(?:and|or|,)\s+extension\b|"
