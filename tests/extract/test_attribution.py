@@ -240,6 +240,34 @@ def test_excising_a_mass_is_not_the_earlier_procedure_at_another_site(extract) -
 
 
 @pytest.mark.parametrize(
+    ("cancer", "operation", "site"),
+    [
+        ("a caecal adenocarcinoma", "A right hemicolectomy was carried out.", "cecum"),
+        ("an adenocarcinoma of the appendix", "She had an ileocecal resection.", "appendix"),
+        ("a rectal adenocarcinoma", "A low anterior resection was done.", "rectum"),
+        ("a rectal adenocarcinoma", "She had an abdominoperineal resection.", "rectum"),
+        ("a pancreatic ductal adenocarcinoma", "She underwent a Whipple procedure.", "pancreas"),
+        ("a pancreatic ductal adenocarcinoma", "She underwent pancreaticoduodenectomy.", "pancreas"),
+    ],
+    ids=[
+        "hemicolectomy-of-a-cecal-cancer",
+        "ileocecal-resection",
+        "anterior-resection",
+        "abdominoperineal",
+        "whipple",
+        "pancreaticoduodenectomy",
+    ],
+)
+def test_an_operation_on_the_primarys_bowel_or_pancreas_is_the_primarys(
+    extract, cancer: str, operation: str, site: str
+) -> None:
+    text = f"A 61-year-old woman had {cancer}. {operation} The tumour cells were positive for CK20."
+    patient = extract(text).patients[0]
+    assert _results(patient)["CK20"] == [("primary", "positive")]
+    assert patient.lesion(patient.specimens[0].lesion).site == site  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "Both metastatic and primary tumour cells were positive for ER.",

@@ -53,6 +53,12 @@ def _distant(record, terminology) -> list[str]:
         ("MRI showed metastases in the sacral bone and the coccyx.", ["coccyx", "sacrum"]),
         ("MRI showed a metastasis in the femoral neck.", ["femur"]),
         ("A bone scan showed a metastasis in the left scapula.", ["scapula"]),
+        ("MRI showed a metastasis in the right temporal lobe.", ["temporal-lobe"]),
+        ("MRI showed metastases in the pons and the left thalamus.", ["brainstem", "thalamus"]),
+        ("Echocardiography showed a metastasis in the right atrium.", ["cardiac-atrium"]),
+        ("A pericardial metastasis was found at thoracoscopy.", ["pericardium"]),
+        ("Laparotomy showed mesenteric metastases.", ["mesentery"]),
+        ("A bone scan showed a metastasis in the proximal tibia.", ["tibia"]),
     ],
 )
 def test_metastases_named_in_the_usual_ways(extract, sentence: str, expected: list[str]) -> None:
@@ -498,3 +504,34 @@ def test_involving_the_adjacent_organ_is_local_growth(extract) -> None:
     lesions = [(x.kind, x.site) for x in extract(text).patients[0].lesions]
     assert ("local-invasion", "liver") in lesions
     assert ("metastasis", "liver") not in lesions
+
+
+def test_tumours_in_part_of_an_organ_called_metastatic_are_no_primary(extract) -> None:
+    text = (
+        "A 71-year-old man had disseminated carcinoma with metastases to the brain and the lungs. "
+        "He underwent resection of two frontal lobe tumours."
+    )
+    lesions = extract(text).patients[0].lesions
+    assert [x.site for x in lesions if x.kind == "primary"] in ([], [None])
+    assert "frontal-lobe" in [x.site for x in lesions if x.kind == "metastasis"]
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        ("A 59-year-old man had an osteosarcoma of the left tibia.", "tibia"),
+        ("A 59-year-old man had a glioblastoma of the right frontal lobe.", "frontal-lobe"),
+        ("A 59-year-old man had an angiosarcoma of the right atrium.", "cardiac-atrium"),
+        ("A 59-year-old man had a choroid plexus carcinoma.", "choroid-plexus"),
+        ("A 59-year-old man had a caecal adenocarcinoma.", "cecum"),
+        ("A 59-year-old man had a rectosigmoid adenocarcinoma.", "large-intestine"),
+        ("A 59-year-old man had an adenocarcinoma of the hepatic flexure.", "colon"),
+    ],
+)
+def test_a_primary_in_part_of_an_organ(extract, text: str, site: str) -> None:
+    assert [x.site for x in extract(text).patients[0].lesions if x.kind == "primary"] == [site]
+
+
+def test_the_summary_writes_a_part_of_the_brain_after_the_organ(extract, terminology) -> None:
+    record = extract(CASE + "MRI showed brain metastases in the left parietal lobe and the cerebellum.")
+    assert _distant(record, terminology) == ["brain (cerebellum)", "brain (parietal lobe)"]

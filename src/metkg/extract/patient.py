@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from metkg.extract.context import clause_bounds
@@ -892,12 +893,26 @@ def _stated_origin(report: Report) -> tuple[str, list[Evidence]] | None:
 
 def _called_metastatic(report: Report, site: str) -> bool:
     """Whether the case calls a metastasis what is at ``site`` ("breast cancer metastasis to the cystic duct")."""
+    return any(m.key == site for m in _sites_called_metastatic(report))
+
+
+def _part_of_organ_called_metastatic(report: Report, site: str) -> bool:
+    """Whether ``site`` is part of an organ the case calls a seat of metastases ("metastases to the
+    brain", so that "the frontal lobe tumours" resected are no primary of the frontal lobe)."""
+    named = _sites_called_metastatic(report, by_name=True)
+    return any(report.vocabulary.below("site", site, m.key) for m in named)
+
+
+#: Cue words that name a metastasis as such, not an extent ("involvement") a primary may have too.
+_METASTASIS_NAMED = re.compile(r"metasta|mets\b|secondar|deposit|carcinomatosis", re.IGNORECASE)
+
+
+def _sites_called_metastatic(report: Report, by_name: bool = False) -> Iterator[Mention]:
     for s in report.patient_sentences():
         sites = [m for m in _lesion_sites(s) if m.asserted]
         for cue in s.of("cue-metastasis"):
-            if cue.asserted and any(m.key == site for m in _linked_sites(report, s, cue, sites)):
-                return True
-    return False
+            if cue.asserted and (not by_name or _METASTASIS_NAMED.match(cue.text)):
+                yield from _linked_sites(report, s, cue, sites)
 
 
 def _seat_elsewhere(report: Report, primary: LesionDraft) -> None:
@@ -917,9 +932,12 @@ def _organ_from_cancer_words(report: Report, organ: str | None = None) -> tuple[
     if organ is None:
         if any(_UNKNOWN_PRIMARY.search(s.text) for s in report.patient_sentences()):
             return None
+        # the organ most named as a cancer's seat, unless it is part of an organ the case calls a
+        # seat of metastases ("metastases to the brain" and "resection of the frontal lobe tumours")
         votes = _organ_votes(report)
-        organ = max(votes, key=lambda k: votes[k]) if votes else None
-        if organ is None or votes[organ] == 0:
+        seats = [k for k, n in votes.most_common() if n > 0]
+        organ = next((k for k in seats if not _part_of_organ_called_metastatic(report, k)), None)
+        if organ is None:
             return None
     for s in report.patient_sentences():
         for site in s.of("site"):

@@ -104,7 +104,9 @@ _VERBS = re.compile(
 _PLURAL_SINGULAR = {"biopsies": "biopsy", "excisions": "excision", "resections": "resection"}
 _PLURAL = re.compile(r"\b(" + "|".join(_PLURAL_SINGULAR) + r")\b", re.IGNORECASE)
 _ECTOMY_WORD = re.compile(r"\b[a-z]{3,}ectomy\b", re.IGNORECASE)
-_ECTOMY = {
+#: The organ an operation removes, by the word that names it: "-ectomy" words, and the named
+#: resections of one organ ("low anterior resection" of the rectum).
+_OPERATED_ORGAN = {
     "mastectomy": "breast",
     "lumpectomy": "breast",
     "nephrectomy": "kidney",
@@ -112,6 +114,12 @@ _ECTOMY = {
     "pneumonectomy": "lung",
     "hepatectomy": "liver",
     "colectomy": "colon",
+    "cecectomy": "cecum",
+    "caecectomy": "cecum",
+    "pancreaticoduodenectomy": "pancreas",
+    "pancreatoduodenectomy": "pancreas",
+    "anterior resection": "rectum",
+    "abdominoperineal resection": "rectum",
     "gastrectomy": "stomach",
     "thyroidectomy": "thyroid",
     "prostatectomy": "prostate",
@@ -141,7 +149,7 @@ _ECTOMY = {
     "orchidectomy": "testis",
 }
 #: Longer names first: a parathyroidectomy is no thyroidectomy, a nephroureterectomy no ureterectomy.
-_ECTOMY_STEMS = sorted(_ECTOMY, key=len, reverse=True)
+_OPERATION_WORDS = sorted(_OPERATED_ORGAN, key=len, reverse=True)
 
 
 _NOT_BEFORE = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -217,9 +225,9 @@ def implied_site(report: Report, key: str, text: str) -> str | None:
     implied = vocab.implied_sites("procedure", key)
     if implied:
         return implied[0] if _organ_spoken_of(report, implied[0], text) else None
-    for stem in _ECTOMY_STEMS:
+    for stem in _OPERATION_WORDS:
         if stem in key or stem in text.lower():
-            return vocab.site_for(_ECTOMY[stem])  # None for an organ the vocabulary lacks
+            return vocab.site_for(_OPERATED_ORGAN[stem])  # None for an organ the vocabulary lacks
     return None
 
 

@@ -61,6 +61,8 @@ _INTERVENTION_TYPES = {
 #: Molecular results that are not the alteration of one gene.
 _NOT_GENES = {"MSI", "MMR", "TMB"}
 _HER2_SCORE_STATUS = {"0": "negative", "1+": "negative", "2+": "equivocal", "3+": "positive"}
+#: Organs whose parts the gold names after the organ: "brain (frontal lobe)", "heart (right atrium)".
+_ORGANS_OF_PARTS = ("brain", "heart")
 #: Words of a lymph-node site that make it regional for a primary in the organ (AJCC N categories).
 _REGIONAL_NODES = {
     "breast": ("axilla", "internal mammary", "intramammary", "sentinel"),
@@ -72,6 +74,17 @@ def _label(terms: Terminology, category: str, key: str | None) -> str | None:
         return None
     term = terms.get(category, key)
     return term.label if term else key
+
+
+def _site_label(terms: Terminology, key: str | None) -> str | None:
+    """A site as the gold writes it: a part of an organ after the organ ("brain (frontal lobe)")."""
+    label = _label(terms, "site", key)
+    term = terms.get("site", key) if key else None
+    for organ in _ORGANS_OF_PARTS:
+        whole = terms.get("site", organ)
+        if term is not None and whole is not None and term.key != organ and terms.is_a(term.iri, whole.iri):
+            return f"{whole.label} ({label})"
+    return label
 
 
 def _primary(patient: Patient) -> Lesion | None:
@@ -89,7 +102,7 @@ def _metastases(patient: Patient, terms: Terminology, primary_site: str | None) 
     for lesion in patient.lesions:
         if lesion.kind not in ("metastasis", "recurrence"):
             continue
-        site = _label(terms, "site", lesion.site) or lesion.site_text
+        site = _site_label(terms, lesion.site) or lesion.site_text
         if site is None:
             continue  # "the metastatic tumour" of a specimen: a metastasis, at no site the text names
         if lesion.kind == "recurrence" and (lesion.site is None or site == primary_site):
@@ -188,7 +201,7 @@ def summarise(
     """
     patient = next((p for p in record.patients if p.index == patient_index), record.patients[0])
     primary = _primary(patient)
-    organ = _label(terms, "site", primary.site) if primary else None
+    organ = _site_label(terms, primary.site) if primary else None
     flat: dict[str, Any] = {
         "id": record.id,
         "source": f"https://doi.org/{record.report.doi}",
