@@ -47,6 +47,8 @@ class Term:
     synonyms: tuple[str, ...]
     category: str
     parents: tuple[str, ...]
+    #: For a histology, the IRIs of the organs its tumours arise in (``metkg:typicalSite``).
+    typical_sites: tuple[str, ...] = ()
 
 
 def ontology_files(ontology_dir: Path) -> list[Path]:
@@ -80,9 +82,9 @@ class Terminology:
                 continue
             label = graph.value(subject, _RDFS.label) or graph.value(subject, _SKOS.prefLabel) or key
             synonyms = tuple(sorted({str(s) for s in graph.objects(subject, _SKOS.altLabel)}))
-            term = Term(
-                str(key), str(subject), str(label), synonyms, category, tuple(sorted(self._parents[str(subject)]))
-            )
+            typical = tuple(sorted(str(o) for o in graph.objects(subject, rdflib.URIRef(METKG.typicalSite))))
+            parents = tuple(sorted(self._parents[str(subject)]))
+            term = Term(str(key), str(subject), str(label), synonyms, category, parents, typical)
             self.terms[category][term.key] = term
             self.by_iri[term.iri] = term
 

@@ -526,6 +526,10 @@ def test_tumours_in_part_of_an_organ_called_metastatic_are_no_primary(extract) -
         ("A 59-year-old man had a caecal adenocarcinoma.", "cecum"),
         ("A 59-year-old man had a rectosigmoid adenocarcinoma.", "large-intestine"),
         ("A 59-year-old man had an adenocarcinoma of the hepatic flexure.", "colon"),
+        # a histology of one organ places the primary there (metkg:typicalSite)
+        ("A 3-year-old girl had a retinoblastoma.", "eye"),
+        ("A 2-year-old boy had a hepatoblastoma.", "liver"),
+        ("A 58-year-old man had a glioblastoma.", "brain"),
     ],
 )
 def test_a_primary_in_part_of_an_organ(extract, text: str, site: str) -> None:
@@ -535,3 +539,14 @@ def test_a_primary_in_part_of_an_organ(extract, text: str, site: str) -> None:
 def test_the_summary_writes_a_part_of_the_brain_after_the_organ(extract, terminology) -> None:
     record = extract(CASE + "MRI showed brain metastases in the left parietal lobe and the cerebellum.")
     assert _distant(record, terminology) == ["brain (cerebellum)", "brain (parietal lobe)"]
+
+
+def test_a_bone_tumours_bone_metastases_are_in_other_bones(extract) -> None:
+    record = extract("A 15-year-old boy had an osteosarcoma of the left femur with lung and bone metastases.")
+    assert _metastases(record) == ["bone", "lung"]
+    assert (
+        _metastases(
+            extract("A 15-year-old boy had an osteosarcoma of the femur with a skip metastasis in the femoral shaft.")
+        )
+        == []
+    )

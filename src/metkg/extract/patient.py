@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from metkg.extract.context import clause_bounds
-from metkg.extract.report import Mention, Report, Sentence
+from metkg.extract.report import Mention, Report, Sentence, Vocabulary
 from metkg.extract.stations import NODE_NOUN, listed_stations, regional_node
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
@@ -688,7 +688,7 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
         lesions = [
             lesion
             for lesion in lesions
-            if not (lesion.kind == "metastasis" and vocab.related("site", lesion.site, primary.site))
+            if not (lesion.kind == "metastasis" and _in_the_primarys_organ(vocab, lesion.site, primary.site))
         ]
     for lesion in lesions:
         _refine(lesion, report)
@@ -889,6 +889,15 @@ def _stated_origin(report: Report) -> tuple[str, list[Evidence]] | None:
                 start = window + before.start() if before else site.start
                 return site.key, report.evidence(start, site.end + (0 if before else 7))
     return None
+
+
+def _in_the_primarys_organ(vocab: Vocabulary, site: str | None, primary_site: str) -> bool:
+    """Whether a metastasis at ``site`` would be in the primary's own organ: the same organ, a part
+    of it or the whole it is part of; but a bone tumour's "bone metastases" are in other bones."""
+    if not vocab.related("site", site, primary_site):
+        return False
+    bones = vocab.is_a("site", primary_site, "Bone") and vocab.is_a("site", site, "Bone")
+    return not (bones and vocab.below("site", primary_site, site or ""))
 
 
 def _called_metastatic(report: Report, site: str) -> bool:

@@ -124,14 +124,18 @@ class Vocabulary:
         return term is not None and term.iri in self._has_children
 
     def implied_sites(self, category: str, key: str) -> list[str]:
-        """Sites named inside a term's own names: ``lung`` for lung adenocarcinoma (matched once per term)."""
+        """The sites a term implies: its typical sites (``liver`` for hepatoblastoma), else those named
+        inside its own names (``lung`` for lung adenocarcinoma); worked out once per term."""
         if (category, key) not in self._implied:
             term = self.terms.get(category, key)
+            typical = (
+                [self.terms.by_iri[iri].key for iri in term.typical_sites if iri in self.terms.by_iri] if term else []
+            )
             counts: dict[str, int] = {}
             for name in (term.label, *term.synonyms) if term else ():
                 for site in self.matcher.find(name, ["site"]):
                     counts[site.key] = counts.get(site.key, 0) + 1
-            self._implied[category, key] = sorted(counts, key=lambda k: -counts[k])
+            self._implied[category, key] = typical or sorted(counts, key=lambda k: -counts[k])
         return self._implied[category, key]
 
     def site_for(self, word: str) -> str | None:
