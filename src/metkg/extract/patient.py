@@ -235,7 +235,10 @@ _AFTER_PREPOSITION = re.compile(
 _GAP_BREAK = re.compile(
     r"[;.]|\b(?:was|were|showed|revealed|demonstrated|and\s+(?:the|she|he)|which|with)\b|"
     # "metastases, a decrease in the mediastinal adenopathy": the site is the change's
-    r"\b(?:decrease|increase|reduction|progression|improvement|regression|resolution|shrinkage|enlargement)\b",
+    r"\b(?:decrease|increase|reduction|progression|improvement|regression|resolution|shrinkage|enlargement)\b|"
+    # "brain metastases and a thrombus in the left ventricle": the site is another finding's
+    r"\b(?:thromb(?:us|i|osis)|fractures?|infarct(?:s|ion)?|ha?emorrhages?|abscess(?:es)?|aneurysms?|emboli(?:sm)?|"
+    r"h(?:a)?ematomas?|stenosis|ischa?emia|cysts?)\b",
     re.IGNORECASE,
 )
 _CONNECTOR = re.compile(
@@ -270,10 +273,14 @@ def _lesion_sites(s: Sentence) -> list[Mention]:
     """The sites of a sentence where a lesion may lie: not a word of a histology or procedure name,
     not a site word that names something else (:data:`_NOT_A_SEAT_AFTER`), not the blood."""
     blockers = s.of("histology") + s.of("procedure")
+    all_sites = s.of("site")
     sites = []
-    for m in s.of("site"):
+    for i, m in enumerate(all_sites):
         if _inside(m, blockers) or _NOT_A_SEAT_AFTER.match(s.text[m.end - s.start :]) or m.key == "blood":
             continue
+        following = all_sites[i + 1] if i + 1 < len(all_sites) else None
+        if following and following.key.endswith("lymph-node") and not s.local(m.end, following.start).strip(" -"):
+            continue  # "gastric lymph nodes", "pancreatic lymphadenopathy": the organ names the nodes
         sites.append(m)
     return sites
 
@@ -337,11 +344,16 @@ def _before(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> 
         return []
     found = [last]
     for site in reversed(previous[:-1]):
+        if _REACHED_BEFORE.search(s.local(site.start - 40, site.start)):
+            break  # "a thrombus extending into the right atrium and lung metastases": the atrium is reached
         if _CONNECTOR.fullmatch(s.local(site.end, found[-1].start)):
             found.append(site)
         else:
             break
     return found
+
+
+_REACHED_BEFORE = re.compile(r"\b(?:into|invad\w*|infiltrat\w*|extend\w*\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 _CONSISTENT = re.compile(
@@ -527,16 +539,20 @@ _LESION_NOUN = re.compile(
 )
 
 
-def _refine(lesion: LesionDraft, report: Report) -> None:
-    """Use a more specific site the case text gives for the lesion ("left frontal scalp" for scalp)."""
+def _refine(lesion: LesionDraft, report: Report, primary: LesionDraft | None) -> None:
+    """Use a more specific site the case text gives for the lesion ("left frontal scalp" for scalp),
+    not the primary's for a metastasis ("a tumour in the tibia", then "bone metastases")."""
     vocab = report.vocabulary
     best: tuple[Sentence, Mention] | None = None
+    primary_site = primary.site if primary is not None and lesion.kind == "metastasis" else None
     for s in report.patient_sentences():
         if not _LESION_NOUN.search(s.text):
             continue
         for m in _lesion_sites(s):
             if not _LESION_NOUN.search(s.local(m.start - 25, m.end + 25)):
                 continue  # "skin lesions ... with dermal papules": the lesion is not said to be there
+            if primary_site and vocab.related("site", m.key, primary_site):
+                continue
             deeper = best is None or vocab.below("site", m.key, best[1].key)
             if m.asserted and lesion.site and vocab.below("site", m.key, lesion.site) and deeper:
                 best = (s, m)
@@ -691,7 +707,7 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
             if not (lesion.kind == "metastasis" and _in_the_primarys_organ(vocab, lesion.site, primary.site))
         ]
     for lesion in lesions:
-        _refine(lesion, report)
+        _refine(lesion, report, primary)
         _side_of(lesion, report)
         dates = [s.date for s in report.case_sentences() if s.index in lesion.sentences and s.date is not None]
         if dates:
@@ -908,8 +924,10 @@ def _called_metastatic(report: Report, site: str) -> bool:
 def _part_of_organ_called_metastatic(report: Report, site: str) -> bool:
     """Whether ``site`` is part of an organ the case calls a seat of metastases ("metastases to the
     brain", so that "the frontal lobe tumours" resected are no primary of the frontal lobe)."""
-    named = _sites_called_metastatic(report, by_name=True)
-    return any(report.vocabulary.below("site", site, m.key) for m in named)
+    vocab = report.vocabulary
+    if vocab.is_a("site", site, "Bone"):
+        return False  # a tumour of one bone, and "bone metastases" in the others
+    return any(vocab.below("site", site, m.key) for m in _sites_called_metastatic(report, by_name=True))
 
 
 #: Cue words that name a metastasis as such, not an extent ("involvement") a primary may have too.
