@@ -207,6 +207,7 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
         # a proliferation index written before its marker
         ("The tumour had a 30% Ki-67 proliferation index.", ("Ki-67", None, 30.0, None, None, None)),
         ("It showed <5% Ki-67 positivity.", ("Ki-67", "positive", 5.0, "<", None, None)),
+        ("It had a 5-10% Ki-67 index.", ("Ki-67", None, 5.0, None, None, None)),  # a range keeps its first bound
     ],
 )
 def test_values_and_patterns(read, text: str, expected: tuple) -> None:
@@ -480,3 +481,22 @@ def test_a_result_in_parentheses_is_not_an_abbreviation_of_its_marker(extract) -
     assert results["EMA"] == ("positive", "focal")
     assert results["CK7"] == ("negative", None)
     assert results["vimentin"] == ("positive", "diffuse")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The tumour was ER 1% Ki-67 index low.", [("ER", None, 1.0), ("Ki-67", "low", None)]),
+        ("Molecular testing for HER2 was positive.", [("HER2", "positive", None)]),
+        ("Molecular testing for PD-L1 was negative.", [("PD-L1", "negative", None)]),
+        ("No mutation was detected in the MMR genes.", []),
+    ],
+)
+def test_values_and_tests_that_belong_to_another_marker_or_assay(read, text: str, expected: list[tuple]) -> None:
+    assert [(r.marker, r.status, r.percent) for r in read(text)] == expected
+    assert all(r.assay == "IHC" for r in read(text))
+
+
+def test_a_mutation_test_covers_each_gene_of_its_list(read) -> None:
+    results = read("Mutation analysis for EGFR and ALK was negative.")
+    assert [(r.marker, r.status, r.assay) for r in results] == [("EGFR", "negative", "PCR"), ("ALK", "negative", "PCR")]

@@ -774,10 +774,12 @@ _ISH_STATEMENT = re.compile(
 
 # "mutation analysis for EGFR was negative": a result of testing the gene, not of staining its protein
 _MUTATION_TEST_BEFORE = re.compile(
-    r"\b(?:mutation(?:al)?|sequencing|genetic|genomic|molecular)\s+(?:analys[ie]s|testing|tests?|screening|profiling|"
-    r"studies|study)\s+(?:for|of)\s+(?:the\s+)?$",
+    r"\b(?:mutation(?:al)?\s+(?:analys[ie]s|testing|tests?|screening|profiling|studies|study)|sequencing)\s+"
+    r"(?:for|of)\s+(?:the\s+)?(?:[\w-]{2,10}\s*(?:,\s*|\s+and\s+|\s+or\s+|/)\s*){0,4}$",
     re.IGNORECASE,
 )
+#: Markers a gene test has no result for: their results are of staining (PD-L1, the MMR proteins).
+_NOT_GENE_RESULTS = {"PD-L1", "MMR"}
 
 
 # "FISH for ALK was negative": the method named right before the marker
@@ -853,9 +855,11 @@ def parse_results(
             if (
                 v.assay is None
                 and v.status
-                and _MUTATION_TEST_BEFORE.search(text, max(start, mention.start - 40), mention.start)
+                and _MUTATION_TEST_BEFORE.search(text, max(start, mention.start - 80), mention.start)
             ):
                 v = replace(v, assay="molecular")
+            if v.assay == "molecular" and mention.key in _NOT_GENE_RESULTS:
+                continue  # "no mutation was detected in the MMR genes" is no MMR status
             if mention.key == "HER2" and v.assay == "molecular":
                 continue  # an ERBB2 mutation is no HER2 status, which the reasoner reads from any HER2 result
             lo, hi = min(mention.end, vs), max(mention.end, ve)
@@ -946,14 +950,24 @@ def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue
 
 
 # "a 30% Ki-67 index", "with 5-10% Ki-67 positivity": a proliferation index written before its marker
-_INDEX_BEFORE = re.compile(_CMP + r"?\s*(?P<num>" + _NUM + r")\s*%\s*$")
+_INDEX_BEFORE = re.compile(
+    # led by a word, not by another marker whose value the percent is ("ER 90% Ki-67 index low")
+    r"(?:^|[(,;]|\b(?:a|an|the|with|of|had|has|showed?|revealed|demonstrated|and|was|were))\s*"
+    + _CMP
+    + r"?\s*(?P<num>"
+    + _NUM
+    + r")\s*(?:%?\s*[-–]\s*"
+    + _NUM
+    + r"\s*)?%\s*$",
+    re.IGNORECASE,
+)
 _INDEX_AFTER = re.compile(
     r"[\s-]*(?:labell?ing\s+|proliferati\w+\s+)?(?:index|rate|positivity|staining|expression)\b", re.I
 )
 
 
 def _index_before(text: str, mention: MarkerMention) -> tuple[ResultValue, int, int] | None:
-    found = _INDEX_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+    found = _INDEX_BEFORE.search(text, max(0, mention.start - 30), mention.start)
     named = re.search(r"(?i:index)$", text[mention.start : mention.end])  # the term "Ki-67 index"
     if found is None or not (named or _INDEX_AFTER.match(text, mention.end)):
         return None

@@ -250,7 +250,10 @@ class Cue:
 
 
 #: What a primary reaches by growing, not by spreading: "involvement of the adjacent liver".
-_ADJACENT = r"(?:\s+of)?\s+(?:the\s+)?(?:adjacent|surrounding|neighbou?ring|contiguous|nearby|underlying|overlying)\b"
+_ADJACENT = (
+    r"(?:\s+of)?\s+(?:the\s+)?(?:adjacent|surrounding|neighbou?ring|contiguous|nearby|underlying|overlying)\b"
+    r"(?!\s+(?:[\w-]+\s+){0,2}?(?:lymph\s+)?(?:nodes?|nodal)\b)"  # nodes are reached by spread, not growth
+)
 _CUES = re.compile(
     r"(?P<metastasis>\bmetasta\w*\b(?![\s-]+(?:work[\s-]*up|survey|evaluation|screening|assessment|potential|risk|"
     r"rates?|propensity|pattern)\b)|\bmets\b|\bspread\b|\bprogress(?:ed|ion)(?=\s+to\b)|\binvolve(?:ment|d)\b(?!"
@@ -295,7 +298,7 @@ def _says_something_else(text: str, cue: re.Match[str]) -> bool:
 #: Cue words that say something else: "fatty infiltration", "flexion and extension", "extended resection",
 #: the staging system "TNM (tumour, node, metastasis)".
 _NOT_A_TUMOUR_CUE = re.compile(
-    r"\btumou?r[\s,-]+(?:lymph\s+)?nodes?[\s,-]+(?:and\s+)?metastas[ie]s\b|"
+    r"\btumou?r\s*[,-]\s*node\s*(?:[,-]\s*(?:and\s+)?|\s+and\s+)metastasis\b|"
     r"\b(?:fatty|inflammatory|lymphocytic|lymphoplasmacytic|neutrophilic|eosinophilic|histiocytic|granulomatous|"
     r"mononuclear|leu[ck]ocyte|plasma\s+cell|mast\s+cell|immune\s+cell|lymphoid|perivascular)\s+infiltration\b|"
     r"\b(?:flexion|abduction|rotation|dorsiflexion)\s+(?:and|or|,)\s+extension\b|"
