@@ -550,3 +550,62 @@ def test_a_bone_tumours_bone_metastases_are_in_other_bones(extract) -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "primary", "metastases"),
+    [
+        (
+            "A 40-year-old man had a chondrosarcoma of the proximal humerus with lung and bone metastases.",
+            "humerus",
+            ["bone", "lung"],
+        ),
+        (
+            "A 30-year-old man. MRI showed a tumour in the proximal tibia. CT showed lung and bone metastases.",
+            "tibia",
+            ["bone", "lung"],
+        ),
+    ],
+)
+def test_a_tumour_of_one_bone_is_the_primary_beside_bone_metastases(
+    extract, text: str, primary: str, metastases: list[str]
+) -> None:
+    record = extract(text)
+    assert [x.site for x in record.patients[0].lesions if x.kind == "primary"] == [primary]
+    assert _metastases(record) == metastases
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The tumour, nodes and metastases in the liver were resected.",  # a list, not the staging system
+        "CT showed involvement of the liver and of the surrounding lymph nodes.",  # nodes are reached by spread
+    ],
+)
+def test_the_staging_and_adjacency_rules_leave_real_metastases(extract, sentence: str) -> None:
+    assert "liver" in _metastases(extract(CASE + sentence))
+
+
+def test_an_organ_word_before_lymph_nodes_names_the_nodes(extract) -> None:
+    record = extract("A 60-year-old man had lung adenocarcinoma. Metastases were found in the gastric lymph nodes.")
+    assert _metastases(record) == ["lymph-node"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She had brain metastases and a thrombus in the left ventricle.",
+        "She had bone metastases and a fracture of the tibia.",
+        "She had brain metastases and an infarct in the left thalamus.",
+    ],
+)
+def test_another_finding_after_the_metastases_keeps_its_site(extract, sentence: str) -> None:
+    assert _metastases(extract(CASE + sentence)) in (["brain"], ["bone"])
+
+
+def test_an_organ_a_tumour_thrombus_reaches_is_no_metastasis(extract) -> None:
+    text = (
+        "A 60-year-old man had hepatocellular carcinoma with tumour thrombus extending into the right atrium "
+        "and lung metastases."
+    )
+    assert _metastases(extract(text)) == ["lung"]
