@@ -609,3 +609,44 @@ def test_an_organ_a_tumour_thrombus_reaches_is_no_metastasis(extract) -> None:
         "and lung metastases."
     )
     assert _metastases(extract(text)) == ["lung"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Needle aspiration of a hilar node proved the diagnosis of metastatic carcinoma.", ["hilar-lymph-node"]),
+        ("The mediastinal lymph nodes were positive for metastatic carcinoma.", ["mediastinal-lymph-node"]),
+        ("The liver biopsy was negative for metastatic carcinoma.", []),
+    ],
+)
+def test_a_node_proven_metastatic(extract, sentence: str, expected: list[str]) -> None:
+    text = "A 58-year-old man had squamous cell carcinoma of the lateral border of the tongue. " + sentence
+    record = extract(text)
+    assert [x.site for x in record.patients[0].lesions if x.kind == "primary"] == ["tongue"]
+    assert _metastases(record) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        ("A 66-year-old man had an anal squamous cell carcinoma.", "anus"),
+        ("A 66-year-old man had a gingival squamous cell carcinoma.", "gingiva"),
+        ("A 66-year-old man had a retroperitoneal liposarcoma.", "retroperitoneum"),
+        ("A 66-year-old woman had carcinoma of the upper outer quadrant of the left breast.", "breast"),
+    ],
+)
+def test_more_organs_a_primary_is_named_by(extract, text: str, site: str) -> None:
+    assert [x.site for x in extract(text).patients[0].lesions if x.kind == "primary"] == [site]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She was readmitted after a relapse of symptoms caused by retroperitoneal bleeding.",
+        "She had recurrent pleural effusions.",
+        "CT showed liver metastases and a retroperitoneal haematoma.",
+    ],
+)
+def test_what_comes_back_or_bleeds_is_no_tumour(extract, sentence: str) -> None:
+    lesions = extract(CASE + sentence).patients[0].lesions
+    assert [x.site for x in lesions if x.kind in ("recurrence", "metastasis")] in ([], ["liver"])

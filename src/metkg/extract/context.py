@@ -271,7 +271,10 @@ _CUES = re.compile(
     r"\bpenetration(?=\s+(?:of|into|through)\b)|"
     r"\bdestr(?:oyed|oying|uction)\b|\berod(?:ed|ing)\b|\berosion\b)"
     # "recurrence score" (a gene-expression assay), "recurrence-free survival": no recurrence
-    r"|(?P<recurrence>\b(?:recurren(?:ce|t)|relapse[sd]?)\b(?![\s-]+(?:scores?|free|rates?|risk)\b))",
+    r"|(?P<recurrence>\b(?:recurren(?:ce|t)|relapse[sd]?)\b(?![\s-]+(?:scores?|free|rates?|risk)\b)"
+    # "relapse of symptoms", "recurrent bleeding": what comes back is no tumour
+    r"(?!\s+(?:of\s+(?:the\s+|her\s+|his\s+)?)?(?:symptoms?|pain|bleeding|ha?emorrhage|fever|infections?|"
+    r"episodes?|haematuria|hematuria|ascites|effusions?)\b))",
     re.IGNORECASE,
 )
 

@@ -218,12 +218,14 @@ _NOT_A_SEAT_AFTER = re.compile(
     r"examinations?|exams?|surgery|surgical|radiotherapy|radiation|biopsy|aspiration|puncture|mammography|"
     r"magnetic|computed|contrast|angiography|area\s+surgery|"
     r"arter(?:y|ies)|veins?|vessels?|nerves?|plexus|roots?|"
-    r"failure|insufficiency|dysfunction)\b",
+    r"failure|insufficiency|dysfunction|"
+    r"bleeding|ha?emorrhages?|ha?ematomas?|abscess(?:es)?|infarct(?:s|ion)?|fractures?|thrombosis)\b",
     re.IGNORECASE,
 )
 _BEFORE_GAP = re.compile(
     r"\s*(?:(?:lymph\s+)?nodes?|nodal|soft[\s-]tissue|skin|lesions?|tumou?rs?|cancer|carcinoma|bone)?\s*"
-    r"(?:(?:was|were|had\s+been|has\s+been|is|are|being)\s+(?:\w+ly\s+)?)?",
+    r"(?:(?:was|were|had\s+been|has\s+been|is|are|being)\s+(?:\w+ly\s+)?)?"
+    r"(?:positive\s+for\s+)?",  # "the mediastinal nodes were positive for metastatic carcinoma"
     re.IGNORECASE,
 )
 _AFTER_PREPOSITION = re.compile(
@@ -793,7 +795,10 @@ def _choose_histology(report: Report, scores: Counter[str]) -> str | None:
 
 _OF_SITE = re.compile(
     r"\s*(?:\([^)]{0,20}\)\s*)?(?:of|in|from|at|involving|(?:arising|originating)\s+(?:in|from))\s+(?:the\s+)?"
-    r"(?:(?:left|right|bilateral)[\s-]+(?:sided\s+)?)?",
+    r"(?:(?:left|right|bilateral)[\s-]+(?:sided\s+)?)?"
+    # "of the right lateral border of the tongue": a part of the organ before it
+    r"(?:(?:(?:left|right|lateral|medial|anterior|posterior|upper|lower|inner|outer|dorsal|ventral)\s+){0,2}"
+    r"(?:side|border|aspect|surface|margin|edge|part|portion|quadrant)\s+of\s+(?:the\s+)?(?:(?:left|right)\s+)?)?",
     re.IGNORECASE,
 )
 

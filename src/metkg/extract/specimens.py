@@ -104,8 +104,8 @@ _VERBS = re.compile(
 _PLURAL_SINGULAR = {"biopsies": "biopsy", "excisions": "excision", "resections": "resection"}
 _PLURAL = re.compile(r"\b(" + "|".join(_PLURAL_SINGULAR) + r")\b", re.IGNORECASE)
 _ECTOMY_WORD = re.compile(r"\b[a-z]{3,}ectomy\b", re.IGNORECASE)
-#: The organ an operation removes, by the word that names it: "-ectomy" words, and the named
-#: resections of one organ ("low anterior resection" of the rectum).
+#: The organ an operation removes, by its "-ectomy" word (a named operation of one organ, such as the
+#: low anterior resection, says its organ in the ontology: ``metkg:typicalSite``).
 _OPERATED_ORGAN = {
     "mastectomy": "breast",
     "lumpectomy": "breast",
@@ -116,10 +116,6 @@ _OPERATED_ORGAN = {
     "colectomy": "colon",
     "cecectomy": "cecum",
     "caecectomy": "cecum",
-    "pancreaticoduodenectomy": "pancreas",
-    "pancreatoduodenectomy": "pancreas",
-    "anterior resection": "rectum",
-    "abdominoperineal resection": "rectum",
     "gastrectomy": "stomach",
     "thyroidectomy": "thyroid",
     "prostatectomy": "prostate",
@@ -271,8 +267,9 @@ _ORDINAL = re.compile(
     r"\b(?:first|second|third|initial|repeat(?:ed)?|another|further|subsequent|new|additional|final)\b", re.IGNORECASE
 )
 _DIAGNOSIS = re.compile(
-    r"\b(?:confirmed|revealed|showed|indicat(?:ed|ing)|demonstrated|consistent\s+with|diagnosed\s+as|identified)\s+"
-    r"(?:that\s+)?"
+    r"\b(?:confirmed|revealed|showed|indicat(?:ed|ing)|demonstrated|consistent\s+with|diagnosed\s+as|identified|"
+    r"proved|established)\s+"
+    r"(?:that\s+)?(?:the\s+(?:diagnosis|presence)\s+of\s+)?"  # "proved the diagnosis of metastatic carcinoma"
     r"(?:the\s+(?:tumou?r|lesion)\s+(?:was|consisted\s+of)\s+)?(?P<dx>[^,;.()]{3,90})",
     re.IGNORECASE,
 )

@@ -97,6 +97,11 @@ _FIRST = re.compile(r"[^\W\d_]+|\d+")
 _STARTS = re.compile(r"(?<![A-Za-z0-9])(?:[^\W\d_]+|\d+)")
 
 
+def _node_number(name: str) -> str:
+    """The other number of a lymph-node name: "hilar node" for "hilar nodes", and back."""
+    return name[:-1] if name.endswith("nodes") else name + "s"
+
+
 def _first_token(name: str) -> str | None:
     m = _FIRST.search(name)
     return m.group(0).lower() if m else None
@@ -138,6 +143,8 @@ class TermMatcher:
         names: dict[str, dict[str, list[str]]] = {}
         for term in terminology.all_terms():
             term_names = [term.label, *term.synonyms]
+            if term.category == "site":
+                term_names += [_node_number(n) for n in term_names if re.search(r" nodes?$", n)]
             if term.category in ("marker", "gene") or re.fullmatch(r"[A-Za-z0-9]+", term.key):
                 term_names.append(term.key)
             names.setdefault(term.category, {})[term.key] = term_names
