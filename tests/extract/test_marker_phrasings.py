@@ -52,6 +52,15 @@ def _statuses(results: list[ParsedResult]) -> list[tuple[str, str | None]]:
             ],
         ),
         ("The cells were positive for both CK7 and TTF-1.", [("CK7", "positive"), ("TTF-1", "positive")]),
+        # a gloss in parentheses after an item does not end the list; a polarity "by" a method
+        (
+            "Focal positivity for CDX2 (glandular component), hCG (trophoblastic component) and CD138.",
+            [("CDX2", "positive"), ("beta-hCG", "positive"), ("CD138", "positive")],
+        ),
+        (
+            "The node was negative by immunohistochemical staining for hCG and AFP.",
+            [("beta-hCG", "negative"), ("AFP", "negative")],
+        ),
         # shared polarity after the list
         ("ER and PR positive, HER2 negative.", [("ER", "positive"), ("PR", "positive"), ("HER2", "negative")]),
         # per-item polarity written before each marker, full names

@@ -265,12 +265,13 @@ _NUMERIC_VALUE = re.compile(
     r"(?P<score>[0-3])\s*\+(?!\d)|(?P<zero>0)(?![\d%]|[.,]\d)",
     re.IGNORECASE,
 )
-# A figure reference may stand between two markers of a list: "TTF-1 (Fig. 2) and CK7".
-_FIGURE_REF = r"(?:\s*\((?:Fig(?:ure)?s?\.?|Table)\s*[\w.,:;\s–-]{0,25}\))?"
 # "ERG and the vascular markers CD31 and CD34": a panel named inside the list
 _PANEL = r"(?:(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}markers?\s+(?:such\s+as\s+|including\s+)?)?"
+#: A parenthesis after a list item that is no value of it: "TTF-1 (Fig. 2) and CK7", "HCG
+#: (choriocarcinoma component)" (a value such as "(3+)" ends the item first: see :func:`_lists`).
+_GLOSS = r"(?:\s*\([^()]{1,40}\))?"
 _CONNECTOR = re.compile(
-    _FIGURE_REF + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*" + _PANEL,
+    _GLOSS + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*" + _PANEL,
     re.IGNORECASE,
 )
 _PREFIX = re.compile(
@@ -624,6 +625,11 @@ _SHARE_BEFORE = re.compile(
 )
 
 
+_POLARITY_BY_METHOD = re.compile(
+    r"\b(?P<word>positive|negative)\s+(?:by|on|with|in)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
+)
+
+
 def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
     """A value written before a list of markers starting at ``pos``: "positive for", "expression of"."""
     window_start = max(begin, pos - 120)
@@ -638,6 +644,9 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     word = best.group("word").lower()
     lead = window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())]
     negated = _NEGATED.search(lead) or _NEGATIVELY.search(lead)
+    by_method = _POLARITY_BY_METHOD.search(lead)  # "negative by immunohistochemical staining for"
+    if by_method and not ("positiv" in word or "negativ" in word):
+        word = by_method.group("word").lower()
     if "negativ" in word or word.startswith(("lack", "loss")) or (negated and "positiv" not in word):
         status: Status = "negative"
     else:
