@@ -509,3 +509,15 @@ def test_values_and_tests_that_belong_to_another_marker_or_assay(read, text: str
 def test_a_mutation_test_covers_each_gene_of_its_list(read) -> None:
     results = read("Mutation analysis for EGFR and ALK was negative.")
     assert [(r.marker, r.status, r.assay) for r in results] == [("EGFR", "negative", "PCR"), ("ALK", "negative", "PCR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chromogranin, synaptophysin and trypsin were negative.", ["chromogranin-A", "synaptophysin", "trypsin"]),
+        ("The cells were negative for CK20, maspin and markers of the neural crest.", ["CK20", "maspin"]),
+        ("The cells were negative for cytokeratins, melanocytic and myeloid markers.", ["CK"]),
+    ],
+)
+def test_a_word_listed_among_markers_is_kept_as_written(read_doc, text: str, expected: list[str]) -> None:
+    assert [r.marker for r in read_doc(text)] == expected

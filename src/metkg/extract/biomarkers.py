@@ -1116,12 +1116,43 @@ def unlisted_marker_mentions(
         key = None
         if len(m.group(0)) >= 5:
             key, end = _corrected(text, m, closest, corrections)
-        if key is None and _marker_shaped(m.group(0)):
+        if key is None and (_marker_shaped(m.group(0)) or _listed_among_markers(text, m, covered)):
             key = m.group(0)
         if key is not None:
             out.append(MarkerMention(start, end, key))
             covered[start:end] = b"\x01" * (end - start)
     return out
+
+
+#: Words a list of results holds besides marker names.
+_LIST_WORDS = re.compile(
+    r"(?:positiv|negativ|express|stain|react|immuno|cell|tumou?r|marker|focal|diffus|strong|weak|moderat|patch|"
+    r"nuclear|cytoplasm|membran|other|both|also|with|while|whereas|which|respectively|partial|only|variabl|"
+    r"scatter|rare|some|most|many|several|none|neither|either|were|showed|show|component|area|region|part|"
+    r"lesion|specimen|sample|tissue|stroma|epitheli|glandular|mesenchymal|lymphocyt|histiocyt|background|"
+    r"control|internal|external|antibod|clone)",
+    re.IGNORECASE,
+)
+_ITEM_BEFORE = re.compile(r"(?:,|\band|\bor)\s*$", re.IGNORECASE)
+_ITEM_AFTER = re.compile(r"\s*(?:,|\band\b|\bor\b|[.;)]|$)", re.IGNORECASE)
+
+
+def _listed_among_markers(text: str, token: re.Match[str], covered: bytearray) -> bool:
+    """A word of a results list that follows a known marker and is followed by the next item or the
+    list's end: "negative for HER2, VEGF, maspin and EMT markers" (a name the vocabulary lacks,
+    kept for the curator)."""
+    word = token.group(0)
+    if not re.fullmatch(r"[A-Za-z][a-z]{3,14}", word) or _LIST_WORDS.match(word):
+        return False
+    if re.search(r"(?:ic|oid|al|ar|ous|ive|ent|ed|ing|ly|ine)$", word):
+        return False  # "negative for cytokeratins, melanocytic and myeloid markers": a panel's adjective
+    before = text[max(0, token.start() - 12) : token.start()]
+    separator = _ITEM_BEFORE.search(before)
+    if separator is None or not (_ITEM_AFTER.match(text, token.end()) or _RESULT_AFTER.match(text, token.end())):
+        return False
+    previous = token.start() - len(before) + separator.start()
+    item_end = len(text[:previous].rstrip(" ,"))
+    return item_end > 0 and bool(covered[item_end - 1] & 1)
 
 
 def _corrected(
