@@ -130,6 +130,15 @@ class Terminology:
         """Whether ``iri`` is ``ancestor`` or below it."""
         return ancestor in self.ancestors(iri)
 
+    def related(self, category: str, a: str | None, b: str | None) -> bool:
+        """Whether two keys of a category are equal, or one term is below the other."""
+        if a is None or b is None:
+            return False
+        if a == b:
+            return True
+        ta, tb = self.get(category, a), self.get(category, b)
+        return ta is not None and tb is not None and (self.is_a(ta.iri, tb.iri) or self.is_a(tb.iri, ta.iri))
+
     def all_terms(self) -> Iterable[Term]:
         for terms in self.terms.values():
             yield from terms.values()

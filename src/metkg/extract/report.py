@@ -104,14 +104,7 @@ class Vocabulary:
 
     def related(self, category: str, a: str | None, b: str | None) -> bool:
         """Equal keys, or one term below the other."""
-        if a is None or b is None:
-            return False
-        if a == b:
-            return True
-        ta, tb = self.terms.get(category, a), self.terms.get(category, b)
-        return (
-            ta is not None and tb is not None and (self.terms.is_a(ta.iri, tb.iri) or self.terms.is_a(tb.iri, ta.iri))
-        )
+        return self.terms.related(category, a, b)
 
     def below(self, category: str, key: str, ancestor: str) -> bool:
         """Whether ``key`` is strictly below ``ancestor``."""

@@ -97,15 +97,6 @@ def _regional(site: str, primary_site: str | None) -> bool:
     return "node" in lowered and any(word in lowered for word in words)
 
 
-def _same_organ(terms: Terminology, site: str, primary: Lesion | None) -> bool:
-    """Whether a site is the primary's organ, a part of it or the whole it is part of."""
-    a = terms.get("site", site)
-    b = terms.get("site", primary.site) if primary is not None and primary.site else None
-    if a is None or b is None:
-        return primary is not None and site == primary.site
-    return terms.is_a(a.iri, b.iri) or terms.is_a(b.iri, a.iri)
-
-
 def _metastases(patient: Patient, terms: Terminology, primary_site: str | None) -> list[dict[str, Any]]:
     primary = _primary(patient)
     out = []
@@ -115,7 +106,8 @@ def _metastases(patient: Patient, terms: Terminology, primary_site: str | None) 
         site = _site_label(terms, lesion.site) or lesion.site_text
         if site is None:
             continue  # "the metastatic tumour" of a specimen: a metastasis, at no site the text names
-        if lesion.kind == "recurrence" and (lesion.site is None or _same_organ(terms, lesion.site, primary)):
+        same_organ = primary is not None and terms.related("site", lesion.site, primary.site)
+        if lesion.kind == "recurrence" and (lesion.site is None or same_organ):
             continue  # a local recurrence is not a distant site
         if _regional(site, primary_site) or lesion.description == "regional lymph node":
             continue
