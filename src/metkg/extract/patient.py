@@ -926,13 +926,12 @@ def _called_metastatic(report: Report, site: str) -> bool:
     return any(m.key == site for m in _sites_called_metastatic(report))
 
 
-def _part_of_organ_called_metastatic(report: Report, site: str) -> bool:
-    """Whether ``site`` is part of an organ the case calls a seat of metastases ("metastases to the
-    brain", so that "the frontal lobe tumours" resected are no primary of the frontal lobe)."""
-    vocab = report.vocabulary
+def _part_of_organ_called_metastatic(vocab: Vocabulary, site: str, called: list[Mention]) -> bool:
+    """Whether ``site`` is part of an organ the case calls a seat of metastases (``called``: "metastases
+    to the brain", so that "the frontal lobe tumours" resected are no primary of the frontal lobe)."""
     if vocab.is_a("site", site, "Bone"):
         return False  # a tumour of one bone, and "bone metastases" in the others
-    return any(vocab.below("site", site, m.key) for m in _sites_called_metastatic(report, by_name=True))
+    return any(vocab.below("site", site, m.key) for m in called)
 
 
 #: Cue words that name a metastasis as such, not an extent ("involvement") a primary may have too.
@@ -968,7 +967,8 @@ def _organ_from_cancer_words(report: Report, organ: str | None = None) -> tuple[
         # seat of metastases ("metastases to the brain" and "resection of the frontal lobe tumours")
         votes = _organ_votes(report)
         seats = [k for k, n in votes.most_common() if n > 0]
-        organ = next((k for k in seats if not _part_of_organ_called_metastatic(report, k)), None)
+        called = list(_sites_called_metastatic(report, by_name=True)) if seats else []
+        organ = next((k for k in seats if not _part_of_organ_called_metastatic(report.vocabulary, k, called)), None)
         if organ is None:
             return None
     for s in report.patient_sentences():
