@@ -1150,8 +1150,9 @@ def _listed_among_markers(text: str, token: re.Match[str], covered: bytearray) -
     separator = _ITEM_BEFORE.search(before)
     if separator is None or not (_ITEM_AFTER.match(text, token.end()) or _RESULT_AFTER.match(text, token.end())):
         return False
-    previous = token.start() - len(before) + separator.start()
-    item_end = len(text[:previous].rstrip(" ,"))
+    item_end = token.start() - len(before) + separator.start()
+    while item_end > 0 and text[item_end - 1] in " ,":
+        item_end -= 1
     return item_end > 0 and bool(covered[item_end - 1] & 1)
 
 
