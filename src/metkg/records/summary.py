@@ -11,7 +11,8 @@ conventions of the gold are followed where the record keeps more detail: a HER2 
 hybridisation is the marker ``HER2 FISH``; a HER2 immunohistochemistry score without a stated
 status takes the status ASCO/CAP give it (0 and 1+ negative, 2+ equivocal, 3+ positive); a
 "low" status is reported as the negative it is for the gold's three values; regional lymph nodes
-of the primary's organ are not distant metastases.
+of the primary's organ are not distant metastases; a part of the brain or the heart is written
+after its organ ("brain (frontal lobe)").
 
 >>> from metkg.settings import Settings
 >>> from metkg.extract import extract_text
@@ -61,7 +62,7 @@ _INTERVENTION_TYPES = {
 #: Molecular results that are not the alteration of one gene.
 _NOT_GENES = {"MSI", "MMR", "TMB"}
 _HER2_SCORE_STATUS = {"0": "negative", "1+": "negative", "2+": "equivocal", "3+": "positive"}
-#: Organs whose parts the gold names after the organ: "brain (frontal lobe)", "heart (right atrium)".
+#: Organs whose parts the gold names after the organ: "brain (frontal lobe)", "heart (cardiac atrium)".
 _ORGANS_OF_PARTS = ("brain", "heart")
 #: Words of a lymph-node site that make it regional for a primary in the organ (AJCC N categories).
 _REGIONAL_NODES = {
