@@ -205,6 +205,8 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
         ("Ki-67 (a grading marker) was 5%.", ("Ki-67", None, 5.0, None, None, None)),
         ("About 90% of tumour cells were positive for ER.", ("ER", "positive", 90.0, "~", None, None)),
         ("HER2 (3+) was found.", ("HER2", None, None, None, "3+", None)),  # a value in parentheses is no gloss
+        ("ER+ (70%)", ("ER", "positive", 70.0, None, None, None)),  # a sign's parenthesis, as a word's
+        ("HER2- (1+)", ("HER2", "negative", None, None, "1+", None)),
         ("Ki-67 showed positivity at a rate of 10-15%.", ("Ki-67", "positive", 10.0, None, None, None)),
         ("MIB-1 labelling index of 30%", ("Ki-67", None, 30.0, None, None, None)),
         ("HER2 score 0", ("HER2", None, None, None, "0", None)),

@@ -499,6 +499,18 @@ _EXPRESSED = re.compile(
 )
 
 
+def _with_amount(value: ResultValue, text: str, pos: int, end: int) -> tuple[ResultValue, int]:
+    """A status with the score or percent the parenthesis after it adds: "HER2-positive (3+)", "ER+
+    (70%)"; the value and where it ends."""
+    paren = _PAREN.match(text, pos, end)
+    extra = parse_value(paren.group(0)) if paren else None
+    if paren is None or extra is None or extra.status not in (None, value.status):
+        return value, pos
+    if extra.percent is None and extra.score is None:
+        return value, pos
+    return replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score), paren.end()
+
+
 def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """A sign, a status word, a percent or a score right after a marker."""
     glued = _GLUED.match(text, pos, end)
@@ -508,7 +520,8 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
     if glued:
         value = parse_value(sign)
         if value is not None:
-            return value, glued.start() + len(glued.group(0)) - len(sign), glued.end()
+            value, value_end = _with_amount(value, text, glued.end(), end)
+            return value, glued.start() + len(glued.group(0)) - len(sign), value_end
     hyphen = _HYPHEN_WORD.match(text, pos, end)
     if hyphen and _BYSTANDER_CELLS.match(text, hyphen.end(), end):
         return None  # "IgG4-positive plasma cells", "CD8-positive T cells": the stroma's cells, not the tumour's
@@ -516,13 +529,7 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
         value = parse_value(hyphen.group("word"))
         if value is not None:
             pattern = _pattern_name(hyphen.group("mod").strip()) if hyphen.group("mod") else None
-            value_end = hyphen.end()
-            paren = _PAREN.match(text, value_end, end)
-            extra = parse_value(paren.group(0)) if paren else None
-            if extra is not None and extra.status in (None, value.status):
-                # "HER2-positive (3+)": the parenthesis adds the score or percent
-                value = replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score)
-                value_end = paren.end()  # type: ignore[union-attr]
+            value, value_end = _with_amount(value, text, hyphen.end(), end)
             return replace(value, pattern=pattern or value.pattern), hyphen.start(), value_end
     stained = _STAINED_CELLS.match(text, pos, end)
     if stained and not _denied_before(text, pos):  # "CD30 stained the tumour cells"
