@@ -15,6 +15,7 @@ from metkg.extract.pipeline import annotate
         "Tomasini et al. described a case of eyelid metastasis (20).",
         "Previous studies have reported two cases of DCIS with liver metastases (33, 34).",
         "Only about forty such cases have been reported in the literature.",
+        "Two of the published patients had liver metastases [12].",
         "Her two sisters had breast cancer.",  # the family's history, not the patient's
     ],
 )

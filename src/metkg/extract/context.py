@@ -181,7 +181,7 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
 
 _OTHER = re.compile(
     r"\bet\s+al\b|\bpreviously\s+(?:reported|described|published)|\bprevious\s+(?:studies|reports|cases|literature)|"
-    r"\b(?:reported|published|previous|similar|other)\s+cases\b|\bcases?\s+(?:has|have)\s+been\s+reported|"
+    r"\b(?:reported|published|previous|similar|other|described)\s+(?:cases|patients)\b|\bcases?\s+(?:has|have)\s+been\s+reported|"
     r"\bliterature\b|\bstud(?:y|ies)\s+(?:of|have|has|show|found|report)|\bretrospective\b|\bcohort\b|"
     r"\bseries\b|\bmeta-analysis\b|\btrials?\b|\b\d[\d,]*\s+(?:patients|cases|women|men)\b|\bpatients\s+with\b|"
     r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b|\bin\s+(?:most|many|some)\s+cases\b|"
