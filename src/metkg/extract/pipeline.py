@@ -190,21 +190,21 @@ def _organ_parts(text: str, found: list[TermMention]) -> list[TermMention]:
     """The mentions with a region word that names a part of the organ beside it read as the organ:
     "pancreatic head and neck", "the head of the pancreas" are the pancreas, not the head."""
     sites = sorted((m for m in found if m.category == "site"), key=lambda m: m.start)
-    merged: dict[int, TermMention] = {}  # id of a mention replaced -> the organ mention that replaces it
+    merged: dict[int, TermMention] = {}  # index in ``sites`` of a mention replaced -> the organ mention
     for i, m in enumerate(sites):
         if m.text.lower() not in _ORGAN_PARTS:
             continue
-        previous = merged.get(id(sites[i - 1]), sites[i - 1]) if i else None
-        gap = text[previous.end : m.start] if previous else None
-        following = sites[i + 1] if i + 1 < len(sites) else None
-        if previous is not None and (not gap.strip() or (gap.strip() == "and" and id(sites[i - 1]) in merged)):
+        previous = merged.get(i - 1, sites[i - 1]) if i else None
+        gap = text[previous.end : m.start] if previous else ""
+        if previous is not None and (not gap.strip() or (gap.strip() == "and" and i - 1 in merged)):
             organ = TermMention(previous.start, m.end, "site", previous.key, text[previous.start : m.end])
-            merged[id(sites[i - 1])] = merged[id(m)] = organ
-        elif following is not None and _PART_OF.fullmatch(text[m.end : following.start]):
+            merged[i - 1] = merged[i] = organ
+        elif i + 1 < len(sites) and _PART_OF.fullmatch(text[m.end : sites[i + 1].start]):
+            following = sites[i + 1]
             organ = TermMention(m.start, following.end, "site", following.key, text[m.start : following.end])
-            merged[id(m)] = merged[id(following)] = organ
-    organs = {id(o): o for o in merged.values()}
-    return [m for m in found if id(m) not in merged] + list(organs.values())
+            merged[i] = merged[i + 1] = organ
+    replaced = {sites[i] for i in merged}
+    return [m for m in found if m not in replaced] + list(dict.fromkeys(merged.values()))
 
 
 class TermsComponent:
