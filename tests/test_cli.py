@@ -3,6 +3,7 @@ fail when they check nothing, and no half-done state left behind. One regression
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -154,3 +155,25 @@ def test_build_and_reason_report_the_same_inferred_triple_count(tmp_path: Path, 
     pattern = r"inferred triples \(distinct\)\s+([\d,]+)"
     assert re.search(pattern, built) and re.search(pattern, reasoned), (built, reasoned)
     assert re.search(pattern, built)[1] == re.search(pattern, reasoned)[1]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("command", "refusal"),
+    [
+        (["extract", str(FIXTURES / "extract" / "lung_abstract.txt")], "is a device or a FIFO"),
+        (["export", "--format", "phenopacket"], "is not a directory: give -o DIRECTORY"),
+    ],
+    ids=["extract", "phenopacket"],
+)
+def test_commands_writing_several_files_refuse_a_fifo_and_leave_it(  # type: ignore[no-untyped-def]
+    command: list[str], refusal: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """`extract -o FIFO.yaml` renamed its draft over the FIFO, and `export --format phenopacket -o
+    FIFO` failed on 'File exists'. Both write files, not one stream: the FIFO is refused by name."""
+    fifo = tmp_path / "drafts.yaml"
+    os.mkfifo(fifo)
+    code, _, err = _run(monkeypatch, capsys, *command, "-o", str(fifo))
+    assert code == 2, err
+    assert repr(str(fifo)) in err and refusal in err, err
+    assert fifo.is_fifo(), "the FIFO was replaced"
+    assert [p.name for p in tmp_path.iterdir()] == ["drafts.yaml"], "nothing was written beside it"

@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph
@@ -123,3 +126,55 @@ def _umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return umask
+
+
+def _read_fifo_during(fifo: Path, run: Callable[[], subprocess.CompletedProcess[str]]) -> tuple[str, bytes]:
+    """Run ``run`` while a thread reads ``fifo`` to its end: ``run``'s stderr and the bytes read.
+
+    The reader holds a writing end of its own until ``run`` is over, so it never waits forever
+    on a FIFO that nothing else opened (or that was replaced by a file)."""
+    reading = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    holding = os.open(fifo, os.O_WRONLY)
+    os.set_blocking(reading, True)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: os.read(reading, 1 << 16), b"")))
+    reader.start()
+    try:
+        done = run()
+    finally:
+        os.close(holding)
+        reader.join(30)
+        os.close(reading)
+    assert done.returncode == 0, done.stderr
+    return done.stderr, b"".join(chunks)
+
+
+def test_export_to_a_fifo_writes_into_it_and_leaves_it_a_fifo(built, tmp_path: Path) -> None:
+    """`-o FIFO` wrote a temporary file and renamed it over the FIFO: its reader got nothing and
+    the FIFO was gone, a regular file in its place."""
+    fifo = tmp_path / "fifo.ttl"
+    os.mkfifo(fifo)
+    stderr, received = _read_fifo_during(fifo, lambda: _metkg("export", "--store", str(built.store), "-o", str(fifo)))
+    assert stat.S_ISFIFO(fifo.lstat().st_mode), "the FIFO was replaced"
+    assert received == _export(built), f"the FIFO's reader got {len(received):,} bytes"
+    assert f"to {fifo}" in stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["fifo.ttl"], "no temporary file is left"
+
+
+def test_export_through_a_symbolic_link_keeps_the_link(built, tmp_path: Path) -> None:
+    """`-o LINK` renamed a regular file over the link: a link to /dev/null became a file, and a link
+    to an earlier export left that file as it was."""
+    to_null = tmp_path / "null.ttl"
+    to_null.symlink_to(os.devnull)
+    earlier = tmp_path / "exports" / "all.ttl"
+    earlier.parent.mkdir()
+    earlier.write_bytes(b"# an earlier export\n")
+    to_file = tmp_path / "all.ttl"
+    to_file.symlink_to(earlier)
+    for link in (to_null, to_file):
+        done = _metkg("export", "--store", str(built.store), "-o", str(link))
+        assert done.returncode == 0, done.stderr
+        assert link.is_symlink(), f"{link.name} was replaced"
+    assert Path(os.devnull).is_char_device()
+    assert earlier.read_bytes() == _export(built), "the file the link names holds the export"
+    assert sorted(p.name for p in earlier.parent.iterdir()) == ["all.ttl"], "no temporary file is left"

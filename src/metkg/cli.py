@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, BinaryIO
 
@@ -361,10 +363,49 @@ def export(
     if output is None:
         write(sys.stdout.buffer)
         return
+    n = _write_output(output, write)
+    err.print(f"wrote {n:,} statements to {output}")
+
+
+def _write_output(output: Path, write: Callable[[BinaryIO], int]) -> int:
+    """Write ``-o PATH`` with ``write``; what ``write`` returned.
+
+    A regular file (or a new one) is written beside itself and renamed over when complete: a
+    failed export leaves no half file and an earlier export at that path untouched. A symbolic
+    link is followed, so the link stays and the file it names is written. A device (/dev/null)
+    or a FIFO is written into as it is: a rename would put a regular file in its place.
+    """
     if output.is_dir():
         raise ConfigurationError(f"{str(output)!r} is a directory; give -o the path of a file")
-    # Written beside the output and renamed when complete: a failed export leaves no half file
-    # and an earlier export at that path untouched.
+    if _is_special_file(output):
+        return _write_through(output, write)
+    return _write_replacing(Path(os.path.realpath(output)), write)
+
+
+def _is_special_file(path: Path) -> bool:
+    """Whether ``path`` is, or links to, a device, a FIFO or a socket: neither a file nor a directory."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # nothing there yet (or a broken link): a file will be made
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_through(output: Path, write: Callable[[BinaryIO], int]) -> int:
+    """Write into a device or a FIFO (a FIFO waits for its reader, as with a shell's ``>``)."""
+    try:
+        handle = output.open("wb")
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot write {str(output)!r}: {exc.strerror}; give -o a file, a device or a FIFO, "
+            "or leave -o out to write to standard output"
+        ) from None
+    with handle:
+        return write(handle)
+
+
+def _write_replacing(output: Path, write: Callable[[BinaryIO], int]) -> int:
+    """Write a temporary file beside ``output`` and rename it over ``output`` when complete."""
     try:
         handle = tempfile.NamedTemporaryFile("wb", dir=output.parent, prefix=f".{output.name}.", delete=False)  # noqa: SIM115
     except OSError as exc:
@@ -381,7 +422,7 @@ def export(
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
-    err.print(f"wrote {n:,} statements to {output}")
+    return n
 
 
 @app.command()
@@ -418,8 +459,13 @@ def cases(store: StoreOpt = None) -> None:
 def _export_phenopackets(settings: Settings, case: str | None, output: Path | None) -> None:
     from metkg.export.phenopacket import export_phenopackets
 
-    if output is None or output.is_file():
+    if output is None:
         raise typer.BadParameter("--format phenopacket writes one file per patient: give -o DIRECTORY")
+    if output.is_file() or _is_special_file(output):
+        raise typer.BadParameter(
+            f"--format phenopacket writes one file per patient, and {str(output)!r} is not a directory: "
+            "give -o DIRECTORY"
+        )
     written = export_phenopackets(settings, output, case)
     err.print(f"wrote {len(written)} Phenopackets to {output}")
 
@@ -512,6 +558,11 @@ def extract(
 
       metkg extract ../shared/corpus -o drafts/ && metkg evaluate --extracted drafts/
     """
+    if output is not None and _is_special_file(output):
+        raise ConfigurationError(
+            f"{str(output)!r} is a device or a FIFO, not a file or a directory; extract writes its drafts and "
+            "each report's text as files: give -o a directory or a .yaml file, or leave -o out to print the draft"
+        )
     settings = settings_from()
     if source.is_dir():
         if output is None or output.suffix in (".yaml", ".yml"):
