@@ -163,6 +163,25 @@ def test_a_client_that_stops_reading_is_dropped_and_its_worker_freed(guarded: Li
         assert time.monotonic() - started < 3
 
 
+def test_a_head_of_a_large_answer_keeps_its_query_worker(robust_settings: Settings) -> None:
+    """A HEAD whose answer was over 1 MiB had its worker killed and a new one started rather than
+    the unread rest read through: the next query waited for the new worker, and each such HEAD
+    cost a new interpreter. The rest is read and dropped, as a GET's would be sent."""
+    query = {"query": BIG_ANSWER.format(rows=3000)}
+    with serving(_settings(robust_settings, query_workers=1)) as server, server.client() as http:
+        pool = server.app.state.service.pool
+        worker = pool.pids
+        whole = http.get("/sparql", params=query, headers=JSON)
+        assert whole.status_code == 200 and len(whole.content) > 4 << 20, len(whole.content)
+        for _ in range(3):
+            head = http.head("/sparql", params=query, headers=JSON)
+            assert (head.status_code, head.content) == (200, b"")
+            assert head.headers["content-type"] == whole.headers["content-type"]
+            # One worker: this query is answered only once the HEAD's worker is free again.
+            assert http.get("/sparql", params={"query": QUICK}, headers=JSON).status_code == 200
+            assert pool.pids == worker, "the HEAD's query worker was replaced"
+
+
 def test_a_query_over_the_memory_ceiling_is_stopped(guarded: LiveServer) -> None:
     """An ORDER BY over a cartesian product reached 1.6 GB in 5 s and 5 GB in 13.5 s."""
     pool = guarded.app.state.service.pool

@@ -22,7 +22,7 @@ Three more guards, each against one way a client could take the workers or the m
   the kernel's out-of-memory killer choose a victim first;
 - **streaming**: the answer comes from the worker in chunks (:mod:`metkg.sparql.worker`),
   read one at a time as the client takes them; the worker, and its client's slot, are held
-  until the client has the whole answer or is gone (then the worker is replaced);
+  until the client has the whole answer, or is gone and the rest has been read and dropped;
 - **fair shares**: each client (its address) has at most ``client_slots`` queries running
   and ``client_pending`` running or waiting; a free worker goes to the waiting client with
   the fewest queries running and, among those, to the one served longest ago (round robin).
@@ -54,9 +54,6 @@ __all__ = ["AnswerStream", "QueryPool"]
 
 _START_SECONDS = 30.0
 _WATCH_SECONDS = 0.05
-#: An answer left unread with at most this many bytes to go is read and dropped, keeping its
-#: worker; with more, the worker is replaced rather than waited for.
-_DRAIN_BYTES = 1 << 20
 
 
 class _OverMemoryError(Exception):
@@ -171,10 +168,11 @@ class AnswerStream:
     """An answer's body from the worker, one chunk per step, and the worker freed at its end.
 
     The worker is held until the last byte is read; should the reader stop early or never start
-    (the client went away, a HEAD needed only the headers), :meth:`aclose` frees it: a short
-    rest is read and dropped so the worker stays, a long one is not waited for (the worker is
-    replaced). Closing does not wait for garbage collection, so no worker stays leased by an
-    answer nobody reads.
+    (the client went away, a HEAD needed only the headers), :meth:`aclose` frees it: the rest is
+    read and dropped, and the worker stays. The worker holds the whole answer already (at most
+    ``max_answer_bytes``), so reading it through costs what sending it to a client would, less
+    than starting a new worker (an interpreter, the store opened again). Closing does not wait
+    for garbage collection, so no worker stays leased by an answer nobody reads.
     """
 
     def __init__(self, pool: QueryPool, lease: _Lease, size: int):
@@ -204,11 +202,8 @@ class AnswerStream:
             raise
 
     async def aclose(self) -> None:
-        """Free the worker now, whatever was read of the answer."""
+        """Free the worker now, whatever was read of the answer: the rest is read and dropped."""
         if self._lease.done:
-            return
-        if self._size - self._received > _DRAIN_BYTES:
-            self._lease.release(healthy=False)
             return
         with contextlib.suppress(Exception):
             while self._received < self._size:
