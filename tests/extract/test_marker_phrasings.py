@@ -523,3 +523,61 @@ def test_a_mutation_test_covers_each_gene_of_its_list(read) -> None:
 )
 def test_a_word_listed_among_markers_is_kept_as_written(read_doc, text: str, expected: list[str]) -> None:
     assert [r.marker for r in read_doc(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a status word after "with" leads the next marker, not the one before
+        (
+            "Staining showed loss of MLH1 and PMS2 expression with retained MSH2 and MSH6.",
+            [("MLH1", "negative"), ("PMS2", "negative"), ("MSH2", "positive"), ("MSH6", "positive")],
+        ),
+        ("CK7 staining with positive CK20 and negative CDX2.", [("CK20", "positive"), ("CDX2", "negative")]),
+        (
+            "MLH1 and PMS2 were lost; MSH2 and MSH6 were preserved.",
+            [("MLH1", "negative"), ("PMS2", "negative"), ("MSH2", "positive"), ("MSH6", "positive")],
+        ),
+        (
+            "Staining showed absent MLH1 expression with preserved nuclear MSH6 expression.",
+            [("MLH1", "negative"), ("MSH6", "positive")],
+        ),
+        # the panel's members named after it take the result, the panel itself none
+        (
+            "There was retained expression of the mismatch repair proteins (MLH1, PMS2, MSH2 and MSH6).",
+            [("MLH1", "positive"), ("PMS2", "positive"), ("MSH2", "positive"), ("MSH6", "positive")],
+        ),
+        ("Loss of the mismatch repair proteins MSH2 and MSH6.", [("MSH2", "negative"), ("MSH6", "negative")]),
+        ("The tumour was mismatch repair-deficient.", [("MMR", "negative")]),
+    ],
+)
+def test_mismatch_repair_results(read, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a denial after the list is every item's
+        (
+            "Mutations in KRAS, NRAS and BRAF were not detected.",
+            [("KRAS", "negative"), ("NRAS", "negative"), ("BRAF", "negative")],
+        ),
+        ("Expression of CK7 and CK20 was not detected.", [("CK7", "negative"), ("CK20", "negative")]),
+        ("Mutations in KRAS and NRAS were detected.", [("KRAS", "positive"), ("NRAS", "positive")]),
+        # a denial before the marker turns an amplification negative
+        ("There was no HER2 amplification.", [("HER2", "negative")]),
+        ("FISH showed no evidence of HER2 amplification.", [("HER2", "negative")]),
+        (
+            "Not only HER2 amplification but also EGFR overexpression was found.",
+            [("HER2", "positive"), ("EGFR", "positive")],
+        ),
+    ],
+)
+def test_denials_before_and_after_the_markers(read, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read(text)) == expected, text
+
+
+def test_an_unlisted_marker_abbreviated_after_its_name_keeps_its_result(read_doc) -> None:
+    results = read_doc("Staining: vascular endothelial growth factor (VEGF) (+), CD31 (+).")
+    assert [(r.marker, r.status) for r in results] == [("VEGF", "positive"), ("CD31", "positive")]

@@ -140,7 +140,7 @@ _STATUS_WORDS: list[tuple[str, Status]] = [
     (r"equivocal|borderline|indeterminate", "equivocal"),
     (r"low(?:\s+expression)?(?!\s*(?:-|grade))", "low"),
     (
-        r"positiv(?:e|ity)|over-?expressed|over-?expression|amplified|amplification|retained|intact|reactive|expressed",
+        r"positiv(?:e|ity)|over-?expressed|over-?expression|amplified|amplification|retained|preserved|intact|reactive|expressed",
         "positive",
     ),
 ]
@@ -248,7 +248,7 @@ _HYPHEN_WORD = re.compile(
 _WORD_VALUE = re.compile(
     r"(?P<mod>(?:strongly|weakly|focally|diffusely|moderately|partially|strong|weak|focal|diffuse|moderate|partial)\s+)?"
     r"(?P<word>not\s+amplified|non-?amplified|no\s+amplification|positiv(?:e|ity)|negativ(?:e|ity)|equivocal|"
-    r"over-?expressed|over-?expression|amplified|amplification|retained|intact|lost|loss\b|low\b)"
+    r"over-?expressed|over-?expression|amplified|amplification|retained|preserved|intact|lost|loss\b|low\b)"
     r"(?P<tail>(?:\s*(?:at\s+a\s+rate\s+of|at|of|in|,|with|was|was\s+about|about|approximately|score)?\s*(?:"
     + _CMP
     + r"\s*)?"
@@ -289,7 +289,7 @@ _PREFIX = re.compile(
 )
 _LIST_GAP = re.compile(
     # "neuroendocrine markers", "the colon cancer markers:" may name the list first
-    r"^(?:(?:[A-Za-z-]+\s+){0,3}markers?(?:\s*:|\s+such\s+as|\s+including|\s+of)?(?:\s+|\s*\(\s*))?"
+    r"^(?:(?:[A-Za-z-]+\s+){0,3}(?:markers?|proteins)(?:\s*:|\s+such\s+as|\s+including|\s+of)?(?:\s+|\s*\(\s*))?"
     # an item is a marker's name, not a phrase about cells or a tumour ("malignant cells in the fluid")
     r"(?:(?:(?!positiv|negativ|express|stain|react|cells?\b|malignan|tumou?r|\w*carcinoma|metasta|lesion|fluid|"
     r"specimen|tissue|nodes?\b|consistent|evidence|differentiat)[\w\-/αβ .]){1,60}?(?:\([\w\-/ ]{1,15}\))?"
@@ -313,6 +313,27 @@ def merge_parenthesised(mentions: Sequence[MarkerMention], text: str) -> list[Ma
                 continue
         out.append(m)
     return out
+
+
+#: Panels whose members a report may name right after them: "mismatch repair proteins (MLH1,
+#: PMS2, MSH2 and MSH6)".
+_PANEL_MEMBERS = {"MMR": frozenset({"MLH1", "PMS2", "MSH2", "MSH6"})}
+_BEFORE_MEMBERS = re.compile(r"\s*(?:\(|:|,)?\s*")
+
+
+def _without_panels_named_by_members(mentions: list[MarkerMention], text: str) -> list[MarkerMention]:
+    """Leave out a panel's mention when its members follow it, so each member takes the result."""
+    kept = []
+    for i, m in enumerate(mentions):
+        following = mentions[i + 1] if i + 1 < len(mentions) else None
+        named = (
+            following is not None
+            and following.key in _PANEL_MEMBERS.get(m.key, ())
+            and _BEFORE_MEMBERS.fullmatch(text, m.end, following.start)
+        )
+        if not named:
+            kept.append(m)
+    return kept
 
 
 # ---------------------------------------------------------------- scores written by name
@@ -479,7 +500,13 @@ _STAINED_CELLS = re.compile(
     re.IGNORECASE,
 )
 #: "neither CD3 nor CD5 stained ...": the verb is denied for a marker after these words.
-_DENIED_BEFORE = re.compile(r"\b(?:neither|nor|not|no)\s+(?:[\w-]+\s*,?\s+)?$", re.IGNORECASE)
+_DENIED_BEFORE = re.compile(
+    r"\b(?:neither|nor|not(?!\s+only)|no|without)\s+(?:(?:evidence|sign|signs)\s+of\s+)?(?:[\w-]+\s*,?\s+)?$",
+    re.IGNORECASE,
+)
+#: What a denial before the marker turns into a negative: "no HER2 amplification", "no evidence of
+#: EGFR overexpression" (not "no ER-positive cells were seen", read by its own words).
+_DENIABLE = re.compile(r"amplifi|over-?expres", re.IGNORECASE)
 _NO_STAINING = re.compile(
     r"(?:no|absent|lack\s+of|loss\s+of)\s+(?:(?:nuclear|cytoplasmic|membranous|detectable|specific)\s+)?"
     r"(?:staining|expression|immunoreactivity|immunostaining|reactivity)\b",
@@ -558,27 +585,57 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
             continue
         if pattern is _WORD_VALUE and re.match(r"\s+(?:for|to)\b", text[m.end() : end]):
             return None  # "positive for X": the value of what follows, not of this marker
+        if pattern is _WORD_VALUE and _leads_next_marker(text, pos, start, m.end(), end):
+            return None  # "loss of MLH1 expression with retained MSH2": the value of MSH2
         value = parse_value(m.group(0))
         if value is not None:
             value_start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
             denied = _DENIED.match(text, m.end(), end)
             if denied and value.status == "positive" and pattern is _WORD_VALUE:
                 return replace(value, status="negative"), value_start, denied.end()
+            denial = _denial_before(text, pos) if pattern is _WORD_VALUE and _DENIABLE.match(m.group("word")) else None
+            if denial is not None:  # the quote starts at the denial: "no evidence of HER2 amplification"
+                return replace(value, status="negative"), denial, m.end()
             return value, value_start, m.end()
     # A bare "(+)" after a filler-free gap such as "GATA 3(+)" is caught by _PAREN above.
     return None
 
 
+_WITH_END = re.compile(r"\bwith\s*$", re.IGNORECASE)
+_NEXT_TOKEN = re.compile(r"\s+(?P<token>[\w./-]+)")
+
+
+def _leads_next_marker(text: str, pos: int, start: int, value_end: int, end: int) -> bool:
+    """Whether a status word reached over "with" stands before another marker: "... expression
+    with retained MSH2" (MSH2's, as a prefix), not "... with positive staining"."""
+    if not _WITH_END.search(text, pos, start):
+        return False
+    first = _NEXT_TOKEN.match(text, value_end, end)
+    if first is None:
+        return False
+    token = first.group("token")
+    if re.fullmatch(r"[a-z]+", token):  # "retained nuclear MSH2"
+        second = _NEXT_TOKEN.match(text, first.end(), end)
+        token = second.group("token") if second else token
+    return _marker_shaped(token.rstrip(".,"))
+
+
 def _denied_before(text: str, pos: int) -> bool:
     """Whether the marker ending at ``pos`` follows "neither", "nor", "not" or "no"."""
+    return _denial_before(text, pos) is not None
+
+
+def _denial_before(text: str, pos: int) -> int | None:
+    """Where the denial before the marker ending at ``pos`` starts, if it follows one."""
     start = text.rfind(" ", 0, pos) + 1  # the marker's last word begins here
-    return bool(_DENIED_BEFORE.search(text, max(0, start - 40), start))
+    found = _DENIED_BEFORE.search(text, max(0, start - 40), start)
+    return found.start() if found else None
 
 
 # "positive cytokeratin 7, negative p63": a status word right before a marker, no preposition.
 _BARE_PREFIX = re.compile(
     r"(?:^|(?<=[\s,;:(]))(?P<mod>(?:diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?)\s+)?"
-    r"(?P<word>positive|negative|retained|lost)\s+$",  # not "intact": "intact PTH" names an assay
+    r"(?P<word>positive|negative|retained|preserved|lost)\s+$",  # not "intact": "intact PTH" names an assay
     re.IGNORECASE,
 )
 # "tumour cells expressed CK7 and GATA3", "did not express CK20", "lacked PAX8"
@@ -720,7 +777,7 @@ _INTRINSIC: list[tuple[re.Pattern[str], Status]] = [
     (re.compile(r"MSI-?L\b|\blow|\bstab|\bMSS\b", re.IGNORECASE), "negative"),
     (re.compile(r"MSI-?H\b|high", re.IGNORECASE), "positive"),
     (re.compile(r"\bdMMR\b|deficien", re.IGNORECASE), "negative"),
-    (re.compile(r"\bpMMR\b|proficien|intact|retained", re.IGNORECASE), "positive"),
+    (re.compile(r"\bpMMR\b|proficien|intact|retained|preserved", re.IGNORECASE), "positive"),
 ]
 
 
@@ -842,7 +899,7 @@ def parse_results(
     """
     end = len(text) if end is None else end
     mentions, results = _triple_negative(text, [m for m in mentions if start <= m.start and m.end <= end])
-    inside = merge_parenthesised(mentions, text)
+    inside = _without_panels_named_by_members(merge_parenthesised(mentions, text), text)
     sentence = text[start:end]
     claimed = start  # a value already read after a marker is no prefix of the next one
     for run in _lists(text, inside, end):
@@ -856,7 +913,7 @@ def parse_results(
             # "expressed CD20, BCL-2 and CD10 (30%)": the percent is the last one's, the verb everyone's
             prefix = _prefix(text, members[0].start, start)
             if prefix is not None and prefix[1] >= claimed:
-                shared = prefix
+                shared = _denied_after_list(text, prefix, members[-1].end, end)
             elif shared is None or shared[1] < claimed:
                 shared = None
         for mention, value in zip(members, own, strict=True):
@@ -905,7 +962,9 @@ def parse_results(
 # "no CK7 expression, nor TTF-1 expression": absent
 _SHOWN = r"\b(?:show(?:ed|s|ing)?|demonstrat\w*|reveal\w*|exhibit\w*|display\w*|with)\s+"
 _STAINING_MODIFIERS = r"(?:(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|membran(?:e|ous))[\s,]+(?:and\s+)?)*"
-_SHOWN_BEFORE = re.compile(_SHOWN + r"(?:the\s+)?" + _STAINING_MODIFIERS + r"$", re.IGNORECASE)
+_SHOWN_BEFORE = re.compile(
+    _SHOWN + r"(?:the\s+)?(?:(?:retained|preserved|intact)\s+)?" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
+)
 _EXPRESSION_NOUN = r"(?:expression|immunoreactivity|reactivity|immunostaining|staining|positivity)"
 _CHAINED_BEFORE = re.compile(
     r"\b" + _EXPRESSION_NOUN + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
@@ -916,6 +975,25 @@ _EXPRESSED_AFTER = re.compile(
     r"pattern|index|score)\b)",
     re.IGNORECASE,
 )
+
+
+# "Mutations in KRAS, NRAS and BRAF were not detected": the denial after the list is everyone's
+_DENIED_AFTER_LIST = re.compile(
+    r"\s*(?:genes?\s+)?(?:was|were|is|are|has\s+been|have\s+been)\s+"
+    r"(?:not\s+(?:detected|found|identified|observed|seen|present|expressed)|absent|undetectable)\b",
+    re.IGNORECASE,
+)
+
+
+def _denied_after_list(
+    text: str, prefix: tuple[ResultValue, int, int], list_end: int, end: int
+) -> tuple[ResultValue, int, int]:
+    """A positive prefix ("mutations in", "expression of") turned negative by a denial after the list."""
+    value, value_start, _ = prefix
+    denied = _DENIED_AFTER_LIST.match(text, list_end, end)
+    if denied is None or value.status != "positive":
+        return prefix
+    return replace(value, status="negative"), value_start, denied.end()
 
 
 def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[ResultValue, int, int] | None:
@@ -1053,13 +1131,14 @@ _STAGING = re.compile(r"[pcyr]?[A-Za-z]\d{1,3}[a-d]?|[A-Z]\d+[A-Z]|[pcy]?T[0-4x]
 _ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|X)[A-C]?\d?")  # stages and grades: "IVB", "IIIA"
 _ZONE_START = re.compile(
     r"\b(?:(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|stain\w*|mutations?|variants?|alterations?)"
-    r"\s+(?:for|of|with|in|including|involving)|express\w*|lack\w*|loss\s+of|retained)\s+",
+    r"\s+(?:for|of|with|in|including|involving)|express\w*|lack\w*|loss\s+of|retained|preserved)\s+",
     re.IGNORECASE,
 )
 _ZONE_END = re.compile(r"[.;:]\s|\b(?:but|whereas|while|which|although|except)\b|$", re.IGNORECASE)
+_SIGN_AFTER_ABBREVIATION = re.compile(r"\)\s*\(\s*(?:\+{1,3}|[-−–]|±)\s*\)")
 _RESULT_AFTER = re.compile(
     r"\s*(?:\(\s*(?:\+{1,3}|[-−–]|±)\s*\)|[-\s]+(?:positive|negative)\b|"
-    r"\s+(?:expression\s+|staining\s+)?(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:positive|negative|expressed|lost|retained)\b)",
+    r"\s+(?:expression\s+|staining\s+)?(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:positive|negative|expressed|lost|retained|preserved)\b)",
     re.IGNORECASE,
 )
 
@@ -1118,7 +1197,9 @@ def unlisted_marker_mentions(
         start, end = m.span()
         if covered[start] & 1 or covered[end - 1] & 1:
             continue
-        if not (covered[start] & 2 or _RESULT_AFTER.match(text, end) or _STATUS_AFTER.match(text, end)):
+        # "vascular endothelial growth factor (VEGF) (+)": a sign follows the abbreviation's parenthesis
+        abbreviated = text[start - 1 : start] == "(" and bool(_SIGN_AFTER_ABBREVIATION.match(text, end))
+        if not (covered[start] & 2 or abbreviated or _RESULT_AFTER.match(text, end) or _STATUS_AFTER.match(text, end)):
             continue  # only where the text states a result: a lab value or a scan is no marker
         key = None
         if len(m.group(0)) >= 5:
