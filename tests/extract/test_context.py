@@ -17,6 +17,7 @@ from metkg.extract.pipeline import annotate
         "Only about forty such cases have been reported in the literature.",
         "Two of the published patients had liver metastases [12].",
         "Her two sisters had breast cancer.",  # the family's history, not the patient's
+        "Similar skin lesions were reported in three men.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:
@@ -29,6 +30,7 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         "In this case, the patient received fulvestrant plus dalpiciclib.",
         "Imaging after treatment showed a partial response (PR) by RECIST 1.1 criteria (8).",
         "She received six cycles of docetaxel.",
+        "Both tumour samples were reported as microsatellite stable.",  # a result, not the literature
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:

@@ -184,7 +184,7 @@ _OTHER = re.compile(
     r"\b(?:reported|published|previous|similar|other|described)\s+(?:cases|patients)\b|\bcases?\s+(?:has|have)\s+been\s+reported|"
     r"\bliterature\b|\bstud(?:y|ies)\s+(?:of|have|has|show|found|report)|\bretrospective\b|\bcohort\b|"
     r"\bseries\b|\bmeta-analysis\b|\btrials?\b|\b\d[\d,]*\s+(?:patients|cases|women|men)\b|\bpatients\s+with\b|"
-    r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b|\bin\s+(?:most|many|some)\s+cases\b|"
+    r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b(?!\s+as\b)|\bin\s+(?:most|many|some)\s+cases\b|"
     r"\bis\s+(?:usually|commonly|typically|generally|often|rarely)\b|\bare\s+(?:usually|commonly|typically|generally)\b|"
     r"\breview\b|\bguidelines?\b",
     re.IGNORECASE,
