@@ -633,6 +633,10 @@ def test_a_node_proven_metastatic(extract, sentence: str, expected: list[str]) -
         ("A 66-year-old man had a gingival squamous cell carcinoma.", "gingiva"),
         ("A 66-year-old man had a retroperitoneal liposarcoma.", "retroperitoneum"),
         ("A 66-year-old woman had carcinoma of the upper outer quadrant of the left breast.", "breast"),
+        ("A 71-year-old woman had a vulvar squamous cell carcinoma.", "vulva"),
+        ("A 66-year-old man had a squamous cell carcinoma of the floor of the mouth.", "oral-cavity"),
+        ("A 66-year-old man had an anorectal melanoma.", "anus"),
+        ("A 66-year-old man had an adenoid cystic carcinoma of the trachea.", "trachea"),
     ],
 )
 def test_more_organs_a_primary_is_named_by(extract, text: str, site: str) -> None:
@@ -650,3 +654,15 @@ def test_more_organs_a_primary_is_named_by(extract, text: str, site: str) -> Non
 def test_what_comes_back_or_bleeds_is_no_tumour(extract, sentence: str) -> None:
     lesions = extract(CASE + sentence).patients[0].lesions
     assert [x.site for x in lesions if x.kind in ("recurrence", "metastasis")] in ([], ["liver"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("MRI showed metastases in the S2 and S3 sacral vertebral bodies.", ["sacrum"]),
+        ("A tibial metastasis was resected.", ["tibia"]),
+        ("Bronchoscopy showed a tracheal metastasis.", ["trachea"]),
+    ],
+)
+def test_more_organs_a_metastasis_is_named_by(extract, sentence: str, expected: list[str]) -> None:
+    assert _metastases(extract(CASE + sentence)) == expected
