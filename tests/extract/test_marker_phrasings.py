@@ -581,3 +581,35 @@ def test_denials_before_and_after_the_markers(read, text: str, expected: list[tu
 def test_an_unlisted_marker_abbreviated_after_its_name_keeps_its_result(read_doc) -> None:
     results = read_doc("Staining: vascular endothelial growth factor (VEGF) (+), CD31 (+).")
     assert [(r.marker, r.status) for r in results] == [("VEGF", "positive"), ("CD31", "positive")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an antibody's maker in parentheses names no marker and ends no list
+        (
+            "The cells were positive for CD138 (Dako, Glostrup, Denmark), CD20 (Dako), and CD3 (Dako).",
+            [("CD138", "positive"), ("CD20", "positive"), ("CD3", "positive")],
+        ),
+        (
+            "ER (clone SP1; Ventana, Tucson, AZ) was positive and PR (Dako) negative.",
+            [("ER", "positive"), ("PR", "negative")],
+        ),
+        # a status after a comma leads the next item, not the one before
+        ("The cells were positive for CD99, wild-type p53 and BCL2.", [("CD99", "positive")]),
+        # a name the vocabulary lacks before a known marker of a list with a value
+        (
+            "CD20 was negative, whereas CD21 and CD23 tested positive.",
+            [("CD20", "negative"), ("CD21", "positive"), ("CD23", "positive")],
+        ),
+        # staining described by where it lies, an adverb before "expressed"
+        ("Desmin showed nuclear positivity.", [("desmin", "positive")]),
+        ("CK7 was selectively expressed in the glandular part.", [("CK7", "positive")]),
+        ("TTF-1 showed no nuclear staining.", [("TTF-1", "negative")]),
+        # the stroma's cells are no result of the tumour; a B-cell lymphoma is the tumour
+        ("The skin biopsy showed CD3+ T-cell infiltration.", []),
+        ("The marrow showed CD5+ and CD23+ B-cell lymphoma.", [("CD5", "positive"), ("CD23", "positive")]),
+    ],
+)
+def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tuple]) -> None:
+    assert [(r.marker, r.status) for r in read_doc(text)] == expected, text

@@ -269,7 +269,7 @@ _NUMERIC_VALUE = re.compile(
 _PANEL = r"(?:(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}markers?\s+(?:such\s+as\s+|including\s+)?)?"
 #: A parenthesis after a list item that is no value of it: "TTF-1 (Fig. 2) and CK7", "HCG
 #: (choriocarcinoma component)" (a value such as "(3+)" ends the item first: see :func:`_lists`).
-_GLOSS = r"(?:\s*\([^()]{1,40}\))?"
+_GLOSS = r"(?:\s*\([^()]{1,80}\))?"
 _CONNECTOR = re.compile(
     _GLOSS + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*" + _PANEL,
     re.IGNORECASE,
@@ -434,6 +434,14 @@ _MOLECULAR = re.compile(
 _AMPLIFICATION = re.compile(r"amplif", re.IGNORECASE)
 
 
+def _leads_next_gene(text: str, m: re.Match[str], end: int) -> bool:
+    """Whether a status read after a comma leads the next item: "CD99, wild-type p53, BCL2"."""
+    if not m.group("neg") or not re.match(r"\s*,", m.group("tail") or ""):
+        return False
+    following = _NEXT_TOKEN.match(text, m.end(), end)
+    return following is not None and _marker_shaped(following.group("token").rstrip(".,"))
+
+
 def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """A gene alteration written after a gene: "EGFR exon 19 deletion", "KRAS wild-type",
     "ALK rearrangement-negative", "BRAF V600E mutation", "EGFR mutations were not detected".
@@ -443,6 +451,8 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
     """
     m = _MOLECULAR.match(text, pos, end)
     if m is None or m.end() == pos:
+        return None
+    if _leads_next_gene(text, m, end):
         return None
     alt = (m.group("alt") or "").lower()
     variants = re.sub(r"\s+", " ", m.group("variants") or "").strip(" ,/()")
@@ -484,7 +494,8 @@ _DENIED = re.compile(
 # "weak focal staining", "diffuse strong nuclear expression": staining described, so present
 _STAINING_WORDS = r"weak(?:ly)?|focal(?:ly)?|diffuse(?:ly)?|strong(?:ly)?|moderate(?:ly)?|patchy|scattered|intense"
 _DESCRIBED_STAINING = re.compile(
-    r"(?P<mod>" + _STAINING_WORDS + r")(?:[\s,]+(?:and\s+)?(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|"
+    r"(?:(?P<mod>" + _STAINING_WORDS + r")|nuclear|cytoplasmic|membran(?:e|ous))"
+    r"(?:[\s,]+(?:and\s+)?(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|"
     r"membran(?:e|ous)))*\s+(?:positive\s+)?(?:staining|expression|immunoreactivity|immunostaining|reactivity|"
     r"positivity)\b",
     re.IGNORECASE,
@@ -515,12 +526,14 @@ _NO_STAINING = re.compile(
 
 
 _BYSTANDER_CELLS = re.compile(
-    r"\s+(?:plasma\s+cells|lymphocytes|[TB][\s-]+(?:cells|lymphocytes)|macrophages|histiocytes|"
+    # "CD3+ T-cell infiltration", but "CD20+ B-cell lymphoma" names the tumour
+    r"\s+(?:plasma\s+cells|lymphocytes|[TB][\s-]+(?:cells?|lymphocytes)(?![\s-]+(?:lymphoma|leuka?emia|neoplasm))|"
+    r"macrophages|histiocytes|"
     r"(?:inflammatory|immune|mast|dendritic|stromal)\s+cells|neutrophils|eosinophils)\b",
     re.IGNORECASE,
 )
 _EXPRESSED = re.compile(
-    r"\s+(?:was|were|is|are)\s+(?P<neg>not\s+)?(?:(?:strongly|diffusely|focally|weakly)\s+)?(?P<verb>expressed)\b"
+    r"\s+(?:was|were|is|are)\s+(?P<neg>not\s+)?(?:(?:only\s+)?\w+ly\s+)?(?P<verb>expressed)\b"
     r"(?!\s+(?:in\s+)?(?:approximately\s+|about\s+)?\d)",  # "expressed in 80%" keeps its percent
     re.IGNORECASE,
 )
@@ -544,6 +557,8 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
     sign = (glued.group("sign") or glued.group("spaced")) if glued else ""
     if glued and sign in "-−–" and _SUSPENDED.match(text, glued.end(), end):
         glued = None  # "receptor- (EGFR-) positive": a hyphen held for the word that follows
+    if glued and _BYSTANDER_CELLS.match(text, glued.end(), end):
+        return None  # "CD3+ T-cell infiltration": the stroma's cells, not the tumour's
     if glued:
         value = parse_value(sign)
         if value is not None:
@@ -575,7 +590,8 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
         return None
     described = _DESCRIBED_STAINING.match(text, start, end)
     if described:  # "showed weak focal staining": positive, with its pattern
-        return ResultValue(status="positive", pattern=_pattern_name(described.group("mod"))), start, described.end()
+        pattern = _pattern_name(described.group("mod")) if described.group("mod") else None
+        return ResultValue(status="positive", pattern=pattern), start, described.end()
     denied = _NO_STAINING.match(text, start, end)
     if denied:  # "showed no nuclear staining"
         return ResultValue(status="negative"), start, denied.end()
@@ -1034,7 +1050,8 @@ def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue
         return value, mention.start, mention.end
     # "tumour protein 63 (P63) (++)": the value follows the parenthesis that holds the marker
     inside = text[mention.start - 1 : mention.start] == "(" and text[mention.end : mention.end + 1] == ")"
-    after = _postfix(text, mention.end + 1 if inside else mention.end, end)
+    source = _SOURCE.match(text, mention.end + 1) if text[mention.end : mention.end + 1] == " " else None
+    after = _postfix(text, source.end() if source else mention.end + 1 if inside else mention.end, end)
     if mention.key == "Ki-67" and (after is None or after[0].percent is None):
         before = _index_before(text, mention)
         if before is not None and after is not None:  # "5% Ki-67 positivity"
@@ -1199,7 +1216,8 @@ def unlisted_marker_mentions(
             continue
         # "vascular endothelial growth factor (VEGF) (+)": a sign follows the abbreviation's parenthesis
         abbreviated = text[start - 1 : start] == "(" and bool(_SIGN_AFTER_ABBREVIATION.match(text, end))
-        if not (covered[start] & 2 or abbreviated or _RESULT_AFTER.match(text, end) or _STATUS_AFTER.match(text, end)):
+        stated = _RESULT_AFTER.match(text, end) or _STATUS_AFTER.match(text, end)
+        if not (covered[start] & 2 or abbreviated or stated or _before_listed_marker(text, end, covered)):
             continue  # only where the text states a result: a lab value or a scan is no marker
         key = None
         if len(m.group(0)) >= 5:
@@ -1223,6 +1241,16 @@ _LIST_WORDS = re.compile(
 )
 _ITEM_BEFORE = re.compile(r"(?:,|\band|\bor)\s*$", re.IGNORECASE)
 _ITEM_AFTER = re.compile(r"\s*(?:,|\band\b|\bor\b|[.;)]|$)", re.IGNORECASE)
+
+
+_TO_NEXT_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
+
+
+def _before_listed_marker(text: str, end: int, covered: bytearray) -> bool:
+    """Whether a name is the item before a known marker of a list: "CD21 and CD23 tested positive"
+    (a marker-shaped name the vocabulary lacks; :func:`parse_results` keeps it if the list has a value)."""
+    joint = _TO_NEXT_ITEM.match(text, end)
+    return joint is not None and joint.end() < len(covered) and bool(covered[joint.end()] & 1)
 
 
 def _listed_among_markers(text: str, token: re.Match[str], covered: bytearray) -> bool:
@@ -1268,6 +1296,20 @@ _HORMONE_PAIR = re.compile(
     r"(?P<second>o?estrogen|progesterone|progestin)\s+receptors?\b",
     re.IGNORECASE,
 )
+
+
+#: Where an antibody came from, in parentheses after its marker: "CD138 (Dako, Glostrup, Denmark)",
+#: "ER (clone SP1; Ventana)". Nothing inside names a marker.
+_SOURCE = re.compile(
+    r"\((?=[^()]{0,80}\))[^()]*?\b(?:Dako|DAKO|Ventana|Roche|Leica|Novocastra|Abcam|Cell\s+Marque|Biocare|"
+    r"BioGenex|Biogenex|Thermo|Santa\s+Cruz|Sigma|Invitrogen|Agilent|Zymed|Maixin|Millipore|Cell\s+Signaling|"
+    r"BD\s+Biosciences|Biosystems|Diagnostics|Labvision|Lab\s+Vision|Spring\s+Bioscience|Zeta)\b[^()]*\)"
+)
+
+
+def antibody_sources(text: str) -> list[tuple[int, int]]:
+    """The spans of parentheses that name an antibody's maker (and its town), not a marker."""
+    return [m.span() for m in _SOURCE.finditer(text)]
 
 
 def implied_marker_mentions(text: str) -> list[MarkerMention]:

@@ -25,7 +25,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
-from metkg.extract.biomarkers import MarkerMention, implied_marker_mentions, unlisted_marker_mentions
+from metkg.extract.biomarkers import (
+    MarkerMention,
+    antibody_sources,
+    implied_marker_mentions,
+    unlisted_marker_mentions,
+)
 from metkg.extract.context import NEGATION_TERMSET, find_cues, hypothetical_spans
 from metkg.extract.drugs import DrugSpeller, find_regimens, find_unlisted_drugs
 from metkg.extract.terms import TermMatcher, TermMention
@@ -160,6 +165,8 @@ def _marker_mentions(doc: Doc, matcher: TermMatcher, markers: list[TermMention])
     ]
     known += unlisted_marker_mentions(text, known, lambda name: matcher.closest("marker", name))
     out = markers + [TermMention(m.start, m.end, "marker", m.key, text[m.start : m.end]) for m in known[len(markers) :]]
+    sources = antibody_sources(text)  # "CD20 (DAKO)" is no abbreviation, nor "Glostrup" a marker
+    out = [m for m in out if not any(start < m.start and m.end < end for start, end in sources)]
     return sorted(out, key=lambda m: (m.start, -m.end))
 
 
