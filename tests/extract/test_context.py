@@ -18,6 +18,7 @@ from metkg.extract.pipeline import annotate
         "Two of the published patients had liver metastases [12].",
         "Her two sisters had breast cancer.",  # the family's history, not the patient's
         "Similar skin lesions were reported in three men.",
+        "Her history was notable for an aunt with gastric cancer.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:

@@ -125,7 +125,9 @@ _HYPOTHETICAL = re.compile(
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern\s+for|questionable|cannot\s+be\s+excluded|"
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
-    r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for)",
+    r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for|"
+    r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|to\s+(?:look|search|screen|check)\s+for|in\s+search\s+of|"
+    r"looking\s+for|screening\s+for)",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
@@ -151,7 +153,8 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 #: pseudoprogression" states the metastases and considers the pseudoprogression.
 _FORWARD = re.compile(
     r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|to\s+exclude|concern\s+for|evaluate\s+for|"
-    r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for)",
+    r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
+    r"to\s+(?:look|search|screen|check)\s+for|in\s+search\s+of|looking\s+for|screening\s+for)",
     re.IGNORECASE,
 )
 
@@ -175,8 +178,19 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
         if not hedges:
             continue
         whole = any(not _FORWARD.match(h.group(0)) for h in hedges)
-        spans.append((start if whole else hedges[0].start(), end))
+        if whole:
+            spans.append((start, end))
+            continue
+        found = _FINDING_AFTER.search(text, hedges[-1].end(), end)  # "to look for X showed Y": Y is found
+        spans.append((hedges[0].start(), found.start() if found else end))
     return spans
+
+
+#: The verb that reports what a search looked for found: the hedge ends before it.
+_FINDING_AFTER = re.compile(
+    r"\b(?:showed|shows|revealed|reveals|demonstrated|demonstrates|identified|detected|disclosed|confirmed)\b",
+    re.IGNORECASE,
+)
 
 
 _OTHER = re.compile(
@@ -202,7 +216,7 @@ def refers_to_patient(sentence: str) -> bool:
 
 
 _RELATIVE = re.compile(
-    r"\b(?:her|his|the\s+patient'?s|a|whose)\s+(?:\w+\s+)?(?:(?:mother|father|sister|brother|daughter|son|aunt|uncle|"
+    r"\b(?:her|his|the\s+patient'?s|an?|whose)\s+(?:\w+\s+)?(?:(?:mother|father|sister|brother|daughter|son|aunt|uncle|"
     r"grand(?:mother|father|parent)|cousin|niece|nephew|twin|sibling|relative)s?)\b|\bfamily\s+history\s+of\b",
     re.IGNORECASE,
 )
@@ -256,9 +270,10 @@ _ADJACENT = (
 )
 _CUES = re.compile(
     r"(?P<metastasis>\bmetasta\w*\b(?![\s-]+(?:work[\s-]*up|survey|evaluation|screening|assessment|potential|risk|"
-    r"rates?|propensity|pattern)\b)|\bmets\b|\bspread\b|\bprogress(?:ed|ion)(?=\s+to\b)|\binvolve(?:ment|d)\b(?!"
-    + _ADJACENT
-    + r")|\bdeposits?\b|"
+    r"rates?|propensity|pattern)\b)|\bmets\b|\bprogress(?:ed|ion)(?=\s+to\b)|"
+    # "spread", but not within the primary's own tissue ("pagetoid spread", "local spread")
+    r"(?<!pagetoid )(?<!intraepithelial )(?<!intraductal )(?<!local )(?<!direct )(?<!contiguous )(?<!perineural )"
+    r"\bspread\b|\binvolve(?:ment|d)\b(?!" + _ADJACENT + r")|\bdeposits?\b|"
     r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
     r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdissemination\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
     r"\bwidespread\s+(?:metastatic\s+)?disease\b)"
