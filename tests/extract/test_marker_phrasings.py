@@ -608,6 +608,7 @@ def test_an_unlisted_marker_abbreviated_after_its_name_keeps_its_result(read_doc
         ("TTF-1 showed no nuclear staining.", [("TTF-1", "negative")]),
         # the stroma's cells are no result of the tumour; a B-cell lymphoma is the tumour
         ("The skin biopsy showed CD3+ T-cell infiltration.", []),
+        ("Positive for multiple myeloma oncogene 1 and CD20.", [("MUM1", "positive"), ("CD20", "positive")]),
         ("The marrow showed CD5+ and CD23+ B-cell lymphoma.", [("CD5", "positive"), ("CD23", "positive")]),
     ],
 )

@@ -16,6 +16,10 @@ def _metastases(record) -> list[str]:
     return sorted(x.site for x in record.patients[0].lesions if x.kind == "metastasis")
 
 
+def _primary_and_metastases(record) -> tuple[list[str | None], list[str]]:
+    return [x.site for x in record.patients[0].lesions if x.kind == "primary"], _metastases(record)
+
+
 def _distant(record, terminology) -> list[str]:
     return sorted(m["site"] for m in summarise(record, terminology)["metastases"])
 
@@ -149,6 +153,15 @@ def test_a_node_station_outside_the_primarys_region_is_distant(extract, terminol
         (
             "A 71-year-old man had adenocarcinoma of the prostate with para-aortic and pelvic lymph node metastases.",
             ["retroperitoneal lymph node"],
+        ),
+        # the groin drains the vulva and the anus; the neck the pharynx
+        ("A 66-year-old woman had a vulvar squamous cell carcinoma with inguinal lymph node metastases.", []),
+        ("A 66-year-old man had a tonsillar carcinoma with cervical lymph node metastases.", []),
+        # a lymphoma's nodes are its own, wherever they lie
+        (
+            "A 66-year-old man had Hodgkin lymphoma. CT showed metastases in the cervical and inguinal lymph nodes "
+            "and the liver.",
+            ["liver"],
         ),
         # the draining basin of a skin primary is regional wherever the node lies
         ("A 40-year-old man had melanoma of the skin of the thigh with inguinal lymph node metastases.", []),
@@ -570,9 +583,7 @@ def test_a_bone_tumours_bone_metastases_are_in_other_bones(extract) -> None:
 def test_a_tumour_of_one_bone_is_the_primary_beside_bone_metastases(
     extract, text: str, primary: str, metastases: list[str]
 ) -> None:
-    record = extract(text)
-    assert [x.site for x in record.patients[0].lesions if x.kind == "primary"] == [primary]
-    assert _metastases(record) == metastases
+    assert _primary_and_metastases(extract(text)) == ([primary], metastases)
 
 
 @pytest.mark.parametrize(
@@ -637,6 +648,12 @@ def test_a_node_proven_metastatic(extract, sentence: str, expected: list[str]) -
         ("A 66-year-old man had a squamous cell carcinoma of the floor of the mouth.", "oral-cavity"),
         ("A 66-year-old man had an anorectal melanoma.", "anus"),
         ("A 66-year-old man had an adenoid cystic carcinoma of the trachea.", "trachea"),
+        ("A 66-year-old man had a tonsillar squamous cell carcinoma.", "tonsil"),
+        ("A 66-year-old man had a thymic carcinoma.", "thymus"),
+        ("A 66-year-old man had a diffuse large B-cell lymphoma of the testis.", "testis"),
+        ("A 66-year-old man had a MALT lymphoma of the stomach.", "stomach"),
+        ("A 66-year-old man had a solitary plasmacytoma of the tonsil.", "tonsil"),
+        ("A 66-year-old man had a large cell neuroendocrine carcinoma (LCNEC) of the thymus.", "thymus"),
     ],
 )
 def test_more_organs_a_primary_is_named_by(extract, text: str, site: str) -> None:
@@ -665,4 +682,54 @@ def test_what_comes_back_or_bleeds_is_no_tumour(extract, sentence: str) -> None:
     ],
 )
 def test_more_organs_a_metastasis_is_named_by(extract, sentence: str, expected: list[str]) -> None:
+    assert _metastases(extract(CASE + sentence)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "primary", "metastases"),
+    [
+        # the organ before "metastasis from" is where the cancer spread to, not its primary
+        ("A 60-year-old man had liver metastasis from colorectal cancer.", "large-intestine", ["liver"]),
+        ("A 60-year-old man had bone metastasis of colorectal cancer.", "large-intestine", ["bone"]),
+    ],
+)
+def test_an_organ_a_cancer_spread_to_is_not_its_primary(
+    extract, text: str, primary: str, metastases: list[str]
+) -> None:
+    assert _primary_and_metastases(extract(text)) == ([primary], metastases)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # what a search looks for is no finding, what it then shows is
+        ("CT was performed to look for liver metastases.", []),
+        ("Bone metastasis could not be excluded.", []),
+        ("A PET scan in search of distant metastases showed lung metastases.", ["lung"]),
+        ("A work-up for metastatic disease revealed liver metastases.", ["liver"]),
+        ("A biopsy of the anal mass showed no evidence of metastatic disease.", []),
+        # spread within the primary's own tissue
+        ("The tumour showed pagetoid spread in the skin.", []),
+        # findings listed, then named as metastases
+        (
+            "PET showed lesions in the pelvis, lower lumbar spine and proximal femur, indicative of metastases.",
+            ["pelvis", "lumbar-vertebra", "femur"],
+        ),
+        ("CT showed lesions in the liver and lungs, in keeping with metastases.", ["liver", "lung"]),
+    ],
+)
+def test_searches_spread_and_findings_named_as_metastases(extract, sentence: str, expected: list[str]) -> None:
+    assert sorted(_metastases(extract(CASE + sentence))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A parietal lobe lesion was diagnosed to be metastasis.", ["parietal-lobe"]),
+        ("The liver mass proved to be metastatic.", ["liver"]),
+        ("The lung nodule was confirmed as a metastasis.", ["lung"]),
+        ("The liver mass was not found to be metastatic.", []),
+    ],
+)
+def test_a_lesion_proved_to_be_a_metastasis(extract, sentence: str, expected: list[str]) -> None:
     assert _metastases(extract(CASE + sentence)) == expected

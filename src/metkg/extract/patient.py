@@ -223,8 +223,11 @@ _NOT_A_SEAT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_GAP = re.compile(
-    r"\s*(?:(?:lymph\s+)?nodes?|nodal|soft[\s-]tissue|skin|lesions?|tumou?rs?|cancer|carcinoma|bone)?\s*"
+    r"\s*(?:(?:lymph\s+)?nodes?|nodal|soft[\s-]tissue|skin|(?:lobe\s+)?lesions?|tumou?rs?|cancer|carcinoma|bone|"
+    r"mass(?:es)?|nodules?)?\s*"
     r"(?:(?:was|were|had\s+been|has\s+been|is|are|being)\s+(?:\w+ly\s+)?)?"
+    # "the liver mass proved to be metastatic", "a lobe lesion was diagnosed as a metastasis"
+    r"(?:(?:diagnosed|proved|proven|confirmed|found|shown|determined|concluded)\s+(?:to\s+be|as)\s+(?:an?\s+)?)?"
     r"(?:positive\s+for\s+)?",  # "the mediastinal nodes were positive for metastatic carcinoma"
     re.IGNORECASE,
 )
@@ -245,7 +248,7 @@ _GAP_BREAK = re.compile(
 )
 _CONNECTOR = re.compile(
     r"\s*(?:,?\s+as\s+well\s+as\s+|,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?"
-    r"(?:(?:left|right|bilateral|multiple|ipsilateral|contralateral|both)\s+)?",
+    r"(?:(?:left|right|bilateral|multiple|ipsilateral|contralateral|both|upper|lower|proximal|distal|mid)\s+){0,2}",
     re.IGNORECASE,
 )
 _KIND = {"cue-metastasis": "metastasis", "cue-invasion": "local-invasion", "cue-recurrence": "recurrence"}
@@ -359,7 +362,9 @@ _REACHED_BEFORE = re.compile(r"\b(?:into|invad\w*|infiltrat\w*|extend\w*\s+to)\s
 
 
 _CONSISTENT = re.compile(
-    r"\b(?:consistent|compatible)\s+with\s+(?:multiple\s+|diffuse\s+)?(?:metastatic\s+\w+|metasta\w*)", re.IGNORECASE
+    r"\b(?:(?:consistent|compatible)\s+with|indicative\s+of|in\s+keeping\s+with)\s+(?:multiple\s+|diffuse\s+)?"
+    r"(?:metastatic\s+\w+|metasta\w*)",
+    re.IGNORECASE,
 )
 _FINDING_NOUN = re.compile(
     r"\b(?:lesions?|nodules?|masses|mass|foci|focus|deposits?|opacities|shadows?|uptake)\s+(?:\w+\s+){0,4}?"
@@ -815,9 +820,14 @@ def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
         if site.start >= m.start and site.end <= m.end:
             return site
     before = [x for x in sites if x.end <= m.start]
-    if before and re.fullmatch(r"[\s\w-]{0,20}", s.local(before[-1].end, m.start)):
+    gap = s.local(before[-1].end, m.start) if before else ""
+    if before and re.fullmatch(r"[\s\w-]{0,20}", gap) and not _SPREAD_FROM.search(gap):
         return before[-1]
     return None
+
+
+#: "liver metastasis from colorectal cancer": the organ before names where the cancer spread to.
+_SPREAD_FROM = re.compile(r"metasta|secondar|deposit|spread|\bfrom\b", re.IGNORECASE)
 
 
 _CANCER_NOUN = (

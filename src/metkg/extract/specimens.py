@@ -277,6 +277,8 @@ _FINDING = re.compile(
     r"metasta|carcinoma|tumou?r\s+cells|malignan|sarcoma|adenocarcinoma|lymphoma|melanoma|necrosis|neoplasm|cancer",
     re.IGNORECASE,
 )
+#: "showed no evidence of metastatic disease": a finding denied is no diagnosis
+_NO_FINDING = re.compile(r"(?:no|not|neither|without|negative\s+for|free\s+of)\b", re.IGNORECASE)
 _PATHOLOGY_START = re.compile(
     r"^\s*(?:the\s+)?(?:histo)?patholog\w*|^\s*(?:the\s+)?biopsy|^\s*(?:the\s+)?specimen", re.IGNORECASE
 )
@@ -290,7 +292,7 @@ def _diagnosis(
             continue
         for m in _DIAGNOSIS.finditer(sent.text, max(offset, 0)):
             dx = m.group("dx").strip()
-            if _FINDING.search(dx):
+            if _FINDING.search(dx) and not _NO_FINDING.match(dx):
                 return re.sub(r"\s+", " ", dx), report.evidence(sent.start + m.start(), sent.start + m.end("dx"))
     return None, []
 

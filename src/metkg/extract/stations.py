@@ -172,8 +172,9 @@ _REGIONAL_STATIONS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("small-intestine", "large-intestine"), frozenset({"mesenteric-lymph-node"})),
     **dict.fromkeys(("liver", "gall-bladder", "bile-duct"), frozenset({"porta-hepatis-lymph-node"})),
     "pelvis": frozenset({"pelvic-lymph-node"}),
-    "vagina": frozenset({"inguinal-lymph-node"}),
-    **dict.fromkeys(("thyroid", "larynx", "oral-cavity", "tongue", "parotid-gland", "nasal-cavity"), _NECK),
+    **dict.fromkeys(("vagina", "vulva", "anus"), frozenset({"inguinal-lymph-node"})),
+    **dict.fromkeys(("thyroid", "larynx", "pharynx", "oral-cavity", "tongue", "parotid-gland", "nasal-cavity"), _NECK),
+    "trachea": frozenset({"mediastinal-lymph-node", "cervical-lymph-node"}),
     **dict.fromkeys(("kidney", "testis", "uterus", "ovary", "fallopian-tube"), _PARA_AORTIC),
 }
 #: The basins that drain the skin (the iliac nodes with the groin's, as the ilioinguinal basin of
@@ -194,11 +195,15 @@ _DISTANT = re.compile(r"\bdistant\b|\bnon-?regional\b|\bM1\b", re.IGNORECASE)
 def regional_node(report: Report, lesion: LesionDraft, primary: LesionDraft | None) -> bool:
     """Whether a node metastasis is regional to the primary: a node named without its station (the
     nodal stage), a superficial basin of a skin primary, or a station of the primary's region,
-    unless the text calls it distant."""
+    unless the text calls it distant; any node of a lymphoma."""
     vocab = report.vocabulary
-    if primary is None or primary.site is None or lesion.kind != "metastasis" or lesion.site is None:
+    if primary is None or lesion.kind != "metastasis" or lesion.site is None:
         return False
     if not vocab.is_a("site", lesion.site, "LymphNode"):
+        return False
+    if primary.histology is not None and vocab.is_a("histology", primary.histology, "Lymphoma"):
+        return True  # a lymphoma's nodes are its own tissue, wherever they lie
+    if primary.site is None:
         return False
     if any(_DISTANT.search(s.text) for s in report.sentences if s.index in lesion.sentences):
         return False
