@@ -572,10 +572,15 @@ def test_mismatch_repair_results(read, text: str, expected: list[tuple]) -> None
             "Not only HER2 amplification but also EGFR overexpression was found.",
             [("HER2", "positive"), ("EGFR", "positive")],
         ),
+        (
+            "No amplification of MYC, MYCN or EGFR was observed.",
+            [("MYC", "negative"), ("MYCN", "negative"), ("EGFR", "negative")],
+        ),
+        ("FISH showed amplification of HER2.", [("HER2", "positive")]),
     ],
 )
-def test_denials_before_and_after_the_markers(read, text: str, expected: list[tuple]) -> None:
-    assert _statuses(read(text)) == expected, text
+def test_denials_before_and_after_the_markers(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
 
 
 def test_an_unlisted_marker_abbreviated_after_its_name_keeps_its_result(read_doc) -> None:
@@ -614,3 +619,15 @@ def test_an_unlisted_marker_abbreviated_after_its_name_keeps_its_result(read_doc
 )
 def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tuple]) -> None:
     assert [(r.marker, r.status) for r in read_doc(text)] == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ki-67 was positive (5%).", ("Ki-67", 5.0, None)),
+        ("PD-L1 expression was positive (TPS 60%).", ("PD-L1", 60.0, None)),
+        ("HER2 was negative (1+).", ("HER2", None, "1+")),
+    ],
+)
+def test_an_amount_in_parentheses_after_a_status_word(read_doc, text: str, expected: tuple) -> None:
+    assert [(r.marker, r.percent, r.score) for r in read_doc(text)] == [expected]

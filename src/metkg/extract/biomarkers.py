@@ -279,7 +279,7 @@ _PREFIX = re.compile(
     r"(?P<word>positiv(?:e|ity|ely)|negativ(?:e|ity|ely)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
     r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|express(?:ion|ed)|"
     r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|retention\s+of|"
-    r"over-?expression)"
+    r"over-?expression|amplification)"
     r"(?:\s+(?:result|results|staining|stainings|immunostainings?|expression|reactions?))?"
     # "immunopositive focally for", "negative immunostainings were observed for"
     r"(?:\s+(?:focally|diffusely|strongly|weakly|only|also))?"
@@ -612,6 +612,9 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
             denial = _denial_before(text, pos) if pattern is _WORD_VALUE and _DENIABLE.match(m.group("word")) else None
             if denial is not None:  # the quote starts at the denial: "no evidence of HER2 amplification"
                 return replace(value, status="negative"), denial, m.end()
+            if pattern is _WORD_VALUE and value.percent is None and value.score is None:
+                value, value_end = _with_amount(value, text, m.end(), end)  # "Ki-67 was positive (5%)"
+                return value, value_start, value_end
             return value, value_start, m.end()
     # A bare "(+)" after a filler-free gap such as "GATA 3(+)" is caught by _PAREN above.
     return None
@@ -1135,7 +1138,7 @@ _TOKEN = re.compile(
 # Capitals and digits that are not markers: imaging, staging, serology, assays, anatomy.
 _NOT_MARKER_NAMES = """
 ELISA NIPT DENV NS1 LOH LVEF EF SAO2 SPO2 PAO2 PACO2 HCO3 ESBL MRSA FEV1 FVC DLCO GFR EGFR-TKI
-MR NK STUMP ALCL DLBCL AML CML CLL MDS NHL MM GCT PNET MPNST PMC PMID DOI
+TPS CPS MR NK STUMP ALCL DLBCL AML CML CLL MDS NHL MM GCT PNET MPNST PMC PMID DOI
 CT MRI PET FDG SUV SPECT MIBG DWI ADC FLAIR CXR US EUS ERCP EGD ECG EEG EMG TNM WHO ISUP FIGO AJCC
 UICC ECOG KPS RECIST NCCN ASCO CAP ESMO IHC ISH FISH SISH CISH DISH PCR NGS DNA RNA HE PAS GMS AFB
 ZN HIV HBV HCV HBSAG CMV HSV VZV EBNA TB COVID SARS RPR VDRL ANA ANCA RF CRP ESR WBC RBC LDH ALP ALT
@@ -1147,7 +1150,7 @@ _NOT_MARKERS = frozenset(_NOT_MARKER_NAMES.split())
 _STAGING = re.compile(r"[pcyr]?[A-Za-z]\d{1,3}[a-d]?|[A-Z]\d+[A-Z]|[pcy]?T[0-4x][a-d]?N[0-3x][a-c]?(?:M[01x])?")
 _ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|X)[A-C]?\d?")  # stages and grades: "IVB", "IIIA"
 _ZONE_START = re.compile(
-    r"\b(?:(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|stain\w*|mutations?|variants?|alterations?)"
+    r"\b(?:(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|stain\w*|mutations?|variants?|alterations?|amplifications?)"
     r"\s+(?:for|of|with|in|including|involving)|express\w*|lack\w*|loss\s+of|retained|preserved)\s+",
     re.IGNORECASE,
 )
