@@ -733,3 +733,33 @@ def test_searches_spread_and_findings_named_as_metastases(extract, sentence: str
 )
 def test_a_lesion_proved_to_be_a_metastasis(extract, sentence: str, expected: list[str]) -> None:
     assert _metastases(extract(CASE + sentence)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "primary"),
+    [
+        # a diagnosis that names no organ takes the organ of the first mass the case describes
+        (
+            "A 70-year-old man had a mass lesion in the left lower lobe of the lung. It was diagnosed as squamous "
+            "cell carcinoma by biopsy.",
+            "lung",
+        ),
+        ("A 60-year-old man had a solitary pulmonary nodule. Wedge resection showed adenocarcinoma.", "lung"),
+        # but no carcinoma arises in the brain, and an unknown primary has no organ
+        ("A 60-year-old woman presented with a brain mass. Biopsy revealed adenocarcinoma.", None),
+        (
+            "A 60-year-old woman presented with a breast mass. Biopsy revealed carcinoma of unknown primary.",
+            None,
+        ),
+    ],
+)
+def test_the_organ_of_the_first_mass(extract, text: str, primary: str | None) -> None:
+    assert _primary_and_metastases(extract(text))[0] == [primary]
+
+
+def test_a_primary_growing_into_its_own_organ_is_no_invasion(extract) -> None:
+    text = "A 60-year-old woman had invasive ductal carcinoma with left breast infiltration and bone metastases."
+    assert [(x.kind, x.site) for x in extract(text).patients[0].lesions] == [
+        ("primary", "breast"),
+        ("metastasis", "bone"),
+    ]

@@ -708,11 +708,7 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
     implied = [x for x in _implied_metastases(report, primary) if not any(x.site == y.site for y in stated)]
     lesions = _merge(stated + implied, report)
     if primary is not None and primary.site:
-        lesions = [
-            lesion
-            for lesion in lesions
-            if not (lesion.kind == "metastasis" and _in_the_primarys_organ(vocab, lesion.site, primary.site))
-        ]
+        lesions = [lesion for lesion in lesions if not _the_primary_itself(vocab, lesion, primary.site)]
     for lesion in lesions:
         _refine(lesion, report, primary)
         _side_of(lesion, report)
@@ -922,6 +918,58 @@ def _stated_origin(report: Report) -> tuple[str, list[Evidence]] | None:
     return None
 
 
+def _mass_patterns(noun: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """An organ word before a mass noun ("a solitary pulmonary nodule"), and a mass noun before its
+    organ ("a mass lesion in the right hilum", "a tumour arising from the tonsil")."""
+    after = re.compile(r"^(?:[\s-]+(?!of\b|in\b|with\b|and\b)[a-z][\w-]*){0,2}?[\s-]+" + noun + r"\b")
+    before = re.compile(
+        r"\b" + noun + r"\s+(?:\w+\s+){0,3}?(?:in|of|on|at|within|involving|(?:arising|originating)\s+(?:in|from))\s+"
+        r"(?:the\s+)?(?:(?:left|right|upper|lower|middle)\s+){0,2}$",
+        re.IGNORECASE,
+    )
+    return after, before
+
+
+_MASSES = _mass_patterns(r"(?:mass(?:es)?|nodules?|tumou?rs?|neoplasms?|lumps?)")
+#: A carcinoma's organ may also be named by a "lesion" (imaging finds lesions of many kinds, but
+#: no carcinoma arises where most of them are: the brain, the bone)
+_MASSES_OR_LESIONS = _mass_patterns(r"(?:mass(?:es)?|nodules?|tumou?rs?|neoplasms?|lumps?|lesions?)")
+#: Where no carcinoma arises: one found there has come from elsewhere.
+_NO_CARCINOMA_HERE = ("CentralNervousSystem", "Bone", "BoneMarrow", "SoftTissue", "SkeletalSystem")
+
+
+def _organ_of_the_first_mass(report: Report, histology: str) -> tuple[str, list[Evidence]] | None:
+    """The organ of the first mass the case describes, for a carcinoma or a lymphoma whose diagnosis
+    names no organ ("a mass in the right hilum ... diagnosed as squamous cell carcinoma"): never a
+    node, a fluid, a site the case calls metastatic, a place no carcinoma arises, nor in a case of
+    unknown primary. A melanoma's or a sarcoma's masses beyond skin and soft tissue are as often
+    metastases: they give none."""
+    vocab = report.vocabulary
+    carcinoma = vocab.is_a("histology", histology, "Carcinoma")
+    if not (carcinoma or vocab.is_a("histology", histology, "Lymphoma")):
+        return None
+    sentences = list(report.case_sentences())
+    if any(_UNKNOWN_PRIMARY.search(s.text) for s in sentences):
+        return None
+    after_organ, before_organ = _MASSES_OR_LESIONS if carcinoma else _MASSES
+    for s in sentences:
+        if _SECONDARY.search(s.text):
+            continue  # "a splenic mass of the metastatic melanoma"
+        for site in s.of("site"):
+            if not site.asserted or _holds_no_primary(report, site.key) or _called_metastatic(report, site.key):
+                continue
+            after = after_organ.match(s.local(site.end, site.end + 40))
+            before = before_organ.search(s.local(site.start - 60, site.start))
+            if not (after or before):
+                continue
+            if carcinoma and any(vocab.is_a("site", site.key, kind) for kind in _NO_CARCINOMA_HERE):
+                return None
+            start = site.start - len(before.group(0)) if before else site.start
+            end = site.end + (after.end() if after else 0)
+            return site.key, report.evidence(max(s.start, start), end)
+    return None
+
+
 def _in_the_primarys_organ(vocab: Vocabulary, site: str | None, primary_site: str) -> bool:
     """Whether a metastasis at ``site`` would be in the primary's own organ: the same organ, a part
     of it or the whole it is part of; but a bone tumour's "bone metastases" are in other bones."""
@@ -929,6 +977,16 @@ def _in_the_primarys_organ(vocab: Vocabulary, site: str | None, primary_site: st
         return False
     bones = vocab.is_a("site", primary_site, "Bone") and vocab.is_a("site", site, "Bone")
     return not (bones and vocab.below("site", primary_site, site or ""))
+
+
+def _the_primary_itself(vocab: Vocabulary, lesion: LesionDraft, primary_site: str) -> bool:
+    """Whether a lesion is the primary seen again: a metastasis in its own organ, or an "invasion"
+    of the organ it is in ("left breast infiltration"; not of a deeper part, the subcutis of a skin
+    melanoma)."""
+    if lesion.kind == "metastasis":
+        return _in_the_primarys_organ(vocab, lesion.site, primary_site)
+    whole = lesion.site == primary_site or vocab.below("site", primary_site, lesion.site or "")
+    return lesion.kind == "local-invasion" and whole
 
 
 def _called_metastatic(report: Report, site: str) -> bool:
@@ -1057,6 +1115,11 @@ def find_primary(report: Report) -> LesionDraft | None:
             evidence += named[1]
         elif primary.site is None and _cutaneous(report, histology):
             primary.site = "skin"
+        elif primary.site is None:
+            mass = _organ_of_the_first_mass(report, histology)
+            if mass is not None:
+                primary.site = mass[0]
+                evidence += mass[1]
     origin = _stated_origin(report)
     if origin is not None and origin[0] != primary.site:
         primary.site, primary.laterality = origin[0], None
