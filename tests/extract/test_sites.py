@@ -763,3 +763,20 @@ def test_a_primary_growing_into_its_own_organ_is_no_invasion(extract) -> None:
         ("primary", "breast"),
         ("metastasis", "bone"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a site with a finding or a cue of its own is no item of the list the cue names
+        ("CT showed a pleural effusion and multiple liver metastases.", ["liver"]),
+        ("CT showed an enlarged spleen, and multiple lung metastases.", ["lung"]),
+        ("CT showed enlargement of the mediastinal lymph nodes and multiple liver metastases.", ["liver"]),
+        ("There was invasion of the pancreas and peritoneal dissemination.", ["peritoneum"]),
+        # a list that shares its cue
+        ("CT showed mediastinal lymph node and liver metastases.", ["liver", "mediastinal-lymph-node"]),
+        ("CT showed brain, lung and multiple bone metastases.", ["bone", "brain", "lung"]),
+    ],
+)
+def test_a_cue_is_shared_only_by_the_sites_of_its_list(extract, sentence: str, expected: list[str]) -> None:
+    assert _metastases(extract(CASE + sentence)) == expected

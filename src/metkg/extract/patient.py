@@ -313,10 +313,12 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
             gap = s.local(found[-1].end, site.start)
             if _unclosed(gap):
                 continue  # "in the lymph nodes (hilar, mediastinal), brain and bones": the list goes on after
-            if _CONNECTOR.fullmatch(_without_parentheses(gap)):
+            if _CONNECTOR.fullmatch(_without_parentheses(gap)) and not _OWN_CUE_AFTER.match(
+                s.local(site.end, site.end + 30)
+            ):
                 found.append(site)
                 continue
-            break
+            break  # "invasion of the pancreas and peritoneal dissemination": the next site has its own cue
         gap = s.local(cue.end, site.start)
         if len(gap) > 60 or (cue.text.lower().startswith("progress") and not _PROGRESSED_TO.fullmatch(gap)):
             break  # "progressed to the liver", not "lesions progressed to many dermal papules"
@@ -351,6 +353,9 @@ def _before(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> 
     for site in reversed(previous[:-1]):
         if _REACHED_BEFORE.search(s.local(site.start - 40, site.start)):
             break  # "a thrombus extending into the right atrium and lung metastases": the atrium is reached
+        fluid = report.vocabulary.is_a("site", site.key, "BodyFluid")
+        if fluid or _OWN_FINDING_BEFORE.search(s.local(site.start - 40, site.start)):
+            break  # "an enlarged spleen and multiple lung metastases", "a pleural effusion and liver metastases"
         if _CONNECTOR.fullmatch(s.local(site.end, found[-1].start)):
             found.append(site)
         else:
@@ -358,6 +363,17 @@ def _before(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> 
     return found
 
 
+#: A site named with a finding of its own, or a cue of its own, is no item of the list a cue ends
+#: or starts: "an enlarged spleen and ... metastases", "invasion of the pancreas and ...".
+_OWN_FINDING_BEFORE = re.compile(
+    r"\b(?:enlarged|enlargement\s+of|swollen|thickened|thickening\s+of|dilated|dilatation\s+of|"
+    r"invasion\s+of|invad\w*|infiltrat\w*(?:\s+of)?)\s+(?:the\s+)?(?:(?:left|right)\s+)?$",
+    re.IGNORECASE,
+)
+_OWN_CUE_AFTER = re.compile(
+    r"^\s+(?:metasta\w*|dissemination|deposits?|involvement|invasion|infiltration|spread|carcinomatosis)\b",
+    re.IGNORECASE,
+)
 _REACHED_BEFORE = re.compile(r"\b(?:into|invad\w*|infiltrat\w*|extend\w*\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
