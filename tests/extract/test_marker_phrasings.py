@@ -631,3 +631,38 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
 )
 def test_an_amount_in_parentheses_after_a_status_word(read_doc, text: str, expected: tuple) -> None:
     assert [(r.marker, r.percent, r.score) for r in read_doc(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what a test looks for, or cannot rule out, is no result
+        ("FISH testing for amplification of HER2 was performed.", []),
+        ("Amplification of HER2 could not be assessed.", []),
+        ("We could not exclude MET amplification.", [("MET", "positive")]),
+        # an adverb that denies, staining seen elsewhere than in the tumour
+        ("CK7 was rarely expressed.", []),
+        ("PMS2 showed nuclear staining only in the stromal cells and lymphocytes.", []),
+        ("ER showed nuclear staining in less than 1% of tumour cells.", []),
+        # a diagnosis before a known marker is no marker; a CD antigen is
+        ("Biopsy showed CIN3 and p16 was diffusely positive.", [("p16", "positive")]),
+        # a bystander's cells, but an atypical proliferation is the lesion's
+        ("Atypical CD20+ B-cell proliferation was seen.", [("CD20", "positive")]),
+        # denials that name the test, a location between the status and the staining
+        ("PCR excluded the presence of a KRAS mutation.", [("KRAS", "negative")]),
+        ("The tumour cells showed negative nuclear staining for CDX2.", [("CDX2", "negative")]),
+        # a panel's members in parentheses, the value after them
+        (
+            "Mismatch repair proteins (MLH1, PMS2, MSH2 and MSH6) were intact.",
+            [("MLH1", "positive"), ("PMS2", "positive"), ("MSH2", "positive"), ("MSH6", "positive")],
+        ),
+    ],
+)
+def test_near_misses_of_the_result_rules(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
+def test_an_amount_of_another_time_is_not_this_results(read_doc) -> None:
+    assert [(r.marker, r.status, r.percent) for r in read_doc("PR was positive (previously 0%).")] == [
+        ("PR", "positive", None)
+    ]

@@ -280,6 +280,8 @@ _PREFIX = re.compile(
     r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|express(?:ion|ed)|"
     r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|retention\s+of|"
     r"over-?expression|amplification)"
+    # "negative nuclear staining for CDX2"
+    r"(?:\s+(?:nuclear|cytoplasmic|membranous|immunohistochemical))?"
     r"(?:\s+(?:result|results|staining|stainings|immunostainings?|expression|reactions?))?"
     # "immunopositive focally for", "negative immunostainings were observed for"
     r"(?:\s+(?:focally|diffusely|strongly|weakly|only|also))?"
@@ -502,6 +504,16 @@ _DESCRIBED_STAINING = re.compile(
 )
 
 
+#: Staining described where the tumour's is not, or too scant to call: "only in the stromal cells",
+#: "in less than 1% of tumour cells".
+_STAINING_ELSEWHERE = re.compile(
+    r"\s+(?:was\s+)?(?:seen\s+|present\s+|observed\s+)?(?:only\s+)?(?:in|of)\s+(?:the\s+)?(?:less\s+than|fewer\s+than|<|"
+    r"(?:adjacent\s+|surrounding\s+)?(?:stromal|non-?neoplastic|normal|background|internal|inflammatory|"
+    r"lymphocytes|endothelial))",
+    re.IGNORECASE,
+)
+
+
 # "CD3, CD5 and CD30 stained the tumour cells": the verb states a positive result of the tumour's
 # cells, not of the stroma's ("highlighted reactive T cells", "stained histiocytes")
 _STAINED_CELLS = re.compile(
@@ -516,8 +528,12 @@ _DENIED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 #: What a denial before the marker turns into a negative: "no HER2 amplification", "no evidence of
-#: EGFR overexpression" (not "no ER-positive cells were seen", read by its own words).
+#: EGFR overexpression" (not "no ER-positive cells were seen", read by its own words), and the
+#: denials that do ("no", "without"; not "could not exclude MET amplification").
 _DENIABLE = re.compile(r"amplifi|over-?expres", re.IGNORECASE)
+_NO_BEFORE = re.compile(
+    r"\b(?:no|without|absence\s+of|absent)\s+(?:(?:evidence|sign|signs)\s+of\s+)?(?:[\w-]+\s*,?\s+)?$", re.IGNORECASE
+)
 _NO_STAINING = re.compile(
     r"(?:no|absent|lack\s+of|loss\s+of)\s+(?:(?:nuclear|cytoplasmic|membranous|detectable|specific)\s+)?"
     r"(?:staining|expression|immunoreactivity|immunostaining|reactivity)\b",
@@ -527,14 +543,22 @@ _NO_STAINING = re.compile(
 
 _BYSTANDER_CELLS = re.compile(
     # "CD3+ T-cell infiltration", but "CD20+ B-cell lymphoma" names the tumour
-    r"\s+(?:plasma\s+cells|lymphocytes|[TB][\s-]+(?:cells?|lymphocytes)(?![\s-]+(?:lymphoma|leuka?emia|neoplasm))|"
+    r"\s+(?:plasma\s+cells|lymphocytes|[TB][\s-]+(?:cells?|lymphocytes)"
+    r"(?![\s-]+(?:lymphoma|leuka?emia|neoplasm|lymphoproliferative|proliferation|clone|clonal))|"
     r"macrophages|histiocytes|"
     r"(?:inflammatory|immune|mast|dendritic|stromal)\s+cells|neutrophils|eosinophils)\b",
     re.IGNORECASE,
 )
 _EXPRESSED = re.compile(
-    r"\s+(?:was|were|is|are)\s+(?P<neg>not\s+)?(?:(?:only\s+)?\w+ly\s+)?(?P<verb>expressed)\b"
+    r"\s+(?:was|were|is|are)\s+(?P<neg>not\s+)?(?:(?:only\s+)?(?!(?:hardly|rarely|barely|scarcely|seldom)\b)\w+ly\s+)?"
+    r"(?P<verb>expressed)\b"
     r"(?!\s+(?:in\s+)?(?:approximately\s+|about\s+)?\d)",  # "expressed in 80%" keeps its percent
+    re.IGNORECASE,
+)
+
+
+_ANOTHER_TIME = re.compile(
+    r"\b(?:previous\w*|prior|before|initial\w*|earlier|baseline|primary|biopsy|metasta\w*|recurren\w*|vs\.?|versus)\b",
     re.IGNORECASE,
 )
 
@@ -543,6 +567,8 @@ def _with_amount(value: ResultValue, text: str, pos: int, end: int) -> tuple[Res
     """A status with the score or percent the parenthesis after it adds: "HER2-positive (3+)", "ER+
     (70%)"; the value and where it ends."""
     paren = _PAREN.match(text, pos, end)
+    if paren is not None and _ANOTHER_TIME.search(paren.group("inner")):
+        return value, pos  # "PR was positive (previously 0%)": another specimen's amount
     extra = parse_value(paren.group(0)) if paren else None
     if paren is None or extra is None or extra.status not in (None, value.status):
         return value, pos
@@ -589,6 +615,8 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
     if start - pos > 60:
         return None
     described = _DESCRIBED_STAINING.match(text, start, end)
+    if described and _STAINING_ELSEWHERE.match(text, described.end(), end):
+        return None  # "nuclear staining only in the stromal cells": the tumour's is lost
     if described:  # "showed weak focal staining": positive, with its pattern
         pattern = _pattern_name(described.group("mod")) if described.group("mod") else None
         return ResultValue(status="positive", pattern=pattern), start, described.end()
@@ -609,7 +637,8 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
             denied = _DENIED.match(text, m.end(), end)
             if denied and value.status == "positive" and pattern is _WORD_VALUE:
                 return replace(value, status="negative"), value_start, denied.end()
-            denial = _denial_before(text, pos) if pattern is _WORD_VALUE and _DENIABLE.match(m.group("word")) else None
+            deniable = pattern is _WORD_VALUE and _DENIABLE.match(m.group("word"))
+            denial = _denial_before(text, pos, _NO_BEFORE) if deniable else None
             if denial is not None:  # the quote starts at the denial: "no evidence of HER2 amplification"
                 return replace(value, status="negative"), denial, m.end()
             if pattern is _WORD_VALUE and value.percent is None and value.score is None:
@@ -644,10 +673,10 @@ def _denied_before(text: str, pos: int) -> bool:
     return _denial_before(text, pos) is not None
 
 
-def _denial_before(text: str, pos: int) -> int | None:
+def _denial_before(text: str, pos: int, denial: re.Pattern[str] = _DENIED_BEFORE) -> int | None:
     """Where the denial before the marker ending at ``pos`` starts, if it follows one."""
     start = text.rfind(" ", 0, pos) + 1  # the marker's last word begins here
-    found = _DENIED_BEFORE.search(text, max(0, start - 40), start)
+    found = denial.search(text, max(0, start - 40), start)
     return found.start() if found else None
 
 
@@ -672,7 +701,8 @@ _NEGATED = re.compile(
 _NEGATIVELY = re.compile(r"\bnegatively\s+$", re.IGNORECASE)
 # "no mutations in EGFR, KRAS or BRAF", "negative for EGFR mutation", "wild-type for KRAS"
 _MOLECULAR_NEGATIVE = re.compile(
-    r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding)\s+(?:the\s+|an?\s+)?"
+    r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding|excluded|ruled\s+out)\s+"
+    r"(?:the\s+presence\s+of\s+)?(?:the\s+|an?\s+)?"
     r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
     r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+"
     r"(?:(?:was|were)\s+(?:detected|found|identified|observed|seen)\s+)?"  # "no mutation was found in KRAS"
@@ -713,6 +743,11 @@ _POLARITY_BY_METHOD = re.compile(
 )
 
 
+_SHOWED_BEFORE = re.compile(
+    r"\b(?:showed|shows|revealed|demonstrated|confirmed|detected)\s+(?:an?\s+)?$", re.IGNORECASE
+)
+
+
 def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
     """A value written before a list of markers starting at ``pos``: "positive for", "expression of"."""
     window_start = max(begin, pos - 120)
@@ -727,6 +762,8 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     word = best.group("word").lower()
     lead = window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())]
     negated = _NEGATED.search(lead) or _NEGATIVELY.search(lead)
+    if word.startswith("amplification") and not (negated or _SHOWED_BEFORE.search(lead)):
+        return None  # "testing for amplification of HER2" states no result; "no", "showed amplification of" do
     by_method = _POLARITY_BY_METHOD.search(lead)  # "negative by immunohistochemical staining for"
     if by_method and not ("positiv" in word or "negativ" in word):
         word = by_method.group("word").lower()
@@ -1044,6 +1081,13 @@ def _denied(
     return value
 
 
+def _opened_before(text: str, start: int) -> bool:
+    """Whether a parenthesis opened before ``start`` is still open: the marker is its last item
+    ("tumour protein 63 (P63) (++)", "mismatch repair proteins (MLH1, ..., MSH6) were intact")."""
+    window = max(0, start - 100)
+    return text.rfind("(", window, start) > text.rfind(")", window, start)
+
+
 def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue, int, int] | None:
     """The value a mention states itself ("MSI-H") or right after it."""
     intrinsic = _intrinsic(text[mention.start : mention.end])
@@ -1052,7 +1096,7 @@ def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue
         value = replace(intrinsic, assay="molecular") if mention.key == "MSI" else intrinsic
         return value, mention.start, mention.end
     # "tumour protein 63 (P63) (++)": the value follows the parenthesis that holds the marker
-    inside = text[mention.start - 1 : mention.start] == "(" and text[mention.end : mention.end + 1] == ")"
+    inside = text[mention.end : mention.end + 1] == ")" and _opened_before(text, mention.start)
     source = _SOURCE.match(text, mention.end + 1) if text[mention.end : mention.end + 1] == " " else None
     after = _postfix(text, source.end() if source else mention.end + 1 if inside else mention.end, end)
     if mention.key == "Ki-67" and (after is None or after[0].percent is None):
@@ -1246,12 +1290,15 @@ _ITEM_BEFORE = re.compile(r"(?:,|\band|\bor)\s*$", re.IGNORECASE)
 _ITEM_AFTER = re.compile(r"\s*(?:,|\band\b|\bor\b|[.;)]|$)", re.IGNORECASE)
 
 
+_CD_ANTIGEN = re.compile(r"CD\d{1,3}[a-z]?")
 _TO_NEXT_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*")
 
 
 def _before_listed_marker(text: str, end: int, covered: bytearray) -> bool:
     """Whether a name is the item before a known marker of a list: "CD21 and CD23 tested positive"
     (a marker-shaped name the vocabulary lacks; :func:`parse_results` keeps it if the list has a value)."""
+    if not _CD_ANTIGEN.fullmatch(text[text.rfind(" ", 0, end) + 1 : end]):
+        return False  # "showed CIN3 and p16 was positive": only a CD antigen is a marker by its shape alone
     joint = _TO_NEXT_ITEM.match(text, end)
     return joint is not None and joint.end() < len(covered) and bool(covered[joint.end()] & 1)
 
