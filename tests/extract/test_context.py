@@ -19,6 +19,8 @@ from metkg.extract.pipeline import annotate
         "Her two sisters had breast cancer.",  # the family's history, not the patient's
         "Similar skin lesions were reported in three men.",
         "Her history was notable for an aunt with gastric cancer.",
+        "Up to 90% of melanomas harbour BRAF mutations [3].",
+        "Previous studies have shown that such metastases are infrequent.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:
@@ -32,6 +34,7 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         "Imaging after treatment showed a partial response (PR) by RECIST 1.1 criteria (8).",
         "She received six cycles of docetaxel.",
         "Both tumour samples were reported as microsatellite stable.",  # a result, not the literature
+        "The immunohistochemical study showed positivity for SMA.",  # this patient's tumour
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:

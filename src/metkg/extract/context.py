@@ -120,12 +120,15 @@ def _negation_termset() -> dict[str, list[str]]:
 NEGATION_TERMSET: dict[str, list[str]] = _negation_termset()
 
 _HYPOTHETICAL = re.compile(
-    r"\b(?:differential(?:\s+diagnos[ei]s)?|considered|consider(?:ing)?|suspect(?:ed|ing)?|suspicio(?:n|us)|"
+    # "considering the possibility of", not "considering the liver metastases, she was treated with"
+    r"\b(?:differential(?:\s+diagnos[ei]s)?|considered|consider\b|considering\s+(?:the\s+)?(?:possibility|diagnosis)|"
+    r"suspect(?:ed|ing)?|suspicio(?:n|us)|"
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern\s+for|questionable|cannot\s+be\s+excluded|"
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for|"
+    r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
     r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|to\s+(?:look|search|screen|check)\s+for|in\s+search\s+of|"
     r"looking\s+for|screening\s+for)",
     re.IGNORECASE,
@@ -177,6 +180,10 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
         hedges = list(_HYPOTHETICAL.finditer(text, start, end))
         if not hedges:
             continue
+        backward = [h for h in hedges if _BACKWARD.match(h.group(0))]
+        if backward and len(backward) == len(hedges):  # "X were found and Y could not be excluded"
+            spans += [(_subject_start(text, start, h.start()), h.end()) for h in backward]
+            continue
         whole = any(not _FORWARD.match(h.group(0)) for h in hedges)
         if whole:
             spans.append((start, end))
@@ -186,9 +193,21 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: A hedge that looks back at its subject only: "... and peritoneal carcinomatosis could not be excluded".
+_BACKWARD = re.compile(r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+excluded", re.IGNORECASE)
+_SUBJECT_BREAK = re.compile(r".*(?:\band\b|,)", re.IGNORECASE | re.DOTALL)
+
+
+def _subject_start(text: str, start: int, hedge: int) -> int:
+    """Where the subject of a backward hedge begins: after the last "and" or comma of its clause."""
+    before = _SUBJECT_BREAK.match(text, start, hedge)
+    return before.end() if before else start
+
+
 #: The verb that reports what a search looked for found: the hedge ends before it.
 _FINDING_AFTER = re.compile(
-    r"\b(?:showed|shows|revealed|reveals|demonstrated|demonstrates|identified|detected|disclosed|confirmed)\b",
+    r",|\b(?:showed|shows|revealed|reveals|demonstrated|demonstrates|identified|detected|disclosed|confirmed|found|"
+    r"were\s+seen|was\s+seen|were\s+noted|was\s+noted|were\s+observed|was\s+observed)\b",
     re.IGNORECASE,
 )
 
@@ -196,10 +215,16 @@ _FINDING_AFTER = re.compile(
 _OTHER = re.compile(
     r"\bet\s+al\b|\bpreviously\s+(?:reported|described|published)|\bprevious\s+(?:studies|reports|cases|literature)|"
     r"\b(?:reported|published|previous|similar|other|described)\s+(?:cases|patients)\b|\bcases?\s+(?:has|have)\s+been\s+reported|"
-    r"\bliterature\b|\bstud(?:y|ies)\s+(?:of|have|has|show|found|report)|\bretrospective\b|\bcohort\b|"
+    # "studies have shown", not "the immunohistochemical study showed" (of this patient's tumour)
+    r"\bliterature\b|(?<!histochemical )(?<!histological )(?<!pathological )(?<!cytological )(?<!molecular )"
+    r"\bstud(?:y|ies)\s+(?:of|have|has|show|found|report)|\bretrospective\b|\bcohort\b|"
+    # "up to 90% of melanomas harbour BRAF mutations"
+    r"\b\d+\s*%\s+of\s+(?:all\s+)?(?:\w+\s+)?(?:\w*omas|cancers|carcinomas|tumou?rs|patients|cases|neoplasms)\b|"
     r"\bseries\b|\bmeta-analysis\b|\btrials?\b|\b\d[\d,]*\s+(?:patients|cases|women|men)\b|\bpatients\s+with\b|"
-    r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b(?!\s+as\b)|\bin\s+(?:most|many|some)\s+cases\b|"
+    r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b(?!\s+as\s+(?:MSI|MSS|microsatellite|positive|negative|wild|mutant|mutated|amplified|deficient|proficient|intact)\b)|\bin\s+(?:most|many|some)\s+cases\b|"
     r"\bis\s+(?:usually|commonly|typically|generally|often|rarely)\b|\bare\s+(?:usually|commonly|typically|generally)\b|"
+    # "Metastasis of lung cancer to the stomach is infrequent": a statement of how often, not a finding
+    r"\b(?:is|are)\s+(?:very\s+|extremely\s+|quite\s+)?(?:rare|infrequent|uncommon|unusual)\b(?!\s+(?:in|for)\s+(?:this|our))|"
     r"\breview\b|\bguidelines?\b",
     re.IGNORECASE,
 )
