@@ -654,6 +654,10 @@ def test_a_node_proven_metastatic(extract, sentence: str, expected: list[str]) -
         ("A 66-year-old man had a MALT lymphoma of the stomach.", "stomach"),
         ("A 66-year-old man had a solitary plasmacytoma of the tonsil.", "tonsil"),
         ("A 66-year-old man had a large cell neuroendocrine carcinoma (LCNEC) of the thymus.", "thymus"),
+        ("A 66-year-old man had a pancreatic neuroendocrine tumour.", "pancreas"),
+        ("A 66-year-old man had a squamous cell carcinoma of the lower lip.", "lip"),
+        ("A 66-year-old man had a mucoepidermoid carcinoma of the parotid gland.", "parotid-gland"),
+        ("A 66-year-old man had a penile squamous cell carcinoma.", "penis"),
     ],
 )
 def test_more_organs_a_primary_is_named_by(extract, text: str, site: str) -> None:
@@ -678,6 +682,8 @@ def test_what_comes_back_or_bleeds_is_no_tumour(extract, sentence: str) -> None:
     [
         ("MRI showed metastases in the S2 and S3 sacral vertebral bodies.", ["sacrum"]),
         ("A tibial metastasis was resected.", ["tibia"]),
+        ("She developed a metastasis to the patella.", ["patella"]),
+        ("MRI showed spinal metastases.", ["spine"]),
         ("Bronchoscopy showed a tracheal metastasis.", ["trachea"]),
     ],
 )
@@ -780,3 +786,66 @@ def test_a_primary_growing_into_its_own_organ_is_no_invasion(extract) -> None:
 )
 def test_a_cue_is_shared_only_by_the_sites_of_its_list(extract, sentence: str, expected: list[str]) -> None:
     assert _metastases(extract(CASE + sentence)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the organ a metastasis is named after may be the primary's, on the other side or in the skin
+        ("A 60-year-old man had adenocarcinoma of the left lung with metastases to the right lung.", ["lung"]),
+        (
+            "A 60-year-old man had melanoma of the skin of the back. He developed cutaneous metastases on the legs.",
+            ["skin"],
+        ),
+        ("A 60-year-old man had adenocarcinoma of the lung with lung metastases.", []),
+        # an invasion of the other breast is no growth of this one
+        (
+            "A 60-year-old woman had ductal carcinoma of the left breast with infiltration of the right breast.",
+            ["breast"],
+        ),
+        # what a search looks for, what cannot be excluded, how often something is
+        (
+            "A 60-year-old woman with breast cancer. Liver metastases were found and carcinomatosis could not "
+            "be excluded.",
+            ["liver"],
+        ),
+        (
+            "A 60-year-old woman with breast cancer. Screening for metastases found multiple liver metastases.",
+            ["liver"],
+        ),
+        (
+            "A 60-year-old woman with breast cancer. The lung nodule was read as a metastasis or a second primary.",
+            [],
+        ),
+        ("A 60-year-old woman with breast cancer. Metastasis of breast cancer to the stomach is infrequent.", []),
+        (
+            "A 60-year-old woman with breast cancer. Considering the liver metastases, she was given capecitabine.",
+            ["liver"],
+        ),
+        ("A 60-year-old woman with breast cancer. CT revealed multiple intraperitoneal metastases.", ["peritoneum"]),
+    ],
+)
+def test_more_lesions_kept_and_left_out(extract, text: str, expected: list[str]) -> None:
+    lesions = extract(text).patients[0].lesions
+    assert sorted(x.site for x in lesions if x.kind in ("metastasis", "local-invasion")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "primary"),
+    [
+        # the first mass, when it is the only one and no usual seat of metastases
+        (
+            "A 70-year-old woman presented with a liver mass. Biopsy revealed adenocarcinoma. Colonoscopy showed a "
+            "sigmoid tumour.",
+            None,
+        ),
+        ("A 70-year-old woman had multiple lesions in the lung. Biopsy of one showed adenocarcinoma.", None),
+        ("A 70-year-old man presented with a neck mass. Aspiration showed squamous cell carcinoma.", None),
+        ("A 60-year-old man had a mass in the head of the pancreas. Biopsy showed adenocarcinoma.", "pancreas"),
+        ("A 50-year-old woman had a gastric mass. Biopsy showed diffuse large B-cell lymphoma.", "stomach"),
+        # "metastasis to X from Y": Y is the primary's organ
+        ("A 60-year-old woman. Metastasis to the labia majora from endometrial cancer was found.", "endometrium"),
+    ],
+)
+def test_first_masses_and_spread_from(extract, text: str, primary: str | None) -> None:
+    assert _primary_and_metastases(extract(text))[0] == [primary]

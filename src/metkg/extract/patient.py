@@ -723,8 +723,6 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
             lesion.kind = "metastasis"  # "hepatic infiltration" by a melanoma of the skin
     implied = [x for x in _implied_metastases(report, primary) if not any(x.site == y.site for y in stated)]
     lesions = _merge(stated + implied, report)
-    if primary is not None and primary.site:
-        lesions = [lesion for lesion in lesions if not _the_primary_itself(vocab, lesion, primary.site)]
     for lesion in lesions:
         _refine(lesion, report, primary)
         _side_of(lesion, report)
@@ -733,6 +731,8 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
             lesion.diagnosis_date = dates[0]
         if regional_node(report, lesion, primary):
             lesion.description = REGIONAL
+    if primary is not None and primary.site:
+        lesions = [lesion for lesion in lesions if not _the_primary_itself(vocab, lesion, primary)]
     return sorted(lesions, key=lambda x: x.position)
 
 
@@ -755,7 +755,16 @@ def _malignant(report: Report, key: str) -> bool:
 
 def _metastatic_context(s: Sentence, m: Mention) -> bool:
     before = s.local(m.start - 25, m.start).lower()
-    return "metasta" in before or "secondary" in before
+    return (
+        "metasta" in before or "secondary" in before or bool(_METASTATIC_GRADED.search(s.local(m.start - 60, m.start)))
+    )
+
+
+#: "metastatic moderately differentiated adenocarcinoma": the grade between the word and the histology
+_METASTATIC_GRADED = re.compile(
+    r"\bmetastatic\s+(?:(?:well|moderately|poorly|un)[\s-]*(?:to\s+(?:well|moderately|poorly)[\s-]*)?differentiated\s+)$",
+    re.IGNORECASE,
+)
 
 
 def _names_its_organ(report: Report, histology: str) -> bool:
@@ -838,8 +847,9 @@ def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
     return None
 
 
-#: "liver metastasis from colorectal cancer": the organ before names where the cancer spread to.
-_SPREAD_FROM = re.compile(r"metasta|secondar|deposit|spread|\bfrom\b", re.IGNORECASE)
+#: "liver metastasis from colorectal cancer": the organ before names where the cancer spread to; "a
+#: mesocolic node or HCC dissemination": an alternative, not the organ of the histology.
+_SPREAD_FROM = re.compile(r"metasta|secondar|deposit|spread|\bfrom\b|\bor\b", re.IGNORECASE)
 
 
 _CANCER_NOUN = (
@@ -848,7 +858,10 @@ _CANCER_NOUN = (
 )
 #: "breast cancer", "gastric obstructive tumor", "duodenal neuroendocrine tumor": an organ, up to
 #: two describing words, a cancer noun.
-_ORGAN_THEN_CANCER = re.compile(r"^(?:[\s-]+(?!of\b|in\b|with\b|and\b)[a-z][\w-]*){0,2}?[\s-]+" + _CANCER_NOUN + r"\b")
+#: Up to two describing words after an organ word, before the noun they describe (not "from",
+#: "to": "metastasis to the vagina from endometrial cancer").
+_DESCRIBING_WORDS = r"^(?:[\s-]+(?!of\b|in\b|with\b|and\b|or\b|from\b|to\b)[a-z][\w-]*){0,2}?[\s-]+"
+_ORGAN_THEN_CANCER = re.compile(_DESCRIBING_WORDS + _CANCER_NOUN + r"\b")
 #: "carcinoma of the left breast", "LCNEC of the cervix", "serous carcinoma originating from the fallopian tube".
 _CANCER_THEN_ORGAN = re.compile(
     _CANCER_NOUN + r"\s+(?:\([^)]{0,20}\)\s+)?(?:of|in|from|arising\s+(?:in|from)|originating\s+(?:in|from)|"
@@ -937,7 +950,7 @@ def _stated_origin(report: Report) -> tuple[str, list[Evidence]] | None:
 def _mass_patterns(noun: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """An organ word before a mass noun ("a solitary pulmonary nodule"), and a mass noun before its
     organ ("a mass lesion in the right hilum", "a tumour arising from the tonsil")."""
-    after = re.compile(r"^(?:[\s-]+(?!of\b|in\b|with\b|and\b)[a-z][\w-]*){0,2}?[\s-]+" + noun + r"\b")
+    after = re.compile(_DESCRIBING_WORDS + noun + r"\b")
     before = re.compile(
         r"\b" + noun + r"\s+(?:\w+\s+){0,3}?(?:in|of|on|at|within|involving|(?:arising|originating)\s+(?:in|from))\s+"
         r"(?:the\s+)?(?:(?:left|right|upper|lower|middle)\s+){0,2}$",
@@ -950,8 +963,13 @@ _MASSES = _mass_patterns(r"(?:mass(?:es)?|nodules?|tumou?rs?|neoplasms?|lumps?)"
 #: A carcinoma's organ may also be named by a "lesion" (imaging finds lesions of many kinds, but
 #: no carcinoma arises where most of them are: the brain, the bone)
 _MASSES_OR_LESIONS = _mass_patterns(r"(?:mass(?:es)?|nodules?|tumou?rs?|neoplasms?|lumps?|lesions?)")
-#: Where no carcinoma arises: one found there has come from elsewhere.
+#: Where no carcinoma arises, or where a carcinoma found in a mass has most often come from
+#: elsewhere (the liver, the adrenal glands, the serous membranes, the skin, a mass of the neck).
 _NO_CARCINOMA_HERE = ("CentralNervousSystem", "Bone", "BoneMarrow", "SoftTissue", "SkeletalSystem")
+_USUAL_SEATS_OF_METASTASES = ("Liver", "AdrenalGland", "Pleura", "Peritoneum", "Omentum", "Skin", "Neck", "ChestWall")
+_SEVERAL = re.compile(
+    r"\b(?:multiple|several|numerous|bilateral|diffuse|scattered|two|three|four)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
 
 
 def _organ_of_the_first_mass(report: Report, histology: str) -> tuple[str, list[Evidence]] | None:
@@ -967,7 +985,24 @@ def _organ_of_the_first_mass(report: Report, histology: str) -> tuple[str, list[
     sentences = list(report.case_sentences())
     if any(_UNKNOWN_PRIMARY.search(s.text) for s in sentences):
         return None
-    after_organ, before_organ = _MASSES_OR_LESIONS if carcinoma else _MASSES
+    masses = list(_masses(report, sentences, _MASSES_OR_LESIONS if carcinoma else _MASSES))
+    if len({site.key for site, _, _ in masses}) != 1:
+        return None  # "a liver mass ... a sigmoid tumour": which is the primary, the text must say
+    site, start, end = masses[0]
+    if _SEVERAL.search(report.clean.text[max(0, start - 30) : start]):
+        return None  # "multiple lesions in the liver" are metastases as often as not
+    kinds = _NO_CARCINOMA_HERE + _USUAL_SEATS_OF_METASTASES
+    if carcinoma and any(vocab.is_a("site", site.key, kind) for kind in kinds):
+        return None
+    return site.key, report.evidence(start, end)
+
+
+def _masses(
+    report: Report, sentences: list[Sentence], patterns: tuple[re.Pattern[str], re.Pattern[str]]
+) -> Iterator[tuple[Mention, int, int]]:
+    """Each organ the case names with a mass, outside sentences that speak of metastases: the site
+    mention and the span of the phrase."""
+    after_organ, before_organ = patterns
     for s in sentences:
         if _SECONDARY.search(s.text):
             continue  # "a splenic mass of the metastatic melanoma"
@@ -976,14 +1011,9 @@ def _organ_of_the_first_mass(report: Report, histology: str) -> tuple[str, list[
                 continue
             after = after_organ.match(s.local(site.end, site.end + 40))
             before = before_organ.search(s.local(site.start - 60, site.start))
-            if not (after or before):
-                continue
-            if carcinoma and any(vocab.is_a("site", site.key, kind) for kind in _NO_CARCINOMA_HERE):
-                return None
-            start = site.start - len(before.group(0)) if before else site.start
-            end = site.end + (after.end() if after else 0)
-            return site.key, report.evidence(max(s.start, start), end)
-    return None
+            if after or before:
+                start = site.start - len(before.group(0)) if before else site.start
+                yield site, max(s.start, start), site.end + (after.end() if after else 0)
 
 
 def _in_the_primarys_organ(vocab: Vocabulary, site: str | None, primary_site: str) -> bool:
@@ -995,14 +1025,20 @@ def _in_the_primarys_organ(vocab: Vocabulary, site: str | None, primary_site: st
     return not (bones and vocab.below("site", primary_site, site or ""))
 
 
-def _the_primary_itself(vocab: Vocabulary, lesion: LesionDraft, primary_site: str) -> bool:
+_SIDE_WORD = re.compile(r"\b(?:left|right|contralateral|bilateral)\b", re.IGNORECASE)
+
+
+def _the_primary_itself(vocab: Vocabulary, lesion: LesionDraft, primary: LesionDraft) -> bool:
     """Whether a lesion is the primary seen again: a metastasis in its own organ, or an "invasion"
-    of the organ it is in ("left breast infiltration"; not of a deeper part, the subcutis of a skin
-    melanoma)."""
+    of the very organ it is in ("left breast infiltration"; not of another part or the whole, as a
+    tongue cancer's floor of the mouth, nor of the other breast)."""
+    sides = {m.group(0).lower() for ev in lesion.evidence for m in _SIDE_WORD.finditer(ev.quote)}
+    other_side = bool(sides - {primary.laterality or ""})  # "infiltration of the right breast" of a left one
     if lesion.kind == "metastasis":
-        return _in_the_primarys_organ(vocab, lesion.site, primary_site)
-    whole = lesion.site == primary_site or vocab.below("site", primary_site, lesion.site or "")
-    return lesion.kind == "local-invasion" and whole
+        skin = vocab.is_a("site", primary.site, "Skin") and vocab.is_a("site", lesion.site, "Skin")
+        in_organ = _in_the_primarys_organ(vocab, lesion.site, primary.site or "")
+        return in_organ and not skin and not (other_side and primary.laterality is not None)
+    return lesion.kind == "local-invasion" and lesion.site == primary.site and not other_side
 
 
 def _called_metastatic(report: Report, site: str) -> bool:

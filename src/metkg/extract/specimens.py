@@ -278,7 +278,7 @@ _FINDING = re.compile(
     re.IGNORECASE,
 )
 #: "showed no evidence of metastatic disease": a finding denied is no diagnosis
-_NO_FINDING = re.compile(r"(?:no|not|neither|without|negative\s+for|free\s+of)\b", re.IGNORECASE)
+_NO_FINDING = re.compile(r"(?:no|not(?!\s+only)|neither|without|negative\s+for|free\s+of)\b", re.IGNORECASE)
 _PATHOLOGY_START = re.compile(
     r"^\s*(?:the\s+)?(?:histo)?patholog\w*|^\s*(?:the\s+)?biopsy|^\s*(?:the\s+)?specimen", re.IGNORECASE
 )

@@ -156,7 +156,7 @@ def listed_stations(report: Report, s: Sentence, node: Mention) -> list[Mention]
 
 #: Lymph-node stations regional to a primary organ (the N category of its AJCC stage); a node
 #: metastasis elsewhere is distant. The organ's descendants share its stations.
-_NECK = frozenset({"cervical-lymph-node"})
+_NECK = frozenset({"cervical-lymph-node", "supraclavicular-lymph-node"})
 _PARA_AORTIC = frozenset({"retroperitoneal-lymph-node"})
 _REGIONAL_STATIONS: dict[str, frozenset[str]] = {
     "breast": frozenset({"axillary-lymph-node", "internal-mammary-lymph-node", "supraclavicular-lymph-node"}),
@@ -172,7 +172,7 @@ _REGIONAL_STATIONS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("small-intestine", "large-intestine"), frozenset({"mesenteric-lymph-node"})),
     **dict.fromkeys(("liver", "gall-bladder", "bile-duct"), frozenset({"porta-hepatis-lymph-node"})),
     "pelvis": frozenset({"pelvic-lymph-node"}),
-    **dict.fromkeys(("vagina", "vulva", "anus"), frozenset({"inguinal-lymph-node"})),
+    **dict.fromkeys(("vagina", "vulva", "anus", "penis"), frozenset({"inguinal-lymph-node"})),
     **dict.fromkeys(("thyroid", "larynx", "pharynx", "oral-cavity", "tongue", "parotid-gland", "nasal-cavity"), _NECK),
     "trachea": frozenset({"mediastinal-lymph-node", "cervical-lymph-node"}),
     **dict.fromkeys(("kidney", "testis", "uterus", "ovary", "fallopian-tube"), _PARA_AORTIC),
