@@ -137,19 +137,21 @@ def _unlisted_drug_mentions(
 def _with_long_forms(doc: Doc, markers: list[TermMention]) -> list[TermMention]:
     """A marker written as "cluster of differentiation 10 (CD10)" spans its long form too, so
     that a value before the long form reaches it."""
+    long_forms: dict[int, Span] = {}  # a short form's start: its long form before it (the first one)
+    for short in getattr(doc._, "abbreviations", []) or []:
+        long_form = short._.long_form
+        if long_form is not None and long_form.start_char < short.start_char:
+            long_forms.setdefault(short.start_char, long_form)
     out = []
     for m in markers:
         extended = m
-        for short in getattr(doc._, "abbreviations", []) or []:
-            long_form = short._.long_form
-            if short.start_char != m.start or long_form is None or long_form.start_char >= m.start:
-                continue
+        long_form = long_forms.get(m.start)
+        if long_form is not None:
             between = doc.text[long_form.end_char : m.start]
             close = re.match(r"\s*\)", doc.text[m.end :])
             inner = [o for o in markers if long_form.start_char <= o.start < long_form.end_char]
             if re.fullmatch(r"\s*\(\s*", between) and close and not inner:
                 extended = TermMention(long_form.start_char, m.end + close.end(), m.category, m.key, m.text)
-            break
         out.append(extended)
     return out
 
