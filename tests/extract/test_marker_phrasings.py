@@ -644,6 +644,7 @@ def test_an_amount_in_parentheses_after_a_status_word(read_doc, text: str, expec
         ("CK7 was rarely expressed.", []),
         ("PMS2 showed nuclear staining only in the stromal cells and lymphocytes.", []),
         ("ER showed nuclear staining in less than 1% of tumour cells.", []),
+        ("ER nuclear staining was negative.", []),
         # a diagnosis before a known marker is no marker; a CD antigen is
         ("Biopsy showed CIN3 and p16 was diffusely positive.", [("p16", "positive")]),
         # a bystander's cells, but an atypical proliferation is the lesion's

@@ -823,6 +823,10 @@ def test_a_cue_is_shared_only_by_the_sites_of_its_list(extract, sentence: str, e
             ["liver"],
         ),
         ("A 60-year-old woman with breast cancer. CT revealed multiple intraperitoneal metastases.", ["peritoneum"]),
+        # a search's list and a hedge's subject are all hedged; "metastatic to" names where it went
+        ("A 60-year-old woman with breast cancer. CT to look for liver, lung and bone metastases showed nothing.", []),
+        ("A 60-year-old woman with breast cancer. Metastases to the liver and lungs could not be excluded.", []),
+        ("A 60-year-old man had a right lung mass metastatic to the brain.", ["brain"]),
     ],
 )
 def test_more_lesions_kept_and_left_out(extract, text: str, expected: list[str]) -> None:
@@ -841,6 +845,7 @@ def test_more_lesions_kept_and_left_out(extract, text: str, expected: list[str])
         ),
         ("A 70-year-old woman had multiple lesions in the lung. Biopsy of one showed adenocarcinoma.", None),
         ("A 70-year-old man presented with a neck mass. Aspiration showed squamous cell carcinoma.", None),
+        ("A 70-year-old man had a laryngeal mass. Biopsy showed squamous cell carcinoma.", "larynx"),
         ("A 60-year-old man had a mass in the head of the pancreas. Biopsy showed adenocarcinoma.", "pancreas"),
         ("A 50-year-old woman had a gastric mass. Biopsy showed diffuse large B-cell lymphoma.", "stomach"),
         # "metastasis to X from Y": Y is the primary's organ

@@ -504,6 +504,7 @@ _DESCRIBED_STAINING = re.compile(
 )
 
 
+_STATED_AFTER = re.compile(r"\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:negative|absent|lost|not|positive)\b", re.I)
 #: Staining described where the tumour's is not, or too scant to call: "only in the stromal cells",
 #: "in less than 1% of tumour cells".
 _STAINING_ELSEWHERE = re.compile(
@@ -617,6 +618,8 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
     described = _DESCRIBED_STAINING.match(text, start, end)
     if described and _STAINING_ELSEWHERE.match(text, described.end(), end):
         return None  # "nuclear staining only in the stromal cells": the tumour's is lost
+    if described and described.group("mod") is None and _STATED_AFTER.match(text, described.end(), end):
+        described = None  # "ER nuclear staining was negative": the status after it says
     if described:  # "showed weak focal staining": positive, with its pattern
         pattern = _pattern_name(described.group("mod")) if described.group("mod") else None
         return ResultValue(status="positive", pattern=pattern), start, described.end()

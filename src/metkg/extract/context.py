@@ -189,13 +189,19 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
             continue
         found = _FINDING_AFTER.search(text, hedges[-1].end(), end)  # "to look for X showed Y": Y is found
+        if text[hedges[0].start() - 3 : hedges[0].start()].strip(" ,") and (found is None or found.group(0) == ","):
+            found = _FINDING_VERB_AFTER.search(text, hedges[-1].end(), end)  # a comma ends an opening hedge only
         spans.append((hedges[0].start(), found.start() if found else end))
     return spans
 
 
 #: A hedge that looks back at its subject only: "... and peritoneal carcinomatosis could not be excluded".
 _BACKWARD = re.compile(r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+excluded", re.IGNORECASE)
-_SUBJECT_BREAK = re.compile(r".*(?:\band\b|,)", re.IGNORECASE | re.DOTALL)
+#: "liver metastases were found and ...", "...; ...": where the subject before a backward hedge begins
+_SUBJECT_BREAK = re.compile(
+    r".*(?:\b(?:found|seen|noted|detected|identified|present|observed|shown|revealed)\s+and\b|;|,\s+(?:and|but)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _subject_start(text: str, start: int, hedge: int) -> int:
@@ -205,6 +211,11 @@ def _subject_start(text: str, start: int, hedge: int) -> int:
 
 
 #: The verb that reports what a search looked for found: the hedge ends before it.
+_FINDING_VERB_AFTER = re.compile(
+    r"\b(?:showed|shows|revealed|reveals|demonstrated|demonstrates|identified|detected|disclosed|confirmed|found|"
+    r"were\s+seen|was\s+seen|were\s+noted|was\s+noted|were\s+observed|was\s+observed)\b",
+    re.IGNORECASE,
+)
 _FINDING_AFTER = re.compile(
     r",|\b(?:showed|shows|revealed|reveals|demonstrated|demonstrates|identified|detected|disclosed|confirmed|found|"
     r"were\s+seen|was\s+seen|were\s+noted|was\s+noted|were\s+observed|was\s+observed)\b",
@@ -216,8 +227,8 @@ _OTHER = re.compile(
     r"\bet\s+al\b|\bpreviously\s+(?:reported|described|published)|\bprevious\s+(?:studies|reports|cases|literature)|"
     r"\b(?:reported|published|previous|similar|other|described)\s+(?:cases|patients)\b|\bcases?\s+(?:has|have)\s+been\s+reported|"
     # "studies have shown", not "the immunohistochemical study showed" (of this patient's tumour)
-    r"\bliterature\b|(?<!histochemical )(?<!histological )(?<!pathological )(?<!cytological )(?<!molecular )"
-    r"\bstud(?:y|ies)\s+(?:of|have|has|show|found|report)|\bretrospective\b|\bcohort\b|"
+    r"\bliterature\b|(?=stud)(?<!histochemical )(?<!histological )(?<!pathological )(?<!cytological )"
+    r"(?<!molecular )\bstud(?:y|ies)\s+(?:of|have|has|show|found|report)|\bretrospective\b|\bcohort\b|"
     # "up to 90% of melanomas harbour BRAF mutations"
     r"\b\d+\s*%\s+of\s+(?:all\s+)?(?:\w+\s+)?(?:\w*omas|cancers|carcinomas|tumou?rs|patients|cases|neoplasms)\b|"
     r"\bseries\b|\bmeta-analysis\b|\btrials?\b|\b\d[\d,]*\s+(?:patients|cases|women|men)\b|\bpatients\s+with\b|"
@@ -297,8 +308,8 @@ _CUES = re.compile(
     r"(?P<metastasis>\bmetasta\w*\b(?![\s-]+(?:work[\s-]*up|survey|evaluation|screening|assessment|potential|risk|"
     r"rates?|propensity|pattern)\b)|\bmets\b|\bprogress(?:ed|ion)(?=\s+to\b)|"
     # "spread", but not within the primary's own tissue ("pagetoid spread", "local spread")
-    r"(?<!pagetoid )(?<!intraepithelial )(?<!intraductal )(?<!local )(?<!direct )(?<!contiguous )(?<!perineural )"
-    r"\bspread\b|\binvolve(?:ment|d)\b(?!" + _ADJACENT + r")|\bdeposits?\b|"
+    r"(?=spread\b)(?<!pagetoid )(?<!intraepithelial )(?<!intraductal )(?<!local )(?<!direct )(?<!contiguous )"
+    r"(?<!perineural )\bspread\b|\binvolve(?:ment|d)\b(?!" + _ADJACENT + r")|\bdeposits?\b|"
     r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
     r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdissemination\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
     r"\bwidespread\s+(?:metastatic\s+)?disease\b)"

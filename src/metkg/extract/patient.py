@@ -345,6 +345,8 @@ def _before(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> 
         return []
     last = previous[-1]
     gap = s.local(last.end, cue.start)
+    if _SPREAD_TO.match(s.local(cue.end, cue.end + 10)):
+        return []  # "a right lung mass metastatic to the brain": the site before is where it came from
     # "lymph nodes with metastases": said of nodes, not of an organ that merely has them
     nodes_with = _NODES_WITH.fullmatch(gap) and report.vocabulary.is_a("site", last.key, "LymphNode")
     if not _BEFORE_GAP.fullmatch(gap) and not nodes_with:
@@ -374,6 +376,7 @@ _OWN_CUE_AFTER = re.compile(
     r"^\s+(?:metasta\w*|dissemination|deposits?|involvement|invasion|infiltration|spread|carcinomatosis)\b",
     re.IGNORECASE,
 )
+_SPREAD_TO = re.compile(r"\s+(?:to|into)\b", re.IGNORECASE)
 _REACHED_BEFORE = re.compile(r"\b(?:into|invad\w*|infiltrat\w*|extend\w*\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -966,7 +969,7 @@ _MASSES_OR_LESIONS = _mass_patterns(r"(?:mass(?:es)?|nodules?|tumou?rs?|neoplasm
 #: Where no carcinoma arises, or where a carcinoma found in a mass has most often come from
 #: elsewhere (the liver, the adrenal glands, the serous membranes, the skin, a mass of the neck).
 _NO_CARCINOMA_HERE = ("CentralNervousSystem", "Bone", "BoneMarrow", "SoftTissue", "SkeletalSystem")
-_USUAL_SEATS_OF_METASTASES = ("Liver", "AdrenalGland", "Pleura", "Peritoneum", "Omentum", "Skin", "Neck", "ChestWall")
+_USUAL_SEATS_OF_METASTASES = ("Liver", "AdrenalGland", "Pleura", "Peritoneum", "Omentum", "Skin", "ChestWall")
 _SEVERAL = re.compile(
     r"\b(?:multiple|several|numerous|bilateral|diffuse|scattered|two|three|four)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
@@ -985,29 +988,31 @@ def _organ_of_the_first_mass(report: Report, histology: str) -> tuple[str, list[
     sentences = list(report.case_sentences())
     if any(_UNKNOWN_PRIMARY.search(s.text) for s in sentences):
         return None
-    masses = list(_masses(report, sentences, _MASSES_OR_LESIONS if carcinoma else _MASSES))
+    called = {m.key for m in _sites_called_metastatic(report)}
+    masses = list(_masses(report, sentences, _MASSES_OR_LESIONS if carcinoma else _MASSES, called))
     if len({site.key for site, _, _ in masses}) != 1:
         return None  # "a liver mass ... a sigmoid tumour": which is the primary, the text must say
     site, start, end = masses[0]
     if _SEVERAL.search(report.clean.text[max(0, start - 30) : start]):
         return None  # "multiple lesions in the liver" are metastases as often as not
     kinds = _NO_CARCINOMA_HERE + _USUAL_SEATS_OF_METASTASES
-    if carcinoma and any(vocab.is_a("site", site.key, kind) for kind in kinds):
+    neck = site.key == "neck"  # a mass of the neck (not of its larynx or thyroid) is most often a node's
+    if carcinoma and (neck or any(vocab.is_a("site", site.key, kind) for kind in kinds)):
         return None
     return site.key, report.evidence(start, end)
 
 
 def _masses(
-    report: Report, sentences: list[Sentence], patterns: tuple[re.Pattern[str], re.Pattern[str]]
+    report: Report, sentences: list[Sentence], patterns: tuple[re.Pattern[str], re.Pattern[str]], called: set[str]
 ) -> Iterator[tuple[Mention, int, int]]:
-    """Each organ the case names with a mass, outside sentences that speak of metastases: the site
-    mention and the span of the phrase."""
+    """Each organ the case names with a mass, outside sentences that speak of metastases and
+    organs it calls metastatic (``called``): the site mention and the span of the phrase."""
     after_organ, before_organ = patterns
     for s in sentences:
         if _SECONDARY.search(s.text):
             continue  # "a splenic mass of the metastatic melanoma"
         for site in s.of("site"):
-            if not site.asserted or _holds_no_primary(report, site.key) or _called_metastatic(report, site.key):
+            if not site.asserted or _holds_no_primary(report, site.key) or site.key in called:
                 continue
             after = after_organ.match(s.local(site.end, site.end + 40))
             before = before_organ.search(s.local(site.start - 60, site.start))
