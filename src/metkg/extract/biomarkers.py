@@ -524,17 +524,14 @@ _STAINED_CELLS = re.compile(
     re.IGNORECASE,
 )
 #: "neither CD3 nor CD5 stained ...": the verb is denied for a marker after these words.
-_DENIED_BEFORE = re.compile(
-    r"\b(?:neither|nor|not(?!\s+only)|no|without)\s+(?:(?:evidence|sign|signs)\s+of\s+)?(?:[\w-]+\s*,?\s+)?$",
-    re.IGNORECASE,
-)
+#: "no evidence of HER2 ...", "neither CD3 nor ...": a denial, up to one word, before a marker
+_DENIAL_REACH = r"\s+(?:(?:evidence|sign|signs)\s+of\s+)?(?:[\w-]+\s*,?\s+)?$"
+_DENIED_BEFORE = re.compile(r"\b(?:neither|nor|not(?!\s+only)|no|without)" + _DENIAL_REACH, re.IGNORECASE)
 #: What a denial before the marker turns into a negative: "no HER2 amplification", "no evidence of
 #: EGFR overexpression" (not "no ER-positive cells were seen", read by its own words), and the
 #: denials that do ("no", "without"; not "could not exclude MET amplification").
 _DENIABLE = re.compile(r"amplifi|over-?expres", re.IGNORECASE)
-_NO_BEFORE = re.compile(
-    r"\b(?:no|without|absence\s+of|absent)\s+(?:(?:evidence|sign|signs)\s+of\s+)?(?:[\w-]+\s*,?\s+)?$", re.IGNORECASE
-)
+_NO_BEFORE = re.compile(r"\b(?:no|without|absence\s+of|absent)" + _DENIAL_REACH, re.IGNORECASE)
 _NO_STAINING = re.compile(
     r"(?:no|absent|lack\s+of|loss\s+of)\s+(?:(?:nuclear|cytoplasmic|membranous|detectable|specific)\s+)?"
     r"(?:staining|expression|immunoreactivity|immunostaining|reactivity)\b",

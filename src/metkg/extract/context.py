@@ -166,7 +166,9 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
     """The parts of ``text``'s clauses that consider rather than state (differentials, suspicion, doubt).
 
     A hedge such as "might be" or "was suspected" governs its whole clause; one that looks ahead
-    ("suggestive of", "to rule out", "differential diagnoses such as") governs what follows it.
+    ("suggestive of", "to rule out", "differential diagnoses such as", "to look for") governs what
+    follows it, up to the verb that reports a finding (or the comma that closes a clause it opens);
+    "could not be excluded" governs its subject only ("... were found and X could not be excluded").
 
     >>> text = "The CTA findings suggested that the lesion might be an hemangioma. The dura mater was invaded."
     >>> [text[s:e] for s, e in hypothetical_spans(text)]

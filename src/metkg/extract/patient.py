@@ -976,11 +976,14 @@ _SEVERAL = re.compile(
 
 
 def _organ_of_the_first_mass(report: Report, histology: str) -> tuple[str, list[Evidence]] | None:
-    """The organ of the first mass the case describes, for a carcinoma or a lymphoma whose diagnosis
-    names no organ ("a mass in the right hilum ... diagnosed as squamous cell carcinoma"): never a
-    node, a fluid, a site the case calls metastatic, a place no carcinoma arises, nor in a case of
-    unknown primary. A melanoma's or a sarcoma's masses beyond skin and soft tissue are as often
-    metastases: they give none."""
+    """The organ of the one mass the case describes, for a carcinoma or a lymphoma whose diagnosis
+    names no organ ("a mass in the right hilum ... diagnosed as squamous cell carcinoma").
+
+    None when the case names masses in more than one organ ("a liver mass ... a sigmoid tumour"),
+    after "multiple", in a node, a fluid, an organ the case calls metastatic, in a case of unknown
+    primary, and for a carcinoma where none arises or where one found in a mass has most often
+    come from elsewhere (the liver, the skin, a mass of the neck). A melanoma's or a sarcoma's
+    masses beyond skin and soft tissue are as often metastases: they give none."""
     vocab = report.vocabulary
     carcinoma = vocab.is_a("histology", histology, "Carcinoma")
     if not (carcinoma or vocab.is_a("histology", histology, "Lymphoma")):
