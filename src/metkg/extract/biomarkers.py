@@ -436,12 +436,27 @@ _MOLECULAR = re.compile(
 _AMPLIFICATION = re.compile(r"amplif", re.IGNORECASE)
 
 
+_NEXT_TOKEN = re.compile(r"\s+(?P<token>[\w./-]+)")
+
+
+def _marker_follows(text: str, pos: int, end: int, over_a_word: bool = False) -> bool:
+    """Whether the token after ``pos`` is shaped like a marker; with ``over_a_word``, also the one
+    after a lower-case word ("retained nuclear MSH2")."""
+    first = _NEXT_TOKEN.match(text, pos, end)
+    if first is None:
+        return False
+    token = first.group("token")
+    if over_a_word and re.fullmatch(r"[a-z]+", token):
+        second = _NEXT_TOKEN.match(text, first.end(), end)
+        token = second.group("token") if second else token
+    return _marker_shaped(token.rstrip(".,"))
+
+
 def _leads_next_gene(text: str, m: re.Match[str], end: int) -> bool:
     """Whether a status read after a comma leads the next item: "CD99, wild-type p53, BCL2"."""
     if not m.group("neg") or not re.match(r"\s*,", m.group("tail") or ""):
         return False
-    following = _NEXT_TOKEN.match(text, m.end(), end)
-    return following is not None and _marker_shaped(following.group("token").rstrip(".,"))
+    return _marker_follows(text, m.end(), end)
 
 
 def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
@@ -650,22 +665,12 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
 
 
 _WITH_END = re.compile(r"\bwith\s*$", re.IGNORECASE)
-_NEXT_TOKEN = re.compile(r"\s+(?P<token>[\w./-]+)")
 
 
 def _leads_next_marker(text: str, pos: int, start: int, value_end: int, end: int) -> bool:
     """Whether a status word reached over "with" stands before another marker: "... expression
     with retained MSH2" (MSH2's, as a prefix), not "... with positive staining"."""
-    if not _WITH_END.search(text, pos, start):
-        return False
-    first = _NEXT_TOKEN.match(text, value_end, end)
-    if first is None:
-        return False
-    token = first.group("token")
-    if re.fullmatch(r"[a-z]+", token):  # "retained nuclear MSH2"
-        second = _NEXT_TOKEN.match(text, first.end(), end)
-        token = second.group("token") if second else token
-    return _marker_shaped(token.rstrip(".,"))
+    return bool(_WITH_END.search(text, pos, start)) and _marker_follows(text, value_end, end, over_a_word=True)
 
 
 def _denied_before(text: str, pos: int) -> bool:

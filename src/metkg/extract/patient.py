@@ -313,9 +313,7 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
             gap = s.local(found[-1].end, site.start)
             if _unclosed(gap):
                 continue  # "in the lymph nodes (hilar, mediastinal), brain and bones": the list goes on after
-            if _CONNECTOR.fullmatch(_without_parentheses(gap)) and not _OWN_CUE_AFTER.match(
-                s.local(site.end, site.end + 30)
-            ):
+            if _CONNECTOR.fullmatch(_without_parentheses(gap)) and not _cue_right_after(s, site):
                 found.append(site)
                 continue
             break  # "invasion of the pancreas and peritoneal dissemination": the next site has its own cue
@@ -337,6 +335,13 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
 
 _PROGRESSED_TO = re.compile(r"\s+to\s+(?:involve\s+)?(?:the\s+|both\s+|his\s+|her\s+)?", re.IGNORECASE)
 _NODES_WITH = re.compile(r"\s*(?:with|showing|containing)\s+(?:\w+\s+)?", re.IGNORECASE)
+
+
+def _cue_right_after(s: Sentence, site: Mention) -> bool:
+    """Whether a cue word of the sentence follows the site at once: "peritoneal dissemination"."""
+    return any(
+        c.category in _KIND and not s.local(site.end, c.start).strip() for c in s.mentions if c.start >= site.end
+    )
 
 
 def _before(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
@@ -365,15 +370,11 @@ def _before(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> 
     return found
 
 
-#: A site named with a finding of its own, or a cue of its own, is no item of the list a cue ends
-#: or starts: "an enlarged spleen and ... metastases", "invasion of the pancreas and ...".
+#: A site named with a finding of its own is no item of the list a cue ends: "an enlarged spleen
+#: and ... metastases", "invasion of the pancreas and ..." (see also :func:`_cue_right_after`).
 _OWN_FINDING_BEFORE = re.compile(
     r"\b(?:enlarged|enlargement\s+of|swollen|thickened|thickening\s+of|dilated|dilatation\s+of|"
     r"invasion\s+of|invad\w*|infiltrat\w*(?:\s+of)?)\s+(?:the\s+)?(?:(?:left|right)\s+)?$",
-    re.IGNORECASE,
-)
-_OWN_CUE_AFTER = re.compile(
-    r"^\s+(?:metasta\w*|dissemination|deposits?|involvement|invasion|infiltration|spread|carcinomatosis)\b",
     re.IGNORECASE,
 )
 _SPREAD_TO = re.compile(r"\s+(?:to|into)\b", re.IGNORECASE)
