@@ -45,6 +45,11 @@ def test_resection_of_the_primary_goes_to_the_primary(extract) -> None:
     assert _results(patient)["HER2"] == [("primary", "negative")]
 
 
+def test_a_sentence_glued_to_the_next_keeps_its_results_off_the_next_procedure(extract) -> None:
+    text = WOMAN + "Her tumour was ER positive, Ki-67 30%.In May 2019, a liver biopsy showed metastatic carcinoma."
+    assert _results(extract(text).patients[0])["ER"] == [("unattributed", "positive")]
+
+
 def test_a_result_stated_on_a_lesion_without_a_procedure_belongs_to_that_lesion(extract) -> None:
     text = WOMAN + "Imaging found liver metastases. The liver lesion was HER2 positive."
     patient = extract(text).patients[0]

@@ -175,6 +175,11 @@ _LINE_BREAK = re.compile(r"(?<!\n)[ \t]*\n(?!\n)[ \t]*")
 _BLANK_LINES = re.compile(r"[ \t]*\n(?:[ \t]*\n)+[ \t]*")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]{2,}|[\t\u00a0\u2009\u202f]")
 _SOFT_HYPHEN = re.compile("\u00ad\n?")
+# Two sentences glued without a space where paragraphs were joined ("was 30%.In January"): a
+# sentence end after a word of two or more characters, a closing bracket or a percent sign, then a
+# capital opening a word. One letter before the stop is an abbreviation or a variant's notation
+# ("p.Gly12Asp", "E.Coli") and is left alone.
+_GLUED_SENTENCE = re.compile(r"(?<=[\w%)\]]{2}[.!?])(?=[A-Z][A-Za-z])")
 
 
 def _words(text: str) -> set[str]:
@@ -208,4 +213,5 @@ def clean_text(original: str, drop: Iterable[tuple[int, int]] = ()) -> CleanText
     ct = rewrite(ct, _PAGE_BREAK, lambda m: " ")
     ct = rewrite(ct, _BLANK_LINES, lambda m: "\n\n")
     ct = rewrite(ct, _LINE_BREAK, lambda m: " ")
+    ct = rewrite(ct, _GLUED_SENTENCE, lambda m: " ")
     return rewrite(ct, _SPACES, lambda m: " ")
