@@ -710,6 +710,8 @@ def test_an_organ_a_cancer_spread_to_is_not_its_primary(
     [
         # what a search looks for is no finding, what it then shows is
         ("CT was performed to look for liver metastases.", []),
+        ("She had yearly chest CT to monitor for pulmonary metastasis.", []),
+        ("CT done to monitor for spread showed lung metastases.", ["lung"]),
         ("Bone metastasis could not be excluded.", []),
         ("A PET scan in search of distant metastases showed lung metastases.", ["lung"]),
         ("A work-up for metastatic disease revealed liver metastases.", ["liver"]),

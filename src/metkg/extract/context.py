@@ -129,8 +129,8 @@ _HYPOTHETICAL = re.compile(
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
-    r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|to\s+(?:look|search|screen|check)\s+for|in\s+search\s+of|"
-    r"looking\s+for|screening\s+for)",
+    r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|to\s+(?:look|search|screen|check|monitor)\s+for|"
+    r"in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for)",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
@@ -157,7 +157,7 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 _FORWARD = re.compile(
     r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|to\s+exclude|concern\s+for|evaluate\s+for|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
-    r"to\s+(?:look|search|screen|check)\s+for|in\s+search\s+of|looking\s+for|screening\s+for)",
+    r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for)",
     re.IGNORECASE,
 )
 
