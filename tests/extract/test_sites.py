@@ -706,6 +706,21 @@ def test_an_organ_a_cancer_spread_to_is_not_its_primary(
 
 
 @pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        # many lesions through an organ stay at the organ when one of them is named or biopsied
+        ("CT showed diffuse sclerotic lesions in the bones. Biopsy of the right ilium showed metastasis.", ["bone"]),
+        ("PET showed multiple bone metastases. Biopsy of the left femur lesion showed metastasis.", ["bone"]),
+        ("Numerous metastases in the liver were seen; the largest lay in segment 7.", ["liver"]),
+        # one lesion named by its part is the part
+        ("CT showed a bone metastasis. Biopsy of the left femur lesion confirmed metastatic carcinoma.", ["femur"]),
+    ],
+)
+def test_many_lesions_in_an_organ_are_not_narrowed_to_one_part(extract, sentences: str, expected: list[str]) -> None:
+    assert _metastases(extract(CASE + sentences)) == expected
+
+
+@pytest.mark.parametrize(
     ("sentence", "expected"),
     [
         # what a search looks for is no finding, what it then shows is

@@ -64,6 +64,8 @@ class LesionDraft:
     grade: str | None = None
     sentences: list[int] = field(default_factory=list)
     description: str | None = None
+    #: Lesions throughout the site ("multiple bone metastases"): one named part of it does not narrow it.
+    widespread: bool = False
 
 
 @dataclass
@@ -482,7 +484,9 @@ def _candidates(report: Report) -> list[LesionDraft]:
                 if cue.category == "cue-invasion" and report.vocabulary.is_a("site", key, "LymphNode"):
                     continue  # nodes "with contiguous extension" into an organ: the nodes are not invaded
                 evidence = report.evidence(start, end)
-                out.append(LesionDraft(_KIND[cue.category], key, evidence, site.start, sentences=[s.index]))
+                lesion = LesionDraft(_KIND[cue.category], key, evidence, site.start, sentences=[s.index])
+                lesion.widespread = _many_at(s, site)
+                out.append(lesion)
         before = s
     return out
 
@@ -546,8 +550,9 @@ def _merge(lesions: list[LesionDraft], report: Report) -> list[LesionDraft]:
                 None,
             )
             if b is not None:
-                _absorb(b, a)
-                merged.remove(a)
+                wide, part = (a, b) if a.widespread else (b, a)  # "diffuse bone lesions" and an iliac biopsy: bone
+                _absorb(wide, part)
+                merged.remove(part)
                 changed = True
                 break
     return merged
@@ -570,6 +575,8 @@ def _refine(lesion: LesionDraft, report: Report, primary: LesionDraft | None) ->
     """Use a more specific site the case text gives for the lesion ("left frontal scalp" for scalp),
     not the primary's for a metastasis ("a tumour in the tibia", then "bone metastases")."""
     vocab = report.vocabulary
+    if lesion.widespread:
+        return
     best: tuple[Sentence, Mention] | None = None
     primary_site = primary.site if primary is not None and lesion.kind == "metastasis" else None
     for s in report.patient_sentences():
@@ -624,7 +631,7 @@ _MANY = (
     r"(?:new|multiple|numerous|several|innumerable|diffuse|widespread|scattered|FDG[\s-]+avid|hypermetabolic|"
     r"metabolically\s+active)"
 )
-_FINDINGS = r"(?:lesions?|nodules?|masses|foci|opacities)"
+_FINDINGS = r"(?:lesions?|nodules?|masses|foci|opacities|metastases|deposits)"
 _MANY_BEFORE = re.compile(r"\b" + _MANY + r"\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _FINDING_AFTER = re.compile(r"^(?:\s+(?:and|or|,)?\s*[\w-]+){0,3}?\s+" + _FINDINGS + r"\b", re.IGNORECASE)
 _MANY_FINDINGS_IN = re.compile(
@@ -657,18 +664,25 @@ def _implied_metastases(report: Report, primary: LesionDraft | None) -> list[Les
             seat = any(vocab.related("site", site.key, k) and not vocab.below("site", k, site.key) for k in _SEATS)
             if not site.asserted or not seat or vocab.related("site", site.key, primary.site):
                 continue
-            before = s.local(max(s.start, site.start - 50), site.start)
-            after = _FINDING_AFTER.match(s.local(site.end, site.end + 40))
-            if (after and _MANY_BEFORE.search(before)) or _MANY_FINDINGS_IN.search(before):
+            if _many_at(s, site):
                 out.append(_implied(report, s, site))
         out += [_implied(report, s, station) for station in _enlarged_stations(report, s)]
     return out
+
+
+def _many_at(s: Sentence, site: Mention) -> bool:
+    """Whether the sentence speaks of many lesions at a site ("multiple bone lesions", "numerous
+    FDG-avid lesions in the liver")."""
+    before = s.local(max(s.start, site.start - 50), site.start)
+    after = _FINDING_AFTER.match(s.local(site.end, site.end + 40))
+    return bool((after and _MANY_BEFORE.search(before)) or _MANY_FINDINGS_IN.search(before))
 
 
 def _implied(report: Report, s: Sentence, site: Mention) -> LesionDraft:
     """A metastasis the text implies at ``site``."""
     lesion = LesionDraft("metastasis", site.key, report.evidence(site.start, site.end), site.start)
     lesion.sentences, lesion.description = [s.index], IMPLIED
+    lesion.widespread = _many_at(s, site)
     return lesion
 
 
