@@ -207,6 +207,9 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
         ("HER2 (3+) was found.", ("HER2", None, None, None, "3+", None)),  # a value in parentheses is no gloss
         ("ER+ (70%)", ("ER", "positive", 70.0, None, None, None)),  # a sign's parenthesis, as a word's
         ("HER2- (1+)", ("HER2", "negative", None, None, "1+", None)),
+        ("It was PR+, approximately 30%; and", ("PR", "positive", 30.0, "~", None, None)),  # a comma's amount
+        ("It was ER positive, >90%.", ("ER", "positive", 90.0, ">", None, None)),
+        ("It was HER2+, 0%.", ("HER2", "positive", None, None, None, None)),  # at odds: the curator reads it
         ("Ki-67 showed positivity at a rate of 10-15%.", ("Ki-67", "positive", 10.0, None, None, None)),
         ("MIB-1 labelling index of 30%", ("Ki-67", None, 30.0, None, None, None)),
         ("HER2 score 0", ("HER2", None, None, None, "0", None)),

@@ -576,10 +576,17 @@ _ANOTHER_TIME = re.compile(
 )
 
 
+#: A percent after a status and a comma: "ER+, approximately 70%; PR+, 30%".
+_AMOUNT_AFTER = re.compile(
+    r",\s*(?P<inner>(?:(?:approximately|about|around|roughly|nearly)\s+|[~<>≥≤]\s*)?\d{1,3}(?:\.\d+)?\s*%)(?![\w%])",
+    re.IGNORECASE,
+)
+
+
 def _with_amount(value: ResultValue, text: str, pos: int, end: int) -> tuple[ResultValue, int]:
-    """A status with the score or percent the parenthesis after it adds: "HER2-positive (3+)", "ER+
-    (70%)"; the value and where it ends."""
-    paren = _PAREN.match(text, pos, end)
+    """A status with the score or percent the parenthesis or comma after it adds: "HER2-positive
+    (3+)", "ER+ (70%)", "ER+, approximately 70%"; the value and where it ends."""
+    paren = _PAREN.match(text, pos, end) or _AMOUNT_AFTER.match(text, pos, end)
     if paren is not None and _ANOTHER_TIME.search(paren.group("inner")):
         return value, pos  # "PR was positive (previously 0%)": another specimen's amount
     extra = parse_value(paren.group(0)) if paren else None
@@ -587,6 +594,8 @@ def _with_amount(value: ResultValue, text: str, pos: int, end: int) -> tuple[Res
         return value, pos
     if extra.percent is None and extra.score is None:
         return value, pos
+    if value.status == "positive" and extra.percent == 0:
+        return value, pos  # "HER2+, 0%": a sign and an amount at odds; the curator reads the source
     return replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score), paren.end()
 
 
