@@ -289,6 +289,8 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
             "NGS revealed mutations in genes such as KRAS and BRAF.",
             [("KRAS", "positive", "NGS", None), ("BRAF", "positive", "NGS", None)],
         ),
+        # a variant set off by a comma after its gene, in HGVS notation
+        ("NGS found a variant in KRAS, c.35G>A, in the tumour.", [("KRAS", "positive", "NGS", "alteration: c.35G>A")]),
         # the gene after the verb of the finding, or after the test's name
         ("No mutation was detected in the KRAS gene by NGS.", [("KRAS", "negative", "NGS", None)]),
         (
@@ -299,6 +301,20 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
 )
 def test_gene_alterations_are_molecular_results(read, text: str, expected: list[tuple]) -> None:
     assert [(r.marker, r.status, r.assay, r.note) for r in read(text)] == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # markers shaped like a protein change are stains of a list, not variants of the marker before
+        ("The cells expressed CK7, H3K27me3 and CD34.", ["CK7", "H3K27me3", "CD34"]),
+        ("It was positive for PAX8, CD10, P504s and CAM5.2.", ["PAX8", "CD10", "P504S", "CAM5.2"]),
+    ],
+)
+def test_a_marker_shaped_like_a_variant_is_a_list_item(read, text: str, expected: list[str]) -> None:
+    results = read(text)
+    assert [r.marker for r in results] == expected
+    assert {(r.status, r.assay) for r in results} == {("positive", "IHC")}
 
 
 def test_a_molecular_assay_the_text_does_not_name_is_said_to_be_assumed(read) -> None:

@@ -416,7 +416,8 @@ _VARIANT = (
     r"(?:exon\s*\d{1,2}(?:\s*(?:in-?frame\s+)?(?:deletions?|del|insertions?|ins|skipping|duplications?|"
     r"mutations?|point\s+mutations?|substitutions?|alterations?))?"
     r"|p\.\s*\(?[A-Z][a-z]{0,2}\d{1,4}[A-Za-z*]{0,4}\)?|c\.\s*[\w>+\-_]+"
-    r"|(?<![A-Za-z])[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|del|ins|fs)\w{0,6}"
+    # one-letter amino acids in capitals ("V600E", "T790M"), not a marker such as "P504s" or "H3K27me3"
+    r"|(?-i:(?<![A-Za-z])[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|del|ins|fs)(?![a-z]\d)\w{0,6})"
     r"|(?:ex)?19del|del19)"
 )
 _ALTERATION = (
@@ -425,7 +426,10 @@ _ALTERATION = (
 )
 _MOLECULAR = re.compile(
     r"(?:\s*(?:gene|status)\b)?"
-    r"(?P<variants>(?:\s*(?:,\s*|\s+and\s+|/)?\(?\s*" + _VARIANT + r"\s*\)?){0,4})"
+    # a first variant right after the gene ("EGFR L858R and T790M", "AR, c.2108C>A"); "CK7, H3K27me3"
+    # is the next item of a list
+    r"(?P<variants>(?:\s*(?:,\s*(?=[cp]\.))?\(?\s*" + _VARIANT + r"\s*\)?"
+    r"(?:\s*(?:,\s*|\s+and\s+|/)?\(?\s*" + _VARIANT + r"\s*\)?){0,3})?)"
     r"(?:[\s\-]*(?:gene\s+)?" + _ALTERATION + r"\b)?"
     r"(?P<test>\s+(?:testing|tests?|analys[ie]s|status|assay|screening|profiling|sequencing|results?))?"
     r"(?P<tail>\s*[-–,:]?\s*(?:\(\s*[^()]{1,30}\)\s*)?(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
