@@ -726,6 +726,7 @@ def test_many_lesions_in_an_organ_are_not_narrowed_to_one_part(extract, sentence
         # what a search looks for is no finding, what it then shows is
         ("CT was performed to look for liver metastases.", []),
         ("She had yearly chest CT to monitor for pulmonary metastasis.", []),
+        ("Chest CT, ruling out lung metastases, was normal.", []),
         ("CT done to monitor for spread showed lung metastases.", ["lung"]),
         ("Bone metastasis could not be excluded.", []),
         ("A PET scan in search of distant metastases showed lung metastases.", ["lung"]),

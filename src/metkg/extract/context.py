@@ -124,7 +124,7 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:differential(?:\s+diagnos[ei]s)?|considered|consider\b|considering\s+(?:the\s+)?(?:possibility|diagnosis)|"
     r"suspect(?:ed|ing)?|suspicio(?:n|us)|"
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
-    r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|to\s+exclude|uncertain|unclear|"
+    r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern\s+for|questionable|cannot\s+be\s+excluded|"
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for|"
@@ -155,7 +155,7 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 #: Hedges that govern only what follows them: "growth of the liver metastases, suggestive of
 #: pseudoprogression" states the metastases and considers the pseudoprogression.
 _FORWARD = re.compile(
-    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|to\s+exclude|concern\s+for|evaluate\s+for|"
+    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|ruling\s+out|to\s+exclude|concern\s+for|evaluate\s+for|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for)",
     re.IGNORECASE,
