@@ -459,6 +459,13 @@ def test_a_percent_at_the_end_of_a_list_is_the_last_markers_own(read_doc) -> Non
         ),
         ("Positive for markers of vimentin and desmin.", [("vimentin", "positive"), ("desmin", "positive")]),
         ("Staining showed SOX10 along with HMB-45 positive.", [("SOX10", "positive"), ("HMB-45", "positive")]),
+        ("Negative for the immunohistochemical stains CD117 and DOG1.", [("CD117", "negative"), ("DOG1", "negative")]),
+        # an item qualified by where or how it stains
+        ("Positive expression of CK7, and nuclear TTF-1.", [("CK7", "positive"), ("TTF-1", "positive")]),
+        ("It expressed CD45, weak CD10 and EMA.", [("CD45", "positive"), ("CD10", "positive"), ("EMA", "positive")]),
+        # staining noted after the list
+        ("Partial CD99 and focal CD45 expression were noted.", [("CD99", "positive"), ("CD45", "positive")]),
+        ("No CK20 expression was seen.", [("CK20", "negative")]),
     ],
 )
 def test_a_list_may_cite_a_figure_or_name_its_panel(read, text: str, expected: list[tuple]) -> None:

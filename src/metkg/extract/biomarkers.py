@@ -266,12 +266,17 @@ _NUMERIC_VALUE = re.compile(
     re.IGNORECASE,
 )
 # "ERG and the vascular markers CD31 and CD34": a panel named inside the list
-_PANEL = r"(?:(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}markers?\s+(?:such\s+as\s+|including\s+)?)?"
+_PANEL = r"(?:(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}(?:markers?|stains)\s+(?:such\s+as\s+|including\s+)?)?"
 #: A parenthesis after a list item that is no value of it: "TTF-1 (Fig. 2) and CK7", "HCG
 #: (choriocarcinoma component)" (a value such as "(3+)" ends the item first: see :func:`_lists`).
 _GLOSS = r"(?:\s*\([^()]{1,80}\))?"
+#: How the staining of one item of a list is qualified: "CK7, and nuclear TTF-1", "CD99 and focal CD45".
+_ITEM_MODIFIER = r"(?:(?:nuclear|cytoplasmic|membranous|focal|diffuse|patchy|weak|strong|partial)\s+)?"
 _CONNECTOR = re.compile(
-    _GLOSS + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*" + _PANEL,
+    _GLOSS
+    + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*"
+    + _PANEL
+    + _ITEM_MODIFIER,
     re.IGNORECASE,
 )
 _PREFIX = re.compile(
@@ -291,7 +296,7 @@ _PREFIX = re.compile(
 )
 _LIST_GAP = re.compile(
     # "neuroendocrine markers", "the colon cancer markers:" may name the list first
-    r"^(?:(?:[A-Za-z-]+\s+){0,3}(?:markers?|proteins)(?:\s*:|\s+such\s+as|\s+including|\s+of)?(?:\s+|\s*\(\s*))?"
+    r"^(?:(?:[A-Za-z-]+\s+){0,3}(?:markers?|proteins|stains)(?:\s*:|\s+such\s+as|\s+including|\s+of)?(?:\s+|\s*\(\s*))?"
     # an item is a marker's name, not a phrase about cells or a tumour ("malignant cells in the fluid")
     r"(?:(?:(?!positiv|negativ|express|stain|react|cells?\b|malignan|tumou?r|\w*carcinoma|metasta|lesion|fluid|"
     r"specimen|tissue|nodes?\b|consistent|evidence|differentiat)[\w\-/αβ .]){1,60}?(?:\([\w\-/ ]{1,15}\))?"
@@ -1044,6 +1049,11 @@ _CHAINED_BEFORE = re.compile(
     r"\b" + _EXPRESSION_NOUN + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
 )
 _NONE_BEFORE = re.compile(r"\b(?:no|nor|without|absent|lack\s+of|loss\s+of)\s+" + _STAINING_MODIFIERS + r"$", re.I)
+_EXPRESSION_NOTED = re.compile(
+    r"\s+(?:protein\s+)?" + _EXPRESSION_NOUN + r"\s+(?:was|were)\s+(?:also\s+)?"
+    r"(?:noted|seen|observed|found|detected|present|identified|demonstrated)\b",
+    re.IGNORECASE,
+)
 _EXPRESSED_AFTER = re.compile(
     r"\s+(?:protein\s+)?" + _EXPRESSION_NOUN + r"\b(?!\s+(?:was|were|is|are|of|in|for|status|levels?|results?|"
     r"pattern|index|score)\b)",
@@ -1071,10 +1081,11 @@ def _denied_after_list(
 
 
 def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[ResultValue, int, int] | None:
-    """A marker's staining shown without a status word: "showed diffuse CK7 expression" and
-    "..., and patchy TTF-1 reactivity" (present), "showed no CK7 expression" (absent). HER2 needs
-    its score."""
-    after = _EXPRESSED_AFTER.match(text, mention.end)
+    """A marker's staining shown without a status word: "showed diffuse CK7 expression", "...,
+    and patchy TTF-1 reactivity" and "focal CD45 expression was noted" (present), "showed no CK7
+    expression" (absent). HER2 needs its score."""
+    noted = _EXPRESSION_NOTED.match(text, mention.end)
+    after = noted or _EXPRESSED_AFTER.match(text, mention.end)
     if after is None:
         return None
     near = text[max(begin, mention.start - 60) : mention.start]
@@ -1082,6 +1093,8 @@ def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[Re
         return ResultValue(status="negative"), mention.end, after.end()
     if mention.key == "HER2":
         return None
+    if noted:
+        return ResultValue(status="positive"), mention.end, after.end()
     shown = _SHOWN_BEFORE.search(near) or (
         _CHAINED_BEFORE.search(near) and re.search(_SHOWN, text[max(begin, mention.start - 150) : mention.start], re.I)
     )
