@@ -460,6 +460,9 @@ def test_a_percent_at_the_end_of_a_list_is_the_last_markers_own(read_doc) -> Non
         ("Positive for markers of vimentin and desmin.", [("vimentin", "positive"), ("desmin", "positive")]),
         ("Staining showed SOX10 along with HMB-45 positive.", [("SOX10", "positive"), ("HMB-45", "positive")]),
         ("Negative for the immunohistochemical stains CD117 and DOG1.", [("CD117", "negative"), ("DOG1", "negative")]),
+        # markers of the mesothelioma and glioma panels
+        ("Negative for B72.3 and CEA.", [("B72.3", "negative"), ("CEA", "negative")]),
+        ("Positive for neuronal nuclear protein (NeuN) and nestin.", [("NeuN", "positive"), ("nestin", "positive")]),
         # an item qualified by where or how it stains
         ("Positive expression of CK7, and nuclear TTF-1.", [("CK7", "positive"), ("TTF-1", "positive")]),
         ("It expressed CD45, weak CD10 and EMA.", [("CD45", "positive"), ("CD10", "positive"), ("EMA", "positive")]),
