@@ -866,6 +866,9 @@ def test_more_lesions_kept_and_left_out(extract, text: str, expected: list[str])
         ("A 70-year-old man had a laryngeal mass. Biopsy showed squamous cell carcinoma.", "larynx"),
         ("A 60-year-old man had a mass in the head of the pancreas. Biopsy showed adenocarcinoma.", "pancreas"),
         ("A 50-year-old woman had a gastric mass. Biopsy showed diffuse large B-cell lymphoma.", "stomach"),
+        # a mass named with the metastases it gave, not a mass of metastatic disease
+        ("A 60-year-old man had a lung mass with multiple liver metastases. Biopsy showed adenocarcinoma.", "lung"),
+        ("A 60-year-old man had a splenic mass of metastatic disease. Biopsy showed adenocarcinoma.", None),
         # "metastasis to X from Y": Y is the primary's organ
         ("A 60-year-old woman. Metastasis to the labia majora from endometrial cancer was found.", "endometrium"),
     ],

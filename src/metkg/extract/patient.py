@@ -904,6 +904,10 @@ _MALIGNANT_WORD = re.compile(
     r"\b(?:cancers?|\w*carcinomas?|malignan\w*|\w*sarcomas?|melanomas?|metasta\w*|neuroendocrine)\b", re.IGNORECASE
 )
 _SECONDARY = re.compile(r"\bmetasta\w*|\bsecondary\b|\bspread\b|\bdeposits?\b", re.IGNORECASE)
+#: A mass "with (multiple) liver metastases", "accompanied by metastases to ...": the primary and its spread.
+_WITH_METASTASES = re.compile(
+    r"\s*,?\s*(?:with|accompanied\s+by|along\s+with)\s+(?:(?!\b(?:and|or|but)\b)[^.;,]){0,60}?\bmetasta", re.IGNORECASE
+)
 _UNKNOWN_PRIMARY = re.compile(
     r"\b(?:unknown|occult|unidentified|undetermined)\s+(?:primary|origin)|\bCUP\b|"
     r"\bprimary\s+(?:site|tumou?r|lesion)\s+(?:was|remained|is)\s+(?:still\s+)?(?:unknown|not\s+(?:found|identified))",
@@ -1024,19 +1028,34 @@ def _masses(
     report: Report, sentences: list[Sentence], patterns: tuple[re.Pattern[str], re.Pattern[str]], called: set[str]
 ) -> Iterator[tuple[Mention, int, int]]:
     """Each organ the case names with a mass, outside sentences that speak of metastases and
-    organs it calls metastatic (``called``): the site mention and the span of the phrase."""
+    organs it calls metastatic (``called``) unless the mass is named with the metastases it gave
+    ("a lung mass with multiple intrapulmonary metastases"): the site mention and the span of the
+    phrase."""
     after_organ, before_organ = patterns
     for s in sentences:
-        if _SECONDARY.search(s.text):
-            continue  # "a splenic mass of the metastatic melanoma"
+        secondary = _SECONDARY.search(s.text)
         for site in s.of("site"):
-            if not site.asserted or _holds_no_primary(report, site.key) or site.key in called:
+            if not site.asserted or _holds_no_primary(report, site.key):
                 continue
             after = after_organ.match(s.local(site.end, site.end + 40))
             before = before_organ.search(s.local(site.start - 60, site.start))
-            if after or before:
-                start = site.start - len(before.group(0)) if before else site.start
-                yield site, max(s.start, start), site.end + (after.end() if after else 0)
+            if not (after or before):
+                continue
+            start = max(s.start, site.start - len(before.group(0)) if before else site.start)
+            end = site.end + (after.end() if after else 0)
+            if (secondary is not None or site.key in called) and not _with_its_metastases(s, secondary, end):
+                continue  # "a splenic mass of the metastatic melanoma"
+            yield site, start, end
+
+
+def _with_its_metastases(s: Sentence, secondary: re.Match[str] | None, end: int) -> bool:
+    """Whether a mass ending at ``end`` is named with the metastases that came from it, before any
+    other word of spread: "a lung mass with multiple intrapulmonary metastases"."""
+    return (
+        secondary is not None
+        and s.start + secondary.start() >= end
+        and _WITH_METASTASES.match(s.text, end - s.start) is not None
+    )
 
 
 def _in_the_primarys_organ(vocab: Vocabulary, site: str | None, primary_site: str) -> bool:
