@@ -866,6 +866,10 @@ def test_more_lesions_kept_and_left_out(extract, text: str, expected: list[str])
         ("A 70-year-old man had a laryngeal mass. Biopsy showed squamous cell carcinoma.", "larynx"),
         ("A 60-year-old man had a mass in the head of the pancreas. Biopsy showed adenocarcinoma.", "pancreas"),
         ("A 50-year-old woman had a gastric mass. Biopsy showed diffuse large B-cell lymphoma.", "stomach"),
+        # rare tumours whose name gives their organ
+        ("A 50-year-old man had an invasive thymoma. Pleural metastases followed.", "thymus"),
+        ("A 40-year-old woman. Adrenalectomy showed a pheochromocytoma; liver metastases followed.", "adrenal-gland"),
+        ("Biopsy confirmed a secretory carcinoma of the minor salivary gland.", "salivary-gland"),
         # a mass named with the metastases it gave, not a mass of metastatic disease
         ("A 60-year-old man had a lung mass with multiple liver metastases. Biopsy showed adenocarcinoma.", "lung"),
         ("A 60-year-old man had a splenic mass of metastatic disease. Biopsy showed adenocarcinoma.", None),
