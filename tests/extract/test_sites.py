@@ -732,8 +732,10 @@ def test_many_lesions_in_an_organ_are_not_narrowed_to_one_part(extract, sentence
         ("A PET scan in search of distant metastases showed lung metastases.", ["lung"]),
         ("A work-up for metastatic disease revealed liver metastases.", ["liver"]),
         ("A biopsy of the anal mass showed no evidence of metastatic disease.", []),
-        # spread within the primary's own tissue
+        # spread within the primary's own tissue, or of what is no tumour
         ("The tumour showed pagetoid spread in the skin.", []),
+        ("She had a rash on her face that has spread to her scalp.", []),
+        ("The cancer, with painful ulceration, had spread to the lungs.", ["lung"]),
         # findings listed, then named as metastases
         (
             "PET showed lesions in the pelvis, lower lumbar spine and proximal femur, indicative of metastases.",

@@ -360,7 +360,11 @@ _NOT_A_TUMOUR_CUE = re.compile(
     r"\b(?:flexion|abduction|rotation|dorsiflexion)\s+(?:and|or|,)\s+extension\b|"
     r"\bextension\s+(?:and|or|,)\s+(?:flexion|rotation)\b|"
     r"\bextended[\s-]+(?:\w+\s+)?(?:\w*ectomy|resections?|dissections?|surgery|excisions?|release|spectrum|"
-    r"period|course|family|interval|duration|infusions?|use)\b",
+    r"period|course|family|interval|duration|infusions?|use)\b|"
+    # "a rash on his face that has spread to his scalp": what spreads is no tumour
+    r"\b(?:rash(?:es)?|erythema|eruptions?|redness|infections?|cellulitis|itching|pruritus|blisters?|o?edema|"
+    r"numbness|abscess(?:es)?|discolou?ration)\b"
+    r"(?:\s+[\w-]+){0,5}?\s+(?:that\s+|which\s+)?(?:(?:has|had|have)\s+)?(?:\w+ly\s+|then\s+|later\s+)?spread\b",
     re.IGNORECASE,
 )
 
