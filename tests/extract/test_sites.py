@@ -838,6 +838,7 @@ def test_a_cue_is_shared_only_by_the_sites_of_its_list(extract, sentence: str, e
             [],
         ),
         ("A 60-year-old woman with breast cancer. Metastasis of breast cancer to the stomach is infrequent.", []),
+        ("A 60-year-old woman with lymphoma. An association exists between lymphoma and gastric involvement.", []),
         (
             "A 60-year-old woman with breast cancer. Considering the liver metastases, she was given capecitabine.",
             ["liver"],

@@ -238,7 +238,9 @@ _OTHER = re.compile(
     r"\bis\s+(?:usually|commonly|typically|generally|often|rarely)\b|\bare\s+(?:usually|commonly|typically|generally)\b|"
     # "Metastasis of lung cancer to the stomach is infrequent": a statement of how often, not a finding
     r"\b(?:is|are)\s+(?:very\s+|extremely\s+|quite\s+)?(?:rare|infrequent|uncommon|unusual)\b(?!\s+(?:in|for)\s+(?:this|our))|"
-    r"\breview\b|\bguidelines?\b",
+    r"\breview\b|\bguidelines?\b|"
+    # "a known association exists between EMZL and Helicobacter pylori in gastric involvement"
+    r"\bassociations?\s+(?:\w+\s+){0,2}?between\b",
     re.IGNORECASE,
 )
 _SELF = re.compile(
