@@ -644,6 +644,12 @@ def test_an_unlisted_marker_abbreviated_after_its_name_keeps_its_result(read_doc
         ("The skin biopsy showed CD3+ T-cell infiltration.", []),
         ("Positive for multiple myeloma oncogene 1 and CD20.", [("MUM1", "positive"), ("CD20", "positive")]),
         ("The marrow showed CD5+ and CD23+ B-cell lymphoma.", [("CD5", "positive"), ("CD23", "positive")]),
+        ("Follicular dendritic cells were positive for CD21 and CD23.", []),
+        ("The background lymphocytes were positive for CD3, the tumour cells for CD20.", []),
+        ("The overlying epithelium was diffusely positive for cytokeratin.", []),
+        ("The endothelial cells were positive for CD34, as in a haemangioma.", [("CD34", "positive")]),
+        # cells that reacted for a marker
+        ("Many tumour cells reacted for synaptophysin.", [("synaptophysin", "positive")]),
     ],
 )
 def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tuple]) -> None:

@@ -282,7 +282,7 @@ _CONNECTOR = re.compile(
 _PREFIX = re.compile(
     r"(?P<mod>diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?|partial(?:ly)?)?\s*"
     r"(?P<word>positiv(?:e|ity|ely)|negativ(?:e|ity|ely)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
-    r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|express(?:ion|ed)|"
+    r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|reacted|express(?:ion|ed)|"
     r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|retention\s+of|"
     r"over-?expression|amplification)"
     # "negative nuclear staining for CDX2"
@@ -784,6 +784,8 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
         return None
     word = best.group("word").lower()
     lead = window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())]
+    if _BYSTANDER_SUBJECT.search(lead):
+        return None  # "Follicular dendritic cells were positive for CD21 and CD23": not the tumour's
     negated = _NEGATED.search(lead) or _NEGATIVELY.search(lead)
     if word.startswith("amplification") and not (negated or _SHOWED_BEFORE.search(lead)):
         return None  # "testing for amplification of HER2" states no result; "no", "showed amplification of" do
@@ -1049,6 +1051,17 @@ _CHAINED_BEFORE = re.compile(
     r"\b" + _EXPRESSION_NOUN + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
 )
 _NONE_BEFORE = re.compile(r"\b(?:no|nor|without|absent|lack\s+of|loss\s+of)\s+" + _STAINING_MODIFIERS + r"$", re.I)
+#: Cells around a tumour as the subject of a staining: "follicular dendritic cells were positive for",
+#: "the background lymphocytes expressed", "the overlying epithelium was positive for".
+_BYSTANDER_SUBJECT = re.compile(
+    # (not histiocytes, endothelial or stromal cells: the tumour's own in a histiocytic, vascular or stromal tumour)
+    r"\b(?:follicular\s+dendritic\s+cells|"
+    r"(?:overlying|surface|surrounding|adjacent|normal|non-?neoplastic)\s+(?:squamous\s+)?(?:epithelium|mucosa)|"
+    r"(?:background|reactive|surrounding|infiltrating|intervening|admixed|scattered)\s+(?:small\s+)?"
+    r"(?:lymphocytes|[TB][\s-]cells|plasma\s+cells|inflammatory\s+cells))\s+"
+    r"(?:were|was|are|is)\s+(?:(?:diffusely|focally|strongly|weakly|also|all)\s+)?$",
+    re.IGNORECASE,
+)
 _EXPRESSION_NOTED = re.compile(
     r"\s+(?:protein\s+)?" + _EXPRESSION_NOUN + r"\s+(?:was|were)\s+(?:also\s+)?"
     r"(?:noted|seen|observed|found|detected|present|identified|demonstrated)\b",
