@@ -21,6 +21,8 @@ from metkg.extract.pipeline import annotate
         "Her history was notable for an aunt with gastric cancer.",
         "Up to 90% of melanomas harbour BRAF mutations [3].",
         "Previous studies have shown that such metastases are infrequent.",
+        "It differed from mucinous carcinoma, which typically expresses hormone receptors.",
+        "An association exists between MALT lymphoma and Helicobacter pylori in gastric involvement.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:
@@ -52,6 +54,8 @@ def test_self_reference() -> None:
         ("Differential diagnoses included epidermoid cyst and lipoma", True),
         ("PET/CT findings were suggestive of bone marrow metastasis", True),
         ("It remained uncertain whether the brain parenchyma was invaded", True),
+        ("The surgeons were highly concerned for lymphoma", True),
+        ("She was concerned about bleeding despite bevacizumab", False),  # a worry, not a hedge
         ("Fine-needle aspiration confirmed metastatic carcinoma", False),
         ("The dura mater was invaded", False),
     ],

@@ -598,6 +598,10 @@ def test_mismatch_repair_results(read, text: str, expected: list[tuple]) -> None
         ("There was no HER2 amplification.", [("HER2", "negative")]),
         ("FISH showed no evidence of HER2 amplification.", [("HER2", "negative")]),
         (
+            "It was CD31 positive, with no observed CD30 expression or MYC overexpression.",
+            [("CD31", "positive"), ("CD30", "negative"), ("MYC", "negative")],
+        ),
+        (
             "Not only HER2 amplification but also EGFR overexpression was found.",
             [("HER2", "positive"), ("EGFR", "positive")],
         ),

@@ -549,7 +549,12 @@ _STAINED_CELLS = re.compile(
 )
 #: "neither CD3 nor CD5 stained ...": the verb is denied for a marker after these words.
 #: "no evidence of HER2 ...", "neither CD3 nor ...": a denial, up to one word, before a marker
-_DENIAL_REACH = r"\s+(?:(?:evidence|sign|signs)\s+of\s+)?(?:[\w-]+\s*,?\s+)?$"
+#: "no observed HHV8 expression or MYC overexpression": a denied item before, joined by "or".
+_DENIAL_REACH = (
+    r"\s+(?:(?:evidence|sign|signs)\s+of\s+)?(?:(?:observed|detectable|detected|evident)\s+)?"
+    r"(?:[\w-]+\s+(?:protein\s+)?(?:expression|staining|immunoreactivity|amplification)\s+(?:or|nor)\s+)?"
+    r"(?:[\w-]+\s*,?\s+)?$"
+)
 _DENIED_BEFORE = re.compile(r"\b(?:neither|nor|not(?!\s+only)|no|without)" + _DENIAL_REACH, re.IGNORECASE)
 #: What a denial before the marker turns into a negative: "no HER2 amplification", "no evidence of
 #: EGFR overexpression" (not "no ER-positive cells were seen", read by its own words), and the
@@ -1050,7 +1055,12 @@ _EXPRESSION_NOUN = r"(?:expression|immunoreactivity|reactivity|immunostaining|st
 _CHAINED_BEFORE = re.compile(
     r"\b" + _EXPRESSION_NOUN + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
 )
-_NONE_BEFORE = re.compile(r"\b(?:no|nor|without|absent|lack\s+of|loss\s+of)\s+" + _STAINING_MODIFIERS + r"$", re.I)
+_NONE_BEFORE = re.compile(
+    r"\b(?:no|nor|without|absent|lack\s+of|loss\s+of)\s+(?:(?:observed|detectable|evident)\s+)?"
+    + _STAINING_MODIFIERS
+    + r"$",
+    re.I,
+)
 #: Cells around a tumour as the subject of a staining: "follicular dendritic cells were positive for",
 #: "the background lymphocytes expressed", "the overlying epithelium was positive for".
 _BYSTANDER_SUBJECT = re.compile(

@@ -125,7 +125,7 @@ _HYPOTHETICAL = re.compile(
     r"suspect(?:ed|ing)?|suspicio(?:n|us)|"
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
-    r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern\s+for|questionable|cannot\s+be\s+excluded|"
+    r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern(?:ed)?\s+for|questionable|cannot\s+be\s+excluded|"
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
@@ -155,7 +155,7 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 #: Hedges that govern only what follows them: "growth of the liver metastases, suggestive of
 #: pseudoprogression" states the metastases and considers the pseudoprogression.
 _FORWARD = re.compile(
-    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|ruling\s+out|to\s+exclude|concern\s+for|evaluate\s+for|"
+    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|evaluate\s+for|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for)",
     re.IGNORECASE,
@@ -236,6 +236,8 @@ _OTHER = re.compile(
     r"\bseries\b|\bmeta-analysis\b|\btrials?\b|\b\d[\d,]*\s+(?:patients|cases|women|men)\b|\bpatients\s+with\b|"
     r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b(?!\s+as\s+(?:MSI|MSS|microsatellite|positive|negative|wild|mutant|mutated|amplified|deficient|proficient|intact)\b)|\bin\s+(?:most|many|some)\s+cases\b|"
     r"\bis\s+(?:usually|commonly|typically|generally|often|rarely)\b|\bare\s+(?:usually|commonly|typically|generally)\b|"
+    # "carcinomas that typically express hormone receptors": what a kind of tumour does
+    r"\b(?:typically|usually|commonly|classically|characteristically)\s+(?:express|stain|harbou?r|lack|show)\w*\b|"
     # "Metastasis of lung cancer to the stomach is infrequent": a statement of how often, not a finding
     r"\b(?:is|are)\s+(?:very\s+|extremely\s+|quite\s+)?(?:rare|infrequent|uncommon|unusual)\b(?!\s+(?:in|for)\s+(?:this|our))|"
     r"\breview\b|\bguidelines?\b|"
