@@ -870,6 +870,7 @@ def test_more_lesions_kept_and_left_out(extract, text: str, expected: list[str])
         ("A 60-year-old man had a mass in the head of the pancreas. Biopsy showed adenocarcinoma.", "pancreas"),
         ("A 50-year-old woman had a gastric mass. Biopsy showed diffuse large B-cell lymphoma.", "stomach"),
         # rare tumours whose name gives their organ
+        ("A 63-year-old man with multiple myeloma had multiple new lytic bone lesions.", "bone-marrow"),
         ("A 50-year-old man had an invasive thymoma. Pleural metastases followed.", "thymus"),
         ("A 40-year-old woman. Adrenalectomy showed a pheochromocytoma; liver metastases followed.", "adrenal-gland"),
         ("Biopsy confirmed a secretory carcinoma of the minor salivary gland.", "salivary-gland"),
@@ -882,3 +883,8 @@ def test_more_lesions_kept_and_left_out(extract, text: str, expected: list[str])
 )
 def test_first_masses_and_spread_from(extract, text: str, primary: str | None) -> None:
     assert _primary_and_metastases(extract(text))[0] == [primary]
+
+
+def test_a_myelomas_bone_lesions_are_the_disease_itself(extract) -> None:
+    text = "A 63-year-old man with multiple myeloma had multiple new lytic bone lesions and a pleural effusion."
+    assert _primary_and_metastases(extract(text)) == (["bone-marrow"], [])

@@ -1060,7 +1060,10 @@ def _with_its_metastases(s: Sentence, secondary: re.Match[str] | None, end: int)
 
 def _in_the_primarys_organ(vocab: Vocabulary, site: str | None, primary_site: str) -> bool:
     """Whether a metastasis at ``site`` would be in the primary's own organ: the same organ, a part
-    of it or the whole it is part of; but a bone tumour's "bone metastases" are in other bones."""
+    of it or the whole it is part of, or for a disease of the marrow (a myeloma) the bones around
+    it; but a bone tumour's "bone metastases" are in other bones."""
+    if vocab.is_a("site", primary_site, "BoneMarrow") and vocab.is_a("site", site or "", "Bone"):
+        return True
     if not vocab.related("site", site, primary_site):
         return False
     bones = vocab.is_a("site", primary_site, "Bone") and vocab.is_a("site", site, "Bone")
