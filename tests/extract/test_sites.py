@@ -735,6 +735,11 @@ def test_many_lesions_in_an_organ_are_not_narrowed_to_one_part(extract, sentence
         # spread within the primary's own tissue, or of what is no tumour
         ("The tumour showed pagetoid spread in the skin.", []),
         ("She had a rash on her face that has spread to her scalp.", []),
+        # "involvement" of a sign or of a lesion's own growth, not a metastasis
+        ("He had cranial nerve palsies and ipsilateral cerebellar involvement.", []),
+        ("CT showed a lytic lesion of the left iliac bone with soft tissue involvement.", []),
+        ("PET showed bone marrow involvement.", ["bone-marrow"]),
+        ("CT showed soft tissue involvement of the thigh by metastatic carcinoma.", ["soft-tissue"]),
         ("The cancer, with painful ulceration, had spread to the lungs.", ["lung"]),
         # findings listed, then named as metastases
         (

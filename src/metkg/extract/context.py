@@ -315,13 +315,16 @@ _CUES = re.compile(
     r"rates?|propensity|pattern)\b)|\bmets\b|\bprogress(?:ed|ion)(?=\s+to\b)|"
     # "spread", but not within the primary's own tissue ("pagetoid spread", "local spread")
     r"(?=spread\b)(?<!pagetoid )(?<!intraepithelial )(?<!intraductal )(?<!local )(?<!direct )(?<!contiguous )"
-    r"(?<!perineural )\bspread\b|\binvolve(?:ment|d)\b(?!" + _ADJACENT + r")|\bdeposits?\b|"
+    r"(?<!perineural )\bspread\b|"
+    r"(?<!with soft tissue )(?<!with soft-tissue )\binvolve(?:ment|d)\b(?!" + _ADJACENT + r")|\bdeposits?\b|"
     r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
     r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdissemination\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
     r"\bwidespread\s+(?:metastatic\s+)?disease\b)"
     r"|(?P<invasion>\binvolve(?:ment|d)\b(?="
     + _ADJACENT
-    + r")|\binvad\w*|\binvasion\b|\binfiltrat(?:ing|ed|ion)\b|\bextend(?:ed|ing|s)?\b|\bextension\b|"
+    # "a lytic lesion of the iliac bone with soft tissue involvement": the lesion grows out of the bone
+    + r")|(?<=with soft tissue )involvement\b|(?<=with soft-tissue )involvement\b|"
+    r"\binvad\w*|\binvasion\b|\binfiltrat(?:ing|ed|ion)\b|\bextend(?:ed|ing|s)?\b|\bextension\b|"
     # "infiltrates the dermis", not "pulmonary infiltrates"; "penetrated the dura", not "a penetrating wound"
     r"\binfiltrates?(?=\s+(?:the|into|through|beyond|both|all|adjacent|surrounding|deep\w*|its)\b)|"
     r"\bpenetrat(?:ed|ing|es)\b(?!\s+(?:wounds?|injur\w*|trauma\w*|ulcers?|keratoplasty)\b)|"

@@ -475,6 +475,8 @@ def _candidates(report: Report) -> list[LesionDraft]:
         for cue in s.mentions:
             if cue.category not in _KIND or not cue.asserted or _inside(cue, s.of("histology")) or _none_of(s, cue):
                 continue
+            if _INVOLVED.match(cue.text) and not _speaks_of_a_tumour(s):
+                continue  # "cranial nerve palsies and ipsilateral cerebellar involvement": a sign, no lesion
             if before is not None and (earlier := _named_in_the_next_sentence(s, before, cue)):
                 out += [_named_before(report, before, s, site, cue) for site in earlier]
             linked = _linked_sites(report, s, cue, sites) + _described_then_named(s, cue, sites)
@@ -489,6 +491,20 @@ def _candidates(report: Report) -> list[LesionDraft]:
                 out.append(lesion)
         before = s
     return out
+
+
+_INVOLVED = re.compile(r"involv", re.IGNORECASE)
+_TUMOUR_TALK = re.compile(
+    r"\b(?:nodules?|mass(?:es)?|lesions?|tumou?rs?|lumps?|metasta\w*|cancers?|\w*omas?|malignan\w*|neoplas\w*|"
+    r"disease|infiltrat\w*|uptake|avid|hypermetabolic|deposits?|cells|biopsy|cytology|PET|CT|MRI|scans?|imaging|"
+    r"ultrasound|sonograph\w*|scintigra\w*|radiograph\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _speaks_of_a_tumour(s: Sentence) -> bool:
+    """Whether a sentence speaks of a tumour or a finding, so that "involvement" in it is the tumour's."""
+    return bool(s.of("histology")) or _TUMOUR_TALK.search(s.text) is not None
 
 
 def _named_before(report: Report, before: Sentence, s: Sentence, site: Mention, cue: Mention) -> LesionDraft:
