@@ -874,6 +874,8 @@ def test_more_lesions_kept_and_left_out(extract, text: str, expected: list[str])
         ("A 70-year-old man had a laryngeal mass. Biopsy showed squamous cell carcinoma.", "larynx"),
         ("A 60-year-old man had a mass in the head of the pancreas. Biopsy showed adenocarcinoma.", "pancreas"),
         ("A 50-year-old woman had a gastric mass. Biopsy showed diffuse large B-cell lymphoma.", "stomach"),
+        # a melanoma named by a body region before it is the skin's
+        ("A 50-year-old man had a left shoulder melanoma excised; lung metastases followed.", "skin"),
         # rare tumours whose name gives their organ
         ("A 63-year-old man with multiple myeloma had multiple new lytic bone lesions.", "bone-marrow"),
         ("A 50-year-old man had an invasive thymoma. Pleural metastases followed.", "thymus"),

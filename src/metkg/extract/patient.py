@@ -1162,10 +1162,15 @@ def _organ_from_cancer_words(report: Report, organ: str | None = None) -> tuple[
     return None
 
 
+_REGIONS = r"(?:back|trunk|arm|forearm|leg|thigh|shoulder|chest|abdomen|face|cheek|neck|foot|hand|heel|toe|finger|calf)"
 _BODY_REGION = re.compile(
     r"\b(?:of|on|in|at)\s+(?:the\s+|his\s+|her\s+)?(?:(?:left|right|upper|lower|middle|anterior|posterior)\s+)*"
-    r"(?:back|trunk|arm|forearm|leg|thigh|shoulder|chest|abdomen|face|cheek|neck|foot|hand|heel|toe|finger|calf)\b",
+    + _REGIONS
+    + r"\b",
     re.IGNORECASE,
+)
+_BODY_REGION_BEFORE = re.compile(
+    r"\b" + _REGIONS + r"\s+(?:(?:malignant|cutaneous|nodular|primary)\s+)?$", re.IGNORECASE
 )
 
 
@@ -1177,7 +1182,11 @@ def _cutaneous(report: Report, histology: str) -> bool:
     ):
         return False
     return any(
-        m.key == histology and _BODY_REGION.match(s.local(m.end, m.end + 40).lstrip(" ,"))
+        m.key == histology
+        and (
+            _BODY_REGION.match(s.local(m.end, m.end + 40).lstrip(" ,"))
+            or _BODY_REGION_BEFORE.search(s.local(m.start - 40, m.start))  # "a left shoulder melanoma"
+        )
         for s in report.patient_sentences()
         for m in s.of("histology")
     )
