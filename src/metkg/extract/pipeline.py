@@ -61,9 +61,10 @@ def drug_speller(ontology_dir: str) -> DrugSpeller:
     return DrugSpeller.from_terminology(load_terminology(Path(ontology_dir)))
 
 
-#: What an abbreviation looks like: "BMM", "HER-2", "CK5/6"; not a result in parentheses such as
-#: "EMA (focal+)" or "(3+)", which the abbreviation detector may take for one.
-_ABBREVIATION = re.compile(r"[A-Za-zα-ωΑ-Ω][\w\-/.]*\w|[A-Za-z]")
+#: What an abbreviation looks like: "BMM", "HER-2", "CK5/6", "ctDNA", with a capital or a digit; not
+#: a result in parentheses such as "EMA (focal+)" or "(3+)", nor a word left in empty parentheses
+#: ("INI1 expression ( and )"), which the abbreviation detector may take for one.
+_ABBREVIATION = re.compile(r"(?=[^\s]*[A-ZΑ-Ω0-9])(?:[A-Za-zα-ωΑ-Ω][\w\-/.]*\w|[A-Z])")
 
 
 def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMention]) -> list[TermMention]:
