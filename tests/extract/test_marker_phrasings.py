@@ -377,6 +377,13 @@ def read_doc():
         ),
         ("It was microsatelite stable.", [("MSI", "negative")]),
         ("Calretenin (-)", [("calretinin", "negative")]),
+        ("The cells were positive for GATA-2.", [("GATA-2", "positive")]),  # another gene, not GATA3 misspelt
+        # a word left in empty parentheses is no abbreviation of what comes before it
+        (
+            "It was negative for desmin, and with retention of INI1 expression ( and ). "
+            "She had weight loss, and loss of appetite.",
+            [("desmin", "negative"), ("INI1", "positive")],
+        ),
     ],
 )
 def test_a_misspelt_marker_is_read_as_the_marker(read_doc, text: str, expected: list[tuple]) -> None:
@@ -469,6 +476,15 @@ def test_a_percent_at_the_end_of_a_list_is_the_last_markers_own(read_doc) -> Non
         # staining noted after the list
         ("Partial CD99 and focal CD45 expression were noted.", [("CD99", "positive"), ("CD45", "positive")]),
         ("No CK20 expression was seen.", [("CK20", "negative")]),
+        ("No marked change of CD10 expression was observed.", []),
+        # "but not for": the other status for the list after it
+        (
+            "Positive for CK7 and GATA3, but not for CK20 and ER.",
+            [("CK7", "positive"), ("GATA3", "positive"), ("CK20", "negative"), ("ER", "negative")],
+        ),
+        ("Negative for CK20 but not for CK7.", [("CK20", "negative"), ("CK7", "positive")]),
+        # what was tested, not what was found
+        ("The expression of PD-L1 and CD10 was analysed on blood cells.", []),
     ],
 )
 def test_a_list_may_cite_a_figure_or_name_its_panel(read, text: str, expected: list[tuple]) -> None:

@@ -785,6 +785,13 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
         gap = window[m.end() :]
         if _LIST_GAP.match(gap) and (best is None or m.end() > best.end()):
             best = m
+    denied = [m for m in _NOT_FOR.finditer(window) if _LIST_GAP.match(window[m.end() :])]
+    earlier = [m for m in _PREFIX.finditer(window, 0, denied[-1].start())] if denied else []
+    if earlier:
+        # "immunoreactivity for Pit-1, but not for SF-1 and ER": the list after "not for" has the other status
+        was_negative = re.match(r"negativ|lack|loss", earlier[-1].group("word"), re.IGNORECASE) is not None
+        value = ResultValue(status="positive" if was_negative else "negative")
+        return value, window_start + denied[-1].start("not"), window_start + denied[-1].end()
     if best is None:
         return None
     word = best.group("word").lower()
@@ -998,7 +1005,7 @@ def parse_results(
         if shared is None or (len(members) > 1 and shared[0].status is None):
             # "expressed CD20, BCL-2 and CD10 (30%)": the percent is the last one's, the verb everyone's
             prefix = _prefix(text, members[0].start, start)
-            if prefix is not None and prefix[1] >= claimed:
+            if prefix is not None and prefix[1] >= claimed and not _TESTED_AFTER_LIST.match(text, members[-1].end, end):
                 shared = _denied_after_list(text, prefix, members[-1].end, end)
             elif shared is None or shared[1] < claimed:
                 shared = None
@@ -1061,6 +1068,8 @@ _NONE_BEFORE = re.compile(
     + r"$",
     re.I,
 )
+_DENIAL_NEAR = re.compile(r"\b(?:no|not|without|neither|nor)\b", re.IGNORECASE)
+_NOT_FOR = re.compile(r"(?:,\s*|\s+)(?:but\s+|and\s+|while\s+|whereas\s+)?(?P<not>not)\s+(?:for|with)\s+(?:the\s+)?")
 #: Cells around a tumour as the subject of a staining: "follicular dendritic cells were positive for",
 #: "the background lymphocytes expressed", "the overlying epithelium was positive for".
 _BYSTANDER_SUBJECT = re.compile(
@@ -1092,6 +1101,14 @@ _DENIED_AFTER_LIST = re.compile(
 )
 
 
+# "The expression of PD-1 and PD-L1 was analysed on blood cells": what was tested, not what was found
+_TESTED_AFTER_LIST = re.compile(
+    r"\s*(?:was|were)\s+(?:then\s+|also\s+)?(?:analy[sz]ed|evaluated|assessed|examined|tested|measured|"
+    r"investigated|studied|quantified)\b",
+    re.IGNORECASE,
+)
+
+
 def _denied_after_list(
     text: str, prefix: tuple[ResultValue, int, int], list_end: int, end: int
 ) -> tuple[ResultValue, int, int]:
@@ -1116,6 +1133,8 @@ def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[Re
         return ResultValue(status="negative"), mention.end, after.end()
     if mention.key == "HER2":
         return None
+    if noted and _DENIAL_NEAR.search(near):
+        return None  # "No marked change of PD-L2 expression was observed" states no status
     if noted:
         return ResultValue(status="positive"), mention.end, after.end()
     shown = _SHOWN_BEFORE.search(near) or (

@@ -154,22 +154,24 @@ class TermMatcher:
         """The key of the one term of ``category`` whose name is within a small edit distance
         of ``name`` (misspellings such as "synaptophysine", "vimentine", "microsatelite stable"),
         or ``None`` when none or several are that close. Case is ignored; a name shorter than
-        five letters is never corrected, and one of eight or fewer letters by one edit at most.
+        five letters is never corrected, and one of eight or fewer letters by one edit at most;
+        a number written stays as written ("GATA-2" is another gene than GATA3, not a misspelling of it).
 
-        >>> m = TermMatcher({"marker": {"synaptophysin": ["synaptophysin"], "CK7": ["CK7"]}})
-        >>> m.closest("marker", "Synaptophysine"), m.closest("marker", "CK8")
+        >>> m = TermMatcher({"marker": {"synaptophysin": ["synaptophysin"], "GATA3": ["GATA-3"]}})
+        >>> m.closest("marker", "Synaptophysine"), m.closest("marker", "GATA-2")
         ('synaptophysin', None)
         """
         word = name.lower()
         if len(word) < 5:
             return None
+        digits = re.sub(r"\D", "", word)
         limit = 1 if len(word) <= 8 else 2
         by_length = self._names.get(category, {})
         keys = {
             key
             for size in range(len(word) - limit, len(word) + limit + 1)
             for other, key in by_length.get(size, ())
-            if _within(word, other, limit)
+            if _within(word, other, limit) and _same_number(digits, re.sub(r"\D", "", other))
         }
         return next(iter(keys)) if len(keys) == 1 else None
 
@@ -202,3 +204,8 @@ class TermMatcher:
                     found.append(TermMention(position, best[0], category, best[1], text[position : best[0]]))
                     covered = best[0]
         return sorted(found, key=lambda t: (t.start, -t.end))
+
+
+def _same_number(written: str, listed: str) -> bool:
+    """Whether two names' digits agree, or one name has none ("somatostatin receptor" for "... 2")."""
+    return not written or not listed or written == listed
