@@ -22,7 +22,7 @@ from metkg.extract.pipeline import annotate
         "Up to 90% of melanomas harbour BRAF mutations [3].",
         "Previous studies have shown that such metastases are infrequent.",
         "It differed from mucinous carcinoma, which typically expresses hormone receptors.",
-        "An association exists between MALT lymphoma and Helicobacter pylori in gastric involvement.",
+        "A known association exists between MALT lymphoma and Helicobacter pylori in gastric involvement.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:

@@ -485,6 +485,13 @@ def test_a_percent_at_the_end_of_a_list_is_the_last_markers_own(read_doc) -> Non
         ("Negative for CK20 but not for CK7.", [("CK20", "negative"), ("CK7", "positive")]),
         # what was tested, not what was found
         ("The expression of PD-L1 and CD10 was analysed on blood cells.", []),
+        # a qualified item with its own value, a percent that leads the next clause, where staining lay
+        ("It was positive for CK7, and nuclear TTF-1 was negative.", [("CK7", "positive"), ("TTF-1", "negative")]),
+        ("HER2 negative, 95% of tumour cells were ER positive.", [("HER2", "negative"), ("ER", "positive")]),
+        ("Absence of CD10 expression was noted.", []),
+        ("CD3 expression was seen only in the surrounding reactive T cells.", []),
+        ("It was positive for CK7; staining was repeated for CDX2 but not for CK20.", [("CK7", "positive")]),
+        ("Positive for CK7, and other stains including CK20 and CDX2 were pending.", [("CK7", "positive")]),
     ],
 )
 def test_a_list_may_cite_a_figure_or_name_its_panel(read, text: str, expected: list[tuple]) -> None:
@@ -722,3 +729,8 @@ def test_an_amount_of_another_time_is_not_this_results(read_doc) -> None:
     assert [(r.marker, r.status, r.percent) for r in read_doc("PR was positive (previously 0%).")] == [
         ("PR", "positive", None)
     ]
+
+
+def test_a_percent_after_a_comma_that_leads_the_next_marker_is_not_the_first_ones(read) -> None:
+    [er, pr] = read("It was ER positive, 5% PR positive.")
+    assert (er.marker, er.percent, pr.marker, pr.status) == ("ER", None, "PR", "positive")

@@ -712,7 +712,8 @@ def test_an_organ_a_cancer_spread_to_is_not_its_primary(
         ("CT showed diffuse sclerotic lesions in the bones. Biopsy of the right ilium showed metastasis.", ["bone"]),
         ("PET showed multiple bone metastases. Biopsy of the left femur lesion showed metastasis.", ["bone"]),
         ("Numerous metastases in the liver were seen; the largest lay in segment 7.", ["liver"]),
-        # one lesion named by its part is the part
+        # one lesion named by its part is the part, and a new lesion is one lesion
+        ("CT showed a new brain lesion. The left frontal lobe lesion was metastatic.", ["frontal-lobe"]),
         ("CT showed a bone metastasis. Biopsy of the left femur lesion confirmed metastatic carcinoma.", ["femur"]),
     ],
 )
@@ -727,6 +728,8 @@ def test_many_lesions_in_an_organ_are_not_narrowed_to_one_part(extract, sentence
         ("CT was performed to look for liver metastases.", []),
         ("She had yearly chest CT to monitor for pulmonary metastasis.", []),
         ("Chest CT, ruling out lung metastases, was normal.", []),
+        ("After ruling out a second primary, the gastric lesion was diagnosed as metastatic.", ["stomach"]),
+        ("She was monitored for 6 months, during which liver metastases developed.", ["liver"]),
         ("CT done to monitor for spread showed lung metastases.", ["lung"]),
         ("Bone metastasis could not be excluded.", []),
         ("A PET scan in search of distant metastases showed lung metastases.", ["lung"]),
@@ -741,6 +744,7 @@ def test_many_lesions_in_an_organ_are_not_narrowed_to_one_part(extract, sentence
         ("PET showed bone marrow involvement.", ["bone-marrow"]),
         ("CT showed soft tissue involvement of the thigh by metastatic carcinoma.", ["soft-tissue"]),
         ("The cancer, with painful ulceration, had spread to the lungs.", ["lung"]),
+        ("Despite antibiotics for the infection the cancer spread to her liver.", ["liver"]),
         # findings listed, then named as metastases
         (
             "PET showed lesions in the pelvis, lower lumbar spine and proximal femur, indicative of metastases.",
@@ -843,7 +847,7 @@ def test_a_cue_is_shared_only_by_the_sites_of_its_list(extract, sentence: str, e
             [],
         ),
         ("A 60-year-old woman with breast cancer. Metastasis of breast cancer to the stomach is infrequent.", []),
-        ("A 60-year-old woman with lymphoma. An association exists between lymphoma and gastric involvement.", []),
+        ("A 60-year-old woman with lymphoma. A known association exists between lymphoma and gastric involvement.", []),
         (
             "A 60-year-old woman with breast cancer. Considering the liver metastases, she was given capecitabine.",
             ["liver"],
@@ -876,6 +880,7 @@ def test_more_lesions_kept_and_left_out(extract, text: str, expected: list[str])
         ("A 50-year-old woman had a gastric mass. Biopsy showed diffuse large B-cell lymphoma.", "stomach"),
         # a melanoma named by a body region before it is the skin's
         ("A 50-year-old man had a left shoulder melanoma excised; lung metastases followed.", "skin"),
+        ("A 50-year-old man. Excision showed a shoulder melanoma metastasis; no primary was found.", None),
         # rare tumours whose name gives their organ
         ("A 63-year-old man with multiple myeloma had multiple new lytic bone lesions.", "bone-marrow"),
         ("A 50-year-old man had an invasive thymoma. Pleural metastases followed.", "thymus"),

@@ -266,12 +266,12 @@ _NUMERIC_VALUE = re.compile(
     re.IGNORECASE,
 )
 # "ERG and the vascular markers CD31 and CD34": a panel named inside the list
-_PANEL = r"(?:(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}(?:markers?|stains)\s+(?:such\s+as\s+|including\s+)?)?"
+_PANEL = r"(?:(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}markers?\s+(?:such\s+as\s+|including\s+)?)?"
 #: A parenthesis after a list item that is no value of it: "TTF-1 (Fig. 2) and CK7", "HCG
 #: (choriocarcinoma component)" (a value such as "(3+)" ends the item first: see :func:`_lists`).
 _GLOSS = r"(?:\s*\([^()]{1,80}\))?"
 #: How the staining of one item of a list is qualified: "CK7, and nuclear TTF-1", "CD99 and focal CD45".
-_ITEM_MODIFIER = r"(?:(?:nuclear|cytoplasmic|membranous|focal|diffuse|patchy|weak|strong|partial)\s+)?"
+_ITEM_MODIFIER = r"(?P<modifier>(?:nuclear|cytoplasmic|membranous|focal|diffuse|patchy|weak|strong|partial)\s+)?"
 _CONNECTOR = re.compile(
     _GLOSS
     + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*"
@@ -421,8 +421,8 @@ _VARIANT = (
     r"(?:exon\s*\d{1,2}(?:\s*(?:in-?frame\s+)?(?:deletions?|del|insertions?|ins|skipping|duplications?|"
     r"mutations?|point\s+mutations?|substitutions?|alterations?))?"
     r"|p\.\s*\(?[A-Z][a-z]{0,2}\d{1,4}[A-Za-z*]{0,4}\)?|c\.\s*[\w>+\-_]+"
-    # one-letter amino acids in capitals ("V600E", "T790M"), not a marker such as "P504s" or "H3K27me3"
-    r"|(?-i:(?<![A-Za-z])[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|del|ins|fs)(?![a-z]\d)\w{0,6})"
+    # one-letter amino acids ("V600E", "T790M"), not a histone mark such as "H3K27me3"
+    r"|(?<![A-Za-z])[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|del|ins|fs)(?![a-z]\d)\w{0,6}"
     r"|(?:ex)?19del|del19)"
 )
 _ALTERATION = (
@@ -548,8 +548,8 @@ _STAINED_CELLS = re.compile(
     re.IGNORECASE,
 )
 #: "neither CD3 nor CD5 stained ...": the verb is denied for a marker after these words.
-#: "no evidence of HER2 ...", "neither CD3 nor ...": a denial, up to one word, before a marker
-#: "no observed HHV8 expression or MYC overexpression": a denied item before, joined by "or".
+#: "no evidence of HER2 ...", "neither CD3 nor ...", "no observed HHV8 expression or MYC
+#: overexpression": a denial before a marker, over one word, "observed" or a denied item and "or".
 _DENIAL_REACH = (
     r"\s+(?:(?:evidence|sign|signs)\s+of\s+)?(?:(?:observed|detectable|detected|evident)\s+)?"
     r"(?:[\w-]+\s+(?:protein\s+)?(?:expression|staining|immunoreactivity|amplification)\s+(?:or|nor)\s+)?"
@@ -592,7 +592,8 @@ _ANOTHER_TIME = re.compile(
 
 #: A percent after a status and a comma: "ER+, approximately 70%; PR+, 30%".
 _AMOUNT_AFTER = re.compile(
-    r",\s*(?P<inner>(?:(?:approximately|about|around|roughly|nearly)\s+|[~<>≥≤]\s*)?\d{1,3}(?:\.\d+)?\s*%)(?![\w%])",
+    r",\s*(?P<inner>(?:(?:approximately|about|around|roughly|nearly)\s+|[~<>≥≤]\s*)?\d{1,3}(?:\.\d+)?\s*%)"
+    r"(?=\s*(?:[;,.)]|and\b|$))",  # not "HER2 negative, 95% of cells were ER positive"
     re.IGNORECASE,
 )
 
@@ -600,17 +601,17 @@ _AMOUNT_AFTER = re.compile(
 def _with_amount(value: ResultValue, text: str, pos: int, end: int) -> tuple[ResultValue, int]:
     """A status with the score or percent the parenthesis or comma after it adds: "HER2-positive
     (3+)", "ER+ (70%)", "ER+, approximately 70%"; the value and where it ends."""
-    paren = _PAREN.match(text, pos, end) or _AMOUNT_AFTER.match(text, pos, end)
-    if paren is not None and _ANOTHER_TIME.search(paren.group("inner")):
+    amount = _PAREN.match(text, pos, end) or _AMOUNT_AFTER.match(text, pos, end)
+    if amount is not None and _ANOTHER_TIME.search(amount.group("inner")):
         return value, pos  # "PR was positive (previously 0%)": another specimen's amount
-    extra = parse_value(paren.group(0)) if paren else None
-    if paren is None or extra is None or extra.status not in (None, value.status):
+    extra = parse_value(amount.group(0)) if amount else None
+    if amount is None or extra is None or extra.status not in (None, value.status):
         return value, pos
     if extra.percent is None and extra.score is None:
         return value, pos
     if value.status == "positive" and extra.percent == 0:
         return value, pos  # "HER2+, 0%": a sign and an amount at odds; the curator reads the source
-    return replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score), paren.end()
+    return replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score), amount.end()
 
 
 def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
@@ -786,8 +787,9 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
         if _LIST_GAP.match(gap) and (best is None or m.end() > best.end()):
             best = m
     denied = [m for m in _NOT_FOR.finditer(window) if _LIST_GAP.match(window[m.end() :])]
-    earlier = [m for m in _PREFIX.finditer(window, 0, denied[-1].start())] if denied else []
-    if earlier:
+    clause = window.rfind(";", 0, denied[-1].start()) + 1 if denied else 0  # the prefix of the same clause
+    earlier = list(_PREFIX.finditer(window, clause, denied[-1].start())) if denied else []
+    if earlier and _STATUS_WORD.match(earlier[-1].group("word")):
         # "immunoreactivity for Pit-1, but not for SF-1 and ER": the list after "not for" has the other status
         was_negative = re.match(r"negativ|lack|loss", earlier[-1].group("word"), re.IGNORECASE) is not None
         value = ResultValue(status="positive" if was_negative else "negative")
@@ -857,8 +859,10 @@ def _lists(text: str, mentions: list[MarkerMention], end: int) -> list[list[int]
     for i, m in enumerate(mentions):
         if runs:
             prev = mentions[runs[-1][-1]]
-            between = text[prev.end : m.start]
-            if _CONNECTOR.fullmatch(between) and _postfix(text, prev.end, end) is None:
+            joined = _CONNECTOR.fullmatch(text, prev.end, m.start)
+            # "CK7, and nuclear TTF-1 was negative": a qualified item with its own value stands alone
+            own = joined is not None and joined.group("modifier") and _own_value(text, m, end) is not None
+            if joined and not own and _postfix(text, prev.end, end) is None:
                 runs[-1].append(i)
                 continue
         runs.append([i])
@@ -1068,8 +1072,16 @@ _NONE_BEFORE = re.compile(
     + r"$",
     re.I,
 )
-_DENIAL_NEAR = re.compile(r"\b(?:no|not|without|neither|nor)\b", re.IGNORECASE)
-_NOT_FOR = re.compile(r"(?:,\s*|\s+)(?:but\s+|and\s+|while\s+|whereas\s+)?(?P<not>not)\s+(?:for|with)\s+(?:the\s+)?")
+_DENIAL_NEAR = re.compile(
+    r"\b(?:no|not|without|neither|nor|absen\w*|lack\w*|loss|lost|reduced|decreased|diminished)\b", re.IGNORECASE
+)
+#: Where staining was noted, when that is not plainly the tumour: "only in the reactive T cells", "in <1%".
+_NOTED_ELSEWHERE = re.compile(r"\s+(?:only\s+)?in\b", re.IGNORECASE)
+_NOT_FOR = re.compile(
+    r"(?:,\s*|\s+)(?:but\s+|and\s+|while\s+|whereas\s+)?(?P<not>not)\s+(?:for|with)\s+(?:the\s+)?", re.IGNORECASE
+)
+#: The words of a prefix that state a status, which "but not for" turns round (not "staining was repeated for").
+_STATUS_WORD = re.compile(r"(?:immuno-?)?(?:positiv|negativ|reactiv|react|express)", re.IGNORECASE)
 #: Cells around a tumour as the subject of a staining: "follicular dendritic cells were positive for",
 #: "the background lymphocytes expressed", "the overlying epithelium was positive for".
 _BYSTANDER_SUBJECT = re.compile(
@@ -1133,8 +1145,8 @@ def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[Re
         return ResultValue(status="negative"), mention.end, after.end()
     if mention.key == "HER2":
         return None
-    if noted and _DENIAL_NEAR.search(near):
-        return None  # "No marked change of PD-L2 expression was observed" states no status
+    if noted and (_DENIAL_NEAR.search(near) or _NOTED_ELSEWHERE.match(text, noted.end())):
+        return None  # "No marked change of PD-L2 expression was observed", "... was seen only in the T cells"
     if noted:
         return ResultValue(status="positive"), mention.end, after.end()
     shown = _SHOWN_BEFORE.search(near) or (

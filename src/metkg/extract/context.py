@@ -130,7 +130,7 @@ _HYPOTHETICAL = re.compile(
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
     r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|to\s+(?:look|search|screen|check|monitor)\s+for|"
-    r"in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for)",
+    r"in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
@@ -157,7 +157,7 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 _FORWARD = re.compile(
     r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|evaluate\s+for|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
-    r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for)",
+    r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
     re.IGNORECASE,
 )
 
@@ -191,12 +191,16 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
             continue
         found = _FINDING_AFTER.search(text, hedges[-1].end(), end)  # "to look for X showed Y": Y is found
-        if text[hedges[0].start() - 3 : hedges[0].start()].strip(" ,") and (found is None or found.group(0) == ","):
+        opening = not text[hedges[0].start() - 3 : hedges[0].start()].strip(" ,") or _AFTER_DOING.search(
+            text, max(start, hedges[0].start() - 12), hedges[0].start()
+        )  # "After ruling out a second primary, the lesion was ...": the comma ends it
+        if not opening and (found is None or found.group(0) == ","):
             found = _FINDING_VERB_AFTER.search(text, hedges[-1].end(), end)  # a comma ends an opening hedge only
         spans.append((hedges[0].start(), found.start() if found else end))
     return spans
 
 
+_AFTER_DOING = re.compile(r"(?:^|[\s,])(?:after|before|upon|following)\s+$", re.IGNORECASE)
 #: A hedge that looks back at its subject only: "... and peritoneal carcinomatosis could not be excluded".
 _BACKWARD = re.compile(r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+excluded", re.IGNORECASE)
 #: "liver metastases were found and ...", "...; ...": where the subject before a backward hedge begins
@@ -237,12 +241,15 @@ _OTHER = re.compile(
     r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b(?!\s+as\s+(?:MSI|MSS|microsatellite|positive|negative|wild|mutant|mutated|amplified|deficient|proficient|intact)\b)|\bin\s+(?:most|many|some)\s+cases\b|"
     r"\bis\s+(?:usually|commonly|typically|generally|often|rarely)\b|\bare\s+(?:usually|commonly|typically|generally)\b|"
     # "carcinomas that typically express hormone receptors": what a kind of tumour does
-    r"\b(?:typically|usually|commonly|classically|characteristically)\s+(?:express|stain|harbou?r|lack|show)\w*\b|"
+    r"\b(?:that|which)\s+(?:typically|usually|commonly|classically|characteristically)\s+"
+    r"(?:express|stain|harbou?r|lack|show)(?:es|s)\b|"
     # "Metastasis of lung cancer to the stomach is infrequent": a statement of how often, not a finding
     r"\b(?:is|are)\s+(?:very\s+|extremely\s+|quite\s+)?(?:rare|infrequent|uncommon|unusual)\b(?!\s+(?:in|for)\s+(?:this|our))|"
     r"\breview\b|\bguidelines?\b|"
     # "a known association exists between EMZL and Helicobacter pylori in gastric involvement"
-    r"\bassociations?\s+(?:\w+\s+){0,2}?between\b",
+    r"\b(?:known|established|recogni[sz]ed|reported|documented|well-known)\s+associations?\b|"
+    r"\bsupports?\s+(?:an?\s+|the\s+)?associations?\b|"
+    r"\bassociations?\s+(?:has|have)\s+been\s+(?:reported|described|shown|established)\b",
     re.IGNORECASE,
 )
 _SELF = re.compile(
@@ -371,7 +378,8 @@ _NOT_A_TUMOUR_CUE = re.compile(
     # "a rash on his face that has spread to his scalp": what spreads is no tumour
     r"\b(?:rash(?:es)?|erythema|eruptions?|redness|infections?|cellulitis|itching|pruritus|blisters?|o?edema|"
     r"numbness|abscess(?:es)?|discolou?ration)\b"
-    r"(?:\s+[\w-]+){0,5}?\s+(?:that\s+|which\s+)?(?:(?:has|had|have)\s+)?(?:\w+ly\s+|then\s+|later\s+)?spread\b",
+    r"(?:\s+(?!(?:and|but|the|cancer|tumou?r|carcinoma|disease)\b)[\w-]+){0,5}?\s+(?:that\s+|which\s+)?"
+    r"(?:(?:has|had|have)\s+)?(?:\w+ly\s+|then\s+|later\s+)?spread\b",
     re.IGNORECASE,
 )
 

@@ -487,7 +487,7 @@ def _candidates(report: Report) -> list[LesionDraft]:
                     continue  # nodes "with contiguous extension" into an organ: the nodes are not invaded
                 evidence = report.evidence(start, end)
                 lesion = LesionDraft(_KIND[cue.category], key, evidence, site.start, sentences=[s.index])
-                lesion.widespread = _many_at(s, site)
+                lesion.widespread = _many_at(s, site, wide=True)
                 out.append(lesion)
         before = s
     return out
@@ -655,6 +655,9 @@ _MANY_FINDINGS_IN = re.compile(
     r"(?:the\s+|both\s+)?(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
+_WIDE = r"(?:multiple|numerous|several|innumerable|diffuse|widespread|scattered)"
+_WIDE_BEFORE = re.compile(r"\b" + _WIDE + r"\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_WIDE_FINDINGS_IN = re.compile(_MANY_FINDINGS_IN.pattern.replace(_MANY, _WIDE, 1), re.IGNORECASE)
 _BENIGN = re.compile(
     r"\b(?:cysts?|cystic|h[a]?emangioma\w*|granulom\w*|benign|calcifi\w*|tubercul\w*|abscess\w*|infect\w*|"
     r"fibroids?|infarct\w*|inflammat\w*|fungal|sarcoid\w*)\b",
@@ -686,19 +689,21 @@ def _implied_metastases(report: Report, primary: LesionDraft | None) -> list[Les
     return out
 
 
-def _many_at(s: Sentence, site: Mention) -> bool:
-    """Whether the sentence speaks of many lesions at a site ("multiple bone lesions", "numerous
-    FDG-avid lesions in the liver")."""
+def _many_at(s: Sentence, site: Mention, wide: bool = False) -> bool:
+    """Whether the sentence speaks of many or new lesions at a site ("multiple bone lesions",
+    "numerous FDG-avid lesions in the liver"); with ``wide``, of many only, throughout it ("diffuse
+    lesions in the bones", not "a new brain lesion")."""
     before = s.local(max(s.start, site.start - 50), site.start)
     after = _FINDING_AFTER.match(s.local(site.end, site.end + 40))
-    return bool((after and _MANY_BEFORE.search(before)) or _MANY_FINDINGS_IN.search(before))
+    many_before, many_in = (_WIDE_BEFORE, _WIDE_FINDINGS_IN) if wide else (_MANY_BEFORE, _MANY_FINDINGS_IN)
+    return bool((after and many_before.search(before)) or many_in.search(before))
 
 
 def _implied(report: Report, s: Sentence, site: Mention) -> LesionDraft:
     """A metastasis the text implies at ``site``."""
     lesion = LesionDraft("metastasis", site.key, report.evidence(site.start, site.end), site.start)
     lesion.sentences, lesion.description = [s.index], IMPLIED
-    lesion.widespread = _many_at(s, site)
+    lesion.widespread = _many_at(s, site, wide=True)
     return lesion
 
 
@@ -1185,7 +1190,10 @@ def _cutaneous(report: Report, histology: str) -> bool:
         m.key == histology
         and (
             _BODY_REGION.match(s.local(m.end, m.end + 40).lstrip(" ,"))
-            or _BODY_REGION_BEFORE.search(s.local(m.start - 40, m.start))  # "a left shoulder melanoma"
+            or (  # "a left shoulder melanoma", not "a shoulder melanoma metastasis"
+                _BODY_REGION_BEFORE.search(s.local(m.start - 40, m.start))
+                and not _SECONDARY.match(s.local(m.end, m.end + 30).lstrip())
+            )
         )
         for s in report.patient_sentences()
         for m in s.of("histology")
