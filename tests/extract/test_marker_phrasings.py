@@ -209,7 +209,7 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
         ("HER2- (1+)", ("HER2", "negative", None, None, "1+", None)),
         ("It was PR+, approximately 30%; and", ("PR", "positive", 30.0, "~", None, None)),  # a comma's amount
         ("It was ER positive, >90%.", ("ER", "positive", 90.0, ">", None, None)),
-        ("It was HER2+, 0%.", ("HER2", "positive", None, None, None, None)),  # at odds: the curator reads it
+        ("It was HER2+, 0%.", ("HER2", None, 0.0, None, None, None)),  # sign and amount at odds: no status
         ("Ki-67 showed positivity at a rate of 10-15%.", ("Ki-67", "positive", 10.0, None, None, None)),
         ("MIB-1 labelling index of 30%", ("Ki-67", None, 30.0, None, None, None)),
         ("HER2 score 0", ("HER2", None, None, None, "0", None)),
@@ -734,3 +734,51 @@ def test_an_amount_of_another_time_is_not_this_results(read_doc) -> None:
 def test_a_percent_after_a_comma_that_leads_the_next_marker_is_not_the_first_ones(read) -> None:
     [er, pr] = read("It was ER positive, 5% PR positive.")
     assert (er.marker, er.percent, pr.marker, pr.status) == ("ER", None, "PR", "positive")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clone in parentheses after its marker is neither a variant nor a marker of its own
+        ("Immunostaining for ALK (D5F3) was positive.", [("ALK", "positive")]),
+        ("ROS1 (D4D6) was negative.", [("ROS1", "negative")]),
+        ("The cells were positive for SOX10 (EP268) and S100.", [("SOX10", "positive"), ("S-100", "positive")]),
+        # a gene the tumour's testing names is its marker; one inherited stays a germline finding
+        ("Sequencing of the biopsy showed a TP53 R273H mutation.", [("TP53", "positive")]),
+        (
+            "NGS showed KRAS G12D, TP53 R175H and PIK3CA E545K mutations.",
+            [("KRAS", "positive"), ("TP53", "positive"), ("PIK3CA", "positive")],
+        ),
+        ("The tumour was positive for PTEN expression.", [("PTEN", "positive")]),
+        ("Testing of her blood found a germline BRCA2 mutation.", []),
+        # a qualified alteration; a test not made states nothing
+        ("Next-generation sequencing revealed a BRAF activating mutation.", [("BRAF", "positive")]),
+        ("Testing for IDH, EGFR and TP53 mutations was not done.", []),
+        ("Immunostaining for CK7 and CK20 was performed.", []),
+        # a family name with a member the vocabulary lacks is that member, as written
+        (
+            "The cells were positive for cytokeratin 8 and chromogranin B.",
+            [("cytokeratin 8", "positive"), ("chromogranin B", "positive")],
+        ),
+        # the number of the verb after a list a prefix governs says which items it has
+        ("It was positive for vimentin and CD34 was negative.", [("vimentin", "positive"), ("CD34", "negative")]),
+        ("It was positive for desmin and CD117 was absent.", [("desmin", "positive"), ("CD117", "negative")]),
+        (
+            "It was positive for vimentin, and S100 and CD34 were negative.",
+            [("vimentin", "positive"), ("S-100", "negative"), ("CD34", "negative")],
+        ),
+        ("It was positive for CK7 and CK20 was positive too.", [("CK7", "positive"), ("CK20", "positive")]),
+        # no loss is retention
+        ("There was no loss of MSH6 expression.", [("MSH6", "positive")]),
+        ("Without loss of MLH1 or PMS2 expression.", [("MLH1", "positive"), ("PMS2", "positive")]),
+        # a list goes on after an item's bare percent; a lone item takes the status before it
+        (
+            "The cells expressed CD3, CD30 (40%), and BCL-6.",
+            [("CD3", "positive"), ("CD30", "positive"), ("Bcl-6", "positive")],
+        ),
+        ("It was negative for CK20 (0%), and CDX2.", [("CK20", "negative"), ("CDX2", "negative")]),
+        ("It was positive for CD56 (80%).", [("CD56", "positive")]),
+    ],
+)
+def test_clones_genes_members_and_clauses(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text

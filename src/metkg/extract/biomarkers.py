@@ -41,6 +41,7 @@ __all__ = [
     "parse_results",
     "parse_value",
     "result_note",
+    "tested_in_the_tumour",
     "unlisted_marker_mentions",
 ]
 
@@ -421,8 +422,8 @@ _VARIANT = (
     r"(?:exon\s*\d{1,2}(?:\s*(?:in-?frame\s+)?(?:deletions?|del|insertions?|ins|skipping|duplications?|"
     r"mutations?|point\s+mutations?|substitutions?|alterations?))?"
     r"|p\.\s*\(?[A-Z][a-z]{0,2}\d{1,4}[A-Za-z*]{0,4}\)?|c\.\s*[\w>+\-_]+"
-    # one-letter amino acids ("V600E", "T790M"), not a histone mark such as "H3K27me3"
-    r"|(?<![A-Za-z])[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|del|ins|fs)(?![a-z]\d)\w{0,6}"
+    # one-letter amino acids ("V600E", "T790M"), not a histone mark ("H3K27me3") nor a clone ("ALK (D5F3)")
+    r"|(?<![A-Za-z])[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|del|ins|fs)(?![a-z]?\d)\w{0,6}"
     r"|(?:ex)?19del|del19)"
 )
 _ALTERATION = (
@@ -435,7 +436,8 @@ _MOLECULAR = re.compile(
     # is the next item of a list
     r"(?P<variants>(?:\s*(?:,\s*(?=[cp]\.))?\(?\s*" + _VARIANT + r"\s*\)?"
     r"(?:\s*(?:,\s*|\s+and\s+|/)?\(?\s*" + _VARIANT + r"\s*\)?){0,3})?)"
-    r"(?:[\s\-]*(?:gene\s+)?" + _ALTERATION + r"\b)?"
+    r"(?:[\s\-]*(?:gene\s+)?(?:(?:missense|nonsense|frameshift|point|activating|inactivating|truncating|hotspot|"
+    r"somatic|pathogenic|likely\s+pathogenic|deleterious|splice[-\s]site)\s+)*" + _ALTERATION + r"\b)?"
     r"(?P<test>\s+(?:testing|tests?|analys[ie]s|status|assay|screening|profiling|sequencing|results?))?"
     r"(?P<tail>\s*[-–,:]?\s*(?:\(\s*[^()]{1,30}\)\s*)?(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
     r"(?:(?P<neg>not\s+(?:detected|found|identified|present|seen|observed)|negative|absent|undetected|wild[-\s]?type)"
@@ -468,6 +470,13 @@ def _leads_next_gene(text: str, m: re.Match[str], end: int) -> bool:
     return _marker_follows(text, m.end(), end)
 
 
+_NOT_DONE = re.compile(
+    r"\s*(?:was|were|is|are|has\s+been|have\s+been)\s+(?:not\s+(?:done|performed|assessed|evaluated|analy[sz]ed|"
+    r"available|carried\s+out|possible|feasible)|(?:planned|pending|requested|recommended|ordered)\b)",
+    re.IGNORECASE,
+)
+
+
 def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """A gene alteration written after a gene: "EGFR exon 19 deletion", "KRAS wild-type",
     "ALK rearrangement-negative", "BRAF V600E mutation", "EGFR mutations were not detected".
@@ -478,8 +487,8 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
     m = _MOLECULAR.match(text, pos, end)
     if m is None or m.end() == pos:
         return None
-    if _leads_next_gene(text, m, end):
-        return None
+    if _leads_next_gene(text, m, end) or _NOT_DONE.match(text, m.end(), end):
+        return None  # "EGFR and TP53 mutations was not done": a test not made states nothing
     alt = (m.group("alt") or "").lower()
     variants = re.sub(r"\s+", " ", m.group("variants") or "").strip(" ,/()")
     exon_only = re.fullmatch(r"(?i:exon)\s*\d+", variants) is not None
@@ -610,7 +619,7 @@ def _with_amount(value: ResultValue, text: str, pos: int, end: int) -> tuple[Res
     if extra.percent is None and extra.score is None:
         return value, pos
     if value.status == "positive" and extra.percent == 0:
-        return value, pos  # "HER2+, 0%": a sign and an amount at odds; the curator reads the source
+        value = replace(value, status=None)  # "HER2+, 0%": a sign and an amount at odds; no status is asserted
     return replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score), amount.end()
 
 
@@ -806,8 +815,10 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     by_method = _POLARITY_BY_METHOD.search(lead)  # "negative by immunohistochemical staining for"
     if by_method and not ("positiv" in word or "negativ" in word):
         word = by_method.group("word").lower()
-    if "negativ" in word or word.startswith(("lack", "loss")) or (negated and "positiv" not in word):
-        status: Status = "negative"
+    if word.startswith(("lack", "loss")) and negated:
+        status: Status = "positive"  # "no loss of MLH1 expression": retained
+    elif "negativ" in word or word.startswith(("lack", "loss")) or (negated and "positiv" not in word):
+        status = "negative"
     else:
         status = "positive"
     pattern = _pattern_name(best.group("mod")) if best.group("mod") else None
@@ -853,7 +864,7 @@ def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | N
     return max(found, key=lambda v: v[2]) if found else None
 
 
-def _lists(text: str, mentions: list[MarkerMention], end: int) -> list[list[int]]:
+def _lists(text: str, mentions: list[MarkerMention], begin: int, end: int) -> list[list[int]]:
     """Group mentions into runs joined by commas, "and", "/"; a mention with its own value stands alone."""
     runs: list[list[int]] = []
     for i, m in enumerate(mentions):
@@ -862,11 +873,53 @@ def _lists(text: str, mentions: list[MarkerMention], end: int) -> list[list[int]
             joined = _CONNECTOR.fullmatch(text, prev.end, m.start)
             # "CK7, and nuclear TTF-1 was negative": a qualified item with its own value stands alone
             own = joined is not None and joined.group("modifier") and _own_value(text, m, end) is not None
-            if joined and not own and _postfix(text, prev.end, end) is None:
+            if (
+                joined
+                and not own
+                and _postfix(text, prev.end, end) is None
+                and not _opens_own_clause(text, mentions, i, first=runs[-1][0], begin=begin, end=end)
+            ):
                 runs[-1].append(i)
                 continue
         runs.append([i])
     return runs
+
+
+_POLARITY_WORD = re.compile(r"positiv|negativ|reactiv", re.IGNORECASE)
+_SINGULAR_VERB = re.compile(r"\s*(?:expression\s+|staining\s+)?(?:was|is|has\s+been)\b", re.IGNORECASE)
+_PLURAL_VERB = re.compile(r"\s*(?:expression\s+|staining\s+)?(?:were|are|have\s+been)\b", re.IGNORECASE)
+
+
+def _verb_takes(text: str, mentions: list[MarkerMention], i: int, last: int, verb_end: int) -> bool:
+    """Whether the verb after mention ``last`` has the items from ``i`` on as its subject: a singular
+    verb the last item alone, a plural one the items after the list's last comma."""
+    verb = text[mentions[last].end : verb_end]
+    if _SINGULAR_VERB.match(verb):
+        return last == i
+    commas = ["," in text[mentions[j - 1].end : mentions[j].start] for j in range(i, last + 1)]
+    return bool(_PLURAL_VERB.match(verb)) and commas[0] and not any(commas[1:])
+
+
+def _opens_own_clause(text: str, mentions: list[MarkerMention], i: int, *, first: int, begin: int, end: int) -> bool:
+    """Whether mention ``i`` is the subject of a clause of its own after a list a prefix governs:
+    "positive for vimentin and CD34 was negative", "positive for vimentin, and S100 and CD34 were
+    negative" (the verb's number says how many items it has; a plural verb takes the items after
+    the list's last comma). Only a status opposite to the prefix's parts the list."""
+    last = i
+    while last + 1 < len(mentions) and _postfix(text, mentions[last].end, end) is None:
+        if _CONNECTOR.fullmatch(text, mentions[last].end, mentions[last + 1].start) is None:
+            break
+        last += 1
+    trailing = _postfix(text, mentions[last].end, end)
+    denied = _DENIED_AFTER_LIST.match(text, mentions[last].end, end)
+    if denied is not None:  # "and CD34 was absent"
+        trailing = ResultValue(status="negative"), denied.end(), denied.end()
+    if trailing is None or trailing[0].status is None or not _verb_takes(text, mentions, i, last, trailing[1]):
+        return False
+    prefix = _prefix(text, mentions[first].start, begin)
+    if prefix is None or not _POLARITY_WORD.search(text, prefix[1], prefix[2]):
+        return False  # "Mutations in KRAS and NRAS were not detected": the list's subject, denied
+    return prefix[0].status not in (None, trailing[0].status)
 
 
 # Marker names that carry their result: "MSI-H", "microsatellite stable", "dMMR", "MMR-proficient".
@@ -999,20 +1052,28 @@ def parse_results(
     inside = _without_panels_named_by_members(merge_parenthesised(mentions, text), text)
     sentence = text[start:end]
     claimed = start  # a value already read after a marker is no prefix of the next one
-    for run in _lists(text, inside, end):
+    carried: tuple[ResultValue, int, int] | None = None  # the prefix of a list a bare percent interrupted
+    for run in _lists(text, inside, start, end):
         members = [inside[i] for i in run]
         own = [
             _denied(text, members[0].start, start, _own_value(text, m, end)) or _expression_shown(text, m, start)
             for m in members
         ]
         shared = own[-1]
-        if shared is None or (len(members) > 1 and shared[0].status is None):
-            # "expressed CD20, BCL-2 and CD10 (30%)": the percent is the last one's, the verb everyone's
+        prefix = None
+        if shared is None or shared[0].status is None:
             prefix = _prefix(text, members[0].start, start)
-            if prefix is not None and prefix[1] >= claimed and not _TESTED_AFTER_LIST.match(text, members[-1].end, end):
+            if prefix is not None and prefix[1] < claimed:
+                prefix = None
+            if prefix is None and carried is not None and _CONNECTOR.fullmatch(text, claimed, members[0].start):
+                prefix = carried  # "expressed CD3, CD30 (30%), and BCL-2": the list goes on after the percent
+        if shared is None or shared[0].status is None:
+            # "expressed CD20, BCL-2 and CD10 (30%)": the percent is the last one's, the verb everyone's
+            if prefix is not None and not _TESTED_AFTER_LIST.match(text, members[-1].end, end):
                 shared = _denied_after_list(text, prefix, members[-1].end, end)
             elif shared is None or shared[1] < claimed:
                 shared = None
+        carried = prefix if own[-1] is not None and own[-1][0].status is None else None
         for mention, value in zip(members, own, strict=True):
             chosen = value if value is not None else shared
             if chosen is None:
@@ -1067,7 +1128,7 @@ _CHAINED_BEFORE = re.compile(
     r"\b" + _EXPRESSION_NOUN + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
 )
 _NONE_BEFORE = re.compile(
-    r"\b(?:no|nor|without|absent|lack\s+of|loss\s+of)\s+(?:(?:observed|detectable|evident)\s+)?"
+    r"\b(?:no|nor|without|absent|(?<!no\s)(?<!without\s)(?:lack|loss)\s+of)\s+(?:(?:observed|detectable|evident)\s+)?"
     + _STAINING_MODIFIERS
     + r"$",
     re.I,
@@ -1115,8 +1176,10 @@ _DENIED_AFTER_LIST = re.compile(
 
 # "The expression of PD-1 and PD-L1 was analysed on blood cells": what was tested, not what was found
 _TESTED_AFTER_LIST = re.compile(
-    r"\s*(?:was|were)\s+(?:then\s+|also\s+)?(?:analy[sz]ed|evaluated|assessed|examined|tested|measured|"
-    r"investigated|studied|quantified)\b",
+    r"\s*(?:\(\s*\)\s*)?(?:was|were|has\s+been|have\s+been)\s+(?:then\s+|also\s+|additionally\s+)?"
+    r"(?:analy[sz]ed|evaluated|assessed|examined|tested|measured|investigated|studied|quantified|"
+    # "Immunostaining for CK7 and CK20 was performed": the test named, its result told later
+    r"performed|done|carried\s+out|conducted|undertaken|ordered|requested|planned|sent)\b",
     re.IGNORECASE,
 )
 
@@ -1344,7 +1407,7 @@ def unlisted_marker_mentions(
     out: list[MarkerMention] = []
     for m in _TOKEN.finditer(text):
         start, end = m.span()
-        if covered[start] & 1 or covered[end - 1] & 1:
+        if covered[start] & 1 or covered[end - 1] & 1 or _beside_its_marker(text, start, end, covered):
             continue
         # "vascular endothelial growth factor (VEGF) (+)": a sign follows the abbreviation's parenthesis
         abbreviated = text[start - 1 : start] == "(" and bool(_SIGN_AFTER_ABBREVIATION.match(text, end))
@@ -1360,6 +1423,19 @@ def unlisted_marker_mentions(
             out.append(MarkerMention(start, end, key))
             covered[start:end] = b"\x01" * (end - start)
     return out
+
+
+_IN_PARENTHESES = re.compile(r"\s*\)")
+
+
+def _beside_its_marker(text: str, start: int, end: int, covered: bytearray) -> bool:
+    """A name alone in the parenthesis right after a known marker is that marker's clone or
+    abbreviation, no marker of its own: "ALK (D5F3)", "ROS1 (D4D6)", "PD-L1 (SP263)"."""
+    opening = text.rfind("(", max(0, start - 3), start)
+    if opening < 0 or text[opening + 1 : start].strip() or not _IN_PARENTHESES.match(text, end):
+        return False
+    marker_end = len(text[:opening].rstrip())
+    return marker_end > 0 and bool(covered[marker_end - 1] & 1)
 
 
 #: Words a list of results holds besides marker names.
@@ -1473,3 +1549,39 @@ def _triple_negative(text: str, mentions: Sequence[MarkerMention]) -> tuple[list
         else:
             rest.append(m)
     return rest, results
+
+
+# A gene's sentence that speaks of the tumour's own testing, and of an inherited variant.
+_TUMOUR_TESTING = re.compile(
+    r"\b(?:somatic|tumou?r(?!\s+suppressor)|tissue|biops\w*|specimens?|(?:next[-\s]generation\s+)?sequencing|"
+    r"NGS|panel|ctDNA|cell-free|metasta\w*|lesions?|carcinoma|adenocarcinoma|sarcoma|melanoma)\b",
+    re.IGNORECASE,
+)
+_INHERITED = re.compile(
+    r"\b(?:germ-?line|hereditary|inherited|familial|family|carriers?|syndrome|blood|saliva|predisposition|"
+    r"constitutional|venipuncture|buccal|proband|genetic\s+counsel\w*|mother|father|sister|brother|siblings?)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.;!?]\s+(?=[A-Z(\[])|\n")
+_PROTEIN_AFTER = re.compile(r"\s*(?:protein\s+)?(?:expression|staining|immuno\w+)\b", re.IGNORECASE)
+
+
+def tested_in_the_tumour(text: str, start: int, end: int) -> bool:
+    """Whether a gene named at ``[start, end)`` is a result of the tumour's own testing, not an
+    inherited variant: "next-generation sequencing of the biopsy showed a TP53 mutation" and
+    "positive for PTEN expression" (the tumour's markers) against "a germline BRCA1 mutation was
+    found in her blood".
+    A sentence naming neither is left to the germline reading, as before.
+
+    >>> tested_in_the_tumour("NGS of the tumour showed a TP53 R273H mutation.", 27, 31)
+    True
+    >>> tested_in_the_tumour("She was a carrier of a germline TP53 variant.", 32, 36)
+    False
+    """
+    if _PROTEIN_AFTER.match(text, end):
+        return True  # "positive for PTEN expression": the tumour's protein, stained
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    first = ends[-1] if ends else 0
+    after = _SENTENCE_END.search(text, end)
+    sentence = text[first : after.start() if after else len(text)]
+    return bool(_TUMOUR_TESTING.search(sentence)) and not _INHERITED.search(sentence)

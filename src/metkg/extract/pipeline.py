@@ -29,6 +29,7 @@ from metkg.extract.biomarkers import (
     MarkerMention,
     antibody_sources,
     implied_marker_mentions,
+    tested_in_the_tumour,
     unlisted_marker_mentions,
 )
 from metkg.extract.context import NEGATION_TERMSET, find_cues, hypothetical_spans
@@ -157,11 +158,26 @@ def _with_long_forms(doc: Doc, markers: list[TermMention]) -> list[TermMention]:
     return out
 
 
+#: Family names whose members are numbered or lettered: "cytokeratin 8", "chromogranin B".
+_MARKER_FAMILIES = frozenset({"cytokeratin", "cytokeratins", "keratin", "ck", "chromogranin"})
+_MEMBER = re.compile(r"[\s-](?P<member>\d{1,2}(?:/\d{1,2})?|[A-C])\b(?!\s*[+%])")
+
+
+def _numbered_member(text: str, marker: TermMention) -> TermMention:
+    """A family name followed by a member the vocabulary lacks is that member, kept as written for
+    the curator: "cytokeratin 8" is no pan-cytokeratin, "chromogranin B" no chromogranin A."""
+    member = _MEMBER.match(text, marker.end) if marker.text.lower() in _MARKER_FAMILIES else None
+    if member is None:
+        return marker
+    written = text[marker.start : member.end()]
+    return TermMention(marker.start, member.end(), "marker", written, written)
+
+
 def _marker_mentions(doc: Doc, matcher: TermMatcher, markers: list[TermMention]) -> list[TermMention]:
     """The vocabulary's markers, the markers a phrase implies, misspelt markers and marker-shaped
     names the vocabulary lacks (kept under the name as written, for the curator)."""
     text = doc.text
-    markers = _with_long_forms(doc, markers)
+    markers = [_numbered_member(text, m) for m in _with_long_forms(doc, markers)]
     listed = [MarkerMention(m.start, m.end, m.key) for m in markers]
     known = listed + [
         m for m in implied_marker_mentions(text) if not any(k.start < m.end and m.start < k.end for k in listed)
@@ -234,6 +250,7 @@ class TermsComponent:
         found = [m for m in found if not (m.category == "site" and (m.start, m.end) in stations)] + shared
         found += _unlisted_drug_mentions(text, self.matcher, self.speller, found)
         found = _organ_parts(text, _treatments_only(text, found))
+        found = [_as_tumour_marker(text, m) for m in found]
         found.sort(key=lambda m: (m.start, -m.end))
         markers = [m for m in found if m.category == "marker"]
         spans: list[Span] = []
@@ -251,6 +268,14 @@ class TermsComponent:
         # A marker's result states its own polarity ("ER (-)"), so markers skip negation.
         doc._.marker_mentions = _marker_mentions(doc, self.matcher, [m for m in found if m.category == "marker"])
         return doc
+
+
+def _as_tumour_marker(text: str, mention: TermMention) -> TermMention:
+    """A gene the tumour's own testing names ("sequencing of the biopsy showed a TP53 mutation")
+    is one of its markers, not an inherited variant of the patient."""
+    if mention.category != "gene" or not tested_in_the_tumour(text, mention.start, mention.end):
+        return mention
+    return TermMention(mention.start, mention.end, "marker", mention.key, mention.text)
 
 
 def _inside_marker(mention: TermMention, markers: list[TermMention]) -> bool:
