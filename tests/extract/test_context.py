@@ -23,6 +23,15 @@ from metkg.extract.pipeline import annotate
         "Previous studies have shown that such metastases are infrequent.",
         "It differed from mucinous carcinoma, which typically expresses hormone receptors.",
         "A known association exists between MALT lymphoma and Helicobacter pylori in gastric involvement.",
+        # what a cancer usually does, patients of the literature, a general statement cited
+        "Gastric carcinoma usually metastasizes to the liver and peritoneum.",
+        "The most frequent metastatic sites are the bones and the lungs.",
+        "Three of the seven reported patients had adrenal metastases.",
+        "Tumour cells may reach the lung through the caval veins, which explains the lung metastases [7].",
+        # a relative's history
+        "Family history included breast cancer in her mother.",
+        "Family history was notable for ovarian carcinoma.",
+        "Metastatic colon cancer was diagnosed in his father.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:
@@ -37,6 +46,9 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         "She received six cycles of docetaxel.",
         "Both tumour samples were reported as microsatellite stable.",  # a result, not the literature
         "The immunohistochemical study showed positivity for SMA.",  # this patient's tumour
+        # a protocol cited for what was done, a family history that led to the diagnosis
+        "Etoposide and dexamethasone were started according to the HLH-94 protocol [5].",
+        "From her family history and further tests, a pancreatic insulinoma was diagnosed.",
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:
@@ -56,6 +68,8 @@ def test_self_reference() -> None:
         ("It remained uncertain whether the brain parenchyma was invaded", True),
         ("The surgeons were highly concerned for lymphoma", True),
         ("She was concerned about bleeding despite bevacizumab", False),  # a worry, not a hedge
+        ("The diagnostic hypotheses of infection and lung metastases were raised", True),
+        ("Other tumours, including adenocarcinoma of the lung, should be excluded", True),
         ("Fine-needle aspiration confirmed metastatic carcinoma", False),
         ("The dura mater was invaded", False),
     ],

@@ -125,11 +125,12 @@ _HYPOTHETICAL = re.compile(
     r"suspect(?:ed|ing)?|suspicio(?:n|us)|"
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
-    r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|concern(?:ed)?\s+for|questionable|cannot\s+be\s+excluded|"
+    r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|cannot\s+be\s+excluded|"
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
     r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|to\s+(?:look|search|screen|check|monitor)\s+for|"
+    r"(?:should|must|needs?\s+to|had\s+to|have\s+to)\s+be\s+(?:excluded|ruled\s+out)|"
     r"in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
     re.IGNORECASE,
 )
@@ -155,7 +156,7 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 #: Hedges that govern only what follows them: "growth of the liver metastases, suggestive of
 #: pseudoprogression" states the metastases and considers the pseudoprogression.
 _FORWARD = re.compile(
-    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|evaluate\s+for|"
+    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|evaluate\s+for|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
     re.IGNORECASE,
@@ -201,8 +202,13 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
 
 
 _AFTER_DOING = re.compile(r"(?:^|[\s,])(?:after|before|upon|following)\s+$", re.IGNORECASE)
-#: A hedge that looks back at its subject only: "... and peritoneal carcinomatosis could not be excluded".
-_BACKWARD = re.compile(r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+excluded", re.IGNORECASE)
+#: A hedge that looks back at its subject only: "... and peritoneal carcinomatosis could not be excluded",
+#: "other tumours, including mucinous adenocarcinoma of the lung, should be excluded".
+_BACKWARD = re.compile(
+    r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+excluded|"
+    r"(?:should|must|needs?\s+to|had\s+to|have\s+to)\s+be\s+(?:excluded|ruled\s+out)",
+    re.IGNORECASE,
+)
 #: "liver metastases were found and ...", "...; ...": where the subject before a backward hedge begins
 _SUBJECT_BREAK = re.compile(
     r".*(?:\b(?:found|seen|noted|detected|identified|present|observed|shown|revealed)\s+and\b|;|,\s+(?:and|but)\b)",
@@ -240,6 +246,12 @@ _OTHER = re.compile(
     r"\bseries\b|\bmeta-analysis\b|\btrials?\b|\b\d[\d,]*\s+(?:patients|cases|women|men)\b|\bpatients\s+with\b|"
     r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b(?!\s+as\s+(?:MSI|MSS|microsatellite|positive|negative|wild|mutant|mutated|amplified|deficient|proficient|intact)\b)|\bin\s+(?:most|many|some)\s+cases\b|"
     r"\bis\s+(?:usually|commonly|typically|generally|often|rarely)\b|\bare\s+(?:usually|commonly|typically|generally)\b|"
+    # "It usually metastasizes to the lung", "the most common metastases occur in": what a cancer does
+    r"\b(?:usually|commonly|typically|frequently|often|mostly|generally|preferentially)\s+"
+    r"(?:metastasi[sz]es|spreads|involves|affects|occurs|arises)\b|\bmost\s+(?:common|frequent)(?:ly)?\b|"
+    # "Two of the five patients also showed ...": patients of the literature
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+of\s+(?:the|these|those)\s+(?:\d+|\w+)\s+"
+    r"(?:other\s+)?(?:patients|cases)\b|\b(?:has|have)\s+been\s+(?:attributed|proposed|hypothesi[sz]ed)\b|"
     # "carcinomas that typically express hormone receptors": what a kind of tumour does
     r"\b(?:that|which)\s+(?:typically|usually|commonly|classically|characteristically)\s+"
     r"(?:express|stain|harbou?r|lack|show)(?:es|s)\b|"
@@ -264,9 +276,15 @@ def refers_to_patient(sentence: str) -> bool:
     return bool(_SELF.search(sentence))
 
 
+_KIN = (
+    r"(?:mother|father|sister|brother|daughter|son|aunt|uncle|grand(?:mother|father|parent)|cousin|niece|nephew|"
+    r"sibling)s?"
+)
 _RELATIVE = re.compile(
-    r"\b(?:her|his|the\s+patient'?s|an?|whose)\s+(?:\w+\s+)?(?:(?:mother|father|sister|brother|daughter|son|aunt|uncle|"
-    r"grand(?:mother|father|parent)|cousin|niece|nephew|twin|sibling|relative)s?)\b|\bfamily\s+history\s+of\b",
+    r"\b(?:her|his|the\s+patient'?s|an?|whose)\s+(?:\w+\s+)?(?:" + _KIN + r"|twins?|relatives?)\b|"
+    r"\bfamily\s+history\s*(?::|of\b|(?:was|is)\b|includ|reveal|show|significant|notable|remarkable|positive)|"
+    # "Family history included fatal metastatic colon cancer in father"
+    r"\b(?:in|of)\s+(?:(?:her|his|their)\s+)?(?:maternal\s+|paternal\s+)?" + _KIN + r"\b",
     re.IGNORECASE,
 )
 
@@ -277,6 +295,15 @@ _USUAL_PRACTICE = re.compile(
     r"(?:standard|mainstay|cornerstone|backbone|first[\s-]line|treatment\s+of\s+choice|preferred|recommended|"
     r"approved|indicated)\b|\bstandard\s+(?:of\s+care|treatment|therapy|regimen)\s+(?:for|is|includes|consists)\b|"
     r"\b(?:has|have)\s+been\s+approved\b|\bis\s+recommended\b",
+    re.IGNORECASE,
+)
+
+
+#: A numbered citation: "[4]", "[2,3]", "[12-15]"; a cited sentence in the present tense is a general
+#: statement, one that tells what was done may be the patient's ("treated according to the protocol [5]").
+_CITATION = re.compile(r"\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]")
+_PAST_EVENT = re.compile(
+    r"\b(?:was|were|had|underwent|received|presented|developed|showed|revealed|opted|switched|started|initiated)\b",
     re.IGNORECASE,
 )
 
@@ -295,6 +322,8 @@ def about_other_patients(sentence: str) -> bool:
         return True
     if _USUAL_PRACTICE.search(sentence) and not refers_to_patient(sentence):
         return True
+    if _CITATION.search(sentence) and not (_PAST_EVENT.search(sentence) or refers_to_patient(sentence)):
+        return True  # "..., which explains the liver metastases [1]": a general statement, cited
     return bool(_OTHER.search(sentence)) and not re.search(
         r"\b(?:in\s+(?:this|our|the\s+present)\s+case|our\s+patient|this\s+patient|the\s+patient)\b",
         sentence,
