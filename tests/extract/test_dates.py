@@ -176,3 +176,24 @@ def test_no_derived_date_falls_after_publication(extract, later: str, expected: 
         f"A 58-year-old woman had breast cancer diagnosed in May 2018. {later} later, liver metastases were found.\n"
     )
     assert _case_dates(extract, text) == expected
+
+
+def test_a_relative_time_beside_a_stated_year_glosses_it(extract) -> None:
+    text = (
+        "A 61-year-old man underwent gastrectomy for gastric cancer in 2014. "
+        "In 2020, 70 months after gastrectomy, liver metastases were found. One year later, bone metastases appeared."
+    )
+    assert _case_dates(extract, text) == ["2014", "2020", "2021"]  # not counted on from 2020 plus 70 months
+
+
+def test_a_year_of_the_literature_is_no_anchor(extract) -> None:
+    text = (
+        "A 61-year-old man had gastric cancer. The first such case was published by Smith et al. in 1961. "
+        "Two years later, liver metastases were found."
+    )
+    assert _case_dates(extract, text) == []
+
+
+def test_no_derived_date_falls_in_the_future(extract) -> None:
+    text = "A 61-year-old man had gastric cancer diagnosed in 2025. Eight years later, liver metastases were found."
+    assert _case_dates(extract, text) == []

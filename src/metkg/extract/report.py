@@ -13,6 +13,7 @@ Every clean-text span becomes :class:`~metkg.records.models.Evidence` through
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -325,31 +326,46 @@ def _later_than(date: PartialDate, bound: PartialDate | None) -> bool:
     return (date.year, date.month or 0, date.day or 0) > (bound.year, bound.month, bound.day)
 
 
+def _in_apposition(text: str, offset: DateMention, stated_end: int | None) -> bool:
+    """Whether a relative time glosses the date stated right before it: "In 2021, 67 months after
+    esophagectomy, ..." dates the sentence to 2021 and counts the months from the surgery."""
+    return stated_end is not None and not text[stated_end : offset.start].strip(" ,")
+
+
 def _timeline(sentences: list[Sentence], sections: frozenset[str], published: PartialDate | None = None) -> None:
     """Give each sentence of ``sections`` its dates: absolute ones, and relative ones resolved in order.
 
     A day without a year takes the latest year stated so far; "upon admission" returns to the
-    date the patient presented. A date of page metadata ("Published: 3 May 2021") is no anchor,
-    and a derived date (relative, or a year supplied from context) never falls after ``published``.
+    date the patient presented. A date of page metadata ("Published: 3 May 2021") or of a sentence
+    about other patients is no anchor, and a derived date (relative, or a year supplied from
+    context) never falls after ``published``, nor after today.
     """
     anchor: PartialDate | None = None
     presentation: PartialDate | None = None
     latest_year: int | None = None
+    today = datetime.date.today()
+    bound = published or PartialDate(today.year, today.month, today.day)  # nothing derived lies ahead
     for s in sentences:
         if s.section not in sections:
             continue
         if _ADMISSION.search(s.text) and presentation is not None:
             anchor = presentation
         s.anchor = anchor
+        if s.other_patients:  # "first published in 1952 by ...": the literature's dates are no anchor
+            continue
         resolved: list[DateMention] = []
+        stated_end: int | None = None  # where the sentence's last absolute date ends
         for d in find_dates(s.text, default_year=latest_year):
             if is_metadata_date(s.text, d.start):
                 continue
             date = d.date
-            if date is None and d.offset is not None and anchor is not None:
+            glosses = _in_apposition(s.text, d, stated_end)
+            if date is None and d.offset is not None and anchor is not None and not glosses:
                 date = resolve(d.offset, anchor)
+            if d.date is not None:
+                stated_end = d.end
             derived = d.date is None or d.year_inferred
-            if date is not None and derived and _later_than(date, published):
+            if date is not None and derived and _later_than(date, bound):
                 date = None
             shifted = DateMention(d.start + s.start, d.end + s.start, d.text, date, d.offset, d.year_inferred)
             resolved.append(shifted)
