@@ -900,3 +900,9 @@ def test_first_masses_and_spread_from(extract, text: str, primary: str | None) -
 def test_a_myelomas_bone_lesions_are_the_disease_itself(extract) -> None:
     text = "A 63-year-old man with multiple myeloma had multiple new lytic bone lesions and a pleural effusion."
     assert _primary_and_metastases(extract(text)) == (["bone-marrow"], [])
+
+
+def test_a_tumour_named_for_a_stains_reagent_is_no_diagnosis(extract) -> None:
+    text = "A 43-year-old woman had a mass of the groin. Stains with renal cell carcinoma antibodies were done."
+    primary = extract(text).patients[0].lesion("primary")
+    assert primary is None or (primary.site, primary.histology) == (None, None)

@@ -250,7 +250,7 @@ class TermsComponent:
         found = [m for m in found if not (m.category == "site" and (m.start, m.end) in stations)] + shared
         found += _unlisted_drug_mentions(text, self.matcher, self.speller, found)
         found = _organ_parts(text, _treatments_only(text, found))
-        found = [_as_tumour_marker(text, m) for m in found]
+        found = _without_reagent_names(text, [_as_tumour_marker(text, m) for m in found])
         found.sort(key=lambda m: (m.start, -m.end))
         markers = [m for m in found if m.category == "marker"]
         spans: list[Span] = []
@@ -268,6 +268,17 @@ class TermsComponent:
         # A marker's result states its own polarity ("ER (-)"), so markers skip negation.
         doc._.marker_mentions = _marker_mentions(doc, self.matcher, [m for m in found if m.category == "marker"])
         return doc
+
+
+#: What a tumour's name before it makes a reagent: "renal cell carcinoma antibodies were negative".
+_REAGENT = re.compile(r"[\s-]+(?:antibod(?:y|ies)|antigens?|markers?|antisera|immunostains?)\b", re.IGNORECASE)
+
+
+def _without_reagent_names(text: str, found: list[TermMention]) -> list[TermMention]:
+    """The mentions without tumour names that name a stain's reagent, and the terms inside them:
+    "renal cell carcinoma antibodies" is no renal cell carcinoma, nor its "renal" a kidney."""
+    reagents = [m for m in found if m.category == "histology" and _REAGENT.match(text, m.end)]
+    return [m for m in found if not any(r.start <= m.start and m.end <= r.end for r in reagents)]
 
 
 def _as_tumour_marker(text: str, mention: TermMention) -> TermMention:
