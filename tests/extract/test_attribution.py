@@ -456,3 +456,19 @@ def test_a_lesion_sampled_before_the_primary_is_named_is_not_the_primary(extract
         "Mammography then showed a mass in the left breast, and invasive ductal carcinoma was diagnosed."
     )
     assert _results(extract(text).patients[0])["GATA3"] != [("primary", "positive")]
+
+
+def test_levels_measured_in_the_blood_are_no_specimens_results(extract) -> None:
+    text = (
+        WOMAN + "Serum tumour markers CEA and CA 15-3 were negative. Laboratory tests were negative for CA19-9 "
+        "(8 U/mL). The core biopsy of the breast tumour was positive for GATA3."
+    )
+    assert _results(extract(text).patients[0]) == {"GATA3": [("primary", "positive")]}
+
+
+def test_what_a_kind_of_tumour_may_do_does_not_make_the_sample_metastatic(extract) -> None:
+    text = (
+        "A 35-year-old woman had a mass of the left labium. Several biopsies were taken from the mass. "
+        "Histology of the biopsies confirmed verrucous carcinoma, a variant known for its low potential for metastasis."
+    )
+    assert [lesion.kind for lesion in extract(text).patients[0].lesions if lesion.kind != "primary"] == []

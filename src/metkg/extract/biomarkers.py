@@ -37,6 +37,7 @@ __all__ = [
     "ResultValue",
     "guideline_status",
     "implied_marker_mentions",
+    "measured_in_blood",
     "merge_parenthesised",
     "parse_results",
     "parse_value",
@@ -1585,3 +1586,29 @@ def tested_in_the_tumour(text: str, start: int, end: int) -> bool:
     after = _SENTENCE_END.search(text, end)
     sentence = text[first : after.start() if after else len(text)]
     return bool(_TUMOUR_TESTING.search(sentence)) and not _INHERITED.search(sentence)
+
+
+# A sentence of the laboratory's: serum levels, "tumour markers", a concentration.
+_CIRCULATING = re.compile(
+    r"\b(?:serum|laborator\w*|tumou?r\s+markers?|levels?)\b|(?<!/)\bplasma\b(?![\s-]*(?:cells?|\+))|"
+    r"\bblood\b(?!\s+vessels?)|"
+    r"\d\s*(?:ng|[μµu]g|mg|pg|m?I?U|kU)\s*/\s*(?:m?l|dl)\b",
+    re.IGNORECASE,
+)
+_OF_TISSUE = re.compile(
+    r"immuno|\bIHC\b|stain|biops|specimen|(?:tumou?r|neoplastic|malignant)\s+cells|tissue|cytolog|section|"
+    r"express|reactiv|flow|cytometr|mutation|ctDNA|cell-free|liquid",
+    re.IGNORECASE,
+)
+
+
+def measured_in_blood(sentence: str) -> bool:
+    """Whether a sentence reports markers measured in the blood, not stained in a specimen:
+    "Serum CEA was negative", "negative for CEA tumor marker (CEA 2.2 μg/L)".
+
+    >>> measured_in_blood("Tumour markers CEA and CA19-9 were negative.")
+    True
+    >>> measured_in_blood("The tumour cells were negative for CEA.")
+    False
+    """
+    return bool(_CIRCULATING.search(sentence)) and not _OF_TISSUE.search(sentence)

@@ -32,7 +32,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from metkg.extract.biomarkers import MarkerMention, ParsedResult, guideline_status, parse_results, result_note
+from metkg.extract.biomarkers import (
+    MarkerMention,
+    ParsedResult,
+    guideline_status,
+    measured_in_blood,
+    parse_results,
+    result_note,
+)
 from metkg.extract.patient import LesionDraft, laterality_before
 from metkg.extract.report import Caption, Mention, Report, Sentence
 from metkg.extract.text import CleanText
@@ -561,7 +568,17 @@ def _says_metastatic(diagnosis: str | None) -> bool:
     """Whether a diagnosis calls what was sampled metastatic ("metastatic adenocarcinoma"), not
     the disease's extent ("adenocarcinoma with liver metastases")."""
     text = diagnosis or ""
-    return any(not _extent(m.group(0), text[: m.start()]) for m in _METASTA.finditer(text))
+    return any(
+        not (_extent(m.group(0), text[: m.start()]) or _LIKELIHOOD.search(text[: m.start()]))
+        for m in _METASTA.finditer(text)
+    )
+
+
+#: What a kind of tumour may do: "a variant known for its low potential for metastasis".
+_LIKELIHOOD = re.compile(
+    r"\b(?:potential|propensity|tendency|capacity|ability|risk|likelihood|rate)\s+(?:for|to|of)\s+(?:distant\s+)?$",
+    re.IGNORECASE,
+)
 
 
 #: What a lymph node holds only when a cancer has spread to it (a lymphoma is the node's own).
@@ -784,8 +801,8 @@ class _Collector:
 
     def attach_results(self, s: Sentence, opened: list[SpecimenDraft]) -> None:
         markers = [MarkerMention(m.start, m.end, m.key) for m in s.of("marker")]
-        if not markers:
-            return
+        if not markers or measured_in_blood(s.text):
+            return  # a serum level is no specimen's result
         anchors = sorted(
             lesion_anchors(s) + [Anchor(sp.position, sp.position, specimen=sp) for sp in opened], key=lambda a: a.start
         )
@@ -912,7 +929,7 @@ def _secondary(report: Report, specimens: list[SpecimenDraft]) -> None:
     sources: list[tuple[list[ParsedResult], CleanText]] = []
     for s in report.self_referential_sentences():
         markers = [MarkerMention(m.start, m.end, m.key) for m in s.of("marker")]
-        if markers:
+        if markers and not measured_in_blood(s.text):
             sources.append((parse_results(report.clean.text, markers, s.start, s.end), report.clean))
     for caption in report.captions:
         sources.append((_caption_results(caption), caption.clean))
