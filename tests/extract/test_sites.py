@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from metkg.extract.report import read_report
+from metkg.extract.shortforms import spells
 from metkg.extract.specimens import implied_site
 from metkg.records.summary import summarise
 from metkg.settings import Settings
@@ -906,3 +907,39 @@ def test_a_tumour_named_for_a_stains_reagent_is_no_diagnosis(extract) -> None:
     text = "A 43-year-old woman had a mass of the groin. Stains with renal cell carcinoma antibodies were done."
     primary = extract(text).patients[0].lesion("primary")
     assert primary is None or (primary.site, primary.histology) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "histology"),
+    [
+        # a tumour spelt out once, its initials used after it without a definition
+        (
+            "Solitary Fibrous Tumour of the Knee\n\nA 60-year-old man had a mass in the knee. Excision confirmed SFT.",
+            "solitary-fibrous-tumor",
+        ),
+        (
+            "Medulloblastoma in the Elderly\n\nA 71-year-old man had a cerebellar mass. The diagnosis was desmoplastic "
+            "MB.",
+            "medulloblastoma",
+        ),
+    ],
+)
+def test_a_tumours_initials_used_without_definition(extract, text: str, histology: str) -> None:
+    patient = extract(text).patients[0]
+    assert patient.lesion("primary").histology == histology
+
+
+@pytest.mark.parametrize(
+    ("short", "name", "spelt"),
+    [
+        ("EHE", "epithelioid hemangioendothelioma", True),
+        ("HEHE", "hepatic epithelioid hemangioendothelioma", True),
+        ("KS", "Kaposi sarcoma", True),
+        # a letter from inside a word only where a tumour's name joins a part on
+        ("CMN", "cutaneous melanoma", False),
+        ("PCM", "paracoccidioidomycosis cholangiocarcinoma", False),
+        ("CA", "carcinoma", False),
+    ],
+)
+def test_which_initials_spell_a_tumours_name(short: str, name: str, spelt: bool) -> None:
+    assert spells(short, name) is spelt

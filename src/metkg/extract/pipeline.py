@@ -34,6 +34,7 @@ from metkg.extract.biomarkers import (
 )
 from metkg.extract.context import NEGATION_TERMSET, find_cues, hypothetical_spans
 from metkg.extract.drugs import DrugSpeller, find_regimens, find_unlisted_drugs
+from metkg.extract.shortforms import undefined_short_forms
 from metkg.extract.terms import TermMatcher, TermMention
 from metkg.terminology import load_terminology
 
@@ -88,6 +89,16 @@ def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMenti
                 extra.append(TermMention(*span, category, cue.kind, short.text))
                 taken.add((*span, category))
     return extra
+
+
+def _defined_short_forms(doc: Doc, matcher: TermMatcher) -> frozenset[str]:
+    """Short forms the text defines by a long form that names a term ("HEHE" defined as just
+    "hemangioendothelioma", a word the vocabulary lacks, is still open to its initials)."""
+    return frozenset(
+        short.text
+        for short in getattr(doc._, "abbreviations", []) or []
+        if short._.long_form is None or matcher.find(short._.long_form.text)
+    )
 
 
 #: "hilar and mediastinal lymph nodes", "axillary, supraclavicular or cervical nodes", "inguinal
@@ -245,6 +256,8 @@ class TermsComponent:
         found = self.matcher.find(text)
         found += [TermMention(c.start, c.end, f"cue-{c.kind}", c.kind, c.text) for c in find_cues(text)]
         found += _abbreviation_mentions(doc, self.matcher, found)
+        defined = _defined_short_forms(doc, self.matcher)
+        found += undefined_short_forms(text, found, self.matcher, defined)
         shared = _shared_node_mentions(text, self.matcher, found)
         stations = {(m.start, m.end) for m in shared}  # the station replaces the region its word names
         found = [m for m in found if not (m.category == "site" and (m.start, m.end) in stations)] + shared
