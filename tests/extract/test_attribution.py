@@ -472,3 +472,19 @@ def test_what_a_kind_of_tumour_may_do_does_not_make_the_sample_metastatic(extrac
         "Histology of the biopsies confirmed verrucous carcinoma, a variant known for its low potential for metastasis."
     )
     assert [lesion.kind for lesion in extract(text).patients[0].lesions if lesion.kind != "primary"] == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "kind"),
+    [
+        ("Work-up found no other tumour; the primary site remained unknown.", "metastasis"),
+        ("A carcinoma of unknown primary was considered.", "unattributed"),  # only considered
+        ("She had anaemia of unknown origin.", "unattributed"),  # no tumour's origin
+    ],
+)
+def test_a_tumour_sampled_in_a_case_of_unknown_primary_is_a_metastasis(extract, statement: str, kind: str) -> None:
+    text = (
+        f"A 61-year-old woman presented with an axillary mass. {statement} The axillary mass was excised. "
+        "Tumour cells were positive for CK20 and synaptophysin."
+    )
+    assert _results(extract(text).patients[0])["CK20"] == [(kind, "positive")]

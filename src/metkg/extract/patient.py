@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from metkg.extract.context import clause_bounds
+from metkg.extract.context import clause_bounds, hypothetical_spans
 from metkg.extract.report import Mention, Report, Sentence, Vocabulary
 from metkg.extract.stations import NODE_NOUN, listed_stations, regional_node
 from metkg.records.dates import PartialDate
@@ -40,6 +40,7 @@ __all__ = [
     "find_primary",
     "laterality_before",
     "regional_node",
+    "unknown_primary",
 ]
 
 
@@ -932,6 +933,25 @@ _WITH_METASTASES = re.compile(
 _UNKNOWN_PRIMARY = re.compile(
     r"\b(?:unknown|occult|unidentified|undetermined)\s+(?:primary|origin)|\bCUP\b|"
     r"\bprimary\s+(?:site|tumou?r|lesion)\s+(?:was|remained|is)\s+(?:still\s+)?(?:unknown|not\s+(?:found|identified))",
+    re.IGNORECASE,
+)
+
+
+def unknown_primary(report: Report) -> bool:
+    """Whether the case says its primary is unknown: "carcinoma of unknown primary", "the primary
+    site remained unknown" (not in a clause that only considers it)."""
+    for s in report.case_sentences():
+        hedged = hypothetical_spans(s.text)
+        for m in _UNKNOWN_PRIMARY.finditer(s.text):
+            of_a_tumour = "origin" not in m.group(0).lower() or _TUMOUR_OF.search(s.text[: m.start()])
+            if of_a_tumour and not any(a <= m.start() < b for a, b in hedged):
+                return True
+    return False
+
+
+#: An origin unknown is a tumour's ("a carcinoma of unknown origin"), not a bleed's or a fever's.
+_TUMOUR_OF = re.compile(
+    r"\b(?:\w*carcinoma|\w*sarcoma|melanoma|tumou?r|cancer|malignancy|neoplasm|metasta\w*)s?\s+of\s+(?:an?\s+)?$",
     re.IGNORECASE,
 )
 

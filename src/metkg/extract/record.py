@@ -30,6 +30,7 @@ from metkg.extract.patient import (
     find_lesions,
     find_outcome,
     find_primary,
+    unknown_primary,
 )
 from metkg.extract.report import Report, read_report
 from metkg.extract.series import patient_views
@@ -315,12 +316,23 @@ def _valid(make: Callable[[], T]) -> T | None:
         return None
 
 
+def _of_an_unknown_primary(report: Report, primary: LesionDraft | None, specimens: list[SpecimenDraft]) -> None:
+    """A tumour sampled at a site in a case whose primary stays unknown is a metastasis: the
+    excised axillary mass of a carcinoma of unknown primary samples a metastasis there."""
+    if (primary is not None and primary.site is not None) or not unknown_primary(report):
+        return
+    for sp in specimens:
+        if sp.role is None and sp.site is not None and sp.results:
+            sp.role, sp.metastatic = "metastasis", True
+
+
 def _facts(report: Report) -> tuple[LesionDraft | None, list[LesionDraft], list[SpecimenDraft]]:
     """The primary tumour, the other lesions and the specimens, with dates and sites settled."""
     vocab = report.vocabulary
     primary = find_primary(report)
     specimens = find_specimens(report, primary)
     lesions = find_lesions(report, primary, confirmed_metastases(specimens, primary, report))
+    _of_an_unknown_primary(report, primary, specimens)
     primary = _role_lesions(report, primary, lesions, specimens)
     for lesion in lesions:
         confirming = [
