@@ -70,6 +70,7 @@ def test_self_reference() -> None:
         ("She was concerned about bleeding despite bevacizumab", False),  # a worry, not a hedge
         ("The diagnostic hypotheses of infection and lung metastases were raised", True),
         ("Other tumours, including adenocarcinoma of the lung, should be excluded", True),
+        ("Further staining was unable to distinguish between LCNEC and SCLC", True),
         ("Fine-needle aspiration confirmed metastatic carcinoma", False),
         ("The dura mater was invaded", False),
     ],
@@ -171,3 +172,18 @@ def test_a_title_line_before_the_patient_is_introduced_gives_no_lesion(extract) 
     )
     lesions = extract(text).patients[0].lesions
     assert [x.site for x in lesions if x.kind == "metastasis"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "hedged"),
+    [
+        # an aside of what was expected ends at its comma; what follows is stated
+        (
+            "Contrary to expectations of ovarian origin, the tumour was attached to the uterus.",
+            "Contrary to expectations of ovarian origin",
+        ),
+        ("The tumour, contrary to the CT findings, invaded the liver.", "contrary to the CT findings"),
+    ],
+)
+def test_an_aside_that_contradicts_is_hedged_up_to_its_comma(text: str, hedged: str) -> None:
+    assert [text[s:e] for s, e in hypothetical_spans(text)] == [hedged]

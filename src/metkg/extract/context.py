@@ -127,7 +127,8 @@ _HYPOTHETICAL = re.compile(
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|cannot\s+be\s+excluded|"
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
-    r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|concerning\s+for|worrisome\s+for|worrying\s+for|"
+    r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|contrary\s+to|expectations?\s+of|"
+    r"(?:unable\s+to|(?:could|can|did)\s*not|cannot)\s+(?:distinguish|differentiate|discriminate)|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
     r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|to\s+(?:look|search|screen|check|monitor)\s+for|"
     r"(?:should|must|needs?\s+to|had\s+to|have\s+to)\s+be\s+(?:excluded|ruled\s+out)|"
@@ -156,7 +157,8 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 #: Hedges that govern only what follows them: "growth of the liver metastases, suggestive of
 #: pseudoprogression" states the metastases and considers the pseudoprogression.
 _FORWARD = re.compile(
-    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|evaluate\s+for|"
+    r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|contrary\s+to|"
+    r"expectations?\s+of|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|evaluate\s+for|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
     re.IGNORECASE,
@@ -192,8 +194,10 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
             continue
         found = _FINDING_AFTER.search(text, hedges[-1].end(), end)  # "to look for X showed Y": Y is found
-        opening = not text[hedges[0].start() - 3 : hedges[0].start()].strip(" ,") or _AFTER_DOING.search(
-            text, max(start, hedges[0].start() - 12), hedges[0].start()
+        opening = (
+            not text[hedges[0].start() - 3 : hedges[0].start()].strip(" ,")
+            or _AFTER_DOING.search(text, max(start, hedges[0].start() - 12), hedges[0].start())
+            or _ASIDE.match(hedges[0].group(0))
         )  # "After ruling out a second primary, the lesion was ...": the comma ends it
         if not opening and (found is None or found.group(0) == ","):
             found = _FINDING_VERB_AFTER.search(text, hedges[-1].end(), end)  # a comma ends an opening hedge only
@@ -201,6 +205,8 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: A hedge set off by commas: "The tumour, contrary to the CT findings, invaded the liver".
+_ASIDE = re.compile(r"contrary\s+to", re.IGNORECASE)
 _AFTER_DOING = re.compile(r"(?:^|[\s,])(?:after|before|upon|following)\s+$", re.IGNORECASE)
 #: A hedge that looks back at its subject only: "... and peritoneal carcinomatosis could not be excluded",
 #: "other tumours, including mucinous adenocarcinoma of the lung, should be excluded".
