@@ -778,6 +778,19 @@ def test_a_percent_after_a_comma_that_leads_the_next_marker_is_not_the_first_one
         ),
         ("It was negative for CK20 (0%), and CDX2.", [("CK20", "negative"), ("CDX2", "negative")]),
         ("It was positive for CD56 (80%).", [("CD56", "positive")]),
+        # the stroma's vessels and lymphocytes scattered in the tumour are not the tumour
+        (
+            "Intratumoral capillary-sized vessels were positive for CD31. The tumour cells were negative for CD31.",
+            [("CD31", "negative")],
+        ),
+        (
+            "Small lymphocytes scattered throughout the neoplastic cell population, which showed moderate "
+            "membranous immunoreactivity to CD3.",
+            [],
+        ),
+        # a method's reagent named with its variant is no result; a kit that detected one is
+        ("The analyses were performed with BRAF V600E (FAM-labelled mutant assay).", []),
+        ("The tumour harboured KRAS G12C (detected with a commercial kit).", [("KRAS", "positive")]),
     ],
 )
 def test_clones_genes_members_and_clauses(read_doc, text: str, expected: list[tuple]) -> None:

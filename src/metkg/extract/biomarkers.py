@@ -478,6 +478,19 @@ _NOT_DONE = re.compile(
 )
 
 
+_REAGENT_AFTER = re.compile(r"[^.;]{0,40}?\b(?:assays?|probes?|primers?|kits?|reagents?)\b", re.IGNORECASE)
+_METHOD_LEAD = re.compile(
+    r"\b(?:(?:performed|carried\s+out|done|run)\s+(?:with|using)|using)\s+(?:the\s+)?\S+\s*$", re.IGNORECASE
+)
+
+
+def _reagent(text: str, gene_end: int, variant_end: int, end: int) -> bool:
+    """Whether a gene and variant name a method's reagent: "performed with BRAF V600E (FAM-labeled
+    mutant assay)", not "harboured KRAS G12C (detected with a kit)"."""
+    lead = _METHOD_LEAD.search(text, max(0, gene_end - 60), gene_end)
+    return lead is not None and _REAGENT_AFTER.match(text, variant_end, end) is not None
+
+
 def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """A gene alteration written after a gene: "EGFR exon 19 deletion", "KRAS wild-type",
     "ALK rearrangement-negative", "BRAF V600E mutation", "EGFR mutations were not detected".
@@ -490,6 +503,8 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
         return None
     if _leads_next_gene(text, m, end) or _NOT_DONE.match(text, m.end(), end):
         return None  # "EGFR and TP53 mutations was not done": a test not made states nothing
+    if not (m.group("pos") or m.group("neg")) and _reagent(text, pos, m.end(), end):
+        return None  # "performed with BRAF V600E (FAM-labeled mutant assay)": a method's reagent
     alt = (m.group("alt") or "").lower()
     variants = re.sub(r"\s+", " ", m.group("variants") or "").strip(" ,/()")
     exon_only = re.fullmatch(r"(?i:exon)\s*\d+", variants) is not None
@@ -808,7 +823,8 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
         return None
     word = best.group("word").lower()
     lead = window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())]
-    if _BYSTANDER_SUBJECT.search(lead):
+    lead_end = window_start + len(lead)
+    if _BYSTANDER_SUBJECT.search(text, max(begin, lead_end - 200), lead_end):
         return None  # "Follicular dendritic cells were positive for CD21 and CD23": not the tumour's
     negated = _NEGATED.search(lead) or _NEGATIVELY.search(lead)
     if word.startswith("amplification") and not (negated or _SHOWED_BEFORE.search(lead)):
@@ -1151,8 +1167,14 @@ _BYSTANDER_SUBJECT = re.compile(
     r"\b(?:follicular\s+dendritic\s+cells|"
     r"(?:overlying|surface|surrounding|adjacent|normal|non-?neoplastic)\s+(?:squamous\s+)?(?:epithelium|mucosa)|"
     r"(?:background|reactive|surrounding|infiltrating|intervening|admixed|scattered)\s+(?:small\s+)?"
-    r"(?:lymphocytes|[TB][\s-]cells|plasma\s+cells|inflammatory\s+cells))\s+"
-    r"(?:were|was|are|is)\s+(?:(?:diffusely|focally|strongly|weakly|also|all)\s+)?$",
+    r"(?:lymphocytes|[TB][\s-]cells|plasma\s+cells|inflammatory\s+cells)|"
+    # "intra-tumoral capillary-sized vessels were positive for CD31" (not a vascular tumour's own)
+    r"(?:intra-?tumou?ral|background|surrounding|adjacent|normal|native|entrapped|intervening)\s+(?:[\w-]+\s+)?"
+    r"(?:vessels|capillaries|vasculature))\s+"
+    r"(?:were|was|are|is)\s+(?:(?:diffusely|focally|strongly|weakly|also|all)\s+)?$|"
+    # "small lymphocytes scattered throughout the neoplastic cells, which demonstrated ... immunoreactivity to"
+    r"\b(?:small\s+)?(?:lymphocytes|[TB][\s-]cells|plasma\s+cells|inflammatory\s+cells)\s+(?:scattered|admixed|"
+    r"interspersed|infiltrating)\b[^.;]{0,80}\b(?:which|that)\s+(?:\w+\s+){1,4}$",
     re.IGNORECASE,
 )
 _EXPRESSION_NOTED = re.compile(
