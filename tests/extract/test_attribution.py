@@ -488,3 +488,19 @@ def test_a_tumour_sampled_in_a_case_of_unknown_primary_is_a_metastasis(extract, 
         "Tumour cells were positive for CK20 and synaptophysin."
     )
     assert _results(extract(text).patients[0])["CK20"] == [(kind, "positive")]
+
+
+def test_a_sample_of_a_site_both_invaded_and_metastatic_is_the_metastasis(extract) -> None:
+    text = (
+        "A 60-year-old man had angiosarcoma of the spleen. The tumour infiltrated the bone marrow. A bone marrow "
+        "biopsy was performed. The cells were positive for CD31. PET showed bone marrow metastases."
+    )
+    assert _results(extract(text).patients[0])["CD31"] == [("metastasis", "positive")]
+
+
+def test_the_primarys_cancer_sampled_where_it_spread_is_no_second_primary(extract) -> None:
+    text = WOMAN + "CT showed liver metastases. Biopsy of the liver showed primary breast carcinoma, GATA3 positive."
+    patient = extract(text).patients[0]
+    lesions = [(lesion.kind, lesion.site) for lesion in patient.lesions]
+    assert lesions == [("primary", "breast"), ("metastasis", "liver")]
+    assert _results(patient)["GATA3"] == [("metastasis", "positive")]

@@ -943,3 +943,19 @@ def test_a_tumours_initials_used_without_definition(extract, text: str, histolog
 )
 def test_which_initials_spell_a_tumours_name(short: str, name: str, spelt: bool) -> None:
     assert spells(short, name) is spelt
+
+
+def test_a_primary_lesion_named_in_an_organ_is_the_primarys(extract) -> None:
+    text = (
+        "A 60-year-old man had back pain. Biopsy of the sacrum showed neuroendocrine carcinoma. "
+        "CT revealed a 2.8 cm solid primary lesion in the right lower lobe of his lung."
+    )
+    assert extract(text).patients[0].lesion("primary").site == "lung"
+
+
+def test_a_relative_named_in_the_case_gives_no_sex(extract) -> None:
+    text = (
+        "A 20-day-old infant was admitted with an abdominal mass found on his mother's ultrasound. "
+        "Biopsy showed hepatoblastoma. The mother had an uneventful pregnancy; the mother's history was clear."
+    )
+    assert extract(text).patients[0].sex != "female"

@@ -145,6 +145,8 @@ _SEX_WORDS = {
     "husband": "male",
 }
 _SEX = re.compile(r"\b(" + "|".join(_SEX_WORDS) + r")\b", re.IGNORECASE)
+#: Words of a family's roles: the patient's sex only right after the patient's age ("a 40-year-old mother").
+_KIN_WORDS = frozenset({"mother", "wife", "father", "husband"})
 
 
 #: "since she was 50 years old": the age when something in the history began, not the patient's age.
@@ -183,6 +185,8 @@ def _sex_from_pronouns(report: Report, draft: PatientDraft) -> None:
             counts[sex] += 1
             first.setdefault(sex, (s, m))
         for m in _SEX.finditer(s.text):
+            if m.group(1).lower() in _KIN_WORDS:
+                continue  # "his mother's ultrasound": a relative, not the patient
             sex = _SEX_WORDS[m.group(1).lower()]
             counts[sex] += 3
             first.setdefault(sex, (s, m))
@@ -991,7 +995,10 @@ def _organ_votes(report: Report) -> Counter[str]:
 _ORIGIN_BEFORE = re.compile(r"^\s+origin\b", re.IGNORECASE)
 _ORIGIN_AFTER = re.compile(
     _CANCER_NOUN + r"\s+(?:(?:was|is|that|which)\s+)?(?:originat(?:ed|ing|es)|arising|arose|derived)\s+"
-    r"(?:primarily\s+)?(?:in|from)\s+(?:the\s+)?(?:(?:left|right)\s+)?$"
+    r"(?:primarily\s+)?(?:in|from)\s+(?:the\s+)?(?:(?:left|right)\s+)?$|"
+    # "a 2.8 cm solid primary lesion in the right lower lobe"
+    r"\bprimary\s+(?:lesion|mass|nodule|focus|site|neoplasm)\s+(?:(?:was|is)\s+)?(?:in|of|at|within)\s+"
+    r"(?:the\s+|his\s+|her\s+)?(?:(?:left|right)\s+)?$"
 )
 
 

@@ -141,6 +141,8 @@ def _specimen_lesion(
     if sp.role == "primary" and (primary is None or sp.site is None or vocab.related("site", sp.site, primary.site)):
         return primary
     candidates = [x for x in lesions if x.kind == sp.role] if sp.role else lesions
+    # a site both invaded and called metastatic: the specimen samples the metastasis
+    candidates = sorted(candidates, key=lambda x: x.kind == "local-invasion")
     for lesion in candidates:
         if sp.site and lesion.site == sp.site:
             return lesion
@@ -193,7 +195,10 @@ def _role_lesions(
         if sp.role == "primary" and primary is None:
             primary = LesionDraft("primary", sp.site, list(sp.evidence), sp.position)
         elif sp.role == "primary" and sp.site and not vocab.related("site", sp.site, primary.site):
-            if not any(x.kind == "primary" and x.site == sp.site for x in lesions):  # a second primary
+            metastatic_here = any(x.kind == "metastasis" and vocab.related("site", x.site, sp.site) for x in lesions)
+            if primary.site is not None and metastatic_here:
+                sp.role = "metastasis"  # "splenic angiosarcoma metastatic to bone marrow" in a marrow biopsy
+            elif not any(x.kind == "primary" and x.site == sp.site for x in lesions):  # a second primary
                 lesions.append(LesionDraft("primary", sp.site, list(sp.evidence), sp.position))
         elif sp.role in ("metastasis", "recurrence") and not any(
             x.kind == sp.role and (sp.site is None or vocab.related("site", x.site, sp.site)) for x in lesions
