@@ -795,3 +795,36 @@ def test_a_percent_after_a_comma_that_leads_the_next_marker_is_not_the_first_one
 )
 def test_clones_genes_members_and_clauses(read_doc, text: str, expected: list[tuple]) -> None:
     assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # staining described after a list is the next marker's when "for" names it
+        (
+            "Diffusely positive for vimentin and DOG1 with patchy positivity for S100.",
+            [("vimentin", "positive", "diffuse"), ("DOG1", "positive", "diffuse"), ("S-100", "positive", "patchy")],
+        ),
+        ("CK7 showed diffuse strong staining for the tumour cells.", [("CK7", "positive", "diffuse")]),
+        # staining named by a reaction or a stain, an adjective of the method before the marker
+        ("It showed a strong and diffuse immunohistochemical p16 reaction.", [("p16", "positive", None)]),
+        ("There was strong cyclin D1 reactivity.", [("cyclin-D1", "positive", None)]),
+        ("There was no immunohistochemical p16 staining.", [("p16", "negative", None)]),
+        # two names of one marker side by side, an unknown item between two of a list
+        (
+            "Positive for pancytokeratin AE1/AE3, EMA, CK7 and CK19.",
+            [
+                ("AE1/AE3", "positive", None),
+                ("EMA", "positive", None),
+                ("CK7", "positive", None),
+                ("CK19", "positive", None),
+            ],
+        ),
+        (
+            "Negative for CD5, perforin, natural killer cell antigen, and CD8.",
+            [("CD5", "negative", None), ("perforin", "negative", None), ("CD8", "negative", None)],
+        ),
+    ],
+)
+def test_staining_described_named_and_listed(read_doc, text: str, expected: list[tuple]) -> None:
+    assert [(r.marker, r.status, r.pattern) for r in read_doc(text)] == expected, text

@@ -282,7 +282,7 @@ _CONNECTOR = re.compile(
     re.IGNORECASE,
 )
 _PREFIX = re.compile(
-    r"(?P<mod>diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?|partial(?:ly)?)?\s*"
+    r"(?P<mod>diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?|partial(?:ly)?|patchy)?\s*"
     r"(?P<word>positiv(?:e|ity|ely)|negativ(?:e|ity|ely)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
     r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|reacted|express(?:ion|ed)|"
     r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|retention\s+of|"
@@ -308,12 +308,16 @@ _LIST_GAP = re.compile(
 
 
 def merge_parenthesised(mentions: Sequence[MarkerMention], text: str) -> list[MarkerMention]:
-    """Join "estrogen receptor (ER)" and "ER (estrogen receptor)" into one mention of the marker."""
+    """Join "estrogen receptor (ER)" and "ER (estrogen receptor)" into one mention of the marker, and
+    two names of one marker side by side ("pancytokeratin AE1/AE3")."""
     out: list[MarkerMention] = []
     for m in sorted(mentions, key=lambda x: x.start):
         if out:
             last = out[-1]
             between = text[last.end : m.start]
+            if last.key == m.key and between.isspace():
+                out[-1] = MarkerMention(last.start, m.end, last.key)
+                continue
             if last.key == m.key and re.fullmatch(r"\s*\(\s*", between) and re.match(r"\s*\)", text[m.end :]):
                 close = m.end + re.match(r"\s*\)", text[m.end :]).end()  # type: ignore[union-attr]
                 out[-1] = MarkerMention(last.start, close, last.key)
@@ -639,6 +643,10 @@ def _with_amount(value: ResultValue, text: str, pos: int, end: int) -> tuple[Res
     return replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score), amount.end()
 
 
+_FOR_WHAT_FOLLOWS = re.compile(r"\s+(?:for|to)\b", re.IGNORECASE)
+_CELLS_AFTER = re.compile(r"\s+(?:the|a|an|all|most|some|many|both|tumou?r|neoplastic|malignant|cells?)\b", re.I)
+
+
 def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """A sign, a status word, a percent or a score right after a marker."""
     glued = _GLUED.match(text, pos, end)
@@ -679,6 +687,9 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
     described = _DESCRIBED_STAINING.match(text, start, end)
     if described and _STAINING_ELSEWHERE.match(text, described.end(), end):
         return None  # "nuclear staining only in the stromal cells": the tumour's is lost
+    following = _FOR_WHAT_FOLLOWS.match(text, described.end(), end) if described else None
+    if following and not _CELLS_AFTER.match(text, following.end(), end):
+        return None  # "DOG1 with patchy positivity for S100": the staining of what follows
     if described and described.group("mod") is None and _STATED_AFTER.match(text, described.end(), end):
         described = None  # "ER nuclear staining was negative": the status after it says
     if described:  # "showed weak focal staining": positive, with its pattern
@@ -691,7 +702,7 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
         m = pattern.match(text, start, end)
         if not m or m.end() == m.start():
             continue
-        if pattern is _WORD_VALUE and re.match(r"\s+(?:for|to)\b", text[m.end() : end]):
+        if pattern is _WORD_VALUE and _FOR_WHAT_FOLLOWS.match(text, m.end(), end):
             return None  # "positive for X": the value of what follows, not of this marker
         if pattern is _WORD_VALUE and _leads_next_marker(text, pos, start, m.end(), end):
             return None  # "loss of MLH1 expression with retained MSH2": the value of MSH2
@@ -881,13 +892,21 @@ def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | N
     return max(found, key=lambda v: v[2]) if found else None
 
 
+#: An item the vocabulary does not know between two of a list: ", T-cell receptor (TCR) gamma, and ".
+_OVER_AN_ITEM = re.compile(
+    r"\s*,\s*(?P<modifier>)(?!(?:and|or)\b)(?:(?!positiv|negativ|express|stain|react|\b(?:was|were|is|are|but|while|whereas|"
+    r"except|not|no|with|in|of)\b)[\w\-/ ]){2,30}(?:\s*\([\w\-/ ]{1,12}\))?(?:[\w\- ]{0,15})\s*,\s*(?:and\s+|or\s+)?",
+    re.IGNORECASE,
+)
+
+
 def _lists(text: str, mentions: list[MarkerMention], begin: int, end: int) -> list[list[int]]:
     """Group mentions into runs joined by commas, "and", "/"; a mention with its own value stands alone."""
     runs: list[list[int]] = []
     for i, m in enumerate(mentions):
         if runs:
             prev = mentions[runs[-1][-1]]
-            joined = _CONNECTOR.fullmatch(text, prev.end, m.start)
+            joined = _CONNECTOR.fullmatch(text, prev.end, m.start) or _OVER_AN_ITEM.fullmatch(text, prev.end, m.start)
             # "CK7, and nuclear TTF-1 was negative": a qualified item with its own value stands alone
             own = joined is not None and joined.group("modifier") and _own_value(text, m, end) is not None
             if (
@@ -1135,12 +1154,17 @@ def parse_results(
 
 # "showed strong diffuse CK7 expression and patchy TTF-1 reactivity": staining shown, so present;
 # "no CK7 expression, nor TTF-1 expression": absent
-_SHOWN = r"\b(?:show(?:ed|s|ing)?|demonstrat\w*|reveal\w*|exhibit\w*|display\w*|with)\s+"
-_STAINING_MODIFIERS = r"(?:(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|membran(?:e|ous))[\s,]+(?:and\s+)?)*"
-_SHOWN_BEFORE = re.compile(
-    _SHOWN + r"(?:the\s+)?(?:(?:retained|preserved|intact)\s+)?" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
+_SHOWN = r"\b(?:show(?:ed|s|ing)?|demonstrat\w*|reveal\w*|exhibit\w*|display\w*|with|there\s+(?:was|were))\s+"
+_STAINING_MODIFIERS = (
+    r"(?:(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|membran(?:e|ous)|immuno(?:histo)?chemical)[\s,]+(?:and\s+)?)*"
 )
-_EXPRESSION_NOUN = r"(?:expression|immunoreactivity|reactivity|immunostaining|staining|positivity)"
+_SHOWN_BEFORE = re.compile(
+    _SHOWN + r"(?:the\s+|an?\s+)?(?:(?:retained|preserved|intact)\s+)?" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
+)
+_EXPRESSION_NOUN = (
+    r"(?:expression|immunoreactivity|reactivity|immunostaining|staining|positivity|"
+    r"(?:immuno(?:histo)?chemical\s+)?(?:reaction|stain(?:ing)?))"
+)
 _CHAINED_BEFORE = re.compile(
     r"\b" + _EXPRESSION_NOUN + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
 )
