@@ -959,3 +959,16 @@ def test_a_relative_named_in_the_case_gives_no_sex(extract) -> None:
         "Biopsy showed hepatoblastoma. The mother had an uneventful pregnancy; the mother's history was clear."
     )
     assert extract(text).patients[0].sex != "female"
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        "metastatic bone lesions, along with multiple ground-glass opacities in both lungs",
+        "bone metastases and ground-glass opacities in the lungs",
+    ],
+)
+def test_ground_glass_opacities_beside_metastases_are_none(extract, finding: str) -> None:
+    text = f"A 70-year-old man had prostate adenocarcinoma. CT showed {finding}."
+    lesions = extract(text).patients[0].lesions
+    assert [(lesion.kind, lesion.site) for lesion in lesions] == [("primary", "prostate"), ("metastasis", "bone")]

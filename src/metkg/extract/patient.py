@@ -318,6 +318,8 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
             continue
         if found:
             gap = s.local(found[-1].end, site.start)
+            if _NOT_A_TUMOUR.search(gap):
+                break  # "metastatic bone lesions, along with ground-glass opacities in both lungs"
             if _unclosed(gap):
                 continue  # "in the lymph nodes (hilar, mediastinal), brain and bones": the list goes on after
             if _CONNECTOR.fullmatch(_without_parentheses(gap)) and not _cue_right_after(s, site):
@@ -325,6 +327,8 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
                 continue
             break  # "invasion of the pancreas and peritoneal dissemination": the next site has its own cue
         gap = s.local(cue.end, site.start)
+        if _NOT_A_TUMOUR.search(gap):
+            break  # "bone metastases and ground-glass opacities in the lungs"
         if len(gap) > 60 or (cue.text.lower().startswith("progress") and not _PROGRESSED_TO.fullmatch(gap)):
             break  # "progressed to the liver", not "lesions progressed to many dermal papules"
         verb = _FOUND_IN.match(gap)
@@ -340,6 +344,12 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
     return found
 
 
+#: Findings of the lungs and serous spaces that are no tumour: what the cue's list stops at.
+_NOT_A_TUMOUR = re.compile(
+    r"ground[\s-]+glass|opacit|effusion|consolidation|atelectasis|infiltrates|pneumon|emphysema|fibrosis|o?edema|"
+    r"ha?emorrhage|thromb|embol",
+    re.IGNORECASE,
+)
 _PROGRESSED_TO = re.compile(r"\s+to\s+(?:involve\s+)?(?:the\s+|both\s+|his\s+|her\s+)?", re.IGNORECASE)
 _NODES_WITH = re.compile(r"\s*(?:with|showing|containing)\s+(?:\w+\s+)?", re.IGNORECASE)
 
@@ -652,7 +662,7 @@ _MANY = (
     r"(?:new|multiple|numerous|several|innumerable|diffuse|widespread|scattered|FDG[\s-]+avid|hypermetabolic|"
     r"metabolically\s+active)"
 )
-_FINDINGS = r"(?:lesions?|nodules?|masses|foci|opacities|metastases|deposits)"
+_FINDINGS = r"(?:lesions?|nodules?|masses|foci|(?<!glass\s)opacities|metastases|deposits)"  # not ground-glass ones
 _MANY_BEFORE = re.compile(r"\b" + _MANY + r"\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _FINDING_AFTER = re.compile(r"^(?:\s+(?:and|or|,)?\s*[\w-]+){0,3}?\s+" + _FINDINGS + r"\b", re.IGNORECASE)
 _MANY_FINDINGS_IN = re.compile(
