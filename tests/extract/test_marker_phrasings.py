@@ -828,3 +828,39 @@ def test_clones_genes_members_and_clauses(read_doc, text: str, expected: list[tu
 )
 def test_staining_described_named_and_listed(read_doc, text: str, expected: list[tuple]) -> None:
     assert [(r.marker, r.status, r.pattern) for r in read_doc(text)] == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list's status does not override a score or a percent below 1 (the guideline reads them)
+        (
+            "The tumour cells were positive for ER (90%) and HER2 (1+).",
+            [("ER", "positive"), ("HER2", None)],
+        ),
+        (
+            "They were positive for ER (95%), PR (0%) and AR.",
+            [("ER", "positive"), ("PR", None), ("AR", "positive")],
+        ),
+        ("PD-L1 positive (TPS 0%, CPS 10).", [("PD-L1", None)]),  # at odds: the curator reads it
+        # "not only" is no denial; a stain asked for, or seen elsewhere, is no result
+        (
+            "Staining showed not only loss of MLH1 but also loss of PMS2 expression.",
+            [("MLH1", "negative"), ("PMS2", "negative")],
+        ),
+        ("The block was sent to a reference laboratory with a PD-L1 stain request.", []),
+        ("There was CK7 staining only in benign glands.", []),
+        # cells admixed with the tumour's own, staining for a share of cells, a clone before the value
+        (
+            "Small lymphocytes admixed with large atypical cells, which were positive for CD30 and CD15.",
+            [("CD30", "positive"), ("CD15", "positive")],
+        ),
+        ("ER showed strong nuclear staining for 95% of nuclei.", [("ER", "positive")]),
+        ("ALK (D5F3): negative.", [("ALK", "negative")]),
+        # a reagent named with what it found; one item of a list sent away
+        ("Real-time PCR using the BRAF V600E mutation-specific assay was positive.", [("BRAF", "positive")]),
+        ("The tumour was negative for ALK and ROS1 was sent for sequencing.", [("ALK", "negative")]),
+    ],
+)
+def test_near_misses_of_this_rounds_rules(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text

@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from metkg.records.models import UNLISTED_MARKER_NOTE
 
 __all__ = [
+    "AT_ODDS",
     "MarkerMention",
     "ParsedResult",
     "ResultValue",
@@ -489,10 +490,17 @@ _METHOD_LEAD = re.compile(
 
 
 def _reagent(text: str, gene_end: int, variant_end: int, end: int) -> bool:
-    """Whether a gene and variant name a method's reagent: "performed with BRAF V600E (FAM-labeled
-    mutant assay)", not "harboured KRAS G12C (detected with a kit)"."""
+    """Whether a gene and variant name a method's reagent and nothing found: "performed with BRAF
+    V600E (FAM-labeled mutant assay)", not "harboured KRAS G12C (detected with a kit)" nor "PCR using
+    the BRAF V600E assay was positive"."""
     lead = _METHOD_LEAD.search(text, max(0, gene_end - 60), gene_end)
-    return lead is not None and _REAGENT_AFTER.match(text, variant_end, end) is not None
+    reagent = _REAGENT_AFTER.match(text, variant_end, end) if lead else None
+    return reagent is not None and _FOUND_LATER.match(text, reagent.end(), end) is None
+
+
+_FOUND_LATER = re.compile(
+    r"[^.;]{0,40}?\b(?:positive|negative|detected|showed|revealed|identified|confirmed|found)\b", re.IGNORECASE
+)
 
 
 def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
@@ -627,6 +635,17 @@ _AMOUNT_AFTER = re.compile(
 )
 
 
+#: The note of a result whose sign and amount disagree ("HER2+, 0%"): no status, none by guideline.
+AT_ODDS = "sign and amount at odds: read the source"
+
+
+def _below_one(value: ResultValue) -> bool:
+    """Whether a value's percent is under 1 %: "(0%)", "(<1%)"."""
+    if value.percent is None:
+        return False
+    return value.percent < 1 or (value.comparator in ("<", "<=") and value.percent <= 1)
+
+
 def _with_amount(value: ResultValue, text: str, pos: int, end: int) -> tuple[ResultValue, int]:
     """A status with the score or percent the parenthesis or comma after it adds: "HER2-positive
     (3+)", "ER+ (70%)", "ER+, approximately 70%"; the value and where it ends."""
@@ -639,12 +658,16 @@ def _with_amount(value: ResultValue, text: str, pos: int, end: int) -> tuple[Res
     if extra.percent is None and extra.score is None:
         return value, pos
     if value.status == "positive" and extra.percent == 0:
-        value = replace(value, status=None)  # "HER2+, 0%": a sign and an amount at odds; no status is asserted
+        value = replace(value, status=None, note=AT_ODDS)  # "HER2+, 0%": neither is asserted
     return replace(value, percent=extra.percent, comparator=extra.comparator, score=extra.score), amount.end()
 
 
 _FOR_WHAT_FOLLOWS = re.compile(r"\s+(?:for|to)\b", re.IGNORECASE)
-_CELLS_AFTER = re.compile(r"\s+(?:the|a|an|all|most|some|many|both|tumou?r|neoplastic|malignant|cells?)\b", re.I)
+_CELLS_AFTER = re.compile(
+    r"\s+(?:\d|(?:the|a|an|all|most|some|many|both|over|up|about|approximately|more|less|half|tumou?r|neoplastic|"
+    r"malignant|cells?|nuclei)\b)",
+    re.I,
+)
 
 
 def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
@@ -760,7 +783,7 @@ _VERB_PREFIX = re.compile(
 )
 # "no expression of", "without staining for", "absence of": the prefix is negated
 _NEGATED = re.compile(
-    r"\b(?:no|not|without|absence\s+of|absent|lack(?:ed|s|ing)?|loss\s+of)\s+(?:\w+\s+)?$", re.IGNORECASE
+    r"\b(?:no|not(?!\s+only)|without|absence\s+of|absent|lack(?:ed|s|ing)?|loss\s+of)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
 # "negatively stained for CK7": the adverb gives the polarity of the word after it
 _NEGATIVELY = re.compile(r"\bnegatively\s+$", re.IGNORECASE)
@@ -946,6 +969,10 @@ def _opens_own_clause(text: str, mentions: list[MarkerMention], i: int, *, first
         if _CONNECTOR.fullmatch(text, mentions[last].end, mentions[last + 1].start) is None:
             break
         last += 1
+    tested = _TESTED_AFTER_LIST.match(text, mentions[last].end, end)
+    if tested and last == i and _SINGULAR_VERB.match(text, mentions[last].end, end):
+        prefix = _prefix(text, mentions[first].start, begin)  # "negative for ALK and ROS1 was sent": ROS1's
+        return prefix is not None and _POLARITY_WORD.search(text, prefix[1], prefix[2]) is not None
     trailing = _postfix(text, mentions[last].end, end)
     denied = _DENIED_AFTER_LIST.match(text, mentions[last].end, end)
     if denied is not None:  # "and CD34 was absent"
@@ -1115,7 +1142,12 @@ def parse_results(
             if chosen is None:
                 continue
             if value is not None and value[0].status is None and shared is not None and shared is not value:
-                chosen = replace(value[0], status=shared[0].status), value[1], value[2]
+                # "positive for ER (90%), PR (80%)": the list's status; not over a score or a
+                # percent below 1 that decides by itself ("positive for ER (90%) and HER2 (1+)")
+                decided = (mention.key == "HER2" and value[0].score is not None) or (
+                    _below_one(value[0]) and shared[0].status == "positive"
+                )
+                chosen = (value[0] if decided else replace(value[0], status=shared[0].status)), value[1], value[2]
             v, vs, ve = chosen
             if value is not None:
                 claimed = max(claimed, ve)
@@ -1159,7 +1191,9 @@ _STAINING_MODIFIERS = (
     r"(?:(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|membran(?:e|ous)|immuno(?:histo)?chemical)[\s,]+(?:and\s+)?)*"
 )
 _SHOWN_BEFORE = re.compile(
-    _SHOWN + r"(?:the\s+|an?\s+)?(?:(?:retained|preserved|intact)\s+)?" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
+    r"(?:" + _SHOWN + r"(?:the\s+)?|" + _SHOWN.replace("|with", "") + r"an?\s+)"  # not "with a CD30 stain pending"
+    r"(?:(?:retained|preserved|intact)\s+)?" + _STAINING_MODIFIERS + r"$",
+    re.IGNORECASE,
 )
 _EXPRESSION_NOUN = (
     r"(?:expression|immunoreactivity|reactivity|immunostaining|staining|positivity|"
@@ -1198,7 +1232,8 @@ _BYSTANDER_SUBJECT = re.compile(
     r"(?:were|was|are|is)\s+(?:(?:diffusely|focally|strongly|weakly|also|all)\s+)?$|"
     # "small lymphocytes scattered throughout the neoplastic cells, which demonstrated ... immunoreactivity to"
     r"\b(?:small\s+)?(?:lymphocytes|[TB][\s-]cells|plasma\s+cells|inflammatory\s+cells)\s+(?:scattered|admixed|"
-    r"interspersed|infiltrating)\b[^.;]{0,80}\b(?:which|that)\s+(?:\w+\s+){1,4}$",
+    r"interspersed|infiltrating)\b(?:(?!atypical|large|malignant|Reed|Hodgkin)[^.;]){0,80}\b(?:which|that)\s+"
+    r"(?!was\b|is\b)(?:\w+\s+){1,4}$",
     re.IGNORECASE,
 )
 _EXPRESSION_NOTED = re.compile(
@@ -1208,7 +1243,7 @@ _EXPRESSION_NOTED = re.compile(
 )
 _EXPRESSED_AFTER = re.compile(
     r"\s+(?:protein\s+)?" + _EXPRESSION_NOUN + r"\b(?!\s+(?:was|were|is|are|of|in|for|status|levels?|results?|"
-    r"pattern|index|score)\b)",
+    r"pattern|index|score|requests?|requested|pending|orders?|ordered|only)\b)",
     re.IGNORECASE,
 )
 
@@ -1283,6 +1318,10 @@ def _opened_before(text: str, start: int) -> bool:
     return text.rfind("(", window, start) > text.rfind(")", window, start)
 
 
+#: An antibody's clone in parentheses after its marker: "ALK (D5F3)", "PD-L1 (SP263)", "HER2 (4B5)".
+_CLONE = re.compile(r"\s*\(\s*(?:clone\s+)?(?=[A-Z0-9.\-]*\d)(?=[A-Z0-9.\-]*[A-Z])[A-Z0-9][A-Z0-9.\-]{1,9}\s*\)")
+
+
 def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue, int, int] | None:
     """The value a mention states itself ("MSI-H") or right after it."""
     intrinsic = _intrinsic(text[mention.start : mention.end])
@@ -1293,6 +1332,7 @@ def _own_value(text: str, mention: MarkerMention, end: int) -> tuple[ResultValue
     # "tumour protein 63 (P63) (++)": the value follows the parenthesis that holds the marker
     inside = text[mention.end : mention.end + 1] == ")" and _opened_before(text, mention.start)
     source = _SOURCE.match(text, mention.end + 1) if text[mention.end : mention.end + 1] == " " else None
+    source = source or _CLONE.match(text, mention.end, end)  # "ALK (D5F3): negative"
     after = _postfix(text, source.end() if source else mention.end + 1 if inside else mention.end, end)
     if mention.key == "Ki-67" and (after is None or after[0].percent is None):
         before = _index_before(text, mention)
@@ -1349,6 +1389,8 @@ def guideline_status(result: ParsedResult, hormone_receptor: bool) -> Status | N
         return None  # a proliferation index, read by its percent: "positive" says nothing more
     if result.status is not None:
         return result.status
+    if result.note is not None and AT_ODDS in result.note:
+        return None  # "PD-L1 positive (TPS 0%, CPS 10)": the curator reads the source
     if hormone_receptor and result.percent is not None:
         below_one = result.percent < 1 or (result.comparator in ("<", "<=") and result.percent <= 1)
         return "negative" if below_one else "positive"
@@ -1600,13 +1642,15 @@ def _triple_negative(text: str, mentions: Sequence[MarkerMention]) -> tuple[list
 
 # A gene's sentence that speaks of the tumour's own testing, and of an inherited variant.
 _TUMOUR_TESTING = re.compile(
-    r"\b(?:somatic|tumou?r(?!\s+suppressor)|tissue|biops\w*|specimens?|(?:next[-\s]generation\s+)?sequencing|"
-    r"NGS|panel|ctDNA|cell-free|metasta\w*|lesions?|carcinoma|adenocarcinoma|sarcoma|melanoma)\b",
+    r"\b(?:somatic|tissue|biops\w*|specimens?|(?:next[-\s]generation\s+)?sequencing|NGS|ctDNA|cell-free|"
+    r"(?:of|in|from)\s+the\s+(?:tumou?r|lesion|mass|metasta\w*|resected)|"
+    r"tumou?r\s+(?:tissue|samples?|specimens?|DNA|cells|sequencing|testing|profil\w*|harbou?red|showed|revealed|"
+    r"had|carried))\b",
     re.IGNORECASE,
 )
 _INHERITED = re.compile(
-    r"\b(?:germ-?line|hereditary|inherited|familial|family|carriers?|syndrome|blood|saliva|predisposition|"
-    r"constitutional|venipuncture|buccal|proband|genetic\s+counsel\w*|mother|father|sister|brother|siblings?)\b",
+    r"\b(?:germ-?line|hereditary|inherited|familial|family|carriers?|syndrome|blood|saliva|predisposition|known|"
+    r"tested\s+positive|constitutional|venipuncture|buccal|proband|genetic\s+counsel\w*|mother|father|sister|brother|siblings?)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.;!?]\s+(?=[A-Z(\[])|\n")
@@ -1643,6 +1687,7 @@ _CIRCULATING = re.compile(
 )
 _OF_TISSUE = re.compile(
     r"immuno|\bIHC\b|stain|biops|specimen|(?:tumou?r|neoplastic|malignant)\s+cells|tissue|cytolog|section|"
+    r"\b(?:tumou?r|neoplasm|lesion|mass)\s+(?:was|were|is|are|showed|expressed)\b|"
     r"express|reactiv|flow|cytometr|mutation|ctDNA|cell-free|liquid",
     re.IGNORECASE,
 )
