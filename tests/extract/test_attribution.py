@@ -504,3 +504,25 @@ def test_the_primarys_cancer_sampled_where_it_spread_is_no_second_primary(extrac
     lesions = [(lesion.kind, lesion.site) for lesion in patient.lesions]
     assert lesions == [("primary", "breast"), ("metastasis", "liver")]
     assert _results(patient)["GATA3"] == [("metastasis", "positive")]
+
+
+def test_the_primary_found_in_a_case_of_unknown_primary_is_not_a_metastasis(extract) -> None:
+    text = (
+        "A 60-year-old man presented with a neck mass. Biopsy of a cervical lymph node showed squamous cell "
+        "carcinoma of unknown primary. Tonsillectomy showed a 5 mm carcinoma in the right tonsil, positive for p16."
+    )
+    assert _results(extract(text).patients[0])["p16"] == [("unattributed", "positive")]
+
+
+def test_a_second_primary_at_a_site_of_metastases_stays_a_primary(extract) -> None:
+    text = (
+        "A 60-year-old man had rectal adenocarcinoma resected in 2014. Lung metastases were resected in 2017. "
+        "In 2020, wedge resection of a new right upper lobe nodule showed a primary lung adenocarcinoma. "
+        "The tumour cells were positive for TTF-1 and negative for CDX2."
+    )
+    assert _results(extract(text).patients[0])["TTF-1"] == [("primary", "positive")]
+
+
+def test_a_tissue_result_beside_a_serum_level_is_kept(extract) -> None:
+    text = WOMAN + "The tumour was positive for GATA3 and CEA, and serum CEA was 12 ng/mL."
+    assert _results(extract(text).patients[0])["GATA3"] == [("unattributed", "positive")]

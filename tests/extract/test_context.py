@@ -28,6 +28,7 @@ from metkg.extract.pipeline import annotate
         "The most frequent metastatic sites are the bones and the lungs.",
         "Three of the seven reported patients had adrenal metastases.",
         "Tumour cells may reach the lung through the caval veins, which explains the lung metastases [7].",
+        "Trametinib has been found to be effective in patients with the BRAF V600 mutation [2, 6].",
         # a relative's history
         "Family history included breast cancer in her mother.",
         "Family history was notable for ovarian carcinoma.",
@@ -49,6 +50,10 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         # a protocol cited for what was done, a family history that led to the diagnosis
         "Etoposide and dexamethasone were started according to the HLH-94 protocol [5].",
         "From her family history and further tests, a pancreatic insulinoma was diagnosed.",
+        # a finding of the case beside a general remark or a citation; an eponym
+        "In June 2019, CT showed liver metastases, the most common site of spread of colon cancer.",
+        "PET-CT identified bone metastases in the spine [6].",
+        "Biopsy showed metastatic adenocarcinoma, the picture of a Sister Mary Joseph nodule.",
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:
@@ -71,6 +76,7 @@ def test_self_reference() -> None:
         ("The diagnostic hypotheses of infection and lung metastases were raised", True),
         ("Other tumours, including adenocarcinoma of the lung, should be excluded", True),
         ("Further staining was unable to distinguish between LCNEC and SCLC", True),
+        ("The hypothesis of liver metastases was confirmed by biopsy", False),  # no longer a hypothesis
         ("Fine-needle aspiration confirmed metastatic carcinoma", False),
         ("The dura mater was invaded", False),
     ],

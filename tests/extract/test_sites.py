@@ -972,3 +972,38 @@ def test_ground_glass_opacities_beside_metastases_are_none(extract, finding: str
     text = f"A 70-year-old man had prostate adenocarcinoma. CT showed {finding}."
     lesions = extract(text).patients[0].lesions
     assert [(lesion.kind, lesion.site) for lesion in lesions] == [("primary", "prostate"), ("metastasis", "bone")]
+
+
+@pytest.mark.parametrize(
+    ("finding", "sites"),
+    [
+        (
+            "metastases in the brain (with perilesional oedema), liver and adrenal glands",
+            ["brain", "liver", "adrenal-gland"],
+        ),
+        (
+            "metastases in the left lung, with lymphangitic spread and ground-glass opacities, and in the liver",
+            ["lung", "liver"],
+        ),
+    ],
+)
+def test_a_finding_beside_a_site_of_the_list_does_not_end_it(extract, finding: str, sites: list[str]) -> None:
+    text = f"A 70-year-old man had prostate adenocarcinoma. CT showed {finding}."
+    lesions = extract(text).patients[0].lesions
+    assert [lesion.site for lesion in lesions if lesion.kind == "metastasis"] == sites
+
+
+def test_initials_used_before_a_name_that_spells_them_are_not_that_tumour(extract) -> None:
+    text = (
+        "A 61-year-old man with LC due to hepatitis B presented with a liver mass. Biopsy of the liver mass showed "
+        "hepatocellular carcinoma. His father died of lung cancer. Because of his LC, sorafenib was started."
+    )
+    primary = extract(text).patients[0].lesion("primary")
+    assert (primary.site, primary.histology) == ("liver", "hepatocellular-carcinoma")
+
+
+def test_a_failed_search_for_the_primary_names_no_organ(extract) -> None:
+    text = "A 60-year-old man had adenocarcinoma. Workup failed to identify the primary site of the liver metastases."
+    patient = extract(text).patients[0]
+    assert patient.lesion("primary").site is None
+    assert [lesion.site for lesion in patient.lesions if lesion.kind == "metastasis"] == ["liver"]

@@ -182,7 +182,7 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
     """
     spans = []
     for start, end in clause_bounds(text):
-        hedges = list(_HYPOTHETICAL.finditer(text, start, end))
+        hedges = [h for h in _HYPOTHETICAL.finditer(text, start, end) if not _CONFIRMED.search(text, h.end(), end)]
         if not hedges:
             continue
         backward = [h for h in hedges if _BACKWARD.match(h.group(0))]
@@ -205,6 +205,11 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: What a hypothesis turned into: "The hypothesis of liver metastases was confirmed by biopsy".
+_CONFIRMED = re.compile(
+    r"\b(?:was|were)\s+(?:later\s+|subsequently\s+|then\s+|histologically\s+)?(?:confirmed|proven|proved|verified)\b",
+    re.IGNORECASE,
+)
 #: A hedge set off by commas: "The tumour, contrary to the CT findings, invaded the liver".
 _ASIDE = re.compile(r"contrary\s+to", re.IGNORECASE)
 _AFTER_DOING = re.compile(r"(?:^|[\s,])(?:after|before|upon|following)\s+$", re.IGNORECASE)
@@ -252,12 +257,9 @@ _OTHER = re.compile(
     r"\bseries\b|\bmeta-analysis\b|\btrials?\b|\b\d[\d,]*\s+(?:patients|cases|women|men)\b|\bpatients\s+with\b|"
     r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b(?!\s+as\s+(?:MSI|MSS|microsatellite|positive|negative|wild|mutant|mutated|amplified|deficient|proficient|intact)\b)|\bin\s+(?:most|many|some)\s+cases\b|"
     r"\bis\s+(?:usually|commonly|typically|generally|often|rarely)\b|\bare\s+(?:usually|commonly|typically|generally)\b|"
-    # "It usually metastasizes to the lung", "the most common metastases occur in": what a cancer does
-    r"\b(?:usually|commonly|typically|frequently|often|mostly|generally|preferentially)\s+"
-    r"(?:metastasi[sz]es|spreads|involves|affects|occurs|arises)\b|\bmost\s+(?:common|frequent)(?:ly)?\b|"
     # "Two of the five patients also showed ...": patients of the literature
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+of\s+(?:the|these|those)\s+(?:\d+|\w+)\s+"
-    r"(?:other\s+)?(?:patients|cases)\b|\b(?:has|have)\s+been\s+(?:attributed|proposed|hypothesi[sz]ed)\b|"
+    r"(?:other\s+)?(?:patients|cases)\b|"
     # "carcinomas that typically express hormone receptors": what a kind of tumour does
     r"\b(?:that|which)\s+(?:typically|usually|commonly|classically|characteristically)\s+"
     r"(?:express|stain|harbou?r|lack|show)(?:es|s)\b|"
@@ -284,13 +286,13 @@ def refers_to_patient(sentence: str) -> bool:
 
 _KIN = (
     r"(?:mother|father|sister|brother|daughter|son|aunt|uncle|grand(?:mother|father|parent)|cousin|niece|nephew|"
-    r"sibling)s?"
+    r"sibling)s?(?!\s+Mary\b)"  # not Sister Mary Joseph's nodule
 )
 _RELATIVE = re.compile(
     r"\b(?:her|his|the\s+patient'?s|an?|whose)\s+(?:\w+\s+)?(?:" + _KIN + r"|twins?|relatives?)\b|"
     r"\bfamily\s+history\s*(?::|of\b|(?:was|is)\b|includ|reveal|show|significant|notable|remarkable|positive)|"
     # "Family history included fatal metastatic colon cancer in father"
-    r"\b(?:in|of)\s+(?:(?:her|his|their)\s+)?(?:maternal\s+|paternal\s+)?" + _KIN + r"\b",
+    r"\b(?:in|of)\s+(?:(?:her|his|their)\s+)?(?:maternal\s+|paternal\s+)?" + _KIN + r"\b(?!\s+Mary\b)",
     re.IGNORECASE,
 )
 
@@ -309,7 +311,15 @@ _USUAL_PRACTICE = re.compile(
 #: statement, one that tells what was done may be the patient's ("treated according to the protocol [5]").
 _CITATION = re.compile(r"\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]")
 _PAST_EVENT = re.compile(
-    r"\b(?:was|were|had|underwent|received|presented|developed|showed|revealed|opted|switched|started|initiated)\b",
+    r"\b(?:was|were|had|(?<!been\s)(?:underwent|received|presented|developed|showed|revealed|demonstrated|identified|"
+    r"detected|confirmed|performed|diagnosed|treated|started|initiated|switched|opted))\b",
+    re.IGNORECASE,
+)  # "has been found to be effective [2]" is no event of the case
+#: What a kind of cancer does, in the present: "It usually metastasizes to the lung", "the most common
+#: metastases occur in ...".
+_WHAT_A_CANCER_DOES = re.compile(
+    r"\b(?:usually|commonly|typically|frequently|often|mostly|generally|preferentially)\s+"
+    r"(?:metastasi[sz]es|spreads|involves|affects|occurs|arises)\b|\bmost\s+(?:common|frequent)(?:ly)?\b",
     re.IGNORECASE,
 )
 
@@ -328,8 +338,9 @@ def about_other_patients(sentence: str) -> bool:
         return True
     if _USUAL_PRACTICE.search(sentence) and not refers_to_patient(sentence):
         return True
-    if _CITATION.search(sentence) and not (_PAST_EVENT.search(sentence) or refers_to_patient(sentence)):
-        return True  # "..., which explains the liver metastases [1]": a general statement, cited
+    general = _CITATION.search(sentence) or _WHAT_A_CANCER_DOES.search(sentence)
+    if general and not (_PAST_EVENT.search(sentence) or refers_to_patient(sentence)):
+        return True  # "..., which explains the liver metastases [1]": a general statement in the present
     return bool(_OTHER.search(sentence)) and not re.search(
         r"\b(?:in\s+(?:this|our|the\s+present)\s+case|our\s+patient|this\s+patient|the\s+patient)\b",
         sentence,

@@ -318,7 +318,7 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
             continue
         if found:
             gap = s.local(found[-1].end, site.start)
-            if _NOT_A_TUMOUR.search(gap):
+            if _NOT_A_TUMOUR.search(_without_parentheses(gap)):
                 break  # "metastatic bone lesions, along with ground-glass opacities in both lungs"
             if _unclosed(gap):
                 continue  # "in the lymph nodes (hilar, mediastinal), brain and bones": the list goes on after
@@ -327,7 +327,7 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
                 continue
             break  # "invasion of the pancreas and peritoneal dissemination": the next site has its own cue
         gap = s.local(cue.end, site.start)
-        if _NOT_A_TUMOUR.search(gap):
+        if _NOT_A_TUMOUR.search(_without_parentheses(gap)):
             break  # "bone metastases and ground-glass opacities in the lungs"
         if len(gap) > 60 or (cue.text.lower().startswith("progress") and not _PROGRESSED_TO.fullmatch(gap)):
             break  # "progressed to the liver", not "lesions progressed to many dermal papules"
@@ -346,8 +346,8 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
 
 #: Findings of the lungs and serous spaces that are no tumour: what the cue's list stops at.
 _NOT_A_TUMOUR = re.compile(
-    r"ground[\s-]+glass|opacit|effusion|consolidation|atelectasis|infiltrates|pneumon|emphysema|fibrosis|o?edema|"
-    r"ha?emorrhage|thromb|embol",
+    r"(?:ground[\s-]+glass|opacit|effusion|consolidation|atelectasis|infiltrates|pneumon|emphysema|fibrosis|"
+    r"o?edema|ha?emorrhage|thromb|embol)\w*(?:\s+[\w-]+){0,3}\s*$",  # the finding the site is of
     re.IGNORECASE,
 )
 _PROGRESSED_TO = re.compile(r"\s+to\s+(?:involve\s+)?(?:the\s+|both\s+|his\s+|her\s+)?", re.IGNORECASE)
@@ -1007,7 +1007,7 @@ _ORIGIN_AFTER = re.compile(
     _CANCER_NOUN + r"\s+(?:(?:was|is|that|which)\s+)?(?:originat(?:ed|ing|es)|arising|arose|derived)\s+"
     r"(?:primarily\s+)?(?:in|from)\s+(?:the\s+)?(?:(?:left|right)\s+)?$|"
     # "a 2.8 cm solid primary lesion in the right lower lobe"
-    r"\bprimary\s+(?:lesion|mass|nodule|focus|site|neoplasm)\s+(?:(?:was|is)\s+)?(?:in|of|at|within)\s+"
+    r"\bprimary\s+(?:lesion|mass|nodule|focus|neoplasm)\s+(?:(?:was|is)\s+)?(?:in|at|within)\s+"
     r"(?:the\s+|his\s+|her\s+)?(?:(?:left|right)\s+)?$"
 )
 

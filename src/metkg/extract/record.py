@@ -162,6 +162,19 @@ def _specimen_lesion(
     return None
 
 
+def _names_the_primarys_organ(report: Report, sp: SpecimenDraft, primary: LesionDraft) -> bool:
+    """Whether a specimen's diagnosis names the primary's organ ("biopsy of the liver showed breast
+    carcinoma"), not the organ sampled ("a primary lung adenocarcinoma" in a lung nodule)."""
+    vocab = report.vocabulary
+    named = [m.key for m in vocab.matcher.find(sp.diagnosis or "") if m.category in ("site", "histology")]
+    organs = [
+        k for key in named for k in ([key] if vocab.terms.get("site", key) else vocab.implied_sites("histology", key))
+    ]
+    return any(vocab.related("site", k, primary.site) for k in organs) and not any(
+        vocab.related("site", k, sp.site) for k in organs
+    )
+
+
 def _primarys_tumour(report: Report, sp: SpecimenDraft, primary: LesionDraft | None) -> bool:
     """Whether "a tumour" a specimen takes is the primary's: the primary was named before it, or
     the tumour's word is the primary organ's ("a cervical tumour" of a cervical cancer, which the
@@ -196,7 +209,7 @@ def _role_lesions(
             primary = LesionDraft("primary", sp.site, list(sp.evidence), sp.position)
         elif sp.role == "primary" and sp.site and not vocab.related("site", sp.site, primary.site):
             metastatic_here = any(x.kind == "metastasis" and vocab.related("site", x.site, sp.site) for x in lesions)
-            if primary.site is not None and metastatic_here:
+            if primary.site is not None and metastatic_here and _names_the_primarys_organ(report, sp, primary):
                 sp.role = "metastasis"  # "splenic angiosarcoma metastatic to bone marrow" in a marrow biopsy
             elif not any(x.kind == "primary" and x.site == sp.site for x in lesions):  # a second primary
                 lesions.append(LesionDraft("primary", sp.site, list(sp.evidence), sp.position))
@@ -326,9 +339,31 @@ def _of_an_unknown_primary(report: Report, primary: LesionDraft | None, specimen
     excised axillary mass of a carcinoma of unknown primary samples a metastasis there."""
     if (primary is not None and primary.site is not None) or not unknown_primary(report):
         return
+    vocab = report.vocabulary
     for sp in specimens:
-        if sp.role is None and sp.site is not None and sp.results:
+        seat = sp.site is not None and any(vocab.is_a("site", sp.site, kind) for kind in _SEATS_OF_METASTASES)
+        if sp.role is None and seat and sp.results:  # not the tonsil or stomach where the primary was found
             sp.role, sp.metastatic = "metastasis", True
+
+
+#: Where a carcinoma of unknown primary is sampled: its metastases' usual seats.
+_SEATS_OF_METASTASES = (
+    "LymphNode",
+    "Axilla",
+    "Liver",
+    "Lung",
+    "Bone",
+    "BoneMarrow",
+    "CentralNervousSystem",
+    "AdrenalGland",
+    "Pleura",
+    "Peritoneum",
+    "Omentum",
+    "Retroperitoneum",
+    "Skin",
+    "ChestWall",
+    "SoftTissue",
+)
 
 
 def _facts(report: Report) -> tuple[LesionDraft | None, list[LesionDraft], list[SpecimenDraft]]:

@@ -66,8 +66,9 @@ def undefined_short_forms(
     text: str, found: list[TermMention], matcher: TermMatcher, defined: frozenset[str] = frozenset()
 ) -> list[TermMention]:
     """Mentions for each use of a short form (not one of ``defined``, which the text spells out
-    itself) that spells a tumour named in ``text``: the tumour's terms (and the organ a lead word
-    names) placed on the short form."""
+    itself) that spells a tumour named before its first use: the tumour's terms (and the organ a
+    lead word names) placed on the short form. A name written only after the short form is
+    another's ("LC due to hepatitis B ... his father died of lung cancer")."""
     tumours = [m for m in found if m.category == "histology" and (" " in m.text.strip() or len(m.text) >= 8)]
     if not tumours:
         return []
@@ -78,8 +79,8 @@ def undefined_short_forms(
         word = short.group(0)
         if word in _NOT_TUMOURS or word in defined or any(s <= short.start() < e for s, e in covered):
             continue
-        if word not in meanings:
-            meanings[word] = _meaning(text, word, tumours, matcher)
+        if word not in meanings:  # the name spelt out before the first use: a title, a first line
+            meanings[word] = _meaning(text, word, [t for t in tumours if t.end <= short.start()], matcher)
         extra += [TermMention(short.start(), short.end(), m.category, m.key, word) for m in meanings[word]]
     return extra
 
