@@ -915,9 +915,9 @@ def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | N
     return max(found, key=lambda v: v[2]) if found else None
 
 
-#: An item the vocabulary does not know between two of a list: ", T-cell receptor (TCR) gamma, and ".
+#: An item the vocabulary does not know between two of a list: ", natural killer cell antigen, and ".
 _OVER_AN_ITEM = re.compile(
-    r"\s*,\s*(?P<modifier>)(?!(?:and|or)\b)(?:(?!positiv|negativ|express|stain|react|\b(?:was|were|is|are|but|while|whereas|"
+    r"\s*,\s*(?!(?:and|or)\b)(?:(?!positiv|negativ|express|stain|react|\b(?:was|were|is|are|but|while|whereas|"
     r"except|not|no|with|in|of)\b)[\w\-/ ]){2,30}(?:\s*\([\w\-/ ]{1,12}\))?(?:[\w\- ]{0,15})\s*,\s*(?:and\s+|or\s+)?",
     re.IGNORECASE,
 )
@@ -931,7 +931,7 @@ def _lists(text: str, mentions: list[MarkerMention], begin: int, end: int) -> li
             prev = mentions[runs[-1][-1]]
             joined = _CONNECTOR.fullmatch(text, prev.end, m.start) or _OVER_AN_ITEM.fullmatch(text, prev.end, m.start)
             # "CK7, and nuclear TTF-1 was negative": a qualified item with its own value stands alone
-            own = joined is not None and joined.group("modifier") and _own_value(text, m, end) is not None
+            own = joined is not None and joined.groupdict().get("modifier") and _own_value(text, m, end) is not None
             if (
                 joined
                 and not own
