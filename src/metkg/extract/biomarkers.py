@@ -32,7 +32,6 @@ from dataclasses import dataclass, replace
 from metkg.records.models import UNLISTED_MARKER_NOTE
 
 __all__ = [
-    "AT_ODDS",
     "MarkerMention",
     "ParsedResult",
     "ResultValue",
@@ -639,7 +638,7 @@ _AMOUNT_AFTER = re.compile(
 AT_ODDS = "sign and amount at odds: read the source"
 
 
-def _below_one(value: ResultValue) -> bool:
+def _below_one(value: ResultValue | ParsedResult) -> bool:
     """Whether a value's percent is under 1 %: "(0%)", "(<1%)"."""
     if value.percent is None:
         return False
@@ -924,7 +923,9 @@ _OVER_AN_ITEM = re.compile(
 
 
 def _lists(text: str, mentions: list[MarkerMention], begin: int, end: int) -> list[list[int]]:
-    """Group mentions into runs joined by commas, "and", "/"; a mention with its own value stands alone."""
+    """Group mentions into runs joined by commas, "and", "/" (or over one item the vocabulary lacks);
+    a mention with its own value stands alone, and so does one that opens a clause of its own
+    ("positive for vimentin and CD34 was negative")."""
     runs: list[list[int]] = []
     for i, m in enumerate(mentions):
         if runs:
@@ -1130,7 +1131,6 @@ def parse_results(
                 prefix = None
             if prefix is None and carried is not None and _CONNECTOR.fullmatch(text, claimed, members[0].start):
                 prefix = carried  # "expressed CD3, CD30 (30%), and BCL-2": the list goes on after the percent
-        if shared is None or shared[0].status is None:
             # "expressed CD20, BCL-2 and CD10 (30%)": the percent is the last one's, the verb everyone's
             if prefix is not None and not _TESTED_AFTER_LIST.match(text, members[-1].end, end):
                 shared = _denied_after_list(text, prefix, members[-1].end, end)
@@ -1186,12 +1186,13 @@ def parse_results(
 
 # "showed strong diffuse CK7 expression and patchy TTF-1 reactivity": staining shown, so present;
 # "no CK7 expression, nor TTF-1 expression": absent
-_SHOWN = r"\b(?:show(?:ed|s|ing)?|demonstrat\w*|reveal\w*|exhibit\w*|display\w*|with|there\s+(?:was|were))\s+"
+_SHOWN_VERBS = r"show(?:ed|s|ing)?|demonstrat\w*|reveal\w*|exhibit\w*|display\w*|there\s+(?:was|were)"
+_SHOWN = r"\b(?:" + _SHOWN_VERBS + r"|with)\s+"
 _STAINING_MODIFIERS = (
     r"(?:(?:" + _STAINING_WORDS + r"|nuclear|cytoplasmic|membran(?:e|ous)|immuno(?:histo)?chemical)[\s,]+(?:and\s+)?)*"
 )
 _SHOWN_BEFORE = re.compile(
-    r"(?:" + _SHOWN + r"(?:the\s+)?|" + _SHOWN.replace("|with", "") + r"an?\s+)"  # not "with a CD30 stain pending"
+    r"(?:" + _SHOWN + r"(?:the\s+)?|\b(?:" + _SHOWN_VERBS + r")\s+an?\s+)"  # not "with a CD30 stain pending"
     r"(?:(?:retained|preserved|intact)\s+)?" + _STAINING_MODIFIERS + r"$",
     re.IGNORECASE,
 )
@@ -1392,8 +1393,7 @@ def guideline_status(result: ParsedResult, hormone_receptor: bool) -> Status | N
     if result.note is not None and AT_ODDS in result.note:
         return None  # "PD-L1 positive (TPS 0%, CPS 10)": the curator reads the source
     if hormone_receptor and result.percent is not None:
-        below_one = result.percent < 1 or (result.comparator in ("<", "<=") and result.percent <= 1)
-        return "negative" if below_one else "positive"
+        return "negative" if _below_one(result) else "positive"
     if result.marker == "HER2" and result.assay == "IHC" and result.score is not None:
         return _HER2_SCORE_STATUS[result.score]
     if result.marker == "PD-L1" and result.percent is not None and result.comparator in (None, ">", ">=", "~"):
@@ -1661,8 +1661,7 @@ def tested_in_the_tumour(text: str, start: int, end: int) -> bool:
     """Whether a gene named at ``[start, end)`` is a result of the tumour's own testing, not an
     inherited variant: "next-generation sequencing of the biopsy showed a TP53 mutation" and
     "positive for PTEN expression" (the tumour's markers) against "a germline BRCA1 mutation was
-    found in her blood".
-    A sentence naming neither is left to the germline reading, as before.
+    found in her blood". A sentence naming neither leaves the gene to the germline findings.
 
     >>> tested_in_the_tumour("NGS of the tumour showed a TP53 R273H mutation.", 27, 31)
     True
@@ -1671,7 +1670,7 @@ def tested_in_the_tumour(text: str, start: int, end: int) -> bool:
     """
     if _PROTEIN_AFTER.match(text, end):
         return True  # "positive for PTEN expression": the tumour's protein, stained
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 600), start)]  # the sentence's start
     first = ends[-1] if ends else 0
     after = _SENTENCE_END.search(text, end)
     sentence = text[first : after.start() if after else len(text)]

@@ -955,10 +955,9 @@ def unknown_primary(report: Report) -> bool:
     """Whether the case says its primary is unknown: "carcinoma of unknown primary", "the primary
     site remained unknown" (not in a clause that only considers it)."""
     for s in report.case_sentences():
-        hedged = hypothetical_spans(s.text)
         for m in _UNKNOWN_PRIMARY.finditer(s.text):
             of_a_tumour = "origin" not in m.group(0).lower() or _TUMOUR_OF.search(s.text[: m.start()])
-            if of_a_tumour and not any(a <= m.start() < b for a, b in hedged):
+            if of_a_tumour and not any(a <= m.start() < b for a, b in hypothetical_spans(s.text)):
                 return True
     return False
 

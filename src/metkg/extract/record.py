@@ -166,10 +166,8 @@ def _names_the_primarys_organ(report: Report, sp: SpecimenDraft, primary: Lesion
     """Whether a specimen's diagnosis names the primary's organ ("biopsy of the liver showed breast
     carcinoma"), not the organ sampled ("a primary lung adenocarcinoma" in a lung nodule)."""
     vocab = report.vocabulary
-    named = [m.key for m in vocab.matcher.find(sp.diagnosis or "") if m.category in ("site", "histology")]
-    organs = [
-        k for key in named for k in ([key] if vocab.terms.get("site", key) else vocab.implied_sites("histology", key))
-    ]
+    named = vocab.matcher.find(sp.diagnosis or "", ["site", "histology"])
+    organs = [k for m in named for k in ([m.key] if m.category == "site" else vocab.implied_sites("histology", m.key))]
     return any(vocab.related("site", k, primary.site) for k in organs) and not any(
         vocab.related("site", k, sp.site) for k in organs
     )
