@@ -119,19 +119,24 @@ def _negation_termset() -> dict[str, list[str]]:
 #: because a declined treatment is recorded (adherence: declined), not denied.
 NEGATION_TERMSET: dict[str, list[str]] = _negation_termset()
 
+#: Hedges that look back at their subject only (see ``_BACKWARD``).
+_BACKWARD_WORDS = (
+    r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+excluded|"
+    r"(?:should|must|needs?\s+to|had\s+to|have\s+to)\s+be\s+(?:excluded|ruled\s+out)"
+)
 _HYPOTHETICAL = re.compile(
     # "considering the possibility of", not "considering the liver metastases, she was treated with"
     r"\b(?:differential(?:\s+diagnos[ei]s)?|considered|consider\b|considering\s+(?:the\s+)?(?:possibility|diagnosis)|"
     r"suspect(?:ed|ing)?|suspicio(?:n|us)|"
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
-    r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|cannot\s+be\s+excluded|"
+    r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|contrary\s+to|expectations?\s+of|"
     r"(?:unable\s+to|(?:could|can|did)\s*not|cannot)\s+(?:distinguish|differentiate|discriminate)|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
-    r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|to\s+(?:look|search|screen|check|monitor)\s+for|"
-    r"(?:should|must|needs?\s+to|had\s+to|have\s+to)\s+be\s+(?:excluded|ruled\s+out)|"
+    + _BACKWARD_WORDS
+    + r"|to\s+(?:look|search|screen|check|monitor)\s+for|"
     r"in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
     re.IGNORECASE,
 )
@@ -215,11 +220,7 @@ _ASIDE = re.compile(r"contrary\s+to", re.IGNORECASE)
 _AFTER_DOING = re.compile(r"(?:^|[\s,])(?:after|before|upon|following)\s+$", re.IGNORECASE)
 #: A hedge that looks back at its subject only: "... and peritoneal carcinomatosis could not be excluded",
 #: "other tumours, including mucinous adenocarcinoma of the lung, should be excluded".
-_BACKWARD = re.compile(
-    r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+excluded|"
-    r"(?:should|must|needs?\s+to|had\s+to|have\s+to)\s+be\s+(?:excluded|ruled\s+out)",
-    re.IGNORECASE,
-)
+_BACKWARD = re.compile(_BACKWARD_WORDS, re.IGNORECASE)
 #: "liver metastases were found and ...", "...; ...": where the subject before a backward hedge begins
 _SUBJECT_BREAK = re.compile(
     r".*(?:\b(?:found|seen|noted|detected|identified|present|observed|shown|revealed)\s+and\b|;|,\s+(?:and|but)\b)",
