@@ -526,3 +526,40 @@ def test_a_second_primary_at_a_site_of_metastases_stays_a_primary(extract) -> No
 def test_a_tissue_result_beside_a_serum_level_is_kept(extract) -> None:
     text = WOMAN + "The tumour was positive for GATA3 and CEA, and serum CEA was 12 ng/mL."
     assert _results(extract(text).patients[0])["GATA3"] == [("unattributed", "positive")]
+
+
+_DESCRIPTION = (
+    "Under the microscope, the tumour cells formed solid nests. The tumour cells had large nuclei and prominent "
+    "nucleoli. Mitotic figures were numerous. There was no vascular invasion. The margins were clear. "
+    "Areas of necrosis were seen. Atypical cells with clear cytoplasm were scattered at the edge. "
+)
+
+
+def test_results_after_a_long_microscopic_description_stay_with_its_specimen(extract) -> None:
+    text = (
+        "A 70-year-old man had a mass of the left kidney. Radical nephrectomy was performed. "
+        "Histological examination of the resected kidney showed a carcinoma. " + _DESCRIPTION + "The tumour cells "
+        "were positive for PAX8 and CD10."
+    )
+    assert _results(extract(text).patients[0])["PAX8"] == [("primary", "positive")]
+
+
+def test_a_description_after_turning_to_another_organ_belongs_to_no_earlier_specimen(extract) -> None:
+    text = (
+        WOMAN + "A core biopsy of the breast tumour showed invasive carcinoma, ER positive. A cystic mass of the "
+        "ovary was also removed. The pathology of the ovary showed a benign-looking cyst wall. "
+        + _DESCRIPTION
+        + "The cells were positive for calretinin."
+    )
+    assert _results(extract(text).patients[0])["calretinin"] == [("unattributed", "positive")]
+
+
+def test_the_resected_specimen_is_the_resection_not_the_biopsy_before_it(extract) -> None:
+    text = (
+        "A 66-year-old woman had a tumour of the skin of the back. A biopsy showed carcinoma in situ, and "
+        "resection of the tumour was performed. Histological study of the resected specimen showed an "
+        "invasive carcinoma, positive for EMA and CK7."
+    )
+    patient = extract(text).patients[0]
+    [specimen] = [sp for sp in patient.specimens if sp.results]
+    assert specimen.procedure == "resection"

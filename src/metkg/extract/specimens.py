@@ -16,7 +16,8 @@ HR positive", "diagnosed with HER2-positive breast cancer"), a metastasis or rec
 metastatic tumour", "the brain metastasis"), or a site's lesion ("the liver lesion was HER2
 positive"). A lesion reference finds the specimen already drafted for that lesion or creates one
 whose procedure is not stated. A sentence without an anchor continues the specimen of the
-sentences just before (a pathology paragraph, at most :data:`CONTINUATION` sentences on) or
+sentences just before (a pathology paragraph, at most :data:`CONTINUATION` sentences after the
+last that fed it, named it again or went on describing its tissue under the microscope) or
 the lesion a pathology sentence just named; failing that, its results go to a specimen whose
 ``role`` and site are unknown, which the draft leaves unattributed for the curator (a specimen
 is never linked to the primary by default).
@@ -466,6 +467,20 @@ _CLAUSE_BREAK = re.compile(
 )
 #: Sentences a pathology paragraph may run on from its specimen without naming it again.
 CONTINUATION = 6
+#: What only a description of tissue under the microscope speaks of.
+_MICROSCOPY = re.compile(
+    r"\b(?:(?:tumou?r|neoplastic|atypical|malignant|epithelioid|spindle|round|giant|clear|polygonal)\s+cells|"
+    r"nuclei|nucleoli|nuclear\s+(?:atypia|pleomorphism|grooves|features)|cytoplasm|mitos[ie]s|mitotic\s+(?:figures|"
+    r"activity|count|rate)|pleomorph\w*|h&e|ha?ematoxylin|microscop\w*|histolog\w*|histopatholog\w*|"
+    r"immunohistochem\w*|immunostain\w*|architecture|fascicles|high-power\s+fields?)\b",
+    re.IGNORECASE,
+)
+#: A sentence that moves on from the slide: to imaging, to a later time, to another event.
+_LEAVES_THE_SLIDE = re.compile(
+    r"\b(?:CT|MRI|PET|imaging|scan|ultrasound|later|afterwards?|subsequently|months?|years?|weeks?|follow-up|"
+    r"recurr\w*|relapse\w*|admitted|underwent|treated|therapy)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -657,6 +672,7 @@ class _Collector:
         self.specimens: list[SpecimenDraft] = []
         self.current: SpecimenDraft | None = None
         self.touched = -10  # the last sentence that opened or fed ``current``
+        self.elsewhere = -10  # the last sentence that turned to an organ ``current`` did not sample
         self.pathology: tuple[int, Anchor] | None = None
         self.last_mass: tuple[Sentence, Mention] | None = None
         self.last_mass_index = -10
@@ -668,6 +684,7 @@ class _Collector:
             opened = self.open_specimens(s, following)
             self.attach_results(s, opened)
             self.settle_by_diagnosis(s)
+            self.continue_report(s, opened)
             self.remember_mass(s)
             self.remember_pathology(s)
         return self.specimens
@@ -688,6 +705,26 @@ class _Collector:
             sp.role = "primary"
             if sites:
                 sp.site = sites[0].key
+
+    def continue_report(self, s: Sentence, opened: list[SpecimenDraft]) -> None:
+        """A sentence that goes on describing the tissue under the microscope ("Mitotic figures were
+        scattered", "The tumour cells had hyperchromatic nuclei") keeps the specimen's report open:
+        results after a long histological description are still that specimen's, unless the text
+        turned to another organ or lesion since ("The pathology of the uterus showed ...", "the
+        gastric wall mass measured 10 cm")."""
+        sp = self.current
+        if sp is None or opened or s.index - self.touched > CONTINUATION:
+            return
+        microscopy = _MICROSCOPY.search(s.text) is not None and _LEAVES_THE_SLIDE.search(s.text) is None
+        if not microscopy and (self.names_another_organ(s, sp) or lesion_anchors(s)):
+            self.elsewhere = s.index
+        if microscopy and self.elsewhere < self.touched and not lesion_anchors(s):
+            self.touched = s.index
+
+    def names_another_organ(self, s: Sentence, sp: SpecimenDraft) -> bool:
+        """Whether a sentence names an organ other than the one a specimen sampled."""
+        site = sp.site or (self.primary.site if sp.role == "primary" and self.primary is not None else None)
+        return any(m.asserted and not self.vocab.related("site", m.key, site) for m in s.of("site"))
 
     def remember_mass(self, s: Sentence) -> None:
         """The site of the mass a sentence describes ("a mass ... near the right axilla", "scalp mass")."""
@@ -711,21 +748,30 @@ class _Collector:
             if named:
                 self.pathology = (s.index, named[-1])
 
-    def refers_back(self, s: Sentence, proc: Mention) -> bool:
-        """Whether a procedure mention names an earlier procedure ("The biopsy results", "was excised")."""
-        recent = [sp for sp in self.specimens if s.index - sp.sentence <= 3]
-        lead = s.text[: proc.start - s.start]
+    def referred(self, s: Sentence, proc: Mention) -> SpecimenDraft | None:
+        """The earlier specimen a procedure mention names ("The biopsy results", "the resected
+        specimen", "was excised"): one of the last few sentences that fits, of the same kind of procedure
+        first, then the latest sentence's first (its main procedure: the gastrectomy of "gastrectomy
+        with lymph node dissection")."""
+        recent = sorted(
+            (sp for sp in self.specimens if s.index - sp.sentence <= 3), key=lambda sp: (-sp.sentence, sp.position)
+        )
+        kind = sorted(recent, key=lambda sp: not self.vocab.related("procedure", sp.procedure, proc.key))
         if proc.text.lower() in _VERB_PROCEDURES:
             site = self.site_in_view(s, proc)
-            return any(
-                s.index - sp.sentence <= 2
-                and (site is None or sp.site is None or self.vocab.related("site", sp.site, site))
-                for sp in recent
+            return next(
+                (
+                    sp
+                    for sp in kind
+                    if s.index - sp.sentence <= 2
+                    and (site is None or sp.site is None or self.vocab.related("site", sp.site, site))
+                ),
+                None,
             )
-        determiner = _BACK_REFERENCE.search(lead)
+        determiner = _BACK_REFERENCE.search(s.text[: proc.start - s.start])
         if determiner and not _ORDINAL.search(determiner.group(0)):
-            return any(self.vocab.related("procedure", sp.procedure, proc.key) for sp in recent)
-        return False
+            return next((sp for sp in kind if self.vocab.related("procedure", sp.procedure, proc.key)), None)
+        return None
 
     def site_in_view(self, s: Sentence, proc: Mention) -> str | None:
         """The site a procedure of this sentence would take: named with it, or the mass just described
@@ -744,9 +790,10 @@ class _Collector:
         for proc in procedure_mentions(self.report, s):
             if proc.negated or proc.hypothetical or not self.vocab.is_a("procedure", proc.key, "SpecimenProcedure"):
                 continue
-            if self.refers_back(s, proc):
-                if self.current is not None and not opened:
-                    self.touched = s.index  # "the resection specimen showed ...": its report goes on
+            earlier = self.referred(s, proc)
+            if earlier is not None:
+                if not opened:  # "the resection specimen showed ...": its report goes on
+                    self.current, self.touched = earlier, s.index
                 continue
             if _TIME_POINT.search(s.text[: proc.start - s.start]):
                 continue
