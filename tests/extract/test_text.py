@@ -36,9 +36,11 @@ def test_a_dropped_caption_rejoins_the_sentence_around_it() -> None:
 
 
 def test_sentences_glued_where_paragraphs_were_joined_are_parted() -> None:
-    original = "Ki-67 was 30%.In May a biopsy [4].The mass (Fig. 2).Her KRAS p.Gly12Asp, E.Coli, U.S.A."
+    original = "Ki-67 was 30%.In May a biopsy [4].The mass (Fig. 2).Her KRAS p.Gly12Asp, E.Coli, U.S.A. (Fig. 3).A cyst"
     ct = clean_text(original)
-    assert ct.text == "Ki-67 was 30%. In May a biopsy [4]. The mass (Fig. 2). Her KRAS p.Gly12Asp, E.Coli, U.S.A."
+    assert ct.text == (
+        "Ki-67 was 30%. In May a biopsy [4]. The mass (Fig. 2). Her KRAS p.Gly12Asp, E.Coli, U.S.A. (Fig. 3). A cyst"
+    )
     start = ct.text.index("In May")
     assert ct.quote(start - 1, start + 6)[0] == "In May"  # the added space stands for nothing of the original
 

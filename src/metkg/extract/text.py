@@ -177,10 +177,11 @@ _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]{2,}|[\t\u00a0\u2009\u202f]")
 _SOFT_HYPHEN = re.compile("\u00ad\n?")
 # Two sentences glued without a space where paragraphs were joined ("was 30%.In January"): a
 # sentence end after a word of two or more characters, a closing bracket or a percent sign, then a
-# capital opening a word. One letter before the stop is an abbreviation or a variant's notation
-# ("p.Gly12Asp", "E.Coli") and is left alone; a longer abbreviation ("Dr.Smith", "vs.The") gains
-# the space print would give it, which the sentence splitter reads as it reads print.
-_GLUED_SENTENCE = re.compile(r"(?<=[\w%)\]]{2}[.!?])(?=[A-Z][A-Za-z])")
+# capital opening a word, or the article "A" ("(Figure 2).A mass biopsy"). One letter before the
+# stop is an abbreviation or a variant's notation ("p.Gly12Asp", "E.Coli") and is left alone; a
+# longer abbreviation ("Dr.Smith", "vs.The") gains the space print would give it, which the
+# sentence splitter reads as it reads print.
+_GLUED_SENTENCE = re.compile(r"(?<=[\w%)\]]{2}[.!?])(?=[A-Z][A-Za-z]|A\s+[a-z])")
 
 
 def _words(text: str) -> set[str]:
