@@ -563,3 +563,12 @@ def test_the_resected_specimen_is_the_resection_not_the_biopsy_before_it(extract
     patient = extract(text).patients[0]
     [specimen] = [sp for sp in patient.specimens if sp.results]
     assert specimen.procedure == "resection"
+
+
+def test_a_soft_tissue_mass_within_an_organ_is_sampled_at_the_organ(extract) -> None:
+    text = (
+        "A 45-year-old man had a painless swelling of the cheek. MRI showed an enhancing soft tissue mass within "
+        "the left parotid gland. A biopsy was obtained. The tumour cells were positive for SOX10 and S100."
+    )
+    [specimen] = [sp for sp in extract(text).patients[0].specimens if sp.results]
+    assert specimen.site == "parotid-gland"

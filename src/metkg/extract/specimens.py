@@ -262,7 +262,7 @@ def _organ_spoken_of(report: Report, site: str, text: str) -> bool:
 
 _MASS = re.compile(r"\b(?:mass(?:es)?|nodules?|lesions?|tumou?rs?|lumps?|swelling|neoplasm)\b", re.IGNORECASE)
 _MASS_SITE_AFTER = re.compile(
-    r"[^.;]{0,60}?\b(?:on|in|of|near|at|over|involving|from)\s+(?:the\s+)?(?:patient'?s\s+)?(?:[\w-]+\s+){0,2}$",
+    r"[^.;]{0,60}?\b(?:on|in|within|of|near|at|over|involving|from)\s+(?:the\s+)?(?:patient'?s\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _TUMOUR = re.compile(
@@ -727,18 +727,24 @@ class _Collector:
         return any(m.asserted and not self.vocab.related("site", m.key, site) for m in s.of("site"))
 
     def remember_mass(self, s: Sentence) -> None:
-        """The site of the mass a sentence describes ("a mass ... near the right axilla", "scalp mass")."""
+        """The site of the mass a sentence describes ("a mass ... near the right axilla", "scalp
+        mass"); "soft tissue" before the noun is the mass's density when an organ follows ("a soft
+        tissue mass within the left ear canal")."""
         for noun in _MASS.finditer(s.text):
+            after, before = None, None
             for site in s.of("site"):
                 if not site.asserted:
                     continue
                 local = site.start - s.start
-                after = 0 <= local - noun.end() <= 80 and _MASS_SITE_AFTER.fullmatch(s.text[noun.end() : local])
-                before = 0 <= noun.start() - (site.end - s.start) <= 2
-                if after or before:
-                    self.last_mass = (s, site)
-                    self.last_mass_index = s.index
-                    return
+                if after is None and 0 <= local - noun.end() <= 80:
+                    after = site if _MASS_SITE_AFTER.fullmatch(s.text[noun.end() : local]) else None
+                if 0 <= noun.start() - (site.end - s.start) <= 2:
+                    before = site
+            site = after if after is not None and (before is None or before.key == "soft-tissue") else before
+            if site is not None:
+                self.last_mass = (s, site)
+                self.last_mass_index = s.index
+                return
 
     def remember_pathology(self, s: Sentence) -> None:
         """The lesion a pathology sentence names ("examination of the duodenal mass confirmed
