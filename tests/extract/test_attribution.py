@@ -572,3 +572,20 @@ def test_a_soft_tissue_mass_within_an_organ_is_sampled_at_the_organ(extract) -> 
     )
     [specimen] = [sp for sp in extract(text).patients[0].specimens if sp.results]
     assert specimen.site == "parotid-gland"
+
+
+def test_a_procedure_named_alone_takes_the_only_tumour_spoken_of(extract) -> None:
+    text = (
+        "A 52-year-old woman had a leiomyosarcoma of the uterus. Surgical excision was performed. "
+        "The tumour cells were positive for desmin and negative for CD117."
+    )
+    assert _results(extract(text).patients[0])["desmin"] == [("primary", "positive")]
+
+
+def test_a_gross_description_of_the_same_organ_keeps_the_report_open(extract) -> None:
+    text = (
+        "A 47-year-old woman had a pheochromocytoma of the left adrenal gland. Surgical excision was performed. "
+        "Gross examination showed a solid adrenal mass of 5 cm. The cut surface was tan with haemorrhage. "
+        "The capsule was intact. " + _DESCRIPTION + "The tumour cells were positive for synaptophysin."
+    )
+    assert _results(extract(text).patients[0])["synaptophysin"] == [("primary", "positive")]

@@ -157,8 +157,8 @@ def _specimen_lesion(
     if sp.role is None and of_primary and not sp.metastatic:
         return primary
     first_tumour = not sp.metastatic and not any(x.position < sp.position for x in lesions)
-    if first_tumour and (sp.the_tumour or _primarys_tumour(report, sp, primary)):
-        return primary  # "the tumour was excised" when the primary is the only tumour named so far
+    if first_tumour and (sp.the_tumour or sp.objectless or _primarys_tumour(report, sp, primary)):
+        return primary  # "the tumour was excised", "excision was performed" when the primary is the only tumour so far
     return None
 
 

@@ -95,6 +95,9 @@ class SpecimenDraft:
     #: The word qualifying "a tumour" it takes, not named before ("cervical" of "a cervical tumour";
     #: "" without one); None when it takes no such tumour.
     a_tumour: str | None = None
+    #: Whether the procedure is named with no object at all ("Surgical excision was performed"): it
+    #: takes the tumour the text was speaking of.
+    objectless: bool = False
 
 
 _VERB_PROCEDURES = {
@@ -644,6 +647,14 @@ _A_TUMOUR = re.compile(
 )
 
 
+#: A procedure named alone, as done: "(An excisional biopsy) was performed", "(resection) was then carried out".
+_PERFORMED = re.compile(
+    r"\s+(?:was|were)\s+(?:then\s+|subsequently\s+|successfully\s+|eventually\s+|finally\s+)?"
+    r"(?:performed|done|carried\s+out|undertaken)\b(?!\s+(?:on|of|at|in|for)\b)",
+    re.IGNORECASE,
+)
+
+
 def _procedure_clause(s: Sentence, proc: Mention) -> str:
     """The words around a procedure that say what it took: "the tumour was excised", "excision of the mass"."""
     local_start, local_end = proc.start - s.start, proc.end - s.start
@@ -716,15 +727,20 @@ class _Collector:
         if sp is None or opened or s.index - self.touched > CONTINUATION:
             return
         microscopy = _MICROSCOPY.search(s.text) is not None and _LEAVES_THE_SLIDE.search(s.text) is None
-        if not microscopy and (self.names_another_organ(s, sp) or lesion_anchors(s)):
+        if not microscopy and self.names_another_lesion(s, sp):
             self.elsewhere = s.index
         if microscopy and self.elsewhere < self.touched and not lesion_anchors(s):
             self.touched = s.index
 
-    def names_another_organ(self, s: Sentence, sp: SpecimenDraft) -> bool:
-        """Whether a sentence names an organ other than the one a specimen sampled."""
-        site = sp.site or (self.primary.site if sp.role == "primary" and self.primary is not None else None)
-        return any(m.asserted and not self.vocab.related("site", m.key, site) for m in s.of("site"))
+    def names_another_lesion(self, s: Sentence, sp: SpecimenDraft) -> bool:
+        """Whether a sentence names an organ, or a lesion, other than the one a specimen sampled (the
+        primary's, for the primary or the tumour the text spoke of: "the tumour was excised",
+        "excision was performed")."""
+        of_primary = sp.role == "primary" or (sp.role is None and (sp.the_tumour or sp.objectless))
+        site = sp.site or (self.primary.site if of_primary and self.primary is not None else None)
+        organs = [m.key for m in s.of("site") if m.asserted]
+        lesions = [a.site for a in lesion_anchors(s)]
+        return any(not self.vocab.related("site", key, site) for key in organs + lesions)
 
     def remember_mass(self, s: Sentence) -> None:
         """The site of the mass a sentence describes ("a mass ... near the right axilla", "scalp
@@ -844,6 +860,7 @@ class _Collector:
         draft.the_tumour = draft.site is None and _THE_TUMOUR.search(clause) is not None
         a_tumour = _A_TUMOUR.search(clause) if draft.site is None else None
         draft.a_tumour = (a_tumour.group("word") or "") if a_tumour else None
+        draft.objectless = draft.site is None and _PERFORMED.match(s.text, proc.end - s.start) is not None
         named = role_of_procedure(s, proc)
         if named is not None:
             draft.role = named.role
