@@ -291,6 +291,9 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
         ),
         # a variant set off by a comma after its gene, in HGVS notation
         ("NGS found a variant in KRAS, c.35G>A, in the tumour.", [("KRAS", "positive", "NGS", "alteration: c.35G>A")]),
+        # a protein change set off by a slash or a comma
+        ("NGS of the tumour found a KRAS/G12V mutation.", [("KRAS", "positive", "NGS", "alteration: G12V")]),
+        ("NGS showed BRAF, V600E mutation.", [("BRAF", "positive", "NGS", "alteration: V600E")]),
         # the gene after the verb of the finding, or after the test's name
         ("No mutation was detected in the KRAS gene by NGS.", [("KRAS", "negative", "NGS", None)]),
         (

@@ -423,6 +423,10 @@ def _named_score(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] 
 
 # ---------------------------------------------------------------- gene alterations
 
+#: A protein change in one-letter amino acids ("V600E", "T790M", "G12D").
+_AMINO_ACID_CHANGE = r"[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|del|ins|fs)"
+#: A change in upper-case letters named as such: "L858R mutation".
+_CHANGE_NAMED = r"(?-i:" + _AMINO_ACID_CHANGE + r")\b\s+(?:mutation|variant|substitution|alteration)s?\b"
 _VARIANT = (
     r"(?:exon\s*\d{1,2}(?:\s*(?:in-?frame\s+)?(?:deletions?|del|insertions?|ins|skipping|duplications?|"
     r"mutations?|point\s+mutations?|substitutions?|alterations?))?"
@@ -437,9 +441,9 @@ _ALTERATION = (
 )
 _MOLECULAR = re.compile(
     r"(?:\s*(?:gene|status)\b)?"
-    # a first variant right after the gene ("EGFR L858R and T790M", "AR, c.2108C>A"); "CK7, H3K27me3"
-    # is the next item of a list
-    r"(?P<variants>(?:\s*(?:,\s*(?=[cp]\.))?\(?\s*" + _VARIANT + r"\s*\)?"
+    # a first variant right after the gene ("EGFR L858R and T790M", "AR, c.2108C>A", "KRAS/G12D
+    # mutation", "EGFR, L858R mutation"); "CK7, H3K27me3" and "CD10, P504S" are the next item of a list
+    r"(?P<variants>(?:\s*(?:,\s*(?=[cp]\.)|[,/]\s*(?=" + _CHANGE_NAMED + r"))?\(?\s*" + _VARIANT + r"\s*\)?"
     r"(?:\s*(?:,\s*|\s+and\s+|/)?\(?\s*" + _VARIANT + r"\s*\)?){0,3})?)"
     r"(?:[\s\-]*(?:gene\s+)?(?:(?:missense|nonsense|frameshift|point|activating|inactivating|truncating|hotspot|"
     r"somatic|pathogenic|likely\s+pathogenic|deleterious|splice[-\s]site)\s+)*" + _ALTERATION + r"\b)?"
