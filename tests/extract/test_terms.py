@@ -42,6 +42,12 @@ def test_the_longest_term_wins_within_a_category(matcher) -> None:
     assert found == [("site", "axillary-lymph-node")]
 
 
+def test_a_term_right_after_non_is_not_that_term(matcher) -> None:
+    text = "biopsy showed non-small cell carcinoma, not small cell carcinoma"
+    found = [t.key for t in matcher.find(text, ["histology"])]
+    assert "small-cell-carcinoma" not in found[:-1] and found[-1] == "small-cell-carcinoma"
+
+
 def test_ontology_terms_are_found(matcher) -> None:
     text = "fine-needle aspiration of the left frontal scalp; c-erbB-2 (1+); fulvestrant; bone marrow"
     keys = {(t.category, t.key) for t in matcher.find(text)}

@@ -94,7 +94,9 @@ def _within(a: str, b: str, limit: int) -> bool:
 
 
 _FIRST = re.compile(r"[^\W\d_]+|\d+")
-_STARTS = re.compile(r"(?<![A-Za-z0-9])(?:[^\W\d_]+|\d+)")
+# A word start, not one right after "non-" ("non-small cell carcinoma" is no small cell carcinoma,
+# "non-Hodgkin lymphoma" no Hodgkin lymphoma).
+_STARTS = re.compile(r"(?<![A-Za-z0-9])(?<!\bnon-)(?<!\bnon\s)(?<!\bNon-)(?<!\bNon\s)(?<!\bNON-)(?:[^\W\d_]+|\d+)")
 
 
 def _node_number(name: str) -> str:
