@@ -867,3 +867,20 @@ def test_staining_described_named_and_listed(read_doc, text: str, expected: list
 )
 def test_near_misses_of_this_rounds_rules(read_doc, text: str, expected: list[tuple]) -> None:
     assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a verdict at the end shared by two genes, each with its own alteration word
+        ("Both KRAS mutations and ROS1 fusions were negative.", [("KRAS", "negative"), ("ROS1", "negative")]),
+        ("KRAS mutations and ROS1 fusions were found.", [("KRAS", "positive"), ("ROS1", "positive")]),
+        # a denial after the antibody's clone and the tissue tested
+        ("The expression of PD-L1 (clone SP263) in the biopsy specimen was negative.", [("PD-L1", "negative")]),
+        # staining of the vessels is not the tumour's; a microbiological test is no marker
+        ("The cells were positive for CD1a and showed CD34 positivity in the vasculature.", [("CD1a", "positive")]),
+        ("The lymph node showed a lymphoma and was negative for MTB by PCR.", []),
+    ],
+)
+def test_verdicts_shared_denied_late_or_of_other_tissue(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text

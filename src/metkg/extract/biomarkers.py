@@ -506,6 +506,14 @@ _FOUND_LATER = re.compile(
 )
 
 
+#: "EGFR mutations and ALK rearrangements were negative": the next gene's verdict is shared.
+_NEGATIVE_WITH_NEXT = re.compile(
+    r"\s+(?:and|or|nor)\s+(?:[\w()/-]+\s+){1,8}?" + _ALTERATION + r"\s+(?:were|are)\s+(?:both\s+|all\s+)?"
+    r"(?:negative|absent|not\s+(?:detected|found|identified|present)|wild[-\s]?type)\b",
+    re.IGNORECASE,
+)
+
+
 def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | None:
     """A gene alteration written after a gene: "EGFR exon 19 deletion", "KRAS wild-type",
     "ALK rearrangement-negative", "BRAF V600E mutation", "EGFR mutations were not detected".
@@ -528,7 +536,8 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
     tested = bool(m.group("test")) and bool(m.group("neg") or m.group("pos"))  # "BRAF testing was negative"
     if not alt and not named and not wild and not tested:
         return None
-    if m.group("neg") or re.fullmatch(r"wild[-\s]?type|wt", alt):
+    shared_negative = bool(alt) and _NEGATIVE_WITH_NEXT.match(text, m.end(), end) is not None
+    if m.group("neg") or re.fullmatch(r"wild[-\s]?type|wt", alt) or shared_negative:
         status: Status = "negative"
     elif m.group("pos") or (not m.group("test") and (alt or named)):
         status = "positive"
@@ -571,12 +580,18 @@ _DESCRIBED_STAINING = re.compile(
 _STATED_AFTER = re.compile(r"\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:negative|absent|lost|not|positive)\b", re.I)
 #: Staining described where the tumour's is not, or too scant to call: "only in the stromal cells",
 #: "in less than 1% of tumour cells".
+_IN_OTHER_TISSUE = (
+    r"(?:adjacent\s+|surrounding\s+)?(?:stromal|non-?neoplastic|normal|background|internal|inflammatory|"
+    r"lymphocytes|endothelial|vasculature)"
+)
 _STAINING_ELSEWHERE = re.compile(
     r"\s+(?:was\s+)?(?:seen\s+|present\s+|observed\s+)?(?:only\s+)?(?:in|of)\s+(?:the\s+)?(?:less\s+than|fewer\s+than|<|"
-    r"(?:adjacent\s+|surrounding\s+)?(?:stromal|non-?neoplastic|normal|background|internal|inflammatory|"
-    r"lymphocytes|endothelial))",
+    + _IN_OTHER_TISSUE
+    + r")",
     re.IGNORECASE,
 )
+#: "vimentin positivity in the vasculature", "positive only in the stromal cells": not the tumour's.
+_POSITIVE_ELSEWHERE = re.compile(r"\s+(?:only\s+)?(?:in|of)\s+(?:the\s+)?" + _IN_OTHER_TISSUE + r"\b", re.I)
 
 
 # "CD3, CD5 and CD30 stained the tumour cells": the verb states a positive result of the tumour's
@@ -732,6 +747,8 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
             return None  # "positive for X": the value of what follows, not of this marker
         if pattern is _WORD_VALUE and _leads_next_marker(text, pos, start, m.end(), end):
             return None  # "loss of MLH1 expression with retained MSH2": the value of MSH2
+        if pattern is _WORD_VALUE and _POSITIVE_ELSEWHERE.match(text, m.end(), end):
+            return None  # "vimentin positivity in the vasculature": the vessels' staining
         value = parse_value(m.group(0))
         if value is not None:
             value_start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
@@ -1253,10 +1270,14 @@ _EXPRESSED_AFTER = re.compile(
 )
 
 
-# "Mutations in KRAS, NRAS and BRAF were not detected": the denial after the list is everyone's
+# "Mutations in KRAS, NRAS and BRAF were not detected": the denial after the list is everyone's;
+# "The expression of PD-L1 (clone 22C3) by the resected specimen was negative": past the clone and
+# the tissue tested
 _DENIED_AFTER_LIST = re.compile(
-    r"\s*(?:genes?\s+)?(?:was|were|is|are|has\s+been|have\s+been)\s+"
-    r"(?:not\s+(?:detected|found|identified|observed|seen|present|expressed)|absent|undetectable)\b",
+    r"\s*(?:\([^()]{0,40}\)\s*)*(?:(?:by|in|on|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:specimens?|samples?|tissues?|tumou?rs?|biops(?:y|ies)|cells)\s+)?"
+    r"(?:genes?\s+)?(?:was|were|is|are|has\s+been|have\s+been)\s+"
+    r"(?:not\s+(?:detected|found|identified|observed|seen|present|expressed)|absent|undetectable|negative)\b",
     re.IGNORECASE,
 )
 
@@ -1426,7 +1447,7 @@ ELISA NIPT DENV NS1 LOH LVEF EF SAO2 SPO2 PAO2 PACO2 HCO3 ESBL MRSA FEV1 FVC DLC
 TPS CPS MR NK STUMP ALCL DLBCL AML CML CLL MDS NHL MM GCT PNET MPNST PMC PMID DOI
 CT MRI PET FDG SUV SPECT MIBG DWI ADC FLAIR CXR US EUS ERCP EGD ECG EEG EMG TNM WHO ISUP FIGO AJCC
 UICC ECOG KPS RECIST NCCN ASCO CAP ESMO IHC ISH FISH SISH CISH DISH PCR NGS DNA RNA HE PAS GMS AFB
-ZN HIV HBV HCV HBSAG CMV HSV VZV EBNA TB COVID SARS RPR VDRL ANA ANCA RF CRP ESR WBC RBC LDH ALP ALT
+ZN HIV HBV HCV HBSAG CMV HSV VZV EBNA TB MTB MTBC NTM MAC COVID SARS RPR VDRL ANA ANCA RF CRP ESR WBC RBC LDH ALP ALT
 AST GGT HR TN TNBC LN SLN ALND SLNB LVI PNI CRM NOS NSCLC SCLC SCC HCC RCC CUP GIST DCIS LCIS IDC
 ILC BRCA BRCA1 BRCA2 PD-1 CTLA-4 TKI EGFR-TKI MDT ICU ED OR ID AND OR NOT THE FOR WITH FIG FIGURE
 TABLE CASE VAF TMB MB CNV SNV INDEL
