@@ -1007,3 +1007,18 @@ def test_a_failed_search_for_the_primary_names_no_organ(extract) -> None:
     patient = extract(text).patients[0]
     assert patient.lesion("primary").site is None
     assert [lesion.site for lesion in patient.lesions if lesion.kind == "metastasis"] == ["liver"]
+
+
+def test_a_short_form_the_text_defines_as_something_else_is_not_the_vocabularys(extract) -> None:
+    text = (
+        "A 50-year-old man had a myxoid liposarcoma of the thigh. Years later MRI showed a vertebral metastasis "
+        "with epidural spinal cord compression scale (ESCC) grade 3; the ESCC grade fell after radiotherapy."
+    )
+    primary = extract(text).patients[0].lesion("primary")
+    assert primary is not None and primary.site != "esophagus"
+    assert primary.histology != "esophageal-squamous-cell-carcinoma"
+
+
+def test_a_short_form_defined_by_its_own_name_keeps_its_term(extract) -> None:
+    text = "A 60-year-old man had a glioblastoma multiforme (GBM) of the left temporal lobe. The GBM was resected."
+    assert extract(text).patients[0].lesion("primary").histology == "glioblastoma"  # type: ignore[union-attr]

@@ -91,6 +91,30 @@ def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMenti
     return extra
 
 
+def _without_redefined_short_forms(doc: Doc, matcher: TermMatcher, found: list[TermMention]) -> list[TermMention]:
+    """The mentions without those of a short form the text defines as something else: "epidural
+    spinal cord compression scale (ESCC)" is no oesophageal squamous cell carcinoma, though the
+    vocabulary knows ESCC as one, nor "Rathke's cleft cyst (RCC)" a renal cell carcinoma. A long
+    form sharing a word with the term's names keeps it ("glioblastoma (GBM)"), and markers keep
+    theirs ("caudal type homeobox 2 (CDX2)": the vocabulary names markers by their short forms)."""
+    long_forms: dict[str, list[str]] = {}
+    for short in getattr(doc._, "abbreviations", []) or []:
+        if short._.long_form is not None:
+            long_forms.setdefault(short.text, []).append(short._.long_form.text)
+    return [m for m in found if not _redefined(matcher, m, long_forms.get(m.text, []))]
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
+
+
+def _redefined(matcher: TermMatcher, mention: TermMention, long_forms: list[str]) -> bool:
+    if mention.category in ("marker", "gene"):
+        return False  # the vocabulary lists markers by their short names, which a long form may not share
+    words = {w for name in matcher.names(mention.category, mention.key) for w in _content_words(name)}
+    return bool(long_forms) and all(not (_content_words(long) & words) for long in long_forms)
+
+
 def _defined_short_forms(doc: Doc, matcher: TermMatcher) -> frozenset[str]:
     """Short forms the text defines by a long form that names a term ("HEHE" defined as just
     "hemangioendothelioma", a word the vocabulary lacks, is still open to its initials)."""
@@ -253,7 +277,7 @@ class TermsComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        found = self.matcher.find(text)
+        found = _without_redefined_short_forms(doc, self.matcher, self.matcher.find(text))
         found += [TermMention(c.start, c.end, f"cue-{c.kind}", c.kind, c.text) for c in find_cues(text)]
         found += _abbreviation_mentions(doc, self.matcher, found)
         defined = _defined_short_forms(doc, self.matcher)

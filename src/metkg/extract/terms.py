@@ -121,6 +121,7 @@ class TermMatcher:
         self._index: dict[str, dict[str, list[tuple[re.Pattern[str], str]]]] = {}
         self._keys: dict[str, set[str]] = {}
         self._names: dict[str, dict[int, list[tuple[str, str]]]] = {}  # category -> length -> (name, key)
+        self._term_names = {(category, key): list(ns) for category, terms in names.items() for key, ns in terms.items()}
         for category, terms in names.items():
             by_length = self._names.setdefault(category, {})
             for name, key in sorted({(n.lower(), k) for k, ns in terms.items() for n in ns if n and len(n) >= 4}):
@@ -176,6 +177,10 @@ class TermMatcher:
             if _within(word, other, limit) and _same_number(digits, re.sub(r"\D", "", other))
         }
         return next(iter(keys)) if len(keys) == 1 else None
+
+    def names(self, category: str, key: str) -> list[str]:
+        """The names (label, synonyms) the matcher looks for of one term."""
+        return self._term_names.get((category, key), [])
 
     def has_key(self, category: str, key: str) -> bool:
         """Whether the ontology has a term of ``category`` with this key."""
