@@ -193,3 +193,15 @@ def test_a_title_line_before_the_patient_is_introduced_gives_no_lesion(extract) 
 )
 def test_an_aside_that_contradicts_is_hedged_up_to_its_comma(text: str, hedged: str) -> None:
     assert [text[s:e] for s, e in hypothetical_spans(text)] == [hedged]
+
+
+@pytest.mark.parametrize(
+    ("text", "hedged"),
+    [
+        # what a test looked for is no finding; what it found is
+        ("Evaluation for multiple myeloma was negative.", "Evaluation for multiple myeloma was negative."),
+        ("Work-up for metastases revealed liver lesions.", "Work-up for metastases "),
+    ],
+)
+def test_what_a_test_looked_for_is_hedged_up_to_what_it_found(text: str, hedged: str) -> None:
+    assert [text[s:e] for s, e in hypothetical_spans(text)] == [hedged]

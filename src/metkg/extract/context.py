@@ -124,6 +124,9 @@ _BACKWARD_WORDS = (
     r"(?:could|can)\s*not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+excluded|"
     r"(?:should|must|needs?\s+to|had\s+to|have\s+to)\s+be\s+(?:excluded|ruled\s+out)"
 )
+#: What a test looked for: "Evaluation for multiple myeloma was negative" (looks ahead, up to the
+#: verb of what it found: "work-up for metastases revealed liver lesions").
+_TESTED_FOR = r"(?:evaluat(?:e|ed|ion)|work-?\s?up|test(?:ed|ing)|screened|assess(?:ed|ment))\s+for"
 _HYPOTHETICAL = re.compile(
     # "considering the possibility of", not "considering the liver metastases, she was treated with"
     r"\b(?:differential(?:\s+diagnos[ei]s)?|considered|consider\b|considering\s+(?:the\s+)?(?:possibility|diagnosis)|"
@@ -131,7 +134,7 @@ _HYPOTHETICAL = re.compile(
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
-    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|evaluate\s+for|if\b|"
+    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|" + _TESTED_FOR + r"|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|contrary\s+to|expectations?\s+of|"
     r"(?:unable\s+to|(?:could|can|did)\s*not|cannot)\s+(?:distinguish|differentiate|discriminate)|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
@@ -163,7 +166,7 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 #: pseudoprogression" states the metastases and considers the pseudoprogression.
 _FORWARD = re.compile(
     r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|contrary\s+to|"
-    r"expectations?\s+of|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|evaluate\s+for|"
+    r"expectations?\s+of|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|" + _TESTED_FOR + r"|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
     re.IGNORECASE,
