@@ -1022,3 +1022,11 @@ def test_a_short_form_the_text_defines_as_something_else_is_not_the_vocabularys(
 def test_a_short_form_defined_by_its_own_name_keeps_its_term(extract) -> None:
     text = "A 60-year-old man had a glioblastoma multiforme (GBM) of the left temporal lobe. The GBM was resected."
     assert extract(text).patients[0].lesion("primary").histology == "glioblastoma"  # type: ignore[union-attr]
+
+
+def test_a_histology_that_names_its_organ_found_in_another_organ_keeps_its_own(extract) -> None:
+    text = (
+        "A 70-year-old woman was treated with radiosurgery for a solitary metastasis from clear cell renal cell "
+        "carcinoma in the left adrenal gland."
+    )
+    assert extract(text).patients[0].lesion("primary").site == "kidney"  # type: ignore[union-attr]

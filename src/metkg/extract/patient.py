@@ -886,8 +886,9 @@ _OF_SITE = re.compile(
 def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
     """The organ named with a histology: "carcinoma of the right breast", "breast carcinoma"; never a
     lymph node, which holds a carcinoma only when it has spread there, nor a fluid ("pleural fluid
-    cytology revealed adenocarcinoma")."""
-    sites = [x for x in s.of("site") if not _holds_no_primary(report, x.key)]
+    cytology revealed adenocarcinoma"), nor another organ than the one the histology names
+    ("metastasis from hepatocellular carcinoma in the left lung": where it spread)."""
+    sites = [x for x in s.of("site") if not _holds_no_primary(report, x.key) and _may_hold(report, m.key, x.key)]
     after = next((x for x in sites if x.start >= m.end), None)
     if after is not None and _OF_SITE.fullmatch(s.local(m.end, after.start)):
         return after
@@ -899,6 +900,14 @@ def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
     if before and re.fullmatch(r"[\s\w-]{0,20}", gap) and not _SPREAD_FROM.search(gap):
         return before[-1]
     return None
+
+
+def _may_hold(report: Report, histology: str, site: str) -> bool:
+    """Whether a histology may arise in a site: one that names its organ arises there only."""
+    vocab = report.vocabulary
+    if not _names_its_organ(report, histology):
+        return True
+    return any(vocab.related("site", site, organ) for organ in vocab.implied_sites("histology", histology))
 
 
 #: "liver metastasis from colorectal cancer": the organ before names where the cancer spread to; "a
