@@ -25,6 +25,7 @@ from metkg.extract.report import Mention, Report, Sentence, Vocabulary
 from metkg.extract.stations import NODE_NOUN, listed_stations, regional_node
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
+from metkg.terminology import Term
 
 __all__ = [
     "IMPLIED",
@@ -888,7 +889,7 @@ def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
     lymph node, which holds a carcinoma only when it has spread there, nor a fluid ("pleural fluid
     cytology revealed adenocarcinoma"), nor another organ than the one the histology names
     ("metastasis from hepatocellular carcinoma in the left lung": where it spread)."""
-    sites = [x for x in s.of("site") if not _holds_no_primary(report, x.key) and _may_hold(report, m.key, x.key)]
+    sites = [x for x in s.of("site") if not _holds_no_primary(report, x.key) and _may_hold(report, m, x.key)]
     after = next((x for x in sites if x.start >= m.end), None)
     if after is not None and _OF_SITE.fullmatch(s.local(m.end, after.start)):
         return after
@@ -902,12 +903,22 @@ def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
     return None
 
 
-def _may_hold(report: Report, histology: str, site: str) -> bool:
-    """Whether a histology may arise in a site: one that names its organ arises there only."""
+def _may_hold(report: Report, histology: Mention, site: str) -> bool:
+    """Whether a histology may arise in a site: one whose name as written names its organ
+    ("hepatocellular carcinoma", "renal cell carcinoma") arises there only; "secretory carcinoma",
+    of the breast or a salivary gland, anywhere."""
     vocab = report.vocabulary
-    if not _names_its_organ(report, histology):
-        return True
-    return any(vocab.related("site", site, organ) for organ in vocab.implied_sites("histology", histology))
+    organs = vocab.implied_sites("histology", histology.key)
+    named = [organ for organ in organs if _word_of(histology.text, vocab.terms.get("site", organ))]
+    return not named or any(vocab.related("site", site, organ) for organ in named)
+
+
+def _word_of(text: str, organ: Term | None) -> bool:
+    """Whether a name shares a word stem (five letters) with an organ's names: "hepatocellular", "hepatic"."""
+    if organ is None:
+        return False
+    stems = {w[:5] for name in (organ.label, *organ.synonyms) for w in re.findall(r"[a-z]{5,}", name.lower())}
+    return any(w[:5] in stems for w in re.findall(r"[a-z]{5,}", text.lower()))
 
 
 #: "liver metastasis from colorectal cancer": the organ before names where the cancer spread to; "a
