@@ -1030,3 +1030,11 @@ def test_a_histology_that_names_its_organ_found_in_another_organ_keeps_its_own(e
         "carcinoma in the left adrenal gland."
     )
     assert extract(text).patients[0].lesion("primary").site == "kidney"  # type: ignore[union-attr]
+
+
+def test_a_tumour_likened_to_another_organs_cancer_is_not_that_cancer(extract) -> None:
+    text = (
+        "A 50-year-old woman had haematuria. Cystoscopy showed a mass at the dome of the urinary bladder. "
+        "Partial cystectomy showed an adenocarcinoma of the bladder that bore similarities to a colonic adenocarcinoma."
+    )
+    assert extract(text).patients[0].lesion("primary").site == "bladder"  # type: ignore[union-attr]

@@ -127,13 +127,20 @@ _BACKWARD_WORDS = (
 #: What a test looked for: "Evaluation for multiple myeloma was negative" (looks ahead, up to the
 #: verb of what it found: "work-up for metastases revealed liver lesions").
 _TESTED_FOR = r"(?:evaluat(?:e|ed|ion)|work-?\s?up|test(?:ed|ing)|screened|assess(?:ed|ment))\s+for"
+#: What a tumour is likened to is not what it is: "it bore similarities to a colonic adenocarcinoma",
+#: "resembling a renal cell carcinoma" (looks ahead).
+_LIKENED = (
+    r"similar(?:ities|ity)?\s+to|resembl(?:ed|ing|es|ance\s+to)|reminiscent\s+of|akin\s+to|"
+    r"(?:in\s+)?keeping\s+with\s+the\s+appearance\s+of"
+)
 _HYPOTHETICAL = re.compile(
     # "considering the possibility of", not "considering the liver metastases, she was treated with"
     r"\b(?:differential(?:\s+diagnos[ei]s)?|considered|consider\b|considering\s+(?:the\s+)?(?:possibility|diagnosis)|"
     r"suspect(?:ed|ing)?|suspicio(?:n|us)|"
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
-    r"whether|mimick?(?:ing|ed|s)?|misdiagnos\w*|impression|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
+    r"whether|mimick?(?:ing|ed|s)?|" + _LIKENED + r"|misdiagnos\w*|impression|"
+    r"hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
     r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|" + _TESTED_FOR + r"|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|contrary\s+to|expectations?\s+of|"
     r"(?:unable\s+to|(?:could|can|did)\s*not|cannot)\s+(?:distinguish|differentiate|discriminate)|concerning\s+for|worrisome\s+for|worrying\s+for|"
@@ -166,7 +173,11 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 #: pseudoprogression" states the metastases and considers the pseudoprogression.
 _FORWARD = re.compile(
     r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|contrary\s+to|"
-    r"expectations?\s+of|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|" + _TESTED_FOR + r"|"
+    r"expectations?\s+of|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|"
+    + _TESTED_FOR
+    + r"|"
+    + _LIKENED
+    + r"|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
     re.IGNORECASE,
