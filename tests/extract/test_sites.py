@@ -1038,3 +1038,13 @@ def test_a_tumour_likened_to_another_organs_cancer_is_not_that_cancer(extract) -
         "Partial cystectomy showed an adenocarcinoma of the bladder that bore similarities to a colonic adenocarcinoma."
     )
     assert extract(text).patients[0].lesion("primary").site == "bladder"  # type: ignore[union-attr]
+
+
+def test_a_histology_after_metastatic_with_its_grade_is_no_primary(extract) -> None:
+    text = (
+        "A 60-year-old woman had cystic lung lesions. Wedge resection of the right upper lobe showed metastatic "
+        "with poorly differentiated adenocarcinoma in the right upper lobe."
+    )
+    patient = extract(text).patients[0]
+    assert patient.lesion("primary") is None
+    assert [lesion.site for lesion in patient.lesions if lesion.kind == "metastasis"] == ["lung"]

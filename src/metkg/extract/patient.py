@@ -815,9 +815,10 @@ def _metastatic_context(s: Sentence, m: Mention) -> bool:
     )
 
 
-#: "metastatic moderately differentiated adenocarcinoma": the grade between the word and the histology
+#: "metastatic moderately differentiated adenocarcinoma" (or "metastatic with moderately ..."): the
+#: grade between the word and the histology
 _METASTATIC_GRADED = re.compile(
-    r"\bmetastatic\s+(?:(?:well|moderately|poorly|un)[\s-]*(?:to\s+(?:well|moderately|poorly)[\s-]*)?differentiated\s+)$",
+    r"\bmetastatic\s+(?:with\s+)?(?:(?:well|moderately|poorly|un)[\s-]*(?:to\s+(?:well|moderately|poorly)[\s-]*)?differentiated\s+)$",
     re.IGNORECASE,
 )
 
