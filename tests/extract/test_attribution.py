@@ -589,3 +589,12 @@ def test_a_gross_description_of_the_same_organ_keeps_the_report_open(extract) ->
         "The capsule was intact. " + _DESCRIPTION + "The tumour cells were positive for synaptophysin."
     )
     assert _results(extract(text).patients[0])["synaptophysin"] == [("primary", "positive")]
+
+
+def test_a_procedure_done_to_obtain_tissue_from_a_site_samples_that_site(extract) -> None:
+    text = (
+        WOMAN + "CT showed a mass in the pancreas and an enlarged coeliac node. EUS-guided fine-needle aspiration "
+        "was performed to obtain tissue from the coeliac lymph node. The cells were positive for GATA3."
+    )
+    [specimen] = [sp for sp in extract(text).patients[0].specimens if sp.results]
+    assert specimen.site == "celiac-lymph-node"

@@ -199,6 +199,8 @@ _SITE_GAP_BEFORE = re.compile(
 )
 _SITE_GAP_AFTER = re.compile(
     r"\s*(?:\([^)]{0,30}\)\s*)?(?:biopsy\s+|specimens?\s+)?(?:(?:was|were)\s+(?:performed|done|taken|obtained)\s+)?"
+    # "FNA was performed to obtain tissue from the hilar lymph node"
+    r"(?:(?:in\s+order\s+)?to\s+(?:obtain|collect|get|sample)\s+(?:a\s+)?(?:tissue|samples?|specimens?|material|cells)\s+)?"
     r"(?:of|from|at|on|in|near|for)\s+(?:the\s+)?(?:patient'?s\s+)?"
     r"(?:(?:left|right|bilateral|both)\s+)?(?:[\w-]+\s+){0,4}",
     re.IGNORECASE,
