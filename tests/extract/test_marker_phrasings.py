@@ -491,7 +491,7 @@ def test_a_percent_at_the_end_of_a_list_is_the_last_markers_own(read_doc) -> Non
         # a qualified item with its own value, a percent that leads the next clause, where staining lay
         ("It was positive for CK7, and nuclear TTF-1 was negative.", [("CK7", "positive"), ("TTF-1", "negative")]),
         ("HER2 negative, 95% of tumour cells were ER positive.", [("HER2", "negative"), ("ER", "positive")]),
-        ("Absence of CD10 expression was noted.", []),
+        ("Absence of CD10 expression was noted.", [("CD10", "negative")]),
         ("CD3 expression was seen only in the surrounding reactive T cells.", []),
         ("It was positive for CK7; staining was repeated for CDX2 but not for CK20.", [("CK7", "positive")]),
         ("Positive for CK7, and other stains including CK20 and CDX2 were pending.", [("CK7", "positive")]),
@@ -883,4 +883,37 @@ def test_near_misses_of_this_rounds_rules(read_doc, text: str, expected: list[tu
     ],
 )
 def test_verdicts_shared_denied_late_or_of_other_tissue(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "absence of" before a list is a negative prefix; "lack of" only right before the marker
+        (
+            "The tumour cells expressed CD38 and CD138, with absence of CD19 and CD20.",
+            [("CD38", "positive"), ("CD138", "positive"), ("CD19", "negative"), ("CD20", "negative")],
+        ),
+        ("Despite a lack of approved drugs, he was given ribavirin and IVIG.", []),
+        # a negative list of genes, each with its own alteration word
+        ("NGS of it was negative for KRAS mutation and ALK fusion.", [("KRAS", "negative"), ("ALK", "negative")]),
+        (
+            "Sequencing of the tumour was negative for IDH1 mutations and TERT promoter mutations.",
+            [("IDH1", "negative"), ("TERT", "negative")],
+        ),
+        (
+            "The tumour was negative for IDH1 mutation and telomerase reverse transcriptase (TERT) promoter mutation.",
+            [("IDH1", "negative"), ("TERT", "negative")],
+        ),
+        # a member's number after its family's abbreviation; names the vocabulary now knows
+        ("The cells showed reactivity to cytokeratin (CK) 7 and CK 20.", [("CK7", "positive"), ("CK20", "positive")]),
+        (
+            "It was positive for CD68, alpha 1-antichymotrypsin and vimentin.",
+            [("CD68", "positive"), ("alpha-1-antichymotrypsin", "positive"), ("vimentin", "positive")],
+        ),
+        ("It was partially positive for factor VIII.", [("factor VIII", "positive")]),
+        ("It was negative for smooth muscle antigen and desmin.", [("SMA", "negative"), ("desmin", "negative")]),
+    ],
+)
+def test_absences_gene_lists_members_and_names(read_doc, text: str, expected: list[tuple]) -> None:
     assert _statuses(read_doc(text)) == expected, text

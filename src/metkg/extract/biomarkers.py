@@ -285,7 +285,8 @@ _PREFIX = re.compile(
     r"(?P<mod>diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?|partial(?:ly)?|patchy)?\s*"
     r"(?P<word>positiv(?:e|ity|ely)|negativ(?:e|ity|ely)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
     r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|reacted|express(?:ion|ed)|"
-    r"(?:immuno)?stain(?:ing|ed)|lack\s+of\s+(?:expression|staining)|loss\s+of(?:\s+expression)?|retention\s+of|"
+    r"(?:immuno)?stain(?:ing|ed)|lack\s+of(?:\s+(?:expression|staining))?|absence\s+of(?:\s+(?:expression|staining))?|"
+    r"loss\s+of(?:\s+expression)?|retention\s+of|"
     r"over-?expression|amplification)"
     # "negative nuclear staining for CDX2"
     r"(?:\s+(?:nuclear|cytoplasmic|membranous|immunohistochemical))?"
@@ -446,7 +447,9 @@ _MOLECULAR = re.compile(
     r"(?P<variants>(?:\s*(?:,\s*(?=[cp]\.)|[,/]\s*(?=" + _CHANGE_NAMED + r"))?\(?\s*" + _VARIANT + r"\s*\)?"
     r"(?:\s*(?:,\s*|\s+and\s+|/)?\(?\s*" + _VARIANT + r"\s*\)?){0,3})?)"
     r"(?:[\s\-]*(?:gene\s+)?(?:(?:missense|nonsense|frameshift|point|activating|inactivating|truncating|hotspot|"
-    r"somatic|pathogenic|likely\s+pathogenic|deleterious|splice[-\s]site)\s+)*" + _ALTERATION + r"\b)?"
+    r"somatic|pathogenic|likely\s+pathogenic|deleterious|splice[-\s]site|promoter|homozygous)\s+)*"
+    + _ALTERATION
+    + r"\b)?"
     r"(?P<test>\s+(?:testing|tests?|analys[ie]s|status|assay|screening|profiling|sequencing|results?))?"
     r"(?P<tail>\s*[-–,:]?\s*(?:\(\s*[^()]{1,30}\)\s*)?(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
     r"(?:(?P<neg>not\s+(?:detected|found|identified|present|seen|observed)|negative|absent|undetected|wild[-\s]?type)"
@@ -815,8 +818,14 @@ _MOLECULAR_NEGATIVE = re.compile(
     r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+"
     r"(?:(?:was|were)\s+(?:detected|found|identified|observed|seen)\s+)?"  # "no mutation was found in KRAS"
     r"(?:in|of|for|involving)\s+(?:the\s+)?(?:genes?\s+)?(?:such\s+as\s+|including\s+|like\s+)?)?"
-    # "no FGFR or NTRK fusion": the genes of the list before this one, named or not
-    r"(?:(?-i:(?=[\w-]*[A-Z])[A-Za-z][A-Za-z0-9-]{1,9})\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|/)\s*){0,4}$",
+    # "no FGFR or NTRK fusion", "negative for KRAS mutation and ALK fusion": the genes of the list
+    # before this one, named or not, each with its alteration or not
+    r"(?:(?-i:(?=[\w-]*[A-Z])[A-Za-z][A-Za-z0-9-]{1,9})"
+    r"(?:\s+(?:(?:gene|promoter|homozygous|exon\s+\d{1,2})\s+)?(?:mutations?|alterations?|rearrangements?|fusions?|"
+    r"variants?|amplifications?|deletions?))?"
+    r"\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|/)\s*){0,4}"
+    # "... and Telomerase Reverse Transcriptase (TERT)": a gene's name before its symbol, not "genes ("
+    r"(?:(?:(?!genes?\b|panels?\b)[A-Za-z][\w-]*\s+){1,4}\(\s*)?$",
     re.IGNORECASE,
 )
 _MOLECULAR_PREFIX_WORD = re.compile(r"mutation|alteration|rearrangement|fusion|variant|wild", re.IGNORECASE)
@@ -863,14 +872,16 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     best = None
     for m in _PREFIX.finditer(window):
         gap = window[m.end() :]
-        if _LIST_GAP.match(gap) and (best is None or m.end() > best.end()):
+        bare = re.fullmatch(r"(?:lack|absence)\s+of", m.group("word"), re.IGNORECASE) is not None
+        fits = not gap.strip() if bare else _LIST_GAP.match(gap) is not None  # "lack of approved therapies, ... IVIG"
+        if fits and (best is None or m.end() > best.end()):
             best = m
     denied = [m for m in _NOT_FOR.finditer(window) if _LIST_GAP.match(window[m.end() :])]
     clause = window.rfind(";", 0, denied[-1].start()) + 1 if denied else 0  # the prefix of the same clause
     earlier = list(_PREFIX.finditer(window, clause, denied[-1].start())) if denied else []
     if earlier and _STATUS_WORD.match(earlier[-1].group("word")):
         # "immunoreactivity for Pit-1, but not for SF-1 and ER": the list after "not for" has the other status
-        was_negative = re.match(r"negativ|lack|loss", earlier[-1].group("word"), re.IGNORECASE) is not None
+        was_negative = re.match(r"negativ|lack|loss|absen", earlier[-1].group("word"), re.IGNORECASE) is not None
         value = ResultValue(status="positive" if was_negative else "negative")
         return value, window_start + denied[-1].start("not"), window_start + denied[-1].end()
     if best is None:
@@ -886,9 +897,9 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     by_method = _POLARITY_BY_METHOD.search(lead)  # "negative by immunohistochemical staining for"
     if by_method and not ("positiv" in word or "negativ" in word):
         word = by_method.group("word").lower()
-    if word.startswith(("lack", "loss")) and negated:
+    if word.startswith(("lack", "loss", "absen")) and negated:
         status: Status = "positive"  # "no loss of MLH1 expression": retained
-    elif "negativ" in word or word.startswith(("lack", "loss")) or (negated and "positiv" not in word):
+    elif "negativ" in word or word.startswith(("lack", "loss", "absen")) or (negated and "positiv" not in word):
         status = "negative"
     else:
         status = "positive"
@@ -1332,7 +1343,7 @@ def _denied(
     """A gene alteration read after the gene is denied by "no" before it: "no EGFR mutation"."""
     if value is None or value[0].assay != "molecular" or value[0].status != "positive":
         return value
-    if _MOLECULAR_NEGATIVE.search(text[max(begin, run_start - 60) : run_start]):
+    if _MOLECULAR_NEGATIVE.search(text[max(begin, run_start - 120) : run_start]):
         return replace(value[0], status="negative"), value[1], value[2]
     return value
 

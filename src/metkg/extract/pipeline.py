@@ -195,24 +195,36 @@ def _with_long_forms(doc: Doc, markers: list[TermMention]) -> list[TermMention]:
 
 #: Family names whose members are numbered or lettered: "cytokeratin 8", "chromogranin B".
 _MARKER_FAMILIES = frozenset({"cytokeratin", "cytokeratins", "keratin", "ck", "chromogranin"})
-_MEMBER = re.compile(r"[\s-](?P<member>\d{1,2}(?:/\d{1,2})?|[A-C])\b(?!\s*[+%])")
+_MEMBER = re.compile(
+    r"(?P<abbreviation>\s*\(\s*[A-Za-z]{1,6}\s*\))?[\s-](?P<member>\d{1,2}(?:/\d{1,2})?|[A-C])\b(?!\s*[+%])"
+)
 
 
-def _numbered_member(text: str, marker: TermMention) -> TermMention:
-    """A family name followed by a member the vocabulary lacks is that member, kept as written for
-    the curator: "cytokeratin 8" is no pan-cytokeratin, "chromogranin B" no chromogranin A."""
+def _numbered_member(text: str, matcher: TermMatcher, marker: TermMention) -> TermMention:
+    """A family name followed by a member is that member: "cytokeratin (CK) 7" is cytokeratin 7; one
+    the vocabulary lacks is kept as written for the curator: "cytokeratin 8" is no pan-cytokeratin,
+    "chromogranin B" no chromogranin A."""
     member = _MEMBER.match(text, marker.end) if marker.text.lower() in _MARKER_FAMILIES else None
     if member is None:
         return marker
     written = text[marker.start : member.end()]
-    return TermMention(marker.start, member.end(), "marker", written, written)
+    name = f"{marker.text} {member.group('member')}"
+    known = [m.key for m in matcher.find(name, ["marker"]) if m.start == 0 and m.end == len(name)]
+    if member.group("abbreviation") and not known:
+        return marker  # "cytokeratin (CK) 8": left to the abbreviation's own reading
+    return TermMention(marker.start, member.end(), "marker", known[0] if known else written, written)
+
+
+def _outermost(markers: list[TermMention]) -> list[TermMention]:
+    """The mentions not inside another: the "CK" of "cytokeratin (CK) 7"."""
+    return [m for m in markers if not any(o.start <= m.start and m.end <= o.end and o != m for o in markers)]
 
 
 def _marker_mentions(doc: Doc, matcher: TermMatcher, markers: list[TermMention]) -> list[TermMention]:
     """The vocabulary's markers, the markers a phrase implies, misspelt markers and marker-shaped
     names the vocabulary lacks (kept under the name as written, for the curator)."""
     text = doc.text
-    markers = [_numbered_member(text, m) for m in _with_long_forms(doc, markers)]
+    markers = _outermost([_numbered_member(text, matcher, m) for m in _with_long_forms(doc, markers)])
     listed = [MarkerMention(m.start, m.end, m.key) for m in markers]
     known = listed + [
         m for m in implied_marker_mentions(text) if not any(k.start < m.end and m.start < k.end for k in listed)
