@@ -1048,3 +1048,20 @@ def test_a_histology_after_metastatic_with_its_grade_is_no_primary(extract) -> N
     patient = extract(text).patients[0]
     assert patient.lesion("primary") is None
     assert [lesion.site for lesion in patient.lesions if lesion.kind == "metastasis"] == ["lung"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "sites"),
+    [
+        ("She developed a malignant pleural effusion.", ["pleura"]),
+        ("Her cancer was diagnosed through a malignant pericardial effusion.", ["pericardium"]),
+        ("She developed malignant ascites.", ["peritoneum"]),
+        # denied or only suspected: no metastasis
+        ("There was no malignant pleural effusion.", []),
+        ("A malignant pleural effusion was suspected.", []),
+    ],
+)
+def test_a_malignant_effusion_is_a_metastasis_of_its_membrane(extract, statement: str, sites: list[str]) -> None:
+    text = "A 66-year-old woman had a serous carcinoma of the left ovary. " + statement
+    lesions = extract(text).patients[0].lesions
+    assert [lesion.site for lesion in lesions if lesion.kind == "metastasis"] == sites

@@ -763,6 +763,36 @@ def _out_of_reach(report: Report, lesion: LesionDraft, primary: LesionDraft | No
     return any(vocab.is_a("site", lesion.site, cavity) for cavity in _CAVITIES)
 
 
+#: "a malignant pleural effusion", "metastatic pericardial effusion", "malignant ascites": the serous
+#: membrane's metastasis.
+_MALIGNANT_EFFUSION = re.compile(
+    r"\b(?:malignant|metastatic|neoplastic|carcinomatous)\s+(?:(?P<membrane>pleural|pericardial|peritoneal)\s+"
+    r"(?:effusions?|fluid)|(?P<ascites>ascites))\b",
+    re.IGNORECASE,
+)
+_MEMBRANES = {"pleural": "pleura", "pericardial": "pericardium", "peritoneal": "peritoneum", "ascites": "peritoneum"}
+
+
+def _malignant_effusions(report: Report, primary: LesionDraft | None) -> list[LesionDraft]:
+    """Metastases a cancer's malignant effusion states: the pleura of "a malignant pleural
+    effusion" (stage M1a of a lung cancer, IV of an ovarian one), the pericardium, the peritoneum."""
+    if primary is None:
+        return []
+    out: list[LesionDraft] = []
+    for s in report.patient_sentences():
+        for m in _MALIGNANT_EFFUSION.finditer(s.text):
+            word = (m.group("membrane") or m.group("ascites")).lower()
+            start, end = s.start + m.start(), s.start + m.end()
+            named = [x for x in s.of("site") if x.start < end and start < x.end]
+            key = _MEMBRANES[word]
+            if not named or not all(x.asserted for x in named) or report.vocabulary.terms.get("site", key) is None:
+                continue
+            lesion = LesionDraft("metastasis", key, report.evidence(start, end), start)
+            lesion.sentences = [s.index]
+            out.append(lesion)
+    return out
+
+
 def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[LesionDraft] = ()) -> list[LesionDraft]:  # type: ignore[assignment]
     """Metastases, local invasions and recurrences of this patient, merged by site.
 
@@ -772,7 +802,7 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
     vocab = report.vocabulary
     if primary is None and not confirmed and not _about_a_neoplasm(report):
         return []  # "pulmonary involvement" of a vasculitis, an abscess "extending into" the neck
-    stated = _merge(_candidates(report) + list(confirmed), report)
+    stated = _merge(_candidates(report) + list(confirmed) + _malignant_effusions(report, primary), report)
     for lesion in stated:
         if lesion.kind == "local-invasion" and _out_of_reach(report, lesion, primary):
             lesion.kind = "metastasis"  # "hepatic infiltration" by a melanoma of the skin
