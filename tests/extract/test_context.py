@@ -6,6 +6,7 @@ import pytest
 
 from metkg.extract.context import about_other_patients, find_cues, hypothetical_spans, refers_to_patient
 from metkg.extract.pipeline import annotate
+from metkg.extract.report import read_report
 
 
 @pytest.mark.parametrize(
@@ -205,3 +206,30 @@ def test_an_aside_that_contradicts_is_hedged_up_to_its_comma(text: str, hedged: 
 )
 def test_what_a_test_looked_for_is_hedged_up_to_what_it_found(text: str, hedged: str) -> None:
     assert [text[s:e] for s, e in hypothetical_spans(text)] == [hedged]
+
+
+# A title without a full stop, then an unlabelled abstract (a long paragraph of the front matter).
+_TITLED = (
+    "Cardiac deposit of an oral carcinoma: a case report\n"
+    "A 61-year-old man with squamous cell carcinoma of the tongue had a mass in the right ventricle. "
+    "Echocardiography showed a mobile mass attached to the free wall. It grew during the following weeks "
+    "despite anticoagulation, and imaging found no other cause. The mass was treated with radiotherapy and "
+    "shrank. We describe the course and the choices made.\n\n"
+    "Introduction\n\nCardiac deposits of oral cancers are rare.\n\n"
+    "Case presentation\n\n"
+    "A 61-year-old smoker presented with a painful ulcer of the tongue. Biopsy showed squamous cell carcinoma.\n"
+)
+
+
+def test_the_abstract_sentence_after_a_title_without_a_full_stop_is_read(extract) -> None:
+    patient = extract(_TITLED).patients[0]
+    assert (patient.age, patient.sex) == (61, "male")
+
+
+def test_a_definition_opening_an_abstract_is_no_fact_of_the_patient(ontology_dir) -> None:
+    text = _TITLED.replace(
+        "A 61-year-old man with", "Teratomas are germ cell tumours of three layers. A 61-year-old man with"
+    ).replace("Cardiac deposit", "Case report: cardiac deposit")
+    report = read_report(text, "titled.txt", ontology_dir)
+    summary = [s.text for s in report.summary_sentences()]
+    assert summary and not any(s.startswith("Teratomas") for s in summary)

@@ -155,26 +155,40 @@ _PAST_AGE = re.compile(r"\b(?:since|when|until|till|before|after)\s+(?:she|he|th
 
 
 def find_demographics(report: Report) -> PatientDraft:
-    """Age and sex from the first "45-year-old woman" (case section first, then the abstract)."""
+    """Age and sex from the first "45-year-old woman" (case section first, then the abstract); a
+    sex the first mention leaves out ("A 58-year-old smoker") from another of the same age ("A
+    58-year-old male" of the abstract), else from the pronouns."""
     draft = PatientDraft()
+    for s, m, age, sex in _ages(report):
+        if draft.age is None:
+            draft.age = age
+            draft.evidence = _age_evidence(report, s, m, sex)
+        if sex is not None and age == draft.age:
+            draft.sex = _SEX_WORDS[sex.group(1).lower()]
+            if draft.evidence and draft.evidence[0].start != s.start + m.start():
+                draft.evidence += _age_evidence(report, s, m, sex)
+            break
+    if draft.sex is None:
+        _sex_from_pronouns(report, draft)
+    return draft
+
+
+def _ages(report: Report) -> Iterator[tuple[Sentence, re.Match[str], int, re.Match[str] | None]]:
+    """Each stated age of the patient's sentences with the sex word after it, if any."""
     for s in report.patient_sentences():
         for m in _AGE.finditer(s.text):
             age = _age(m)
             if not 0 < age <= 120 or _PAST_AGE.search(s.text[max(0, m.start() - 30) : m.start()]):
                 continue
             tail = s.text[m.end() : m.end() + 40]
-            sex = _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
-            end = m.end() + (tail.find(sex.group(0)) + len(sex.group(0)) if sex else 0)
-            draft.age = age
-            draft.evidence = report.evidence(s.start + m.start(), s.start + end)
-            if sex:
-                draft.sex = _SEX_WORDS[sex.group(1).lower()]
-            break
-        if draft.age is not None:
-            break
-    if draft.sex is None:
-        _sex_from_pronouns(report, draft)
-    return draft
+            yield s, m, age, _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
+            break  # the first age of a sentence is the patient's
+
+
+def _age_evidence(report: Report, s: Sentence, m: re.Match[str], sex: re.Match[str] | None) -> list[Evidence]:
+    tail = s.text[m.end() : m.end() + 40]
+    end = m.end() + (tail.find(sex.group(0)) + len(sex.group(0)) if sex else 0)
+    return report.evidence(s.start + m.start(), s.start + end)
 
 
 def _sex_from_pronouns(report: Report, draft: PatientDraft) -> None:

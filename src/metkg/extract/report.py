@@ -201,7 +201,8 @@ class Report:
         narrative = set() if labelled else {s.index for s in _narrative(abstract)}
         for s in self.sentences:
             summary = s.section == "abstract-case" or (s.section == "abstract" and s.self_reference)
-            if (summary or s.index in narrative) and not s.other_patients and not self.is_title(s):
+            general = _DEFINITION.search(s.text) is not None and not s.self_reference
+            if (summary or s.index in narrative) and not s.other_patients and not self.is_title(s) and not general:
                 yield s
 
     def patient_sentences(self) -> Iterator[Sentence]:
@@ -260,6 +261,11 @@ def _narrative(abstract: list[Sentence]) -> list[Sentence]:
     return out
 
 
+#: What a kind of tumour is, opening an abstract: "Teratomas are germ cell tumors that arise from ...".
+_DEFINITION = re.compile(
+    r"^\s*(?:[A-Z][\w-]*\s+){0,3}[\w-]*s\s+are\s+(?:an?\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:tumou?rs|neoplasms|cancers|carcinomas|sarcomas|lesions|diseases|malignancies|entities)\b"
+)
 _IN_CONCLUSION = re.compile(r"^\s*(?:in\s+conclusion|in\s+summary|to\s+conclude|we\s+conclude|conclusions?\s*:)", re.I)
 _GENERAL_CLAIM = re.compile(
     r"\b(?:usually|commonly|most\s+common(?:ly)?|frequently|often|typically|generally|rarely|is\s+rare|are\s+rare|"
@@ -293,16 +299,21 @@ def _mentions(doc) -> list[Mention]:  # type: ignore[no-untyped-def]
     return sorted(out, key=lambda m: (m.start, -m.end))
 
 
-def _sentence_bounds(doc) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    """spaCy sentences, split further at paragraph breaks."""
+def _sentence_bounds(doc, title_end: int | None = None) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """spaCy sentences, split further at paragraph breaks and at the end of the title (a title
+    without a full stop runs into the sentence after it once its line break is joined)."""
     bounds: list[tuple[int, int]] = []
     text = doc.text
     for sent in doc.sents:
         start = sent.start_char
-        for m in _PARAGRAPH.finditer(text, sent.start_char, sent.end_char):
-            if m.start() > start:
-                bounds.append((start, m.start()))
-            start = m.end()
+        breaks = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text, sent.start_char, sent.end_char)]
+        if title_end is not None and sent.start_char < title_end < sent.end_char:
+            resume = title_end + len(text[title_end : sent.end_char]) - len(text[title_end : sent.end_char].lstrip())
+            breaks = sorted([*breaks, (title_end, resume)])
+        for stop, resume in breaks:
+            if stop > start:
+                bounds.append((start, stop))
+            start = max(start, resume)
         if sent.end_char > start:
             bounds.append((start, sent.end_char))
     return [(s, e) for s, e in bounds if text[s:e].strip()]
@@ -404,8 +415,9 @@ def read_report(text: str, source_file: str, ontology_dir: Path) -> Report:
     doc = annotate(get_pipeline(ontology_dir), ct.text)
     mentions = _mentions(doc)
     sections = [(ct.clean_offset(r.start), ct.clean_offset(r.end), r.label) for r in regions if r.label in NARRATIVE]
+    span = title_span(text, regions)
     sentences: list[Sentence] = []
-    for i, (start, end) in enumerate(_sentence_bounds(doc)):
+    for i, (start, end) in enumerate(_sentence_bounds(doc, ct.clean_offset(span[1]) if span else None)):
         sent_text = ct.text[start:end]
         inside = [m for m in mentions if start <= m.start < end]
         sentences.append(
@@ -427,7 +439,6 @@ def read_report(text: str, source_file: str, ontology_dir: Path) -> Report:
     vocabulary = Vocabulary(load_terminology(Path(ontology_dir)), matcher)
     title = ""
     title_mentions: list[Mention] = []
-    span = title_span(text, regions)
     if span is not None:
         title = re.sub(r"\s+", " ", re.sub(r"[*_]", "", text[span[0] : span[1]])).strip()
         title_mentions = [Mention(m.start, m.end, m.category, m.key, m.text) for m in matcher.find(title)]
