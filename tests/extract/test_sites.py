@@ -1065,3 +1065,20 @@ def test_a_malignant_effusion_is_a_metastasis_of_its_membrane(extract, statement
     text = "A 66-year-old woman had a serous carcinoma of the left ovary. " + statement
     lesions = extract(text).patients[0].lesions
     assert [lesion.site for lesion in lesions if lesion.kind == "metastasis"] == sites
+
+
+@pytest.mark.parametrize(
+    ("statement", "metastases"),  # distant lesions: metastases and recurrences
+    [
+        # the site after an invasion's cue is the invasion's, though a metastasis cue came first
+        ("The tumour involved the metaphysis and diaphysis, extending into the soft tissue.", []),
+        # what an examination was done to evaluate is no finding
+        ("To evaluate the soft tissue involvement, an MRI was performed.", []),
+        # recurrences, in the plural, at a distant station
+        ("Later, multiple recurrences in the para-aortic lymph nodes were found.", ["retroperitoneal-lymph-node"]),
+    ],
+)
+def test_which_cue_a_site_belongs_to(extract, statement: str, metastases: list[str]) -> None:
+    text = "A 19-year-old man had an osteosarcoma of the left distal femur. " + statement
+    lesions = extract(text).patients[0].lesions
+    assert [lesion.site for lesion in lesions if lesion.kind in ("metastasis", "recurrence")] == metastases

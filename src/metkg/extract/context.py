@@ -141,7 +141,7 @@ _HYPOTHETICAL = re.compile(
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|" + _LIKENED + r"|misdiagnos\w*|impression|"
     r"hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
-    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|" + _TESTED_FOR + r"|if\b|"
+    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+(?:assess|evaluate)|" + _TESTED_FOR + r"|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|contrary\s+to|expectations?\s+of|"
     r"(?:unable\s+to|(?:could|can|did)\s*not|cannot)\s+(?:distinguish|differentiate|discriminate)|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
@@ -178,7 +178,7 @@ _FORWARD = re.compile(
     + r"|"
     + _LIKENED
     + r"|"
-    r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
+    r"to\s+(?:assess|evaluate)|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
     re.IGNORECASE,
 )
@@ -399,7 +399,7 @@ _CUES = re.compile(
     r"\bpenetration(?=\s+(?:of|into|through)\b)|"
     r"\bdestr(?:oyed|oying|uction)\b|\berod(?:ed|ing)\b|\berosion\b)"
     # "recurrence score" (a gene-expression assay), "recurrence-free survival": no recurrence
-    r"|(?P<recurrence>\b(?:recurren(?:ce|t)|relapse[sd]?)\b(?![\s-]+(?:scores?|free|rates?|risk)\b)"
+    r"|(?P<recurrence>\b(?:recurren(?:ces?|t)|relapse[sd]?)\b(?![\s-]+(?:scores?|free|rates?|risk)\b)"
     # "relapse of symptoms", "recurrent bleeding": what comes back is no tumour
     r"(?!\s+(?:of\s+(?:the\s+|her\s+|his\s+)?)?(?:symptoms?|pain|bleeding|ha?emorrhage|fever|infections?|"
     r"episodes?|haematuria|hematuria|ascites|effusions?)\b))",

@@ -344,6 +344,8 @@ def _after(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> l
         gap = s.local(cue.end, site.start)
         if _NOT_A_TUMOUR.search(_without_parentheses(gap)):
             break  # "bone metastases and ground-glass opacities in the lungs"
+        if _other_cue_between(s, cue, site):
+            break  # "involved the metaphysis, extending into the soft tissue": the nearer cue's site
         if len(gap) > 60 or (cue.text.lower().startswith("progress") and not _PROGRESSED_TO.fullmatch(gap)):
             break  # "progressed to the liver", not "lesions progressed to many dermal papules"
         verb = _FOUND_IN.match(gap)
@@ -367,6 +369,17 @@ _NOT_A_TUMOUR = re.compile(
 )
 _PROGRESSED_TO = re.compile(r"\s+to\s+(?:involve\s+)?(?:the\s+|both\s+|his\s+|her\s+)?", re.IGNORECASE)
 _NODES_WITH = re.compile(r"\s*(?:with|showing|containing)\s+(?:\w+\s+)?", re.IGNORECASE)
+
+
+def _other_cue_between(s: Sentence, cue: Mention, site: Mention) -> bool:
+    """Whether a cue of another kind stands between a cue and a site (an invasion's "extending
+    into" after a metastasis's "involved")."""
+    kinds = ("cue-metastasis", "cue-invasion", "cue-recurrence")
+    return any(
+        other.category != cue.category and cue.end <= other.start and other.end <= site.start
+        for kind in kinds
+        for other in s.of(kind)
+    )
 
 
 def _cue_right_after(s: Sentence, site: Mention) -> bool:
