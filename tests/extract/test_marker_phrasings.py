@@ -913,6 +913,11 @@ def test_verdicts_shared_denied_late_or_of_other_tissue(read_doc, text: str, exp
         ),
         ("It was partially positive for factor VIII.", [("factor VIII", "positive")]),
         ("It was negative for smooth muscle antigen and desmin.", [("SMA", "negative"), ("desmin", "negative")]),
+        # "lacked" denies the alteration after it
+        (
+            "Sequencing of the tumour found a KRAS mutation but lacked the BRAF mutation.",
+            [("KRAS", "positive"), ("BRAF", "negative")],
+        ),
     ],
 )
 def test_absences_gene_lists_members_and_names(read_doc, text: str, expected: list[tuple]) -> None:

@@ -812,7 +812,8 @@ _NEGATED = re.compile(
 _NEGATIVELY = re.compile(r"\bnegatively\s+$", re.IGNORECASE)
 # "no mutations in EGFR, KRAS or BRAF", "negative for EGFR mutation", "wild-type for KRAS"
 _MOLECULAR_NEGATIVE = re.compile(
-    r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding|excluded|ruled\s+out)\s+"
+    r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding|excluded|ruled\s+out|"
+    r"lack(?:s|ed|ing)?(?:\s+of)?)\s+"
     r"(?:the\s+presence\s+of\s+)?(?:the\s+|an?\s+)?"
     r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
     r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+"
