@@ -922,3 +922,26 @@ def test_verdicts_shared_denied_late_or_of_other_tissue(read_doc, text: str, exp
 )
 def test_absences_gene_lists_members_and_names(read_doc, text: str, expected: list[tuple]) -> None:
     assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a gene with its own verdict keeps it beside the next gene's denial
+        (
+            "A BRAF V600E mutation was present and KRAS mutations were absent.",
+            [("BRAF", "positive"), ("KRAS", "negative")],
+        ),
+        (
+            "There was no EGFR mutation, and a KRAS G12D mutation was found.",
+            [("EGFR", "negative"), ("KRAS", "positive")],
+        ),
+        # a denial does not reach a gene's result through another phrase in parentheses
+        ("She had no smoking history (EGFR exon 19 deletion).", [("EGFR", "positive")]),
+        # "lack of" a marker's therapy or test is no result
+        ("Given the lack of HER2-targeted therapy, she was given chemotherapy.", []),
+        ("There was an absence of PD-L1 testing.", []),
+    ],
+)
+def test_near_misses_of_the_seventh_rounds_rules(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text

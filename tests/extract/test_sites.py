@@ -1072,8 +1072,6 @@ def test_a_malignant_effusion_is_a_metastasis_of_its_membrane(extract, statement
     [
         # the site after an invasion's cue is the invasion's, though a metastasis cue came first
         ("The tumour involved the metaphysis and diaphysis, extending into the soft tissue.", []),
-        # what an examination was done to evaluate is no finding
-        ("To evaluate the soft tissue involvement, an MRI was performed.", []),
         # recurrences, in the plural, at a distant station
         ("Later, multiple recurrences in the para-aortic lymph nodes were found.", ["retroperitoneal-lymph-node"]),
     ],
@@ -1082,3 +1080,28 @@ def test_which_cue_a_site_belongs_to(extract, statement: str, metastases: list[s
     text = "A 19-year-old man had an osteosarcoma of the left distal femur. " + statement
     lesions = extract(text).patients[0].lesions
     assert [lesion.site for lesion in lesions if lesion.kind in ("metastasis", "recurrence")] == metastases
+
+
+@pytest.mark.parametrize(
+    ("statement", "sites"),
+    [
+        ("A non-malignant pleural effusion was drained.", []),
+        ("Malignant pleural effusion is a common complication of ovarian cancer.", []),
+        # likened to a lesion the patient has: both stated
+        ("New nodules similar to the liver metastases appeared in the spleen.", ["liver", "spleen"]),
+    ],
+)
+def test_near_misses_of_effusions_and_likenings(extract, statement: str, sites: list[str]) -> None:
+    text = "A 66-year-old woman had a serous carcinoma of the left ovary. " + statement
+    lesions = extract(text).patients[0].lesions
+    assert [lesion.site for lesion in lesions if lesion.kind == "metastasis"] == sites
+
+
+def test_a_long_form_sharing_a_stem_keeps_the_short_forms_term(extract) -> None:
+    text = "A 60-year-old man had a hepatocarcinoma (HCC). The HCC was resected."
+    assert extract(text).patients[0].lesion("primary").site == "liver"  # type: ignore[union-attr]
+
+
+def test_a_relatives_age_gives_no_sex(extract) -> None:
+    text = "A 45-year-old smoker had a carcinoma of the left lung. Her 45-year-old husband was with her."
+    assert extract(text).patients[0].sex != "male"

@@ -539,7 +539,8 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
     tested = bool(m.group("test")) and bool(m.group("neg") or m.group("pos"))  # "BRAF testing was negative"
     if not alt and not named and not wild and not tested:
         return None
-    shared_negative = bool(alt) and _NEGATIVE_WITH_NEXT.match(text, m.end(), end) is not None
+    own_verdict = bool(m.group("pos") or m.group("neg"))
+    shared_negative = bool(alt) and not own_verdict and _NEGATIVE_WITH_NEXT.match(text, m.end(), end) is not None
     if m.group("neg") or re.fullmatch(r"wild[-\s]?type|wt", alt) or shared_negative:
         status: Status = "negative"
     elif m.group("pos") or (not m.group("test") and (alt or named)):
@@ -594,7 +595,12 @@ _STAINING_ELSEWHERE = re.compile(
     re.IGNORECASE,
 )
 #: "vimentin positivity in the vasculature", "positive only in the stromal cells": not the tumour's.
-_POSITIVE_ELSEWHERE = re.compile(r"\s+(?:only\s+)?(?:in|of)\s+(?:the\s+)?" + _IN_OTHER_TISSUE + r"\b", re.I)
+_POSITIVE_ELSEWHERE = re.compile(
+    # not "in the lymphocytes" nor "in the endothelial cells": a lymphoma's or a vascular tumour's own
+    r"\s+(?:only\s+)?(?:in|of)\s+(?:the\s+)?(?:adjacent\s+|surrounding\s+)?(?:stromal|non-?neoplastic|normal|"
+    r"background|inflammatory|vasculature)\b",
+    re.I,
+)
 
 
 # "CD3, CD5 and CD30 stained the tumour cells": the verb states a positive result of the tumour's
@@ -811,6 +817,13 @@ _NEGATED = re.compile(
 # "negatively stained for CK7": the adverb gives the polarity of the word after it
 _NEGATIVELY = re.compile(r"\bnegatively\s+$", re.IGNORECASE)
 # "no mutations in EGFR, KRAS or BRAF", "negative for EGFR mutation", "wild-type for KRAS"
+#: A gene of a list before the one read, with its alteration or not, and the separator after it.
+_LISTED_GENE = (
+    r"(?:(?-i:(?=[\w-]*[A-Z])[A-Za-z][A-Za-z0-9-]{1,9})"
+    r"(?:\s+(?:(?:gene|promoter|homozygous|exon\s+\d{1,2})\s+)?(?:mutations?|alterations?|rearrangements?|fusions?|"
+    r"variants?|amplifications?|deletions?))?"
+    r"\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|/)\s*)"
+)
 _MOLECULAR_NEGATIVE = re.compile(
     r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding|excluded|ruled\s+out|"
     r"lack(?:s|ed|ing)?(?:\s+of)?)\s+"
@@ -821,12 +834,10 @@ _MOLECULAR_NEGATIVE = re.compile(
     r"(?:in|of|for|involving)\s+(?:the\s+)?(?:genes?\s+)?(?:such\s+as\s+|including\s+|like\s+)?)?"
     # "no FGFR or NTRK fusion", "negative for KRAS mutation and ALK fusion": the genes of the list
     # before this one, named or not, each with its alteration or not
-    r"(?:(?-i:(?=[\w-]*[A-Z])[A-Za-z][A-Za-z0-9-]{1,9})"
-    r"(?:\s+(?:(?:gene|promoter|homozygous|exon\s+\d{1,2})\s+)?(?:mutations?|alterations?|rearrangements?|fusions?|"
-    r"variants?|amplifications?|deletions?))?"
-    r"\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|/)\s*){0,4}"
-    # "... and Telomerase Reverse Transcriptase (TERT)": a gene's name before its symbol, not "genes ("
-    r"(?:(?:(?!genes?\b|panels?\b)[A-Za-z][\w-]*\s+){1,4}\(\s*)?$",
+    r"(?:" + _LISTED_GENE + r"{1,4}"
+    # "... and Telomerase Reverse Transcriptase (TERT)": a gene's name before its symbol, after a
+    # listed gene (not "no smoking history (EGFR ...)"), and not "genes ("
+    r"(?:(?:(?!genes?\b|panels?\b)[A-Za-z][\w-]*\s+){1,4}\(\s*)?|" + _LISTED_GENE + r"{0,4})$",
     re.IGNORECASE,
 )
 _MOLECULAR_PREFIX_WORD = re.compile(r"mutation|alteration|rearrangement|fusion|variant|wild", re.IGNORECASE)
@@ -866,6 +877,14 @@ _SHOWED_BEFORE = re.compile(
 )
 
 
+#: What a marker's name qualifies when it is no result: "PD-L1 testing", "HER2-targeted therapy", "ALK inhibitors".
+_NOT_A_RESULT_AFTER = re.compile(
+    r"[\w/.-]+(?:\s*(?:,|or|and)\s*[\w/.-]+)*[\s-]+(?:targeted|therap\w*|test\w*|inhibitors?|data|availability|"
+    r"drugs?|agents?|treatment)\b",
+    re.IGNORECASE,
+)
+
+
 def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
     """A value written before a list of markers starting at ``pos``: "positive for", "expression of"."""
     window_start = max(begin, pos - 120)
@@ -874,7 +893,10 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     for m in _PREFIX.finditer(window):
         gap = window[m.end() :]
         bare = re.fullmatch(r"(?:lack|absence)\s+of", m.group("word"), re.IGNORECASE) is not None
-        fits = not gap.strip() if bare else _LIST_GAP.match(gap) is not None  # "lack of approved therapies, ... IVIG"
+        # "lack of approved therapies, ... IVIG", "absence of PD-L1 testing", "lack of HER2-targeted therapy"
+        fits = (
+            (not gap.strip() and not _NOT_A_RESULT_AFTER.match(text, pos)) if bare else _LIST_GAP.match(gap) is not None
+        )
         if fits and (best is None or m.end() > best.end()):
             best = m
     denied = [m for m in _NOT_FOR.finditer(window) if _LIST_GAP.match(window[m.end() :])]
@@ -1338,12 +1360,20 @@ def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[Re
     return (ResultValue(status="positive"), mention.end, after.end()) if shown else None
 
 
+_FOUND_AFTER = re.compile(
+    r"\s*(?:was|were|is|are)\s+(?:also\s+)?(?:found|detected|identified|present|confirmed)\b", re.I
+)
+_STATED_FOUND = re.compile(r"\b(?:found|detected|identified|present|positive|confirmed|harbou?red)\b", re.IGNORECASE)
+
+
 def _denied(
     text: str, run_start: int, begin: int, value: tuple[ResultValue, int, int] | None
 ) -> tuple[ResultValue, int, int] | None:
     """A gene alteration read after the gene is denied by "no" before it: "no EGFR mutation"."""
     if value is None or value[0].assay != "molecular" or value[0].status != "positive":
         return value
+    if _STATED_FOUND.search(text, value[1], value[2]) or _FOUND_AFTER.match(text, value[2]):
+        return value  # "no EGFR mutation, KRAS G12D mutation was found": this one's own verdict
     if _MOLECULAR_NEGATIVE.search(text[max(begin, run_start - 120) : run_start]):
         return replace(value[0], status="negative"), value[1], value[2]
     return value

@@ -129,10 +129,9 @@ _BACKWARD_WORDS = (
 _TESTED_FOR = r"(?:evaluat(?:e|ed|ion)|work-?\s?up|test(?:ed|ing)|screened|assess(?:ed|ment))\s+for"
 #: What a tumour is likened to is not what it is: "it bore similarities to a colonic adenocarcinoma",
 #: "resembling a renal cell carcinoma" (looks ahead).
-_LIKENED = (
-    r"similar(?:ities|ity)?\s+to|resembl(?:ed|ing|es|ance\s+to)|reminiscent\s+of|akin\s+to|"
-    r"(?:in\s+)?keeping\s+with\s+the\s+appearance\s+of"
-)
+_LIKENING = r"(?:similar(?:ities|ity)?\s+to|resembl(?:ed|ing|es|ance\s+to)|reminiscent\s+of|akin\s+to)"
+# "similar to a colonic adenocarcinoma", not "similar to the liver metastases" nor "to his prior tumour"
+_LIKENED = _LIKENING + r"(?=\s+an?\s)"
 _HYPOTHETICAL = re.compile(
     # "considering the possibility of", not "considering the liver metastases, she was treated with"
     r"\b(?:differential(?:\s+diagnos[ei]s)?|considered|consider\b|considering\s+(?:the\s+)?(?:possibility|diagnosis)|"
@@ -141,7 +140,7 @@ _HYPOTHETICAL = re.compile(
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|" + _LIKENED + r"|misdiagnos\w*|impression|"
     r"hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
-    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+(?:assess|evaluate)|" + _TESTED_FOR + r"|if\b|"
+    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|" + _TESTED_FOR + r"|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|contrary\s+to|expectations?\s+of|"
     r"(?:unable\s+to|(?:could|can|did)\s*not|cannot)\s+(?:distinguish|differentiate|discriminate)|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
@@ -176,9 +175,9 @@ _FORWARD = re.compile(
     r"expectations?\s+of|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|"
     + _TESTED_FOR
     + r"|"
-    + _LIKENED
+    + _LIKENING
     + r"|"
-    r"to\s+(?:assess|evaluate)|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
+    r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
     re.IGNORECASE,
 )

@@ -181,7 +181,10 @@ def _ages(report: Report) -> Iterator[tuple[Sentence, re.Match[str], int, re.Mat
             if not 0 < age <= 120 or _PAST_AGE.search(s.text[max(0, m.start() - 30) : m.start()]):
                 continue
             tail = s.text[m.end() : m.end() + 40]
-            yield s, m, age, _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
+            sex = _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
+            if sex is not None and sex.group(1).lower() in _KIN_WORDS:
+                sex = None  # "her 45-year-old husband": a relative's age and sex
+            yield s, m, age, sex
             break  # the first age of a sentence is the patient's
 
 
@@ -793,10 +796,12 @@ def _out_of_reach(report: Report, lesion: LesionDraft, primary: LesionDraft | No
 #: "a malignant pleural effusion", "metastatic pericardial effusion", "malignant ascites": the serous
 #: membrane's metastasis.
 _MALIGNANT_EFFUSION = re.compile(
-    r"\b(?:malignant|metastatic|neoplastic|carcinomatous)\s+(?:(?P<membrane>pleural|pericardial|peritoneal)\s+"
+    r"(?<!non-)(?<!non)(?<!non\s)\b(?:malignant|metastatic|neoplastic|carcinomatous)\s+"
+    r"(?:(?P<membrane>pleural|pericardial|peritoneal)\s+"
     r"(?:effusions?|fluid)|(?P<ascites>ascites))\b",
     re.IGNORECASE,
 )
+_DEFINES = re.compile(r"^\s*(?:the\s+)?(?:management\s+of\s+)?malignant\s+\w+(?:\s+effusions?)?\s+(?:is|are)\b", re.I)
 _MEMBRANES = {"pleural": "pleura", "pericardial": "pericardium", "peritoneal": "peritoneum", "ascites": "peritoneum"}
 
 
@@ -807,6 +812,8 @@ def _malignant_effusions(report: Report, primary: LesionDraft | None) -> list[Le
         return []
     out: list[LesionDraft] = []
     for s in report.patient_sentences():
+        if _DEFINES.search(s.text):
+            continue  # "Malignant pleural effusion is a common complication of ...": no finding
         for m in _MALIGNANT_EFFUSION.finditer(s.text):
             word = (m.group("membrane") or m.group("ascites")).lower()
             start, end = s.start + m.start(), s.start + m.end()
@@ -975,8 +982,8 @@ def _word_of(text: str, organ: Term | None) -> bool:
     """Whether a name shares a word stem (five letters) with an organ's names: "hepatocellular", "hepatic"."""
     if organ is None:
         return False
-    stems = {w[:5] for name in (organ.label, *organ.synonyms) for w in re.findall(r"[a-z]{5,}", name.lower())}
-    return any(w[:5] in stems for w in re.findall(r"[a-z]{5,}", text.lower()))
+    stems = {w[:5] for name in (organ.label, *organ.synonyms) for w in re.findall(r"[a-z]{4,}", name.lower())}
+    return any(w[:5] in stems for w in re.findall(r"[a-z]{4,}", text.lower()))
 
 
 #: "liver metastasis from colorectal cancer": the organ before names where the cancer spread to; "a

@@ -105,7 +105,8 @@ def _without_redefined_short_forms(doc: Doc, matcher: TermMatcher, found: list[T
 
 
 def _content_words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
+    """Word stems (five letters) of a name: "hepatocarcinoma" and "hepatocellular" share one."""
+    return {w.lower()[:5] for w in re.findall(r"[A-Za-z]{4,}", text)}
 
 
 def _redefined(matcher: TermMatcher, mention: TermMention, long_forms: list[str]) -> bool:

@@ -483,7 +483,13 @@ _MICROSCOPY = re.compile(
 #: A sentence that moves on from the slide: to imaging, to a later time, to another event.
 _LEAVES_THE_SLIDE = re.compile(
     r"\b(?:CT|MRI|PET|imaging|scan|ultrasound|later|afterwards?|subsequently|months?|years?|weeks?|follow-up|"
-    r"recurr\w*|relapse\w*|admitted|underwent|treated|therapy)\b",
+    r"recurr\w*|relapse\w*|admitted|underwent|treated|therapy|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+#: A sample other than a tissue's: fluids, washings, smears.
+_OTHER_SAMPLE = re.compile(
+    r"\b(?:(?:pleural|ascitic|peritoneal|pericardial|cerebrospinal|spinal)\s+fluid|effusions?|ascites|washings?|CSF|"
+    r"smears?|cell\s+blocks?)\b",
     re.IGNORECASE,
 )
 
@@ -649,6 +655,12 @@ _A_TUMOUR = re.compile(
 )
 
 
+#: What a procedure named alone may take other than the primary.
+_NOT_THE_PRIMARY = re.compile(
+    r"\b(?:nodes?|lymphadenopathy|adenopathy|cysts?|polyps?|adenomas?|meningiomas?|effusions?|abscess\w*|"
+    r"hernia\w*|stones?|calculi)\b",
+    re.IGNORECASE,
+)
 #: A procedure named alone, as done: "(An excisional biopsy) was performed", "(resection) was then carried out".
 _PERFORMED = re.compile(
     r"\s+(?:was|were)\s+(?:then\s+|subsequently\s+|successfully\s+|eventually\s+|finally\s+)?"
@@ -729,8 +741,8 @@ class _Collector:
         if sp is None or opened or s.index - self.touched > CONTINUATION:
             return
         microscopy = _MICROSCOPY.search(s.text) is not None and _LEAVES_THE_SLIDE.search(s.text) is None
-        if not microscopy and self.names_another_lesion(s, sp):
-            self.elsewhere = s.index
+        if self.names_another_lesion(s, sp) or _OTHER_SAMPLE.search(s.text):
+            self.elsewhere = s.index  # "Cytology of the pleural fluid showed cells with large nuclei": another sample
         if microscopy and self.elsewhere < self.touched and not lesion_anchors(s):
             self.touched = s.index
 
@@ -740,7 +752,8 @@ class _Collector:
         "excision was performed")."""
         of_primary = sp.role == "primary" or (sp.role is None and (sp.the_tumour or sp.objectless))
         site = sp.site or (self.primary.site if of_primary and self.primary is not None else None)
-        organs = [m.key for m in s.of("site") if m.asserted]
+        # not the blood of "red blood cells"
+        organs = [m.key for m in s.of("site") if m.asserted and not self.vocab.is_a("site", m.key, "BodyFluid")]
         lesions = [a.site for a in lesion_anchors(s)]
         return any(not self.vocab.related("site", key, site) for key in organs + lesions)
 
@@ -775,10 +788,11 @@ class _Collector:
     def referred(self, s: Sentence, proc: Mention) -> SpecimenDraft | None:
         """The earlier specimen a procedure mention names ("The biopsy results", "the resected
         specimen", "was excised"): one of the last few sentences that fits, of the same kind of procedure
-        first, then the latest sentence's first (its main procedure: the gastrectomy of "gastrectomy
-        with lymph node dissection")."""
+        first, then the one whose report goes on, then the latest sentence's first (its main
+        procedure: the gastrectomy of "gastrectomy with lymph node dissection")."""
         recent = sorted(
-            (sp for sp in self.specimens if s.index - sp.sentence <= 3), key=lambda sp: (-sp.sentence, sp.position)
+            (sp for sp in self.specimens if s.index - sp.sentence <= 3),
+            key=lambda sp: (sp is not self.current, -sp.sentence, sp.position),
         )
         kind = sorted(recent, key=lambda sp: not self.vocab.related("procedure", sp.procedure, proc.key))
         if proc.text.lower() in _VERB_PROCEDURES:
@@ -862,7 +876,11 @@ class _Collector:
         draft.the_tumour = draft.site is None and _THE_TUMOUR.search(clause) is not None
         a_tumour = _A_TUMOUR.search(clause) if draft.site is None else None
         draft.a_tumour = (a_tumour.group("word") or "") if a_tumour else None
-        draft.objectless = draft.site is None and _PERFORMED.match(s.text, proc.end - s.start) is not None
+        draft.objectless = (
+            draft.site is None
+            and _PERFORMED.match(s.text, proc.end - s.start) is not None
+            and self.speaks_of_the_primary(s)
+        )
         named = role_of_procedure(s, proc)
         if named is not None:
             draft.role = named.role
@@ -870,6 +888,21 @@ class _Collector:
         elif draft.metastatic:
             draft.role = "metastasis"
         return draft
+
+    def speaks_of_the_primary(self, s: Sentence) -> bool:
+        """Whether the text was speaking of the primary just before a procedure named alone: in this
+        sentence and the two before, its organ if any organ is named, and no node, effusion, cyst,
+        polyp, adenoma, metastasis or recurrence."""
+        primary = self.primary
+        if primary is None:
+            return False
+        window = [x for x in self.report.sentences[max(0, s.index - 2) : s.index + 1]]
+        organs = [m.key for x in window for m in x.of("site") if m.asserted]
+        other = _NOT_THE_PRIMARY.search(" ".join(x.text for x in window)) or any(
+            x.of("cue-recurrence") or x.of("cue-metastasis") for x in window
+        )
+        named = primary.site is None or not organs or any(self.vocab.related("site", k, primary.site) for k in organs)
+        return named and not other
 
     def attach_results(self, s: Sentence, opened: list[SpecimenDraft]) -> None:
         markers = [MarkerMention(m.start, m.end, m.key) for m in s.of("marker")]
