@@ -233,3 +233,12 @@ def test_a_definition_opening_an_abstract_is_no_fact_of_the_patient(ontology_dir
     report = read_report(text, "titled.txt", ontology_dir)
     summary = [s.text for s in report.summary_sentences()]
     assert summary and not any(s.startswith("Teratomas") for s in summary)
+
+
+def test_a_titles_second_line_stays_with_the_title(extract) -> None:
+    text = (
+        "Metastatic Renal Cell Carcinoma\nPresenting As A Primary Thyroid Carcinoma\n"
+        "A 60-year-old man had a thyroid nodule. Fine-needle aspiration showed metastatic clear cell renal cell "
+        "carcinoma. He had undergone a nephrectomy for renal cell carcinoma ten years earlier."
+    )
+    assert extract(text).patients[0].lesion("primary").site == "kidney"  # type: ignore[union-attr]

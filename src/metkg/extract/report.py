@@ -299,6 +299,13 @@ def _mentions(doc) -> list[Mention]:  # type: ignore[no-untyped-def]
     return sorted(out, key=lambda m: (m.start, -m.end))
 
 
+#: How the sentence after a title opens ("A 58-year-old man ...", "We report ..."); a title's
+#: second line ("Presenting As A Primary Thyroid Carcinoma") does not, and stays with the title.
+_OPENS_A_SENTENCE = re.compile(
+    r"(?:A|An|The|We|This|These|Our|In|On|At|Here|Herein|After|During|Since|Although|Background)\s+[a-z0-9]"
+)
+
+
 def _sentence_bounds(doc, title_end: int | None = None) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
     """spaCy sentences, split further at paragraph breaks and at the end of the title (a title
     without a full stop runs into the sentence after it once its line break is joined)."""
@@ -307,9 +314,9 @@ def _sentence_bounds(doc, title_end: int | None = None) -> list[tuple[int, int]]
     for sent in doc.sents:
         start = sent.start_char
         breaks = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text, sent.start_char, sent.end_char)]
-        if title_end is not None and sent.start_char < title_end < sent.end_char:
-            resume = title_end + len(text[title_end : sent.end_char]) - len(text[title_end : sent.end_char].lstrip())
-            breaks = sorted([*breaks, (title_end, resume)])
+        rest = text[title_end : sent.end_char].lstrip() if title_end is not None else ""
+        if title_end is not None and sent.start_char < title_end < sent.end_char and _OPENS_A_SENTENCE.match(rest):
+            breaks = sorted([*breaks, (title_end, sent.end_char - len(rest))])
         for stop, resume in breaks:
             if stop > start:
                 bounds.append((start, stop))
