@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from metkg.extract.context import clause_bounds, hypothetical_spans
 from metkg.extract.report import Mention, Report, Sentence, Vocabulary
 from metkg.extract.stations import NODE_NOUN, listed_stations, regional_node
+from metkg.extract.terms import word_stems
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 from metkg.terminology import Term
@@ -980,10 +981,7 @@ def _may_hold(report: Report, histology: Mention, site: str) -> bool:
 
 def _word_of(text: str, organ: Term | None) -> bool:
     """Whether a name shares a word stem (five letters) with an organ's names: "hepatocellular", "hepatic"."""
-    if organ is None:
-        return False
-    stems = {w[:5] for name in (organ.label, *organ.synonyms) for w in re.findall(r"[a-z]{4,}", name.lower())}
-    return any(w[:5] in stems for w in re.findall(r"[a-z]{4,}", text.lower()))
+    return organ is not None and bool(word_stems(text) & word_stems(organ.label, *organ.synonyms))
 
 
 #: "liver metastasis from colorectal cancer": the organ before names where the cancer spread to; "a

@@ -35,7 +35,7 @@ from metkg.extract.biomarkers import (
 from metkg.extract.context import NEGATION_TERMSET, find_cues, hypothetical_spans
 from metkg.extract.drugs import DrugSpeller, find_regimens, find_unlisted_drugs
 from metkg.extract.shortforms import undefined_short_forms
-from metkg.extract.terms import TermMatcher, TermMention
+from metkg.extract.terms import TermMatcher, TermMention, word_stems
 from metkg.terminology import load_terminology
 
 __all__ = ["SPAN_KEY", "annotate", "get_pipeline", "term_matcher"]
@@ -104,16 +104,11 @@ def _without_redefined_short_forms(doc: Doc, matcher: TermMatcher, found: list[T
     return [m for m in found if not _redefined(matcher, m, long_forms.get(m.text, []))]
 
 
-def _content_words(text: str) -> set[str]:
-    """Word stems (five letters) of a name: "hepatocarcinoma" and "hepatocellular" share one."""
-    return {w.lower()[:5] for w in re.findall(r"[A-Za-z]{4,}", text)}
-
-
 def _redefined(matcher: TermMatcher, mention: TermMention, long_forms: list[str]) -> bool:
     if mention.category in ("marker", "gene"):
         return False  # the vocabulary lists markers by their short names, which a long form may not share
-    words = {w for name in matcher.names(mention.category, mention.key) for w in _content_words(name)}
-    return bool(long_forms) and all(not (_content_words(long) & words) for long in long_forms)
+    stems = word_stems(*matcher.names(mention.category, mention.key))
+    return bool(long_forms) and all(not (word_stems(long) & stems) for long in long_forms)
 
 
 def _defined_short_forms(doc: Doc, matcher: TermMatcher) -> frozenset[str]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from metkg.terminology import Terminology
 
-__all__ = ["TermMatcher", "TermMention", "name_pattern"]
+__all__ = ["TermMatcher", "TermMention", "name_pattern", "word_stems"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,16 @@ class TermMention:
 
 _HYPHENS = "-‐‑–"
 _HYPHEN_CLASS = r"\-‐‑–"
+
+
+def word_stems(*names: str) -> set[str]:
+    """The stems (first five letters) of the words of four letters or more of some names, for
+    telling whether two names speak of one thing: "hepatocarcinoma" and "hepatocellular" share one.
+
+    >>> sorted(word_stems("Hepatocellular carcinoma", "lung"))
+    ['carci', 'hepat', 'lung']
+    """
+    return {w[:5] for name in names for w in re.findall(r"[a-z]{4,}", name.lower())}
 
 
 def _case_sensitive(name: str) -> bool:
