@@ -381,6 +381,9 @@ def read_doc():
         ("It was microsatelite stable.", [("MSI", "negative")]),
         ("Calretenin (-)", [("calretinin", "negative")]),
         ("The cells were positive for GATA-2.", [("GATA-2", "positive")]),  # another gene, not GATA3 misspelt
+        # a Roman numeral is a number too: factor XIIIa is no factor VIII misspelt
+        ("Positive for CD68 and factor XIIIa.", [("CD68", "positive"), ("factor XIIIa", "positive")]),
+        ("Positive for factor VIII and CD31.", [("factor VIII", "positive"), ("CD31", "positive")]),
         # a word left in empty parentheses is no abbreviation of what comes before it
         (
             "It was negative for desmin, and with retention of INI1 expression ( and ). "

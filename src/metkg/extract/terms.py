@@ -177,14 +177,14 @@ class TermMatcher:
         word = name.lower()
         if len(word) < 5:
             return None
-        digits = re.sub(r"\D", "", word)
+        digits = _number(word)
         limit = 1 if len(word) <= 8 else 2
         by_length = self._names.get(category, {})
         keys = {
             key
             for size in range(len(word) - limit, len(word) + limit + 1)
             for other, key in by_length.get(size, ())
-            if _within(word, other, limit) and _same_number(digits, re.sub(r"\D", "", other))
+            if _within(word, other, limit) and _same_number(digits, _number(other))
         }
         return next(iter(keys)) if len(keys) == 1 else None
 
@@ -221,6 +221,16 @@ class TermMatcher:
                     found.append(TermMention(position, best[0], category, best[1], text[position : best[0]]))
                     covered = best[0]
         return sorted(found, key=lambda t: (t.start, -t.end))
+
+
+#: A Roman numeral written as a word, with a letter after it: "factor VIII", "factor XIIIa", "type IV".
+_ROMAN = re.compile(r"\b(?P<numeral>[ivx]+)[a-h]?\b")
+
+
+def _number(name: str) -> str:
+    """The number a lower-case name carries: its digits and its Roman numerals ("factor viii"
+    carries "viii", "factor xiiia" "xiii", so the one is no misspelling of the other)."""
+    return re.sub(r"\D", "", name) + " ".join(m.group("numeral") for m in _ROMAN.finditer(name))
 
 
 def _same_number(written: str, listed: str) -> bool:
