@@ -692,6 +692,38 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # the verdict after the markers: absent, immunopositive, reactive at the clause's end
+        ("Desmin and myogenin expression were absent.", [("desmin", "negative"), ("myogenin", "negative")]),
+        (
+            "The tumour showed CK7 immunopositivity and CK20 immunonegativity.",
+            [("CK7", "positive"), ("CK20", "negative")],
+        ),
+        ("Melan-A and HMB-45 were diffusely reactive.", [("Melan-A", "positive"), ("HMB-45", "positive")]),
+        ("CD68 highlighted reactive histiocytes.", []),
+        # the verdict before them: after a colon, in the tumour cells, "not only ... but also"
+        (
+            "The tumour cells were negative for: desmin, S100 and CD34.",
+            [("desmin", "negative"), ("S-100", "negative"), ("CD34", "negative")],
+        ),
+        (
+            "Staining showed positive results in neoplastic cells for MUM1 and CD138, and they were negative for CD20.",
+            [("MUM1", "positive"), ("CD138", "positive"), ("CD20", "negative")],
+        ),
+        (
+            "The cells were positive for not only CK7 but also CK19 and CD56, whereas they were negative for CK20.",
+            [("CK7", "positive"), ("CK19", "positive"), ("CD56", "positive"), ("CK20", "negative")],
+        ),
+        # a British spelling of a long name
+        ("GFAP and leucocyte common antigen were negative.", [("GFAP", "negative"), ("CD45", "negative")]),
+    ],
+)
+def test_verdict_words_of_other_shapes(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("Ki-67 was positive (5%).", ("Ki-67", 5.0, None)),
         ("PD-L1 expression was positive (TPS 60%).", ("PD-L1", 60.0, None)),
         ("HER2 was negative (1+).", ("HER2", None, "1+")),

@@ -138,11 +138,12 @@ _SCORE = re.compile(r"(?<![\d.])(?P<score>[0-3])\s*\+(?!\d)")
 _ZERO_SCORE = re.compile(r"(?:^|\b(?:of|score|was|is|were|:)\s*)0(?![\d%]|[.,]\d)\s*$", re.IGNORECASE)
 _STATUS_WORDS: list[tuple[str, Status]] = [
     (r"not\s+amplified|non-?amplified|no\s+amplification|unamplified", "negative"),
-    (r"negativ(?:e|ity)|loss|lost|absent|not\s+expressed|no\s+expression", "negative"),
+    (r"(?:immuno-?)?negativ(?:e|ity)|loss|lost|absent|not\s+expressed|no\s+expression", "negative"),
     (r"equivocal|borderline|indeterminate", "equivocal"),
     (r"low(?:\s+expression)?(?!\s*(?:-|grade))", "low"),
     (
-        r"positiv(?:e|ity)|over-?expressed|over-?expression|amplified|amplification|retained|preserved|intact|reactive|expressed",
+        r"(?:immuno-?)?positiv(?:e|ity)|over-?expressed|over-?expression|amplified|amplification|retained|preserved|"
+        r"intact|reactive|expressed",
         "positive",
     ),
 ]
@@ -249,8 +250,11 @@ _HYPHEN_WORD = re.compile(
 )
 _WORD_VALUE = re.compile(
     r"(?P<mod>(?:strongly|weakly|focally|diffusely|moderately|partially|strong|weak|focal|diffuse|moderate|partial)\s+)?"
-    r"(?P<word>not\s+amplified|non-?amplified|no\s+amplification|positiv(?:e|ity)|negativ(?:e|ity)|equivocal|"
-    r"over-?expressed|over-?expression|amplified|amplification|retained|preserved|intact|lost|loss\b|low\b)"
+    r"(?P<word>not\s+amplified|non-?amplified|no\s+amplification|(?:immuno-?)?positiv(?:e|ity)|"
+    r"(?:immuno-?)?negativ(?:e|ity)|equivocal|over-?expressed|over-?expression|amplified|amplification|retained|"
+    r"preserved|intact|lost|loss\b|absent\b|low\b|"
+    # "Melan-A and HMB-45 were diffusely reactive", not "CD3 was positive in reactive T cells"
+    r"reactive(?=\s*(?:[.,;:)]|$)|\s+(?:in|with|and|but|while|whereas|within)\b))"
     r"(?P<tail>(?:\s*(?:at\s+a\s+rate\s+of|at|of|in|,|with|was|was\s+about|about|approximately|score)?\s*(?:"
     + _CMP
     + r"\s*)?"
@@ -276,7 +280,7 @@ _GLOSS = r"(?:\s*\([^()]{1,80}\))?"
 _ITEM_MODIFIER = r"(?P<modifier>(?:nuclear|cytoplasmic|membranous|focal|diffuse|patchy|weak|strong|partial)\s+)?"
 _CONNECTOR = re.compile(
     _GLOSS
-    + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with)\s*"
+    + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with|(?<=\s)but\s+also)\s*"
     + _PANEL
     + _ITEM_MODIFIER,
     re.IGNORECASE,
@@ -294,7 +298,10 @@ _PREFIX = re.compile(
     # "immunopositive focally for", "negative immunostainings were observed for"
     r"(?:\s+(?:focally|diffusely|strongly|weakly|only|also))?"
     r"(?:\s+(?:was|were)\s+(?:observed|seen|noted|found|detected|obtained|demonstrated))?"
-    r"(?:(?<=\bof)|\s+(?:for|of|with|to))\s+(?:the\s+|both\s+)?",  # "positive for both CK7 and CK20"
+    # "showed positive results in neoplastic cells for"
+    r"(?:\s+in\s+(?:the\s+)?(?:neoplastic|tumou?r|malignant|atypical|lesional)\s+cells)?"
+    # "positive for both CK7 and CK20", "negative for: desmin", "positive for not only CK7 but also CK19"
+    r"(?:(?<=\bof)|\s+(?:for|of|with|to))(?:\s*:)?\s+(?:the\s+|both\s+|not\s+only\s+)?",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
@@ -1600,7 +1607,7 @@ _LIST_WORDS = re.compile(
     r"nuclear|cytoplasm|membran|other|both|also|with|while|whereas|which|respectively|partial|only|variabl|"
     r"scatter|rare|some|most|many|several|none|neither|either|were|showed|show|component|area|region|part|"
     r"lesion|specimen|sample|tissue|stroma|epitheli|glandular|mesenchymal|lymphocyt|histiocyt|background|"
-    r"control|internal|external|antibod|clone)",
+    r"control|internal|external|antibod|clone|th(?:ey|em|eir|ese|ose|is|at|ere)\b)",  # "..., and they were negative"
     re.IGNORECASE,
 )
 _ITEM_BEFORE = re.compile(r"(?:,|\band|\bor)\s*$", re.IGNORECASE)
