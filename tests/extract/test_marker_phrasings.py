@@ -715,6 +715,23 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
         ),
         # a British spelling of a long name
         ("GFAP and leucocyte common antigen were negative.", [("GFAP", "negative"), ("CD45", "negative")]),
+        # a list named by its panel before the markers, with a comma; stains named after them
+        (
+            "The cells were positive for several markers, including D2-40 and calretinin.",
+            [("D2-40", "positive"), ("calretinin", "positive")],
+        ),
+        ("The cells were positive for vascular antigens, including CD31.", [("CD31", "positive")]),
+        (
+            "All other markers were negative, including CD68 and Melan-A.",
+            [("CD68", "negative"), ("Melan-A", "negative")],
+        ),
+        ("EMA and S-100 stains were negative.", [("EMA", "negative"), ("S-100", "negative")]),
+        # staining of the vessels is an internal control, unless their cells are the tumour's
+        ("CD31 and ERG stains were also positive in the endothelial cells.", []),
+        (
+            "CD31 and ERG were positive in the epithelioid endothelial cells.",
+            [("CD31", "positive"), ("ERG", "positive")],
+        ),
     ],
 )
 def test_verdict_words_of_other_shapes(read_doc, text: str, expected: list[tuple]) -> None:

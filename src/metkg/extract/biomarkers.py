@@ -221,7 +221,7 @@ def parse_value(text: str) -> ResultValue | None:
 # What may stand between a marker and its value: "ER expression was", "Ki67 was determined to",
 # "HER2 score of", ", all of which were".
 _FILLER_WORDS = (
-    r"expression|expressions|expressed|staining|stain|stained|status|immunostaining|immunoreactivity|"
+    r"expression|expressions|expressed|staining|stains|stain|stained|status|immunostaining|immunoreactivity|"
     r"immunohistochemistry|immunohistochemical|IHC|index|labell?ing|proliferation|proliferative|score|scoring|"
     r"level|levels|rate|protein|result|results|TPS|CPS|tumou?r\s+proportion\s+score|combined\s+positive\s+score|"
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
@@ -300,13 +300,15 @@ _PREFIX = re.compile(
     r"(?:\s+(?:was|were)\s+(?:observed|seen|noted|found|detected|obtained|demonstrated))?"
     # "showed positive results in neoplastic cells for"
     r"(?:\s+in\s+(?:the\s+)?(?:neoplastic|tumou?r|malignant|atypical|lesional)\s+cells)?"
-    # "positive for both CK7 and CK20", "negative for: desmin", "positive for not only CK7 but also CK19"
-    r"(?:(?<=\bof)|\s+(?:for|of|with|to))(?:\s*:)?\s+(?:the\s+|both\s+|not\s+only\s+)?",
+    # "positive for both CK7 and CK20", "negative for: desmin", "positive for not only CK7 but also CK19",
+    # "All other markers were negative, including CD68"
+    r"(?:(?<=\bof)|\s+(?:for|of|with|to)|,\s*including)(?:\s*:)?\s+(?:the\s+|both\s+|not\s+only\s+)?",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
-    # "neuroendocrine markers", "the colon cancer markers:" may name the list first
-    r"^(?:(?:[A-Za-z-]+\s+){0,3}(?:markers?|proteins|stains)(?:\s*:|\s+such\s+as|\s+including|\s+of)?(?:\s+|\s*\(\s*))?"
+    # "neuroendocrine markers", "the colon cancer markers:", "several markers, including" may name the list first
+    r"^(?:(?:[A-Za-z-]+\s+){0,3}(?:markers?|proteins|stains|antigens)"
+    r"(?:\s*:|,?\s+such\s+as|,?\s+including|\s+of)?(?:\s+|\s*\(\s*))?"
     # an item is a marker's name, not a phrase about cells or a tumour ("malignant cells in the fluid")
     r"(?:(?:(?!positiv|negativ|express|stain|react|cells?\b|malignan|tumou?r|\w*carcinoma|metasta|lesion|fluid|"
     r"specimen|tissue|nodes?\b|consistent|evidence|differentiat)[\w\-/αβ .]){1,60}?(?:\([\w\-/ ]{1,15}\))?"
@@ -603,9 +605,12 @@ _STAINING_ELSEWHERE = re.compile(
 )
 #: "vimentin positivity in the vasculature", "positive only in the stromal cells": not the tumour's.
 _POSITIVE_ELSEWHERE = re.compile(
-    # not "in the lymphocytes" nor "in the endothelial cells": a lymphoma's or a vascular tumour's own
+    # not "in the lymphocytes": a lymphoma's own
     r"\s+(?:only\s+)?(?:in|of)\s+(?:the\s+)?(?:adjacent\s+|surrounding\s+)?(?:stromal|non-?neoplastic|normal|"
-    r"background|inflammatory|vasculature)\b",
+    r"background|inflammatory|vasculature|"
+    # "positive in the endothelial cells" (the vessels', an internal control), not "in the epithelioid
+    # endothelial cells" (a vascular tumour's own)
+    r"(?:(?!epithelioid|atypical|neoplastic|tumou?r|malignant|lesional)[a-z-]+\s+){0,2}endothelial)\b",
     re.I,
 )
 
