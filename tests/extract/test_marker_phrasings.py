@@ -511,6 +511,10 @@ def test_a_list_may_cite_a_figure_or_name_its_panel(read, text: str, expected: l
         ("BRAF gene testing was negative.", [("BRAF", "negative")]),
         ("A NRAS Q61R gene mutation was found.", [("NRAS", "positive")]),
         ("Variants in the KRAS and PIK3CA genes were found.", [("KRAS", "positive"), ("PIK3CA", "positive")]),
+        (
+            "On sequencing, mutations were detected in the KRAS and PIK3CA genes.",
+            [("KRAS", "positive"), ("PIK3CA", "positive")],
+        ),
         ("Testing for mutations in EGFR and ALK was sent.", []),
         ("Sequencing revealed variants in the BRAF and NRAS genes.", [("BRAF", "positive"), ("NRAS", "positive")]),
         ("It did not show mutations in the KRAS and NRAS genes.", [("KRAS", "negative"), ("NRAS", "negative")]),

@@ -853,9 +853,12 @@ _MOLECULAR_NEGATIVE = re.compile(
     re.IGNORECASE,
 )
 _MOLECULAR_PREFIX_WORD = re.compile(r"mutation|alteration|rearrangement|fusion|variant|wild", re.IGNORECASE)
-# "pathogenic variants in the APC and TP53 genes", "mutations including KRAS and NRAS"
+# "pathogenic variants in the APC and TP53 genes", "mutations including KRAS and NRAS", "mutations were
+# found in the TP53 and PIK3CA genes"
 _MOLECULAR_POSITIVE = re.compile(
-    r"\b(?:mutations?|variants?|alterations?|rearrangements?|fusions?)\s+(?:in|of|involving|including|affecting)\s+"
+    r"\b(?:mutations?|variants?|alterations?|rearrangements?|fusions?)\s+"
+    r"(?:(?:was|were)\s+(?:also\s+)?(?:found|detected|identified|observed|noted)\s+)?"
+    r"(?:in|of|involving|including|affecting)\s+"
     r"(?:the\s+)?(?:genes?\s+)?(?:such\s+as\s+)?$",
     re.IGNORECASE,
 )
