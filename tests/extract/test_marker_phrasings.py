@@ -273,7 +273,11 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
         ("NGS found no FGFR or ALK fusion.", [("ALK", "negative", "NGS", None)]),  # a gene the vocabulary lacks first
         (
             "FISH was negative for c-MYC, BCL6 or BCL2 gene rearrangements.",
-            [("Bcl-6", "negative", "FISH", None), ("Bcl-2", "negative", "FISH", None)],
+            [
+                ("MYC", "negative", "FISH", None),
+                ("Bcl-6", "negative", "FISH", None),
+                ("Bcl-2", "negative", "FISH", None),
+            ],
         ),
         (
             "NGS found no EGFR mutation, excluding KRAS and BRAF mutations.",
@@ -740,6 +744,48 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
 )
 def test_verdict_words_of_other_shapes(read_doc, text: str, expected: list[tuple]) -> None:
     assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # hormones of neuroendocrine and pituitary tumours, and other panels' markers
+        (
+            "No gastrin expression could be detected; the adenoma was positive for prolactin and ACTH.",
+            [("gastrin", "negative"), ("prolactin", "positive"), ("ACTH", "positive")],
+        ),
+        (
+            "Positive for CD163 and c-myc, negative for CD1a, langerin and neurofilament.",
+            [
+                ("CD163", "positive"),
+                ("MYC", "positive"),
+                ("CD1a", "negative"),
+                ("langerin", "negative"),
+                ("neurofilament", "negative"),
+            ],
+        ),
+        # a name before "-like" is another molecule's; an isoform's letter after a receptor's number
+        ("Overexpression of the glucagon-like peptide-1 receptor was seen.", []),
+        ("Focally positive for somatostatin receptor 2A.", [("SSTR2", "positive")]),
+    ],
+)
+def test_markers_of_more_panels(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BCL-2 and MYC were about 80% and 30%, respectively.", [("Bcl-2", 80.0), ("MYC", 30.0)]),
+        ("ER and PR were positive in 80% and 30% of cells, respectively.", [("ER", 80.0), ("PR", 30.0)]),
+        ("ER and PR were 80% and 30%.", [("ER", 80.0), ("PR", 30.0)]),
+        # one percent for the list, or percents of different shapes, stay as they are
+        ("ER and PR were positive (90%).", [("ER", 90.0), ("PR", 90.0)]),
+        ("ER and PR were positive in 80% of cells and Ki-67 was 30%.", [("ER", 80.0), ("PR", 80.0), ("Ki-67", 30.0)]),
+    ],
+)
+def test_percents_given_in_the_order_of_the_markers(read_doc, text: str, expected: list[tuple]) -> None:
+    assert [(r.marker, r.percent) for r in read_doc(text)] == expected, text
 
 
 @pytest.mark.parametrize(

@@ -1207,6 +1207,7 @@ def parse_results(
             elif shared is None or shared[1] < claimed:
                 shared = None
         carried = prefix if own[-1] is not None and own[-1][0].status is None else None
+        own = _respective(text, members, own, shared, end)
         for mention, value in zip(members, own, strict=True):
             chosen = value if value is not None else shared
             if chosen is None:
@@ -1252,6 +1253,48 @@ def parse_results(
             )
     done = {(r.marker, r.assay) for r in results}
     return results + _ish_statements(text, inside, start, end, done)
+
+
+#: Percents given in the order of the markers: "BCL-2 and MYC were 80% and 30%, respectively".
+_RESPECTIVELY = re.compile(
+    r"(?P<values>(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+)(?:" + _CMP + r"\s*)?" + _NUM + r"\s*%){2,})"
+    r"(?:\s+of\s+(?:the\s+)?(?:tumou?r\s+)?(?:cells|nuclei))?(?P<respectively>\s*,?\s*respectively\b)?",
+    re.IGNORECASE,
+)
+_SENTENCE_STOP = re.compile(r"[;.](?:\s|$)")
+_ONE_PERCENT = re.compile("(?:" + _CMP + r"\s*)?(?P<num>" + _NUM + r")\s*%", re.IGNORECASE)
+
+
+def _respective(
+    text: str,
+    members: list[MarkerMention],
+    own: list[tuple[ResultValue, int, int] | None],
+    shared: tuple[ResultValue, int, int] | None,
+    end: int,
+) -> list[tuple[ResultValue, int, int] | None]:
+    """Each marker of a list its own percent where the text gives one percent per marker in the
+    list's order: "respectively" after them, or the percents right after the list ("ER and PR
+    were 80% and 30%"); otherwise ``own`` as it is."""
+    clause = _SENTENCE_STOP.search(text, members[-1].end, end)
+    stop = clause.start() if clause else end
+    found = _RESPECTIVELY.search(text, members[-1].end, stop)
+    if found is None:
+        return own
+    gap = _FILLER.match(text, members[-1].end, stop)
+    if not found.group("respectively") and (gap is None or gap.end() < found.start("values") - 1):
+        return own
+    percents = list(_ONE_PERCENT.finditer(text, found.start("values"), found.end("values")))
+    base = own[-1] or shared
+    if len(percents) != len(members) or base is None:
+        return own
+    return [
+        (
+            replace(base[0], percent=float(p.group("num").replace(",", ".")), comparator=_comparator(p.group("cmp"))),
+            p.start(),
+            p.end(),
+        )
+        for p in percents
+    ]
 
 
 # "showed strong diffuse CK7 expression and patchy TTF-1 reactivity": staining shown, so present;

@@ -143,7 +143,8 @@ class TermMatcher:
                     if first is None:
                         continue
                     flags = 0 if _case_sensitive(name) else re.IGNORECASE
-                    pattern = re.compile(name_pattern(name) + r"(?![A-Za-z0-9])", flags)
+                    # "glucagon-like peptide" names no glucagon, "carcinoid-like" no carcinoid
+                    pattern = re.compile(name_pattern(name) + r"(?![A-Za-z0-9])(?![-‐]like\b)", flags)
                     index.setdefault(first, []).append((len(name), pattern, key))
             self._index[category] = {
                 first: [(p, k) for _, p, k in sorted(entries, key=lambda e: -e[0])] for first, entries in index.items()
