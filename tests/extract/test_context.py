@@ -34,6 +34,8 @@ from metkg.extract.report import read_report
         "Family history included breast cancer in her mother.",
         "Family history was notable for ovarian carcinoma.",
         "Metastatic colon cancer was diagnosed in his father.",
+        # a patient of the literature named by the age
+        "The 45-year-old woman in the series of Lee et al. had lung metastases.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:
@@ -55,6 +57,8 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         "In June 2019, CT showed liver metastases, the most common site of spread of colon cancer.",
         "PET-CT identified bone metastases in the spine [6].",
         "Biopsy showed metastatic adenocarcinoma, the picture of a Sister Mary Joseph nodule.",
+        # the report's patient, named by the age, enrolled in a study
+        "The 40-year-old male patient was enrolled in a study of anti-PD-1 therapy.",
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:

@@ -355,11 +355,21 @@ def about_other_patients(sentence: str) -> bool:
     general = _CITATION.search(sentence) or _WHAT_A_CANCER_DOES.search(sentence)
     if general and not (_PAST_EVENT.search(sentence) or refers_to_patient(sentence)):
         return True  # "..., which explains the liver metastases [1]": a general statement in the present
-    return bool(_OTHER.search(sentence)) and not re.search(
-        r"\b(?:in\s+(?:this|our|the\s+present)\s+case|our\s+patient|this\s+patient|the\s+patient)\b",
-        sentence,
-        re.IGNORECASE,
-    )
+    if not _OTHER.search(sentence):
+        return False
+    # "The 40-year-old male patient was enrolled in a study of ...": this report's patient, unless cited
+    opens_with_the_patient = _THE_AGED_PATIENT.match(sentence) and not re.search(r"\bet\s+al\b", sentence)
+    return not (_THIS_PATIENT.search(sentence) or (opens_with_the_patient and not _CITATION.search(sentence)))
+
+
+#: Words that name this report's patient: "our patient", "In this case".
+_THIS_PATIENT = re.compile(
+    r"\b(?:in\s+(?:this|our|the\s+present)\s+case|our\s+patient|this\s+patient|the\s+patient)\b", re.IGNORECASE
+)
+_THE_AGED_PATIENT = re.compile(
+    r"\s*the\s+\d{1,3}[\s-]*(?:years?|yrs?)[\s-]*old\s+(?:(?:male|female)\s+)?(?:patient|man|woman|boy|girl)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
