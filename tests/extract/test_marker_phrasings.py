@@ -734,6 +734,17 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
             [("CD68", "negative"), ("Melan-A", "negative")],
         ),
         ("EMA and S-100 stains were negative.", [("EMA", "negative"), ("S-100", "negative")]),
+        # plural nouns of a verdict, a status of the cancer
+        (
+            "Spindle cells with SMA positivity and DOG1/S100 negativities.",
+            [("SMA", "positive"), ("DOG1", "negative"), ("S-100", "negative")],
+        ),
+        ("It showed heightened expressions of synaptophysin.", [("synaptophysin", "positive")]),
+        ("The ER status of the cancer was positive.", [("ER", "positive")]),
+        # staining found in a share of the cells
+        ("GFAP was observed in 20% of the tumour cells.", [("GFAP", "positive")]),
+        ("NeuN was detected in 80% of the cells.", [("NeuN", "positive")]),
+        ("CK7 was seen in some cells.", []),
         # staining of the vessels is an internal control, unless their cells are the tumour's
         ("CD31 and ERG stains were also positive in the endothelial cells.", []),
         (
@@ -782,6 +793,8 @@ def test_markers_of_more_panels(read_doc, text: str, expected: list[tuple]) -> N
         # one percent for the list, or percents of different shapes, stay as they are
         ("ER and PR were positive (90%).", [("ER", 90.0), ("PR", 90.0)]),
         ("ER and PR were positive in 80% of cells and Ki-67 was 30%.", [("ER", 80.0), ("PR", 80.0), ("Ki-67", 30.0)]),
+        # a marker and its share in one parenthesis
+        ("The proliferation was high (Ki-67, 95%).", [("Ki-67", 95.0)]),
     ],
 )
 def test_percents_given_in_the_order_of_the_markers(read_doc, text: str, expected: list[tuple]) -> None:

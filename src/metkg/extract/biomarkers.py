@@ -138,11 +138,11 @@ _SCORE = re.compile(r"(?<![\d.])(?P<score>[0-3])\s*\+(?!\d)")
 _ZERO_SCORE = re.compile(r"(?:^|\b(?:of|score|was|is|were|:)\s*)0(?![\d%]|[.,]\d)\s*$", re.IGNORECASE)
 _STATUS_WORDS: list[tuple[str, Status]] = [
     (r"not\s+amplified|non-?amplified|no\s+amplification|unamplified", "negative"),
-    (r"(?:immuno-?)?negativ(?:e|ity)|loss|lost|absent|not\s+expressed|no\s+expression", "negative"),
+    (r"(?:immuno-?)?negativ(?:e|ity|ities)|loss|lost|absent|not\s+expressed|no\s+expression", "negative"),
     (r"equivocal|borderline|indeterminate", "equivocal"),
     (r"low(?:\s+expression)?(?!\s*(?:-|grade))", "low"),
     (
-        r"(?:immuno-?)?positiv(?:e|ity)|over-?expressed|over-?expression|amplified|amplification|retained|preserved|"
+        r"(?:immuno-?)?positiv(?:e|ity|ities)|over-?expressed|over-?expression|amplified|amplification|retained|preserved|"
         r"intact|reactive|expressed",
         "positive",
     ),
@@ -225,8 +225,9 @@ _FILLER_WORDS = (
     r"immunohistochemistry|immunohistochemical|IHC|index|labell?ing|proliferation|proliferative|score|scoring|"
     r"level|levels|rate|protein|result|results|TPS|CPS|tumou?r\s+proportion\s+score|combined\s+positive\s+score|"
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
-    r"displayed|exhibited|determined|found|noted|observed|estimated|measured|reported|to|also|all|both|each|the|"
-    r"of|in|at|with|tumou?r|cells?|approximately|about|around|nearly|which|had|has|value|by|as|gene|"
+    r"displayed|exhibited|determined|found|noted|observed|detected|estimated|measured|reported|to|also|all|both|each|the|"
+    r"of|in|at|with|tumou?r|cells?|cancer|carcinoma|neoplasm|lesion|approximately|about|around|nearly|which|had|has|"
+    r"value|by|as|gene|"
     r"FISH|ISH|SISH|CISH|DISH|testing|test|tested|analysis|performed|done|on|primary|resulted|marker|antigen"
 )
 _FILLER = re.compile(
@@ -234,7 +235,9 @@ _FILLER = re.compile(
     + _FILLER_WORDS
     # "Ki-67 (a grading marker) was 5%": a gloss between the marker and its value, not a value itself
     + r")\b|[:=]|/\s*neu\b|\((?![^()]*[%+])[^()]{1,40}\)(?=\s+(?:was|were|is|of|:))|"
-    r",(?=\s*(?:all|both|which|were|was|are|is|and\s+(?:was|were)))))*\s*",
+    r",(?=\s*(?:all|both|which|were|was|are|is|and\s+(?:was|were)))|"
+    # "(Ki-67, 95%)": a marker and its share in one parenthesis
+    r",(?=\s*(?:[<>≤≥~]\s*)?\d{1,3}(?:[.,]\d+)?\s*%\s*\))))*\s*",
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\((?P<inner>[^()]{1,40})\)")
@@ -250,8 +253,8 @@ _HYPHEN_WORD = re.compile(
 )
 _WORD_VALUE = re.compile(
     r"(?P<mod>(?:strongly|weakly|focally|diffusely|moderately|partially|strong|weak|focal|diffuse|moderate|partial)\s+)?"
-    r"(?P<word>not\s+amplified|non-?amplified|no\s+amplification|(?:immuno-?)?positiv(?:e|ity)|"
-    r"(?:immuno-?)?negativ(?:e|ity)|equivocal|over-?expressed|over-?expression|amplified|amplification|retained|"
+    r"(?P<word>not\s+amplified|non-?amplified|no\s+amplification|(?:immuno-?)?positiv(?:e|ity|ities)|"
+    r"(?:immuno-?)?negativ(?:e|ity|ities)|equivocal|over-?expressed|over-?expression|amplified|amplification|retained|"
     r"preserved|intact|lost|loss\b|absent\b|low\b|"
     # "Melan-A and HMB-45 were diffusely reactive", not "CD3 was positive in reactive T cells"
     r"reactive(?=\s*(?:[.,;:)]|$)|\s+(?:in|with|and|but|while|whereas|within)\b))"
@@ -288,7 +291,7 @@ _CONNECTOR = re.compile(
 _PREFIX = re.compile(
     r"(?P<mod>diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?|partial(?:ly)?|patchy)?\s*"
     r"(?P<word>positiv(?:e|ity|ely)|negativ(?:e|ity|ely)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
-    r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|reacted|express(?:ion|ed)|"
+    r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|reacted|express(?:ion|ions|ed)|"
     r"(?:immuno)?stain(?:ing|ed)|lack\s+of(?:\s+(?:expression|staining))?|absence\s+of(?:\s+(?:expression|staining))?|"
     r"loss\s+of(?:\s+expression)?|retention\s+of|"
     r"over-?expression|amplification)"
@@ -783,12 +786,19 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
             if pattern is _WORD_VALUE and value.percent is None and value.score is None:
                 value, value_end = _with_amount(value, text, m.end(), end)  # "Ki-67 was positive (5%)"
                 return value, value_start, value_end
+            if value.status is None and value.percent and _SEEN_IN.search(text, pos, start):
+                value = replace(value, status="positive")  # "GFAP was observed in 20% of the tumour cells"
             return value, value_start, m.end()
     # A bare "(+)" after a filler-free gap such as "GATA 3(+)" is caught by _PAREN above.
     return None
 
 
 _WITH_END = re.compile(r"\bwith\s*$", re.IGNORECASE)
+#: Staining found in a share of the cells: "NeuN was detected in 80%".
+_SEEN_IN = re.compile(
+    r"\b(?:was|were)\s+(?:\w+ly\s+)?(?:detected|observed|seen|noted|found|expressed)\s+in\s+(?:about\s+|approximately\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _leads_next_marker(text: str, pos: int, start: int, value_end: int, end: int) -> bool:
