@@ -1105,3 +1105,23 @@ def test_a_long_form_sharing_a_stem_keeps_the_short_forms_term(extract) -> None:
 def test_a_relatives_age_gives_no_sex(extract) -> None:
     text = "A 45-year-old smoker had a carcinoma of the left lung. Her 45-year-old husband was with her."
     assert extract(text).patients[0].sex != "male"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the case describes a lesion where the title names the metastasis
+        ("CT showed thyroid nodules with irregular margins. Thyroidectomy was performed.", ["thyroid"]),
+        ("Meanwhile, CT showed a mass in the left kidney.", ["kidney"]),
+        # a title alone gives nothing; nor does a site the case names without a lesion
+        ("She was treated with letrozole.", []),
+        ("Thyroid function tests were normal.", []),
+        ("A thyroid nodule was ruled out by ultrasound.", []),
+    ],
+)
+def test_a_metastasis_the_title_names_and_the_case_describes(extract, body: str, expected: list[str]) -> None:
+    title = "Thyroid metastasis from breast cancer: a case report\n\n"
+    if "kidney" in body:
+        title = "Breast cancer metastasis to the left kidney: a case report\n\n"
+    record = extract(title + CASE + body)
+    assert _metastases(record) == expected

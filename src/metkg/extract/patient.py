@@ -540,6 +540,53 @@ def _candidates(report: Report) -> list[LesionDraft]:
     return out
 
 
+#: A lesion the case describes at a site: "thyroid nodules with irregular margins", "a left renal
+#: mass", "a mass in the left kidney".
+_LESION_WORD = r"(?:mass(?:es)?|nodules?|lesions?|tumou?rs?|deposits?)"
+_LESION_AT_SITE_AFTER = re.compile(r"^(?:\s+[\w-]+)?\s+" + _LESION_WORD + r"\b", re.IGNORECASE)
+_LESION_AT_SITE_BEFORE = re.compile(
+    r"\b" + _LESION_WORD + r"\s+(?:in|of|within|involving|at)\s+(?:the\s+)?(?:(?:left|right|upper|lower)\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def _named_by_the_title(report: Report, stated: list[LesionDraft]) -> list[LesionDraft]:
+    """Metastases the title names ("Thyroid metastasis from breast cancer") at a site where the case
+    describes a lesion ("thyroid nodules with irregular margins"), which the text does not call a
+    metastasis itself. A title alone gives nothing; the lesion of the case is the evidence."""
+    title = report.sentences[0] if report.sentences and report.title else None
+    if title is None or re.sub(r"\s+", " ", title.text).strip() not in report.title:
+        return []
+    named = {
+        site.key
+        for cue in title.of("cue-metastasis")
+        if cue.asserted
+        for site in _linked_sites(report, title, cue, [m for m in _lesion_sites(title) if m.asserted])
+    }
+    known = {lesion.site for lesion in stated}
+    out: list[LesionDraft] = []
+    for key in sorted(named - known):
+        found = _lesion_described_at(report, key)
+        if found is not None:
+            s, site = found
+            evidence = report.evidence(site.start, site.end) + report.evidence(title.start, title.end)
+            out.append(LesionDraft("metastasis", key, evidence, site.start, sentences=[s.index]))
+    return out
+
+
+def _lesion_described_at(report: Report, key: str) -> tuple[Sentence, Mention] | None:
+    """The first case sentence that describes a mass, nodule or lesion at the site ``key``."""
+    for s in report.case_sentences():
+        for site in _lesion_sites(s):
+            if site.key != key or not site.asserted:
+                continue
+            if _LESION_AT_SITE_AFTER.match(s.local(site.end, site.end + 30)) or _LESION_AT_SITE_BEFORE.search(
+                s.local(site.start - 50, site.start)
+            ):
+                return s, site
+    return None
+
+
 _INVOLVED = re.compile(r"involv", re.IGNORECASE)
 _TUMOUR_TALK = re.compile(
     r"\b(?:nodules?|mass(?:es)?|lesions?|tumou?rs?|lumps?|metasta\w*|cancers?|\w*omas?|malignan\w*|neoplas\w*|"
@@ -837,7 +884,8 @@ def find_lesions(report: Report, primary: LesionDraft | None, confirmed: list[Le
     vocab = report.vocabulary
     if primary is None and not confirmed and not _about_a_neoplasm(report):
         return []  # "pulmonary involvement" of a vasculitis, an abscess "extending into" the neck
-    stated = _merge(_candidates(report) + list(confirmed) + _malignant_effusions(report, primary), report)
+    stated = _candidates(report) + list(confirmed) + _malignant_effusions(report, primary)
+    stated = _merge(stated + _named_by_the_title(report, stated), report)
     for lesion in stated:
         if lesion.kind == "local-invasion" and _out_of_reach(report, lesion, primary):
             lesion.kind = "metastasis"  # "hepatic infiltration" by a melanoma of the skin
