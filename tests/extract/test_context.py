@@ -36,6 +36,7 @@ from metkg.extract.report import read_report
         "Metastatic colon cancer was diagnosed in his father.",
         # a patient of the literature named by the age
         "The 45-year-old woman in the series of Lee et al. had lung metastases.",
+        "The 40-year-old man reported by Lee and colleagues was enrolled in a study of nivolumab.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:

@@ -745,12 +745,19 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
         ("GFAP was observed in 20% of the tumour cells.", [("GFAP", "positive")]),
         ("NeuN was detected in 80% of the cells.", [("NeuN", "positive")]),
         ("CK7 was seen in some cells.", []),
-        # staining of the vessels is an internal control, unless their cells are the tumour's
-        ("CD31 and ERG stains were also positive in the endothelial cells.", []),
-        (
-            "CD31 and ERG were positive in the epithelioid endothelial cells.",
-            [("CD31", "positive"), ("ERG", "positive")],
-        ),
+        # the endothelial cells of a vascular tumour are the tumour's
+        ("CD31 was positive in the endothelial cells, confirming angiosarcoma.", [("CD31", "positive")]),
+        # "reactive" after an adverb only: nodes "examined with CD3 and CD20" that "were reactive"
+        ("The regional nodes, examined with CD3 and CD20, were reactive.", []),
+        # a denial before a noun of staining; a test not made; "less than", HER2's share
+        ("There was no CK7 positivity.", [("CK7", "negative")]),
+        ("Expressions of ER and PR were not assessed.", []),
+        ("HER2 was expressed in 80% of cells (1+).", [("HER2", None)]),
+        ("Margins were negative, including the CD34-stained deep margin.", []),
+        # another molecule named after a marker's name
+        ("Staining for growth hormone-releasing hormone was negative.", []),
+        ("Negative for prolactin receptor, positive for prolactin.", [("prolactin", "positive")]),
+        ("Calcitonin gene-related peptide staining was negative.", []),
     ],
 )
 def test_verdict_words_of_other_shapes(read_doc, text: str, expected: list[tuple]) -> None:

@@ -256,8 +256,9 @@ _WORD_VALUE = re.compile(
     r"(?P<word>not\s+amplified|non-?amplified|no\s+amplification|(?:immuno-?)?positiv(?:e|ity|ities)|"
     r"(?:immuno-?)?negativ(?:e|ity|ities)|equivocal|over-?expressed|over-?expression|amplified|amplification|retained|"
     r"preserved|intact|lost|loss\b|absent\b|low\b|"
-    # "Melan-A and HMB-45 were diffusely reactive", not "CD3 was positive in reactive T cells"
-    r"reactive(?=\s*(?:[.,;:)]|$)|\s+(?:in|with|and|but|while|whereas|within)\b))"
+    # "Melan-A and HMB-45 were diffusely reactive", not "CD3 was positive in reactive T cells" nor nodes
+    # "examined with CD3 and CD20" that "were reactive"
+    r"(?<=ly\s)reactive(?=\s*(?:[.,;:)]|$)|\s+(?:in|with|and|but|while|whereas|within)\b))"
     r"(?P<tail>(?:\s*(?:at\s+a\s+rate\s+of|at|of|in|,|with|was|was\s+about|about|approximately|score)?\s*(?:"
     + _CMP
     + r"\s*)?"
@@ -305,7 +306,7 @@ _PREFIX = re.compile(
     r"(?:\s+in\s+(?:the\s+)?(?:neoplastic|tumou?r|malignant|atypical|lesional)\s+cells)?"
     # "positive for both CK7 and CK20", "negative for: desmin", "positive for not only CK7 but also CK19",
     # "All other markers were negative, including CD68"
-    r"(?:(?<=\bof)|\s+(?:for|of|with|to)|,\s*including)(?:\s*:)?\s+(?:the\s+|both\s+|not\s+only\s+)?",
+    r"(?:(?<=\bof)|\s+(?:for|of|with|to)|,\s*including(?!\s+the\b))(?:\s*:)?\s+(?:the\s+|both\s+|not\s+only\s+)?",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
@@ -608,12 +609,9 @@ _STAINING_ELSEWHERE = re.compile(
 )
 #: "vimentin positivity in the vasculature", "positive only in the stromal cells": not the tumour's.
 _POSITIVE_ELSEWHERE = re.compile(
-    # not "in the lymphocytes": a lymphoma's own
+    # not "in the lymphocytes" nor "in the endothelial cells": a lymphoma's or a vascular tumour's own
     r"\s+(?:only\s+)?(?:in|of)\s+(?:the\s+)?(?:adjacent\s+|surrounding\s+)?(?:stromal|non-?neoplastic|normal|"
-    r"background|inflammatory|vasculature|"
-    # "positive in the endothelial cells" (the vessels', an internal control), not "in the epithelioid
-    # endothelial cells" (a vascular tumour's own)
-    r"(?:(?!epithelioid|atypical|neoplastic|tumou?r|malignant|lesional)[a-z-]+\s+){0,2}endothelial)\b",
+    r"background|inflammatory|vasculature)\b",
     re.I,
 )
 
@@ -638,7 +636,8 @@ _DENIED_BEFORE = re.compile(r"\b(?:neither|nor|not(?!\s+only)|no|without)" + _DE
 #: What a denial before the marker turns into a negative: "no HER2 amplification", "no evidence of
 #: EGFR overexpression" (not "no ER-positive cells were seen", read by its own words), and the
 #: denials that do ("no", "without"; not "could not exclude MET amplification").
-_DENIABLE = re.compile(r"amplifi|over-?expres", re.IGNORECASE)
+# "no HER2 amplification", "no CK7 positivity": a noun the denial before the marker reaches
+_DENIABLE = re.compile(r"amplifi|over-?expres|(?:immuno)?positivity|immunoreactivity|reactivity", re.IGNORECASE)
 _NO_BEFORE = re.compile(r"\b(?:no|without|absence\s+of|absent)" + _DENIAL_REACH, re.IGNORECASE)
 _NO_STAINING = re.compile(
     r"(?:no|absent|lack\s+of|loss\s+of)\s+(?:(?:nuclear|cytoplasmic|membranous|detectable|specific)\s+)?"
@@ -786,7 +785,7 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
             if pattern is _WORD_VALUE and value.percent is None and value.score is None:
                 value, value_end = _with_amount(value, text, m.end(), end)  # "Ki-67 was positive (5%)"
                 return value, value_start, value_end
-            if value.status is None and value.percent and _SEEN_IN.search(text, pos, start):
+            if _seen_in_a_share(text, pos, start, value, m.end()):
                 value = replace(value, status="positive")  # "GFAP was observed in 20% of the tumour cells"
             return value, value_start, m.end()
     # A bare "(+)" after a filler-free gap such as "GATA 3(+)" is caught by _PAREN above.
@@ -795,6 +794,20 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
 
 _WITH_END = re.compile(r"\bwith\s*$", re.IGNORECASE)
 #: Staining found in a share of the cells: "NeuN was detected in 80%".
+_SCORE_NEAR = re.compile(r"[^.;]{0,40}?\b[0-3]\s*\+", re.IGNORECASE)
+_HER2_BEFORE = re.compile(r"\bHER-?2(?:/neu)?\s*$", re.IGNORECASE)
+
+
+def _seen_in_a_share(text: str, pos: int, start: int, value: ResultValue, value_end: int) -> bool:
+    """Whether a share without a status states staining found ("detected in 80%"): not under 1% or
+    "less than", and not of HER2, whose status is its score's."""
+    if value.status is not None or not value.percent or value.comparator in ("<", "<="):
+        return False
+    if _HER2_BEFORE.search(text, max(0, pos - 10), pos) or _SCORE_NEAR.match(text, value_end):
+        return False
+    return _SEEN_IN.search(text, pos, start) is not None
+
+
 _SEEN_IN = re.compile(
     r"\b(?:was|were)\s+(?:\w+ly\s+)?(?:detected|observed|seen|noted|found|expressed)\s+in\s+(?:about\s+|approximately\s+)?$",
     re.IGNORECASE,
@@ -1386,7 +1399,7 @@ _DENIED_AFTER_LIST = re.compile(
 
 # "The expression of PD-1 and PD-L1 was analysed on blood cells": what was tested, not what was found
 _TESTED_AFTER_LIST = re.compile(
-    r"\s*(?:\(\s*\)\s*)?(?:was|were|has\s+been|have\s+been)\s+(?:then\s+|also\s+|additionally\s+)?"
+    r"\s*(?:\(\s*\)\s*)?(?:was|were|has\s+been|have\s+been)\s+(?:not\s+|then\s+|also\s+|additionally\s+)?"
     r"(?:analy[sz]ed|evaluated|assessed|examined|tested|measured|investigated|studied|quantified|"
     # "Immunostaining for CK7 and CK20 was performed": the test named, its result told later
     r"performed|done|carried\s+out|conducted|undertaken|ordered|requested|planned|sent)\b",

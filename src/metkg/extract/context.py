@@ -261,7 +261,7 @@ _FINDING_AFTER = re.compile(
 
 
 _OTHER = re.compile(
-    r"\bet\s+al\b|\bpreviously\s+(?:reported|described|published)|\bprevious\s+(?:studies|reports|cases|literature)|"
+    r"\bet\s+al\b|\b(?:and|&)\s+(?:colleagues|co-?workers)\b|\bpreviously\s+(?:reported|described|published)|\bprevious\s+(?:studies|reports|cases|literature)|"
     r"\b(?:reported|published|previous|similar|other|described)\s+(?:cases|patients)\b|\bcases?\s+(?:has|have)\s+been\s+reported|"
     # "studies have shown", not "the immunohistochemical study showed" (of this patient's tumour)
     r"\bliterature\b|(?=stud)(?<!histochemical )(?<!histological )(?<!pathological )(?<!cytological )"
@@ -355,16 +355,20 @@ def about_other_patients(sentence: str) -> bool:
     general = _CITATION.search(sentence) or _WHAT_A_CANCER_DOES.search(sentence)
     if general and not (_PAST_EVENT.search(sentence) or refers_to_patient(sentence)):
         return True  # "..., which explains the liver metastases [1]": a general statement in the present
-    if not _OTHER.search(sentence):
-        return False
-    # "The 40-year-old male patient was enrolled in a study of ...": this report's patient, unless cited
-    opens_with_the_patient = _THE_AGED_PATIENT.match(sentence) and not re.search(r"\bet\s+al\b", sentence)
-    return not (_THIS_PATIENT.search(sentence) or (opens_with_the_patient and not _CITATION.search(sentence)))
+    if _THE_AGED_PATIENT.match(sentence):
+        # "The 40-year-old male patient was enrolled in a study of ...": the study is this patient's
+        sentence = _ENROLLED.sub(" ", sentence)
+    return bool(_OTHER.search(sentence)) and not _THIS_PATIENT.search(sentence)
 
 
 #: Words that name this report's patient: "our patient", "In this case".
 _THIS_PATIENT = re.compile(
     r"\b(?:in\s+(?:this|our|the\s+present)\s+case|our\s+patient|this\s+patient|the\s+patient)\b", re.IGNORECASE
+)
+_ENROLLED = re.compile(
+    r"\b(?:was|were)\s+(?:enrolled|included|randomi[sz]ed|entered)\s+(?:in|into|on)\s+(?:an?|the)\s+"
+    r"(?:(?:clinical|phase\s+[\dI]+|prospective|randomi[sz]ed|multicentre|multicenter)\s+)*(?:study|trial)\b",
+    re.IGNORECASE,
 )
 _THE_AGED_PATIENT = re.compile(
     r"\s*the\s+\d{1,3}[\s-]*(?:years?|yrs?)[\s-]*old\s+(?:(?:male|female)\s+)?(?:patient|man|woman|boy|girl)\b",

@@ -104,6 +104,7 @@ def _within(a: str, b: str, limit: int) -> bool:
 
 
 _FIRST = re.compile(r"[^\W\d_]+|\d+")
+_OTHER_MOLECULE = r"(?![\s‐-]+(?:receptors?|releasing|gene[\s‐-]related)\b)"
 # A word start, not one right after "non-" ("non-small cell carcinoma" is no small cell carcinoma,
 # "non-Hodgkin lymphoma" no Hodgkin lymphoma).
 _STARTS = re.compile(r"(?<![A-Za-z0-9])(?<!\bnon-)(?<!\bnon\s)(?<!\bNon-)(?<!\bNon\s)(?<!\bNON-)(?:[^\W\d_]+|\d+)")
@@ -138,13 +139,17 @@ class TermMatcher:
                 by_length.setdefault(len(name), []).append((name, key))
             index: dict[str, list[tuple[int, re.Pattern[str], str]]] = {}
             for key, term_names in terms.items():
+                # a marker's name before "receptor" or "-releasing" names another molecule ("prolactin
+                # receptor", "growth hormone-releasing hormone"), unless the marker is a receptor
+                ligand = category == "marker" and not any("receptor" in n.lower() for n in term_names)
                 for name in {*term_names}:
                     first = _first_token(name) if name and name.strip() else None
                     if first is None:
                         continue
                     flags = 0 if _case_sensitive(name) else re.IGNORECASE
                     # "glucagon-like peptide" names no glucagon, "carcinoid-like" no carcinoid
-                    pattern = re.compile(name_pattern(name) + r"(?![A-Za-z0-9])(?![-‐]like\b)", flags)
+                    tail = r"(?![A-Za-z0-9])(?![-‐]like\b)" + (_OTHER_MOLECULE if ligand else "")
+                    pattern = re.compile(name_pattern(name) + tail, flags)
                     index.setdefault(first, []).append((len(name), pattern, key))
             self._index[category] = {
                 first: [(p, k) for _, p, k in sorted(entries, key=lambda e: -e[0])] for first, entries in index.items()
