@@ -754,6 +754,9 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
         ("Expressions of ER and PR were not assessed.", []),
         ("HER2 was expressed in 80% of cells (1+).", [("HER2", None)]),
         ("Margins were negative, including the CD34-stained deep margin.", []),
+        # cells the text denies, described by their staining; a procedure's short form is no marker
+        ("Bone marrow biopsy showed no evidence of plasma cells expressing kappa and lambda.", []),
+        ("Immunohistochemical staining of TBLB showed CD68 positivity.", [("CD68", "positive")]),
         # another molecule named after a marker's name
         ("Staining for growth hormone-releasing hormone was negative.", []),
         ("Negative for prolactin receptor, positive for prolactin.", [("prolactin", "positive")]),

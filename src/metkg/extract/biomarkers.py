@@ -1004,7 +1004,18 @@ def _prefix_adjacent(text: str, pos: int, begin: int) -> tuple[ResultValue, int,
 def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
     """The nearer of a prefix with a preposition ("positive for") and one right before the list."""
     found = [v for v in (_prefix_for(text, pos, begin), _prefix_adjacent(text, pos, begin)) if v is not None]
-    return max(found, key=lambda v: v[2]) if found else None
+    best = max(found, key=lambda v: v[2]) if found else None
+    if best is not None and _NO_SUCH_CELLS.search(text, max(begin, best[1] - 80), best[1]):
+        return None  # "no evidence of plasma cells expressing kappa and lambda": no cells, no result
+    return best
+
+
+#: Cells the text denies, described by the staining that follows: "showed no plasma cells expressing".
+_NO_SUCH_CELLS = re.compile(
+    r"\b(?:no|without|absence\s+of)\s+(?:evidence\s+of\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:cells|plasmacytes|lymphocytes|blasts|population)\s+(?:showing\s+|with\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 
 
 #: An item the vocabulary does not know between two of a list: ", natural killer cell antigen, and ".
@@ -1573,6 +1584,7 @@ UICC ECOG KPS RECIST NCCN ASCO CAP ESMO IHC ISH FISH SISH CISH DISH PCR NGS DNA 
 ZN HIV HBV HCV HBSAG CMV HSV VZV EBNA TB MTB MTBC NTM MAC COVID SARS RPR VDRL ANA ANCA RF CRP ESR WBC RBC LDH ALP ALT
 AST GGT HR TN TNBC LN SLN ALND SLNB LVI PNI CRM NOS NSCLC SCLC SCC HCC RCC CUP GIST DCIS LCIS IDC
 ILC BRCA BRCA1 BRCA2 PD-1 CTLA-4 TKI EGFR-TKI MDT ICU ED OR ID AND OR NOT THE FOR WITH FIG FIGURE
+TBLB TBB EBUS TBNA FNA FNAB FNAC CNB VATS TURBT TURP LEEP ESD EMR
 TABLE CASE VAF TMB MB CNV SNV INDEL
 """
 _NOT_MARKERS = frozenset(_NOT_MARKER_NAMES.split())
