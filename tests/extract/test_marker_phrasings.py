@@ -754,6 +754,14 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
         ("Expressions of ER and PR were not assessed.", []),
         ("HER2 was expressed in 80% of cells (1+).", [("HER2", None)]),
         ("Margins were negative, including the CD34-stained deep margin.", []),
+        # staining shown for a whole list, in the tumour cells
+        ("Immunohistochemistry showed CK7 and TTF-1 expression.", [("CK7", "positive"), ("TTF-1", "positive")]),
+        (
+            "It revealed CD10, CD68, and vimentin expression in tumour cells.",
+            [("CD10", "positive"), ("CD68", "positive"), ("vimentin", "positive")],
+        ),
+        ("The tumour showed no CK7 and TTF-1 expression.", [("CK7", "negative"), ("TTF-1", "negative")]),
+        ("The tumour showed CD10 expression in the stroma.", []),
         # cells the text denies, described by their staining; a procedure's short form is no marker
         ("Bone marrow biopsy showed no evidence of plasma cells expressing kappa and lambda.", []),
         ("Immunohistochemical staining of TBLB showed CD68 positivity.", [("CD68", "positive")]),

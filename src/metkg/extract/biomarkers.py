@@ -1227,6 +1227,8 @@ def parse_results(
             _denied(text, members[0].start, start, _own_value(text, m, end)) or _expression_shown(text, m, start)
             for m in members
         ]
+        if len(members) > 1 and own[-1] is None:  # "showed CD10, CD68 and vimentin expression"
+            own[-1] = _expression_shown(text, members[-1], start, lead_end=members[0].start)
         shared = own[-1]
         prefix = None
         if shared is None or shared[0].status is None:
@@ -1390,7 +1392,9 @@ _EXPRESSION_NOTED = re.compile(
     re.IGNORECASE,
 )
 _EXPRESSED_AFTER = re.compile(
-    r"\s+(?:protein\s+)?" + _EXPRESSION_NOUN + r"\b(?!\s+(?:was|were|is|are|of|in|for|status|levels?|results?|"
+    r"\s+(?:protein\s+)?" + _EXPRESSION_NOUN + r"\b(?!\s+(?:was|were|is|are|of|for|status|levels?|results?|"
+    # "expression in tumour cells" is the tumour's, "expression in the stroma" is not said of it
+    r"in\b(?!\s+(?:the\s+)?(?:tumou?r|neoplastic|malignant|atypical|lesional|cancer)\s+cells)|"
     r"pattern|index|score|requests?|requested|pending|orders?|ordered|only)\b)",
     re.IGNORECASE,
 )
@@ -1429,15 +1433,19 @@ def _denied_after_list(
     return replace(value, status="negative"), value_start, denied.end()
 
 
-def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[ResultValue, int, int] | None:
+def _expression_shown(
+    text: str, mention: MarkerMention, begin: int, lead_end: int | None = None
+) -> tuple[ResultValue, int, int] | None:
     """A marker's staining shown without a status word: "showed diffuse CK7 expression", "...,
     and patchy TTF-1 reactivity" and "focal CD45 expression was noted" (present), "showed no CK7
-    expression" (absent). HER2 needs its score."""
+    expression" (absent). HER2 needs its score. ``lead_end`` is where the words before a list end,
+    for the last marker of "showed CD10, CD68 and vimentin expression"."""
     noted = _EXPRESSION_NOTED.match(text, mention.end)
     after = noted or _EXPRESSED_AFTER.match(text, mention.end)
     if after is None:
         return None
-    near = text[max(begin, mention.start - 60) : mention.start]
+    lead_end = mention.start if lead_end is None else lead_end
+    near = text[max(begin, lead_end - 60) : lead_end]
     if _NONE_BEFORE.search(near):  # "there was no HER2 expression, nor PD-L1 expression"
         return ResultValue(status="negative"), mention.end, after.end()
     if mention.key == "HER2":
@@ -1447,7 +1455,7 @@ def _expression_shown(text: str, mention: MarkerMention, begin: int) -> tuple[Re
     if noted:
         return ResultValue(status="positive"), mention.end, after.end()
     shown = _SHOWN_BEFORE.search(near) or (
-        _CHAINED_BEFORE.search(near) and re.search(_SHOWN, text[max(begin, mention.start - 150) : mention.start], re.I)
+        _CHAINED_BEFORE.search(near) and re.search(_SHOWN, text[max(begin, lead_end - 150) : lead_end], re.I)
     )
     return (ResultValue(status="positive"), mention.end, after.end()) if shown else None
 
