@@ -762,6 +762,25 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
         ),
         ("The tumour showed no CK7 and TTF-1 expression.", [("CK7", "negative"), ("TTF-1", "negative")]),
         ("The tumour showed CD10 expression in the stroma.", []),
+        # a verdict before a panel named by its kind, a list in parentheses, labelling, antibodies
+        (
+            "It showed highly positive myeloid markers such as MPO, CD43 and lysozyme.",
+            [("MPO", "positive"), ("CD43", "positive"), ("lysozyme", "positive")],
+        ),
+        (
+            "Staining of the biopsy was positive (CK, vimentin, TTF1).",
+            [("CK", "positive"), ("vimentin", "positive"), ("TTF-1", "positive")],
+        ),
+        ("The tumour was positive (see Figure 3).", []),
+        (
+            "Stains demonstrated labelling with chromogranin and synaptophysin.",
+            [("chromogranin-A", "positive"), ("synaptophysin", "positive")],
+        ),
+        (
+            "It showed positivity for anti-CK7 and negativity for anti CEA and anti CK20.",
+            [("CK7", "positive"), ("CEA", "negative"), ("CK20", "negative")],
+        ),
+        ("Positive cell staining for antigens CD20 and CD5.", [("CD20", "positive"), ("CD5", "positive")]),
         # cells the text denies, described by their staining; a procedure's short form is no marker
         ("Bone marrow biopsy showed no evidence of plasma cells expressing kappa and lambda.", []),
         ("Immunohistochemical staining of TBLB showed CD68 positivity.", [("CD68", "positive")]),

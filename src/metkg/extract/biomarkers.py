@@ -286,13 +286,14 @@ _CONNECTOR = re.compile(
     _GLOSS
     + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with|(?<=\s)but\s+also)\s*"
     + _PANEL
-    + _ITEM_MODIFIER,
+    + _ITEM_MODIFIER
+    + r"(?:anti(?:-\s?|\s))?",  # "positivity for anti-CK7 and anti CK20": the antibody's marker
     re.IGNORECASE,
 )
 _PREFIX = re.compile(
     r"(?P<mod>diffuse(?:ly)?|focal(?:ly)?|strong(?:ly)?|weak(?:ly)?|moderate(?:ly)?|partial(?:ly)?|patchy)?\s*"
     r"(?P<word>positiv(?:e|ity|ely)|negativ(?:e|ity|ely)|immuno-?positiv(?:e|ity)|immuno-?negativ(?:e|ity)|"
-    r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|reacted|express(?:ion|ions|ed)|"
+    r"immunoreactiv(?:e|ity)|reactiv(?:e|ity)|reacted|express(?:ion|ions|ed)|label(?:l)?ing|"
     r"(?:immuno)?stain(?:ing|ed)|lack\s+of(?:\s+(?:expression|staining))?|absence\s+of(?:\s+(?:expression|staining))?|"
     r"loss\s+of(?:\s+expression)?|retention\s+of|"
     r"over-?expression|amplification)"
@@ -306,7 +307,10 @@ _PREFIX = re.compile(
     r"(?:\s+in\s+(?:the\s+)?(?:neoplastic|tumou?r|malignant|atypical|lesional)\s+cells)?"
     # "positive for both CK7 and CK20", "negative for: desmin", "positive for not only CK7 but also CK19",
     # "All other markers were negative, including CD68"
-    r"(?:(?<=\bof)|\s+(?:for|of|with|to)|,\s*including(?!\s+the\b))(?:\s*:)?\s+(?:the\s+|both\s+|not\s+only\s+)?",
+    r"(?:(?<=\bof)|\s+(?:for|of|with|to)|,\s*including(?!\s+the\b)|"
+    # "highly positive myeloid markers such as MPO", "were positive (CK, vimentin, TTF1)"
+    r"\s+(?:[A-Za-z-]+\s+){0,2}(?:markers?|antigens)\s*,?\s+(?:such\s+as|including)|(?<=positive)\s*\()"
+    r"(?:\s*:)?\s*(?:the\s+|both\s+|not\s+only\s+)?(?:anti(?:-\s?|\s))?",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(
