@@ -251,6 +251,8 @@ _NOT_A_SEAT_AFTER = re.compile(
 _BEFORE_GAP = re.compile(
     r"\s*(?:(?:lymph\s+)?nodes?|nodal|soft[\s-]tissue|skin|(?:lobe\s+)?lesions?|tumou?rs?|cancer|carcinoma|bone|"
     r"mass(?:es)?|nodules?)?\s*"
+    # "pleural-based metastasis", "bone-only metastatic disease", "liver-predominant metastases"
+    r"(?:[-‐](?:based|only|predominant|dominant|limited|confined)\s+)?"
     r"(?:(?:was|were|had\s+been|has\s+been|is|are|being)\s+(?:\w+ly\s+)?)?"
     # "the liver mass proved to be metastatic", "a lobe lesion was diagnosed as a metastasis"
     r"(?:(?:diagnosed|proved|proven|confirmed|found|shown|determined|concluded)\s+(?:to\s+be|as)\s+(?:an?\s+)?)?"
