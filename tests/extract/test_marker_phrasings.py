@@ -781,6 +781,10 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
             [("CK7", "positive"), ("CEA", "negative"), ("CK20", "negative")],
         ),
         ("Positive cell staining for antigens CD20 and CD5.", [("CD20", "positive"), ("CD5", "positive")]),
+        # a loss that was not found is a retained protein
+        ("Loss of MLH1 and PMS2 was not detected.", [("MLH1", "positive"), ("PMS2", "positive")]),
+        ("Loss of MLH1 and PMS2 expression was not observed.", [("MLH1", "positive"), ("PMS2", "positive")]),
+        ("Loss of MLH1 and PMS2 was detected.", [("MLH1", "negative"), ("PMS2", "negative")]),
         # cells the text denies, described by their staining; a procedure's short form is no marker
         ("Bone marrow biopsy showed no evidence of plasma cells expressing kappa and lambda.", []),
         ("Immunohistochemical staining of TBLB showed CD68 positivity.", [("CD68", "positive")]),

@@ -1410,7 +1410,7 @@ _EXPRESSED_AFTER = re.compile(
 _DENIED_AFTER_LIST = re.compile(
     r"\s*(?:\([^()]{0,40}\)\s*)*(?:(?:by|in|on|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:specimens?|samples?|tissues?|tumou?rs?|biops(?:y|ies)|cells)\s+)?"
-    r"(?:genes?\s+)?(?:was|were|is|are|has\s+been|have\s+been)\s+"
+    r"(?:genes?\s+|(?:protein\s+)?(?:expression|staining|immunoreactivity)\s+)?(?:was|were|is|are|has\s+been|have\s+been)\s+"
     r"(?:not\s+(?:detected|found|identified|observed|seen|present|expressed)|absent|undetectable|negative)\b",
     re.IGNORECASE,
 )
@@ -1429,12 +1429,19 @@ _TESTED_AFTER_LIST = re.compile(
 def _denied_after_list(
     text: str, prefix: tuple[ResultValue, int, int], list_end: int, end: int
 ) -> tuple[ResultValue, int, int]:
-    """A positive prefix ("mutations in", "expression of") turned negative by a denial after the list."""
+    """A prefix turned round by a denial after the list: "mutations in ..." or "expression of ..."
+    that "were not detected" (negative), "loss of MLH1 and PMS2 was not detected" (retained)."""
     value, value_start, _ = prefix
     denied = _DENIED_AFTER_LIST.match(text, list_end, end)
-    if denied is None or value.status != "positive":
+    if denied is None or value.status not in ("positive", "negative"):
         return prefix
-    return replace(value, status="negative"), value_start, denied.end()
+    if value.status == "negative" and not _LOST.match(text, value_start):
+        return prefix
+    status: Status = "negative" if value.status == "positive" else "positive"
+    return replace(value, status=status), value_start, denied.end()
+
+
+_LOST = re.compile(r"(?:loss|lack|absence)\s+of\b", re.IGNORECASE)
 
 
 def _expression_shown(
