@@ -243,6 +243,9 @@ def test_values_and_patterns(read, text: str, expected: tuple) -> None:
         ("FISH for ALK was negative.", [("ALK", "negative", "FISH")]),
         ("FISH gave a HER2/CEP17 ratio of 2.4, in keeping with amplification.", [("HER2", "positive", "FISH")]),
         ("ER 95% (Allred 8), HER2 1+.", [("ER", None, "IHC"), ("HER2", None, "IHC")]),
+        # the method named after the result
+        ("HER2 was 2+ by IHC but negative by FISH.", [("HER2", None, "IHC"), ("HER2", "negative", "FISH")]),
+        ("ALK was positive by FISH.", [("ALK", "positive", "FISH")]),
     ],
 )
 def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[tuple]) -> None:

@@ -1183,12 +1183,24 @@ _METHOD_BEFORE = re.compile(
 )
 
 
+#: The method named right after a result: "positive by FISH", "negative on next-generation sequencing".
+_BY_METHOD_AFTER = re.compile(r"\s+(?:by|on|with)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}")
+#: A hybridisation verdict written after the result: "HER2 was 2+ by IHC but negative by FISH".
+_ISH_AFTER = re.compile(
+    r"(?P<word>(?i:not\s+amplified|non-?amplified|unamplified|negative|equivocal|amplified|positive))\s+"
+    r"(?i:by|on|with|at)\s+(?:the\s+)?(?P<method>\b(?:FISH|[SCD]?ISH)\b|(?i:(?:fluorescen(?:t|ce)\s+|silver\s+|"
+    r"chromogenic\s+|dual[-\s]colou?r\s+)?in\s+situ\s+hybridi[sz]ation))"
+)
+
+
 def _ish_statements(
     text: str, mentions: Sequence[MarkerMention], start: int, end: int, done: set[tuple[str, str]]
 ) -> list[ParsedResult]:
     out: list[ParsedResult] = []
-    for m in _ISH_STATEMENT.finditer(text, start, end):
-        inside = [x for x in mentions if m.start("mid") <= x.start and x.end <= m.end("mid")]
+    statements = [*_ISH_STATEMENT.finditer(text, start, end), *_ISH_AFTER.finditer(text, start, end)]
+    for m in sorted(statements, key=lambda x: x.start()):
+        after = m.re is _ISH_AFTER
+        inside = [] if after else [x for x in mentions if m.start("mid") <= x.start and x.end <= m.end("mid")]
         # without a marker in the clause, the one marker tested by hybridisation as a routine: HER2
         her2 = [x for x in mentions if x.key == "HER2" and x.end <= m.start()]
         target = inside[0] if inside else (her2[-1] if her2 else None)
@@ -1275,6 +1287,8 @@ def parse_results(
             lo, hi = min(mention.end, vs), max(mention.end, ve)
             method = _METHOD_BEFORE.search(text, max(start, mention.start - 30), mention.start)
             between = text[lo:hi] if vs >= mention.end else text[vs:ve]
+            by_method = _BY_METHOD_AFTER.match(text, ve, end)  # "ALK was positive by FISH"
+            between += by_method.group(0) if by_method else ""
             assay, assumed = _assay(v, (method.group(0) if method else "") + between, sentence)
             notes = [n for n in (v.note, assumed) if n]
             results.append(
