@@ -626,37 +626,6 @@ def _carcinoma_in_node(report: Report, draft: SpecimenDraft) -> bool:
     return _DENIED.search(dx) is None and not elsewhere
 
 
-#: Between a cancer's name and its organ: "adenocarcinoma of the prostate", "... consistent with a
-#: colorectal origin" (not "adenocarcinoma in the tumours of both the ovaries").
-_CANCERS_ORGAN = re.compile(
-    r"^\s+(?:(?:of|from)\s+(?:the\s+)?|(?:arising|originating)\s+(?:in|from)\s+(?:the\s+)?|"
-    r"(?:consistent\s+with|suggestive\s+of|compatible\s+with)\s+(?:an?\s+|the\s+)?(?:primary\s+)?)"
-    r"(?:(?:left|right)\s+)?$",
-    re.IGNORECASE,
-)
-
-
-_NO_CANCERS_ORGAN = ("Skin", "SoftTissue", "LymphNode")
-
-
-def _cancer_of_another_organ(report: Report, draft: SpecimenDraft) -> bool:
-    """Whether a specimen of one organ shows the cancer of another: "biopsy of the left orbit showed
-    adenocarcinoma of the prostate", "a skin nodule biopsy revealed breast carcinoma". The cancer's
-    organ is the one its name gives or the one named in the diagnosis; a melanoma's skin or a
-    sarcoma's soft tissue is no organ it must come from."""
-    dx = draft.diagnosis or ""
-    vocab = report.vocabulary
-    if draft.site is None or not dx or _DENIED.search(dx):
-        return False
-    cancers = [m for m in vocab.matcher.find(dx, ["histology"]) if vocab.is_a("histology", m.key, "MalignantNeoplasm")]
-    if not cancers:
-        return False
-    organs = [site for m in cancers for site in vocab.implied_sites("histology", m.key)[:1]]
-    organs += [m.key for m in vocab.matcher.find(dx, ["site"]) if _CANCERS_ORGAN.search(dx[cancers[0].end : m.start])]
-    organs = [o for o in organs if not any(vocab.is_a("site", o, tissue) for tissue in _NO_CANCERS_ORGAN)]
-    return bool(organs) and not any(vocab.related("site", draft.site, o) for o in organs)
-
-
 def _extent(word: str, lead: str) -> bool:
     """Whether metastases named after ``lead`` are the disease's extent: "adenocarcinoma with
     hepatic metastases", not "a lymph node with metastatic carcinoma" (what the tissue shows) or
@@ -901,11 +870,7 @@ class _Collector:
             evidence_start = s.start + side_start
         draft.evidence = report.evidence(evidence_start, evidence_end)
         draft.diagnosis, dx_evidence = _diagnosis(report, s, following, proc.end)
-        draft.metastatic = (
-            _says_metastatic(draft.diagnosis)
-            or _carcinoma_in_node(report, draft)
-            or _cancer_of_another_organ(report, draft)
-        )
+        draft.metastatic = _says_metastatic(draft.diagnosis) or _carcinoma_in_node(report, draft)
         draft.evidence += [ev for ev in dx_evidence if ev not in draft.evidence]
         clause = _procedure_clause(s, proc)
         draft.the_tumour = draft.site is None and _THE_TUMOUR.search(clause) is not None
