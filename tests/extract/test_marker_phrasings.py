@@ -788,6 +788,16 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
         ("Loss of MLH1 and PMS2 was not detected.", [("MLH1", "positive"), ("PMS2", "positive")]),
         ("Loss of MLH1 and PMS2 expression was not observed.", [("MLH1", "positive"), ("PMS2", "positive")]),
         ("Loss of MLH1 and PMS2 was detected.", [("MLH1", "negative"), ("PMS2", "negative")]),
+        (
+            "Loss of MLH1 and PMS2 was not detected in the normal mucosa, whereas the tumour showed loss of both.",
+            [("MLH1", "negative"), ("PMS2", "negative")],
+        ),
+        ("The tumour did not show CK7 and TTF-1 expression.", [("CK7", "negative"), ("TTF-1", "negative")]),
+        ("Staining was not positive (CK, vimentin).", []),
+        (
+            "There was no necrosis and cells expressing ER and PR were abundant.",
+            [("ER", "positive"), ("PR", "positive")],
+        ),
         # cells the text denies, described by their staining; a procedure's short form is no marker
         ("Bone marrow biopsy showed no evidence of plasma cells expressing kappa and lambda.", []),
         ("Immunohistochemical staining of TBLB showed CD68 positivity.", [("CD68", "positive")]),

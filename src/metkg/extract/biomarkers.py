@@ -309,7 +309,7 @@ _PREFIX = re.compile(
     # "All other markers were negative, including CD68"
     r"(?:(?<=\bof)|\s+(?:for|of|with|to)|,\s*including(?!\s+the\b)|"
     # "highly positive myeloid markers such as MPO", "were positive (CK, vimentin, TTF1)"
-    r"\s+(?:[A-Za-z-]+\s+){0,2}(?:markers?|antigens)\s*,?\s+(?:such\s+as|including)|(?<=positive)\s*\()"
+    r"\s+(?:[A-Za-z-]+\s+){0,2}(?:markers?|antigens)\s*,?\s+(?:such\s+as|including)|(?<!not\spositive)(?<=positive)\s*\()"
     r"(?:\s*:)?\s*(?:the\s+|both\s+|not\s+only\s+)?(?:anti(?:-\s?|\s))?",
     re.IGNORECASE,
 )
@@ -1016,7 +1016,7 @@ def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | N
 
 #: Cells the text denies, described by the staining that follows: "showed no plasma cells expressing".
 _NO_SUCH_CELLS = re.compile(
-    r"\b(?:no|without|absence\s+of)\s+(?:evidence\s+of\s+)?(?:[\w-]+\s+){0,3}?"
+    r"\b(?:no|without|absence\s+of)\s+(?:evidence\s+of\s+)?(?:(?!and\b|or\b)[\w-]+\s+){0,3}?"
     r"(?:cells|plasmacytes|lymphocytes|blasts|population)\s+(?:showing\s+|with\s+)?(?:\w+\s+)?$",
     re.IGNORECASE,
 )
@@ -1371,7 +1371,10 @@ _CHAINED_BEFORE = re.compile(
     r"\b" + _EXPRESSION_NOUN + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + _STAINING_MODIFIERS + r"$", re.IGNORECASE
 )
 _NONE_BEFORE = re.compile(
-    r"\b(?:no|nor|without|absent|(?<!no\s)(?<!without\s)(?:lack|loss)\s+of)\s+(?:(?:observed|detectable|evident)\s+)?"
+    r"\b(?:no|nor|without|absent|(?<!no\s)(?<!without\s)(?:lack|loss)\s+of|"
+    # "did not show CK7 and TTF-1 expression", "failed to demonstrate CK7 expression"
+    r"(?:did|does|could|can)\s*(?:not|n't)\s+(?:show|demonstrate|reveal|exhibit|display)|"
+    r"failed\s+to\s+(?:show|demonstrate|reveal))\s+(?:(?:observed|detectable|evident)\s+)?"
     + _STAINING_MODIFIERS
     + r"$",
     re.I,
@@ -1449,13 +1452,14 @@ def _denied_after_list(
     denied = _DENIED_AFTER_LIST.match(text, list_end, end)
     if denied is None or value.status not in ("positive", "negative"):
         return prefix
-    if value.status == "negative" and not _LOST.match(text, value_start):
-        return prefix
+    if value.status == "negative" and not (_LOST.match(text, value_start) and _CLAUSE_ENDS.match(text, denied.end())):
+        return prefix  # not "loss ... was not detected in the normal mucosa, whereas the tumour ..."
     status: Status = "negative" if value.status == "positive" else "positive"
     return replace(value, status=status), value_start, denied.end()
 
 
 _LOST = re.compile(r"(?:loss|lack|absence)\s+of\b", re.IGNORECASE)
+_CLAUSE_ENDS = re.compile(r"\s*(?:[.;]|$)")
 
 
 def _expression_shown(

@@ -552,6 +552,14 @@ _LESION_AT_SITE_BEFORE = re.compile(
 )
 
 
+#: A title that weighs a metastasis against something else, or names what only looks like one.
+_TITLE_IN_DOUBT = re.compile(
+    r"\?|\b(?:versus|vs\.?|masquerad\w*|simulat\w*|imitat\w*|mimick?\w*|pseudo-?\w*|resembl\w*|"
+    r"mistaken|misdiagnos\w*|differential)\b",
+    re.IGNORECASE,
+)
+
+
 def _named_by_the_title(report: Report, stated: list[LesionDraft]) -> list[LesionDraft]:
     """Metastases the title names ("Thyroid metastasis from breast cancer") at a site where the case
     describes a lesion ("thyroid nodules with irregular margins"), which the text does not call a
@@ -559,13 +567,16 @@ def _named_by_the_title(report: Report, stated: list[LesionDraft]) -> list[Lesio
     title = report.sentences[0] if report.sentences and report.title else None
     if title is None or re.sub(r"\s+", " ", title.text).strip() not in report.title:
         return []
+    if _TITLE_IN_DOUBT.search(report.title):
+        return []  # "Tuberculosis masquerading as lung metastases", "Adrenal metastasis or adenoma?"
+    own_organs = {o for m in title.of("histology") for o in report.vocabulary.implied_sites("histology", m.key)}
     named = {
         site.key
         for cue in title.of("cue-metastasis")
         if cue.asserted
         for site in _linked_sites(report, title, cue, [m for m in _lesion_sites(title) if m.asserted])
     }
-    known = {lesion.site for lesion in stated}
+    known = {lesion.site for lesion in stated} | own_organs  # "Metastatic renal cell carcinoma of the kidney"
     out: list[LesionDraft] = []
     for key in sorted(named - known):
         found = _lesion_described_at(report, key)
