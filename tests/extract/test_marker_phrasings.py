@@ -784,6 +784,22 @@ def test_makers_modifiers_and_bystanders(read_doc, text: str, expected: list[tup
             [("CK7", "positive"), ("CEA", "negative"), ("CK20", "negative")],
         ),
         ("Positive cell staining for antigens CD20 and CD5.", [("CD20", "positive"), ("CD5", "positive")]),
+        # the members of panels in parentheses, then the next item, sharing the verdict after them
+        (
+            "Melanocytic markers (HMB45 and Melan-A), neuroendocrine markers (chromogranin A and CD56) "
+            "and desmin were all negative.",
+            [
+                ("HMB-45", "negative"),
+                ("Melan-A", "negative"),
+                ("chromogranin-A", "negative"),
+                ("CD56", "negative"),
+                ("desmin", "negative"),
+            ],
+        ),
+        (
+            "The tumour was positive for CK7 (diffuse), and negative for CK20.",
+            [("CK7", "positive"), ("CK20", "negative")],
+        ),
         # a loss that was not found is a retained protein
         ("Loss of MLH1 and PMS2 was not detected.", [("MLH1", "positive"), ("PMS2", "positive")]),
         ("Loss of MLH1 and PMS2 expression was not observed.", [("MLH1", "positive"), ("PMS2", "positive")]),

@@ -1023,6 +1023,23 @@ _NO_SUCH_CELLS = re.compile(
 
 
 #: An item the vocabulary does not know between two of a list: ", natural killer cell antigen, and ".
+#: The members of one panel in parentheses, then the next item or panel: "melanocytic markers (HMB45
+#: and Melan A), neuroendocrine markers (chromogranin A and CD56) and desmin".
+_PANEL_OPENS = re.compile(r"\b(?:[A-Za-z-]+\s+){0,2}markers?\s*\(\s*$", re.IGNORECASE)
+_PANEL_CLOSES = re.compile(
+    r"\s*\)\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:(?:[A-Za-z-]+\s+){0,2}markers?\s*\(\s*)?", re.IGNORECASE
+)
+
+
+def _out_of_a_panel(text: str, run_start: int, prev_end: int, start: int, begin: int) -> re.Match[str] | None:
+    """The joint after the last member of a panel in parentheses opened within the list."""
+    window_start = max(begin, run_start - 40)
+    bracket = text.rfind("(", window_start, prev_end)
+    if bracket < 0 or ")" in text[bracket:prev_end] or not _PANEL_OPENS.search(text, window_start, bracket + 1):
+        return None
+    return _PANEL_CLOSES.fullmatch(text, prev_end, start)
+
+
 _OVER_AN_ITEM = re.compile(
     r"\s*,\s*(?!(?:and|or)\b)(?:(?!positiv|negativ|express|stain|react|\b(?:was|were|is|are|but|while|whereas|"
     r"except|not|no|with|in|of)\b)[\w\-/ ]){2,30}(?:\s*\([\w\-/ ]{1,12}\))?(?:[\w\- ]{0,15})\s*,\s*(?:and\s+|or\s+)?",
@@ -1038,7 +1055,11 @@ def _lists(text: str, mentions: list[MarkerMention], begin: int, end: int) -> li
     for i, m in enumerate(mentions):
         if runs:
             prev = mentions[runs[-1][-1]]
-            joined = _CONNECTOR.fullmatch(text, prev.end, m.start) or _OVER_AN_ITEM.fullmatch(text, prev.end, m.start)
+            joined = (
+                _CONNECTOR.fullmatch(text, prev.end, m.start)
+                or _OVER_AN_ITEM.fullmatch(text, prev.end, m.start)
+                or _out_of_a_panel(text, mentions[runs[-1][0]].start, prev.end, m.start, begin)
+            )
             # "CK7, and nuclear TTF-1 was negative": a qualified item with its own value stands alone
             own = joined is not None and joined.groupdict().get("modifier") and _own_value(text, m, end) is not None
             if (
