@@ -207,6 +207,12 @@ def test_an_aside_that_contradicts_is_hedged_up_to_its_comma(text: str, hedged: 
         # what a test looked for is no finding; what it found is
         ("Evaluation for multiple myeloma was negative.", "Evaluation for multiple myeloma was negative."),
         ("Work-up for metastases revealed liver lesions.", "Work-up for metastases "),
+        # a subject denied by the clause after it
+        (
+            "Lymphoma and leukaemia, which were absent in this patient, were considered.",
+            "Lymphoma and leukaemia, which were absent",
+        ),
+        ("Bone lesions, which were not seen on MRI, were noted.", "Bone lesions, which were not seen"),
     ],
 )
 def test_what_a_test_looked_for_is_hedged_up_to_what_it_found(text: str, hedged: str) -> None:

@@ -220,7 +220,15 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
         if not opening and (found is None or found.group(0) == ","):
             found = _FINDING_VERB_AFTER.search(text, hedges[-1].end(), end)  # a comma ends an opening hedge only
         spans.append((hedges[0].start(), found.start() if found else end))
+    # "like CLL or lymphoma, which were absent in this patient": the subject before ", which" is denied
+    spans += [(_subject_start(text, 0, m.start()), m.end()) for m in _WHICH_ABSENT.finditer(text)]
     return spans
+
+
+_WHICH_ABSENT = re.compile(
+    r",\s+which\s+(?:was|were)\s+(?:absent|not\s+(?:seen|found|detected|present|identified|observed))\b",
+    re.IGNORECASE,
+)
 
 
 #: What a hypothesis turned into: "The hypothesis of liver metastases was confirmed by biopsy".
