@@ -209,7 +209,7 @@ def test_an_aside_that_contradicts_is_hedged_up_to_its_comma(text: str, hedged: 
         ("Work-up for metastases revealed liver lesions.", "Work-up for metastases "),
         # a subject denied by the clause after it
         (
-            "Lymphoma and leukaemia, which were absent in this patient, were considered.",
+            "Lymphoma and leukaemia, which were absent in this patient, cause such changes.",
             "Lymphoma and leukaemia, which were absent",
         ),
         ("Bone lesions, which were not seen on MRI, were noted.", "Bone lesions, which were not seen"),
