@@ -60,6 +60,7 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         "Biopsy showed metastatic adenocarcinoma, the picture of a Sister Mary Joseph nodule.",
         # the report's patient, named by the age, enrolled in a study
         "The 40-year-old male patient was enrolled in a study of anti-PD-1 therapy.",
+        "A 16-year-old male with a rare immunodeficiency enrolled on a transplant trial for patients with it.",
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:

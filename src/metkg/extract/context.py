@@ -374,12 +374,13 @@ _THIS_PATIENT = re.compile(
     r"\b(?:in\s+(?:this|our|the\s+present)\s+case|our\s+patient|this\s+patient|the\s+patient)\b", re.IGNORECASE
 )
 _ENROLLED = re.compile(
-    r"\b(?:was|were)\s+(?:enrolled|included|randomi[sz]ed|entered)\s+(?:in|into|on)\s+(?:an?|the)\s+"
-    r"(?:(?:clinical|phase\s+[\dI]+|prospective|randomi[sz]ed|multicentre|multicenter)\s+)*(?:study|trial)\b",
+    r"\b(?:(?:was|were)\s+)?(?:enrolled|included|randomi[sz]ed|entered)\s+(?:in|into|on)\s+(?:an?|the)\s+"
+    r"(?:[\w-]+\s+){0,6}?(?:study|trial)\b(?:\s+(?:for|of)\s+patients\s+with\b)?",
     re.IGNORECASE,
 )
 _THE_AGED_PATIENT = re.compile(
-    r"\s*the\s+\d{1,3}[\s-]*(?:years?|yrs?)[\s-]*old\s+(?:(?:male|female)\s+)?(?:patient|man|woman|boy|girl)\b",
+    r"\s*(?:the|an?)\s+\d{1,3}[\s-]*(?:years?|yrs?)[\s-]*old\s+(?:(?:male|female)\s+)?"
+    r"(?:patient|man|woman|boy|girl|male|female)\b",
     re.IGNORECASE,
 )
 
