@@ -1113,6 +1113,21 @@ def test_a_relatives_age_gives_no_sex(extract) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "age", "sex"),
+    [
+        # a relative's age is no age of the patient's
+        ("Her 60-year-old mother had colon cancer. The patient had a breast lump.", None, None),
+        ("The boy was born to a 27-year-old mother. He had a neuroblastoma. He had surgery.", None, "male"),
+        # an introduction keeps the age though a family history keeps its other facts out
+        ("A 36-year-old woman with a family history of colorectal cancer felt a breast lump.", 36, "female"),
+    ],
+)
+def test_ages_of_relatives_and_introductions(extract, text: str, age: int | None, sex: str | None) -> None:
+    patient = extract(text).patients[0]
+    assert (patient.age, patient.sex) == (age, sex)
+
+
+@pytest.mark.parametrize(
     ("body", "expected"),
     [
         # the case describes a lesion where the title names the metastasis

@@ -30,6 +30,7 @@ __all__ = [
     "clause_bounds",
     "find_cues",
     "hypothetical_spans",
+    "mentions_a_relative",
     "refers_to_patient",
 ]
 
@@ -311,12 +312,18 @@ _KIN = (
     r"sibling)s?(?!\s+Mary\b)"  # not Sister Mary Joseph's nodule
 )
 _RELATIVE = re.compile(
-    r"\b(?:her|his|the\s+patient'?s|an?|whose)\s+(?:\w+\s+)?(?:" + _KIN + r"|twins?|relatives?)\b|"
+    r"\b(?:her|his|the\s+patient'?s|an?|whose)\s+(?:[\w-]+\s+)?(?:" + _KIN + r"|twins?|relatives?)\b|"
     r"\bfamily\s+history\s*(?::|of\b|(?:was|is)\b|includ|reveal|show|significant|notable|remarkable|positive)|"
     # "Family history included fatal metastatic colon cancer in father"
     r"\b(?:in|of)\s+(?:(?:her|his|their)\s+)?(?:maternal\s+|paternal\s+)?" + _KIN + r"\b",
     re.IGNORECASE,
 )
+
+
+def mentions_a_relative(sentence: str) -> bool:
+    """Whether a sentence speaks of the patient's relatives or family history ("with a family
+    history of colorectal cancer", "her mother")."""
+    return bool(_RELATIVE.search(sentence))
 
 
 #: Statements of usual practice: "Trastuzumab is the standard treatment for ...".

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from metkg.extract.context import clause_bounds, hypothetical_spans
+from metkg.extract.context import clause_bounds, hypothetical_spans, mentions_a_relative
 from metkg.extract.report import Mention, Report, Sentence, Vocabulary
 from metkg.extract.stations import NODE_NOUN, listed_stations, regional_node
 from metkg.extract.terms import word_stems
@@ -174,9 +174,31 @@ def find_demographics(report: Report) -> PatientDraft:
     return draft
 
 
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:her|his|their|the\s+patient'?s|whose)\s+$", re.IGNORECASE)
+#: A sentence that introduces the patient by age: "A 36-year-old woman with a family history of ...".
+_INTRODUCED = re.compile(r"\s*(?:an?|the)\s+[\w-]+[\s-]*(?:years?|yrs?)[\s-]*old\b", re.IGNORECASE)
+
+
+def _age_sentences(report: Report) -> list[Sentence]:
+    """The patient's sentences, with those that introduce the patient by age although a relative's
+    history in them ("with a family history of colorectal cancer") keeps their other facts out."""
+    own = list(report.patient_sentences())
+    seen = {s.index for s in own}
+    introductions = [
+        s
+        for s in report.sentences
+        if s.index not in seen
+        and s.other_patients
+        and _INTRODUCED.match(s.text)
+        and mentions_a_relative(s.text)
+        and not report.is_title(s)
+    ]
+    return sorted(own + introductions, key=lambda s: (s.section != "case", s.index)) if introductions else own
+
+
 def _ages(report: Report) -> Iterator[tuple[Sentence, re.Match[str], int, re.Match[str] | None]]:
     """Each stated age of the patient's sentences with the sex word after it, if any."""
-    for s in report.patient_sentences():
+    for s in _age_sentences(report):
         for m in _AGE.finditer(s.text):
             age = _age(m)
             if not 0 < age <= 120 or _PAST_AGE.search(s.text[max(0, m.start() - 30) : m.start()]):
@@ -184,7 +206,9 @@ def _ages(report: Report) -> Iterator[tuple[Sentence, re.Match[str], int, re.Mat
             tail = s.text[m.end() : m.end() + 40]
             sex = _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
             if sex is not None and sex.group(1).lower() in _KIN_WORDS:
-                sex = None  # "her 45-year-old husband": a relative's age and sex
+                if _POSSESSIVE_BEFORE.search(s.text, max(0, m.start() - 20), m.start()):
+                    continue  # "her 60-year-old mother": a relative's age and sex
+                sex = None  # "a 45-year-old mother of two": the patient's age, a role's sex word
             yield s, m, age, sex
             break  # the first age of a sentence is the patient's
 
