@@ -1118,6 +1118,9 @@ def test_a_relatives_age_gives_no_sex(extract) -> None:
         # a relative's age is no age of the patient's
         ("Her 60-year-old mother had colon cancer. The patient had a breast lump.", None, None),
         ("The boy was born to a 27-year-old mother. He had a neuroblastoma. He had surgery.", None, "male"),
+        ("The child has a 3-year-old sister. The 5-year-old boy had a Wilms tumour.", 5, "male"),
+        # a patient introduced by a role
+        ("A 38-year-old mother of three presented with a breast mass.", 38, None),
         # an introduction keeps the age though a family history keeps its other facts out
         ("A 36-year-old woman with a family history of colorectal cancer felt a breast lump.", 36, "female"),
     ],

@@ -312,7 +312,7 @@ _KIN = (
     r"sibling)s?(?!\s+Mary\b)"  # not Sister Mary Joseph's nodule
 )
 _RELATIVE = re.compile(
-    r"\b(?:her|his|the\s+patient'?s|an?|whose)\s+(?:[\w-]+\s+)?(?:" + _KIN + r"|twins?|relatives?)\b|"
+    r"\b(?:(?:her|his|the\s+patient'?s|whose)\s+(?:[\w-]+\s+)?|an?\s+(?:\w+\s+)?)(?:" + _KIN + r"|twins?|relatives?)\b|"
     r"\bfamily\s+history\s*(?::|of\b|(?:was|is)\b|includ|reveal|show|significant|notable|remarkable|positive)|"
     # "Family history included fatal metastatic colon cancer in father"
     r"\b(?:in|of)\s+(?:(?:her|his|their)\s+)?(?:maternal\s+|paternal\s+)?" + _KIN + r"\b",

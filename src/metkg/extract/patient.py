@@ -174,7 +174,12 @@ def find_demographics(report: Report) -> PatientDraft:
     return draft
 
 
-_POSSESSIVE_BEFORE = re.compile(r"\b(?:her|his|their|the\s+patient'?s|whose)\s+$", re.IGNORECASE)
+#: A relative named after an age: "mother", "a younger sister", "twin brothers".
+_KIN_AFTER = re.compile(
+    r"\s*(?:[\w-]+\s+)?(?:mother|father|sister|brother|daughter|son|husband|wife|sibling|twin|cousin|aunt|"
+    r"uncle|niece|nephew|grand(?:mother|father|daughter|son|child))s?\b",
+    re.IGNORECASE,
+)
 #: A sentence that introduces the patient by age: "A 36-year-old woman with a family history of ...".
 _INTRODUCED = re.compile(r"\s*(?:an?|the)\s+[\w-]+[\s-]*(?:years?|yrs?)[\s-]*old\b", re.IGNORECASE)
 
@@ -205,10 +210,11 @@ def _ages(report: Report) -> Iterator[tuple[Sentence, re.Match[str], int, re.Mat
                 continue
             tail = s.text[m.end() : m.end() + 40]
             sex = _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
+            opens = s.text[: m.start()].strip().lower() in ("", "a", "an", "the")
+            if _KIN_AFTER.match(tail) and not opens:
+                continue  # "her 60-year-old mother", "born to a 27-year-old mother", "has a 3-year-old sister"
             if sex is not None and sex.group(1).lower() in _KIN_WORDS:
-                if _POSSESSIVE_BEFORE.search(s.text, max(0, m.start() - 20), m.start()):
-                    continue  # "her 60-year-old mother": a relative's age and sex
-                sex = None  # "a 45-year-old mother of two": the patient's age, a role's sex word
+                sex = None  # "A 45-year-old mother of two presented ...": the patient's age, a role's sex word
             yield s, m, age, sex
             break  # the first age of a sentence is the patient's
 
