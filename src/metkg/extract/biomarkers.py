@@ -1022,7 +1022,6 @@ _NO_SUCH_CELLS = re.compile(
 )
 
 
-#: An item the vocabulary does not know between two of a list: ", natural killer cell antigen, and ".
 #: The members of one panel in parentheses, then the next item or panel: "melanocytic markers (HMB45
 #: and Melan A), neuroendocrine markers (chromogranin A and CD56) and desmin".
 _PANEL_OPENS = re.compile(r"\b(?:[A-Za-z-]+\s+){0,2}markers?\s*\(\s*$", re.IGNORECASE)
@@ -1040,6 +1039,7 @@ def _out_of_a_panel(text: str, run_start: int, prev_end: int, start: int, begin:
     return _PANEL_CLOSES.fullmatch(text, prev_end, start)
 
 
+#: An item the vocabulary does not know between two of a list: ", natural killer cell antigen, and ".
 _OVER_AN_ITEM = re.compile(
     r"\s*,\s*(?!(?:and|or)\b)(?:(?!positiv|negativ|express|stain|react|\b(?:was|were|is|are|but|while|whereas|"
     r"except|not|no|with|in|of)\b)[\w\-/ ]){2,30}(?:\s*\([\w\-/ ]{1,12}\))?(?:[\w\- ]{0,15})\s*,\s*(?:and\s+|or\s+)?",

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from negspacy.termsets import termset
 
 __all__ = [
+    "KIN",
     "NEGATION_TERMSET",
     "Cue",
     "about_other_patients",
@@ -307,15 +308,16 @@ def refers_to_patient(sentence: str) -> bool:
     return bool(_SELF.search(sentence))
 
 
-_KIN = (
+#: A relative's noun: "mother", "sisters", "grandfather".
+KIN = (
     r"(?:mother|father|sister|brother|daughter|son|aunt|uncle|grand(?:mother|father|parent)|cousin|niece|nephew|"
     r"sibling)s?(?!\s+Mary\b)"  # not Sister Mary Joseph's nodule
 )
 _RELATIVE = re.compile(
-    r"\b(?:(?:her|his|the\s+patient'?s|whose)\s+(?:[\w-]+\s+)?|an?\s+(?:\w+\s+)?)(?:" + _KIN + r"|twins?|relatives?)\b|"
+    r"\b(?:(?:her|his|the\s+patient'?s|whose)\s+(?:[\w-]+\s+)?|an?\s+(?:\w+\s+)?)(?:" + KIN + r"|twins?|relatives?)\b|"
     r"\bfamily\s+history\s*(?::|of\b|(?:was|is)\b|includ|reveal|show|significant|notable|remarkable|positive)|"
     # "Family history included fatal metastatic colon cancer in father"
-    r"\b(?:in|of)\s+(?:(?:her|his|their)\s+)?(?:maternal\s+|paternal\s+)?" + _KIN + r"\b",
+    r"\b(?:in|of)\s+(?:(?:her|his|their)\s+)?(?:maternal\s+|paternal\s+)?" + KIN + r"\b",
     re.IGNORECASE,
 )
 

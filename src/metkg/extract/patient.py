@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from metkg.extract.context import clause_bounds, hypothetical_spans, mentions_a_relative
+from metkg.extract.context import KIN, clause_bounds, hypothetical_spans, mentions_a_relative
 from metkg.extract.report import Mention, Report, Sentence, Vocabulary
 from metkg.extract.stations import NODE_NOUN, listed_stations, regional_node
 from metkg.extract.terms import word_stems
@@ -174,12 +174,8 @@ def find_demographics(report: Report) -> PatientDraft:
     return draft
 
 
-#: A relative named after an age: "mother", "a younger sister", "twin brothers".
-_KIN_AFTER = re.compile(
-    r"\s*(?:[\w-]+\s+)?(?:mother|father|sister|brother|daughter|son|husband|wife|sibling|twin|cousin|aunt|"
-    r"uncle|niece|nephew|grand(?:mother|father|daughter|son|child))s?\b",
-    re.IGNORECASE,
-)
+#: A relative named after an age: "mother", "a younger sister", "husband".
+_KIN_AFTER = re.compile(r"\s*(?:[\w-]+\s+)?(?:" + KIN + r"|husbands?|wife|wives|twins?)\b", re.IGNORECASE)
 #: A sentence that introduces the patient by age: "A 36-year-old woman with a family history of ...".
 _INTRODUCED = re.compile(r"\s*(?:an?|the)\s+[\w-]+[\s-]*(?:years?|yrs?)[\s-]*old\b", re.IGNORECASE)
 
