@@ -1130,3 +1130,26 @@ def test_absences_gene_lists_members_and_names(read_doc, text: str, expected: li
 )
 def test_near_misses_of_the_seventh_rounds_rules(read_doc, text: str, expected: list[tuple]) -> None:
     assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clone's single light chain, written as a restriction, is that chain's positive result
+        (
+            "The cells were positive for CD138 and MUM1 with kappa light chain restriction.",
+            [("CD138", "positive"), ("MUM1", "positive"), ("kappa", "positive")],
+        ),
+        (
+            "Flow cytometry found a lambda-restricted population negative for CD5.",
+            [("lambda", "positive"), ("CD5", "negative")],
+        ),
+        ("The plasma cells were kappa restricted.", [("kappa", "positive")]),
+        # no restriction is a polyclonal population: neither chain is the clone's
+        ("There was no kappa or lambda light chain restriction.", []),
+        ("The plasma cells were polytypic, without kappa or lambda restriction.", []),
+        ("In situ hybridisation did not show kappa or lambda light-chain restriction.", []),
+    ],
+)
+def test_light_chain_restriction_names_the_clones_chain(read, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read(text)) == expected, text

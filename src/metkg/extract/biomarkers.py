@@ -658,6 +658,10 @@ _BYSTANDER_CELLS = re.compile(
     r"(?:inflammatory|immune|mast|dendritic|stromal)\s+cells|neutrophils|eosinophils)\b",
     re.IGNORECASE,
 )
+#: "kappa light chain restriction", "lambda-restricted": the clone's one light chain, so a positive
+#: result of it (not "no light chain restriction", a polyclonal population).
+_RESTRICTED = re.compile(r"[-\s]+(?:light[-\s]+chains?[-\s]+)?restrict(?:ed|ion)\b", re.IGNORECASE)
+_UNRESTRICTED = re.compile(r"\b(?:no|not|without|absence\s+of|lack\s+of)\b[^.;]{0,40}$", re.IGNORECASE)
 _EXPRESSED = re.compile(
     r"\s+(?:was|were|is|are)\s+(?P<neg>not\s+)?(?:(?:only\s+)?(?!(?:hardly|rarely|barely|scarcely|seldom)\b)\w+ly\s+)?"
     r"(?P<verb>expressed)\b"
@@ -728,6 +732,12 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
         if value is not None:
             value, value_end = _with_amount(value, text, glued.end(), end)
             return value, glued.start() + len(glued.group(0)) - len(sign), value_end
+    restricted = _RESTRICTED.match(text, pos, end)
+    if restricted:
+        if _UNRESTRICTED.search(text, max(0, pos - 60), pos):
+            return None
+        value_start = pos + len(restricted.group(0)) - len(restricted.group(0).lstrip(" -"))
+        return ResultValue(status="positive"), value_start, restricted.end()
     hyphen = _HYPHEN_WORD.match(text, pos, end)
     if hyphen and _BYSTANDER_CELLS.match(text, hyphen.end(), end):
         return None  # "IgG4-positive plasma cells", "CD8-positive T cells": the stroma's cells, not the tumour's
