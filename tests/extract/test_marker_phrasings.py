@@ -1153,3 +1153,27 @@ def test_near_misses_of_the_seventh_rounds_rules(read_doc, text: str, expected: 
 )
 def test_light_chain_restriction_names_the_clones_chain(read, text: str, expected: list[tuple]) -> None:
     assert _statuses(read(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cited figure inside a list, its stop or its own parenthesis, does not end the list
+        (
+            "The cells were positive for CD56, EMA (Fig. 2C), SOX2 and SOX9.",
+            [("CD56", "positive"), ("EMA", "positive"), ("SOX2", "positive"), ("SOX9", "positive")],
+        ),
+        (
+            "They were negative for S100 (Figure 3(b)), p40 and CK5/6.",
+            [("S-100", "negative"), ("p40", "negative"), ("CK5/6", "negative")],
+        ),
+        (
+            "They were negative for S100 (Figs. 3(b) and 4), p40 and CK5/6.",
+            [("S-100", "negative"), ("p40", "negative"), ("CK5/6", "negative")],
+        ),
+        # a stop that ends the clause still ends it
+        ("The cells were positive for CD56. SOX2 staining is shown in Figure 2.", [("CD56", "positive")]),
+    ],
+)
+def test_a_cited_figure_does_not_end_a_list(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text

@@ -278,8 +278,9 @@ _NUMERIC_VALUE = re.compile(
 # "ERG and the vascular markers CD31 and CD34": a panel named inside the list
 _PANEL = r"(?:(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}markers?\s+(?:such\s+as\s+|including\s+)?)?"
 #: A parenthesis after a list item that is no value of it: "TTF-1 (Fig. 2) and CK7", "HCG
-#: (choriocarcinoma component)" (a value such as "(3+)" ends the item first: see :func:`_lists`).
-_GLOSS = r"(?:\s*\([^()]{1,80}\))?"
+#: (choriocarcinoma component)", "S100 (Figure 2(b)), p40" (a value such as "(3+)" ends the item first:
+#: see :func:`_lists`).
+_GLOSS = r"(?:\s*\((?:[^()]|\([^()]{1,10}\)){1,80}\))?"
 #: How the staining of one item of a list is qualified: "CK7, and nuclear TTF-1", "CD99 and focal CD45".
 _ITEM_MODIFIER = r"(?P<modifier>(?:nuclear|cytoplasmic|membranous|focal|diffuse|patchy|weak|strong|partial)\s+)?"
 _CONNECTOR = re.compile(
@@ -1663,7 +1664,10 @@ _ZONE_START = re.compile(
     r"\s+(?:for|of|with|in|including|involving)|express\w*|lack\w*|loss\s+of|retained|preserved)\s+",
     re.IGNORECASE,
 )
-_ZONE_END = re.compile(r"[.;:]\s|\b(?:but|whereas|while|which|although|except)\b|$", re.IGNORECASE)
+# not the stop of a cited figure or table ("EMA (Fig. 2C), SOX2 and SOX9")
+_ZONE_END = re.compile(
+    r"(?<!\bfig)(?<!\bfigs)(?<!\btab)[.;:]\s|\b(?:but|whereas|while|which|although|except)\b|$", re.IGNORECASE
+)
 _SIGN_AFTER_ABBREVIATION = re.compile(r"\)\s*\(\s*(?:\+{1,3}|[-−–]|±)\s*\)")
 _RESULT_AFTER = re.compile(
     r"\s*(?:\(\s*(?:\+{1,3}|[-−–]|±)\s*\)|[-\s]+(?:positive|negative)\b|"
