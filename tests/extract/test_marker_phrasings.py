@@ -1177,3 +1177,29 @@ def test_light_chain_restriction_names_the_clones_chain(read, text: str, expecte
 )
 def test_a_cited_figure_does_not_end_a_list(read_doc, text: str, expected: list[tuple]) -> None:
     assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a positive rate is the share of positive cells: positive, with the share
+        (
+            "The positive rates of BCL-2 and MYC were about 70% and 20%, respectively.",
+            [("Bcl-2", "positive", 70.0), ("MYC", "positive", 20.0)],
+        ),
+        ("The positive rate of p53 was 60%.", [("p53", "positive", 60.0)]),
+        # (an index's status is dropped when the record is built: see test_ki67_is_an_index_without_status)
+        ("The Ki-67 positive rate was 30%.", [("Ki-67", "positive", 30.0)]),
+        (
+            "The Ki-67 proliferating index revealed nuclear staining in about 15% of tumour cells.",
+            [("Ki-67", "positive", 15.0)],
+        ),
+        ("p53 showed strong nuclear staining in 80% of the cells.", [("p53", "positive", 80.0)]),
+        # staining called non-specific is background, no result either way
+        ("There was patchy non-specific staining for TdT.", []),
+        ("The cells showed nonspecific staining for CD30, and were positive for CD20.", [("CD20", "positive", None)]),
+        ("The cells showed specific staining for CD30.", [("CD30", "positive", None)]),
+    ],
+)
+def test_rates_shares_and_non_specific_staining(read, text: str, expected: list[tuple]) -> None:
+    assert [(r.marker, r.status, r.percent) for r in read(text)] == expected, text

@@ -222,7 +222,7 @@ def parse_value(text: str) -> ResultValue | None:
 # "HER2 score of", ", all of which were".
 _FILLER_WORDS = (
     r"expression|expressions|expressed|staining|stains|stain|stained|status|immunostaining|immunoreactivity|"
-    r"immunohistochemistry|immunohistochemical|IHC|index|labell?ing|proliferation|proliferative|score|scoring|"
+    r"immunohistochemistry|immunohistochemical|IHC|index|labell?ing|proliferation|proliferative|proliferating|score|scoring|"
     r"level|levels|rate|protein|result|results|TPS|CPS|tumou?r\s+proportion\s+score|combined\s+positive\s+score|"
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
     r"displayed|exhibited|determined|found|noted|observed|detected|estimated|measured|reported|to|also|all|both|each|the|"
@@ -300,7 +300,7 @@ _PREFIX = re.compile(
     r"over-?expression|amplification)"
     # "negative nuclear staining for CDX2"
     r"(?:\s+(?:nuclear|cytoplasmic|membranous|immunohistochemical))?"
-    r"(?:\s+(?:result|results|staining|stainings|immunostainings?|expression|reactions?))?"
+    r"(?:\s+(?:result|results|staining|stainings|immunostainings?|expression|reactions?|rates?))?"
     # "immunopositive focally for", "negative immunostainings were observed for"
     r"(?:\s+(?:focally|diffusely|strongly|weakly|only|also))?"
     r"(?:\s+(?:was|were)\s+(?:observed|seen|noted|found|detected|obtained|demonstrated))?"
@@ -685,6 +685,14 @@ _AMOUNT_AFTER = re.compile(
 )
 
 
+#: The share a status word names after it: "Ki-67 positive rate was 30%", "p53-positive index of 40%".
+_RATE_AFTER = re.compile(
+    r"\s+(?:rate|index|ratio)\s+(?:was|is|of)\s+(?P<inner>(?:(?:approximately|about|around|nearly)\s+|[~<>≥≤]\s*)?"
+    r"\d{1,3}(?:\.\d+)?\s*%)",
+    re.IGNORECASE,
+)
+
+
 #: The note of a result whose sign and amount disagree ("HER2+, 0%"): no status, none by guideline.
 AT_ODDS = "sign and amount at odds: read the source"
 
@@ -699,7 +707,7 @@ def _below_one(value: ResultValue | ParsedResult) -> bool:
 def _with_amount(value: ResultValue, text: str, pos: int, end: int) -> tuple[ResultValue, int]:
     """A status with the score or percent the parenthesis or comma after it adds: "HER2-positive
     (3+)", "ER+ (70%)", "ER+, approximately 70%"; the value and where it ends."""
-    amount = _PAREN.match(text, pos, end) or _AMOUNT_AFTER.match(text, pos, end)
+    amount = _PAREN.match(text, pos, end) or _AMOUNT_AFTER.match(text, pos, end) or _RATE_AFTER.match(text, pos, end)
     if amount is not None and _ANOTHER_TIME.search(amount.group("inner")):
         return value, pos  # "PR was positive (previously 0%)": another specimen's amount
     extra = parse_value(amount.group(0)) if amount else None
@@ -773,6 +781,12 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
         described = None  # "ER nuclear staining was negative": the status after it says
     if described:  # "showed weak focal staining": positive, with its pattern
         pattern = _pattern_name(described.group("mod")) if described.group("mod") else None
+        share = _SHARE_STAINED.match(text, described.end(), end)
+        if share:  # "revealed nuclear staining in approximately 15% of the tumour cells"
+            value = parse_value(share.group("share"))
+            if value is not None and value.percent is not None and not _below_one(value):
+                value = replace(value, status="positive", pattern=pattern)
+                return value, start, share.end()
         return ResultValue(status="positive", pattern=pattern), start, described.end()
     denied = _NO_STAINING.match(text, start, end)
     if denied:  # "showed no nuclear staining"
@@ -807,6 +821,12 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
     return None
 
 
+#: The share of cells a described staining is seen in: "nuclear staining in approximately 15% of".
+_SHARE_STAINED = re.compile(
+    r"\s+(?:was\s+seen\s+|was\s+observed\s+)?(?:in|of)\s+(?P<share>(?:(?:approximately|about|around|nearly)\s+|"
+    r"[~<>≥≤]\s*)?\d{1,3}(?:\.\d+)?\s*%)",
+    re.IGNORECASE,
+)
 _WITH_END = re.compile(r"\bwith\s*$", re.IGNORECASE)
 #: Staining found in a share of the cells: "NeuN was detected in 80%".
 _SCORE_NEAR = re.compile(r"[^.;]{0,40}?\b[0-3]\s*\+", re.IGNORECASE)
@@ -1022,7 +1042,12 @@ def _prefix(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | N
     best = max(found, key=lambda v: v[2]) if found else None
     if best is not None and _NO_SUCH_CELLS.search(text, max(begin, best[1] - 80), best[1]):
         return None  # "no evidence of plasma cells expressing kappa and lambda": no cells, no result
+    if best is not None and _NON_SPECIFIC.search(text, max(begin, best[1] - 40), best[1]):
+        return None  # "patchy non-specific staining for TdT": background, neither positive nor negative
     return best
+
+
+_NON_SPECIFIC = re.compile(r"\bnon-?\s?specific\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
 
 
 #: Cells the text denies, described by the staining that follows: "showed no plasma cells expressing".
