@@ -1203,3 +1203,31 @@ def test_a_cited_figure_does_not_end_a_list(read_doc, text: str, expected: list[
 )
 def test_rates_shares_and_non_specific_staining(read, text: str, expected: list[tuple]) -> None:
     assert [(r.marker, r.status, r.percent) for r in read(text)] == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a denial over a hyphenated qualifier, and over a gene's promoter in the list
+        (
+            "No hot-spot mutations in IDH1, TERT promoter, H3F3A and BRAF were detected.",
+            [("IDH1", "negative"), ("TERT", "negative"), ("H3F3A", "negative"), ("BRAF", "negative")],
+        ),
+        ("No oncogenic mutations in KRAS or NRAS were found.", [("KRAS", "negative"), ("NRAS", "negative")]),
+        # an in situ hybridisation named after its target, and a target detected or not
+        ("EBER in situ hybridization was negative.", [("EBER", "negative")]),
+        ("EBER was detected in the tumour cells.", [("EBER", "positive")]),
+        ("EBER was not detected.", [("EBER", "negative")]),
+        # ... where the clause says what was detected, its words decide
+        ("No aberrant expression of CD5 or CD10 was detected.", [("CD5", "negative"), ("CD10", "negative")]),
+        ("CEA was detected in the serum.", []),
+        # a gene the vocabulary lacks, known by the variant written after it; a variant is no gene
+        (
+            "KRAS c.35G>A (p.G12D), TP53 c.524G>A (p.R175H) and ARID1A p.Q456* were detected.",
+            [("KRAS", "positive"), ("TP53", "positive"), ("ARID1A", "positive")],
+        ),
+        ("A frameshift mutation (ATM_ex20 c.3062delT, p.Leu1021fs) was found.", []),
+    ],
+)
+def test_molecular_lists_and_detected_targets(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text

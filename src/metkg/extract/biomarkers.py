@@ -221,7 +221,7 @@ def parse_value(text: str) -> ResultValue | None:
 # What may stand between a marker and its value: "ER expression was", "Ki67 was determined to",
 # "HER2 score of", ", all of which were".
 _FILLER_WORDS = (
-    r"expression|expressions|expressed|staining|stains|stain|stained|status|immunostaining|immunoreactivity|"
+    r"in\s+situ\s+hybridi[sz]ation|expression|expressions|expressed|staining|stains|stain|stained|status|immunostaining|immunoreactivity|"
     r"immunohistochemistry|immunohistochemical|IHC|index|labell?ing|proliferation|proliferative|proliferating|score|scoring|"
     r"level|levels|rate|protein|result|results|TPS|CPS|tumou?r\s+proportion\s+score|combined\s+positive\s+score|"
     r"was|were|is|are|be|been|being|showed|shows|show|showing|demonstrated|demonstrating|revealed|revealing|"
@@ -551,6 +551,8 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
         return None  # "performed with BRAF V600E (FAM-labeled mutant assay)": a method's reagent
     alt = (m.group("alt") or "").lower()
     variants = re.sub(r"\s+", " ", m.group("variants") or "").strip(" ,/()")
+    if variants.count("(") > variants.count(")"):
+        variants += ")"  # "c.35G>A (p.G12D)" keeps its closing parenthesis
     exon_only = re.fullmatch(r"(?i:exon)\s*\d+", variants) is not None
     named = bool(re.search(r"\d", variants)) and (alt != "" or not exon_only)
     wild = bool(m.group("neg")) and "wild" in m.group("neg").lower()
@@ -671,6 +673,23 @@ _EXPRESSED = re.compile(
 )
 
 
+# "EBER was detected", "TTF-1 was not detected in the tumour cells": found in the tumour, or not
+_DETECTED = re.compile(
+    r"\s+(?:was|were)\s+(?P<neg>not\s+)?(?P<verb>detected|identified)(?=\s*(?:[.;,]|\(\s*(?:Fig|Figure)|$)|"
+    r"\s+(?:in\s+(?:the\s+|most\s+|all\s+|many\s+)?(?:tumou?r|neoplastic|malignant|atypical|lesional)\s+(?:cells|nuclei)|"
+    r"by\s+(?:in\s+situ|[CDS]?ISH\b|IHC\b|immunohisto)))",
+    re.IGNORECASE,
+)
+
+#: ... unless the clause before says what was (not) detected: "no aberrant expression of CD5 or CD10
+#: was detected", "mutations in SMO and TP53 were not detected" (read by those words).
+_DETECTED_OF_WHAT = re.compile(
+    r"\b(?:no|not|without|neither|nor|loss|lack|absence|expression|mutations?|variants?|alterations?|rearrangements?|fusions?|"
+    r"amplifications?|deletions?|genes?)\b",
+    re.IGNORECASE,
+)
+
+
 _ANOTHER_TIME = re.compile(
     r"\b(?:previous\w*|prior|before|initial\w*|earlier|baseline|primary|biopsy|metasta\w*|recurren\w*|vs\.?|versus)\b",
     re.IGNORECASE,
@@ -767,6 +786,10 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
     if expressed:  # "TTF-1 was expressed by the tumour cells", "CK20 was not expressed"
         status: Status = "negative" if expressed.group("neg") else "positive"
         return ResultValue(status=status), expressed.start("verb"), expressed.end()
+    detected = _DETECTED.match(text, pos, end)
+    if detected and not _DETECTED_OF_WHAT.search(text[max(0, pos - 200) : pos].rsplit(". ", 1)[-1]):
+        status = "negative" if detected.group("neg") else "positive"
+        return ResultValue(status=status), detected.start("verb"), detected.end()
     filler = _FILLER.match(text, pos, end)
     start = filler.end() if filler else pos
     if start - pos > 60:
@@ -891,14 +914,15 @@ _NEGATIVELY = re.compile(r"\bnegatively\s+$", re.IGNORECASE)
 _LISTED_GENE = (
     r"(?:(?-i:(?=[\w-]*[A-Z])[A-Za-z][A-Za-z0-9-]{1,9})"
     r"(?:\s+(?:(?:gene|promoter|homozygous|exon\s+\d{1,2})\s+)?(?:mutations?|alterations?|rearrangements?|fusions?|"
-    r"variants?|amplifications?|deletions?))?"
+    r"variants?|amplifications?|deletions?)|\s+(?:gene|promoter))?"  # "TERT promoter, H3F3A and ..."
     r"\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|/)\s*)"
 )
 _MOLECULAR_NEGATIVE = re.compile(
     r"\b(?:no|without|absence\s+of|negative\s+for|wild[-\s]?type\s+for|excluding|excluded|ruled\s+out|"
     r"lack(?:s|ed|ing)?(?:\s+of)?)\s+"
     r"(?:the\s+presence\s+of\s+)?(?:the\s+|an?\s+)?"
-    r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any)\s+)*"
+    r"(?:(?:detectable|actionable|known|pathogenic|targetable|somatic|driver|significant|other|any|hot[-\s]?spot|"
+    r"oncogenic|activating)\s+)*"
     r"(?:(?:mutations?|alterations?|rearrangements?|fusions?|variants?)\s+"
     r"(?:(?:was|were)\s+(?:detected|found|identified|observed|seen)\s+)?"  # "no mutation was found in KRAS"
     r"(?:in|of|for|involving)\s+(?:the\s+)?(?:genes?\s+)?(?:such\s+as\s+|including\s+|like\s+)?)?"
@@ -929,7 +953,7 @@ _FINDING_VERB = re.compile(
     r"\b(?:reveal|show|identif|detect|found|harbo|carr|confirm|demonstrat|disclos|present)\w*", re.IGNORECASE
 )
 _NEGATION_BEFORE = re.compile(
-    r"\b(?:not|no|never|without|absence\s+of|negative\s+for|free\s+of)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE
+    r"\b(?:not|no|never|without|absence\s+of|negative\s+for|free\s+of)\b(?:\s+[\w-]+){0,3}\s*$", re.IGNORECASE
 )
 
 
@@ -1695,6 +1719,8 @@ _ZONE_END = re.compile(
 )
 _SIGN_AFTER_ABBREVIATION = re.compile(r"\)\s*\(\s*(?:\+{1,3}|[-−–]|±)\s*\)")
 _RESULT_AFTER = re.compile(
+    # a gene's variant in HGVS notation: "TP53 c.524G>A", "KRAS p.G12D"
+    r"\s*,?\s+(?-i:c\.\s*[-*]?\d|p\.\s*\(?[A-Z][a-z]{0,2}\d)|"
     r"\s*(?:\(\s*(?:\+{1,3}|[-−–]|±)\s*\)|[-\s]+(?:positive|negative)\b|"
     r"\s+(?:expression\s+|staining\s+)?(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:positive|negative|expressed|lost|retained|preserved)\b)",
     re.IGNORECASE,
@@ -1755,6 +1781,8 @@ def unlisted_marker_mentions(
         start, end = m.span()
         if covered[start] & 1 or covered[end - 1] & 1 or _beside_its_marker(text, start, end, covered):
             continue
+        if re.match(r"[cgp]\.", m.group(0)):
+            continue  # a variant's notation ("c.3062delT"), not a gene
         # "vascular endothelial growth factor (VEGF) (+)": a sign follows the abbreviation's parenthesis
         abbreviated = text[start - 1 : start] == "(" and bool(_SIGN_AFTER_ABBREVIATION.match(text, end))
         stated = _RESULT_AFTER.match(text, end) or _STATUS_AFTER.match(text, end)
