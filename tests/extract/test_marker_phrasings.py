@@ -1214,6 +1214,11 @@ def test_rates_shares_and_non_specific_staining(read, text: str, expected: list[
             [("IDH1", "negative"), ("TERT", "negative"), ("H3F3A", "negative"), ("BRAF", "negative")],
         ),
         ("No oncogenic mutations in KRAS or NRAS were found.", [("KRAS", "negative"), ("NRAS", "negative")]),
+        # a long list of genes, each denied
+        (
+            "No mutations in IDH1, IDH2, BRAF, FGFR1, TERT promoter, H3F3A and EGFR were detected.",
+            [(g, "negative") for g in ("IDH1", "IDH2", "BRAF", "FGFR1", "TERT", "H3F3A", "EGFR")],
+        ),
         # an in situ hybridisation named after its target, and a target detected or not
         ("EBER in situ hybridization was negative.", [("EBER", "negative")]),
         ("EBER was detected in the tumour cells.", [("EBER", "positive")]),

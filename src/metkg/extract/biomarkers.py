@@ -928,10 +928,10 @@ _MOLECULAR_NEGATIVE = re.compile(
     r"(?:in|of|for|involving)\s+(?:the\s+)?(?:genes?\s+)?(?:such\s+as\s+|including\s+|like\s+)?)?"
     # "no FGFR or NTRK fusion", "negative for KRAS mutation and ALK fusion": the genes of the list
     # before this one, named or not, each with its alteration or not
-    r"(?:" + _LISTED_GENE + r"{1,4}"
+    r"(?:" + _LISTED_GENE + r"{1,10}"
     # "... and Telomerase Reverse Transcriptase (TERT)": a gene's name before its symbol, after a
     # listed gene (not "no smoking history (EGFR ...)"), and not "genes ("
-    r"(?:(?:(?!genes?\b|panels?\b)[A-Za-z][\w-]*\s+){1,4}\(\s*)?|" + _LISTED_GENE + r"{0,4})$",
+    r"(?:(?:(?!genes?\b|panels?\b)[A-Za-z][\w-]*\s+){1,4}\(\s*)?|" + _LISTED_GENE + r"{0,10})$",
     re.IGNORECASE,
 )
 _MOLECULAR_PREFIX_WORD = re.compile(r"mutation|alteration|rearrangement|fusion|variant|wild", re.IGNORECASE)
@@ -1038,10 +1038,11 @@ def _prefix_adjacent(text: str, pos: int, begin: int) -> tuple[ResultValue, int,
     """A status word or verb right before a marker: "negative estrogen receptor", "expressed CK7"."""
     window_start = max(begin, pos - 60)
     window = text[window_start:pos]
-    molecular = _MOLECULAR_NEGATIVE.search(window)
+    list_start = max(begin, pos - 160)  # "no mutations in IDH1, IDH2, BRAF, FGFR1, TERT promoter, H3F3A"
+    molecular = _MOLECULAR_NEGATIVE.search(text, list_start, pos)
     if molecular and _MOLECULAR_PREFIX_WORD.search(molecular.group(0) + text[pos : pos + 40]):
         value = ResultValue(status="negative", assay="molecular")
-        return value, window_start + molecular.start(), window_start + molecular.end()
+        return value, molecular.start(), molecular.end()
     found = _MOLECULAR_POSITIVE.search(window)
     sentence = text[begin : pos + 60]
     if found and not _MOLECULAR_TESTED.search(window[: found.start()]) and _FINDING_VERB.search(sentence):
