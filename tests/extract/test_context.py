@@ -119,6 +119,9 @@ def test_care_that_involved_a_procedure_is_no_lesion_cue() -> None:
         ("The 21-gene breast recurrence score was 18.", []),
         ("Her relapse-free survival was five years.", []),
         ("She relapsed in the liver.", ["relapsed"]),
+        # what comes back may be a finding, not a tumour, a few words on
+        ("There was a relapse of a small amount of right pleural effusion.", []),
+        ("There was a relapse of malignant right pleural effusion.", ["relapse"]),
     ],
 )
 def test_words_that_say_something_else_are_no_lesion_cues(text: str, cues: list[str]) -> None:

@@ -432,7 +432,8 @@ _CUES = re.compile(
     # "recurrence score" (a gene-expression assay), "recurrence-free survival": no recurrence
     r"|(?P<recurrence>\b(?:recurren(?:ces?|t)|relapse[sd]?)\b(?![\s-]+(?:scores?|free|rates?|risk)\b)"
     # "relapse of symptoms", "recurrent bleeding": what comes back is no tumour
-    r"(?!\s+(?:of\s+(?:the\s+|her\s+|his\s+)?)?(?:symptoms?|pain|bleeding|ha?emorrhage|fever|infections?|"
+    # ("relapse of a small amount of right pleural effusion", not "of malignant pleural effusion")
+    r"(?!\s+(?:of\s+(?:(?!malignant|metastatic|neoplastic|tumou?r)[\w-]+\s+){0,6}?)?(?:symptoms?|pain|bleeding|ha?emorrhage|fever|infections?|"
     r"episodes?|haematuria|hematuria|ascites|effusions?)\b))",
     re.IGNORECASE,
 )
