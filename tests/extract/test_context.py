@@ -37,6 +37,10 @@ from metkg.extract.report import read_report
         # a patient of the literature named by the age
         "The 45-year-old woman in the series of Lee et al. had lung metastases.",
         "The 40-year-old man reported by Lee and colleagues was enrolled in a study of nivolumab.",
+        # other authors' findings, without a name or a citation
+        "Several authors reported that the tumour cells were positive for S100.",
+        "Other investigators have described CD68 staining in these tumours.",
+        "The authors have suggested that ALK fusions drive this tumour.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:
@@ -61,6 +65,7 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         # the report's patient, named by the age, enrolled in a study
         "The 40-year-old male patient was enrolled in a study of anti-PD-1 therapy.",
         "A 16-year-old male with a rare immunodeficiency enrolled on a transplant trial for patients with it.",
+        "The authors declare no conflict of interest.",  # no finding of anyone else
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:

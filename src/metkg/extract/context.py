@@ -274,6 +274,9 @@ _OTHER = re.compile(
     r"\bet\s+al\b|\b(?:and|&)\s+(?:colleagues|co-?workers)\b|\bpreviously\s+(?:reported|described|published)|\bprevious\s+(?:studies|reports|cases|literature)|"
     r"\b(?:reported|published|previous|similar|other|described)\s+(?:cases|patients)\b|\bcases?\s+(?:has|have)\s+been\s+reported|"
     # "studies have shown", not "the immunohistochemical study showed" (of this patient's tumour)
+    # "Several authors reported", "other investigators have described"
+    r"\b(?:some|several|many|other|few|various|numerous|most)\s+(?:authors|investigators|researchers|groups)\b|"
+    r"\bauthors\s+(?:have\s+|had\s+)?(?:reported|described|found|suggested|proposed|observed|noted|shown)\b|"
     r"\bliterature\b|(?=stud)(?<!histochemical )(?<!histological )(?<!pathological )(?<!cytological )"
     r"(?<!molecular )\bstud(?:y|ies)\s+(?:of|have|has|show|found|report)|\bretrospective\b|\bcohort\b|"
     # "up to 90% of melanomas harbour BRAF mutations"
