@@ -1123,6 +1123,10 @@ def test_a_relatives_age_gives_no_sex(extract) -> None:
         ("A 38-year-old mother of three presented with a breast mass.", 38, None),
         # an introduction keeps the age though a family history keeps its other facts out
         ("A 36-year-old woman with a family history of colorectal cancer felt a breast lump.", 36, "female"),
+        # a child's age in years and months gives the years; a milestone's or a time's does not
+        ("A 4-year-4-month-old boy had a Wilms tumour.", 4, "male"),
+        ("The girl, 7 years and 6 months old, had a neuroblastoma.", 7, "female"),
+        ("The boy spoke his first words at 1 year and 6 months old. He had a neuroblastoma.", None, "male"),
     ],
 )
 def test_ages_of_relatives_and_introductions(extract, text: str, age: int | None, sex: str | None) -> None:

@@ -120,7 +120,8 @@ _AGE = re.compile(
     + "|".join(_UNITS[:9])
     + r"))?|"
     + "|".join(sorted(_UNITS, key=len, reverse=True))
-    + r"))[\s-]*(?:years?|yrs?|y)[\s-]*old\b|"
+    # "a 4-year-4-month-old boy", "11 years and 7 months old": the years
+    + r"))[\s-]*(?:years?|yrs?|y)(?P<months>[\s-]*(?:and[\s-]+)?\d{1,2}[\s-]*months?)?[\s-]*old\b|"
     r"\baged\s+(?P<age2>\d{1,3})\b",
     re.IGNORECASE,
 )
@@ -152,6 +153,7 @@ _KIN_WORDS = frozenset({"mother", "wife", "father", "husband"})
 
 
 #: "since she was 50 years old": the age when something in the history began, not the patient's age.
+_AT_AGE = re.compile(r"\b(?:at|until|till|since|after|before|by)\s+$", re.IGNORECASE)
 _PAST_AGE = re.compile(r"\b(?:since|when|until|till|before|after)\s+(?:she|he|the\s+patient)\s+was\s+$", re.IGNORECASE)
 
 
@@ -202,7 +204,11 @@ def _ages(report: Report) -> Iterator[tuple[Sentence, re.Match[str], int, re.Mat
     for s in _age_sentences(report):
         for m in _AGE.finditer(s.text):
             age = _age(m)
-            if not 0 < age <= 120 or _PAST_AGE.search(s.text[max(0, m.start() - 30) : m.start()]):
+            before = s.text[max(0, m.start() - 30) : m.start()]
+            if not 0 < age <= 120 or _PAST_AGE.search(before):
+                continue
+            if m.group("months") and _AT_AGE.search(before):
+                # "spoke words at 1 year and 6 months old", "healthy until 3 years and 2 months old": a time
                 continue
             tail = s.text[m.end() : m.end() + 40]
             sex = _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
