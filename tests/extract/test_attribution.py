@@ -613,3 +613,30 @@ def test_a_procedure_done_to_obtain_tissue_from_a_site_samples_that_site(extract
 )
 def test_what_the_primarys_report_does_not_take(extract, statement: str) -> None:
     assert _results(extract(WOMAN + statement).patients[0])["ER"] == [("unattributed", "negative")]
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        # a positive stain after a node said to hold no tumour is the excised lesion's
+        (
+            "A 34-year-old man had a nodule on his scalp. An excisional biopsy showed a melanocytic tumour. "
+            "Sentinel lymph node biopsy was negative for malignancy. Melan-A and HMB-45 were diffusely positive.",
+            "scalp",
+        ),
+        # ... but a node's own negative stains, and a specimen whose margins alone are clear, keep theirs
+        (
+            "A 34-year-old man had a nodule on his scalp. An excisional biopsy showed a melanocytic tumour. "
+            "Sentinel lymph node biopsy was negative for malignancy. The node was negative for HMB-45.",
+            "lymph-node",
+        ),
+        (
+            "A 34-year-old man had a nodule on his scalp. The lymph node was excised with margins free of tumour. "
+            "HMB-45 was positive.",
+            "lymph-node",
+        ),
+    ],
+)
+def test_a_specimen_said_to_hold_no_tumour_takes_no_positive_result(extract, text: str, site: str) -> None:
+    [specimen] = [sp for sp in extract(text).patients[0].specimens if sp.results]
+    assert specimen.site == site

@@ -98,6 +98,9 @@ class SpecimenDraft:
     #: Whether the procedure is named with no object at all ("Surgical excision was performed"): it
     #: takes the tumour the text was speaking of.
     objectless: bool = False
+    #: Whether the text says the specimen holds no tumour ("Sentinel lymph node biopsy was negative
+    #: for neoplasm"): the positive results after it are not its.
+    tumour_free: bool = False
 
 
 _VERB_PROCEDURES = {
@@ -687,6 +690,13 @@ _VERDICT = re.compile(
     re.IGNORECASE,
 )
 _PRIMARY = re.compile(r"\bprimary\b", re.IGNORECASE)
+#: What says a specimen holds no tumour, after its procedure in the same sentence (not its margins).
+_TUMOUR_FREE = re.compile(
+    r"(?:(?!margins?\b|edges?\b)[^;]){0,40}?\b(?:(?:was|were)\s+)?(?:negative\s+for\s+(?:any\s+)?(?:\w+\s+)?|"
+    r"(?:showed|revealed|demonstrated)\s+no\s+(?:evidence\s+of\s+)?(?:\w+\s+)?|free\s+of\s+)"
+    r"(?:neoplasm|neoplasia|malignan\w*|tumou?r|metasta\w*|carcinoma|disease)\b",
+    re.IGNORECASE,
+)
 
 
 class _Collector:
@@ -881,6 +891,7 @@ class _Collector:
             and _PERFORMED.match(s.text, proc.end - s.start) is not None
             and self.speaks_of_the_primary(s)
         )
+        draft.tumour_free = _TUMOUR_FREE.match(s.text, proc.end - s.start) is not None
         named = role_of_procedure(s, proc)
         if named is not None:
             draft.role = named.role
@@ -932,7 +943,20 @@ class _Collector:
         if self.pathology is not None and self.pathology[0] >= max(s.index - 1, self.touched + 1):
             return self.lesion_specimen(s, self.pathology[1])
         if self.current is not None and s.index - self.touched <= CONTINUATION:
+            if self.current.tumour_free and result.status == "positive":
+                return self.before_the_clear_one(s, result, position)
             return self.current
+        return self.new_specimen(s, result.evidence, position)
+
+    def before_the_clear_one(self, s: Sentence, result: ResultDraft, position: int) -> SpecimenDraft:
+        """A positive result after a specimen said to hold no tumour ("Sentinel lymph node biopsy was
+        negative for neoplasm. Melan-A and HMB-45 were diffusely reactive"): the last specimen before
+        it, of the last few sentences, that may hold the tumour, else one of its own."""
+        for sp in reversed(self.specimens):
+            if s.index - sp.sentence > CONTINUATION:
+                break
+            if not sp.tumour_free and sp.procedure != UNSTATED_PROCEDURE:
+                return sp
         return self.new_specimen(s, result.evidence, position)
 
     def new_specimen(
