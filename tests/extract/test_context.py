@@ -66,6 +66,7 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         "The 40-year-old male patient was enrolled in a study of anti-PD-1 therapy.",
         "A 16-year-old male with a rare immunodeficiency enrolled on a transplant trial for patients with it.",
         "The authors declare no conflict of interest.",  # no finding of anyone else
+        "Bone marrow biopsy showed several groups of metastatic carcinoma cells.",
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:
@@ -127,6 +128,7 @@ def test_care_that_involved_a_procedure_is_no_lesion_cue() -> None:
         # what comes back may be a finding, not a tumour, a few words on
         ("There was a relapse of a small amount of right pleural effusion.", []),
         ("There was a relapse of malignant right pleural effusion.", ["relapse"]),
+        ("There was a relapse of disease in the pleura with effusion.", ["relapse"]),
     ],
 )
 def test_words_that_say_something_else_are_no_lesion_cues(text: str, cues: list[str]) -> None:

@@ -1149,6 +1149,13 @@ def test_near_misses_of_the_seventh_rounds_rules(read_doc, text: str, expected: 
         ("There was no kappa or lambda light chain restriction.", []),
         ("The plasma cells were polytypic, without kappa or lambda restriction.", []),
         ("In situ hybridisation did not show kappa or lambda light-chain restriction.", []),
+        # ... nor a restriction denied after it, doubted, or supposed
+        ("Kappa restriction was not identified.", []),
+        ("Lambda restriction could not be demonstrated in the infiltrate.", []),
+        ("Neither kappa nor lambda restriction was detected.", []),
+        ("The infiltrate failed to show kappa restriction.", []),
+        ("Lambda restriction was equivocal.", []),
+        ("If lambda restriction had been present, a lymphoma would have been diagnosed.", []),
     ],
 )
 def test_light_chain_restriction_names_the_clones_chain(read, text: str, expected: list[tuple]) -> None:
@@ -1226,12 +1233,15 @@ def test_rates_shares_and_non_specific_staining(read, text: str, expected: list[
         # ... where the clause says what was detected, its words decide
         ("No aberrant expression of CD5 or CD10 was detected.", [("CD5", "negative"), ("CD10", "negative")]),
         ("CEA was detected in the serum.", []),
+        # a denial of another clause does not reach it
+        ("ER was not detected, but PR was detected in the tumour cells.", [("ER", "negative"), ("PR", "positive")]),
         # a gene the vocabulary lacks, known by the variant written after it; a variant is no gene
         (
             "KRAS c.35G>A (p.G12D), TP53 c.524G>A (p.R175H) and ARID1A p.Q456* were detected.",
             [("KRAS", "positive"), ("TP53", "positive"), ("ARID1A", "positive")],
         ),
         ("A frameshift mutation (ATM_ex20 c.3062delT, p.Leu1021fs) was found.", []),
+        ("A VUS c.1231G>C was found.", []),  # a variant of unknown significance is no gene
     ],
 )
 def test_molecular_lists_and_detected_targets(read_doc, text: str, expected: list[tuple]) -> None:

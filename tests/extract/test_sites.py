@@ -1127,6 +1127,7 @@ def test_a_relatives_age_gives_no_sex(extract) -> None:
         ("A 4-year-4-month-old boy had a Wilms tumour.", 4, "male"),
         ("The girl, 7 years and 6 months old, had a neuroblastoma.", 7, "female"),
         ("The boy spoke his first words at 1 year and 6 months old. He had a neuroblastoma.", None, "male"),
+        ("A 4-year-4-month-old boy, whose mother had a retinoblastoma, had a Wilms tumour.", 4, "male"),
     ],
 )
 def test_ages_of_relatives_and_introductions(extract, text: str, age: int | None, sex: str | None) -> None:

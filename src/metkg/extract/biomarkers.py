@@ -664,7 +664,15 @@ _BYSTANDER_CELLS = re.compile(
 #: "kappa light chain restriction", "lambda-restricted": the clone's one light chain, so a positive
 #: result of it (not "no light chain restriction", a polyclonal population).
 _RESTRICTED = re.compile(r"[-\s]+(?:light[-\s]+chains?[-\s]+)?restrict(?:ed|ion)\b", re.IGNORECASE)
-_UNRESTRICTED = re.compile(r"\b(?:no|not|without|absence\s+of|lack\s+of)\b[^.;]{0,40}$", re.IGNORECASE)
+_UNRESTRICTED = re.compile(
+    r"\b(?:no|not|without|absence\s+of|lack\w*|negative\s+for|neither|nor|fail\w*|unlike|if|whether|would|"
+    r"differential|polyclonal|polytypic)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+#: ... or after it: "kappa restriction was not identified", "could not be demonstrated", "was equivocal".
+_RESTRICTION_DENIED = re.compile(
+    r"[^.;]{0,40}?\b(?:not|absent|excluded|equivocal|inconclusive|suspected|would|could)\b", re.IGNORECASE
+)
 _EXPRESSED = re.compile(
     r"\s+(?:was|were|is|are)\s+(?P<neg>not\s+)?(?:(?:only\s+)?(?!(?:hardly|rarely|barely|scarcely|seldom)\b)\w+ly\s+)?"
     r"(?P<verb>expressed)\b"
@@ -688,6 +696,9 @@ _DETECTED_OF_WHAT = re.compile(
     r"amplifications?|deletions?|genes?)\b",
     re.IGNORECASE,
 )
+
+#: Where the clause of a marker begins: "ER was not detected, but PR was detected".
+_CLAUSE_BREAK = re.compile(r";|,?\s+(?:but|whereas|while|although)\b", re.IGNORECASE)
 
 
 _ANOTHER_TIME = re.compile(
@@ -762,7 +773,7 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
             return value, glued.start() + len(glued.group(0)) - len(sign), value_end
     restricted = _RESTRICTED.match(text, pos, end)
     if restricted:
-        if _UNRESTRICTED.search(text, max(0, pos - 60), pos):
+        if _UNRESTRICTED.search(text, max(0, pos - 60), pos) or _RESTRICTION_DENIED.match(text, restricted.end(), end):
             return None
         value_start = pos + len(restricted.group(0)) - len(restricted.group(0).lstrip(" -"))
         return ResultValue(status="positive"), value_start, restricted.end()
@@ -787,7 +798,8 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
         status: Status = "negative" if expressed.group("neg") else "positive"
         return ResultValue(status=status), expressed.start("verb"), expressed.end()
     detected = _DETECTED.match(text, pos, end)
-    if detected and not _DETECTED_OF_WHAT.search(text[max(0, pos - 200) : pos].rsplit(". ", 1)[-1]):
+    clause = _CLAUSE_BREAK.split(text[max(0, pos - 200) : pos].rsplit(". ", 1)[-1])[-1]
+    if detected and not _DETECTED_OF_WHAT.search(clause):
         status = "negative" if detected.group("neg") else "positive"
         return ResultValue(status=status), detected.start("verb"), detected.end()
     filler = _FILLER.match(text, pos, end)
@@ -1704,7 +1716,7 @@ ZN HIV HBV HCV HBSAG CMV HSV VZV EBNA TB MTB MTBC NTM MAC COVID SARS RPR VDRL AN
 AST GGT HR TN TNBC LN SLN ALND SLNB LVI PNI CRM NOS NSCLC SCLC SCC HCC RCC CUP GIST DCIS LCIS IDC
 ILC BRCA BRCA1 BRCA2 PD-1 CTLA-4 TKI EGFR-TKI MDT ICU ED OR ID AND OR NOT THE FOR WITH FIG FIGURE
 TBLB TBB EBUS TBNA FNA FNAB FNAC CNB VATS TURBT TURP LEEP ESD EMR
-TABLE CASE VAF TMB MB CNV SNV INDEL
+TABLE CASE VAF TMB MB CNV SNV INDEL VUS WES WGS SNP
 """
 _NOT_MARKERS = frozenset(_NOT_MARKER_NAMES.split())
 _STAGING = re.compile(r"[pcyr]?[A-Za-z]\d{1,3}[a-d]?|[A-Z]\d+[A-Z]|[pcy]?T[0-4x][a-d]?N[0-3x][a-c]?(?:M[01x])?")

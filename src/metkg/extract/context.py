@@ -275,7 +275,7 @@ _OTHER = re.compile(
     r"\b(?:reported|published|previous|similar|other|described)\s+(?:cases|patients)\b|\bcases?\s+(?:has|have)\s+been\s+reported|"
     # "studies have shown", not "the immunohistochemical study showed" (of this patient's tumour)
     # "Several authors reported", "other investigators have described"
-    r"\b(?:some|several|many|other|few|various|numerous|most)\s+(?:authors|investigators|researchers|groups)\b|"
+    r"\b(?:some|several|many|other|few|various|numerous|most)\s+(?:authors|investigators|researchers)\b|"
     r"\bauthors\s+(?:have\s+|had\s+)?(?:reported|described|found|suggested|proposed|observed|noted|shown)\b|"
     r"\bliterature\b|(?=stud)(?<!histochemical )(?<!histological )(?<!pathological )(?<!cytological )"
     r"(?<!molecular )\bstud(?:y|ies)\s+(?:of|have|has|show|found|report)|\bretrospective\b|\bcohort\b|"
@@ -436,7 +436,8 @@ _CUES = re.compile(
     r"|(?P<recurrence>\b(?:recurren(?:ces?|t)|relapse[sd]?)\b(?![\s-]+(?:scores?|free|rates?|risk)\b)"
     # "relapse of symptoms", "recurrent bleeding": what comes back is no tumour
     # ("relapse of a small amount of right pleural effusion", not "of malignant pleural effusion")
-    r"(?!\s+(?:of\s+(?:(?!malignant|metastatic|neoplastic|tumou?r)[\w-]+\s+){0,6}?)?(?:symptoms?|pain|bleeding|ha?emorrhage|fever|infections?|"
+    r"(?!\s+(?:of\s+(?:(?!malignant|metastatic|neoplastic|tumou?r|cancer|carcino|disease|in\b|with\b|at\b|within\b)"
+    r"[\w-]+\s+){0,6}?)?(?:symptoms?|pain|bleeding|ha?emorrhage|fever|infections?|"
     r"episodes?|haematuria|hematuria|ascites|effusions?)\b))",
     re.IGNORECASE,
 )

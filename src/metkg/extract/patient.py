@@ -179,7 +179,10 @@ def find_demographics(report: Report) -> PatientDraft:
 #: A relative named after an age: "mother", "a younger sister", "husband".
 _KIN_AFTER = re.compile(r"\s*(?:[\w-]+\s+)?(?:" + KIN + r"|husbands?|wife|wives|twins?)\b", re.IGNORECASE)
 #: A sentence that introduces the patient by age: "A 36-year-old woman with a family history of ...".
-_INTRODUCED = re.compile(r"\s*(?:an?|the)\s+[\w-]+[\s-]*(?:years?|yrs?)[\s-]*old\b", re.IGNORECASE)
+_INTRODUCED = re.compile(
+    r"\s*(?:an?|the)\s+[\w-]+[\s-]*(?:years?|yrs?)(?:[\s-]*(?:and[\s-]+)?\d{1,2}[\s-]*months?)?[\s-]*old\b",
+    re.IGNORECASE,
+)
 
 
 def _age_sentences(report: Report) -> list[Sentence]:
