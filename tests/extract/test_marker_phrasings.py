@@ -1246,3 +1246,22 @@ def test_rates_shares_and_non_specific_staining(read, text: str, expected: list[
 )
 def test_molecular_lists_and_detected_targets(read_doc, text: str, expected: list[tuple]) -> None:
     assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a dose or a count of cells named by their antigen is no stain of the tumour
+        "The patient received 6.6x10^6 CD34+ cells/kg body weight.",
+        "The CD4+ lymphocyte count was 42 per microlitre.",
+        "Perforin expression on CD56+ NK cells was normal.",
+        "A moderate CD20+ B lymphocyte infiltrate was present.",
+    ],
+)
+def test_counts_and_doses_of_cells_are_no_results(read_doc, text: str) -> None:
+    assert _statuses(read_doc(text)) == [], text
+
+
+def test_an_nk_cell_tumour_keeps_its_own_stains(read_doc) -> None:
+    text = "The tumour cells were CD56+ and CD3+, an NK-cell lymphoma."
+    assert _statuses(read_doc(text)) == [("CD56", "positive"), ("CD3", "positive")]

@@ -1128,6 +1128,8 @@ def test_a_relatives_age_gives_no_sex(extract) -> None:
         ("The girl, 7 years and 6 months old, had a neuroblastoma.", 7, "female"),
         ("The boy spoke his first words at 1 year and 6 months old. He had a neuroblastoma.", None, "male"),
         ("A 4-year-4-month-old boy, whose mother had a retinoblastoma, had a Wilms tumour.", 4, "male"),
+        # an organ donor's age is not the recipient's
+        ("The deceased donor was a 67-year-old man. A 45-year-old woman received his kidney.", 45, "female"),
     ],
 )
 def test_ages_of_relatives_and_introductions(extract, text: str, age: int | None, sex: str | None) -> None:
