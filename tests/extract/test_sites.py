@@ -373,8 +373,12 @@ def test_metastatic_cancer_of_an_organ_is_not_a_metastasis_there(extract) -> Non
     assert _metastases(extract(text)) == ["brain"]
 
 
-def test_new_lesions_in_a_usual_seat_are_implied_metastases(extract) -> None:
-    text = CASE + "She developed bone metastases. A year later, CT showed multiple new liver lesions."
+@pytest.mark.parametrize(
+    "finding",
+    ["CT showed multiple new liver lesions.", "CT showed three small liver nodules."],
+)
+def test_new_lesions_in_a_usual_seat_are_implied_metastases(extract, finding: str) -> None:
+    text = CASE + "She developed bone metastases. A year later, " + finding
     lesions = extract(text).patients[0].lesions
     implied = [(x.site, x.description) for x in lesions if x.description and x.description.startswith("implied")]
     assert implied == [("liver", "implied: lesions the text does not call metastases")]
@@ -386,6 +390,7 @@ def test_new_lesions_in_a_usual_seat_are_implied_metastases(extract) -> None:
         "CT showed multiple new liver lesions.",  # no metastatic disease stated
         "She developed bone metastases. CT showed multiple liver cysts and several hepatic hemangiomas.",
         "She developed bone metastases. CT showed no new lesions in the liver.",
+        "She developed bone metastases. CT showed a 2 cm liver lesion.",  # a size, no count
     ],
 )
 def test_lesions_are_not_implied_metastases_without_metastatic_disease_or_when_benign(extract, sentence) -> None:

@@ -790,6 +790,7 @@ IMPLIED = "implied: lesions the text does not call metastases"
 _SEATS = ("lung", "pleura", "liver", "bone", "brain", "adrenal-gland", "peritoneum", "spleen")
 _MANY = (
     r"(?:new|multiple|numerous|several|innumerable|diffuse|widespread|scattered|FDG[\s-]+avid|hypermetabolic|"
+    r"two|three|four|five|six|seven|eight|nine|ten|"  # "six small liver lesions" (not "a 2 cm liver lesion")
     r"metabolically\s+active)"
 )
 _FINDINGS = r"(?:lesions?|nodules?|masses|foci|(?<!glass\s)opacities|metastases|deposits)"  # not ground-glass ones
