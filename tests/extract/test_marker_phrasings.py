@@ -1242,6 +1242,9 @@ def test_rates_shares_and_non_specific_staining(read, text: str, expected: list[
         ),
         ("A frameshift mutation (ATM_ex20 c.3062delT, p.Leu1021fs) was found.", []),
         ("A VUS c.1231G>C was found.", []),  # a variant of unknown significance is no gene
+        # the variant written between the alteration and its gene
+        ("Sequencing revealed a mutation c.410G>A (G137D) in the DUSP2 gene.", [("DUSP2", "positive")]),
+        ("No mutation c.35G>A in the KRAS gene was found.", [("KRAS", "negative")]),
     ],
 )
 def test_molecular_lists_and_detected_targets(read_doc, text: str, expected: list[tuple]) -> None:

@@ -953,6 +953,8 @@ _MOLECULAR_PREFIX_WORD = re.compile(r"mutation|alteration|rearrangement|fusion|v
 # found in the TP53 and PIK3CA genes"
 _MOLECULAR_POSITIVE = re.compile(
     r"\b(?:mutations?|variants?|alterations?|rearrangements?|fusions?)\s+"
+    # "mutation c.410G>A (G137D) in the DUSP2 gene": the variant before its gene
+    r"(?:(?-i:[cp])\.\s*[^\s,;]{2,30}\s+(?:\([^()]{1,20}\)\s+)?)?"
     r"(?:(?:was|were)\s+(?:also\s+)?(?:found|detected|identified|observed|noted)\s+)?"
     r"(?:in|of|involving|including|affecting)\s+"
     r"(?:the\s+)?(?:genes?\s+)?(?:such\s+as\s+)?$",
@@ -1725,7 +1727,7 @@ _STAGING = re.compile(r"[pcyr]?[A-Za-z]\d{1,3}[a-d]?|[A-Z]\d+[A-Z]|[pcy]?T[0-4x]
 _ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|X)[A-C]?\d?")  # stages and grades: "IVB", "IIIA"
 _ZONE_START = re.compile(
     r"\b(?:(?:positiv\w*|negativ\w*|immuno\w*|reactiv\w*|stain\w*|mutations?|variants?|alterations?|amplifications?)"
-    r"\s+(?:for|of|with|in|including|involving)|express\w*|lack\w*|loss\s+of|retained|preserved)\s+",
+    r"(?:\s+(?-i:[cp])\.\s*[^\s,;]{2,30}(?:\s+\([^()]{1,20}\))?)?\s+(?:for|of|with|in|including|involving)|express\w*|lack\w*|loss\s+of|retained|preserved)\s+",
     re.IGNORECASE,
 )
 # not the stop of a cited figure or table ("EMA (Fig. 2C), SOX2 and SOX9")
