@@ -1259,6 +1259,8 @@ def test_molecular_lists_and_detected_targets(read_doc, text: str, expected: lis
         "The CD4+ lymphocyte count was 42 per microlitre.",
         "Perforin expression on CD56+ NK cells was normal.",
         "A moderate CD20+ B lymphocyte infiltrate was present.",
+        "Absolute T lymphocytes (CD3+/CD19-) were 1500 cells/µL.",
+        "Subset analysis found T lymphocytes (CD3+/CD19-) 1500 cells/µL.",
     ],
 )
 def test_counts_and_doses_of_cells_are_no_results(read_doc, text: str) -> None:
@@ -1268,3 +1270,5 @@ def test_counts_and_doses_of_cells_are_no_results(read_doc, text: str) -> None:
 def test_an_nk_cell_tumour_keeps_its_own_stains(read_doc) -> None:
     text = "The tumour cells were CD56+ and CD3+, an NK-cell lymphoma."
     assert _statuses(read_doc(text)) == [("CD56", "positive"), ("CD3", "positive")]
+    text = "The tumour cells (CD3+/CD20-) were atypical."
+    assert _statuses(read_doc(text)) == [("CD3", "positive"), ("CD20", "negative")]

@@ -663,6 +663,10 @@ _BYSTANDER_CELLS = re.compile(
     r"cells?\s*(?:/|per\b)|cells?\s+(?:count|counts|dose)|count)\b",
     re.IGNORECASE,
 )
+#: A population named in parentheses, then counted: "T lymphocytes (CD3+/CD19-) 1688 cells/µL".
+_COUNTED_AFTER = re.compile(
+    r"[^()]{0,20}\)\s*(?:(?:were|was|is|are|of|at|=|:)\s*)?\d[\d,.]*\s*(?:cells\b|/|[×x]\s*10)", re.IGNORECASE
+)
 #: "kappa light chain restriction", "lambda-restricted": the clone's one light chain, so a positive
 #: result of it (not "no light chain restriction", a polyclonal population).
 _RESTRICTED = re.compile(r"[-\s]+(?:light[-\s]+chains?[-\s]+)?restrict(?:ed|ion)\b", re.IGNORECASE)
@@ -766,8 +770,8 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
     sign = (glued.group("sign") or glued.group("spaced")) if glued else ""
     if glued and sign in "-−–" and _SUSPENDED.match(text, glued.end(), end):
         glued = None  # "receptor- (EGFR-) positive": a hyphen held for the word that follows
-    if glued and _BYSTANDER_CELLS.match(text, glued.end(), end):
-        return None  # "CD3+ T-cell infiltration": the stroma's cells, not the tumour's
+    if glued and (_BYSTANDER_CELLS.match(text, glued.end(), end) or _COUNTED_AFTER.match(text, glued.end(), end)):
+        return None  # "CD3+ T-cell infiltration": the stroma's cells, not the tumour's; a count of cells
     if glued:
         value = parse_value(sign)
         if value is not None:
