@@ -635,6 +635,22 @@ def test_what_the_primarys_report_does_not_take(extract, statement: str) -> None
             "HMB-45 was positive.",
             "lymph-node",
         ),
+        # a sentence that speaks of the clear node, another disease ruled out, another tumour found
+        (
+            "A 34-year-old man had a nodule on his scalp. An excisional biopsy showed a melanocytic tumour. "
+            "Sentinel lymph node biopsy was negative for metastasis. In the node, cytokeratin was positive.",
+            "lymph-node",
+        ),
+        (
+            "A 50-year-old man had a thyroidectomy. Biopsy of the duodenal mass was negative for coeliac disease. "
+            "The tumour cells were positive for synaptophysin.",
+            "duodenum",
+        ),
+        (
+            "A 50-year-old man had a melanoma of the scalp excised. Biopsy of the lung nodule showed no evidence of "
+            "metastatic melanoma; instead, it showed adenocarcinoma. TTF-1 was positive.",
+            "lung",
+        ),
     ],
 )
 def test_a_specimen_said_to_hold_no_tumour_takes_no_positive_result(extract, text: str, site: str) -> None:

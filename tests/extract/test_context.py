@@ -41,7 +41,6 @@ from metkg.extract.report import read_report
         "Several authors reported that the tumour cells were positive for S100.",
         "Other investigators have described CD68 staining in these tumours.",
         "The authors have suggested that ALK fusions drive this tumour.",
-        "Such tumours have been documented in the kidney, the liver and the adrenal gland.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:

@@ -1257,7 +1257,6 @@ def test_molecular_lists_and_detected_targets(read_doc, text: str, expected: lis
         # a dose or a count of cells named by their antigen is no stain of the tumour
         "The patient received 6.6x10^6 CD34+ cells/kg body weight.",
         "The CD4+ lymphocyte count was 42 per microlitre.",
-        "Perforin expression on CD56+ NK cells was normal.",
         "A moderate CD20+ B lymphocyte infiltrate was present.",
         "Absolute T lymphocytes (CD3+/CD19-) were 1500 cells/µL.",
         "Subset analysis found T lymphocytes (CD3+/CD19-) 1500 cells/µL.",
@@ -1265,6 +1264,10 @@ def test_molecular_lists_and_detected_targets(read_doc, text: str, expected: lis
 )
 def test_counts_and_doses_of_cells_are_no_results(read_doc, text: str) -> None:
     assert _statuses(read_doc(text)) == [], text
+
+
+def test_a_share_of_tumour_cells_is_no_count_of_cells(read_doc) -> None:
+    assert _statuses(read_doc("The CD138-positive cell count was 60% of marrow cells.")) == [("CD138", "positive")]
 
 
 def test_an_nk_cell_tumour_keeps_its_own_stains(read_doc) -> None:

@@ -373,12 +373,8 @@ def test_metastatic_cancer_of_an_organ_is_not_a_metastasis_there(extract) -> Non
     assert _metastases(extract(text)) == ["brain"]
 
 
-@pytest.mark.parametrize(
-    "finding",
-    ["CT showed multiple new liver lesions.", "CT showed three small liver nodules."],
-)
-def test_new_lesions_in_a_usual_seat_are_implied_metastases(extract, finding: str) -> None:
-    text = CASE + "She developed bone metastases. A year later, " + finding
+def test_new_lesions_in_a_usual_seat_are_implied_metastases(extract) -> None:
+    text = CASE + "She developed bone metastases. A year later, CT showed multiple new liver lesions."
     lesions = extract(text).patients[0].lesions
     implied = [(x.site, x.description) for x in lesions if x.description and x.description.startswith("implied")]
     assert implied == [("liver", "implied: lesions the text does not call metastases")]
@@ -1135,6 +1131,9 @@ def test_a_relatives_age_gives_no_sex(extract) -> None:
         ("A 4-year-4-month-old boy, whose mother had a retinoblastoma, had a Wilms tumour.", 4, "male"),
         # an organ donor's age is not the recipient's
         ("The deceased donor was a 67-year-old man. A 45-year-old woman received his kidney.", 45, "female"),
+        # ... but a donor named before the patient's own introduction is no donor's age
+        ("Years after a kidney from a deceased donor, a 59-year-old man had a renal mass.", 59, "male"),
+        ("Without a suitable donor, the 70-year-old man received azacitidine.", 70, "male"),
     ],
 )
 def test_ages_of_relatives_and_introductions(extract, text: str, age: int | None, sex: str | None) -> None:

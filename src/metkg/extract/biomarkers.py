@@ -655,12 +655,13 @@ _NO_STAINING = re.compile(
 
 _BYSTANDER_CELLS = re.compile(
     # "CD3+ T-cell infiltration", but "CD20+ B-cell lymphoma" names the tumour
-    r"\s+(?:plasma\s+cells|lymphocytes?|(?:[TB]|NK)[\s-]+(?:cells?|lymphocytes?)"
+    r"\s+(?:plasma\s+cells|lymphocytes|[TB][\s-]+(?:cells?|lymphocytes?)"
     r"(?![\s-]+(?:lymphoma|leuka?emia|neoplasm|lymphoproliferative|proliferation|clone|clonal))|"
     r"macrophages|histiocytes|"
     r"(?:inflammatory|immune|mast|dendritic|stromal)\s+cells|neutrophils|eosinophils|"
     # "6.6x10^6 CD34+ cells/kg", "CD4+ cells 42/µl": a count or a dose of cells, not a stain
-    r"cells?\s*(?:/|per\b)|cells?\s+(?:count|counts|dose)|count)\b",
+    r"(?:cells?|lymphocytes?)\s*(?:/\s*|per\s+)(?:kg|[µμu]l|microlit\w*|mm3|mm\^?3|l\b)|"
+    r"(?:T[\s-]+)?lymphocyte\s+counts?|T[\s-]+cell\s+counts?)\b",
     re.IGNORECASE,
 )
 #: A population named in parentheses, then counted: "T lymphocytes (CD3+/CD19-) 1688 cells/µL".

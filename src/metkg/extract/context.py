@@ -282,7 +282,7 @@ _OTHER = re.compile(
     # "up to 90% of melanomas harbour BRAF mutations"
     r"\b\d+\s*%\s+of\s+(?:all\s+)?(?:\w+\s+)?(?:\w*omas|cancers|carcinomas|tumou?rs|patients|cases|neoplasms)\b|"
     r"\bseries\b|\bmeta-analysis\b|\btrials?\b|\b\d[\d,]*\s+(?:patients|cases|women|men)\b|\bpatients\s+with\b|"
-    r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\b(?:has|have)\s+been\s+(?:documented|described)\b|\bwere\s+reported\b(?!\s+as\s+(?:MSI|MSS|microsatellite|positive|negative|wild|mutant|mutated|amplified|deficient|proficient|intact)\b)|\bin\s+(?:most|many|some)\s+cases\b|"
+    r"\bincidence\b|\bprevalence\b|\bhas\s+been\s+reported\b|\bwere\s+reported\b(?!\s+as\s+(?:MSI|MSS|microsatellite|positive|negative|wild|mutant|mutated|amplified|deficient|proficient|intact)\b)|\bin\s+(?:most|many|some)\s+cases\b|"
     r"\bis\s+(?:usually|commonly|typically|generally|often|rarely)\b|\bare\s+(?:usually|commonly|typically|generally)\b|"
     # "Two of the five patients also showed ...": patients of the literature
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+of\s+(?:the|these|those)\s+(?:\d+|\w+)\s+"

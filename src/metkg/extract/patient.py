@@ -153,7 +153,10 @@ _KIN_WORDS = frozenset({"mother", "wife", "father", "husband"})
 
 
 #: "since she was 50 years old": the age when something in the history began, not the patient's age.
-_DONOR_BEFORE = re.compile(r"\bdonors?\b(?:(?!\b(?:patient|recipient)\b)[^;])*$", re.IGNORECASE)
+#: The donor as the subject the age describes: "The deceased donor was a 67-year-old man", "Donor 1, a".
+_DONOR_BEFORE = re.compile(
+    r"^\s*(?:the\s+)?(?:[\w-]+\s+){0,2}donors?(?:\s+\d{1,2})?\s*(?:was|,|:|\()\s*(?:an?\s+|the\s+)?$", re.IGNORECASE
+)
 _AT_AGE = re.compile(r"\b(?:at|until|till|since|after|before|by)\s+$", re.IGNORECASE)
 _PAST_AGE = re.compile(r"\b(?:since|when|until|till|before|after)\s+(?:she|he|the\s+patient)\s+was\s+$", re.IGNORECASE)
 
@@ -211,7 +214,7 @@ def _ages(report: Report) -> Iterator[tuple[Sentence, re.Match[str], int, re.Mat
             before = s.text[max(0, m.start() - 30) : m.start()]
             if not 0 < age <= 120 or _PAST_AGE.search(before):
                 continue
-            if _DONOR_BEFORE.search(s.text[: m.start()]):
+            if _DONOR_BEFORE.match(s.text[: m.start()]):
                 continue  # "The deceased donor was a 67-year-old man": the graft's donor, not the patient
             if m.group("months") and _AT_AGE.search(before):
                 # "spoke words at 1 year and 6 months old", "healthy until 3 years and 2 months old": a time
@@ -790,7 +793,6 @@ IMPLIED = "implied: lesions the text does not call metastases"
 _SEATS = ("lung", "pleura", "liver", "bone", "brain", "adrenal-gland", "peritoneum", "spleen")
 _MANY = (
     r"(?:new|multiple|numerous|several|innumerable|diffuse|widespread|scattered|FDG[\s-]+avid|hypermetabolic|"
-    r"two|three|four|five|six|seven|eight|nine|ten|"  # "six small liver lesions" (not "a 2 cm liver lesion")
     r"metabolically\s+active)"
 )
 _FINDINGS = r"(?:lesions?|nodules?|masses|foci|(?<!glass\s)opacities|metastases|deposits)"  # not ground-glass ones

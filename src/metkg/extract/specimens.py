@@ -690,11 +690,16 @@ _VERDICT = re.compile(
     re.IGNORECASE,
 )
 _PRIMARY = re.compile(r"\bprimary\b", re.IGNORECASE)
+#: Words of the clear specimen's own tissue: "In the node, ...", "sinus histiocytes", "the hepatocytes".
+_OF_THE_CLEAR_ORGAN = re.compile(r"\bin\s+the\s+(?:lymph\s+)?nodes?\b|\bsinus\s+histiocyt|\bhepatocytes\b", re.I)
 #: What says a specimen holds no tumour, after its procedure in the same sentence (not its margins).
 _TUMOUR_FREE = re.compile(
-    r"(?:(?!margins?\b|edges?\b)[^;]){0,40}?\b(?:(?:was|were)\s+)?(?:negative\s+for\s+(?:any\s+)?(?:\w+\s+)?|"
-    r"(?:showed|revealed|demonstrated)\s+no\s+(?:evidence\s+of\s+)?(?:\w+\s+)?|free\s+of\s+)"
-    r"(?:neoplasm|neoplasia|malignan\w*|tumou?r|metasta\w*|carcinoma|disease)\b",
+    r"(?:(?!margins?\b|edges?\b)[^;]){0,40}?\b(?:(?:was|were)\s+)?(?:negative\s+for\s+(?:any\s+)?|"
+    r"(?:showed|revealed|demonstrated)\s+no\s+(?:evidence\s+of\s+)?|free\s+of\s+)"
+    r"(?:neoplasm|neoplasia|malignancy|malignant\s+cells|tumou?r(?:\s+cells)?|metastas[ie]s|"
+    r"metastatic\s+(?:disease|carcinoma|tumou?r))"
+    # the whole verdict: not "no evidence of metastatic melanoma; instead ..." nor "... at all margins"
+    r"\s*(?:[.;]|$)",
     re.IGNORECASE,
 )
 
@@ -711,6 +716,7 @@ class _Collector:
         self.pathology: tuple[int, Anchor] | None = None
         self.last_mass: tuple[Sentence, Mention] | None = None
         self.last_mass_index = -10
+        self.positive_here = False  # whether the sentence being read states a positive result
 
     def run(self) -> list[SpecimenDraft]:
         sentences = list(self.report.case_sentences())
@@ -922,7 +928,9 @@ class _Collector:
         anchors = sorted(
             lesion_anchors(s) + [Anchor(sp.position, sp.position, specimen=sp) for sp in opened], key=lambda a: a.start
         )
-        for parsed in parse_results(self.report.clean.text, markers, s.start, s.end):
+        results = parse_results(self.report.clean.text, markers, s.start, s.end)
+        self.positive_here = any(parsed.status == "positive" for parsed in results)
+        for parsed in results:
             result = _draft(self.report, parsed, self.report.clean)
             position = min(parsed.marker_span[0], parsed.value_span[0])
             anchor = attribution(s, parsed, anchors)
@@ -943,10 +951,18 @@ class _Collector:
         if self.pathology is not None and self.pathology[0] >= max(s.index - 1, self.touched + 1):
             return self.lesion_specimen(s, self.pathology[1])
         if self.current is not None and s.index - self.touched <= CONTINUATION:
-            if self.current.tumour_free and result.status == "positive":
-                return self.before_the_clear_one(s, result, position)
+            if self.current.tumour_free and self.positive_here and not self.names_the_site_of(s, self.current):
+                return self.before_the_clear_one(s, result, position)  # the sentence's results stay together
             return self.current
         return self.new_specimen(s, result.evidence, position)
+
+    def names_the_site_of(self, s: Sentence, sp: SpecimenDraft) -> bool:
+        """Whether a sentence names the organ a specimen sampled ("In the node, cytokeratin ...")."""
+        if _OF_THE_CLEAR_ORGAN.search(s.text):
+            return True
+        return sp.site is not None and any(
+            m.asserted and self.vocab.related("site", m.key, sp.site) for m in s.of("site")
+        )
 
     def before_the_clear_one(self, s: Sentence, result: ResultDraft, position: int) -> SpecimenDraft:
         """A positive result after a specimen said to hold no tumour ("Sentinel lymph node biopsy was
