@@ -1803,7 +1803,7 @@ def unlisted_marker_mentions(
         start, end = m.span()
         if covered[start] & 1 or covered[end - 1] & 1 or _beside_its_marker(text, start, end, covered):
             continue
-        if re.match(r"[cgp]\.", m.group(0)):
+        if text[start + 1 : start + 2] == "." and text[start] in "cgp":
             continue  # a variant's notation ("c.3062delT"), not a gene
         # "vascular endothelial growth factor (VEGF) (+)": a sign follows the abbreviation's parenthesis
         abbreviated = text[start - 1 : start] == "(" and bool(_SIGN_AFTER_ABBREVIATION.match(text, end))
