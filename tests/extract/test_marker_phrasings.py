@@ -1275,3 +1275,20 @@ def test_an_nk_cell_tumour_keeps_its_own_stains(read_doc) -> None:
     assert _statuses(read_doc(text)) == [("CD56", "positive"), ("CD3", "positive")]
     text = "The tumour cells (CD3+/CD20-) were atypical."
     assert _statuses(read_doc(text)) == [("CD3", "positive"), ("CD20", "negative")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a share under one per cent in parentheses keeps the verdict before it
+        ("The blasts were mostly negative for MPO (<1% positive cells).", [("MPO", "negative")]),
+        ("The tumour cells were positive for ER (90% positive cells).", [("ER", "positive")]),
+        # a tumour's abbreviation in a list is no marker
+        (
+            "There was weak positivity for p53, and LMS with smooth muscle differentiation was diagnosed.",
+            [("p53", "positive")],
+        ),
+    ],
+)
+def test_shares_under_one_and_tumour_abbreviations(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text

@@ -844,6 +844,9 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
         if pattern is _WORD_VALUE and _POSITIVE_ELSEWHERE.match(text, m.end(), end):
             return None  # "vimentin positivity in the vasculature": the vessels' staining
         value = parse_value(m.group(0))
+        positive_cells = pattern is _PAREN and "positiv" in m.group(0).lower()
+        if positive_cells and value is not None and value.status == "positive" and _below_one(value):
+            return None  # "negative for MPO (<1% positive cells)": the share says the verdict before it
         if value is not None:
             value_start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
             denied = _DENIED.match(text, m.end(), end)
@@ -1725,7 +1728,7 @@ ZN HIV HBV HCV HBSAG CMV HSV VZV EBNA TB MTB MTBC NTM MAC COVID SARS RPR VDRL AN
 AST GGT HR TN TNBC LN SLN ALND SLNB LVI PNI CRM NOS NSCLC SCLC SCC HCC RCC CUP GIST DCIS LCIS IDC
 ILC BRCA BRCA1 BRCA2 PD-1 CTLA-4 TKI EGFR-TKI MDT ICU ED OR ID AND OR NOT THE FOR WITH FIG FIGURE
 TBLB TBB EBUS TBNA FNA FNAB FNAC CNB VATS TURBT TURP LEEP ESD EMR
-TABLE CASE VAF TMB MB CNV SNV INDEL VUS WES WGS SNP
+TABLE CASE VAF TMB MB CNV SNV INDEL VUS WES WGS SNP LMS RMS UPS MFH DFSP SFT
 """
 _NOT_MARKERS = frozenset(_NOT_MARKER_NAMES.split())
 _STAGING = re.compile(r"[pcyr]?[A-Za-z]\d{1,3}[a-d]?|[A-Z]\d+[A-Z]|[pcy]?T[0-4x][a-d]?N[0-3x][a-c]?(?:M[01x])?")
