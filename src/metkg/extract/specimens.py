@@ -716,7 +716,6 @@ class _Collector:
         self.pathology: tuple[int, Anchor] | None = None
         self.last_mass: tuple[Sentence, Mention] | None = None
         self.last_mass_index = -10
-        self.positive_here = False  # whether the sentence being read states a positive result
 
     def run(self) -> list[SpecimenDraft]:
         sentences = list(self.report.case_sentences())
@@ -929,21 +928,25 @@ class _Collector:
             lesion_anchors(s) + [Anchor(sp.position, sp.position, specimen=sp) for sp in opened], key=lambda a: a.start
         )
         results = parse_results(self.report.clean.text, markers, s.start, s.end)
-        self.positive_here = any(parsed.status == "positive" for parsed in results)
+        positive = any(parsed.status == "positive" for parsed in results)
         for parsed in results:
             result = _draft(self.report, parsed, self.report.clean)
             position = min(parsed.marker_span[0], parsed.value_span[0])
             anchor = attribution(s, parsed, anchors)
             if anchor is not None and anchor.role == BOTH:
                 for role in ("primary", "metastasis"):
-                    add_result(self.target(s, replace(anchor, role=role), result, position), replace(result), True)
+                    target = self.target(s, replace(anchor, role=role), result, position, positive)
+                    add_result(target, replace(result), True)
                 continue
-            target = self.target(s, anchor, result, position)
+            target = self.target(s, anchor, result, position, positive)
             add_result(target, result, primary_source=True)
             self.current, self.touched = target, s.index
 
-    def target(self, s: Sentence, anchor: Anchor | None, result: ResultDraft, position: int) -> SpecimenDraft:
-        """The specimen a result goes to; an unattributed one when the text ties it to nothing."""
+    def target(
+        self, s: Sentence, anchor: Anchor | None, result: ResultDraft, position: int, positive: bool
+    ) -> SpecimenDraft:
+        """The specimen a result goes to; an unattributed one when the text ties it to nothing.
+        ``positive``: whether the sentence states a positive result (its results move together)."""
         if anchor is not None and anchor.specimen is not None:
             return anchor.specimen
         if anchor is not None:
@@ -951,8 +954,8 @@ class _Collector:
         if self.pathology is not None and self.pathology[0] >= max(s.index - 1, self.touched + 1):
             return self.lesion_specimen(s, self.pathology[1])
         if self.current is not None and s.index - self.touched <= CONTINUATION:
-            if self.current.tumour_free and self.positive_here and not self.names_the_site_of(s, self.current):
-                return self.before_the_clear_one(s, result, position)  # the sentence's results stay together
+            if self.current.tumour_free and positive and not self.names_the_site_of(s, self.current):
+                return self.before_the_clear_one(s, result, position)
             return self.current
         return self.new_specimen(s, result.evidence, position)
 
