@@ -708,6 +708,11 @@ _DETECTED_OF_WHAT = re.compile(
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:but|whereas|while|although)\b", re.IGNORECASE)
 
 
+def _clause_before(text: str, pos: int) -> str:
+    """The words of the sentence's clause before ``pos`` (up to 200 characters back)."""
+    return _CLAUSE_BREAK.split(text[max(0, pos - 200) : pos].rsplit(". ", 1)[-1])[-1]
+
+
 _ANOTHER_TIME = re.compile(
     r"\b(?:previous\w*|prior|before|initial\w*|earlier|baseline|primary|biopsy|metasta\w*|recurren\w*|vs\.?|versus)\b",
     re.IGNORECASE,
@@ -805,8 +810,7 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
         status: Status = "negative" if expressed.group("neg") else "positive"
         return ResultValue(status=status), expressed.start("verb"), expressed.end()
     detected = _DETECTED.match(text, pos, end)
-    clause = _CLAUSE_BREAK.split(text[max(0, pos - 200) : pos].rsplit(". ", 1)[-1])[-1]
-    if detected and not _DETECTED_OF_WHAT.search(clause):
+    if detected and not _DETECTED_OF_WHAT.search(_clause_before(text, pos)):
         status = "negative" if detected.group("neg") else "positive"
         return ResultValue(status=status), detected.start("verb"), detected.end()
     filler = _FILLER.match(text, pos, end)
