@@ -90,6 +90,12 @@ def test_self_reference() -> None:
         ("Other tumours, including adenocarcinoma of the lung, should be excluded", True),
         ("Further staining was unable to distinguish between LCNEC and SCLC", True),
         ("The hypothesis of liver metastases was confirmed by biopsy", False),  # no longer a hypothesis
+        # what one tumour can pass for is a general statement, not the patient's diagnosis
+        ("Because a chromophobe carcinoma may histologically resemble an oncocytoma, stains were done", True),
+        ("A sarcoma can mimic a haematoma on imaging", True),
+        ("Adenocarcinoma could closely simulate a mesothelioma", True),
+        ("The mass resembled the one resected in 2010", False),  # a description of the case
+        ("The skin nodule may be excised under local anaesthesia", True),
         ("Fine-needle aspiration confirmed metastatic carcinoma", False),
         ("The dura mater was invaded", False),
     ],

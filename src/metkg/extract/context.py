@@ -139,6 +139,8 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:differential(?:\s+diagnos[ei]s)?|considered|consider\b|considering\s+(?:the\s+)?(?:possibility|diagnosis)|"
     r"suspect(?:ed|ing)?|suspicio(?:n|us)|"
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
+    # a general statement of what one tumour can pass for: "chromophobe carcinoma may resemble oncocytoma"
+    r"(?:may|can|could)\s+(?:also\s+)?(?:\w+ly\s+)?(?:resemble|mimic|simulate|imitate|masquerade)\b|"
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|" + _LIKENED + r"|misdiagnos\w*|impression|"
     r"hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
