@@ -212,6 +212,10 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
         ("It was HER2+, 0%.", ("HER2", None, 0.0, None, None, None)),  # sign and amount at odds: no status
         ("Ki-67 showed positivity at a rate of 10-15%.", ("Ki-67", "positive", 10.0, None, None, None)),
         ("MIB-1 labelling index of 30%", ("Ki-67", None, 30.0, None, None, None)),
+        # the article after a verb of finding; not after "with", where the index is another marker's
+        ("Ki-67 staining revealed a proliferative index of 30%.", ("Ki-67", None, 30.0, None, None, None)),
+        ("Ki-67 showed a labelling index of 2.5%.", ("Ki-67", None, 2.5, None, None, None)),
+        ("It was negative for CD43 with a proliferation index of 5%.", ("CD43", "negative", None, None, None, None)),
         ("HER2 score 0", ("HER2", None, None, None, "0", None)),
         ("weakly positive for GATA3", ("GATA3", "positive", None, None, None, "weak")),
         ("focal staining for CK20", ("CK20", "positive", None, None, None, "focal")),
@@ -526,13 +530,34 @@ def test_a_list_may_cite_a_figure_or_name_its_panel(read, text: str, expected: l
         ("Sequencing revealed variants in the BRAF and NRAS genes.", [("BRAF", "positive"), ("NRAS", "positive")]),
         ("It did not show mutations in the KRAS and NRAS genes.", [("KRAS", "negative"), ("NRAS", "negative")]),
         ("Mutations in KRAS are linked to resistance.", []),
-        ("An ERBB2 mutation was found.", []),  # no HER2 status: the reasoner reads one from any HER2 result
+        # the gene's mutation, apart from HER2 status, which the reasoner reads from any HER2 result
+        ("An ERBB2 mutation was found.", [("ERBB2", "positive")]),
+        ("Sequencing identified an ERBB2 exon 20 insertion.", [("ERBB2", "positive")]),
+        (
+            "Mutations including ERBB2, KRAS and PIK3CA were found.",
+            [("ERBB2", "positive"), ("KRAS", "positive"), ("PIK3CA", "positive")],
+        ),
+        (
+            "No mutations were found in EGFR, ERBB2 or KRAS.",
+            [("EGFR", "negative"), ("ERBB2", "negative"), ("KRAS", "negative")],
+        ),
     ],
 )
 def test_gene_alterations_stated_before_the_gene(read, text: str, expected: list[tuple]) -> None:
     results = read(text)
     assert _statuses(results) == expected, text
     assert all(r.assay in ("PCR", "NGS") for r in results)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("HER2 was amplified.", [("HER2", "positive")]),
+        ("FISH showed HER2 gene amplification.", [("HER2", "positive")]),
+    ],
+)
+def test_an_amplified_her2_stays_her2(read, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read(text)) == expected, text
 
 
 def test_ki67_is_an_index_without_status() -> None:

@@ -221,6 +221,9 @@ def parse_value(text: str) -> ResultValue | None:
 # What may stand between a marker and its value: "ER expression was", "Ki67 was determined to",
 # "HER2 score of", ", all of which were".
 _FILLER_WORDS = (
+    # "Ki-67 staining revealed a proliferative index of 30%": the article after a verb of finding
+    # (before the verbs alone, which would end the match at the article)
+    r"(?:showed|shows|show|demonstrated|revealed|displayed|exhibited|had|has)\s+an?\b|"
     r"in\s+situ\s+hybridi[sz]ation|expression|expressions|expressed|staining|stains|stain|stained|status|immunostaining|immunoreactivity|"
     r"immunohistochemistry|immunohistochemical|IHC|index|labell?ing|proliferation|proliferative|proliferating|score|scoring|"
     r"level|levels|rate|protein|result|results|TPS|CPS|tumou?r\s+proportion\s+score|combined\s+positive\s+score|"
@@ -1392,8 +1395,11 @@ def parse_results(
                 v = replace(v, assay="molecular")
             if v.assay == "molecular" and mention.key in _NOT_GENE_RESULTS:
                 continue  # "no mutation was detected in the MMR genes" is no MMR status
+            marker = mention.key
             if mention.key == "HER2" and v.assay == "molecular":
-                continue  # an ERBB2 mutation is no HER2 status, which the reasoner reads from any HER2 result
+                if _AMPLIFIED.search(text, min(mention.end, vs), max(mention.end, ve)):
+                    continue  # an amplification without its assay: no status the reasoner may read as HER2's
+                marker = "ERBB2"  # a mutation of the gene, kept apart from HER2 status, which is read from the protein
             lo, hi = min(mention.end, vs), max(mention.end, ve)
             method = _METHOD_BEFORE.search(text, max(start, mention.start - 30), mention.start)
             between = text[lo:hi] if vs >= mention.end else text[vs:ve]
@@ -1403,7 +1409,7 @@ def parse_results(
             notes = [n for n in (v.note, assumed) if n]
             results.append(
                 ParsedResult(
-                    mention.key,
+                    marker,
                     v.status,
                     v.percent,
                     v.comparator,
@@ -1418,6 +1424,8 @@ def parse_results(
     done = {(r.marker, r.assay) for r in results}
     return results + _ish_statements(text, inside, start, end, done)
 
+
+_AMPLIFIED = re.compile(r"amplif", re.IGNORECASE)
 
 #: Percents given in the order of the markers: "BCL-2 and MYC were 80% and 30%, respectively".
 _RESPECTIVELY = re.compile(
