@@ -1129,6 +1129,14 @@ def test_a_relatives_age_gives_no_sex(extract) -> None:
         ("The girl, 7 years and 6 months old, had a neuroblastoma.", 7, "female"),
         ("The boy spoke his first words at 1 year and 6 months old. He had a neuroblastoma.", None, "male"),
         ("A 4-year-4-month-old boy, whose mother had a retinoblastoma, had a Wilms tumour.", 4, "male"),
+        # an infant's age in months, weeks or days gives the completed years, of a being named after it
+        ("A 14-month-old male infant had a hepatoblastoma.", 1, "male"),
+        ("A seven-month-old girl had a neuroblastoma.", 0, "female"),
+        ("A 20-day-old newborn had a sacrococcygeal teratoma.", 0, None),
+        ("A 2-week-old fracture was seen in a 40-year-old man with a sarcoma.", 40, "male"),
+        ("Her 3-month-old son was healthy. The 30-year-old woman had a breast mass.", 30, "female"),
+        # an article that lost its space to the number
+        ("A45-year-old man had a renal mass.", 45, "male"),
         # an organ donor's age is not the recipient's
         ("The deceased donor was a 67-year-old man. A 45-year-old woman received his kidney.", 45, "female"),
         # ... but a donor named before the patient's own introduction is no donor's age

@@ -113,24 +113,44 @@ _NUMBER_WORDS = {
     **{tens: 20 + 10 * i for i, tens in enumerate(_TENS)},
     **{f"{tens} {unit}": 20 + 10 * i + j + 1 for i, tens in enumerate(_TENS) for j, unit in enumerate(_UNITS[:9])},
 }
-_AGE = re.compile(
-    r"\b(?:(?P<age>\d{1,3})|(?P<words>(?:"
+_WORDS = (
+    r"(?:"
     + "|".join(_TENS)
     + r")(?:[\s-](?:"
     + "|".join(_UNITS[:9])
     + r"))?|"
     + "|".join(sorted(_UNITS, key=len, reverse=True))
+)
+_AGE = re.compile(
+    # "A45-year-old male": an article the number lost its space to
+    r"(?:\b|(?<=\bA))(?:(?P<age>\d{1,3})|(?P<words>"
+    + _WORDS
     # "a 4-year-4-month-old boy", "11 years and 7 months old": the years
     + r"))[\s-]*(?:years?|yrs?|y)(?P<months>[\s-]*(?:and[\s-]+)?\d{1,2}[\s-]*months?)?[\s-]*old\b|"
-    r"\baged\s+(?P<age2>\d{1,3})\b",
+    r"\baged\s+(?P<age2>\d{1,3})\b|"
+    # "a 14-month-old infant", "a seven-month-old boy", "a 6-day-old newborn": the completed years
+    # (of a being named after it: "a 2-week-old fracture" is no age)
+    r"(?:\b|(?<=\bA))(?:(?P<young>\d{1,3})|(?P<young_words>" + _WORDS + r"))"
+    r"[\s-]*(?P<unit>months?|weeks?|days?)[\s-]*old"
+    r"(?=[\s,]+(?:[\w-]+\s+){0,3}?(?:infants?|bab(?:y|ies)|newborns?|neonates?|child|toddlers?|patients?|boy|girl|"
+    r"male|female|man|woman|twins?|son|daughter|puppy|kitten|dog|cat|calf|foal|kid|cria|lamb|piglet|heifer|goat|"
+    r"horse)\b)",
     re.IGNORECASE,
 )
+_PER_YEAR = {"m": 12, "w": 52, "d": 365}
 
 
 def _age(m: re.Match[str]) -> int:
+    if m.group("young") or m.group("young_words"):
+        count = int(m.group("young")) if m.group("young") else _number_word(m.group("young_words"))
+        return count // _PER_YEAR[m.group("unit")[0].lower()]
     if m.group("words"):
-        return _NUMBER_WORDS[re.sub(r"[\s-]+", " ", m.group("words").lower())]
+        return _number_word(m.group("words"))
     return int(m.group("age") or m.group("age2"))
+
+
+def _number_word(words: str) -> int:
+    return _NUMBER_WORDS[re.sub(r"[\s-]+", " ", words.lower())]
 
 
 _SEX_WORDS = {
@@ -212,7 +232,8 @@ def _ages(report: Report) -> Iterator[tuple[Sentence, re.Match[str], int, re.Mat
         for m in _AGE.finditer(s.text):
             age = _age(m)
             before = s.text[max(0, m.start() - 30) : m.start()]
-            if not 0 < age <= 120 or _PAST_AGE.search(before):
+            infant = m.group("unit") is not None  # an infant's age is 0 in completed years
+            if not (age > 0 or infant) or age > 120 or _PAST_AGE.search(before):
                 continue
             if _DONOR_BEFORE.match(s.text[: m.start()]):
                 continue  # "The deceased donor was a 67-year-old man": the graft's donor, not the patient
