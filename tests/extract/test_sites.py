@@ -1008,6 +1008,34 @@ def test_initials_used_before_a_name_that_spells_them_are_not_that_tumour(extrac
     assert (primary.site, primary.histology) == ("liver", "hepatocellular-carcinoma")
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "histology"),
+    [
+        # the title spells the short form out in parentheses, or by its initials
+        (
+            "Mantle cell lymphoma (MCL) presenting as intestinal polyps: a case report",
+            "The initial impression was a neuroendocrine tumour. Rectal biopsy confirmed the diagnosis of MCL.",
+            "mantle-cell-lymphoma",
+        ),
+        (
+            "Epithelioid hemangioendothelioma of the liver: a case report",
+            "Biopsy of a liver mass showed vascular channels, confirming the diagnosis of EHE.",
+            "epithelioid-hemangioendothelioma",
+        ),
+        # the text's own meaning of the short form wins over the title's
+        (
+            "Mantle cell lymphoma (MCL) of the knee: a case report",
+            "A tear of the medial collateral ligament (MCL) was repaired. MCL tears heal well.",
+            None,
+        ),
+    ],
+)
+def test_a_short_form_the_title_spells_out_names_the_tumour(extract, title: str, body: str, histology) -> None:
+    text = f"{title}\n\nCase presentation\nA 64-year-old man presented with abdominal pain. {body}"
+    primary = extract(text).patients[0].lesion("primary")
+    assert (primary.histology if primary else None) == histology
+
+
 def test_a_failed_search_for_the_primary_names_no_organ(extract) -> None:
     text = "A 60-year-old man had adenocarcinoma. Workup failed to identify the primary site of the liver metastases."
     patient = extract(text).patients[0]

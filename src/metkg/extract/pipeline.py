@@ -34,7 +34,7 @@ from metkg.extract.biomarkers import (
 )
 from metkg.extract.context import NEGATION_TERMSET, find_cues, hypothetical_spans
 from metkg.extract.drugs import DrugSpeller, find_regimens, find_unlisted_drugs
-from metkg.extract.shortforms import undefined_short_forms
+from metkg.extract.shortforms import title_short_forms, undefined_short_forms
 from metkg.extract.terms import TermMatcher, TermMention, word_stems
 from metkg.terminology import load_terminology
 
@@ -47,6 +47,8 @@ if not Doc.has_extension("term_mentions"):
     Doc.set_extension("term_mentions", default=None)
 if not Doc.has_extension("marker_mentions"):
     Doc.set_extension("marker_mentions", default=None)
+if not Doc.has_extension("report_title"):
+    Doc.set_extension("report_title", default="")
 if not Span.has_extension("hypothetical"):
     Span.set_extension("hypothetical", default=False)
 
@@ -290,6 +292,8 @@ class TermsComponent:
         found += _abbreviation_mentions(doc, self.matcher, found)
         defined = _defined_short_forms(doc, self.matcher)
         found += undefined_short_forms(text, found, self.matcher, defined)
+        spelt_out = frozenset(a.text for a in getattr(doc._, "abbreviations", []) or [] if a._.long_form is not None)
+        found += title_short_forms(doc._.report_title, text, found, self.matcher, defined | spelt_out)
         shared = _shared_node_mentions(text, self.matcher, found)
         stations = {(m.start, m.end) for m in shared}  # the station replaces the region its word names
         found = [m for m in found if not (m.category == "site" and (m.start, m.end) in stations)] + shared
@@ -385,12 +389,16 @@ def get_pipeline(ontology_dir: Path) -> Language:
     return nlp
 
 
-def annotate(nlp: Language, text: str) -> Doc:
-    """Run the pipeline on ``text``.
+def annotate(nlp: Language, text: str, title: str = "") -> Doc:
+    """Run the pipeline on ``text``, whose ``title`` (read apart from it) may spell out its short forms.
 
     scispacy's abbreviation detector warns (spaCy W036) on a text that defines no abbreviation;
     that is not a problem here, so the warning is silenced.
     """
+    doc = nlp.make_doc(text)
+    doc._.report_title = title
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W036\]")
-        return nlp(text)
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+    return doc

@@ -419,10 +419,11 @@ def read_report(text: str, source_file: str, ontology_dir: Path) -> Report:
     drop = [(r.start, r.end) for r in regions if r.label not in NARRATIVE]
     gaps = _uncovered(text, regions)
     ct = clean_text(text, drop=drop + gaps)
-    doc = annotate(get_pipeline(ontology_dir), ct.text)
+    span = title_span(text, regions)
+    title = re.sub(r"\s+", " ", re.sub(r"[*_]", "", text[span[0] : span[1]])).strip() if span else ""
+    doc = annotate(get_pipeline(ontology_dir), ct.text, title)
     mentions = _mentions(doc)
     sections = [(ct.clean_offset(r.start), ct.clean_offset(r.end), r.label) for r in regions if r.label in NARRATIVE]
-    span = title_span(text, regions)
     sentences: list[Sentence] = []
     for i, (start, end) in enumerate(_sentence_bounds(doc, ct.clean_offset(span[1]) if span else None)):
         sent_text = ct.text[start:end]
@@ -444,11 +445,7 @@ def read_report(text: str, source_file: str, ontology_dir: Path) -> Report:
     _timeline(sentences, frozenset({"body", "abstract", "abstract-case"}), published)
     matcher = term_matcher(str(Path(ontology_dir).resolve()))
     vocabulary = Vocabulary(load_terminology(Path(ontology_dir)), matcher)
-    title = ""
-    title_mentions: list[Mention] = []
-    if span is not None:
-        title = re.sub(r"\s+", " ", re.sub(r"[*_]", "", text[span[0] : span[1]])).strip()
-        title_mentions = [Mention(m.start, m.end, m.category, m.key, m.text) for m in matcher.find(title)]
+    title_mentions = [Mention(m.start, m.end, m.category, m.key, m.text) for m in matcher.find(title)]
     return Report(
         text, source_file, ct, regions, sentences, _captions(text, regions, matcher), title, title_mentions, vocabulary
     )

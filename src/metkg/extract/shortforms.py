@@ -23,7 +23,7 @@ import re
 
 from metkg.extract.terms import TermMatcher, TermMention
 
-__all__ = ["spells", "undefined_short_forms"]
+__all__ = ["spells", "title_short_forms", "undefined_short_forms"]
 
 _SHORT = re.compile(r"(?<![\w-])(?!(?:[IVX]+)\b)[A-Z]{2,6}(?![\w-]|\s*\d)")  # not "III", nor "CA 19-9"
 #: Capitals of tests, imaging, scores and services, never a tumour's initials.
@@ -83,6 +83,40 @@ def undefined_short_forms(
             meanings[word] = _meaning(text, word, [t for t in tumours if t.end <= short.start()], matcher)
         extra += [TermMention(short.start(), short.end(), m.category, m.key, word) for m in meanings[word]]
     return extra
+
+
+def title_short_forms(
+    title: str, text: str, found: list[TermMention], matcher: TermMatcher, defined: frozenset[str] = frozenset()
+) -> list[TermMention]:
+    """Mentions for each use in ``text`` of a short form its title spells out, where the text itself
+    does not: "confirming the diagnosis of IVLBCL" under a title "Intravascular large B-cell lymphoma
+    (IVLBCL) ...", "the diagnosis of MCL" under "... of mantle cell lymphoma: a case report". The
+    title gives the short form its meaning only; the fact is the text's use of it."""
+    tumours = [m for m in matcher.find(title) if m.category == "histology" and (" " in m.text.strip() or len(m.text) >= 8)]
+    if not tumours:
+        return []
+    covered = sorted((m.start, m.end) for m in found)
+    extra: list[TermMention] = []
+    meanings: dict[str, list[TermMention]] = {}
+    for short in _SHORT.finditer(text):
+        word = short.group(0)
+        if word in _NOT_TUMOURS or word in defined or any(s <= short.start() < e for s, e in covered):
+            continue
+        if word not in meanings:
+            meanings[word] = _defined_by(title, word, tumours, matcher) or _meaning(title, word, tumours, matcher)
+        extra += [TermMention(short.start(), short.end(), m.category, m.key, word) for m in meanings[word]]
+    return extra
+
+
+def _defined_by(title: str, short: str, tumours: list[TermMention], matcher: TermMatcher) -> list[TermMention]:
+    """The terms of the tumour name (with up to two lead words) written right before "(short)"."""
+    for paren in re.finditer(r"\(\s*" + re.escape(short) + r"\s*\)", title):
+        for tumour in tumours:
+            if tumour.end <= paren.start() and not title[tumour.end : paren.start()].strip():
+                lead = _LEAD_WORDS.search(title, max(0, tumour.start - 40), tumour.start)
+                name = title[lead.start() if lead else tumour.start : tumour.end]
+                return [m for m in matcher.find(name) if m.category in ("histology", "site")]
+    return []
 
 
 def _meaning(text: str, short: str, tumours: list[TermMention], matcher: TermMatcher) -> list[TermMention]:
