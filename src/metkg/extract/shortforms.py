@@ -20,6 +20,7 @@ False
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from metkg.extract.terms import TermMatcher, TermMention
 
@@ -69,20 +70,13 @@ def undefined_short_forms(
     itself) that spells a tumour named before its first use: the tumour's terms (and the organ a
     lead word names) placed on the short form. A name written only after the short form is
     another's ("LC due to hepatitis B ... his father died of lung cancer")."""
-    tumours = [m for m in found if m.category == "histology" and (" " in m.text.strip() or len(m.text) >= 8)]
-    if not tumours:
-        return []
-    covered = sorted((m.start, m.end) for m in found)
-    extra: list[TermMention] = []
-    meanings: dict[str, list[TermMention]] = {}
-    for short in _SHORT.finditer(text):
-        word = short.group(0)
-        if word in _NOT_TUMOURS or word in defined or any(s <= short.start() < e for s, e in covered):
-            continue
-        if word not in meanings:  # the name spelt out before the first use: a title, a first line
-            meanings[word] = _meaning(text, word, [t for t in tumours if t.end <= short.start()], matcher)
-        extra += [TermMention(short.start(), short.end(), m.category, m.key, word) for m in meanings[word]]
-    return extra
+    tumours = _tumour_names(found)
+
+    def meaning(word: str, first_use: int) -> list[TermMention]:
+        # the name spelt out before the first use: a title, a first line
+        return _meaning(text, word, [t for t in tumours if t.end <= first_use], matcher)
+
+    return _uses(text, found, defined, meaning) if tumours else []
 
 
 def title_short_forms(
@@ -92,9 +86,27 @@ def title_short_forms(
     does not: "confirming the diagnosis of IVLBCL" under a title "Intravascular large B-cell lymphoma
     (IVLBCL) ...", "the diagnosis of MCL" under "... of mantle cell lymphoma: a case report". The
     title gives the short form its meaning only; the fact is the text's use of it."""
-    tumours = [m for m in matcher.find(title) if m.category == "histology" and (" " in m.text.strip() or len(m.text) >= 8)]
-    if not tumours:
-        return []
+    tumours = _tumour_names(matcher.find(title))
+
+    def meaning(word: str, first_use: int) -> list[TermMention]:
+        return _defined_by(title, word, tumours, matcher) or _meaning(title, word, tumours, matcher)
+
+    return _uses(text, found, defined, meaning) if tumours else []
+
+
+def _tumour_names(found: list[TermMention]) -> list[TermMention]:
+    """Tumour names a short form may spell: of several words, or one long word."""
+    return [m for m in found if m.category == "histology" and (" " in m.text.strip() or len(m.text) >= 8)]
+
+
+def _uses(
+    text: str,
+    found: list[TermMention],
+    defined: frozenset[str],
+    meaning: Callable[[str, int], list[TermMention]],
+) -> list[TermMention]:
+    """Each use of a short form that no term covers, with the terms its meaning (worked out at its
+    first use) gives."""
     covered = sorted((m.start, m.end) for m in found)
     extra: list[TermMention] = []
     meanings: dict[str, list[TermMention]] = {}
@@ -103,7 +115,7 @@ def title_short_forms(
         if word in _NOT_TUMOURS or word in defined or any(s <= short.start() < e for s, e in covered):
             continue
         if word not in meanings:
-            meanings[word] = _defined_by(title, word, tumours, matcher) or _meaning(title, word, tumours, matcher)
+            meanings[word] = meaning(word, short.start())
         extra += [TermMention(short.start(), short.end(), m.category, m.key, word) for m in meanings[word]]
     return extra
 
