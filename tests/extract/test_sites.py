@@ -909,8 +909,17 @@ def test_a_myelomas_bone_lesions_are_the_disease_itself(extract) -> None:
     assert _primary_and_metastases(extract(text)) == (["bone-marrow"], [])
 
 
-def test_a_tumour_named_for_a_stains_reagent_is_no_diagnosis(extract) -> None:
-    text = "A 43-year-old woman had a mass of the groin. Stains with renal cell carcinoma antibodies were done."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 43-year-old woman had a mass of the groin. Stains with renal cell carcinoma antibodies were done.",
+        # a molecule named after a tumour, and its short form
+        "A 50-year-old woman had dermatomyositis with antibodies to melanoma differentiation-associated gene 5.",
+        "A 50-year-old woman had myositis; melanoma differentiation-associated gene 5 (MDA5) antibodies were "
+        "found. MDA5-positive myositis was treated with tacrolimus.",
+    ],
+)
+def test_a_tumour_named_for_a_stains_reagent_is_no_diagnosis(extract, text: str) -> None:
     primary = extract(text).patients[0].lesion("primary")
     assert primary is None or (primary.site, primary.histology) == (None, None)
 

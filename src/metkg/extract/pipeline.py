@@ -81,7 +81,7 @@ def _abbreviation_mentions(doc: Doc, matcher: TermMatcher, found: list[TermMenti
             continue
         text = long_form.text
         span = (short.start_char, short.end_char)
-        for term in matcher.find(text):
+        for term in _without_reagent_names(text, matcher.find(text)):  # MDA5: no melanoma
             if (*span, term.category) not in taken:
                 extra.append(TermMention(*span, term.category, term.key, short.text))
                 taken.add((*span, term.category))
@@ -320,7 +320,13 @@ class TermsComponent:
 
 
 #: What a tumour's name before it makes a reagent: "renal cell carcinoma antibodies were negative".
-_REAGENT = re.compile(r"[\s-]+(?:antibod(?:y|ies)|antigens?|markers?|antisera|immunostains?)\b", re.IGNORECASE)
+_REAGENT = re.compile(
+    r"[\s-]+(?:antibod(?:y|ies)|antigens?|markers?|antisera|immunostains?|"
+    # a molecule named after a tumour: "melanoma differentiation-associated gene 5" (MDA5), "melanoma-associated
+    # antigen", "melanoma inhibitory activity"
+    r"differentiation[\s-]+associated|associated\s+antigens?|inhibitory\s+activity)\b",
+    re.IGNORECASE,
+)
 
 
 def _without_reagent_names(text: str, found: list[TermMention]) -> list[TermMention]:
