@@ -170,6 +170,28 @@ def test_nothing_comes_from_a_title_alone(extract) -> None:
     assert [x.site for x in record.patients[0].lesions] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "histology"),
+    [
+        # the verdict after a doubt is stated; the doubted diagnosis stays doubted
+        (
+            "A 60-year-old man had a rectal mass. Stains were negative for CD31, which ruled out vascular lesions "
+            "and adenocarcinoma was finally diagnosed as malignant melanoma.",
+            "melanoma",
+        ),
+        (
+            "A 60-year-old man had a rectal mass. Adenocarcinoma was ruled out, and the mass was diagnosed as "
+            "melanoma.",
+            "melanoma",
+        ),
+        ("A 60-year-old man had a rectal mass. Adenocarcinoma was not diagnosed.", None),
+    ],
+)
+def test_a_verdict_after_a_doubt_is_stated(extract, text: str, histology: str | None) -> None:
+    primary = extract(text).patients[0].lesion("primary")
+    assert (primary.histology if primary else None) == histology
+
+
 def test_a_stated_origin_names_the_primary(extract) -> None:
     text = "A 54-year-old woman had a vaginal carcinoma. Pathology confirmed the renal origin of the tumour."
     assert _primary_sites(extract(text)) == ["kidney"]

@@ -107,6 +107,13 @@ def _negation_termset() -> dict[str, list[str]]:
             "then",
             "confirming",
             "which confirmed",
+            # the verdict after a doubt: "ruled out adenocarcinoma and was finally diagnosed as melanoma"
+            "was diagnosed as",
+            "were diagnosed as",
+            "was finally diagnosed",
+            "was eventually diagnosed",
+            "was ultimately diagnosed",
+            "was confirmed as",
         ],
         "pseudo_negations": ["no change", "not only", "no longer", "not necessarily", "gram negative"],
     }
@@ -213,7 +220,9 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
             continue
         whole = any(not _FORWARD.match(h.group(0)) for h in hedges)
         if whole:
-            spans.append((start, end))
+            # "..., which ruled out adenocarcinoma, was finally diagnosed as melanoma": the verdict is stated
+            verdict = _VERDICT_AFTER.search(text, hedges[-1].end(), end)
+            spans.append((start, verdict.start() if verdict else end))
             continue
         found = _FINDING_AFTER.search(text, hedges[-1].end(), end)  # "to look for X showed Y": Y is found
         opening = (
@@ -229,6 +238,11 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: The diagnosis a clause settles on after its doubt: "was finally diagnosed as", "were confirmed as".
+_VERDICT_AFTER = re.compile(
+    r"\b(?:was|were)\s+(?:then\s+|thus\s+|therefore\s+|\w+ly\s+)?(?:diagnosed|confirmed)\s+(?:as|with)\b",
+    re.IGNORECASE,
+)
 _WHICH_ABSENT = re.compile(
     r",\s+which\s+(?:was|were)\s+(?:absent|not\s+(?:seen|found|detected|present|identified|observed))\b",
     re.IGNORECASE,
