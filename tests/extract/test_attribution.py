@@ -466,6 +466,19 @@ def test_levels_measured_in_the_blood_are_no_specimens_results(extract) -> None:
     assert _results(extract(text).patients[0]) == {"GATA3": [("primary", "positive")]}
 
 
+@pytest.mark.parametrize(
+    "serology",
+    [
+        "The serologic workup was positive for EBV and CMV.",
+        "The myositis panel was positive for MPO and PR3 antibodies.",
+        "ANCA serology was positive with an MPO antibody titre of 107.",
+    ],
+)
+def test_the_patients_antibodies_are_no_specimens_results(extract, serology: str) -> None:
+    text = WOMAN + serology + " The core biopsy of the breast tumour was positive for GATA3."
+    assert _results(extract(text).patients[0]) == {"GATA3": [("primary", "positive")]}
+
+
 def test_what_a_kind_of_tumour_may_do_does_not_make_the_sample_metastatic(extract) -> None:
     text = (
         "A 35-year-old woman had a mass of the left labium. Several biopsies were taken from the mass. "

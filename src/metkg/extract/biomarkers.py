@@ -2002,6 +2002,8 @@ def tested_in_the_tumour(text: str, start: int, end: int) -> bool:
 # A sentence of the laboratory's: serum levels, "tumour markers", a concentration.
 _CIRCULATING = re.compile(
     r"\b(?:serum|laborator\w*|tumou?r\s+markers?|levels?)\b|(?<!/)\bplasma\b(?![\s-]*(?:cells?|\+))|"
+    # the patient's antibodies: "the serologic workup was positive for EBV", "the myositis panel was positive"
+    r"\bserolog\w*|\bsero-?positiv\w*|\bautoantibod\w*|\b(?:myositis|antibody|autoimmune)\s+panel\b|"
     r"\bblood\b(?!\s+vessels?)|"
     r"\d\s*(?:ng|[μµu]g|mg|pg|m?I?U|kU)\s*/\s*(?:m?l|dl)\b",
     re.IGNORECASE,
