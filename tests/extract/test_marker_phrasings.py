@@ -437,6 +437,19 @@ def test_capitals_that_are_no_markers_give_no_result(read_doc, text: str) -> Non
     assert read_doc(text) == [], text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # cells named by a positive marker, then denied
+        ("Notably, EBV-positive cells were absent.", [("EBV", "negative")]),
+        ("CD30-positive tumour cells were not identified.", [("CD30", "negative")]),
+        ("CD30-positive cells were numerous.", [("CD30", "positive")]),
+    ],
+)
+def test_cells_positive_for_a_marker_may_be_absent(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
 def test_triple_negative_names_er_pr_and_her2(read_doc) -> None:
     results = read_doc("A triple-negative carcinoma.")
     assert _statuses(results) == [("ER", "negative"), ("PR", "negative"), ("HER2", "negative")]

@@ -587,9 +587,12 @@ def _postfix(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | No
     return found
 
 
-# "HER2 amplification was not detected", "expression was absent": the value word is denied.
+# "HER2 amplification was not detected", "expression was absent", "EBV-positive cells were absent": the
+# value word is denied.
 _DENIED = re.compile(
-    r"\s*(?:was|were|is|are)\s+(?:not\s+(?:detected|found|identified|observed|seen|present)|absent)\b", re.IGNORECASE
+    r"\s*(?:(?:tumou?r\s+|neoplastic\s+|malignant\s+|atypical\s+)?cells\s+)?(?:was|were|is|are)\s+"
+    r"(?:not\s+(?:detected|found|identified|observed|seen|present)|absent)\b",
+    re.IGNORECASE,
 )
 
 
@@ -797,6 +800,9 @@ def _stated_value(text: str, pos: int, end: int) -> tuple[ResultValue, int, int]
         return None  # "IgG4-positive plasma cells", "CD8-positive T cells": the stroma's cells, not the tumour's
     if hyphen:
         value = parse_value(hyphen.group("word"))
+        denied = _DENIED.match(text, hyphen.end(), end) if value is not None and value.status == "positive" else None
+        if denied:  # "EBV-positive cells were absent"
+            return replace(value, status="negative"), hyphen.start(), denied.end()  # type: ignore[arg-type]
         if value is not None:
             pattern = _pattern_name(hyphen.group("mod").strip()) if hyphen.group("mod") else None
             value, value_end = _with_amount(value, text, hyphen.end(), end)
