@@ -151,7 +151,7 @@ _HYPOTHETICAL = re.compile(
     r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|" + _LIKENED + r"|misdiagnos\w*|impression|"
     r"hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
-    r"potential(?:ly)?|risk\s+of|to\s+prevent|prevent(?:ing)?|to\s+assess|" + _TESTED_FOR + r"|if\b|"
+    r"potential(?:ly)?|risk\s+of|concerns?\s+about|to\s+prevent|prevent(?:ing)?|to\s+assess|" + _TESTED_FOR + r"|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|contrary\s+to|expectations?\s+of|"
     r"(?:unable\s+to|(?:could|can|did)\s*not|cannot)\s+(?:distinguish|differentiate|discriminate)|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
@@ -183,7 +183,7 @@ def clause_bounds(text: str) -> list[tuple[int, int]]:
 #: pseudoprogression" states the metastases and considers the pseudoprogression.
 _FORWARD = re.compile(
     r"^(?:suggest(?:ive|ing)|suspicio(?:n|us)|hypothes[ie]s\s+(?:of|that|include[sd]?)\b|contrary\s+to|"
-    r"expectations?\s+of|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|"
+    r"expectations?\s+of|rule\s+out|ruling\s+out|to\s+exclude|concern(?:ed)?\s+for|concerns?\s+about|"
     + _TESTED_FOR
     + r"|"
     + _LIKENING
