@@ -910,6 +910,32 @@ def test_a_myelomas_bone_lesions_are_the_disease_itself(extract) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "primary", "metastases"),
+    [
+        # a leukaemia's seat is the marrow; a deposit elsewhere is its spread
+        (
+            "A 10-year-old girl had headache. PCR of the blood was positive for PML-RARA, confirming the diagnosis "
+            "of acute promyelocytic leukaemia.",
+            ["bone-marrow"],
+            [],
+        ),
+        (
+            "A 30-year-old woman with acute lymphoblastic leukemia had an isolated relapse of leukemia in the eye.",
+            ["bone-marrow"],
+            ["eye"],
+        ),
+        ("A 51-year-old man had a nodule of the left forearm. Excision showed Kaposi sarcoma.", ["skin"], []),
+        # only a worry
+        ("A 4-year-old boy had lymphadenopathy, which raised concerns about leukemia or lymphoma.", [], []),
+    ],
+)
+def test_leukaemias_and_the_tumours_of_the_skin(extract, text: str, primary: list, metastases: list) -> None:
+    lesions = extract(text).patients[0].lesions
+    assert [x.site for x in lesions if x.kind == "primary"] == primary
+    assert [x.site for x in lesions if x.kind != "primary"] == metastases  # a relapse's seat is spread too
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "A 43-year-old woman had a mass of the groin. Stains with renal cell carcinoma antibodies were done.",

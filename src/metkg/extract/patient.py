@@ -1098,6 +1098,8 @@ def _may_hold(report: Report, histology: Mention, site: str) -> bool:
     of the breast or a salivary gland, anywhere."""
     vocab = report.vocabulary
     organs = vocab.implied_sites("histology", histology.key)
+    if organs == ["bone-marrow"]:  # a leukaemia, a myeloma: "an ocular relapse of leukaemia" is its spread
+        return vocab.related("site", site, "bone-marrow")
     named = [organ for organ in organs if _word_of(histology.text, vocab.terms.get("site", organ))]
     return not named or any(vocab.related("site", site, organ) for organ in named)
 
