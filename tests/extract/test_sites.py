@@ -1057,6 +1057,12 @@ def test_initials_used_before_a_name_that_spells_them_are_not_that_tumour(extrac
             "Biopsy of a liver mass showed vascular channels, confirming the diagnosis of EHE.",
             "epithelioid-hemangioendothelioma",
         ),
+        # a tumour the title names as the patient's earlier one gives its short form no weight
+        (
+            "Clear cell renal cell carcinoma in a patient with previous mantle cell lymphoma: a case report",
+            "Treated for MCL in 2010, he had haematuria. Nephrectomy revealed clear cell renal cell carcinoma.",
+            "clear-cell-renal-cell-carcinoma",
+        ),
         # the text's own meaning of the short form wins over the title's
         (
             "Mantle cell lymphoma (MCL) of the knee: a case report",
@@ -1200,6 +1206,14 @@ def test_a_relatives_age_gives_no_sex(extract) -> None:
         ("Her 3-month-old son was healthy. The 30-year-old woman had a breast mass.", 30, "female"),
         # an article that lost its space to the number
         ("A45-year-old man had a renal mass.", 45, "male"),
+        ("A 70–year–old woman had a breast mass.", 70, "female"),  # dashes
+        ("A 4 and a half years old boy had a Wilms tumour.", 4, "male"),
+        ("A 2-year, 7-month-old boy had a Wilms tumour.", 2, "male"),
+        # another's age: the one whose relative follows, a parent's child, a time not of presentation
+        ("A 3-month-old boy's mother, a 34-year-old woman, had a breast mass.", 34, "female"),
+        ("Her 2-month-old infant was well. The 30-year-old woman had a breast mass.", 30, "female"),
+        ("The boy, aged 14 months, had a neuroblastoma.", None, "male"),
+        ("A newborn boy had a neuroblastoma. At the time of writing, he was four years old.", None, "male"),
         # an organ donor's age is not the recipient's
         ("The deceased donor was a 67-year-old man. A 45-year-old woman received his kidney.", 45, "female"),
         # ... but a donor named before the patient's own introduction is no donor's age

@@ -126,12 +126,14 @@ _AGE = re.compile(
     r"(?:\b|(?<=\bA))(?:(?P<age>\d{1,3})|(?P<words>"
     + _WORDS
     # "a 4-year-4-month-old boy", "11 years and 7 months old": the years
-    + r"))[\s-]*(?:years?|yrs?|y)(?P<months>[\s-]*(?:and[\s-]+)?\d{1,2}[\s-]*months?)?[\s-]*old\b|"
-    r"\baged\s+(?P<age2>\d{1,3})\b|"
+    # ("70–year–old", with dashes; "4 and a half years old")
+    + r"))(?:\s+and\s+a\s+half)?[\s\-–]*(?:years?|yrs?|y)"
+    r"(?P<months>[\s,-]*(?:and[\s-]+)?\d{1,2}[\s-]*months?)?[\s\-–]*old\b|"
+    r"\baged\s+(?P<age2>\d{1,3})\b(?!\s*(?:months?|weeks?|days?)\b)|"
     # "a 14-month-old infant", "a seven-month-old boy", "a 6-day-old newborn": the completed years
     # (of a being named after it: "a 2-week-old fracture" is no age)
     r"(?:\b|(?<=\bA))(?:(?P<young>\d{1,3})|(?P<young_words>" + _WORDS + r"))"
-    r"[\s-]*(?P<unit>months?|weeks?|days?)[\s-]*old"
+    r"[\s\-–]*(?P<unit>months?|weeks?|days?)[\s\-–]*old"
     r"(?=[\s,]+(?:[\w-]+\s+){0,3}?(?:infants?|bab(?:y|ies)|newborns?|neonates?|child|toddlers?|patients?|boy|girl|"
     r"male|female|man|woman|twins?|son|daughter|puppy|kitten|dog|cat|calf|foal|kid|cria|lamb|piglet|heifer|goat|"
     r"horse)\b)",
@@ -177,6 +179,12 @@ _KIN_WORDS = frozenset({"mother", "wife", "father", "husband"})
 _DONOR_BEFORE = re.compile(
     r"^\s*(?:the\s+)?(?:[\w-]+\s+){0,2}donors?(?:\s+\d{1,2})?\s*(?:was|,|:|\()\s*(?:an?\s+|the\s+)?$", re.IGNORECASE
 )
+#: "At the time of writing, the patient was four years old": the age now, not at presentation.
+_NOW_BEFORE = re.compile(
+    r"\b(?:at\s+the\s+time\s+of\s+(?:the\s+)?(?:writing|this\s+(?:report|writing)|publication|submission|"
+    r"(?:the\s+)?last\s+follow-?up)|is\s+now|currently)\b",
+    re.IGNORECASE,
+)
 _AT_AGE = re.compile(r"\b(?:at|until|till|since|after|before|by)\s+$", re.IGNORECASE)
 _PAST_AGE = re.compile(r"\b(?:since|when|until|till|before|after)\s+(?:she|he|the\s+patient)\s+was\s+$", re.IGNORECASE)
 
@@ -202,6 +210,10 @@ def find_demographics(report: Report) -> PatientDraft:
 
 #: A relative named after an age: "mother", "a younger sister", "husband".
 _KIN_AFTER = re.compile(r"\s*(?:[\w-]+\s+)?(?:" + KIN + r"|husbands?|wife|wives|twins?)\b", re.IGNORECASE)
+#: "her 2-month-old infant": a parent's child, by the possessive before the age.
+_CHILD_OF = re.compile(r"\b(?:her|his|their)\s+$", re.IGNORECASE)
+#: "A 3-month-old boy's mother, a 34-year-old woman, ...": the age of the one whose relative follows.
+_WHOSE_AFTER = re.compile(r"\s*(?:[\w-]+\s+)?\w+['’]s\s", re.IGNORECASE)
 #: A sentence that introduces the patient by age: "A 36-year-old woman with a family history of ...".
 _INTRODUCED = re.compile(
     r"\s*(?:an?|the)\s+[\w-]+[\s-]*(?:years?|yrs?)(?:[\s-]*(?:and[\s-]+)?\d{1,2}[\s-]*months?)?[\s-]*old\b",
@@ -235,6 +247,8 @@ def _ages(report: Report) -> Iterator[tuple[Sentence, re.Match[str], int, re.Mat
             infant = m.group("unit") is not None  # an infant's age is 0 in completed years
             if not (age > 0 or infant) or age > 120 or _PAST_AGE.search(before):
                 continue
+            if _NOW_BEFORE.search(s.text, max(0, m.start() - 100), m.start()):
+                continue
             if _DONOR_BEFORE.match(s.text[: m.start()]):
                 continue  # "The deceased donor was a 67-year-old man": the graft's donor, not the patient
             if m.group("months") and _AT_AGE.search(before):
@@ -243,7 +257,7 @@ def _ages(report: Report) -> Iterator[tuple[Sentence, re.Match[str], int, re.Mat
             tail = s.text[m.end() : m.end() + 40]
             sex = _SEX.match(tail.lstrip()) or _SEX.search(tail[:25])
             opens = s.text[: m.start()].strip().lower() in ("", "a", "an", "the")
-            if _KIN_AFTER.match(tail) and not opens:
+            if (_KIN_AFTER.match(tail) and not opens) or _WHOSE_AFTER.match(tail) or _CHILD_OF.search(before):
                 continue  # "her 60-year-old mother", "born to a 27-year-old mother", "has a 3-year-old sister"
             if sex is not None and sex.group(1).lower() in _KIN_WORDS:
                 sex = None  # "A 45-year-old mother of two presented ...": the patient's age, a role's sex word
@@ -1044,9 +1058,13 @@ def _primary_candidates(report: Report) -> tuple[Counter[str], dict[str, list[tu
     for m in report.title_mentions:
         if m.category == "histology" and m.key in seen and _malignant(report, m.key):
             before = report.title[max(0, m.start - 12) : m.start].lower()
-            if "metasta" not in before:
+            earlier = _EARLIER_TUMOUR.search(report.title[max(0, m.start - 30) : m.start])
+            if "metasta" not in before and not earlier:  # not "... in a patient with previous lymphoma"
                 scores[m.key] += 3 + (3 if "primary" in before else 0)
     return scores, seen
+
+
+_EARLIER_TUMOUR = re.compile(r"previous|prior|history|treated|former", re.IGNORECASE)
 
 
 def _choose_histology(report: Report, scores: Counter[str]) -> str | None:
