@@ -479,6 +479,18 @@ def test_the_patients_antibodies_are_no_specimens_results(extract, serology: str
     assert _results(extract(text).patients[0]) == {"GATA3": [("primary", "positive")]}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hepatitis B serology was positive; the core biopsy of the breast tumour was positive for GATA3.",
+        "The core biopsy of the breast tumour was positive for GATA3, and serology was negative for HIV.",
+        "The antibody panel of the core biopsy of the breast tumour showed GATA3 positivity.",
+    ],
+)
+def test_a_stain_beside_serology_stays(extract, text: str) -> None:
+    assert _results(extract(WOMAN + text).patients[0]) == {"GATA3": [("primary", "positive")]}
+
+
 def test_what_a_kind_of_tumour_may_do_does_not_make_the_sample_metastatic(extract) -> None:
     text = (
         "A 35-year-old woman had a mass of the left labium. Several biopsies were taken from the mass. "

@@ -440,6 +440,22 @@ def test_capitals_that_are_no_markers_give_no_result(read_doc, text: str) -> Non
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # ", and" before a marker with a verb of either number opens its own clause
+        ("It was negative for ER, and PR showed weak positivity.", [("ER", "negative"), ("PR", "positive")]),
+        (
+            "It was negative for p40, and TTF-1 showed a diffuse positivity.",
+            [("p40", "negative"), ("TTF-1", "positive")],
+        ),
+        ("ER and PR showed strong positivity.", [("ER", "positive"), ("PR", "positive")]),
+    ],
+)
+def test_a_verb_after_comma_and_takes_its_own_marker(read_doc, text: str, expected: list[tuple]) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # cells named by a positive marker, then denied
         ("Notably, EBV-positive cells were absent.", [("EBV", "negative")]),
         ("CD30-positive tumour cells were not identified.", [("CD30", "negative")]),
@@ -549,6 +565,12 @@ def test_a_list_may_cite_a_figure_or_name_its_panel(read, text: str, expected: l
         (
             "Mutations including ERBB2, KRAS and PIK3CA were found.",
             [("ERBB2", "positive"), ("KRAS", "positive"), ("PIK3CA", "positive")],
+        ),
+        ("No ERBB2 mutation was detected.", [("ERBB2", "negative")]),
+        ("NGS did not detect an EGFR mutation.", [("EGFR", "negative")]),
+        (
+            "There was no EGFR mutation, but a KRAS G12D mutation was detected.",
+            [("EGFR", "negative"), ("KRAS", "positive")],
         ),
         (
             "No mutations were found in EGFR, ERBB2 or KRAS.",

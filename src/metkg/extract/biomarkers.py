@@ -35,6 +35,7 @@ __all__ = [
     "MarkerMention",
     "ParsedResult",
     "ResultValue",
+    "from_serology",
     "guideline_status",
     "implied_marker_mentions",
     "measured_in_blood",
@@ -1177,12 +1178,20 @@ _SINGULAR_VERB = re.compile(r"\s*(?:expression\s+|staining\s+)?(?:was|is|has\s+b
 _PLURAL_VERB = re.compile(r"\s*(?:expression\s+|staining\s+)?(?:were|are|have\s+been)\b", re.IGNORECASE)
 
 
+_EITHER_NUMBER_VERB = re.compile(
+    r"\s*(?:expression\s+|staining\s+)?(?:showed|shows|revealed|demonstrated|displayed|exhibited)\b", re.IGNORECASE
+)
+
+
 def _verb_takes(text: str, mentions: list[MarkerMention], i: int, last: int, verb_end: int) -> bool:
     """Whether the verb after mention ``last`` has the items from ``i`` on as its subject: a singular
-    verb the last item alone, a plural one the items after the list's last comma."""
+    verb the last item alone, a plural one the items after the list's last comma; a verb of either
+    number the item after ", and" alone ("negative for ER, and PR showed weak positivity")."""
     verb = text[mentions[last].end : verb_end]
     if _SINGULAR_VERB.match(verb):
         return last == i
+    if _EITHER_NUMBER_VERB.match(verb):
+        return last == i and i > 0 and "," in text[mentions[i - 1].end : mentions[i].start]
     commas = ["," in text[mentions[j - 1].end : mentions[j].start] for j in range(i, last + 1)]
     return bool(_PLURAL_VERB.match(verb)) and commas[0] and not any(commas[1:])
 
@@ -1619,12 +1628,24 @@ _FOUND_AFTER = re.compile(
 _STATED_FOUND = re.compile(r"\b(?:found|detected|identified|present|positive|confirmed|harbou?red)\b", re.IGNORECASE)
 
 
+#: A denial right before the gene, which its own "was detected" after does not undo: "No EGFR mutation
+#: was detected", "NGS did not detect an ERBB2 mutation".
+_DENIAL_RIGHT_BEFORE = re.compile(
+    r"\b(?:no|without|not\s+(?:an?|any)|(?:did|does|could)\s+not\s+(?:detect|show|reveal|identify|find|demonstrate)"
+    r"(?:\s+(?:an?|any))?)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _denied(
     text: str, run_start: int, begin: int, value: tuple[ResultValue, int, int] | None
 ) -> tuple[ResultValue, int, int] | None:
     """A gene alteration read after the gene is denied by "no" before it: "no EGFR mutation"."""
     if value is None or value[0].assay != "molecular" or value[0].status != "positive":
         return value
+    denial = _DENIAL_RIGHT_BEFORE.search(text, max(begin, run_start - 40), run_start)
+    if denial:  # "No EGFR mutation was detected": the quote starts at the denial
+        return replace(value[0], status="negative"), denial.start(), value[2]
     if _STATED_FOUND.search(text, value[1], value[2]) or _FOUND_AFTER.match(text, value[2]):
         return value  # "no EGFR mutation, KRAS G12D mutation was found": this one's own verdict
     if _MOLECULAR_NEGATIVE.search(text[max(begin, run_start - 120) : run_start]):
@@ -2008,8 +2029,6 @@ def tested_in_the_tumour(text: str, start: int, end: int) -> bool:
 # A sentence of the laboratory's: serum levels, "tumour markers", a concentration.
 _CIRCULATING = re.compile(
     r"\b(?:serum|laborator\w*|tumou?r\s+markers?|levels?)\b|(?<!/)\bplasma\b(?![\s-]*(?:cells?|\+))|"
-    # the patient's antibodies: "the serologic workup was positive for EBV", "the myositis panel was positive"
-    r"\bserolog\w*|\bsero-?positiv\w*|\bautoantibod\w*|\b(?:myositis|antibody|autoimmune)\s+panel\b|"
     r"\bblood\b(?!\s+vessels?)|"
     r"\d\s*(?:ng|[μµu]g|mg|pg|m?I?U|kU)\s*/\s*(?:m?l|dl)\b",
     re.IGNORECASE,
@@ -2020,6 +2039,29 @@ _OF_TISSUE = re.compile(
     r"express|reactiv|flow|cytometr|mutation|ctDNA|cell-free|liquid",
     re.IGNORECASE,
 )
+
+
+#: The patient's antibodies: "the serologic workup was positive for EBV", "the myositis panel was positive".
+_SEROLOGY = re.compile(
+    r"\bserolog\w*|\bsero-?(?:positiv|negativ)\w*|\bautoantibod\w*|\b(?:myositis|autoimmune)\s+panel\b",
+    re.IGNORECASE,
+)
+#: Where a clause of its own begins: "EBER was positive, and serology was negative for HIV".
+_OWN_CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\b(?:while|whereas|but)\b|\.\s", re.IGNORECASE)
+
+
+def from_serology(text: str, position: int, start: int, end: int) -> bool:
+    """Whether the clause around ``position`` (of the sentence ``text[start:end]``) reports the
+    patient's antibodies rather than a specimen's stain.
+
+    >>> text = "Hepatitis B serology was positive; glypican-3 was positive."
+    >>> from_serology(text, text.index("glypican"), 0, len(text)), from_serology(text, 0, 0, len(text))
+    (False, True)
+    """
+    breaks = [m for m in _OWN_CLAUSE.finditer(text, start, end)]
+    clause_start = max([m.end() for m in breaks if m.end() <= position], default=start)
+    clause_end = min([m.start() for m in breaks if m.start() >= position], default=end)
+    return bool(_SEROLOGY.search(text, clause_start, clause_end))
 
 
 def measured_in_blood(sentence: str) -> bool:

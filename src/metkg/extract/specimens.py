@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from metkg.extract.biomarkers import (
     MarkerMention,
     ParsedResult,
+    from_serology,
     guideline_status,
     measured_in_blood,
     parse_results,
@@ -927,7 +928,7 @@ class _Collector:
         anchors = sorted(
             lesion_anchors(s) + [Anchor(sp.position, sp.position, specimen=sp) for sp in opened], key=lambda a: a.start
         )
-        results = parse_results(self.report.clean.text, markers, s.start, s.end)
+        results = _stained_results(self.report.clean.text, markers, s)
         positive = any(parsed.status == "positive" for parsed in results)
         for parsed in results:
             result = _draft(self.report, parsed, self.report.clean)
@@ -1072,13 +1073,19 @@ def add_result(specimen: SpecimenDraft, result: ResultDraft, primary_source: boo
     existing.evidence += [ev for ev in result.evidence if ev not in existing.evidence]
 
 
+def _stained_results(text: str, markers: list[MarkerMention], s: Sentence) -> list[ParsedResult]:
+    """A sentence's results, without the patient's antibodies that serology beside them reports."""
+    parsed = parse_results(text, markers, s.start, s.end)
+    return [r for r in parsed if not from_serology(text, r.marker_span[0], s.start, s.end)]
+
+
 def _secondary(report: Report, specimens: list[SpecimenDraft]) -> None:
     """Markers that only a caption or a discussion sentence about this patient gives."""
     sources: list[tuple[list[ParsedResult], CleanText]] = []
     for s in report.self_referential_sentences():
         markers = [MarkerMention(m.start, m.end, m.key) for m in s.of("marker")]
         if markers and not measured_in_blood(s.text):
-            sources.append((parse_results(report.clean.text, markers, s.start, s.end), report.clean))
+            sources.append((_stained_results(report.clean.text, markers, s), report.clean))
     for caption in report.captions:
         sources.append((_caption_results(caption), caption.clean))
     for parsed, clean in sources:
