@@ -185,6 +185,23 @@ def test_nothing_comes_from_a_title_alone(extract) -> None:
             "melanoma",
         ),
         ("A 60-year-old man had a rectal mass. Adenocarcinoma was not diagnosed.", None),
+        # a tentative verdict is still a doubt
+        ("A 60-year-old man had a rectal mass, suspected and provisionally diagnosed as adenocarcinoma.", None),
+        # what one tumour may resemble: its subject and its objects, not the finding after
+        (
+            "A 60-year-old man had a mediastinal mass that may resemble a thymoma, and biopsy showed diffuse large "
+            "B-cell lymphoma.",
+            "diffuse-large-b-cell-lymphoma",
+        ),
+        (
+            "A 60-year-old man had a tongue mass. Such lesions can mimic squamous cell carcinoma, melanoma and "
+            "granulomas.",
+            None,
+        ),
+        (
+            "A 60-year-old woman had invasive lobular carcinoma that may resemble lymphoma.",
+            "invasive-lobular-carcinoma",
+        ),
     ],
 )
 def test_a_verdict_after_a_doubt_is_stated(extract, text: str, histology: str | None) -> None:

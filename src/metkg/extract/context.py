@@ -141,14 +141,16 @@ _TESTED_FOR = r"(?:evaluat(?:e|ed|ion)|work-?\s?up|test(?:ed|ing)|screened|asses
 _LIKENING = r"(?:similar(?:ities|ity)?\s+to|resembl(?:ed|ing|es|ance\s+to)|reminiscent\s+of|akin\s+to)"
 # "similar to a colonic adenocarcinoma", not "similar to the liver metastases" nor "to his prior tumour"
 _LIKENED = _LIKENING + r"(?=\s+an?\s)"
+#: A general statement of what one tumour can pass for: "chromophobe carcinoma may resemble oncocytoma".
+_GENERAL_LIKENESS = r"(?:may|can|could)\s+(?:also\s+)?(?:\w+ly\s+)?(?:resemble|mimic|simulate|imitate|masquerade)\b"
 _HYPOTHETICAL = re.compile(
     # "considering the possibility of", not "considering the liver metastases, she was treated with"
     r"\b(?:differential(?:\s+diagnos[ei]s)?|considered|consider\b|considering\s+(?:the\s+)?(?:possibility|diagnosis)|"
     r"suspect(?:ed|ing)?|suspicio(?:n|us)|"
     r"suggest(?:ed|ive|ing|s)?|might|may\s+(?:be|have|represent|indicate)|could\s+(?:be|represent|indicate)|"
-    # a general statement of what one tumour can pass for: "chromophobe carcinoma may resemble oncocytoma"
-    r"(?:may|can|could)\s+(?:also\s+)?(?:\w+ly\s+)?(?:resemble|mimic|simulate|imitate|masquerade)\b|"
-    r"possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|uncertain|unclear|"
+    + _GENERAL_LIKENESS
+    + r"|possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|"
+    r"uncertain|unclear|"
     r"whether|mimick?(?:ing|ed|s)?|" + _LIKENED + r"|misdiagnos\w*|impression|"
     r"hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
     r"potential(?:ly)?|risk\s+of|concerns?\s+about|to\s+prevent|prevent(?:ing)?|to\s+assess|" + _TESTED_FOR + r"|if\b|"
@@ -214,6 +216,14 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
         hedges = [h for h in _HYPOTHETICAL.finditer(text, start, end) if not _CONFIRMED.search(text, h.end(), end)]
         if not hedges:
             continue
+        likeness = [h for h in hedges if re.match(_GENERAL_LIKENESS, h.group(0), re.IGNORECASE)]
+        if likeness and len(likeness) == len(hedges):  # its subject (not one a relative clause describes) and object
+            h = likeness[0]
+            relative = _RELATIVE_BEFORE.search(text, start, h.start())
+            found = _FINDING_VERB_AFTER.search(text, h.end(), end)  # not a comma: "can mimic A, B and C"
+            subject = h.start() if relative else _subject_start(text, start, h.start())
+            spans.append((subject, found.start() if found else end))
+            continue
         backward = [h for h in hedges if _BACKWARD.match(h.group(0))]
         if backward and len(backward) == len(hedges):  # "X were found and Y could not be excluded"
             spans += [(_subject_start(text, start, h.start()), h.end()) for h in backward]
@@ -240,7 +250,8 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
 
 #: The diagnosis a clause settles on after its doubt: "was finally diagnosed as", "were confirmed as".
 _VERDICT_AFTER = re.compile(
-    r"\b(?:was|were)\s+(?:then\s+|thus\s+|therefore\s+|\w+ly\s+)?(?:diagnosed|confirmed)\s+(?:as|with)\b",
+    r"\b(?:was|were)\s+(?:then\s+|thus\s+|therefore\s+|later\s+|finally\s+|eventually\s+|ultimately\s+|"
+    r"definitively\s+|histologically\s+|pathologically\s+|subsequently\s+)?(?:diagnosed|confirmed)\s+(?:as|with)\b",
     re.IGNORECASE,
 )
 _WHICH_ABSENT = re.compile(
@@ -249,6 +260,8 @@ _WHICH_ABSENT = re.compile(
 )
 
 
+#: "an invasive lobular carcinoma that may resemble lymphoma": the subject is the case's, described.
+_RELATIVE_BEFORE = re.compile(r"\b(?:that|which|who)\s+$", re.IGNORECASE)
 #: What a hypothesis turned into: "The hypothesis of liver metastases was confirmed by biopsy".
 _CONFIRMED = re.compile(
     r"\b(?:was|were)\s+(?:later\s+|subsequently\s+|then\s+|histologically\s+)?(?:confirmed|proven|proved|verified)\b",
