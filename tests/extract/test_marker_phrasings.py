@@ -226,6 +226,9 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
         ("The tumour had a 30% Ki-67 proliferation index.", ("Ki-67", None, 30.0, None, None, None)),
         ("It showed <5% Ki-67 positivity.", ("Ki-67", "positive", 5.0, "<", None, None)),
         ("It had a 5-10% Ki-67 index.", ("Ki-67", None, 5.0, None, None, None)),  # a range keeps its first bound
+        # the share of cells before a verb that names the marker
+        ("About 80% of tumour cells expressed ER.", ("ER", "positive", 80.0, "~", None, None)),
+        ("More than 50% of tumour cells expressing PD-L1.", ("PD-L1", "positive", 50.0, ">", None, None)),
     ],
 )
 def test_values_and_patterns(read, text: str, expected: tuple) -> None:

@@ -1095,7 +1095,12 @@ def _prefix_adjacent(text: str, pos: int, begin: int) -> tuple[ResultValue, int,
         negative = word.startswith(("negativ", "lack", "lost")) or bool(m.groupdict().get("neg"))
         pattern = _pattern_name(m.group("mod").strip()) if m.group("mod") else None
         value = ResultValue(status="negative" if negative else "positive", pattern=pattern)
-        return value, window_start + m.start(), window_start + m.end() - (len(m.group(0)) - len(m.group(0).rstrip()))
+        share = _SHARE_BEFORE.search(window, 0, m.start()) if not negative else None
+        if share is not None:  # "almost 100% of the tumour cells expressed Ki67": the share of it
+            percent = float(share.group("num").replace(",", "."))
+            value = replace(value, percent=percent, comparator=_comparator(share.group("cmp")))
+        start = window_start + (share.start() if share is not None else m.start())
+        return value, start, window_start + m.end() - (len(m.group(0)) - len(m.group(0).rstrip()))
     return None
 
 
