@@ -1214,6 +1214,9 @@ def test_a_relatives_age_gives_no_sex(extract) -> None:
         ("Her 2-month-old infant was well. The 30-year-old woman had a breast mass.", 30, "female"),
         ("The boy, aged 14 months, had a neuroblastoma.", None, "male"),
         ("A newborn boy had a neuroblastoma. At the time of writing, he was four years old.", None, "male"),
+        ("A 2-week-old fracture in a boy was seen. He was 9 years old and had an osteosarcoma.", 9, "male"),
+        ("We currently report a 45-year-old woman with a breast mass.", 45, "female"),
+        ("A 52-year-old man's chest CT showed a lung mass.", 52, "male"),
         # an organ donor's age is not the recipient's
         ("The deceased donor was a 67-year-old man. A 45-year-old woman received his kidney.", 45, "female"),
         # ... but a donor named before the patient's own introduction is no donor's age

@@ -113,7 +113,7 @@ _NUMBER_WORDS = {
     **{tens: 20 + 10 * i for i, tens in enumerate(_TENS)},
     **{f"{tens} {unit}": 20 + 10 * i + j + 1 for i, tens in enumerate(_TENS) for j, unit in enumerate(_UNITS[:9])},
 }
-_WORDS = (
+_NUMBER_WORD = (
     r"(?:"
     + "|".join(_TENS)
     + r")(?:[\s-](?:"
@@ -124,7 +124,7 @@ _WORDS = (
 _AGE = re.compile(
     # "A45-year-old male": an article the number lost its space to
     r"(?:\b|(?<=\bA))(?:(?P<age>\d{1,3})|(?P<words>"
-    + _WORDS
+    + _NUMBER_WORD
     # "a 4-year-4-month-old boy", "11 years and 7 months old": the years
     # ("70–year–old", with dashes; "4 and a half years old")
     + r"))(?:\s+and\s+a\s+half)?[\s\-–]*(?:years?|yrs?|y)"
@@ -132,20 +132,21 @@ _AGE = re.compile(
     r"\baged\s+(?P<age2>\d{1,3})\b(?!\s*(?:months?|weeks?|days?)\b)|"
     # "a 14-month-old infant", "a seven-month-old boy", "a 6-day-old newborn": the completed years
     # (of a being named after it: "a 2-week-old fracture" is no age)
-    r"(?:\b|(?<=\bA))(?:(?P<young>\d{1,3})|(?P<young_words>" + _WORDS + r"))"
+    r"(?:\b|(?<=\bA))(?:(?P<young>\d{1,3})|(?P<young_words>" + _NUMBER_WORD + r"))"
     r"[\s\-–]*(?P<unit>months?|weeks?|days?)[\s\-–]*old"
-    r"(?=[\s,]+(?:[\w-]+\s+){0,3}?(?:infants?|bab(?:y|ies)|newborns?|neonates?|child|toddlers?|patients?|boy|girl|"
-    r"male|female|man|woman|twins?|son|daughter|puppy|kitten|dog|cat|calf|foal|kid|cria|lamb|piglet|heifer|goat|"
-    r"horse)\b)",
+    # (not over a preposition: "a 2-week-old fracture in a boy")
+    r"(?=[\s,]+(?:(?!(?:in|of|on|at|with|from|to|for)\b)[\w-]+\s+){0,3}?(?:infants?|bab(?:y|ies)|newborns?|neonates?|"
+    r"child|toddlers?|patients?|boy|girl|male|female|man|woman|twins?|son|daughter|puppy|kitten|dog|cat|calf|"
+    r"foal|horse)\b)",
     re.IGNORECASE,
 )
-_PER_YEAR = {"m": 12, "w": 52, "d": 365}
+_PER_YEAR = {"month": 12, "week": 52, "day": 365}
 
 
 def _age(m: re.Match[str]) -> int:
     if m.group("young") or m.group("young_words"):
         count = int(m.group("young")) if m.group("young") else _number_word(m.group("young_words"))
-        return count // _PER_YEAR[m.group("unit")[0].lower()]
+        return count // _PER_YEAR[m.group("unit").lower().rstrip("s")]
     if m.group("words"):
         return _number_word(m.group("words"))
     return int(m.group("age") or m.group("age2"))
@@ -181,8 +182,8 @@ _DONOR_BEFORE = re.compile(
 )
 #: "At the time of writing, the patient was four years old": the age now, not at presentation.
 _NOW_BEFORE = re.compile(
-    r"\b(?:at\s+the\s+time\s+of\s+(?:the\s+)?(?:writing|this\s+(?:report|writing)|publication|submission|"
-    r"(?:the\s+)?last\s+follow-?up)|is\s+now|currently)\b",
+    r"\bat\s+the\s+time\s+of\s+(?:the\s+)?(?:writing|this\s+(?:report|writing)|publication|submission|"
+    r"(?:the\s+)?last\s+follow-?up)\b",
     re.IGNORECASE,
 )
 _AT_AGE = re.compile(r"\b(?:at|until|till|since|after|before|by)\s+$", re.IGNORECASE)
@@ -212,13 +213,19 @@ def find_demographics(report: Report) -> PatientDraft:
 _KIN_AFTER = re.compile(r"\s*(?:[\w-]+\s+)?(?:" + KIN + r"|husbands?|wife|wives|twins?)\b", re.IGNORECASE)
 #: "her 2-month-old infant": a parent's child, by the possessive before the age.
 _CHILD_OF = re.compile(r"\b(?:her|his|their)\s+$", re.IGNORECASE)
-#: "A 3-month-old boy's mother, a 34-year-old woman, ...": the age of the one whose relative follows.
-_WHOSE_AFTER = re.compile(r"\s*(?:[\w-]+\s+)?\w+['’]s\s", re.IGNORECASE)
-#: A sentence that introduces the patient by age: "A 36-year-old woman with a family history of ...".
-_INTRODUCED = re.compile(
-    r"\s*(?:an?|the)\s+[\w-]+[\s-]*(?:years?|yrs?)(?:[\s-]*(?:and[\s-]+)?\d{1,2}[\s-]*months?)?[\s-]*old\b",
-    re.IGNORECASE,
+#: "A 3-month-old boy's mother, a 34-year-old woman, ...": the age of the one whose relative follows
+#: (not "a 52-year-old man's chest CT").
+_WHOSE_AFTER = re.compile(
+    r"\s*(?:[\w-]+\s+)?\w+['’]s\s+(?:" + KIN + r"|husband|wife|parents?|guardian|caregiver)\b", re.IGNORECASE
 )
+#: A sentence that introduces the patient by age: "A 36-year-old woman with a family history of ...".
+_ARTICLE = re.compile(r"\s*(?:an?|the)\s+", re.IGNORECASE)
+
+
+def _introduced_by_age(text: str) -> bool:
+    """Whether a sentence opens with the patient's age: "A 36-year-old woman with ..."."""
+    article = _ARTICLE.match(text)
+    return article is not None and _AGE.match(text, article.end()) is not None
 
 
 def _age_sentences(report: Report) -> list[Sentence]:
@@ -231,7 +238,7 @@ def _age_sentences(report: Report) -> list[Sentence]:
         for s in report.sentences
         if s.index not in seen
         and s.other_patients
-        and _INTRODUCED.match(s.text)
+        and _introduced_by_age(s.text)
         and mentions_a_relative(s.text)
         and not report.is_title(s)
     ]
@@ -1064,7 +1071,9 @@ def _primary_candidates(report: Report) -> tuple[Counter[str], dict[str, list[tu
     return scores, seen
 
 
-_EARLIER_TUMOUR = re.compile(r"previous|prior|history|treated|former", re.IGNORECASE)
+_EARLIER_TUMOUR = re.compile(
+    r"\b(?:previous|prior|former|history\s+of|treated\s+for|previously\s+treated)\b", re.IGNORECASE
+)
 
 
 def _choose_histology(report: Report, scores: Counter[str]) -> str | None:
