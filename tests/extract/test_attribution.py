@@ -485,6 +485,7 @@ def test_the_patients_antibodies_are_no_specimens_results(extract, serology: str
         "Hepatitis B serology was positive; the core biopsy of the breast tumour was positive for GATA3.",
         "The core biopsy of the breast tumour was positive for GATA3, and serology was negative for HIV.",
         "The antibody panel of the core biopsy of the breast tumour showed GATA3 positivity.",
+        "HIV serology was negative and the core biopsy of the breast tumour was positive for GATA3.",
     ],
 )
 def test_a_stain_beside_serology_stays(extract, text: str) -> None:

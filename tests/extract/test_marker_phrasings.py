@@ -216,6 +216,10 @@ def test_scores_by_name(read, text: str, marker: str, status: str, note: str | N
         ("Ki-67 staining revealed a proliferative index of 30%.", ("Ki-67", None, 30.0, None, None, None)),
         ("Ki-67 showed a labelling index of 2.5%.", ("Ki-67", None, 2.5, None, None, None)),
         ("It was negative for CD43 with a proliferation index of 5%.", ("CD43", "negative", None, None, None, None)),
+        (
+            "It was positive for CD56, which had a proliferation index of 15%.",
+            ("CD56", "positive", None, None, None, None),
+        ),
         ("HER2 score 0", ("HER2", None, None, None, "0", None)),
         ("weakly positive for GATA3", ("GATA3", "positive", None, None, None, "weak")),
         ("focal staining for CK20", ("CK20", "positive", None, None, None, "focal")),
@@ -592,6 +596,7 @@ def test_gene_alterations_stated_before_the_gene(read, text: str, expected: list
     [
         ("HER2 was amplified.", [("HER2", "positive")]),
         ("FISH showed HER2 gene amplification.", [("HER2", "positive")]),
+        ("Sequencing found an ERBB2 alteration (amplification).", []),  # no assay to read HER2 status from
     ],
 )
 def test_an_amplified_her2_stays_her2(read, text: str, expected: list[tuple]) -> None:

@@ -224,7 +224,7 @@ def parse_value(text: str) -> ResultValue | None:
 _FILLER_WORDS = (
     # "Ki-67 staining revealed a proliferative index of 30%": the article after a verb of finding
     # (before the verbs alone, which would end the match at the article)
-    r"(?:showed|shows|show|demonstrated|revealed|displayed|exhibited|had|has)\s+an?\b|"
+    r"(?:showed|shows|show|demonstrated|revealed|displayed|exhibited)\s+an?\b|"
     r"in\s+situ\s+hybridi[sz]ation|expression|expressions|expressed|staining|stains|stain|stained|status|immunostaining|immunoreactivity|"
     r"immunohistochemistry|immunohistochemical|IHC|index|labell?ing|proliferation|proliferative|proliferating|score|scoring|"
     r"level|levels|rate|protein|result|results|TPS|CPS|tumou?r\s+proportion\s+score|combined\s+positive\s+score|"
@@ -1066,10 +1066,15 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     end = window_start + best.end()
     share = _SHARE_BEFORE.search(lead)
     if share is not None:  # "90% of tumour cells were positive for ER and PR": the share of each
-        percent = float(share.group("num").replace(",", "."))
-        comparator = _comparator(share.group("cmp"))
-        return ResultValue(status=status, percent=percent, comparator=comparator, pattern=pattern), start, end
+        return _with_share(ResultValue(status=status, pattern=pattern), share), start, end
     return ResultValue(status=status, pattern=pattern), start, end
+
+
+def _with_share(value: ResultValue, share: re.Match[str]) -> ResultValue:
+    """``value`` with the share of cells a :data:`_SHARE_BEFORE` match gives."""
+    return replace(
+        value, percent=float(share.group("num").replace(",", ".")), comparator=_comparator(share.group("cmp"))
+    )
 
 
 def _prefix_adjacent(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int] | None:
@@ -1097,8 +1102,7 @@ def _prefix_adjacent(text: str, pos: int, begin: int) -> tuple[ResultValue, int,
         value = ResultValue(status="negative" if negative else "positive", pattern=pattern)
         share = _SHARE_BEFORE.search(window, 0, m.start()) if not negative else None
         if share is not None:  # "almost 100% of the tumour cells expressed Ki67": the share of it
-            percent = float(share.group("num").replace(",", "."))
-            value = replace(value, percent=percent, comparator=_comparator(share.group("cmp")))
+            value = _with_share(value, share)
         start = window_start + (share.start() if share is not None else m.start())
         return value, start, window_start + m.end() - (len(m.group(0)) - len(m.group(0).rstrip()))
     return None
@@ -1183,6 +1187,7 @@ _SINGULAR_VERB = re.compile(r"\s*(?:expression\s+|staining\s+)?(?:was|is|has\s+b
 _PLURAL_VERB = re.compile(r"\s*(?:expression\s+|staining\s+)?(?:were|are|have\s+been)\b", re.IGNORECASE)
 
 
+_COMMA_AND = re.compile(r"\s*,\s*and\s+")
 _EITHER_NUMBER_VERB = re.compile(
     r"\s*(?:expression\s+|staining\s+)?(?:showed|shows|revealed|demonstrated|displayed|exhibited)\b", re.IGNORECASE
 )
@@ -1196,7 +1201,7 @@ def _verb_takes(text: str, mentions: list[MarkerMention], i: int, last: int, ver
     if _SINGULAR_VERB.match(verb):
         return last == i
     if _EITHER_NUMBER_VERB.match(verb):
-        return last == i and i > 0 and "," in text[mentions[i - 1].end : mentions[i].start]
+        return last == i and i > 0 and _COMMA_AND.fullmatch(text, mentions[i - 1].end, mentions[i].start) is not None
     commas = ["," in text[mentions[j - 1].end : mentions[j].start] for j in range(i, last + 1)]
     return bool(_PLURAL_VERB.match(verb)) and commas[0] and not any(commas[1:])
 
@@ -1417,7 +1422,9 @@ def parse_results(
                 continue  # "no mutation was detected in the MMR genes" is no MMR status
             marker = mention.key
             if mention.key == "HER2" and v.assay == "molecular":
-                if _AMPLIFIED.search(text, min(mention.end, vs), max(mention.end, ve)):
+                if _AMPLIFIED.search(text, min(mention.end, vs), max(mention.end, ve)) or _AMPLIFIED_AFTER.match(
+                    text, ve
+                ):
                     continue  # an amplification without its assay: no status the reasoner may read as HER2's
                 marker = "ERBB2"  # a mutation of the gene, kept apart from HER2 status, which is read from the protein
             lo, hi = min(mention.end, vs), max(mention.end, ve)
@@ -1446,6 +1453,7 @@ def parse_results(
 
 
 _AMPLIFIED = re.compile(r"amplif", re.IGNORECASE)
+_AMPLIFIED_AFTER = re.compile(r"\s*\(\s*amplif", re.IGNORECASE)  # "an ERBB2 alteration (amplification)"
 
 #: Percents given in the order of the markers: "BCL-2 and MYC were 80% and 30%, respectively".
 _RESPECTIVELY = re.compile(
@@ -2051,8 +2059,13 @@ _SEROLOGY = re.compile(
     r"\bserolog\w*|\bsero-?(?:positiv|negativ)\w*|\bautoantibod\w*|\b(?:myositis|autoimmune)\s+panel\b",
     re.IGNORECASE,
 )
-#: Where a clause of its own begins: "EBER was positive, and serology was negative for HIV".
-_OWN_CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\b(?:while|whereas|but)\b|\.\s", re.IGNORECASE)
+#: Where a clause of its own begins: "EBER was positive, and serology was negative for HIV", "HIV
+#: serology was negative and the biopsy was positive for GATA3", "(serologic tests were negative)".
+_OWN_CLAUSE = re.compile(
+    r";|[()]|,\s*(?:and|but|while|whereas|which)\b|\b(?:while|whereas|but)\b|\.\s|"
+    r"\band\s+(?=(?:the|a|an|his|her|its|their)\b)",
+    re.IGNORECASE,
+)
 
 
 def from_serology(text: str, position: int, start: int, end: int) -> bool:

@@ -405,6 +405,4 @@ def annotate(nlp: Language, text: str, title: str = "") -> Doc:
     doc._.report_title = title
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W036\]")
-        for _, component in nlp.pipeline:
-            doc = component(doc)
-    return doc
+        return nlp(doc)
