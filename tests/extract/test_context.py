@@ -186,7 +186,23 @@ def test_nothing_comes_from_a_title_alone(extract) -> None:
         ),
         ("A 60-year-old man had a rectal mass. Adenocarcinoma was not diagnosed.", None),
         # a tentative verdict is still a doubt
-        ("A 60-year-old man had a rectal mass, suspected and provisionally diagnosed as adenocarcinoma.", None),
+        (
+            "A 60-year-old man had a rectal mass. Adenocarcinoma was ruled out and the mass was provisionally "
+            "diagnosed as melanoma.",
+            None,
+        ),
+        (
+            "A 60-year-old man had a rectal mass. Adenocarcinoma was ruled out and the mass was histologically "
+            "diagnosed as melanoma.",
+            "melanoma",
+        ),
+        # a doubt of another kind is not ended by a diagnosis inside it
+        ("A 60-year-old man had a mass. It was unclear whether he was diagnosed with melanoma before.", None),
+        (
+            "A 60-year-old man had a mediastinal mass that may resemble a thymoma, and histology was consistent with "
+            "diffuse large B-cell lymphoma.",
+            "diffuse-large-b-cell-lymphoma",
+        ),
         # what one tumour may resemble: its subject and its objects, not the finding after
         (
             "A 60-year-old man had a mediastinal mass that may resemble a thymoma, and biopsy showed diffuse large "

@@ -36,6 +36,20 @@ __all__ = [
 ]
 
 
+#: Adverbs of a settled diagnosis after a doubt ("was finally diagnosed as"), not of a tentative one
+#: ("provisionally", "clinically").
+VERDICT_ADVERBS = (
+    "finally",
+    "eventually",
+    "ultimately",
+    "later",
+    "subsequently",
+    "definitively",
+    "histologically",
+    "pathologically",
+)
+
+
 def _negation_termset() -> dict[str, list[str]]:
     patterns = termset("en_clinical").get_patterns()
     extra = {
@@ -110,10 +124,8 @@ def _negation_termset() -> dict[str, list[str]]:
             # the verdict after a doubt: "ruled out adenocarcinoma and was finally diagnosed as melanoma"
             "was diagnosed as",
             "were diagnosed as",
-            "was finally diagnosed",
-            "was eventually diagnosed",
-            "was ultimately diagnosed",
             "was confirmed as",
+            *(f"was {adverb} diagnosed" for adverb in VERDICT_ADVERBS),
         ],
         "pseudo_negations": ["no change", "not only", "no longer", "not necessarily", "gram negative"],
     }
@@ -220,7 +232,7 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
         if likeness and len(likeness) == len(hedges):  # its subject (not one a relative clause describes) and object
             h = likeness[0]
             relative = _RELATIVE_BEFORE.search(text, start, h.start())
-            found = _FINDING_VERB_AFTER.search(text, h.end(), end)  # not a comma: "can mimic A, B and C"
+            found = _LIKENESS_END.search(text, h.end(), end)  # not a comma alone: "can mimic A, B and C"
             subject = h.start() if relative else _subject_start(text, start, h.start())
             spans.append((subject, found.start() if found else end))
             continue
@@ -231,7 +243,8 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
         whole = any(not _FORWARD.match(h.group(0)) for h in hedges)
         if whole:
             # "..., which ruled out adenocarcinoma, was finally diagnosed as melanoma": the verdict is stated
-            verdict = _VERDICT_AFTER.search(text, hedges[-1].end(), end)
+            ruled_out = any(_RULED_OUT.match(h.group(0)) for h in hedges)  # not "unclear whether he was diagnosed"
+            verdict = _VERDICT_AFTER.search(text, hedges[-1].end(), end) if ruled_out else None
             spans.append((start, verdict.start() if verdict else end))
             continue
         found = _FINDING_AFTER.search(text, hedges[-1].end(), end)  # "to look for X showed Y": Y is found
@@ -250,10 +263,12 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
 
 #: The diagnosis a clause settles on after its doubt: "was finally diagnosed as", "were confirmed as".
 _VERDICT_AFTER = re.compile(
-    r"\b(?:was|were)\s+(?:then\s+|thus\s+|therefore\s+|later\s+|finally\s+|eventually\s+|ultimately\s+|"
-    r"definitively\s+|histologically\s+|pathologically\s+|subsequently\s+)?(?:diagnosed|confirmed)\s+(?:as|with)\b",
+    r"\b(?:was|were)\s+(?:(?:then|thus|therefore|"
+    + "|".join(VERDICT_ADVERBS)
+    + r")\s+)?(?:diagnosed|confirmed)\s+(?:as|with)\b",
     re.IGNORECASE,
 )
+_RULED_OUT = re.compile(r"rul(?:e|ed|ing)\s+out|to\s+exclude", re.IGNORECASE)
 _WHICH_ABSENT = re.compile(
     r",\s+which\s+(?:was|were)\s+(?:absent|not\s+(?:seen|found|detected|present|identified|observed))\b",
     re.IGNORECASE,
@@ -295,6 +310,13 @@ _FINDING_VERB_AFTER = re.compile(
 _FINDING_AFTER = re.compile(
     r",|\b(?:showed|shows|revealed|reveals|demonstrated|demonstrates|identified|detected|disclosed|confirmed|found|"
     r"were\s+seen|was\s+seen|were\s+noted|was\s+noted|were\s+observed|was\s+observed)\b",
+    re.IGNORECASE,
+)
+#: Where what a tumour may resemble ends: a new subject after ", and", or a finding ("a mass that may
+#: resemble a thymoma, and histology was consistent with lymphoma").
+_LIKENESS_END = re.compile(
+    r",\s*(?:and|but|while|whereas)\s+(?=(?:the|a|an|his|her|its|their|histolog\w*|biops\w*|patholog\w*|"
+    r"immuno\w*)\b)|;|\b(?:consistent|compatible)\s+with\b|\bdiagnosed\s+as\b|" + _FINDING_VERB_AFTER.pattern,
     re.IGNORECASE,
 )
 
