@@ -2076,7 +2076,9 @@ def from_serology(text: str, position: int, start: int, end: int) -> bool:
     >>> from_serology(text, text.index("glypican"), 0, len(text)), from_serology(text, 0, 0, len(text))
     (False, True)
     """
-    breaks = [m for m in _OWN_CLAUSE.finditer(text, start, end)]
+    if _SEROLOGY.search(text, start, end) is None:
+        return False  # most sentences: no clause to find
+    breaks = list(_OWN_CLAUSE.finditer(text, start, end))
     clause_start = max([m.end() for m in breaks if m.end() <= position], default=start)
     clause_end = min([m.start() for m in breaks if m.start() >= position], default=end)
     return bool(_SEROLOGY.search(text, clause_start, clause_end))
