@@ -318,9 +318,36 @@ def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: st
     assert primary.site == organ
 
 
-def test_a_metastatic_tumour_of_a_tissue_names_no_primary(extract) -> None:
+def test_a_metastatic_tumour_of_a_tissue_names_no_primary_organ(extract) -> None:
     text = "A 60-year-old man had a biopsy of a lung nodule that showed metastatic sarcoma."
-    assert [x.site for x in extract(text).patients[0].lesions if x.kind == "primary"] == []
+    primaries = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]
+    assert [(x.site, x.histology) for x in primaries] == [(None, "sarcoma")]
+
+
+@pytest.mark.parametrize(
+    ("text", "primary"),
+    [
+        # a tumour known only by its metastases still tells its nature, not its organ
+        (
+            "A 70-year-old man was diagnosed with metastatic Merkel cell carcinoma of the liver of unknown primary.",
+            (None, "merkel-cell-carcinoma"),
+        ),
+        ("A 50-year-old man had an axillary mass. Core biopsy revealed metastatic melanoma.", (None, "melanoma")),
+        # a cancer word or a stated origin still names the organ
+        (
+            "A 60-year-old woman had a liver biopsy showing metastatic adenocarcinoma of pulmonary origin.",
+            ("lung", "adenocarcinoma"),
+        ),
+        # a primary stated in its own right wins over the metastasis's histology
+        (
+            "A 60-year-old woman had lobular carcinoma of the breast. A liver biopsy showed metastatic adenocarcinoma.",
+            ("breast", "breast-lobular-carcinoma"),
+        ),
+    ],
+)
+def test_a_primary_known_only_by_its_metastases(extract, text: str, primary: tuple) -> None:
+    primaries = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]
+    assert [(x.site, x.histology) for x in primaries] == [primary]
 
 
 def test_metastatic_carcinoma_of_an_organ_names_where_it_spread_not_the_primary(extract) -> None:
@@ -1115,13 +1142,14 @@ def test_a_tumour_likened_to_another_organs_cancer_is_not_that_cancer(extract) -
     assert extract(text).patients[0].lesion("primary").site == "bladder"  # type: ignore[union-attr]
 
 
-def test_a_histology_after_metastatic_with_its_grade_is_no_primary(extract) -> None:
+def test_a_histology_after_metastatic_with_its_grade_names_no_primary_organ(extract) -> None:
     text = (
         "A 60-year-old woman had cystic lung lesions. Wedge resection of the right upper lobe showed metastatic "
         "with poorly differentiated adenocarcinoma in the right upper lobe."
     )
     patient = extract(text).patients[0]
-    assert patient.lesion("primary") is None
+    primary = patient.lesion("primary")
+    assert primary is not None and (primary.site, primary.histology) == (None, "adenocarcinoma")
     assert [lesion.site for lesion in patient.lesions if lesion.kind == "metastasis"] == ["lung"]
 
 

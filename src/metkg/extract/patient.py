@@ -1040,7 +1040,10 @@ def _names_its_organ(report: Report, histology: str) -> bool:
     return bool(implied) and not any(vocab.is_a("site", implied[0], tissue) for tissue in ("Skin", "SoftTissue"))
 
 
-def _primary_candidates(report: Report) -> tuple[Counter[str], dict[str, list[tuple[Sentence, Mention]]]]:
+def _primary_candidates(
+    report: Report, metastatic: bool = False
+) -> tuple[Counter[str], dict[str, list[tuple[Sentence, Mention]]]]:
+    """Histologies the case states, scored; with `metastatic`, only those it names as a metastasis's."""
     scores: Counter[str] = Counter()
     seen: dict[str, list[tuple[Sentence, Mention]]] = {}
     first_case = True
@@ -1048,7 +1051,8 @@ def _primary_candidates(report: Report) -> tuple[Counter[str], dict[str, list[tu
         for m in s.of("histology"):
             if not m.asserted or not _malignant(report, m.key):
                 continue
-            if _metastatic_context(s, m) and not _names_its_organ(report, m.key):
+            of_a_metastasis = _metastatic_context(s, m) and not _names_its_organ(report, m.key)
+            if of_a_metastasis != metastatic:
                 continue  # "metastatic adenocarcinoma" of a biopsy; "metastatic colorectal adenocarcinoma" is one
             score = 1.0
             before = s.local(m.start - 40, m.start)
@@ -1480,6 +1484,17 @@ def find_primary(report: Report) -> LesionDraft | None:
     scores, seen = _primary_candidates(report)
     histology = _choose_histology(report, scores)
     if histology is None:
+        return _known_by_its_metastases(report)
+    return _primary_of(report, histology, seen.get(histology, []))
+
+
+def _known_by_its_metastases(report: Report) -> LesionDraft | None:
+    """A primary the case names only through its metastases: "metastatic Merkel cell carcinoma of the
+    liver of unknown primary" still tells the tumour's nature. Where the metastases sit says nothing
+    of the primary's organ, so only a stated origin or a cancer word gives one."""
+    scores, seen = _primary_candidates(report, metastatic=True)
+    histology = _choose_histology(report, scores)
+    if histology is None:
         # a tumour of unstated nature ("a pituitary tumor") is no primary cancer
         malignant = any(_MALIGNANT_WORD.search(s.text) for s in report.patient_sentences())
         found = _organ_from_cancer_words(report) if malignant else None
@@ -1487,7 +1502,20 @@ def find_primary(report: Report) -> LesionDraft | None:
             return None
         organ, evidence = found
         return LesionDraft("primary", organ, evidence, evidence[0].start if evidence else 0)
-    mentions = seen.get(histology, [])
+    mentions = seen[histology]
+    evidence = report.evidence(mentions[0][1].start, mentions[0][1].end)
+    primary = LesionDraft("primary", None, evidence, mentions[0][1].start, histology=histology)
+    found = _stated_origin(report) or _organ_from_cancer_words(report)
+    if found is not None:
+        primary.site = found[0]
+        evidence += found[1]
+    _stage_and_grade(report, primary, [m for _, m in mentions])
+    primary.sentences = sorted({s.index for s, _ in mentions})
+    return primary
+
+
+def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, Mention]]) -> LesionDraft:
+    """The primary of a histology the case states: its organ from the mentions, the histology or the text."""
     sites: Counter[str] = Counter()
     chosen: tuple[Sentence, Mention, Mention] | None = None
     for s, m in mentions:
