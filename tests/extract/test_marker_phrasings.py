@@ -594,6 +594,28 @@ def test_gene_alterations_stated_before_the_gene(read, text: str, expected: list
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # a gene the vocabulary lacks, listed with a known one before their alteration word
+        ("Sequencing revealed TP53 and APC mutations.", [("TP53", "positive"), ("APC", "positive")]),
+        (
+            "Sequencing revealed KRAS G12D, TP53 R175H and APC mutations.",
+            [("KRAS", "positive"), ("TP53", "positive"), ("APC", "positive")],
+        ),
+        ("Sequencing revealed APC and KRAS mutations.", [("APC", "positive"), ("KRAS", "positive")]),
+        ("There were no APC or KRAS mutations.", [("APC", "negative"), ("KRAS", "negative")]),
+        # alone, such a gene's variant may be the patient's own: a haemochromatosis, a myopathy
+        ("Genetic testing revealed an HFE mutation.", []),
+        ("Exome sequencing found a TTN variant and a KRAS mutation.", [("KRAS", "positive")]),
+    ],
+)
+def test_unlisted_genes_listed_with_known_ones_before_their_alteration(
+    read_doc, text: str, expected: list[tuple]
+) -> None:
+    assert _statuses(read_doc(text)) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("HER2 was amplified.", [("HER2", "positive")]),
         ("FISH showed HER2 gene amplification.", [("HER2", "positive")]),
         ("Sequencing found an ERBB2 alteration (amplification).", []),  # no assay to read HER2 status from

@@ -1804,6 +1804,15 @@ _RESULT_AFTER = re.compile(
 )
 
 
+# "TP53 and APC mutations": a gene's alteration, a result where a known marker is an item of the same list
+# (an "HFE mutation" of a haemochromatosis or a "TTN variant" alone is the patient's, no tumour's)
+_ALTERED_AFTER = re.compile(
+    r"\s+(?:gene\s+)?(?:(?:somatic|pathogenic|activating|inactivating|missense|nonsense|frameshift|truncating)\s+)?"
+    r"(?:mutations?|mutated|variants?|fusions?|rearrangements?|alterations?)\b",
+    re.IGNORECASE,
+)
+
+
 # "microsatellite stable", "mismatch repair deficient": the word after the name states the result
 _STATUS_AFTER = re.compile(r"[\s-]+(?:stable|stability|instability|deficient|deficiency|proficient)\b", re.IGNORECASE)
 
@@ -1863,6 +1872,7 @@ def unlisted_marker_mentions(
         # "vascular endothelial growth factor (VEGF) (+)": a sign follows the abbreviation's parenthesis
         abbreviated = text[start - 1 : start] == "(" and bool(_SIGN_AFTER_ABBREVIATION.match(text, end))
         stated = _RESULT_AFTER.match(text, end) or _STATUS_AFTER.match(text, end)
+        stated = stated or _altered_with_a_marker(text, start, end, covered)
         if not (covered[start] & 2 or abbreviated or stated or _before_listed_marker(text, end, covered)):
             continue  # only where the text states a result: a lab value or a scan is no marker
         key = None
@@ -1913,6 +1923,27 @@ def _before_listed_marker(text: str, end: int, covered: bytearray) -> bool:
         return False  # "showed CIN3 and p16 was positive": only a CD antigen is a marker by its shape alone
     joint = _TO_NEXT_ITEM.match(text, end)
     return joint is not None and joint.end() < len(covered) and bool(covered[joint.end()] & 1)
+
+
+#: The end of a list item before the next: a gene with up to three words of its variant ("KRAS G12D, ").
+_ITEM_THEN_SEPARATOR = re.compile(r"(?:\s+[\w.>()*/-]+){0,3}?\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|/)\s*$")
+
+
+def _altered_with_a_marker(text: str, start: int, end: int, covered: bytearray) -> bool:
+    """Whether a name is an altered gene of a list that holds a known marker right before or after
+    it: "KRAS G12D, TP53 and APC mutations", "APC and KRAS mutations"."""
+    joint = _TO_NEXT_ITEM.match(text, end)
+    if joint is not None and joint.end() < len(covered) and covered[joint.end()] & 1:
+        after = joint.end()
+        while after < len(covered) and covered[after] & 1:
+            after += 1
+        return _ALTERED_AFTER.match(text, after) is not None
+    if _ALTERED_AFTER.match(text, end) is None:
+        return False
+    for marker_end in range(start - 1, max(0, start - 60), -1):
+        if covered[marker_end - 1] & 1 and not covered[marker_end] & 1:
+            return _ITEM_THEN_SEPARATOR.fullmatch(text, marker_end, start) is not None
+    return False
 
 
 def _listed_among_markers(text: str, token: re.Match[str], covered: bytearray) -> bool:
