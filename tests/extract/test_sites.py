@@ -356,6 +356,15 @@ def test_metastatic_carcinoma_of_an_organ_names_where_it_spread_not_the_primary(
     assert primary.site == "kidney"
 
 
+def test_a_histology_that_names_its_organ_keeps_it_beside_metastases_there(extract) -> None:
+    text = (
+        "A 52-year-old man had a left nephrectomy for clear cell renal cell carcinoma. Later there were multiple "
+        "enlarging metastases within the right kidney. Radiotherapy was given to several subcutaneous tumors."
+    )
+    [primary] = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]
+    assert primary.site == "kidney"
+
+
 def test_an_unknown_primary_has_no_organ(extract) -> None:
     text = "A 60-year-old man had liver metastases of a neuroendocrine tumour of unknown primary."
     primaries = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]

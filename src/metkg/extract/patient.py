@@ -1407,6 +1407,16 @@ def _sites_called_metastatic(report: Report, by_name: bool = False) -> Iterator[
                 yield from _linked_sites(report, s, cue, sites)
 
 
+def _of_its_named_organ(report: Report, histology: str, site: str) -> bool:
+    """Whether the primary sits in the organ its histology names: a "clear cell renal cell carcinoma"
+    is of the kidney even where the case also tells of metastases in the other kidney."""
+    if not _names_its_organ(report, histology):
+        return False
+    vocab = report.vocabulary
+    organs = vocab.implied_sites("histology", histology)
+    return any(site == organ or vocab.below("site", site, organ) for organ in organs)
+
+
 def _seat_elsewhere(report: Report, primary: LesionDraft) -> None:
     """A primary placed where the case says a metastasis is moves to the organ its cancer words name."""
     votes = _organ_votes(report)
@@ -1553,7 +1563,11 @@ def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, M
     if origin is not None and origin[0] != primary.site:
         primary.site, primary.laterality = origin[0], None
         evidence += origin[1]
-    elif primary.site is not None and _called_metastatic(report, primary.site):
+    elif (
+        primary.site is not None
+        and not _of_its_named_organ(report, histology, primary.site)
+        and _called_metastatic(report, primary.site)
+    ):
         _seat_elsewhere(report, primary)
     _stage_and_grade(report, primary, [m for _, m in mentions])
     if mentions:
