@@ -365,6 +365,24 @@ def test_a_histology_that_names_its_organ_keeps_it_beside_metastases_there(extra
     assert primary.site == "kidney"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the organ an imaging study is named after, where the sentence names no other site
+        ("Brain MRI showed multiple metastases.", ["brain"]),
+        ("A bone scan revealed numerous metastases.", ["bone"]),
+        ("Brain MRI (day 3) was performed and confirmed lesions consistent with metastatic disease.", ["brain"]),
+        ("Brain MRI showed multiple liver metastases.", ["liver"]),
+        # a region's study names no organ; a denial or a doubt stays one
+        ("Chest CT revealed multiple metastases.", []),
+        ("Brain MRI showed no metastases.", []),
+        ("Brain MRI showed lesions suspicious for metastases.", []),
+    ],
+)
+def test_the_organ_an_imaging_study_is_named_after(extract, sentence: str, expected: list[str]) -> None:
+    assert _metastases(extract(CASE + sentence)) == expected, sentence
+
+
 def test_an_unknown_primary_has_no_organ(extract) -> None:
     text = "A 60-year-old man had liver metastases of a neuroendocrine tumour of unknown primary."
     primaries = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]

@@ -512,6 +512,24 @@ _OWN_FINDING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SPREAD_TO = re.compile(r"\s+(?:to|into)\b", re.IGNORECASE)
+#: The organs an imaging study is named after: "brain MRI", "bone scan", "liver ultrasound" (not a region:
+#: a "chest CT" shows the lungs, the pleura, the mediastinum or the chest wall).
+_IMAGED_ORGANS = ("Brain", "Bone", "Liver", "Lung")
+#: "<organ> MRI (day 3) was performed and confirmed the presence of lesions consistent with": an imaging
+#: study of an organ, its finding verb and the lesions it found, up to the metastasis cue.
+_STUDY_OF_AN_ORGAN_FOUND = re.compile(
+    r"\s*(?:MRI|MR|CT|PET(?:[/-]CT)?|computed\s+tomography|magnetic\s+resonance(?:\s+imaging)?|"
+    r"scan|scintigraphy|ultrasound|ultrasonography|sonography)"
+    r"(?:\s+(?:scan|imaging|study|examination))?(?:\s*\([^()]{0,30}\))?"
+    r"(?:\s+(?:was|were)\s+(?:performed|obtained|done)(?:\s*\([^()]{0,30}\))?,?\s+(?:and|which))?"
+    r"\s+(?:(?:also|then|later|subsequently)\s+)?"
+    r"(?:showed|shows|revealed|reveals|demonstrated|confirmed|detected|disclosed|found|identified)\s+"
+    r"(?:the\s+presence\s+of\s+)?(?:(?:an?|multiple|several|numerous|many|new|two|three|four|\d+|small|"
+    r"large|enhancing|ring-enhancing|scattered|diffuse)\s+)*"
+    r"(?:(?:lesions?|nodules?|foci|masses|mass)\s+(?:(?:consistent|compatible)\s+with|in\s+keeping\s+with|"
+    r"typical\s+of)\s+)?",
+    re.IGNORECASE,
+)
 _REACHED_BEFORE = re.compile(r"\b(?:into|invad\w*|infiltrat\w*|extend\w*\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -576,7 +594,16 @@ def _none_of(s: Sentence, cue: Mention) -> bool:
 
 def _linked_sites(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
     """The sites a cue word names, after it ("metastases to the liver") or before it ("liver metastases")."""
-    return _after(report, s, cue, sites) + _before(report, s, cue, sites)
+    return _after(report, s, cue, sites) + _before(report, s, cue, sites) or _imaged_organ(report, s, cue)
+
+
+def _imaged_organ(report: Report, s: Sentence, cue: Mention) -> list[Mention]:
+    """ "Brain MRI showed multiple metastases": the organ an imaging study is named after, where the
+    sentence names no other site before the cue."""
+    previous = [m for m in s.of("site") if m.end <= cue.start]
+    if len(previous) != 1 or not _STUDY_OF_AN_ORGAN_FOUND.fullmatch(s.local(previous[0].end, cue.start)):
+        return []
+    return [previous[0]] if any(report.vocabulary.is_a("site", previous[0].key, o) for o in _IMAGED_ORGANS) else []
 
 
 #: A sentence that speaks of the findings of the one before: "These were proven to be metastases."
