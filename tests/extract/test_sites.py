@@ -383,6 +383,29 @@ def test_the_organ_an_imaging_study_is_named_after(extract, sentence: str, expec
     assert _metastases(extract(CASE + sentence)) == expected, sentence
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 59-year-old man had a metastatic carcinoma of unknown origin in the liver.",
+        # the mass biopsied is a metastasis of the unknown primary
+        "A 59-year-old man had a carcinoma of unknown primary. Biopsy of an axillary mass showed adenocarcinoma.",
+        "A 59-year-old man had a CUP. Biopsy of an axillary mass showed adenocarcinoma.",
+    ],
+)
+def test_the_site_of_an_unknown_primarys_tumour_is_no_primary_organ(extract, text: str) -> None:
+    assert _primary_and_metastases(extract(text))[0] == [None]
+
+
+def test_a_cup_size_is_no_unknown_primary(extract) -> None:
+    text = "A 41-year-old woman had a mass of the right breast; her cup size was 80G. Biopsy showed adenocarcinoma."
+    assert _primary_and_metastases(extract(text))[0] == ["breast"]
+
+
+def test_an_organ_of_origin_is_no_seat_of_a_metastasis(extract) -> None:
+    text = "A 59-year-old man had hepatic failure due to metastatic melanoma of cutaneous origin."
+    assert _primary_and_metastases(extract(text)) == (["skin"], [])
+
+
 def test_an_unknown_primary_has_no_organ(extract) -> None:
     text = "A 60-year-old man had liver metastases of a neuroendocrine tumour of unknown primary."
     primaries = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]

@@ -327,7 +327,7 @@ _NOT_A_SEAT_AFTER = re.compile(
     r"examinations?|exams?|surgery|surgical|radiotherapy|radiation|biopsy|aspiration|puncture|mammography|"
     r"magnetic|computed|contrast|angiography|area\s+surgery|"
     r"arter(?:y|ies)|veins?|vessels?|nerves?|plexus|roots?|"
-    r"failure|insufficiency|dysfunction|"
+    r"failure|insufficiency|dysfunction|origin|"
     r"bleeding|ha?emorrhages?|ha?ematomas?|abscess(?:es)?|infarct(?:s|ion)?|fractures?|thrombosis)\b",
     re.IGNORECASE,
 )
@@ -1211,7 +1211,7 @@ _WITH_METASTASES = re.compile(
     r"\s*,?\s*(?:with|accompanied\s+by|along\s+with)\s+(?:(?!\b(?:and|or|but)\b)[^.;,]){0,60}?\bmetasta", re.IGNORECASE
 )
 _UNKNOWN_PRIMARY = re.compile(
-    r"\b(?:unknown|occult|unidentified|undetermined)\s+(?:primary|origin)|\bCUP\b|"
+    r"\b(?:unknown|occult|unidentified|undetermined)\s+(?:primary|origin)|(?-i:\bCUP\b)|"
     r"\bprimary\s+(?:site|tumou?r|lesion)\s+(?:was|remained|is)\s+(?:still\s+)?(?:unknown|not\s+(?:found|identified))",
     re.IGNORECASE,
 )
@@ -1555,8 +1555,14 @@ def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, M
     """The primary of a histology the case states: its organ from the mentions, the histology or the text."""
     sites: Counter[str] = Counter()
     chosen: tuple[Sentence, Mention, Mention] | None = None
+    # "a carcinoma of unknown origin in the liver": the site is where it spread; only a stated origin counts
+    unknown = report.vocabulary.is_a("histology", histology, "MalignantNeoplasmOfUnknownPrimary")
+    # "a carcinoma of unknown primary ... biopsy of an axillary mass showed adenocarcinoma": the mass
+    # is a metastasis, and only a site said to be the primary's counts
+    occult = unknown_primary(report)
     for s, m in mentions:
-        site = _site_near(report, s, m)
+        stated = not occult or re.search(r"\bprimary\b", s.local(m.start - 40, m.start), re.IGNORECASE)
+        site = None if unknown or not stated else _site_near(report, s, m)
         if site is not None:
             sites[site.key] += 1
             chosen = chosen or (s, m, site)
@@ -1570,6 +1576,8 @@ def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, M
         primary.laterality = side
         start = min(m.start, site.start, s.start + side_start if side else site.start)
         evidence += report.evidence(start, max(m.end, site.end))
+    elif unknown:
+        evidence += report.evidence(mentions[0][1].start, mentions[0][1].end) if mentions else []
     else:
         implied = report.vocabulary.implied_sites("histology", histology)
         primary.site = implied[0] if implied else None
@@ -1579,6 +1587,8 @@ def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, M
         if named is not None:
             primary.site = named[0]
             evidence += named[1]
+        elif primary.site is None and occult:
+            pass  # "a carcinoma of unknown primary ... an axillary mass": the mass is a metastasis
         elif primary.site is None and _cutaneous(report, histology):
             primary.site = "skin"
         elif primary.site is None:
