@@ -406,6 +406,14 @@ def test_an_organ_of_origin_is_no_seat_of_a_metastasis(extract) -> None:
     assert _primary_and_metastases(extract(text)) == (["skin"], [])
 
 
+def test_an_effusion_is_no_more_specific_seat_of_a_serosal_metastasis(extract) -> None:
+    text = (
+        "A 60-year-old man had gastric adenocarcinoma with pleural involvement. "
+        "CT showed a large pleural effusion and pleural nodules."
+    )
+    assert _metastases(extract(text)) == ["pleura"]
+
+
 def test_an_unknown_primary_has_no_organ(extract) -> None:
     text = "A 60-year-old man had liver metastases of a neuroendocrine tumour of unknown primary."
     primaries = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]

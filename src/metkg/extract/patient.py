@@ -820,6 +820,8 @@ def _refine(lesion: LesionDraft, report: Report, primary: LesionDraft | None) ->
                 continue  # "skin lesions ... with dermal papules": the lesion is not said to be there
             if primary_site and vocab.related("site", m.key, primary_site):
                 continue
+            if vocab.is_a("site", m.key, "BodyFluid"):
+                continue  # "pleura involvement ... a pleural effusion": the fluid is no seat of the lesion
             deeper = best is None or vocab.below("site", m.key, best[1].key)
             if m.asserted and lesion.site and vocab.below("site", m.key, lesion.site) and deeper:
                 best = (s, m)
