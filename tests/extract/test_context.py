@@ -225,6 +225,41 @@ def test_a_verdict_after_a_doubt_is_stated(extract, text: str, histology: str | 
     assert (primary.histology if primary else None) == histology
 
 
+@pytest.mark.parametrize(
+    ("text", "histology"),
+    [
+        # what the tumour is set apart from is no diagnosis; the verdict after it is
+        (
+            "A 50-year-old woman had a breast mass. Triple-negative breast cancer was diagnosed, which was "
+            "different from mucinous carcinoma.",
+            "triple-negative-breast-carcinoma",
+        ),
+        (
+            "A 50-year-old man had a lung mass. The tumour was distinct from squamous cell carcinoma and was "
+            "diagnosed as adenocarcinoma.",
+            "adenocarcinoma",
+        ),
+        # "unlikely" sets nothing apart
+        (
+            "A 60-year-old man had a lung mass. Infection was unlikely, and biopsy showed lung adenocarcinoma.",
+            "lung-adenocarcinoma",
+        ),
+    ],
+)
+def test_what_a_tumour_is_set_apart_from_is_no_diagnosis(extract, text: str, histology: str) -> None:
+    assert extract(text).patients[0].lesion("primary").histology == histology  # type: ignore[union-attr]
+
+
+def test_what_a_kind_of_tumour_typically_expresses_is_no_result_of_this_one(extract) -> None:
+    text = (
+        "A 50-year-old woman had a breast mass. Biopsy showed carcinoma (ER-negative, PR-negative) with strong "
+        "p53 expression, which was different from mucinous carcinomas that typically express hormone receptors."
+    )
+    record = extract(text)
+    results = [(r.marker, r.status) for sp in record.patients[0].specimens for r in sp.results]
+    assert results == [("ER", "negative"), ("PR", "negative"), ("p53", "positive")]
+
+
 def test_a_stated_origin_names_the_primary(extract) -> None:
     text = "A 54-year-old woman had a vaginal carcinoma. Pathology confirmed the renal origin of the tumour."
     assert _primary_sites(extract(text)) == ["kidney"]

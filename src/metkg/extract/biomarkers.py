@@ -40,6 +40,7 @@ __all__ = [
     "implied_marker_mentions",
     "measured_in_blood",
     "merge_parenthesised",
+    "of_a_kind",
     "parse_results",
     "parse_value",
     "result_note",
@@ -2113,6 +2114,28 @@ def from_serology(text: str, position: int, start: int, end: int) -> bool:
     clause_start = max([m.end() for m in breaks if m.end() <= position], default=start)
     clause_end = min([m.start() for m in breaks if m.start() >= position], default=end)
     return bool(_SEROLOGY.search(text, clause_start, clause_end))
+
+
+#: What a kind of tumour usually does: "(unlike) carcinomas that typically express hormone receptors".
+TYPICAL_OF_A_KIND = re.compile(
+    r"\b(?:that|which)\s+(?:typically|usually|commonly|classically|characteristically|generally)\s+"
+    r"(?:express|stain|harbou?r|lack|show)(?:es|s)?\b",
+    re.IGNORECASE,
+)
+
+
+def of_a_kind(text: str, position: int, start: int, end: int) -> bool:
+    """Whether the result at ``position`` is what a kind of tumour usually shows, said in a clause of
+    the sentence ``text[start:end]`` after its own findings.
+
+    >>> text = "It was ER-negative, unlike carcinomas that typically express ER."
+    >>> of_a_kind(text, text.index("ER-"), 0, len(text)), of_a_kind(text, text.rindex("ER"), 0, len(text))
+    (False, True)
+    """
+    typical = [m for m in TYPICAL_OF_A_KIND.finditer(text, start, end) if m.end() <= position]
+    if not typical:
+        return False
+    return not any(m.start() >= typical[-1].end() for m in _OWN_CLAUSE.finditer(text, typical[-1].end(), position))
 
 
 def measured_in_blood(sentence: str) -> bool:

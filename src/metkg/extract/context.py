@@ -153,6 +153,8 @@ _TESTED_FOR = r"(?:evaluat(?:e|ed|ion)|work-?\s?up|test(?:ed|ing)|screened|asses
 _LIKENING = r"(?:similar(?:ities|ity)?\s+to|resembl(?:ed|ing|es|ance\s+to)|reminiscent\s+of|akin\s+to)"
 # "similar to a colonic adenocarcinoma", not "similar to the liver metastases" nor "to his prior tumour"
 _LIKENED = _LIKENING + r"(?=\s+an?\s)"
+#: What a tumour is set apart from is not what it is: "different from mucinous carcinoma" (looks ahead).
+_SET_APART = r"(?:different|distinct)\s+from|unlike\b|as\s+opposed\s+to"
 #: A general statement of what one tumour can pass for: "chromophobe carcinoma may resemble oncocytoma".
 _GENERAL_LIKENESS = r"(?:may|can|could)\s+(?:also\s+)?(?:\w+ly\s+)?(?:resemble|mimic|simulate|imitate|masquerade)\b"
 _HYPOTHETICAL = re.compile(
@@ -163,7 +165,7 @@ _HYPOTHETICAL = re.compile(
     + _GENERAL_LIKENESS
     + r"|possib(?:le|ly|ility)|probabl[ey]|likel(?:y|ihood)|rule\s+out|ruled\s+out|ruling\s+out|to\s+exclude|"
     r"uncertain|unclear|"
-    r"whether|mimick?(?:ing|ed|s)?|" + _LIKENED + r"|misdiagnos\w*|impression|"
+    r"whether|mimick?(?:ing|ed|s)?|" + _LIKENED + r"|" + _SET_APART + r"|misdiagnos\w*|impression|"
     r"hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
     r"potential(?:ly)?|risk\s+of|concerns?\s+about|to\s+prevent|prevent(?:ing)?|to\s+assess|" + _TESTED_FOR + r"|if\b|"
     r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|contrary\s+to|expectations?\s+of|"
@@ -201,6 +203,8 @@ _FORWARD = re.compile(
     + _TESTED_FOR
     + r"|"
     + _LIKENING
+    + r"|"
+    + _SET_APART
     + r"|"
     r"to\s+assess|risk\s+of|to\s+prevent|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"to\s+(?:look|search|screen|check|monitor)\s+for|in\s+search\s+of|(?:looking|screening|monitor(?:ing|ed))\s+for(?!\s+(?:\d|one|two|three|four|five|six|several|many|a\s+(?:year|month|week)|an?\s+(?:additional|further|period))))",
@@ -248,6 +252,10 @@ def hypothetical_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, verdict.start() if verdict else end))
             continue
         found = _FINDING_AFTER.search(text, hedges[-1].end(), end)  # "to look for X showed Y": Y is found
+        if any(re.fullmatch(_SET_APART, h.group(0), re.IGNORECASE) for h in hedges):
+            # "distinct from clear cell carcinoma and was diagnosed as chromophobe carcinoma"
+            verdict = _VERDICT_AFTER.search(text, hedges[-1].end(), end)
+            found = verdict if verdict and (found is None or verdict.start() < found.start()) else found
         opening = (
             not text[hedges[0].start() - 3 : hedges[0].start()].strip(" ,")
             or _AFTER_DOING.search(text, max(start, hedges[0].start() - 12), hedges[0].start())
@@ -338,9 +346,6 @@ _OTHER = re.compile(
     # "Two of the five patients also showed ...": patients of the literature
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+of\s+(?:the|these|those)\s+(?:\d+|\w+)\s+"
     r"(?:other\s+)?(?:patients|cases)\b|"
-    # "carcinomas that typically express hormone receptors": what a kind of tumour does
-    r"\b(?:that|which)\s+(?:typically|usually|commonly|classically|characteristically)\s+"
-    r"(?:express|stain|harbou?r|lack|show)(?:es|s)\b|"
     # "Metastasis of lung cancer to the stomach is infrequent": a statement of how often, not a finding
     r"\b(?:is|are)\s+(?:very\s+|extremely\s+|quite\s+)?(?:rare|infrequent|uncommon|unusual)\b(?!\s+(?:in|for)\s+(?:this|our))|"
     r"\breview\b|\bguidelines?\b|"
@@ -409,6 +414,15 @@ _WHAT_A_CANCER_DOES = re.compile(
 )
 
 
+#: "carcinomas that typically express hormone receptors": what a kind of tumour does (a clause of a
+#: sentence that states this patient's findings does not make the sentence general).
+_TYPICAL_OF_A_KIND = re.compile(
+    r"\b(?:that|which)\s+(?:typically|usually|commonly|classically|characteristically)\s+"
+    r"(?:express|stain|harbou?r|lack|show)(?:es|s)\b",
+    re.IGNORECASE,
+)
+
+
 def about_other_patients(sentence: str) -> bool:
     """Whether a sentence speaks of the literature, other patients, usual practice or the patient's relatives.
 
@@ -423,7 +437,7 @@ def about_other_patients(sentence: str) -> bool:
         return True
     if _USUAL_PRACTICE.search(sentence) and not refers_to_patient(sentence):
         return True
-    general = _CITATION.search(sentence) or _WHAT_A_CANCER_DOES.search(sentence)
+    general = _CITATION.search(sentence) or _WHAT_A_CANCER_DOES.search(sentence) or _TYPICAL_OF_A_KIND.search(sentence)
     if general and not (_PAST_EVENT.search(sentence) or refers_to_patient(sentence)):
         return True  # "..., which explains the liver metastases [1]": a general statement in the present
     if _THE_AGED_PATIENT.match(sentence):

@@ -39,6 +39,7 @@ from metkg.extract.biomarkers import (
     from_serology,
     guideline_status,
     measured_in_blood,
+    of_a_kind,
     parse_results,
     result_note,
 )
@@ -1074,9 +1075,15 @@ def add_result(specimen: SpecimenDraft, result: ResultDraft, primary_source: boo
 
 
 def _stained_results(text: str, markers: list[MarkerMention], s: Sentence) -> list[ParsedResult]:
-    """A sentence's results, without the patient's antibodies that serology beside them reports."""
+    """A sentence's results, without the patient's antibodies that serology beside them reports, nor
+    what a kind of tumour it is set beside usually shows."""
     parsed = parse_results(text, markers, s.start, s.end)
-    return [r for r in parsed if not from_serology(text, r.marker_span[0], s.start, s.end)]
+    return [r for r in parsed if not _beside_the_stains(text, r.marker_span[0], s)]
+
+
+def _beside_the_stains(text: str, position: int, s: Sentence) -> bool:
+    """Whether a result is the patient's serology or what a kind of tumour typically shows."""
+    return from_serology(text, position, s.start, s.end) or of_a_kind(text, position, s.start, s.end)
 
 
 def _secondary(report: Report, specimens: list[SpecimenDraft]) -> None:
