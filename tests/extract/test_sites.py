@@ -396,6 +396,32 @@ def test_the_site_of_an_unknown_primarys_tumour_is_no_primary_organ(extract, tex
     assert _primary_and_metastases(extract(text))[0] == [None]
 
 
+@pytest.mark.parametrize(
+    ("text", "organ"),
+    [
+        # an unknown primary denied, or the primary found, still names its organ
+        (
+            "A 59-year-old man had adenocarcinoma of the right upper lobe. Carcinoma of unknown primary was excluded.",
+            "lung",
+        ),
+        (
+            "A 62-year-old man was initially diagnosed with CUP, but the primary was later found in the pancreas: "
+            "adenocarcinoma of the pancreatic tail.",
+            "pancreas",
+        ),
+        (
+            "A 55-year-old woman underwent an occult primary work-up. Biopsy showed squamous cell carcinoma of the "
+            "left tonsil.",
+            "tonsil",
+        ),
+        # the "primary" of "occult primary" is no primary said of the tumour
+        ("A 60-year-old man had an occult primary: liver biopsy showed adenocarcinoma.", None),
+    ],
+)
+def test_an_unknown_primary_denied_or_found(extract, text: str, organ: str | None) -> None:
+    assert _primary_and_metastases(extract(text))[0] == [organ]
+
+
 def test_a_cup_size_is_no_unknown_primary(extract) -> None:
     text = "A 41-year-old woman had a mass of the right breast; her cup size was 80G. Biopsy showed adenocarcinoma."
     assert _primary_and_metastases(extract(text))[0] == ["breast"]

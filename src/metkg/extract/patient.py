@@ -1133,11 +1133,17 @@ _OF_SITE = re.compile(
 )
 
 
-def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
+#: "primary" said of the tumour, not of the unknown one ("carcinoma of unknown primary").
+_CALLED_PRIMARY = re.compile(r"(?<!unknown )(?<!occult )(?<!undetermined )\bprimary\b", re.IGNORECASE)
+
+
+def _site_near(report: Report, s: Sentence, m: Mention, sampled: bool = True) -> Mention | None:
     """The organ named with a histology: "carcinoma of the right breast", "breast carcinoma"; never a
     lymph node, which holds a carcinoma only when it has spread there, nor a fluid ("pleural fluid
     cytology revealed adenocarcinoma"), nor another organ than the one the histology names
-    ("metastasis from hepatocellular carcinoma in the left lung": where it spread)."""
+    ("metastasis from hepatocellular carcinoma in the left lung": where it spread). Without
+    ``sampled``, not the site before it either: "biopsy of an axillary mass showed adenocarcinoma" of an
+    unknown primary is where it was sampled."""
     sites = [x for x in s.of("site") if not _holds_no_primary(report, x.key) and _may_hold(report, m, x.key)]
     after = next((x for x in sites if x.start >= m.end), None)
     if after is not None and _OF_SITE.fullmatch(s.local(m.end, after.start)):
@@ -1145,7 +1151,7 @@ def _site_near(report: Report, s: Sentence, m: Mention) -> Mention | None:
     for site in sites:
         if site.start >= m.start and site.end <= m.end:
             return site
-    before = [x for x in sites if x.end <= m.start]
+    before = [x for x in sites if x.end <= m.start] if sampled else []
     gap = s.local(before[-1].end, m.start) if before else ""
     if before and re.fullmatch(r"[\s\w-]{0,20}", gap) and not _SPREAD_FROM.search(gap):
         return before[-1]
@@ -1225,9 +1231,17 @@ def unknown_primary(report: Report) -> bool:
     for s in report.case_sentences():
         for m in _UNKNOWN_PRIMARY.finditer(s.text):
             of_a_tumour = "origin" not in m.group(0).lower() or _TUMOUR_OF.search(s.text[: m.start()])
-            if of_a_tumour and not any(a <= m.start() < b for a, b in hypothetical_spans(s.text)):
+            denied = _DENIED_AFTER.match(s.text, m.end())
+            if of_a_tumour and not denied and not any(a <= m.start() < b for a, b in hypothetical_spans(s.text)):
                 return True
     return False
+
+
+#: "Carcinoma of unknown primary was excluded": no unknown primary.
+_DENIED_AFTER = re.compile(
+    r"[^.;]{0,20}?\b(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?(?:excluded|ruled\s+out|not\s+\w+)",
+    re.IGNORECASE,
+)
 
 
 #: An origin unknown is a tumour's ("a carcinoma of unknown origin"), not a bleed's or a fever's.
@@ -1563,8 +1577,8 @@ def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, M
     # is a metastasis, and only a site said to be the primary's counts
     occult = unknown_primary(report)
     for s, m in mentions:
-        stated = not occult or re.search(r"\bprimary\b", s.local(m.start - 40, m.start), re.IGNORECASE)
-        site = None if unknown or not stated else _site_near(report, s, m)
+        stated = _CALLED_PRIMARY.search(s.local(m.start - 40, m.start)) is not None
+        site = None if unknown else _site_near(report, s, m, sampled=not occult or stated)
         if site is not None:
             sites[site.key] += 1
             chosen = chosen or (s, m, site)
