@@ -605,6 +605,13 @@ def test_gene_alterations_stated_before_the_gene(read, text: str, expected: list
         # alone, such a gene's variant may be the patient's own: a haemochromatosis, a myopathy
         ("Genetic testing revealed an HFE mutation.", []),
         ("Exome sequencing found a TTN variant and a KRAS mutation.", [("KRAS", "positive")]),
+        # only where the sentence reports what was found: not a test meant, a general statement, a
+        # variant of no significance or an inherited one
+        ("He was screened for TP53 and APC mutations.", []),
+        ("Sequencing to look for TP53 and SMAD4 mutations was performed.", []),
+        ("The frequency of TP53 and SMAD4 mutations in pancreatic cancer exceeds 50%.", []),
+        ("If EGFR and STK11 mutations are present, prognosis is poor.", []),
+        ("Sequencing revealed BRAF and TTN variants of uncertain significance.", []),
     ],
 )
 def test_unlisted_genes_listed_with_known_ones_before_their_alteration(

@@ -1932,19 +1932,41 @@ _ITEM_THEN_SEPARATOR = re.compile(r"(?:\s+[\w.>()*/-]+){0,3}?\s*(?:,\s*(?:and\s+
 
 def _altered_with_a_marker(text: str, start: int, end: int, covered: bytearray) -> bool:
     """Whether a name is an altered gene of a list that holds a known marker right before or after
-    it: "KRAS G12D, TP53 and APC mutations", "APC and KRAS mutations"."""
+    it, in a sentence that reports what a test found: "Sequencing revealed KRAS G12D, TP53 and APC
+    mutations", "no APC or KRAS mutations" (not "tested for KRAS and APC mutations")."""
     joint = _TO_NEXT_ITEM.match(text, end)
     if joint is not None and joint.end() < len(covered) and covered[joint.end()] & 1:
         after = joint.end()
         while after < len(covered) and covered[after] & 1:
             after += 1
-        return _ALTERED_AFTER.match(text, after) is not None
-    if _ALTERED_AFTER.match(text, end) is None:
+        listed = _ALTERED_AFTER.match(text, after) is not None
+    elif _ALTERED_AFTER.match(text, end) is None:
         return False
-    for marker_end in range(start - 1, max(0, start - 60), -1):
-        if covered[marker_end - 1] & 1 and not covered[marker_end] & 1:
-            return _ITEM_THEN_SEPARATOR.fullmatch(text, marker_end, start) is not None
-    return False
+    else:
+        before = [i for i in range(start - 1, max(0, start - 60), -1) if covered[i - 1] & 1 and not covered[i] & 1]
+        listed = bool(before) and _ITEM_THEN_SEPARATOR.fullmatch(text, before[0], start) is not None
+    return listed and _reports_a_finding(text, start)
+
+
+#: What a sentence does with genes when it reports no finding: a test meant, a general statement, a
+#: variant of no significance or the patient's own inherited one.
+_NO_FINDING = re.compile(
+    r"\b(?:test(?:ed|ing)?\s+for|screen\w*|look\w*\s+for|search\w*\s+for|assess\w*|evaluat\w*|if|whether|"
+    r"frequen\w*|common\w*|often|typical\w*|offered|not\s+(?:been\s+)?(?:performed|done|tested)|"
+    r"uncertain\s+significance|VUS|germline|inherited|pharmacogen\w*|ha?emochromatosis)\b",
+    re.IGNORECASE,
+)
+_DENIAL = re.compile(r"\b(?:no|not|without|negative|wild[-\s]?type|absence)\b", re.IGNORECASE)
+
+
+def _reports_a_finding(text: str, position: int) -> bool:
+    """Whether the sentence around ``position`` reports what a test found or did not find."""
+    begin = max(text.rfind(". ", 0, position) + 1, position - 200, 0)
+    stop = text.find(". ", position)
+    sentence = text[begin : stop if stop >= 0 else len(text)]
+    if _NO_FINDING.search(sentence):
+        return False
+    return bool(_FINDING_VERB.search(sentence) or _DENIAL.search(sentence))
 
 
 def _listed_among_markers(text: str, token: re.Match[str], covered: bytearray) -> bool:
