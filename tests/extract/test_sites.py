@@ -377,6 +377,7 @@ def test_a_histology_that_names_its_organ_keeps_it_beside_metastases_there(extra
         ("Chest CT revealed multiple metastases.", []),
         ("Brain MRI showed no metastases.", []),
         ("Brain MRI showed lesions suspicious for metastases.", []),
+        ("Brain MRI showed lesions consistent with metastases or abscesses.", []),
     ],
 )
 def test_the_organ_an_imaging_study_is_named_after(extract, sentence: str, expected: list[str]) -> None:

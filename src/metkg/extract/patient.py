@@ -512,6 +512,9 @@ _OWN_FINDING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SPREAD_TO = re.compile(r"\s+(?:to|into)\b", re.IGNORECASE)
+#: Where a sentence's next clause begins: "Brain MRI showed no metastases, and bone scan revealed ...".
+_NEW_CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\b(?:but|whereas|while)\b", re.IGNORECASE)
+_OR_ANOTHER = re.compile(r"\s*(?:,\s*)?or\s+(?!other\b)", re.IGNORECASE)
 #: The organs an imaging study is named after: "brain MRI", "bone scan", "liver ultrasound" (not a region:
 #: a "chest CT" shows the lungs, the pleura, the mediastinum or the chest wall).
 _IMAGED_ORGANS = ("Brain", "Bone", "Liver", "Lung")
@@ -600,9 +603,12 @@ def _linked_sites(report: Report, s: Sentence, cue: Mention, sites: list[Mention
 def _imaged_organ(report: Report, s: Sentence, cue: Mention) -> list[Mention]:
     """ "Brain MRI showed multiple metastases": the organ an imaging study is named after, where the
     sentence names no other site before the cue."""
-    previous = [m for m in s.of("site") if m.end <= cue.start]
+    clause = max((b.end() for b in _NEW_CLAUSE.finditer(s.local(s.start, cue.start))), default=0) + s.start
+    previous = [m for m in s.of("site") if clause <= m.start and m.end <= cue.start]
     if len(previous) != 1 or not _STUDY_OF_AN_ORGAN_FOUND.fullmatch(s.local(previous[0].end, cue.start)):
         return []
+    if _OR_ANOTHER.match(s.local(cue.end, cue.end + 30)):
+        return []  # "lesions consistent with metastases or abscesses": one of two readings
     return [previous[0]] if any(report.vocabulary.is_a("site", previous[0].key, o) for o in _IMAGED_ORGANS) else []
 
 
