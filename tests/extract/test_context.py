@@ -41,6 +41,9 @@ from metkg.extract.report import read_report
         "Several authors reported that the tumour cells were positive for S100.",
         "Other investigators have described CD68 staining in these tumours.",
         "The authors have suggested that ALK fusions drive this tumour.",
+        # a spouse's or a friend's illness
+        "Her husband had metastatic melanoma.",
+        "His late wife died of metastatic breast cancer.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:
@@ -67,6 +70,7 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         "A 16-year-old male with a rare immunodeficiency enrolled on a transplant trial for patients with it.",
         "The authors declare no conflict of interest.",  # no finding of anyone else
         "Bone marrow biopsy showed several groups of metastatic carcinoma cells.",
+        "His wife noticed a firm nodule on his scalp.",  # the spouse only tells of the patient
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:

@@ -378,6 +378,9 @@ KIN = (
 )
 _RELATIVE = re.compile(
     r"\b(?:(?:her|his|the\s+patient'?s|whose)\s+(?:[\w-]+\s+)?|an?\s+(?:\w+\s+)?)(?:" + KIN + r"|twins?|relatives?)\b|"
+    # "Her husband had metastatic melanoma": the spouse's or a friend's illness
+    r"\b(?:her|his|the\s+patient'?s)\s+(?:late\s+|former\s+)?(?:husband|wife|spouse|partner|friend)s?\s+"
+    r"(?:had|has|was|died|developed|underwent|suffered)\b|"
     r"\bfamily\s+history\s*(?::|of\b|(?:was|is)\b|includ|reveal|show|significant|notable|remarkable|positive)|"
     # "Family history included fatal metastatic colon cancer in father"
     r"\b(?:in|of)\s+(?:(?:her|his|their)\s+)?(?:maternal\s+|paternal\s+)?" + KIN + r"\b",
