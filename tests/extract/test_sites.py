@@ -349,6 +349,12 @@ def test_a_metastatic_tumour_of_a_tissue_names_no_primary_organ(extract) -> None
             (None, "merkel-cell-carcinoma"),
         ),
         ("A 50-year-old man had an axillary mass. Core biopsy revealed metastatic melanoma.", (None, "melanoma")),
+        # the tumour the metastases came from is the primary, with the organ it is of
+        (
+            "A 60-year-old man had liver metastases from an adenocarcinoma of the sigmoid colon.",
+            ("colon", "adenocarcinoma"),
+        ),
+        ("A 60-year-old woman had bone metastases from a carcinoma of the left breast.", ("breast", "carcinoma")),
         # a cancer word or a stated origin still names the organ
         (
             "A 60-year-old woman had a liver biopsy showing metastatic adenocarcinoma of pulmonary origin.",

@@ -1054,9 +1054,19 @@ def _malignant(report: Report, key: str) -> bool:
 
 def _metastatic_context(s: Sentence, m: Mention) -> bool:
     before = s.local(m.start - 25, m.start).lower()
+    if _METASTASES_FROM.search(s.local(m.start - 60, m.start)):
+        return False  # "liver metastases from an adenocarcinoma of the sigmoid colon": the primary itself
     return (
         "metasta" in before or "secondary" in before or bool(_METASTATIC_GRADED.search(s.local(m.start - 60, m.start)))
     )
+
+
+#: "metastases from a (poorly differentiated) adenocarcinoma": the tumour the metastases came from.
+_METASTASES_FROM = re.compile(
+    r"\b(?:metastas[ie]s|metastatic\s+(?:disease|lesions?|deposits?))\s+(?:[\w-]+\s+){0,3}?from\s+"
+    r"(?:an?\s+|the\s+|his\s+|her\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 #: "metastatic moderately differentiated adenocarcinoma" (or "metastatic with moderately ..."): the
@@ -1132,6 +1142,8 @@ def _choose_histology(report: Report, scores: Counter[str]) -> str | None:
 _OF_SITE = re.compile(
     r"\s*(?:\([^)]{0,20}\)\s*)?(?:of|in|from|at|involving|(?:arising|originating)\s+(?:in|from))\s+(?:the\s+)?"
     r"(?:(?:left|right|bilateral)[\s-]+(?:sided\s+)?)?"
+    # "of the sigmoid colon", "of the distal oesophagus": the organ's segment before it
+    r"(?:(?:sigmoid|ascending|descending|transverse|distal|proximal|middle|mid|upper|lower)\s+)?"
     # "of the right lateral border of the tongue": a part of the organ before it
     r"(?:(?:(?:left|right|lateral|medial|anterior|posterior|upper|lower|inner|outer|dorsal|ventral)\s+){0,2}"
     r"(?:side|border|aspect|surface|margin|edge|part|portion|quadrant)\s+of\s+(?:the\s+)?(?:(?:left|right)\s+)?)?",
