@@ -121,10 +121,6 @@ def _negation_termset() -> dict[str, list[str]]:
             "then",
             "confirming",
             "which confirmed",
-            # a new finding ends the denial before it: "showed no metastases, and CT revealed liver metastases"
-            "revealed",
-            "showed",
-            "demonstrated",
             # the verdict after a doubt: "ruled out adenocarcinoma and was finally diagnosed as melanoma"
             "was diagnosed as",
             "were diagnosed as",
