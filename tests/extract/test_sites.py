@@ -421,8 +421,18 @@ def test_the_site_of_an_unknown_primarys_tumour_is_no_primary_organ(extract, tex
             "left tonsil.",
             "tonsil",
         ),
-        # the "primary" of "occult primary" is no primary said of the tumour
+        # the "primary" of "occult primary" is no primary said of the tumour, nor is one not found denied
         ("A 60-year-old man had an occult primary: liver biopsy showed adenocarcinoma.", None),
+        (
+            "A 60-year-old man had CUP; the occult primary was not found. Biopsy of an axillary mass showed carcinoma.",
+            None,
+        ),
+        # the organ before the histology is kept where it is no usual seat of metastases
+        (
+            "A 60-year-old man had cervical nodes from an occult primary. Biopsy of the base of tongue showed "
+            "squamous cell carcinoma.",
+            "tongue",
+        ),
     ],
 )
 def test_an_unknown_primary_denied_or_found(extract, text: str, organ: str | None) -> None:

@@ -31,6 +31,7 @@ from metkg.terminology import Term
 __all__ = [
     "IMPLIED",
     "REGIONAL",
+    "SEATS_OF_METASTASES",
     "GermlineDraft",
     "LesionDraft",
     "OutcomeDraft",
@@ -1151,8 +1152,32 @@ _OF_SITE = re.compile(
 )
 
 
+#: Where a carcinoma of unknown primary is sampled: its metastases' usual seats.
+SEATS_OF_METASTASES = (
+    "LymphNode",
+    "Axilla",
+    "Liver",
+    "Lung",
+    "Bone",
+    "BoneMarrow",
+    "CentralNervousSystem",
+    "AdrenalGland",
+    "Pleura",
+    "Peritoneum",
+    "Omentum",
+    "Retroperitoneum",
+    "Skin",
+    "ChestWall",
+    "SoftTissue",
+)
+
+
 #: "primary" said of the tumour, not of the unknown one ("carcinoma of unknown primary").
 _CALLED_PRIMARY = re.compile(r"(?<!unknown )(?<!occult )(?<!undetermined )\bprimary\b", re.IGNORECASE)
+
+
+def _a_seat_of_metastases(report: Report, site: str) -> bool:
+    return any(report.vocabulary.is_a("site", site, kind) for kind in SEATS_OF_METASTASES)
 
 
 def _site_near(report: Report, s: Sentence, m: Mention, sampled: bool = True) -> Mention | None:
@@ -1160,8 +1185,8 @@ def _site_near(report: Report, s: Sentence, m: Mention, sampled: bool = True) ->
     lymph node, which holds a carcinoma only when it has spread there, nor a fluid ("pleural fluid
     cytology revealed adenocarcinoma"), nor another organ than the one the histology names
     ("metastasis from hepatocellular carcinoma in the left lung": where it spread). Without
-    ``sampled``, not the site before it either: "biopsy of an axillary mass showed adenocarcinoma" of an
-    unknown primary is where it was sampled."""
+    ``sampled``, not a usual seat of metastases before it either: "biopsy of an axillary mass showed
+    adenocarcinoma" of an unknown primary is where it was sampled (not "biopsy of the base of tongue")."""
     sites = [x for x in s.of("site") if not _holds_no_primary(report, x.key) and _may_hold(report, m, x.key)]
     after = next((x for x in sites if x.start >= m.end), None)
     if after is not None and _OF_SITE.fullmatch(s.local(m.end, after.start)):
@@ -1169,7 +1194,7 @@ def _site_near(report: Report, s: Sentence, m: Mention, sampled: bool = True) ->
     for site in sites:
         if site.start >= m.start and site.end <= m.end:
             return site
-    before = [x for x in sites if x.end <= m.start] if sampled else []
+    before = [x for x in sites if x.end <= m.start and (sampled or not _a_seat_of_metastases(report, x.key))]
     gap = s.local(before[-1].end, m.start) if before else ""
     if before and re.fullmatch(r"[\s\w-]{0,20}", gap) and not _SPREAD_FROM.search(gap):
         return before[-1]
@@ -1257,7 +1282,7 @@ def unknown_primary(report: Report) -> bool:
 
 #: "Carcinoma of unknown primary was excluded": no unknown primary.
 _DENIED_AFTER = re.compile(
-    r"[^.;]{0,20}?\b(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?(?:excluded|ruled\s+out|not\s+\w+)",
+    r"\s*(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?(?:excluded|ruled\s+out)\b",
     re.IGNORECASE,
 )
 

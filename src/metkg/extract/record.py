@@ -24,6 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from metkg.extract.patient import (
+    SEATS_OF_METASTASES,
     LesionDraft,
     find_demographics,
     find_germline,
@@ -339,29 +340,9 @@ def _of_an_unknown_primary(report: Report, primary: LesionDraft | None, specimen
         return
     vocab = report.vocabulary
     for sp in specimens:
-        seat = sp.site is not None and any(vocab.is_a("site", sp.site, kind) for kind in _SEATS_OF_METASTASES)
+        seat = sp.site is not None and any(vocab.is_a("site", sp.site, kind) for kind in SEATS_OF_METASTASES)
         if sp.role is None and seat and sp.results:  # not the tonsil or stomach where the primary was found
             sp.role, sp.metastatic = "metastasis", True
-
-
-#: Where a carcinoma of unknown primary is sampled: its metastases' usual seats.
-_SEATS_OF_METASTASES = (
-    "LymphNode",
-    "Axilla",
-    "Liver",
-    "Lung",
-    "Bone",
-    "BoneMarrow",
-    "CentralNervousSystem",
-    "AdrenalGland",
-    "Pleura",
-    "Peritoneum",
-    "Omentum",
-    "Retroperitoneum",
-    "Skin",
-    "ChestWall",
-    "SoftTissue",
-)
 
 
 def _facts(report: Report) -> tuple[LesionDraft | None, list[LesionDraft], list[SpecimenDraft]]:
