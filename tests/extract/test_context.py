@@ -71,6 +71,7 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         "The authors declare no conflict of interest.",  # no finding of anyone else
         "Bone marrow biopsy showed several groups of metastatic carcinoma cells.",
         "His wife noticed a firm nodule on his scalp.",  # the spouse only tells of the patient
+        "She was diagnosed with breast cancer after her husband had found a lump in her left breast.",
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:
@@ -242,6 +243,12 @@ def test_a_verdict_after_a_doubt_is_stated(extract, text: str, histology: str | 
             "A 50-year-old man had a lung mass. The tumour was distinct from squamous cell carcinoma and was "
             "diagnosed as adenocarcinoma.",
             "adenocarcinoma",
+        ),
+        # a mass "distinct from" an organ is where it lies, no diagnosis set apart
+        (
+            "A 60-year-old man had a cough. CT revealed a mass distinct from the kidney, and biopsy showed "
+            "adrenocortical carcinoma.",
+            "adrenocortical-carcinoma",
         ),
         # "unlikely" sets nothing apart
         (

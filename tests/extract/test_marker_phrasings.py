@@ -612,6 +612,7 @@ def test_gene_alterations_stated_before_the_gene(read, text: str, expected: list
         ("The frequency of TP53 and SMAD4 mutations in pancreatic cancer exceeds 50%.", []),
         ("If EGFR and STK11 mutations are present, prognosis is poor.", []),
         ("Sequencing revealed BRAF and TTN variants of uncertain significance.", []),
+        ("Tumours with KRAS and APC mutations do not respond to cetuximab.", []),
     ],
 )
 def test_unlisted_genes_listed_with_known_ones_before_their_alteration(

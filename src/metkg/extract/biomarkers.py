@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from metkg.extract.context import TYPICAL_OF_A_KIND
 from metkg.records.models import UNLISTED_MARKER_NOTE
 
 __all__ = [
@@ -1948,25 +1949,34 @@ def _altered_with_a_marker(text: str, start: int, end: int, covered: bytearray) 
     return listed and _reports_a_finding(text, start)
 
 
-#: What a sentence does with genes when it reports no finding: a test meant, a general statement, a
-#: variant of no significance or the patient's own inherited one.
-_NO_FINDING = re.compile(
+#: What a sentence does with genes when it reports no finding: a test meant (before the list), a
+#: general statement, a variant of no significance or the patient's own inherited one.
+_TEST_MEANT = re.compile(
     r"\b(?:test(?:ed|ing)?\s+for|screen\w*|look\w*\s+for|search\w*\s+for|assess\w*|evaluat\w*|if|whether|"
-    r"frequen\w*|common\w*|often|typical\w*|offered|not\s+(?:been\s+)?(?:performed|done|tested)|"
-    r"uncertain\s+significance|VUS|germline|inherited|pharmacogen\w*|ha?emochromatosis)\b",
+    r"frequen\w*|common\w*|often|typical\w*|offered|not\s+(?:been\s+)?(?:performed|done|tested))\b",
     re.IGNORECASE,
 )
-_DENIAL = re.compile(r"\b(?:no|not|without|negative|wild[-\s]?type|absence)\b", re.IGNORECASE)
+_NO_TUMOUR_FINDING = re.compile(
+    r"\b(?:uncertain\s+significance|VUS|germline|inherited|pharmacogen\w*|ha?emochromatosis|respond\w*|"
+    r"predict\w*|associated\s+with|tumou?rs\s+with|patients\s+with)\b",
+    re.IGNORECASE,
+)
+_DENIAL_BEFORE = re.compile(
+    r"\b(?:no|without|negative\s+for|absence\s+of|wild[-\s]?type\s+for)\s+(?:[\w-]+[\s,]+){0,6}$", re.IGNORECASE
+)
+_DENIAL_AFTER = re.compile(r"[^.;]{0,60}?\b(?:were|was)\s+(?:not\s+(?:detected|found|identified)|absent)\b", re.I)
 
 
 def _reports_a_finding(text: str, position: int) -> bool:
-    """Whether the sentence around ``position`` reports what a test found or did not find."""
+    """Whether the sentence around ``position`` reports what a test of the tumour found or did not find."""
     begin = max(text.rfind(". ", 0, position) + 1, position - 200, 0)
     stop = text.find(". ", position)
-    sentence = text[begin : stop if stop >= 0 else len(text)]
-    if _NO_FINDING.search(sentence):
+    end = stop if stop >= 0 else len(text)
+    if _TEST_MEANT.search(text, begin, position) or _NO_TUMOUR_FINDING.search(text, begin, end):
         return False
-    return bool(_FINDING_VERB.search(sentence) or _DENIAL.search(sentence))
+    lead = text[max(begin, position - 60) : position]
+    denied = _DENIAL_BEFORE.search(lead) or _DENIAL_AFTER.match(text, position, end)
+    return bool(_FINDING_VERB.search(text, begin, end) or denied)
 
 
 def _listed_among_markers(text: str, token: re.Match[str], covered: bytearray) -> bool:
@@ -2136,14 +2146,6 @@ def from_serology(text: str, position: int, start: int, end: int) -> bool:
     clause_start = max([m.end() for m in breaks if m.end() <= position], default=start)
     clause_end = min([m.start() for m in breaks if m.start() >= position], default=end)
     return bool(_SEROLOGY.search(text, clause_start, clause_end))
-
-
-#: What a kind of tumour usually does: "(unlike) carcinomas that typically express hormone receptors".
-TYPICAL_OF_A_KIND = re.compile(
-    r"\b(?:that|which)\s+(?:typically|usually|commonly|classically|characteristically|generally)\s+"
-    r"(?:express|stain|harbou?r|lack|show)(?:es|s)?\b",
-    re.IGNORECASE,
-)
 
 
 def of_a_kind(text: str, position: int, start: int, end: int) -> bool:

@@ -26,6 +26,7 @@ from negspacy.termsets import termset
 __all__ = [
     "KIN",
     "NEGATION_TERMSET",
+    "TYPICAL_OF_A_KIND",
     "Cue",
     "about_other_patients",
     "clause_bounds",
@@ -154,7 +155,7 @@ _LIKENING = r"(?:similar(?:ities|ity)?\s+to|resembl(?:ed|ing|es|ance\s+to)|remin
 # "similar to a colonic adenocarcinoma", not "similar to the liver metastases" nor "to his prior tumour"
 _LIKENED = _LIKENING + r"(?=\s+an?\s)"
 #: What a tumour is set apart from is not what it is: "different from mucinous carcinoma" (looks ahead).
-_SET_APART = r"(?:different|distinct)\s+from|unlike\b|as\s+opposed\s+to"
+_SET_APART = r"different\s+from|unlike\b|as\s+opposed\s+to"  # not "a mass distinct from the kidney"
 #: A general statement of what one tumour can pass for: "chromophobe carcinoma may resemble oncocytoma".
 _GENERAL_LIKENESS = r"(?:may|can|could)\s+(?:also\s+)?(?:\w+ly\s+)?(?:resemble|mimic|simulate|imitate|masquerade)\b"
 _HYPOTHETICAL = re.compile(
@@ -376,7 +377,8 @@ _RELATIVE = re.compile(
     r"\b(?:(?:her|his|the\s+patient'?s|whose)\s+(?:[\w-]+\s+)?|an?\s+(?:\w+\s+)?)(?:" + KIN + r"|twins?|relatives?)\b|"
     # "Her husband had metastatic melanoma": the spouse's or a friend's illness
     r"\b(?:her|his|the\s+patient'?s)\s+(?:late\s+|former\s+)?(?:husband|wife|spouse|partner|friend)s?\s+"
-    r"(?:had|has|was|died|developed|underwent|suffered)\b|"
+    r"(?:had|has|was\s+diagnosed\s+with|died\s+(?:of|from)|developed|suffered\s+from)\s+(?:an?\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:cancer|\w*carcinoma|\w*oma|leuka?emia|tumou?r|malignancy|metasta\w+)\b|"
     r"\bfamily\s+history\s*(?::|of\b|(?:was|is)\b|includ|reveal|show|significant|notable|remarkable|positive)|"
     # "Family history included fatal metastatic colon cancer in father"
     r"\b(?:in|of)\s+(?:(?:her|his|their)\s+)?(?:maternal\s+|paternal\s+)?" + KIN + r"\b",
@@ -419,9 +421,9 @@ _WHAT_A_CANCER_DOES = re.compile(
 
 #: "carcinomas that typically express hormone receptors": what a kind of tumour does (a clause of a
 #: sentence that states this patient's findings does not make the sentence general).
-_TYPICAL_OF_A_KIND = re.compile(
-    r"\b(?:that|which)\s+(?:typically|usually|commonly|classically|characteristically)\s+"
-    r"(?:express|stain|harbou?r|lack|show)(?:es|s)\b",
+TYPICAL_OF_A_KIND = re.compile(
+    r"\b(?:that|which)\s+(?:typically|usually|commonly|classically|characteristically|generally)\s+"
+    r"(?:express|stain|harbou?r|lack|show)(?:es|s)?\b",
     re.IGNORECASE,
 )
 
@@ -440,7 +442,7 @@ def about_other_patients(sentence: str) -> bool:
         return True
     if _USUAL_PRACTICE.search(sentence) and not refers_to_patient(sentence):
         return True
-    general = _CITATION.search(sentence) or _WHAT_A_CANCER_DOES.search(sentence) or _TYPICAL_OF_A_KIND.search(sentence)
+    general = _CITATION.search(sentence) or _WHAT_A_CANCER_DOES.search(sentence) or TYPICAL_OF_A_KIND.search(sentence)
     if general and not (_PAST_EVENT.search(sentence) or refers_to_patient(sentence)):
         return True  # "..., which explains the liver metastases [1]": a general statement in the present
     if _THE_AGED_PATIENT.match(sentence):
