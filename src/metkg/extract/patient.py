@@ -1574,8 +1574,9 @@ def _cutaneous(report: Report, histology: str) -> bool:
 def find_primary(report: Report) -> LesionDraft | None:
     """The primary tumour: histology, organ, side, stage and grade.
 
-    Without a histology term the organ a cancer word names ("a history of breast cancer",
-    "a duodenal tumor") still gives a primary; an unknown primary gives none.
+    Without a histology stated in its own right, the histology of its metastases ("metastatic
+    melanoma") or the organ a cancer word names ("a history of breast cancer", "a duodenal tumor")
+    still gives a primary; an unknown primary gives no organ.
     """
     scores, seen = _primary_candidates(report)
     histology = _choose_histology(report, scores)
@@ -1606,6 +1607,8 @@ def _known_by_its_metastases(report: Report) -> LesionDraft | None:
         primary.site = found[0]
         evidence += found[1]
     _stage_and_grade(report, primary, [m for _, m in mentions])
+    dated = [s.date for s, _ in mentions if s.section == "case" and s.date is not None]
+    primary.diagnosis_date = dated[0] if dated else None
     primary.sentences = sorted({s.index for s, _ in mentions})
     return primary
 
