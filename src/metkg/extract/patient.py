@@ -1606,16 +1606,12 @@ def _known_by_its_metastases(report: Report) -> LesionDraft | None:
     if found is not None:
         primary.site = found[0]
         evidence += found[1]
-    _stage_and_grade(report, primary, [m for _, m in mentions])
-    dated = [s.date for s, _ in mentions if s.section == "case" and s.date is not None]
-    primary.diagnosis_date = dated[0] if dated else None
-    primary.sentences = sorted({s.index for s, _ in mentions})
+    _described_by(report, primary, mentions)
     return primary
 
 
 def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, Mention]]) -> LesionDraft:
     """The primary of a histology the case states: its organ from the mentions, the histology or the text."""
-    sites: Counter[str] = Counter()
     chosen: tuple[Sentence, Mention, Mention] | None = None
     # "a carcinoma of unknown origin in the liver": the site is where it spread; only a stated origin counts
     unknown = report.vocabulary.is_a("histology", histology, "MalignantNeoplasmOfUnknownPrimary")
@@ -1626,7 +1622,6 @@ def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, M
         stated = _CALLED_PRIMARY.search(s.local(m.start - 40, m.start)) is not None
         site = None if unknown else _site_near(report, s, m, sampled=not occult or stated)
         if site is not None:
-            sites[site.key] += 1
             chosen = chosen or (s, m, site)
     position = mentions[0][1].start if mentions else 0
     evidence: list[Evidence] = []
@@ -1649,15 +1644,11 @@ def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, M
         if named is not None:
             primary.site = named[0]
             evidence += named[1]
-        elif primary.site is None and occult:
-            pass  # "a carcinoma of unknown primary ... an axillary mass": the mass is a metastasis
-        elif primary.site is None and _cutaneous(report, histology):
-            primary.site = "skin"
-        elif primary.site is None:
-            mass = _organ_of_the_first_mass(report, histology)
-            if mass is not None:
-                primary.site = mass[0]
-                evidence += mass[1]
+        elif primary.site is None and not occult:  # an unknown primary's first mass is a metastasis
+            guessed = ("skin", []) if _cutaneous(report, histology) else _organ_of_the_first_mass(report, histology)
+            if guessed is not None:
+                primary.site = guessed[0]
+                evidence += guessed[1]
     origin = _stated_origin(report)
     if origin is not None and origin[0] != primary.site:
         primary.site, primary.laterality = origin[0], None
@@ -1668,12 +1659,17 @@ def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, M
         and _called_metastatic(report, primary.site)
     ):
         _seat_elsewhere(report, primary)
+    _described_by(report, primary, mentions)
+    return primary
+
+
+def _described_by(report: Report, primary: LesionDraft, mentions: list[tuple[Sentence, Mention]]) -> None:
+    """What the primary's mentions tell besides its organ: stage, grade, the date it was found, its sentences."""
     _stage_and_grade(report, primary, [m for _, m in mentions])
     if mentions:
         dated = [s.date for s, _ in mentions if s.section == "case" and s.date is not None]
         primary.diagnosis_date = dated[0] if dated else None
         primary.sentences = sorted({s.index for s, _ in mentions})
-    return primary
 
 
 def _stage_and_grade(report: Report, primary: LesionDraft, mentions: list[Mention]) -> None:
