@@ -181,6 +181,48 @@ def test_phrasing(read, text: str, expected: list[tuple[str, str]]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a denial before a list governs the verb after it
+        ("Neither CK7 nor CD117 was expressed.", [("CK7", "negative"), ("CD117", "negative")]),
+        (
+            "None of the breast markers (ER, PR, GATA3) were positive.",
+            [("ER", "negative"), ("PR", "negative"), ("GATA3", "negative")],
+        ),
+        ("There was no ER or PR expression in the nodal biopsy.", [("ER", "negative"), ("PR", "negative")]),
+        ("The tumour showed loss of MLH1 and PMS2 nuclear expression.", [("MLH1", "negative"), ("PMS2", "negative")]),
+        ("The tumour showed no loss of MLH1 and PMS2 expression.", [("MLH1", "positive"), ("PMS2", "positive")]),
+        ("No CK7-positive cells were seen.", [("CK7", "negative")]),
+        # "non-reactive", "unreactive", "not positive for"
+        (
+            "Reactive for PSA and non-reactive for CK7 and CK20.",
+            [("PSA", "positive"), ("CK7", "negative"), ("CK20", "negative")],
+        ),
+        ("ER and GATA3 were non-reactive.", [("ER", "negative"), ("GATA3", "negative")]),
+        ("Positive for CK7 and unreactive for CK20.", [("CK7", "positive"), ("CK20", "negative")]),
+        ("The biopsy was not positive for ER and was positive for GATA3.", [("ER", "negative"), ("GATA3", "positive")]),
+        ("The cells were not only positive for CK7 but also for CK19.", [("CK7", "positive")]),
+        # the list after "but not" / "but neither" after a verb of staining
+        (
+            "The cells expressed PAX8 and WT1 but not GATA3 or mammaglobin.",
+            [("PAX8", "positive"), ("WT1", "positive"), ("GATA3", "negative"), ("mammaglobin", "negative")],
+        ),
+        (
+            "The cells expressed CK20 and CDX2 but neither CK7 nor p63.",
+            [("CK20", "positive"), ("CDX2", "positive"), ("CK7", "negative"), ("p63", "negative")],
+        ),
+        ("The cells stained strongly for S100 but not for HMB-45.", [("S-100", "positive"), ("HMB-45", "negative")]),
+        ("Positive for CK7, not CK20.", [("CK7", "positive"), ("CK20", "negative")]),
+        # "as were": the status of the result before
+        ("ER was negative, as were PR and GATA3.", [("ER", "negative"), ("PR", "negative"), ("GATA3", "negative")]),
+        ("SOX10 was positive, as was S100.", [("SOX10", "positive"), ("S-100", "positive")]),
+    ],
+)
+def test_a_denial_governs_the_list_it_leads(read, text: str, expected: list[tuple[str, str]]) -> None:
+    assert _statuses(read(text)) == expected, text
+
+
+@pytest.mark.parametrize(
     ("text", "marker", "status", "note"),
     [
         ("ER was positive (Allred 7/8).", "ER", "positive", "Allred score 7"),

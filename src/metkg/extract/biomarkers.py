@@ -141,7 +141,11 @@ _SCORE = re.compile(r"(?<![\d.])(?P<score>[0-3])\s*\+(?!\d)")
 _ZERO_SCORE = re.compile(r"(?:^|\b(?:of|score|was|is|were|:)\s*)0(?![\d%]|[.,]\d)\s*$", re.IGNORECASE)
 _STATUS_WORDS: list[tuple[str, Status]] = [
     (r"not\s+amplified|non-?amplified|no\s+amplification|unamplified", "negative"),
-    (r"(?:immuno-?)?negativ(?:e|ity|ities)|loss|lost|absent|not\s+expressed|no\s+expression", "negative"),
+    (
+        r"(?:immuno-?)?negativ(?:e|ity|ities)|loss|lost|absent|not\s+expressed|no\s+expression|"
+        r"(?:non-?|un)(?:immuno-?)?reactive",
+        "negative",
+    ),
     (r"equivocal|borderline|indeterminate", "equivocal"),
     (r"low(?:\s+expression)?(?!\s*(?:-|grade))", "low"),
     (
@@ -261,7 +265,7 @@ _WORD_VALUE = re.compile(
     r"(?P<mod>(?:strongly|weakly|focally|diffusely|moderately|partially|strong|weak|focal|diffuse|moderate|partial)\s+)?"
     r"(?P<word>not\s+amplified|non-?amplified|no\s+amplification|(?:immuno-?)?positiv(?:e|ity|ities)|"
     r"(?:immuno-?)?negativ(?:e|ity|ities)|equivocal|over-?expressed|over-?expression|amplified|amplification|retained|"
-    r"preserved|intact|lost|loss\b|absent\b|low\b|"
+    r"preserved|intact|lost|loss\b|absent\b|low\b|(?:non-?|un)(?:immuno-?)?reactive\b|"
     # "Melan-A and HMB-45 were diffusely reactive", not "CD3 was positive in reactive T cells" nor nodes
     # "examined with CD3 and CD20" that "were reactive"
     r"(?<=ly\s)reactive(?=\s*(?:[.,;:)]|$)|\s+(?:in|with|and|but|while|whereas|within)\b))"
@@ -291,7 +295,7 @@ _GLOSS = r"(?:\s*\((?:[^()]|\([^()]{1,10}\)){1,80}\))?"
 _ITEM_MODIFIER = r"(?P<modifier>(?:nuclear|cytoplasmic|membranous|focal|diffuse|patchy|weak|strong|partial)\s+)?"
 _CONNECTOR = re.compile(
     _GLOSS
-    + r"\s*(?:,\s*(?:and|or)\s+|,|and|or|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with|(?<=\s)but\s+also)\s*"
+    + r"\s*(?:,\s*(?:and|or|nor)\s+|,|and|or|nor|&|/|as\s+well\s+as|plus|(?:,\s*)?along\s+with|(?<=\s)but\s+also)\s*"
     + _PANEL
     + _ITEM_MODIFIER
     + r"(?:anti(?:-\s?|\s))?",  # "positivity for anti-CK7 and anti CK20": the antibody's marker
@@ -945,6 +949,10 @@ _VERB_PREFIX = re.compile(
 _NEGATED = re.compile(
     r"\b(?:no|not(?!\s+only)|without|absence\s+of|absent|lack(?:ed|s|ing)?|loss\s+of)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
+#: "non-reactive for CK7", "unreactive for": the word after it denied
+_NON = re.compile(r"\b(?:non|un)-?$", re.IGNORECASE)
+#: "was not positive for ER": the positive word itself denied
+_NOT_RIGHT_BEFORE = re.compile(r"\bnot\s+$", re.IGNORECASE)
 # "negatively stained for CK7": the adverb gives the polarity of the word after it
 _NEGATIVELY = re.compile(r"\bnegatively\s+$", re.IGNORECASE)
 # "no mutations in EGFR, KRAS or BRAF", "negative for EGFR mutation", "wild-type for KRAS"
@@ -1039,9 +1047,12 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     denied = [m for m in _NOT_FOR.finditer(window) if _LIST_GAP.match(window[m.end() :])]
     clause = window.rfind(";", 0, denied[-1].start()) + 1 if denied else 0  # the prefix of the same clause
     earlier = list(_PREFIX.finditer(window, clause, denied[-1].start())) if denied else []
-    if earlier and _STATUS_WORD.match(earlier[-1].group("word")):
-        # "immunoreactivity for Pit-1, but not for SF-1 and ER": the list after "not for" has the other status
-        was_negative = re.match(r"negativ|lack|loss|absen", earlier[-1].group("word"), re.IGNORECASE) is not None
+    stated = bool(earlier) and _STATUS_WORD.match(earlier[-1].group("word")) is not None
+    verb = _EXPRESSING.search(window, clause, denied[-1].start()) if denied and not stated else None
+    if stated or verb:
+        # "immunoreactivity for Pit-1, but not for SF-1 and ER": the list after "not for" has the other status;
+        # "expressed PAX8 but not GATA3": the verb's list is positive, the one after "not" negative
+        was_negative = not verb and re.match(r"negativ|lack|loss|absen", earlier[-1].group("word"), re.I) is not None
         value = ResultValue(status="positive" if was_negative else "negative")
         return value, window_start + denied[-1].start("not"), window_start + denied[-1].end()
     if best is None:
@@ -1051,7 +1062,7 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     lead_end = window_start + len(lead)
     if _BYSTANDER_SUBJECT.search(text, max(begin, lead_end - 200), lead_end):
         return None  # "Follicular dendritic cells were positive for CD21 and CD23": not the tumour's
-    negated = _NEGATED.search(lead) or _NEGATIVELY.search(lead)
+    negated = _NEGATED.search(lead) or _NEGATIVELY.search(lead) or _NON.search(lead)
     if word.startswith("amplification") and not (negated or _SHOWED_BEFORE.search(lead)):
         return None  # "testing for amplification of HER2" states no result; "no", "showed amplification of" do
     by_method = _POLARITY_BY_METHOD.search(lead)  # "negative by immunohistochemical staining for"
@@ -1059,7 +1070,11 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
         word = by_method.group("word").lower()
     if word.startswith(("lack", "loss", "absen")) and negated:
         status: Status = "positive"  # "no loss of MLH1 expression": retained
-    elif "negativ" in word or word.startswith(("lack", "loss", "absen")) or (negated and "positiv" not in word):
+    elif (
+        "negativ" in word
+        or word.startswith(("lack", "loss", "absen"))
+        or (negated and ("positiv" not in word or _NOT_RIGHT_BEFORE.search(lead)))
+    ):
         status = "negative"
     else:
         status = "positive"
@@ -1383,6 +1398,7 @@ def parse_results(
             _denied(text, members[0].start, start, _own_value(text, m, end)) or _expression_shown(text, m, start)
             for m in members
         ]
+        own = _denied_list(text, members[0].start, start, own)
         if len(members) > 1 and own[-1] is None:  # "showed CD10, CD68 and vimentin expression"
             own[-1] = _expression_shown(text, members[-1], start, lead_end=members[0].start)
         shared = own[-1]
@@ -1393,6 +1409,8 @@ def parse_results(
                 prefix = None
             if prefix is None and carried is not None and _CONNECTOR.fullmatch(text, claimed, members[0].start):
                 prefix = carried  # "expressed CD3, CD30 (30%), and BCL-2": the list goes on after the percent
+            if prefix is None and results:
+                prefix = _alike(text, members[0].start, results[-1])
             # "expressed CD20, BCL-2 and CD10 (30%)": the percent is the last one's, the verb everyone's
             if prefix is not None and not _TESTED_AFTER_LIST.match(text, members[-1].end, end):
                 shared = _denied_after_list(text, prefix, members[-1].end, end)
@@ -1533,7 +1551,14 @@ _DENIAL_NEAR = re.compile(
 #: Where staining was noted, when that is not plainly the tumour: "only in the reactive T cells", "in <1%".
 _NOTED_ELSEWHERE = re.compile(r"\s+(?:only\s+)?in\b", re.IGNORECASE)
 _NOT_FOR = re.compile(
-    r"(?:,\s*|\s+)(?:but\s+|and\s+|while\s+|whereas\s+)?(?P<not>not)\s+(?:for|with)\s+(?:the\s+)?", re.IGNORECASE
+    # "positive for CK7 but not for CK20", "expressed PAX8 but not GATA3", "... but neither CK7 nor p63"
+    r"(?:,\s*|\s+)(?:but\s+|and\s+|while\s+|whereas\s+)?(?P<not>not(?!\s+only)|neither)\s+(?:(?:for|with)\s+)?"
+    r"(?:the\s+)?",
+    re.IGNORECASE,
+)
+#: A verb that states staining before a list: "the tumour cells expressed PAX8 and WT1 but not ...".
+_EXPRESSING = re.compile(
+    r"\b(?<!not\s)(?:express(?:ed|es|ing)|(?:immuno)?stain(?:ed|s)\s+(?:\w+ly\s+)?for|reacted\s+with)\b", re.I
 )
 #: The words of a prefix that state a status, which "but not for" turns round (not "staining was repeated for").
 _STATUS_WORD = re.compile(r"(?:immuno-?)?(?:positiv|negativ|reactiv|react|express)", re.IGNORECASE)
@@ -1563,7 +1588,10 @@ _EXPRESSION_NOTED = re.compile(
 _EXPRESSED_AFTER = re.compile(
     r"\s+(?:protein\s+)?" + _EXPRESSION_NOUN + r"\b(?!\s+(?:was|were|is|are|of|for|status|levels?|results?|"
     # "expression in tumour cells" is the tumour's, "expression in the stroma" is not said of it
-    r"in\b(?!\s+(?:the\s+)?(?:tumou?r|neoplastic|malignant|atypical|lesional|cancer)\s+cells)|"
+    r"in\b(?!\s+(?:the\s+)?(?:tumou?r|neoplastic|malignant|atypical|lesional|cancer)\s+cells|"
+    # "no CDX2 expression in the gastric metastasis": the specimen tested
+    r"\s+(?:the|this|her|his)\s+(?:[\w-]+\s+){0,2}(?:biops(?:y|ies)|metasta\w+|lesions?|specimens?|tumou?rs?|masse?s?|"
+    r"nodules?|resection)\b)|"
     r"pattern|index|score|requests?|requested|pending|orders?|ordered|only)\b)",
     re.IGNORECASE,
 )
@@ -1608,6 +1636,17 @@ def _denied_after_list(
 
 _LOST = re.compile(r"(?:loss|lack|absence)\s+of\b", re.IGNORECASE)
 _CLAUSE_ENDS = re.compile(r"\s*(?:[.;]|$)")
+#: "ER was negative, as were PR and GATA3": the list takes the status of the result before it.
+_ALIKE_BEFORE = re.compile(r",?\s+as\s+(?:were|was|did|does|do)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _alike(text: str, run_start: int, before: ParsedResult) -> tuple[ResultValue, int, int] | None:
+    """The status of the result ``before`` for a list after "as were", in the same sentence."""
+    alike = _ALIKE_BEFORE.search(text, max(before.value_span[1], run_start - 20), run_start)
+    if alike is None or before.status not in ("positive", "negative"):
+        return None
+    words = alike.start() + len(alike.group(0)) - len(alike.group(0).lstrip(", "))
+    return ResultValue(status=before.status), words, alike.end()
 
 
 def _expression_shown(
@@ -1666,6 +1705,40 @@ def _denied(
     if _MOLECULAR_NEGATIVE.search(text[max(begin, run_start - 120) : run_start]):
         return replace(value[0], status="negative"), value[1], value[2]
     return value
+
+
+#: A denial that governs the whole list after it, so the verb after the list is denied too: "neither
+#: CK7 nor CD117 was expressed", "none of the breast markers (ER, PR, GATA3) were positive", "no ER or
+#: PR expression", "loss of MLH1 and PMS2 nuclear expression" (not "no loss of ...": retained).
+_LIST_DENIAL = re.compile(
+    r"\b(?:neither|none\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:\(\s*)?|(?<!no\s)(?<!without\s)(?:loss|lack|absence)\s+of"
+    r"(?:\s+(?:the\s+)?(?:nuclear\s+|cytoplasmic\s+|membranous\s+)?(?:expression|staining|immunoreactivity)\s+of)?|"
+    r"no|without)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_DENIED_ALREADY = re.compile(r"negativ|absent|lost|loss|lack|\bnot?\b|without", re.IGNORECASE)
+
+
+def _denied_list(
+    text: str, run_start: int, begin: int, own: list[tuple[ResultValue, int, int] | None]
+) -> list[tuple[ResultValue, int, int] | None]:
+    """The values read after a list turned negative when a denial before the list governs it."""
+    denial = _LIST_DENIAL.search(text, max(begin, run_start - 50), run_start)
+    if denial is None:
+        return own
+    turned: list[tuple[ResultValue, int, int] | None] = []
+    for value in own:
+        if (
+            value is not None
+            and value[0].status == "positive"
+            and value[0].assay != "molecular"
+            and value[1] > run_start
+            and not _DENIED_ALREADY.search(text, value[1], value[2])
+        ):
+            turned.append((replace(value[0], status="negative"), denial.start(), value[2]))
+        else:
+            turned.append(value)
+    return turned
 
 
 def _opened_before(text: str, start: int) -> bool:
