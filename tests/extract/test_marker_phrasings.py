@@ -313,6 +313,15 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
         ("A KRAS G12C mutation was found by PCR.", [("KRAS", "positive", "PCR", "alteration: G12C")]),
         ("BRAF V600E mutation was absent (NGS).", [("BRAF", "negative", "NGS", "alteration: V600E")]),
         ("The tumour was KRAS wild-type by PCR.", [("KRAS", "negative", "PCR", None)]),
+        # a named variant's test, then its verdict: not a variant found
+        ("BRAF V600E immunohistochemistry was negative.", [("BRAF", "negative", "IHC", "alteration: V600E")]),
+        ("BRAF V600E (VE1) immunostaining was positive.", [("BRAF", "positive", "IHC", "alteration: V600E")]),
+        ("Calretinin staining was negative.", [("calretinin", "negative", "IHC", None)]),
+        ("By PCR, EGFR L858R testing of the biopsy was negative.", [("EGFR", "negative", "PCR", "alteration: L858R")]),
+        (
+            "The biopsy was tested by PCR for the EGFR T790M mutation, which was negative.",
+            [("EGFR", "negative", "PCR", "alteration: T790M")],
+        ),
         (
             "No mutations in EGFR, KRAS or BRAF were found by NGS.",
             [("EGFR", "negative", "NGS", None), ("KRAS", "negative", "NGS", None), ("BRAF", "negative", "NGS", None)],

@@ -478,13 +478,20 @@ _MOLECULAR = re.compile(
     r"somatic|pathogenic|likely\s+pathogenic|deleterious|splice[-\s]site|promoter|homozygous)\s+)*"
     + _ALTERATION
     + r"\b)?"
-    r"(?P<test>\s+(?:testing|tests?|analys[ie]s|status|assay|screening|profiling|sequencing|results?))?"
-    r"(?P<tail>\s*[-–,:]?\s*(?:\(\s*[^()]{1,30}\)\s*)?(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
+    # "BRAF V600E (VE1) immunostaining was negative": a variant-specific antibody is a test too
+    r"(?P<test>(?:\s*\([^()]{1,12}\))?(?:\s+|(?<=\s))(?:testing|tests?|analys[ie]s|status|assay|screening|profiling|sequencing|"
+    r"results?|immunohistochemistry|immunohistochemical\s+staining|immunostaining|IHC|staining))?"
+    r"(?P<tail>\s*[-–,:]?\s*(?:\(\s*[^()]{1,30}\)\s*)?"
+    # "EGFR L858R testing of the liver biopsy was negative", "the EGFR T790M mutation, which was negative"
+    r"(?:(?:of|in|on)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:biops(?:y|ies)|specimens?|samples?|tissues?|tumou?rs?|"
+    r"metasta\w+|lesions?)\s+)?(?:which\s+)?"
+    r"(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
     r"(?:(?P<neg>not\s+(?:detected|found|identified|present|seen|observed)|negative|absent|undetected|wild[-\s]?type)"
     r"|(?P<pos>detected|identified|present|positive|confirmed))(?!\s+(?:for|to|of)\b))?",  # not "negative for X"
     re.IGNORECASE,
 )
 _AMPLIFICATION = re.compile(r"amplif", re.IGNORECASE)
+_STAINING_TEST = re.compile(r"immuno|\bIHC\b|staining", re.IGNORECASE)
 
 
 _NEXT_TOKEN = re.compile(r"\s+(?P<token>[\w./-]+)")
@@ -566,6 +573,8 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
     exon_only = re.fullmatch(r"(?i:exon)\s*\d+", variants) is not None
     named = bool(re.search(r"\d", variants)) and (alt != "" or not exon_only)
     wild = bool(m.group("neg")) and "wild" in m.group("neg").lower()
+    if m.group("test") and _STAINING_TEST.search(m.group("test")) and not named:
+        return None  # "calretinin staining was negative": a protein's stain, read as such
     tested = bool(m.group("test")) and bool(m.group("neg") or m.group("pos"))  # "BRAF testing was negative"
     if not alt and not named and not wild and not tested:
         return None
@@ -1287,6 +1296,8 @@ def _assay(value: ResultValue, between: str, sentence: str) -> tuple[str, str | 
     """
     amplification = bool(_AMPLIFICATION.search(between))
     if value.assay == "molecular":
+        if re.search(r"immunohisto|immunostain|\bIHC\b", between, re.IGNORECASE):
+            return "IHC", None  # "BRAF V600E immunohistochemistry was negative": a variant-specific antibody
         if _FISH.search(sentence) and re.search(r"rearrang|fusion|translocat|split", between, re.IGNORECASE):
             return "FISH", None
         if re.search(r"Sanger|pyrosequencing", sentence, re.IGNORECASE):

@@ -133,6 +133,8 @@ class TermMatcher:
         self._keys: dict[str, set[str]] = {}
         self._names: dict[str, dict[int, list[tuple[str, str]]]] = {}  # category -> length -> (name, key)
         self._term_names = {(category, key): list(ns) for category, terms in names.items() for key, ns in terms.items()}
+        #: every name of every category: a word the vocabulary knows ("gastric") is no misspelling of another
+        self._all_names = {n.lower() for terms in names.values() for ns in terms.values() for n in ns if n}
         for category, terms in names.items():
             by_length = self._names.setdefault(category, {})
             for name, key in sorted({(n.lower(), k) for k, ns in terms.items() for n in ns if n and len(n) >= 4}):
@@ -174,14 +176,17 @@ class TermMatcher:
         of ``name`` (misspellings such as "synaptophysine", "vimentine", "microsatelite stable"),
         or ``None`` when none or several are that close. Case is ignored; a name shorter than
         five letters is never corrected, and one of eight or fewer letters by one edit at most;
-        a number written stays as written ("GATA-2" is another gene than GATA3, not a misspelling of it).
+        a number written stays as written ("GATA-2" is another gene than GATA3, not a misspelling of it),
+        and a name the vocabulary has for any term ("gastric", a site) is no misspelling of another.
 
         >>> m = TermMatcher({"marker": {"synaptophysin": ["synaptophysin"], "GATA3": ["GATA-3"]}})
         >>> m.closest("marker", "Synaptophysine"), m.closest("marker", "GATA-2")
         ('synaptophysin', None)
+        >>> sites = TermMatcher({"marker": {"gastrin": ["gastrin"]}, "site": {"stomach": ["gastric"]}})
+        >>> sites.closest("marker", "gastric")
         """
         word = name.lower()
-        if len(word) < 5:
+        if len(word) < 5 or word in self._all_names:
             return None
         digits = _number(word)
         limit = 1 if len(word) <= 8 else 2
