@@ -70,6 +70,20 @@ def test_a_lesion_named_after_the_value_takes_the_result(extract) -> None:
     assert _results(patient)["PR"] == [("recurrence", "negative")]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "GATA3 and ER were positive in the liver metastasis.",
+        "ER was positive in the left hepatic lobe metastasis.",
+        "No KRAS mutation was detected in the liver metastasis.",
+    ],
+)
+def test_a_metastasis_named_with_its_site_after_the_value_takes_the_result(extract, sentence: str) -> None:
+    text = WOMAN + "Two years later CT showed liver metastases. " + sentence
+    results = _results(extract(text).patients[0])
+    assert {kind for pairs in results.values() for kind, _ in pairs} == {"metastasis"}, results
+
+
 def test_the_primary_cancer_a_result_qualifies_is_the_primary(extract) -> None:
     text = "A 49-year-old woman was diagnosed with HER2-positive carcinoma of the right breast."
     patient = extract(text).patients[0]

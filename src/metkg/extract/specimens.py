@@ -472,6 +472,8 @@ _IN_LESION = re.compile(
     r"(?:in|of|on|from|at|within)\s+(?:the|this|her|his)\s+",
     re.I,
 )
+#: The words before a lesion's cue that name where it is: "the [left adrenal] metastasis".
+_SITE_WORDS = re.compile(r"(?:[\w-]+\s+){0,3}")
 _CLAUSE_BREAK = re.compile(
     r";|\b(?:however|whereas|while|but\s+(?:the|her|his|in)|in\s+contrast|compared\s+(?:with|to)|unlike)\b", re.I
 )
@@ -567,7 +569,12 @@ def attribution(s: Sentence, parsed: ParsedResult, anchors: list[Anchor]) -> Anc
     tail = s.text[last - s.start :]
     lead = _IN_LESION.match(tail)
     if lead:
-        after = [a for a in anchors if a.specimen is None and a.start == last + lead.end()]
+        named_at = last + lead.end()  # "positive in the liver metastasis": the cue after its site's words
+        after = [
+            a
+            for a in anchors
+            if a.specimen is None and a.start >= named_at and _SITE_WORDS.fullmatch(s.local(named_at, a.start))
+        ]
         if after:
             return after[0]
     before = [a for a in anchors if a.end <= first or (a.specimen is not None and a.start <= first)]
