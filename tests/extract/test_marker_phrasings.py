@@ -1008,6 +1008,9 @@ def test_markers_of_more_panels(read_doc, text: str, expected: list[tuple]) -> N
     [
         ("BCL-2 and MYC were about 80% and 30%, respectively.", [("Bcl-2", 80.0), ("MYC", 30.0)]),
         ("ER and PR were positive in 80% and 30% of cells, respectively.", [("ER", 80.0), ("PR", 30.0)]),
+        ("ER and PR were positive (90% and 60%, respectively).", [("ER", 90.0), ("PR", 60.0)]),
+        ("Positive for ER and PR (95% and 20%, respectively).", [("ER", 95.0), ("PR", 20.0)]),
+        ("The cells showed strong ER and PR expression (100% and 90% of nuclei).", [("ER", 100.0), ("PR", 90.0)]),
         ("ER and PR were 80% and 30%.", [("ER", 80.0), ("PR", 30.0)]),
         # one percent for the list, or percents of different shapes, stay as they are
         ("ER and PR were positive (90%).", [("ER", 90.0), ("PR", 90.0)]),

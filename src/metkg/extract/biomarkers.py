@@ -1488,7 +1488,8 @@ _AMPLIFIED_AFTER = re.compile(r"\s*\(\s*amplif", re.IGNORECASE)  # "an ERBB2 alt
 
 #: Percents given in the order of the markers: "BCL-2 and MYC were 80% and 30%, respectively".
 _RESPECTIVELY = re.compile(
-    r"(?P<values>(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+)(?:" + _CMP + r"\s*)?" + _NUM + r"\s*%){2,})"
+    # "ER and PR were positive (90% and 60%, respectively)": the percents may open a parenthesis
+    r"(?P<values>(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s*\(\s*|\s+)(?:" + _CMP + r"\s*)?" + _NUM + r"\s*%){2,})"
     r"(?:\s+of\s+(?:the\s+)?(?:tumou?r\s+)?(?:cells|nuclei))?(?P<respectively>\s*,?\s*respectively\b)?",
     re.IGNORECASE,
 )
