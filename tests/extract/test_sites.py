@@ -124,6 +124,26 @@ def test_the_nodes_of_a_region_are_a_nodal_station(extract) -> None:
     ]
 
 
+LUNG = "A 61-year-old man had adenocarcinoma of the right lung. "
+
+
+@pytest.mark.parametrize(
+    ("sentence", "distant"),
+    [
+        ("He had mediastinal lymph node metastases and no distant metastases.", []),
+        ("He had mediastinal lymph node metastases; distant metastases were absent.", []),
+        ("He had mediastinal lymph node metastases without distant spread.", []),
+        ("He had distant lymph node metastases in the mediastinum.", ["mediastinal lymph node"]),
+        ("Two years later he had a recurrence in the mediastinal lymph nodes.", []),
+        ("Two years later he had a recurrence in the mediastinal lymph nodes and the liver.", ["liver"]),
+    ],
+)
+def test_regional_nodes_are_not_distant_where_distant_disease_is_denied(
+    extract, terminology, sentence: str, distant: list[str]
+) -> None:
+    assert _distant(extract(LUNG + sentence), terminology) == distant
+
+
 def test_a_node_station_outside_the_primarys_region_is_distant(extract, terminology) -> None:
     text = "A 58-year-old man had gastric adenocarcinoma. PET-CT showed supraclavicular lymph node metastasis."
     assert _distant(extract(text), terminology) == ["supraclavicular lymph node"]

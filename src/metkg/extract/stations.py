@@ -190,14 +190,31 @@ _SKIN_BASINS = frozenset(
     }
 )
 _DISTANT = re.compile(r"\bdistant\b|\bnon-?regional\b|\bM1\b", re.IGNORECASE)
+#: "no distant metastases", "distant spread was absent": the word denied, so no node is called distant.
+_DISTANT_DENIED_BEFORE = re.compile(
+    r"\b(?:no|not|without|absence\s+of|free\s+of|negative\s+for)\b(?:\s+(?:evidence|signs?|of|any|other|the))*\s*$",
+    re.IGNORECASE,
+)
+_DISTANT_DENIED_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:was|were|is|are)\s+(?:absent|not\b|excluded|ruled\s+out|negative)", re.IGNORECASE
+)
+
+
+def _called_distant(sentence: str) -> bool:
+    """Whether a sentence calls its nodes distant: "distant", "non-regional" or "M1", not denied."""
+    return any(
+        not _DISTANT_DENIED_BEFORE.search(sentence, max(0, m.start() - 40), m.start())
+        and not _DISTANT_DENIED_AFTER.match(sentence, m.end())
+        for m in _DISTANT.finditer(sentence)
+    )
 
 
 def regional_node(report: Report, lesion: LesionDraft, primary: LesionDraft | None) -> bool:
-    """Whether a node metastasis is regional to the primary: a node named without its station (the
-    nodal stage), a superficial basin of a skin primary, or a station of the primary's region,
-    unless the text calls it distant; any node of a lymphoma."""
+    """Whether a node metastasis or recurrence is regional to the primary: a node named without its
+    station (the nodal stage), a superficial basin of a skin primary, or a station of the primary's
+    region, unless the text calls it distant; any node of a lymphoma."""
     vocab = report.vocabulary
-    if primary is None or lesion.kind != "metastasis" or lesion.site is None:
+    if primary is None or lesion.kind not in ("metastasis", "recurrence") or lesion.site is None:
         return False
     if not vocab.is_a("site", lesion.site, "LymphNode"):
         return False
@@ -205,7 +222,7 @@ def regional_node(report: Report, lesion: LesionDraft, primary: LesionDraft | No
         return True  # a lymphoma's nodes are its own tissue, wherever they lie
     if primary.site is None:
         return False
-    if any(_DISTANT.search(s.text) for s in report.sentences if s.index in lesion.sentences):
+    if any(_called_distant(s.text) for s in report.sentences if s.index in lesion.sentences):
         return False
     skin = vocab.is_a("site", primary.site, "Skin") and not vocab.is_a("site", primary.site, "SoftTissue")
     if skin:
