@@ -69,6 +69,10 @@ def _distant(record, terminology) -> list[str]:
         ("She had bone-only metastatic disease.", ["bone"]),
         ("He had liver-predominant metastases.", ["liver"]),
         ("A pleural-based mass without metastases was seen.", []),
+        # one finding named after its organ, then called metastatic
+        ("CT showed a 3-cm right adrenal mass consistent with metastasis.", ["adrenal-gland"]),
+        ("CT showed a splenic lesion, consistent with a metastasis.", ["spleen"]),
+        ("CT showed lytic bone lesions and a splenic nodule, all consistent with metastases.", ["bone", "spleen"]),
     ],
 )
 def test_metastases_named_in_the_usual_ways(extract, sentence: str, expected: list[str]) -> None:
@@ -95,6 +99,8 @@ def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
         "Metastatic workup, including CT of the chest and abdomen, was negative.",
         "CT showed involvement of the hepatic artery and the splenic vein.",  # an organ's vessels
         "The disease progressed to liver failure.",  # an organ's failing function
+        "CT showed a splenic lesion consistent with metastasis or abscess.",  # one of two readings
+        "CT showed a splenic lesion not consistent with metastasis.",
     ],
 )
 def test_negated_and_hypothetical_sites_are_no_metastases(extract, sentence: str) -> None:

@@ -538,7 +538,7 @@ _REACHED_BEFORE = re.compile(r"\b(?:into|invad\w*|infiltrat\w*|extend\w*\s+to)\s
 
 
 _CONSISTENT = re.compile(
-    r"\b(?:(?:consistent|compatible)\s+with|indicative\s+of|in\s+keeping\s+with)\s+(?:multiple\s+|diffuse\s+)?"
+    r"\b(?:(?:consistent|compatible)\s+with|indicative\s+of|in\s+keeping\s+with)\s+(?:an?\s+)?(?:multiple\s+|diffuse\s+)?"
     r"(?:metastatic\s+\w+|metasta\w*)",
     re.IGNORECASE,
 )
@@ -550,6 +550,11 @@ _FINDING_NOUN = re.compile(
 
 
 _NODES = re.compile(NODE_NOUN, re.IGNORECASE)
+_FINDINGS_JOINED = re.compile(
+    r"\s+(?:lesions?|nodules?|masses|mass|foci|deposits?)\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
+    r"(?:(?:an?|the|multiple|several|numerous|two|three|small|large|left|right|bilateral)\s+)*",
+    re.IGNORECASE,
+)
 
 
 def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
@@ -557,14 +562,18 @@ def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> li
     glands, consistent with metastases"."""
     local = cue.start - s.start
     head = _CONSISTENT.search(s.text, max(0, local - 30), local + len(cue.text) + 20)
-    if head is None:
-        return []
+    if head is None or _OR_ANOTHER.match(s.local(cue.end, cue.end + 30)):
+        return []  # "a liver lesion consistent with metastasis or abscess": one of two readings
     found: list[Mention] = []
     for site in sites:
         if site.end > cue.start or s.local(site.end, cue.start).count(";") or "." in s.local(site.end, cue.start):
             continue
-        joined = bool(found) and _CONNECTOR.fullmatch(s.local(found[-1].end, site.start))
+        gap = s.local(found[-1].end, site.start) if found else ""
+        # "lung nodules and a liver lesion, all consistent with": each item with its own finding noun
+        joined = bool(found) and (_CONNECTOR.fullmatch(gap) or _FINDINGS_JOINED.fullmatch(gap))
         described = _FINDING_NOUN.search(s.local(max(s.start, site.start - 60), site.start))
+        # "a splenic lesion consistent with metastasis": the finding named after its organ
+        described = described or _LESION_AFTER.match(s.local(site.end, site.end + 20))
         first = not found and (described or _NODES.fullmatch(site.text))
         if joined or first:
             found.append(site)
