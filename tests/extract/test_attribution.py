@@ -646,13 +646,19 @@ def test_a_procedure_done_to_obtain_tissue_from_a_site_samples_that_site(extract
         # a procedure named alone after a recurrence or a node takes no primary
         "Two years later a recurrence was found. Excision was performed. The cells were ER negative.",
         "CT showed an enlarged axillary lymph node. Excision was performed. The cells were ER negative.",
-        # a description of another sample, or of a later time, closes the resection's report
-        "She underwent mastectomy. In 2020, cytology of the pleural fluid showed tumour cells with large nuclei. "
-        "The cells were ER negative.",
     ],
 )
 def test_what_the_primarys_report_does_not_take(extract, statement: str) -> None:
     assert _results(extract(WOMAN + statement).patients[0])["ER"] == [("unattributed", "negative")]
+
+
+def test_a_later_sample_of_tumour_cells_closes_the_resections_report(extract) -> None:
+    # tumour cells in the pleural fluid are the pleura's metastasis, and the cells' results are its own
+    statement = (
+        "She underwent mastectomy. In 2020, cytology of the pleural fluid showed tumour cells with large nuclei. "
+        "The cells were ER negative."
+    )
+    assert _results(extract(WOMAN + statement).patients[0])["ER"] == [("metastasis", "negative")]
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,11 @@ def _distant(record, terminology) -> list[str]:
         ("She had bone-only metastatic disease.", ["bone"]),
         ("He had liver-predominant metastases.", ["liver"]),
         ("A pleural-based mass without metastases was seen.", []),
+        # a serous effusion's cytology
+        ("Cytology of the ascitic fluid was positive for adenocarcinoma.", ["peritoneum"]),
+        ("She had a pericardial effusion with malignant cells.", ["pericardium"]),
+        ("Malignant cells were found in the cerebrospinal fluid.", ["leptomeninges"]),
+        ("She had a malignant right pleural effusion.", ["pleura"]),
         # one finding named after its organ, then called metastatic
         ("CT showed a 3-cm right adrenal mass consistent with metastasis.", ["adrenal-gland"]),
         ("CT showed a splenic lesion, consistent with a metastasis.", ["spleen"]),
@@ -101,6 +106,8 @@ def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
         "The disease progressed to liver failure.",  # an organ's failing function
         "CT showed a splenic lesion consistent with metastasis or abscess.",  # one of two readings
         "CT showed a splenic lesion not consistent with metastasis.",
+        "Pleural fluid cytology was negative for malignant cells.",
+        "The pleural effusion showed no malignant cells.",
     ],
 )
 def test_negated_and_hypothetical_sites_are_no_metastases(extract, sentence: str) -> None:

@@ -984,14 +984,40 @@ def _out_of_reach(report: Report, lesion: LesionDraft, primary: LesionDraft | No
 
 #: "a malignant pleural effusion", "metastatic pericardial effusion", "malignant ascites": the serous
 #: membrane's metastasis.
+_FLUID = (
+    r"(?:(?P<{0}>pleural|pericardial|peritoneal|ascitic|cerebrospinal)\s+(?:effusions?|fluid)|"
+    r"(?P<{0}_ascites>ascites)|(?P<{0}_csf>CSF))"
+)
+_TUMOUR_CELLS = r"(?:malignant|tumou?r|neoplastic|cancer|carcinoma|adenocarcinoma|metastatic)(?:\s+[\w-]+)?\s+cells"
 _MALIGNANT_EFFUSION = re.compile(
     r"(?<!non-)(?<!non)(?<!non\s)\b(?:malignant|metastatic|neoplastic|carcinomatous)\s+"
-    r"(?:(?P<membrane>pleural|pericardial|peritoneal)\s+"
-    r"(?:effusions?|fluid)|(?P<ascites>ascites))\b",
+    # "a malignant right pleural effusion"
+    r"(?:(?:left|right|bilateral|large|massive|recurrent)[-\s]+(?:sided\s+)?){0,2}"
+    r"(?:(?P<membrane>pleural|pericardial|peritoneal)\s+(?:effusions?|fluid)|(?P<ascites>ascites))\b|"
+    # "pleural fluid cytology revealed metastatic carcinoma", "a pericardial effusion with malignant cells",
+    # "cytology of the ascitic fluid was positive for adenocarcinoma"
+    + _FLUID.format("fluid")
+    + r"(?:\s+cytology)?\s+(?:with|showed|shows|revealed|demonstrated|confirmed|contained|containing|"
+    r"(?:was|were)\s+positive\s+for)\s+(?:the\s+presence\s+of\s+)?(?:an?\s+)?"
+    r"(?:"
+    + _TUMOUR_CELLS
+    + r"|(?:metastatic\s+)?(?:[\w-]+\s+)?(?:adeno)?carcinoma)\b|"
+    # "malignant cells were found in the ascitic fluid"
+    + _TUMOUR_CELLS
+    + r"\s+(?:were\s+|was\s+)?(?:(?:found|seen|identified|detected|present|noted|observed)\s+)?in\s+(?:the\s+)?"
+    + _FLUID.format("cells"),
     re.IGNORECASE,
 )
 _DEFINES = re.compile(r"^\s*(?:the\s+)?(?:management\s+of\s+)?malignant\s+\w+(?:\s+effusions?)?\s+(?:is|are)\b", re.I)
-_MEMBRANES = {"pleural": "pleura", "pericardial": "pericardium", "peritoneal": "peritoneum", "ascites": "peritoneum"}
+_MEMBRANES = {
+    "pleural": "pleura",
+    "pericardial": "pericardium",
+    "peritoneal": "peritoneum",
+    "ascitic": "peritoneum",
+    "ascites": "peritoneum",
+    "cerebrospinal": "leptomeninges",
+    "csf": "leptomeninges",
+}
 
 
 def _malignant_effusions(report: Report, primary: LesionDraft | None) -> list[LesionDraft]:
@@ -1004,7 +1030,7 @@ def _malignant_effusions(report: Report, primary: LesionDraft | None) -> list[Le
         if _DEFINES.search(s.text):
             continue  # "Malignant pleural effusion is a common complication of ...": no finding
         for m in _MALIGNANT_EFFUSION.finditer(s.text):
-            word = (m.group("membrane") or m.group("ascites")).lower()
+            word = next(v for v in m.groupdict().values() if v).lower()
             start, end = s.start + m.start(), s.start + m.end()
             named = [x for x in s.of("site") if x.start < end and start < x.end]
             key = _MEMBRANES[word]
@@ -1178,6 +1204,7 @@ SEATS_OF_METASTASES = (
     "Skin",
     "ChestWall",
     "SoftTissue",
+    "Pericardium",
 )
 
 
