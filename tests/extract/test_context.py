@@ -44,6 +44,9 @@ from metkg.extract.report import read_report
         # a spouse's or a friend's illness
         "Her husband had metastatic melanoma.",
         "His late wife died of metastatic breast cancer.",
+        # a review of the literature
+        "We performed a review of the literature on orbital metastases.",
+        "A systematic review found 40 such cases.",
     ],
 )
 def test_sentences_about_other_patients(sentence: str) -> None:
@@ -72,6 +75,11 @@ def test_sentences_about_other_patients(sentence: str) -> None:
         "Bone marrow biopsy showed several groups of metastatic carcinoma cells.",
         "His wife noticed a firm nodule on his scalp.",  # the spouse only tells of the patient
         "She was diagnosed with breast cancer after her husband had found a lump in her left breast.",
+        # a pathologist's review of this patient's slides or records
+        "Pathology review confirmed metastatic lobular carcinoma of the breast.",
+        "On review, the tumour was identical to the renal cell carcinoma resected earlier.",
+        "Re-review of the slides showed metastatic carcinoma.",
+        "Review of her records showed a mastectomy for lobular carcinoma in 2010.",
     ],
 )
 def test_sentences_about_this_patient(sentence: str) -> None:
@@ -348,6 +356,15 @@ _TITLED = (
     "Case presentation\n\n"
     "A 61-year-old smoker presented with a painful ulcer of the tongue. Biopsy showed squamous cell carcinoma.\n"
 )
+
+
+@pytest.mark.parametrize("lead", ["A case was reported by Lee et al.", "Such cases were reviewed by Lee et al. [4]."])
+def test_the_sentence_after_et_al_is_read_on_its_own(extract, lead: str) -> None:
+    case = " Here, we report a 48-year-old woman with lobular carcinoma of the breast."
+    text = "Orbital metastasis\n\n" + lead + case
+    patient = extract(text).patients[0]
+    assert (patient.age, patient.sex) == (48, "female")
+    assert [x.site for x in patient.lesions if x.kind == "primary"] == ["breast"]
 
 
 def test_the_abstract_sentence_after_a_title_without_a_full_stop_is_read(extract) -> None:

@@ -349,7 +349,12 @@ _OTHER = re.compile(
     r"(?:other\s+)?(?:patients|cases)\b|"
     # "Metastasis of lung cancer to the stomach is infrequent": a statement of how often, not a finding
     r"\b(?:is|are)\s+(?:very\s+|extremely\s+|quite\s+)?(?:rare|infrequent|uncommon|unusual)\b(?!\s+(?:in|for)\s+(?:this|our))|"
-    r"\breview\b|\bguidelines?\b|"
+    # a review of the literature, not a pathologist's of the slides ("Pathology review confirmed", "On
+    # review, the tumour was identical to ...", "review of her records", "review of systems")
+    r"(?<!pathology\s)(?<!pathologic\s)(?<!pathological\s)(?<!histological\s)(?<!histologic\s)(?<!slide\s)"
+    r"(?<!expert\s)(?<!central\s)(?<!re-)(?<!on\s)\breview\b(?!\s+of\s+(?:the\s+|her\s+|his\s+|our\s+)?"
+    r"(?:slides?|specimens?|histolog\w*|patholog\w*|records?|history|imaging|images|prior|previous|original|systems)\b)|"
+    r"\bguidelines?\b|"
     # "a known association exists between EMZL and Helicobacter pylori in gastric involvement"
     r"\b(?:known|established|recogni[sz]ed|reported|documented|well-known)\s+associations?\b|"
     r"\bsupports?\s+(?:an?\s+|the\s+)?associations?\b|"

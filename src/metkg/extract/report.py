@@ -306,14 +306,25 @@ _OPENS_A_SENTENCE = re.compile(
 )
 
 
+#: "... was reported by Lee et al. Here, we report ...": the abbreviation's full stop ends the sentence
+#: when a sentence's usual first word follows (not "Lee et al. reported", "et al. (2019)").
+_ET_AL_ENDS = re.compile(
+    r"\bet\s+al\.(?:\s*\[[\d,\s–-]+\])?(?P<gap>\s+)(?=(?:A|An|The|We|This|These|Our|In|On|At|Here|Herein|After|"
+    r"During|Since|Although|However|Her|His|She|He|They|It|Two|Three|Case|Physical|Laboratory)\b)"
+)
+
+
 def _sentence_bounds(doc, title_end: int | None = None) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    """spaCy sentences, split further at paragraph breaks and at the end of the title (a title
-    without a full stop runs into the sentence after it once its line break is joined)."""
+    """spaCy sentences, split further at paragraph breaks, after "et al." where a new sentence
+    begins, and at the end of the title (a title without a full stop runs into the sentence after it
+    once its line break is joined)."""
     bounds: list[tuple[int, int]] = []
     text = doc.text
     for sent in doc.sents:
         start = sent.start_char
         breaks = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text, sent.start_char, sent.end_char)]
+        breaks += [(m.start("gap"), m.end("gap")) for m in _ET_AL_ENDS.finditer(text, sent.start_char, sent.end_char)]
+        breaks.sort()
         rest = text[title_end : sent.end_char].lstrip() if title_end is not None else ""
         if title_end is not None and sent.start_char < title_end < sent.end_char and _OPENS_A_SENTENCE.match(rest):
             breaks = sorted([*breaks, (title_end, sent.end_char - len(rest))])
