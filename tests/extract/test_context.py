@@ -367,6 +367,12 @@ def test_the_sentence_after_et_al_is_read_on_its_own(extract, lead: str) -> None
     assert [x.site for x in patient.lesions if x.kind == "primary"] == ["breast"]
 
 
+def test_the_cited_case_after_et_al_stays_with_the_literature(extract) -> None:
+    text = "Gastric metastasis\n\nA 58-year-old woman had lobular carcinoma of the breast. "
+    text += "A similar case was reported by Lee et al. He had splenic metastases."
+    assert [x.site for x in extract(text).patients[0].lesions if x.kind == "metastasis"] == []
+
+
 def test_the_abstract_sentence_after_a_title_without_a_full_stop_is_read(extract) -> None:
     patient = extract(_TITLED).patients[0]
     assert (patient.age, patient.sex) == (61, "male")

@@ -216,6 +216,16 @@ def test_phrasing(read, text: str, expected: list[tuple[str, str]]) -> None:
         # "as were": the status of the result before
         ("ER was negative, as were PR and GATA3.", [("ER", "negative"), ("PR", "negative"), ("GATA3", "negative")]),
         ("SOX10 was positive, as was S100.", [("SOX10", "positive"), ("S-100", "positive")]),
+        # ... and what it does not govern
+        ("Neither EGFR nor KRAS mutations were detected.", [("EGFR", "negative"), ("KRAS", "negative")]),
+        ("Neither MLH1 nor PMS2 was lost.", [("MLH1", "positive"), ("PMS2", "positive")]),
+        ("It did not show loss of MLH1 and PMS2 nuclear expression.", [("MLH1", "positive"), ("PMS2", "positive")]),
+        ("ER was not strongly positive.", []),
+        ("ER was positive in the breast; it was negative in the liver, as was PR.", [("ER", "positive")]),
+        ("Background lymphocytes expressed CD3 and CD5 but not CD20.", [("CD3", "positive"), ("CD5", "positive")]),
+        ("Background lymphocytes were unreactive for CK7.", []),
+        ("CD3 highlighted non-reactive lymphocytes.", []),
+        ("The sections were stained for CK7 but not for CDX2, the block being exhausted.", [("CK7", "positive")]),
     ],
 )
 def test_a_denial_governs_the_list_it_leads(read, text: str, expected: list[tuple[str, str]]) -> None:

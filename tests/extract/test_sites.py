@@ -107,6 +107,11 @@ def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
         "CT showed a splenic lesion consistent with metastasis or abscess.",  # one of two readings
         "CT showed a splenic lesion not consistent with metastasis.",
         "Pleural fluid cytology was negative for malignant cells.",
+        "Pleural fluid cytology showed no adenocarcinoma.",
+        "A pleural effusion with malignant cells defines stage M1a disease.",
+        "CT showed a splenic lesion consistent with metastasis versus abscess.",
+        "CT showed a splenic lesion consistent with metastasis; biopsy showed sarcoidosis.",
+        "A splenic lesion, initially thought consistent with metastasis, proved to be a haemangioma.",
         "The pleural effusion showed no malignant cells.",
     ],
 )
@@ -147,6 +152,7 @@ LUNG = "A 61-year-old man had adenocarcinoma of the right lung. "
         ("He had mediastinal lymph node metastases; distant metastases were absent.", []),
         ("He had mediastinal lymph node metastases without distant spread.", []),
         ("He had distant lymph node metastases in the mediastinum.", ["mediastinal lymph node"]),
+        ("He had mediastinal lymph node metastases but no other distant metastases.", ["mediastinal lymph node"]),
         ("Two years later he had a recurrence in the mediastinal lymph nodes.", []),
         ("Two years later he had a recurrence in the mediastinal lymph nodes and the liver.", ["liver"]),
     ],

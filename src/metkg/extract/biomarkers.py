@@ -265,7 +265,8 @@ _WORD_VALUE = re.compile(
     r"(?P<mod>(?:strongly|weakly|focally|diffusely|moderately|partially|strong|weak|focal|diffuse|moderate|partial)\s+)?"
     r"(?P<word>not\s+amplified|non-?amplified|no\s+amplification|(?:immuno-?)?positiv(?:e|ity|ities)|"
     r"(?:immuno-?)?negativ(?:e|ity|ities)|equivocal|over-?expressed|over-?expression|amplified|amplification|retained|"
-    r"preserved|intact|lost|loss\b|absent\b|low\b|(?:non-?|un)(?:immuno-?)?reactive\b|"
+    # "ER was non-reactive", not "non-reactive lymphocytes" (cells that are no tumour's)
+    r"preserved|intact|lost|loss\b|absent\b|low\b|(?:non-?|un)(?:immuno-?)?reactive\b(?!\s+[a-z])|"
     # "Melan-A and HMB-45 were diffusely reactive", not "CD3 was positive in reactive T cells" nor nodes
     # "examined with CD3 and CD20" that "were reactive"
     r"(?<=ly\s)reactive(?=\s*(?:[.,;:)]|$)|\s+(?:in|with|and|but|while|whereas|within)\b))"
@@ -564,6 +565,9 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
         return None
     if _leads_next_gene(text, m, end) or _NOT_DONE.match(text, m.end(), end):
         return None  # "EGFR and TP53 mutations was not done": a test not made states nothing
+    which = re.search(r"\bwhich\b", m.group("tail") or "", re.IGNORECASE)
+    if which and m.group("neg") and not _CLAUSE_ENDS.match(text, m.end()):
+        return None  # "the T790M mutation, which was negative at diagnosis, emerged": not this verdict alone
     if not (m.group("pos") or m.group("neg")) and _reagent(text, pos, m.end(), end):
         return None  # "performed with BRAF V600E (FAM-labeled mutant assay)": a method's reagent
     alt = (m.group("alt") or "").lower()
@@ -1058,7 +1062,8 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     earlier = list(_PREFIX.finditer(window, clause, denied[-1].start())) if denied else []
     stated = bool(earlier) and _STATUS_WORD.match(earlier[-1].group("word")) is not None
     verb = _EXPRESSING.search(window, clause, denied[-1].start()) if denied and not stated else None
-    if stated or verb:
+    bystander = bool(denied) and _BYSTANDERS.search(window, clause, denied[-1].start()) is not None
+    if (stated or verb) and not bystander:
         # "immunoreactivity for Pit-1, but not for SF-1 and ER": the list after "not for" has the other status;
         # "expressed PAX8 but not GATA3": the verb's list is positive, the one after "not" negative
         was_negative = not verb and re.match(r"negativ|lack|loss|absen", earlier[-1].group("word"), re.I) is not None
@@ -1069,7 +1074,9 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     word = best.group("word").lower()
     lead = window[: best.start() + len(best.group(0)) - len(best.group(0).lstrip())]
     lead_end = window_start + len(lead)
-    if _BYSTANDER_SUBJECT.search(text, max(begin, lead_end - 200), lead_end):
+    non = _NON.search(lead)  # "background lymphocytes were unreactive for": the subject before "un"
+    subject_end = lead_end - (len(non.group(0)) if non else 0)
+    if _BYSTANDER_SUBJECT.search(text, max(begin, subject_end - 200), subject_end):
         return None  # "Follicular dendritic cells were positive for CD21 and CD23": not the tumour's
     negated = _NEGATED.search(lead) or _NEGATIVELY.search(lead) or _NON.search(lead)
     if word.startswith("amplification") and not (negated or _SHOWED_BEFORE.search(lead)):
@@ -1082,7 +1089,7 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     elif (
         "negativ" in word
         or word.startswith(("lack", "loss", "absen"))
-        or (negated and ("positiv" not in word or _NOT_RIGHT_BEFORE.search(lead)))
+        or (negated and ("positiv" not in word or (_NOT_RIGHT_BEFORE.search(lead) and not best.group("mod"))))
     ):
         status = "negative"
     else:
@@ -1564,13 +1571,21 @@ _DENIAL_NEAR = re.compile(
 _NOTED_ELSEWHERE = re.compile(r"\s+(?:only\s+)?in\b", re.IGNORECASE)
 _NOT_FOR = re.compile(
     # "positive for CK7 but not for CK20", "expressed PAX8 but not GATA3", "... but neither CK7 nor p63"
-    r"(?:,\s*|\s+)(?:but\s+|and\s+|while\s+|whereas\s+)?(?P<not>not(?!\s+only)|neither)\s+(?:(?:for|with)\s+)?"
+    r"(?:,\s*|\s+)(?:but\s+|and\s+|while\s+|whereas\s+)?(?P<not>not(?!\s+(?:only|\w+ly)\b)|neither)\s+(?:(?:for|with)\s+)?"
     r"(?:the\s+)?",
+    re.IGNORECASE,
+)
+#: Cells around a tumour named in the clause: "background lymphocytes expressed CD3 but not CD20".
+_BYSTANDERS = re.compile(
+    r"\b(?:background|reactive|surrounding|infiltrating|admixed|scattered|intervening)\s+(?:small\s+)?"
+    r"(?:lymphocytes|[TB][\s-]cells|plasma\s+cells|inflammatory\s+cells|histiocytes)\b",
     re.IGNORECASE,
 )
 #: A verb that states staining before a list: "the tumour cells expressed PAX8 and WT1 but not ...".
 _EXPRESSING = re.compile(
-    r"\b(?<!not\s)(?:express(?:ed|es|ing)|(?:immuno)?stain(?:ed|s)\s+(?:\w+ly\s+)?for|reacted\s+with)\b", re.I
+    # not "stained for CK7 but not for CDX2" (which may tell what was stained, not what was found)
+    r"\b(?<!not\s)(?:express(?:ed|es|ing)|(?:immuno)?stain(?:ed|s)\s+\w+ly\s+for|reacted\s+with)\b",
+    re.I,
 )
 #: The words of a prefix that state a status, which "but not for" turns round (not "staining was repeated for").
 _STATUS_WORD = re.compile(r"(?:immuno-?)?(?:positiv|negativ|reactiv|react|express)", re.IGNORECASE)
@@ -1657,6 +1672,8 @@ def _alike(text: str, run_start: int, before: ParsedResult) -> tuple[ResultValue
     alike = _ALIKE_BEFORE.search(text, max(before.value_span[1], run_start - 20), run_start)
     if alike is None or before.status not in ("positive", "negative"):
         return None
+    if _STATUS.search(text, before.value_span[1], alike.start()):
+        return None  # "ER was positive; it was negative in the liver, as was PR": not the result before
     words = alike.start() + len(alike.group(0)) - len(alike.group(0).lstrip(", "))
     return ResultValue(status=before.status), words, alike.end()
 
@@ -1728,26 +1745,28 @@ _LIST_DENIAL = re.compile(
     r"no|without)\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
-_DENIED_ALREADY = re.compile(r"negativ|absent|lost|loss|lack|\bnot?\b|without", re.IGNORECASE)
+_DENIED_ALREADY = re.compile(r"\bnot?\b|without|never", re.IGNORECASE)
+#: "did not show loss of MLH1 and PMS2": a denied loss, read by the prefix
+_NEGATED_LOSS = re.compile(r"\b(?:no|not|without|never)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE)
 
 
 def _denied_list(
     text: str, run_start: int, begin: int, own: list[tuple[ResultValue, int, int] | None]
 ) -> list[tuple[ResultValue, int, int] | None]:
-    """The values read after a list turned negative when a denial before the list governs it."""
+    """The values read after a list turned round when a denial before the list governs it: a
+    positive one negative; after "neither" or "none of", a negative one positive too ("neither MLH1
+    nor PMS2 was lost"). Not "did not show loss of": the loss itself denied."""
     denial = _LIST_DENIAL.search(text, max(begin, run_start - 50), run_start)
-    if denial is None:
+    if denial is None or _NEGATED_LOSS.search(text, max(begin, denial.start() - 30), denial.start()):
         return own
+    both_ways = denial.group(0).lower().startswith(("neither", "none"))
     turned: list[tuple[ResultValue, int, int] | None] = []
     for value in own:
-        if (
-            value is not None
-            and value[0].status == "positive"
-            and value[0].assay != "molecular"
-            and value[1] > run_start
-            and not _DENIED_ALREADY.search(text, value[1], value[2])
-        ):
-            turned.append((replace(value[0], status="negative"), denial.start(), value[2]))
+        status = value[0].status if value is not None else None
+        flips = status == "positive" or (both_ways and status == "negative")
+        if value is not None and flips and value[1] > run_start and not _DENIED_ALREADY.search(text, *value[1:]):
+            other: Status = "negative" if status == "positive" else "positive"
+            turned.append((replace(value[0], status=other), denial.start(), value[2]))
         else:
             turned.append(value)
     return turned

@@ -550,6 +550,27 @@ _FINDING_NOUN = re.compile(
 
 
 _NODES = re.compile(NODE_NOUN, re.IGNORECASE)
+#: Another reading beside the metastasis: "metastasis or abscess", "metastasis versus abscess",
+#: "metastasis, abscess or haematoma".
+_ANOTHER_READING = re.compile(r"\s*(?:,\s*[\w-]+(?:\s+[\w-]+)?\s*,?\s*)?(?:or|versus|vs\.?)\s+(?!other\b)", re.I)
+#: The reading taken back later in the sentence: "... proved to be a haemangioma", "biopsy showed
+#: tuberculosis", "which resolved on antibiotics" (not "biopsy confirmed metastatic carcinoma").
+_MALIGNANT_VERDICT = (
+    r"(?!(?:[\w-]+\s+){0,3}?(?:metasta|carcinoma|adenocarcinoma|melanoma|sarcoma|malignan|tumou?r|neoplas))"
+)
+_DISPROVED_AFTER = re.compile(
+    r"\b(?:proved|proven|turned\s+out)\s+(?:on\s+\w+\s+)?(?:to\s+be\s+)?" + _MALIGNANT_VERDICT + r"|"
+    r"\b(?:resolved|disappeared|regressed)\b|"
+    r"\b(?:biops(?:y|ied)|histology|pathology|excision)\b[^.;]{0,30}?\b(?:showed|revealed|demonstrated)\s+"
+    + _MALIGNANT_VERDICT,
+    re.IGNORECASE,
+)
+_FIRST_IMPRESSION = re.compile(r"\b(?:initially|thought|presumed|first\s+considered)\b[^.;]{0,40}$", re.IGNORECASE)
+#: A finding read before the one the cue names: "consistent with adenoma", "suggestive of a cyst".
+_ITS_OWN_READING = re.compile(
+    r"\b(?:consistent\s+with|compatible\s+with|in\s+keeping\s+with|suggestive\s+of|typical\s+of|indicative\s+of)\b",
+    re.IGNORECASE,
+)
 _FINDINGS_JOINED = re.compile(
     r"\s+(?:lesions?|nodules?|masses|mass|foci|deposits?)\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
     r"(?:(?:an?|the|multiple|several|numerous|two|three|small|large|left|right|bilateral)\s+)*",
@@ -562,12 +583,16 @@ def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> li
     glands, consistent with metastases"."""
     local = cue.start - s.start
     head = _CONSISTENT.search(s.text, max(0, local - 30), local + len(cue.text) + 20)
-    if head is None or _OR_ANOTHER.match(s.local(cue.end, cue.end + 30)):
+    if head is None or _ANOTHER_READING.match(s.local(cue.end, cue.end + 40)):
         return []  # "a liver lesion consistent with metastasis or abscess": one of two readings
+    if _DISPROVED_AFTER.search(s.local(cue.end, s.end)) or _FIRST_IMPRESSION.search(s.local(cue.start - 60, cue.start)):
+        return []  # "a splenic lesion, initially thought consistent with metastasis, proved to be a haemangioma"
     found: list[Mention] = []
     for site in sites:
         if site.end > cue.start or s.local(site.end, cue.start).count(";") or "." in s.local(site.end, cue.start):
             continue
+        if _ITS_OWN_READING.search(s.local(site.end, s.start + head.start())):
+            continue  # "an adrenal nodule consistent with adenoma and a splenic lesion consistent with ..."
         gap = s.local(found[-1].end, site.start) if found else ""
         # "lung nodules and a liver lesion, all consistent with": each item with its own finding noun
         joined = bool(found) and (_CONNECTOR.fullmatch(gap) or _FINDINGS_JOINED.fullmatch(gap))
@@ -999,15 +1024,16 @@ _MALIGNANT_EFFUSION = re.compile(
     + _FLUID.format("fluid")
     + r"(?:\s+cytology)?\s+(?:with|showed|shows|revealed|demonstrated|confirmed|contained|containing|"
     r"(?:was|were)\s+positive\s+for)\s+(?:the\s+presence\s+of\s+)?(?:an?\s+)?"
-    r"(?:"
-    + _TUMOUR_CELLS
-    + r"|(?:metastatic\s+)?(?:[\w-]+\s+)?(?:adeno)?carcinoma)\b|"
+    r"(?:" + _TUMOUR_CELLS + r"|(?:metastatic\s+)?(?:(?!no\b|not\b|without\b)[\w-]+\s+)?(?:adeno)?carcinoma)\b"
+    r"(?!\s+(?:cells\s+)?(?:were\s+|was\s+)?(?:absent|not)\b)|"
     # "malignant cells were found in the ascitic fluid"
     + _TUMOUR_CELLS
     + r"\s+(?:were\s+|was\s+)?(?:(?:found|seen|identified|detected|present|noted|observed)\s+)?in\s+(?:the\s+)?"
     + _FLUID.format("cells"),
     re.IGNORECASE,
 )
+#: "A pleural effusion with malignant cells defines M1a disease": a definition, no finding.
+_DEFINITION = re.compile(r"\b(?:defines?|is\s+defined|are\s+defined|classif(?:y|ies|ied)\s+as|constitutes?)\b", re.I)
 _DEFINES = re.compile(r"^\s*(?:the\s+)?(?:management\s+of\s+)?malignant\s+\w+(?:\s+effusions?)?\s+(?:is|are)\b", re.I)
 _MEMBRANES = {
     "pleural": "pleura",
@@ -1027,7 +1053,7 @@ def _malignant_effusions(report: Report, primary: LesionDraft | None) -> list[Le
         return []
     out: list[LesionDraft] = []
     for s in report.patient_sentences():
-        if _DEFINES.search(s.text):
+        if _DEFINES.search(s.text) or _DEFINITION.search(s.text):
             continue  # "Malignant pleural effusion is a common complication of ...": no finding
         for m in _MALIGNANT_EFFUSION.finditer(s.text):
             word = next(v for v in m.groupdict().values() if v).lower()

@@ -307,10 +307,11 @@ _OPENS_A_SENTENCE = re.compile(
 
 
 #: "... was reported by Lee et al. Here, we report ...": the abbreviation's full stop ends the sentence
-#: when a sentence's usual first word follows (not "Lee et al. reported", "et al. (2019)").
+#: where this report's case begins (not "Lee et al. reported", "et al. (2019)", "et al. He presented").
 _ET_AL_ENDS = re.compile(
-    r"\bet\s+al\.(?:\s*\[[\d,\s–-]+\])?(?P<gap>\s+)(?=(?:A|An|The|We|This|These|Our|In|On|At|Here|Herein|After|"
-    r"During|Since|Although|However|Her|His|She|He|They|It|Two|Three|Case|Physical|Laboratory)\b)"
+    # only where this report's own case begins, not "He presented ..." of the case cited
+    r"\bet\s+al\.(?:\s*\[[\d,\s–-]+\])?(?P<gap>\s+)(?=(?:Here(?:in)?|We|Our)\b|In\s+(?:this|the\s+present)\b|"
+    r"This\s+(?:case|report|patient)\b|An?\s+\d{1,3}[-\s](?:year|yr|month))"
 )
 
 

@@ -192,7 +192,8 @@ _SKIN_BASINS = frozenset(
 _DISTANT = re.compile(r"\bdistant\b|\bnon-?regional\b|\bM1\b", re.IGNORECASE)
 #: "no distant metastases", "distant spread was absent": the word denied, so no node is called distant.
 _DISTANT_DENIED_BEFORE = re.compile(
-    r"\b(?:no|not|without|absence\s+of|free\s+of|negative\s+for)\b(?:\s+(?:evidence|signs?|of|any|other|the))*\s*$",
+    # not "no other distant metastases": the nodes named are distant
+    r"\b(?:no|not|without|absence\s+of|free\s+of|negative\s+for)\b(?:\s+(?:evidence|signs?|of|any|the))*\s*$",
     re.IGNORECASE,
 )
 _DISTANT_DENIED_AFTER = re.compile(
