@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from metkg.extract.drugs import DrugSpeller, drug_class, find_regimens
+from metkg.records.summary import summarise
 
 
 def _drugs(record) -> list[list[str]]:
@@ -131,3 +132,45 @@ def test_usual_practice_in_an_abstract_is_not_given_to_the_patient(extract) -> N
 def test_a_brand_name_is_misspelt_only_capitalised(extract) -> None:
     text = "A 60-year-old woman had metastatic carcinoma. She entered a surveillance program."
     assert _all_drugs(extract(text)) == []
+
+
+CASE = "A 60-year-old woman had metastatic breast cancer. "
+
+
+def _given(record, terminology) -> list[str]:
+    return sorted(d for i in summarise(record, terminology)["interventions"] for d in i["drugs"])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She was offered docetaxel, which she declined.",
+        "She was offered chemotherapy with capecitabine but declined.",
+        "She refused endocrine therapy with tamoxifen.",
+        "She was scheduled to receive pembrolizumab but died before the first infusion.",
+        "She was a candidate for nivolumab, but treatment was deferred.",
+    ],
+)
+def test_a_drug_refused_or_never_begun_is_not_given(extract, terminology, sentence: str) -> None:
+    record = extract(CASE + sentence)
+    assert _all_drugs(record), "the draft keeps the drug, marked as declined or planned"
+    assert _given(record, terminology) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "given"),
+    [
+        ("She did not respond to nivolumab and was then given docetaxel.", ["docetaxel", "nivolumab"]),
+        ("She showed no response to six cycles of pemetrexed.", ["pemetrexed"]),
+        ("She could not receive cisplatin and was treated with carboplatin.", ["carboplatin"]),
+        ("She received docetaxel as planned.", ["docetaxel"]),
+        ("Her CEA declined after six cycles of capecitabine.", ["capecitabine"]),
+        ("She refused surgery and was treated with letrozole.", ["letrozole"]),
+        ("She refused further injections of fulvestrant after a year.", ["fulvestrant"]),
+        ("She was not treated with docetaxel.", []),
+    ],
+)
+def test_a_drug_given_is_given_whatever_else_the_sentence_denies(
+    extract, terminology, sentence: str, given: list[str]
+) -> None:
+    assert _given(extract(CASE + sentence), terminology) == given

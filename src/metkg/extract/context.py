@@ -127,8 +127,32 @@ def _negation_termset() -> dict[str, list[str]]:
             "were diagnosed as",
             "was confirmed as",
             *(f"was {adverb} diagnosed" for adverb in VERDICT_ADVERBS),
+            # the treatment given after one that could not be: "could not receive cisplatin and was
+            # treated with carboplatin"
+            "and was treated with",
+            "and was then treated with",
+            "and treated with",
+            "and was switched to",
+            "and was started on",
+            "and was given",
+            "so he was switched to",
+            "so she was switched to",
         ],
-        "pseudo_negations": ["no change", "not only", "no longer", "not necessarily", "gram negative"],
+        "pseudo_negations": [
+            "no change",
+            "not only",
+            "no longer",
+            "not necessarily",
+            "gram negative",
+            # a treatment given that failed: "did not respond to nivolumab", "no response to docetaxel"
+            "did not respond to",
+            "not respond to",
+            "no response to",
+            "showed no response to",
+            "had no response to",
+            "not tolerated",
+            "did not tolerate",
+        ],
     }
     out: dict[str, list[str]] = {}
     for key, values in patterns.items():
@@ -352,8 +376,8 @@ _OTHER = re.compile(
     # a review of the literature, not a pathologist's of the slides ("Pathology review confirmed", "On
     # review, the tumour was identical to ...", "review of her records", "review of systems")
     r"(?<!pathology\s)(?<!pathologic\s)(?<!pathological\s)(?<!histological\s)(?<!histologic\s)(?<!slide\s)"
-    r"(?<!expert\s)(?<!central\s)(?<!re-)(?<!on\s)\breview\b(?!\s+of\s+(?:the\s+|her\s+|his\s+|our\s+)?"
-    r"(?:slides?|specimens?|histolog\w*|patholog\w*|records?|history|imaging|images|prior|previous|original|systems)\b)|"
+    r"(?<!expert\s)(?<!central\s)(?<!re-)(?<!on\s)\breview\b(?!\s+of\s+(?:(?:her|his|the\s+patient's)\s+(?:\w+\s+)?"
+    r"(?:slides?|specimens?|histolog\w*|patholog\w*|records?|history|imaging|images)|(?:the\s+)?(?:slides?|systems))\b)|"
     r"\bguidelines?\b|"
     # "a known association exists between EMZL and Helicobacter pylori in gastric involvement"
     r"\b(?:known|established|recogni[sz]ed|reported|documented|well-known)\s+associations?\b|"

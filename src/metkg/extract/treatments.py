@@ -239,9 +239,48 @@ def _therapy_phrase(s: Sentence, position: int) -> int:
     return s.start + (m.start() if m else len(lead))
 
 
+#: A treatment the patient turned down: "refused endocrine therapy with tamoxifen", "was offered
+#: docetaxel, which she declined" (not "refused surgery, and was treated with ...", "her CEA declined").
+_REFUSED_BEFORE = re.compile(
+    r"\b(?:refus(?:ed|ing)|(?:she|he|patient|family|parents|they|who)\s+(?:\w+\s+)?declined)\s+"
+    r"(?:to\s+(?:receive|take|start|undergo|accept)\s+)?(?:the\s+|further\s+|any\s+|all\s+)?"
+    r"(?:(?!(?:after|before|from|during|following|since|until|in|by|at|to)\b)[\w-]+\s+){0,3}?(?:with\s+|of\s+)?$",
+    re.IGNORECASE,
+)
+#: "refused further injections of tocilizumab after the 6th month": a treatment stopped, once given.
+_ONCE_GIVEN = re.compile(r"\b(?:further|after|continu\w*|any\s+more|more|remaining|rest\s+of)\b", re.IGNORECASE)
+_REFUSED_AFTER = re.compile(
+    r"[^.;]{0,80}?\b(?:which|but|and)\s+(?:(?:she|he|the\s+patient|the\s+family|they|the\s+parents)\s+)?(?:\w+\s+)?"
+    r"(?:declined|refused)\b",
+    re.IGNORECASE,
+)
+#: A treatment meant but not given: "was planned to start ...", "scheduled to receive ... but died",
+#: "a candidate for nivolumab, but treatment was deferred".
+_MEANT = re.compile(r"\b(?:planned|scheduled|will\s+receive|candidate\s+for|recommended|offered|advised)\b", re.I)
+_GIVEN = re.compile(r"\b(?:received|given|treated|started|underwent|administered|commenced)\b", re.IGNORECASE)
+_NOT_BEGUN = re.compile(
+    r"\b(?:deferred|postponed|died\s+before|never\s+(?:received|started|given|begun)|was\s+not\s+started)\b", re.I
+)
+
+
+def _meant_only(lead: str, sentence: str) -> bool:
+    """Whether the clause before a drug means it, not gives it: "was scheduled to receive" (not "was
+    planned for surgery and received")."""
+    meant = _MEANT.search(lead)
+    if meant is None or _GIVEN.search(lead, meant.end()):
+        return False
+    return bool(_NOT_BEGUN.search(sentence))
+
+
 def _status(s: Sentence, draft: InterventionDraft) -> None:
-    if _REFUSED.search(s.text):
-        draft.adherence = "declined"
+    at = draft.position - s.start
+    start = next((a for a, b in clause_bounds(s.text) if a <= at < b), at)
+    lead = s.text[start:at]  # the words of the drug's clause before it
+    refused = _REFUSED_BEFORE.search(lead) or (_MEANT.search(lead) and _REFUSED_AFTER.match(s.text, at))
+    if refused and not _ONCE_GIVEN.search(s.text):
+        draft.adherence = "declined"  # "refused tamoxifen"; "was offered docetaxel, which she declined"
+    elif _meant_only(lead, s.text):
+        draft.status = "planned"
     elif _STOPPED.search(s.text):
         draft.adherence, draft.status = "discontinued", "stopped"
     elif _ONGOING.search(s.text):

@@ -163,6 +163,7 @@ def _interventions(patient: Patient, terms: Terminology) -> list[dict[str, Any]]
             "start": str(iv.start) if iv.start else None,
         }
         for iv in patient.interventions
+        if iv.adherence != "declined" and iv.status != "planned"  # given, not turned down nor only meant
     ]
 
 
