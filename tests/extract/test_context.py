@@ -298,6 +298,16 @@ def test_an_age_when_something_began_is_not_the_patients_age(extract) -> None:
     assert extract(text).patients[0].age == 63
 
 
+@pytest.mark.parametrize(("lead", "sex"), [("Mrs X, 58, was treated", "female"), ("Mr. A was treated", "male")])
+def test_a_title_of_address_gives_the_sex(extract, lead: str, sex: str) -> None:
+    assert extract("Case report\n\n" + lead + " for breast cancer.").patients[0].sex == sex
+
+
+def test_the_depth_a_tumour_invades_is_no_site(extract) -> None:
+    text = "Case report\n\nA 70-year-old man had muscle-invasive bladder cancer."
+    assert [x.site for x in extract(text).patients[0].lesions] == ["bladder"]
+
+
 def test_two_pronouns_and_none_of_the_other_sex_give_the_sex(extract) -> None:
     text = "The patient had breast cancer with liver metastases. She received paclitaxel and her disease was stable."
     assert extract(text).patients[0].sex == "female"

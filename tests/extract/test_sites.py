@@ -69,6 +69,9 @@ def _distant(record, terminology) -> list[str]:
         ("She had bone-only metastatic disease.", ["bone"]),
         ("He had liver-predominant metastases.", ["liver"]),
         ("A pleural-based mass without metastases was seen.", []),
+        # a serosa's metastases as surgeons name them
+        ("At laparotomy she had peritoneal seeding.", ["peritoneum"]),
+        ("CT showed omental caking.", ["omentum"]),
         # a serous effusion's cytology
         ("Cytology of the ascitic fluid was positive for adenocarcinoma.", ["peritoneum"]),
         ("She had a pericardial effusion with malignant cells.", ["pericardium"]),
@@ -108,6 +111,7 @@ def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
         "CT showed a splenic lesion not consistent with metastasis.",
         "Pleural fluid cytology was negative for malignant cells.",
         "Pleural fluid cytology showed no adenocarcinoma.",
+        "She had silicone breast implants.",
         "A pleural effusion with malignant cells defines stage M1a disease.",
         "CT showed a splenic lesion consistent with metastasis versus abscess.",
         "CT showed a splenic lesion consistent with metastasis; biopsy showed sarcoidosis.",

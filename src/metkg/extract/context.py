@@ -519,6 +519,10 @@ _CUES = re.compile(
     r"(?<!perineural )\bspread\b|"
     r"(?<!with soft tissue )(?<!with soft-tissue )\binvolve(?:ment|d)\b(?!" + _ADJACENT + r")|\bdeposits?\b|"
     r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
+    # a serosa's metastases as surgeons and radiologists name them: "peritoneal seeding", "omental cake"
+    # (not "peritoneal implants", which endometriosis and a ruptured dermoid cyst have too)
+    r"(?:(?<=peritoneal )|(?<=omental )|(?<=serosal )|(?<=pleural ))seeding\b|"
+    r"(?<=omental )cak(?:e|ing)\b|"
     r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdissemination\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
     r"\bwidespread\s+(?:metastatic\s+)?disease\b)"
     r"|(?P<invasion>\binvolve(?:ment|d)\b(?="

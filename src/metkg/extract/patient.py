@@ -279,6 +279,9 @@ def _age_evidence(report: Report, s: Sentence, m: re.Match[str], sex: re.Match[s
     return report.evidence(s.start + m.start(), s.start + end)
 
 
+_HONORIFIC = re.compile(r"\b(Mrs|Ms|Miss|Mr)\.?\s+[A-Z]")
+
+
 def _sex_from_pronouns(report: Report, draft: PatientDraft) -> None:
     counts: Counter[str] = Counter()
     first: dict[str, tuple[Sentence, re.Match[str]]] = {}
@@ -286,6 +289,10 @@ def _sex_from_pronouns(report: Report, draft: PatientDraft) -> None:
         for m in re.finditer(r"\b(she|her|he|his|him)\b", s.text, re.IGNORECASE):
             sex = "female" if m.group(1).lower() in ("she", "her") else "male"
             counts[sex] += 1
+            first.setdefault(sex, (s, m))
+        for m in _HONORIFIC.finditer(s.text):  # "Mrs X, 58, was diagnosed ...", "Mr. A, a 67-year-old"
+            sex = "male" if m.group(1) == "Mr" else "female"
+            counts[sex] += 3
             first.setdefault(sex, (s, m))
         for m in _SEX.finditer(s.text):
             if m.group(1).lower() in _KIN_WORDS:

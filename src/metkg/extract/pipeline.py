@@ -278,6 +278,19 @@ def _organ_parts(text: str, found: list[TermMention]) -> list[TermMention]:
     return [m for m in found if m not in replaced] + list(dict.fromkeys(merged.values()))
 
 
+#: "muscle-invasive bladder cancer", "muscularis propria invasion": how deep a tumour grows in its
+#: organ's wall, no site of its own.
+_DEPTH_OF_INVASION = re.compile(r"[\s-]+(?:invasive|invading|invasion)\b", re.IGNORECASE)
+
+
+def _depth_of_invasion(text: str, m: TermMention) -> bool:
+    return (
+        m.category == "site"
+        and re.match(r"muscle|muscularis", m.text, re.IGNORECASE) is not None
+        and _DEPTH_OF_INVASION.match(text, m.end) is not None
+    )
+
+
 class TermsComponent:
     """Writes ontology terms and cue words to ``doc.spans["terms"]`` and ``doc._.term_mentions``."""
 
@@ -297,6 +310,7 @@ class TermsComponent:
         shared = _shared_node_mentions(text, self.matcher, found)
         stations = {(m.start, m.end) for m in shared}  # the station replaces the region its word names
         found = [m for m in found if not (m.category == "site" and (m.start, m.end) in stations)] + shared
+        found = [m for m in found if not _depth_of_invasion(text, m)]
         found += _unlisted_drug_mentions(text, self.matcher, self.speller, found)
         found = _organ_parts(text, _treatments_only(text, found))
         found = _without_reagent_names(text, [_as_tumour_marker(text, m) for m in found])
