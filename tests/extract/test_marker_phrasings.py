@@ -225,6 +225,16 @@ def test_phrasing(read, text: str, expected: list[tuple[str, str]]) -> None:
         ("Background lymphocytes expressed CD3 and CD5 but not CD20.", [("CD3", "positive"), ("CD5", "positive")]),
         ("Background lymphocytes were unreactive for CK7.", []),
         ("CD3 highlighted non-reactive lymphocytes.", []),
+        ("The tumour showed loss of BRG1, and INI1 was retained.", [("INI1", "positive")]),
+        (
+            "It was negative for CK5/6, and neither p40 nor p63.",
+            [("CK5/6", "negative"), ("p40", "negative"), ("p63", "negative")],
+        ),
+        (
+            "Negative for CK20, expressing TTF-1 but not p40.",
+            [("CK20", "negative"), ("TTF-1", "positive"), ("p40", "negative")],
+        ),
+        ("There was CD3 expression in the tumour-infiltrating lymphocytes.", []),
         ("The sections were stained for CK7 but not for CDX2, the block being exhausted.", [("CK7", "positive")]),
     ],
 )
@@ -327,6 +337,7 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
         ("BRAF V600E immunohistochemistry was negative.", [("BRAF", "negative", "IHC", "alteration: V600E")]),
         ("BRAF V600E (VE1) immunostaining was positive.", [("BRAF", "positive", "IHC", "alteration: V600E")]),
         ("Calretinin staining was negative.", [("calretinin", "negative", "IHC", None)]),
+        ("ALK fusion immunostaining was positive.", [("ALK", "positive", "IHC", None)]),
         ("By PCR, EGFR L858R testing of the biopsy was negative.", [("EGFR", "negative", "PCR", "alteration: L858R")]),
         (
             "The biopsy was tested by PCR for the EGFR T790M mutation, which was negative.",

@@ -111,6 +111,8 @@ def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
         "CT showed a splenic lesion not consistent with metastasis.",
         "Pleural fluid cytology was negative for malignant cells.",
         "Pleural fluid cytology showed no adenocarcinoma.",
+        "Non-malignant cells were seen in the pleural fluid.",
+        "The retroperitoneal fluid showed adenocarcinoma cells.",
         "She had silicone breast implants.",
         "A pleural effusion with malignant cells defines stage M1a disease.",
         "CT showed a splenic lesion consistent with metastasis versus abscess.",

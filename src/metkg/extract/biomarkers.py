@@ -577,7 +577,7 @@ def _molecular(text: str, pos: int, end: int) -> tuple[ResultValue, int, int] | 
     exon_only = re.fullmatch(r"(?i:exon)\s*\d+", variants) is not None
     named = bool(re.search(r"\d", variants)) and (alt != "" or not exon_only)
     wild = bool(m.group("neg")) and "wild" in m.group("neg").lower()
-    if m.group("test") and _STAINING_TEST.search(m.group("test")) and not named:
+    if m.group("test") and _STAINING_TEST.search(m.group("test")) and not named and not alt:
         return None  # "calretinin staining was negative": a protein's stain, read as such
     tested = bool(m.group("test")) and bool(m.group("neg") or m.group("pos"))  # "BRAF testing was negative"
     if not alt and not named and not wild and not tested:
@@ -1061,12 +1061,15 @@ def _prefix_for(text: str, pos: int, begin: int) -> tuple[ResultValue, int, int]
     clause = window.rfind(";", 0, denied[-1].start()) + 1 if denied else 0  # the prefix of the same clause
     earlier = list(_PREFIX.finditer(window, clause, denied[-1].start())) if denied else []
     stated = bool(earlier) and _STATUS_WORD.match(earlier[-1].group("word")) is not None
-    verb = _EXPRESSING.search(window, clause, denied[-1].start()) if denied and not stated else None
+    verbs = list(_EXPRESSING.finditer(window, clause, denied[-1].start())) if denied else []
+    # "negative for CK20, expressing TTF-1 but not p40": the nearer of the prefix and the verb
+    verb = verbs[-1] if verbs and (not stated or verbs[-1].start() > earlier[-1].start()) else None
     bystander = bool(denied) and _BYSTANDERS.search(window, clause, denied[-1].start()) is not None
     if (stated or verb) and not bystander:
         # "immunoreactivity for Pit-1, but not for SF-1 and ER": the list after "not for" has the other status;
         # "expressed PAX8 but not GATA3": the verb's list is positive, the one after "not" negative
         was_negative = not verb and re.match(r"negativ|lack|loss|absen", earlier[-1].group("word"), re.I) is not None
+        was_negative = was_negative and not denied[-1].group("not").lower().startswith("neither")
         value = ResultValue(status="positive" if was_negative else "negative")
         return value, window_start + denied[-1].start("not"), window_start + denied[-1].end()
     if best is None:
@@ -1617,8 +1620,8 @@ _EXPRESSED_AFTER = re.compile(
     # "expression in tumour cells" is the tumour's, "expression in the stroma" is not said of it
     r"in\b(?!\s+(?:the\s+)?(?:tumou?r|neoplastic|malignant|atypical|lesional|cancer)\s+cells|"
     # "no CDX2 expression in the gastric metastasis": the specimen tested
-    r"\s+(?:the|this|her|his)\s+(?:[\w-]+\s+){0,2}(?:biops(?:y|ies)|metasta\w+|lesions?|specimens?|tumou?rs?|masse?s?|"
-    r"nodules?|resection)\b)|"
+    r"\s+(?:the|this|her|his)\s+(?:[\w-]+\s+){0,2}(?:biops(?:y|ies)|metasta\w+|lesions?|specimens?|masse?s?|"
+    r"nodules?|resection)\b(?!-))|"
     r"pattern|index|score|requests?|requested|pending|orders?|ordered|only)\b)",
     re.IGNORECASE,
 )
@@ -1745,6 +1748,7 @@ _LIST_DENIAL = re.compile(
     r"no|without)\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+_OWN_VERB = re.compile(r"\b(?:was|were|is|are)\b", re.IGNORECASE)
 _DENIED_ALREADY = re.compile(r"\bnot?\b|without|never", re.IGNORECASE)
 #: "did not show loss of MLH1 and PMS2": a denied loss, read by the prefix
 _NEGATED_LOSS = re.compile(r"\b(?:no|not|without|never)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE)
@@ -1764,6 +1768,8 @@ def _denied_list(
     for value in own:
         status = value[0].status if value is not None else None
         flips = status == "positive" or (both_ways and status == "negative")
+        # "no ALK, and TTF-1 was positive": a clause of its own after "no", "without", "loss of"
+        flips = flips and (both_ways or value is None or not _OWN_VERB.search(text, run_start, value[2]))
         if value is not None and flips and value[1] > run_start and not _DENIED_ALREADY.search(text, *value[1:]):
             other: Status = "negative" if status == "positive" else "positive"
             turned.append((replace(value[0], status=other), denial.start(), value[2]))

@@ -578,6 +578,8 @@ _ITS_OWN_READING = re.compile(
     r"\b(?:consistent\s+with|compatible\s+with|in\s+keeping\s+with|suggestive\s+of|typical\s+of|indicative\s+of)\b",
     re.IGNORECASE,
 )
+#: "a splenic lesion": the finding named after its organ
+_ITS_FINDING = re.compile(r"^\s+(?:lesions?|nodules?|masses|mass|foci|deposits?)\b", re.IGNORECASE)
 _FINDINGS_JOINED = re.compile(
     r"\s+(?:lesions?|nodules?|masses|mass|foci|deposits?)\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
     r"(?:(?:an?|the|multiple|several|numerous|two|three|small|large|left|right|bilateral)\s+)*",
@@ -605,7 +607,7 @@ def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> li
         joined = bool(found) and (_CONNECTOR.fullmatch(gap) or _FINDINGS_JOINED.fullmatch(gap))
         described = _FINDING_NOUN.search(s.local(max(s.start, site.start - 60), site.start))
         # "a splenic lesion consistent with metastasis": the finding named after its organ
-        described = described or _LESION_AFTER.match(s.local(site.end, site.end + 20))
+        described = described or _ITS_FINDING.match(s.local(site.end, site.end + 20))
         first = not found and (described or _NODES.fullmatch(site.text))
         if joined or first:
             found.append(site)
@@ -1017,10 +1019,12 @@ def _out_of_reach(report: Report, lesion: LesionDraft, primary: LesionDraft | No
 #: "a malignant pleural effusion", "metastatic pericardial effusion", "malignant ascites": the serous
 #: membrane's metastasis.
 _FLUID = (
-    r"(?:(?P<{0}>pleural|pericardial|peritoneal|ascitic|cerebrospinal)\s+(?:effusions?|fluid)|"
+    r"(?:\b(?P<{0}>pleural|pericardial|peritoneal|ascitic|cerebrospinal)\s+(?:effusions?|fluid)|"
     r"(?P<{0}_ascites>ascites)|(?P<{0}_csf>CSF))"
 )
-_TUMOUR_CELLS = r"(?:malignant|tumou?r|neoplastic|cancer|carcinoma|adenocarcinoma|metastatic)(?:\s+[\w-]+)?\s+cells"
+_TUMOUR_CELLS = (
+    r"(?<![\w-])(?:malignant|tumou?r|neoplastic|cancer|carcinoma|adenocarcinoma|metastatic)(?:\s+[\w-]+)?\s+cells"
+)
 _MALIGNANT_EFFUSION = re.compile(
     r"(?<!non-)(?<!non)(?<!non\s)\b(?:malignant|metastatic|neoplastic|carcinomatous)\s+"
     # "a malignant right pleural effusion"

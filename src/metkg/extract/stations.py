@@ -197,7 +197,9 @@ _DISTANT_DENIED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _DISTANT_DENIED_AFTER = re.compile(
-    r"\s+(?:[\w-]+\s+){0,2}?(?:was|were|is|are)\s+(?:absent|not\b|excluded|ruled\s+out|negative)", re.IGNORECASE
+    r"\s+(?:metasta\w+|spread|disease)\s+(?:was|were|is|are)\s+(?:absent|excluded|ruled\s+out|negative|"
+    r"not\s+(?:found|seen|detected|present|identified|evident))",
+    re.IGNORECASE,
 )
 
 

@@ -133,8 +133,8 @@ class TermMatcher:
         self._keys: dict[str, set[str]] = {}
         self._names: dict[str, dict[int, list[tuple[str, str]]]] = {}  # category -> length -> (name, key)
         self._term_names = {(category, key): list(ns) for category, terms in names.items() for key, ns in terms.items()}
-        #: every name of every category: a word the vocabulary knows ("gastric") is no misspelling of another
-        self._all_names = {n.lower() for terms in names.values() for ns in terms.values() for n in ns if n}
+        #: each category's names: a word the vocabulary has for a term of another ("gastric") is no misspelling
+        self._names_of = {c: {n.lower() for ns in terms.values() for n in ns if n} for c, terms in names.items()}
         for category, terms in names.items():
             by_length = self._names.setdefault(category, {})
             for name, key in sorted({(n.lower(), k) for k, ns in terms.items() for n in ns if n and len(n) >= 4}):
@@ -186,7 +186,7 @@ class TermMatcher:
         >>> sites.closest("marker", "gastric")
         """
         word = name.lower()
-        if len(word) < 5 or word in self._all_names:
+        if len(word) < 5 or any(word in ns for c, ns in self._names_of.items() if c != category):
             return None
         digits = _number(word)
         limit = 1 if len(word) <= 8 else 2
