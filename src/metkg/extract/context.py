@@ -521,8 +521,8 @@ _CUES = re.compile(
     r"\bsatellite\s+(?:lesion|nodule)s?|\bcarcinomatosis\b|\bsecondar(?:y|ies)\s+(?:deposits?|lesions?|tumou?rs?)|"
     # a serosa's metastases as surgeons and radiologists name them: "peritoneal seeding", "omental cake"
     # (not "peritoneal implants", which endometriosis and a ruptured dermoid cyst have too)
-    r"(?:(?<=peritoneal )|(?<=omental )|(?<=serosal )|(?<=pleural ))seeding\b|"
-    r"(?<=omental )cak(?:e|ing)\b|"
+    r"\bseeding\b(?:(?<=peritoneal seeding)|(?<=omental seeding)|(?<=serosal seeding)|(?<=pleural seeding))|"
+    r"\bcake\b(?<=omental cake)|\bcaking\b(?<=omental caking)|"
     r"\bsecondaries\b|\bwidely\s+disseminated\b|\bdissemination\b|\bdisseminated\s+(?:metastatic\s+)?(?:disease|malignancy|cancer)\b|"
     r"\bwidespread\s+(?:metastatic\s+)?disease\b)"
     r"|(?P<invasion>\binvolve(?:ment|d)\b(?="
