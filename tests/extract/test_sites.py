@@ -69,6 +69,9 @@ def _distant(record, terminology) -> list[str]:
         ("She had bone-only metastatic disease.", ["bone"]),
         ("He had liver-predominant metastases.", ["liver"]),
         ("A pleural-based mass without metastases was seen.", []),
+        # the preposition said again for the second site
+        ("She had metastases in the liver and in the spleen.", ["liver", "spleen"]),
+        ("She had metastases to the lungs as well as to the adrenal glands.", ["adrenal-gland", "lung"]),
         # a serosa's metastases as surgeons name them
         ("At laparotomy she had peritoneal seeding.", ["peritoneum"]),
         ("CT showed omental caking.", ["omentum"]),

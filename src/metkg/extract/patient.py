@@ -366,7 +366,9 @@ _GAP_BREAK = re.compile(
     re.IGNORECASE,
 )
 _CONNECTOR = re.compile(
-    r"\s*(?:,?\s+as\s+well\s+as\s+|,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?"
+    r"\s*(?:,?\s+as\s+well\s+as\s+|,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)"
+    # "metastases in the liver and in the spleen", "to the lungs as well as to the bones": the preposition again
+    r"(?:(?:in|to|into|within)\s+)?(?:the\s+)?"
     r"(?:(?:left|right|bilateral|multiple|ipsilateral|contralateral|both|upper|lower|proximal|distal|mid)\s+){0,2}",
     re.IGNORECASE,
 )
