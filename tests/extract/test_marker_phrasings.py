@@ -318,6 +318,9 @@ def test_values_and_patterns(read, text: str, expected: tuple) -> None:
         ("ER 95% (Allred 8), HER2 1+.", [("ER", None, "IHC"), ("HER2", None, "IHC")]),
         # the method named after the result
         ("HER2 was 2+ by IHC but negative by FISH.", [("HER2", None, "IHC"), ("HER2", "negative", "FISH")]),
+        # the hybridisation's own verdict after "and", not a method of the score before it
+        ("HER2 2+ by IHC and FISH showed no amplification.", [("HER2", None, "IHC"), ("HER2", "negative", "FISH")]),
+        ("HER2 was 2+ with no amplification on ISH.", [("HER2", None, "IHC")]),
         ("ALK was positive by FISH.", [("ALK", "positive", "FISH")]),
     ],
 )

@@ -1360,7 +1360,11 @@ _METHOD_BEFORE = re.compile(
 
 
 #: The method named right after a result: "positive by FISH", "negative on next-generation sequencing".
-_BY_METHOD_AFTER = re.compile(r"\s+(?:by|on|with)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}")
+#: "ALK was positive by FISH"; not past "and" ("HER2 2+ by IHC and FISH showed no amplification": the
+#: hybridisation has its own verdict, read as a statement of its own)
+_BY_METHOD_AFTER = re.compile(
+    r"\s+(?:by|on|with)\s+(?:the\s+)?(?!(?:no|not|without)\b)[\w-]+(?:\s+(?!(?:and|or|but)\b)[\w-]+){0,2}"
+)
 #: A hybridisation verdict written after the result: "HER2 was 2+ by IHC but negative by FISH".
 _ISH_AFTER = re.compile(
     r"(?P<word>(?i:not\s+amplified|non-?amplified|unamplified|negative|equivocal|amplified|positive))\s+"
