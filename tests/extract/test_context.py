@@ -239,6 +239,19 @@ def test_a_verdict_after_a_doubt_is_stated(extract, text: str, histology: str | 
 
 
 @pytest.mark.parametrize(
+    "revised",
+    [
+        "a lung mass initially thought to be a primary lung cancer; biopsy showed metastatic renal cell carcinoma.",
+        "a lung mass clinically diagnosed as lung cancer, but biopsy showed metastatic renal cell carcinoma.",
+        "a lung mass that was thought to represent lung cancer; biopsy showed metastatic renal cell carcinoma.",
+    ],
+)
+def test_a_first_reading_the_case_revises_is_no_primary(extract, revised: str) -> None:
+    primary = extract("Case report\n\nA 62-year-old man had " + revised).patients[0].lesion("primary")
+    assert primary is not None and (primary.site, primary.histology) == ("kidney", "renal-cell-carcinoma")
+
+
+@pytest.mark.parametrize(
     ("text", "histology"),
     [
         # what the tumour is set apart from is no diagnosis; the verdict after it is

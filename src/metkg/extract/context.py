@@ -193,7 +193,9 @@ _HYPOTHETICAL = re.compile(
     r"whether|mimick?(?:ing|ed|s)?|" + _LIKENED + r"|" + _SET_APART + r"|misdiagnos\w*|impression|"
     r"hypothes[ie]s\s+(?:of|that|include[sd]?)\b|concern(?:ed)?\s+for|questionable|"
     r"potential(?:ly)?|risk\s+of|concerns?\s+about|to\s+prevent|prevent(?:ing)?|to\s+assess|" + _TESTED_FOR + r"|if\b|"
-    r"mistaken|initially\s+diagnosed\s+as|instead\s+of|rather\s+than|contrary\s+to|expectations?\s+of|"
+    # a first reading the case then revises: "a lung mass initially thought to be a primary lung cancer"
+    r"mistaken|initially\s+diagnosed\s+as|(?:initially|originally|first)\s+(?:thought|believed|presumed)|"
+    r"thought\s+to\s+(?:be|represent)|clinically\s+diagnosed\s+as|instead\s+of|rather\s+than|contrary\s+to|expectations?\s+of|"
     r"(?:unable\s+to|(?:could|can|did)\s*not|cannot)\s+(?:distinguish|differentiate|discriminate)|concerning\s+for|worrisome\s+for|worrying\s+for|"
     r"\bor\s+(?:an?\s+)?(?:second|new|separate|synchronous|metachronous|another)\s+primary\b|"
     + _BACKWARD_WORDS
