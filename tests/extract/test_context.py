@@ -321,6 +321,12 @@ def test_the_depth_a_tumour_invades_is_no_site(extract) -> None:
     assert [x.site for x in extract(text).patients[0].lesions] == ["bladder"]
 
 
+@pytest.mark.parametrize("lead", ["A 61 y/o man", "Male, 61 y/o,", "A 61yo male"])
+def test_the_clinicians_shorthand_gives_the_age(extract, lead: str) -> None:
+    patient = extract("Case report\n\n" + lead + " presented with lung cancer.").patients[0]
+    assert (patient.age, patient.sex) == (61, "male")
+
+
 def test_two_pronouns_and_none_of_the_other_sex_give_the_sex(extract) -> None:
     text = "The patient had breast cancer with liver metastases. She received paclitaxel and her disease was stable."
     assert extract(text).patients[0].sex == "female"

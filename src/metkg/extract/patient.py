@@ -131,6 +131,8 @@ _AGE = re.compile(
     + r"))(?:\s+and\s+a\s+half)?[\s\-–]*(?:years?|yrs?|y)"
     r"(?P<months>[\s,-]*(?:and[\s-]+)?\d{1,2}[\s-]*months?)?[\s\-–]*old\b|"
     r"\baged\s+(?P<age2>\d{1,3})\b(?!\s*(?:months?|weeks?|days?)\b)|"
+    # the clinician's shorthand: "a 61 y/o man", "47 yo F", "a 72yo male"
+    r"\b(?P<age3>\d{1,3})[\s-]*(?:y/o|y\.o\.|yo)(?![\w/])|"
     # "a 14-month-old infant", "a seven-month-old boy", "a 6-day-old newborn": the completed years
     # (of a being named after it: "a 2-week-old fracture" is no age)
     r"(?:\b|(?<=\bA))(?:(?P<young>\d{1,3})|(?P<young_words>" + _NUMBER_WORD + r"))"
@@ -150,7 +152,7 @@ def _age(m: re.Match[str]) -> int:
         return count // _PER_YEAR[m.group("unit").lower().rstrip("s")]
     if m.group("words"):
         return _number_word(m.group("words"))
-    return int(m.group("age") or m.group("age2"))
+    return int(m.group("age") or m.group("age2") or m.group("age3"))
 
 
 def _number_word(words: str) -> int:
