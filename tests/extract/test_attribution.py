@@ -84,6 +84,25 @@ def test_a_metastasis_named_with_its_site_after_the_value_takes_the_result(extra
     assert {kind for pairs in results.values() for kind, _ in pairs} == {"metastasis"}, results
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "ER was positive in the primary tumour but negative in the liver metastasis.",
+            [("primary", "positive"), ("metastasis", "negative")],
+        ),
+        (
+            "HER2 was negative in the primary tumour and positive in the liver metastasis.",
+            [("primary", "negative"), ("metastasis", "positive")],
+        ),
+    ],
+)
+def test_a_verdict_for_each_of_two_lesions_in_turn(extract, sentence: str, expected: list) -> None:
+    text = WOMAN + "Two years later CT showed liver metastases. " + sentence
+    marker = sentence.split(maxsplit=1)[0]
+    assert sorted(_results(extract(text).patients[0])[marker]) == sorted(expected)
+
+
 def test_the_primary_cancer_a_result_qualifies_is_the_primary(extract) -> None:
     text = "A 49-year-old woman was diagnosed with HER2-positive carcinoma of the right breast."
     patient = extract(text).patients[0]

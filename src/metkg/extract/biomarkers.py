@@ -1493,8 +1493,31 @@ def parse_results(
                     "; ".join(notes) or None,
                 )
             )
+    results += _second_verdicts(text, results, end)
     done = {(r.marker, r.assay) for r in results}
     return results + _ish_statements(text, inside, start, end, done)
+
+
+#: "ER was positive in the primary tumour but negative in the liver metastasis": one marker, a verdict
+#: for each of two lesions named after it.
+_SECOND_VERDICT = re.compile(
+    r"\s+(?:in|on)\s+(?:the|this|her|his)\s+(?:[\w-]+\s+){0,3}?[\w-]+,?\s+(?:and|but|while|whereas)\s+"
+    r"(?:(?:was|were)\s+)?(?P<word>positive|negative)(?=\s+(?:in|on)\s+(?:the|this|her|his)\s)",
+    re.IGNORECASE,
+)
+
+
+def _second_verdicts(text: str, results: list[ParsedResult], end: int) -> list[ParsedResult]:
+    """The other lesion's verdict of a result given for two lesions in turn."""
+    out = []
+    for r in results:
+        second = _SECOND_VERDICT.match(text, r.value_span[1], end)
+        if second is None or r.status not in ("positive", "negative"):
+            continue
+        status: Status = "positive" if second.group("word").lower() == "positive" else "negative"
+        span = (second.start("word"), second.end("word"))
+        out.append(replace(r, status=status, percent=None, comparator=None, score=None, value_span=span, note=None))
+    return out
 
 
 _AMPLIFIED = re.compile(r"amplif", re.IGNORECASE)
