@@ -1606,9 +1606,11 @@ _NOT_FOR = re.compile(
     re.IGNORECASE,
 )
 #: Cells around a tumour named in the clause: "background lymphocytes expressed CD3 but not CD20".
+#: The cells a tumour's stroma holds, and how a report sets them apart from the tumour's own.
+_STROMAL_CELLS = r"(?:lymphocytes|[TB][\s-]cells|plasma\s+cells|inflammatory\s+cells)"
+_AROUND_THE_TUMOUR = r"(?:background|reactive|surrounding|infiltrating|intervening|admixed|scattered)\s+(?:small\s+)?"
 _BYSTANDERS = re.compile(
-    r"\b(?:background|reactive|surrounding|infiltrating|admixed|scattered|intervening)\s+(?:small\s+)?"
-    r"(?:lymphocytes|[TB][\s-]cells|plasma\s+cells|inflammatory\s+cells|histiocytes)\b",
+    r"\b" + _AROUND_THE_TUMOUR + r"(?:" + _STROMAL_CELLS + r"|histiocytes)\b",
     re.IGNORECASE,
 )
 #: A verb that states staining before a list: "the tumour cells expressed PAX8 and WT1 but not ...".
@@ -1625,14 +1627,15 @@ _BYSTANDER_SUBJECT = re.compile(
     # (not histiocytes, endothelial or stromal cells: the tumour's own in a histiocytic, vascular or stromal tumour)
     r"\b(?:follicular\s+dendritic\s+cells|"
     r"(?:overlying|surface|surrounding|adjacent|normal|non-?neoplastic)\s+(?:squamous\s+)?(?:epithelium|mucosa)|"
-    r"(?:background|reactive|surrounding|infiltrating|intervening|admixed|scattered)\s+(?:small\s+)?"
-    r"(?:lymphocytes|[TB][\s-]cells|plasma\s+cells|inflammatory\s+cells)|"
+    + _AROUND_THE_TUMOUR
+    + _STROMAL_CELLS
+    + r"|"
     # "intra-tumoral capillary-sized vessels were positive for CD31" (not a vascular tumour's own)
     r"(?:intra-?tumou?ral|background|surrounding|adjacent|normal|native|entrapped|intervening)\s+(?:[\w-]+\s+)?"
     r"(?:vessels|capillaries|vasculature))\s+"
     r"(?:were|was|are|is)\s+(?:(?:diffusely|focally|strongly|weakly|also|all)\s+)?$|"
     # "small lymphocytes scattered throughout the neoplastic cells, which demonstrated ... immunoreactivity to"
-    r"\b(?:small\s+)?(?:lymphocytes|[TB][\s-]cells|plasma\s+cells|inflammatory\s+cells)\s+(?:scattered|admixed|"
+    r"\b(?:small\s+)?" + _STROMAL_CELLS + r"\s+(?:scattered|admixed|"
     r"interspersed|infiltrating)\b(?:(?!atypical|large|malignant|Reed|Hodgkin)[^.;]){0,80}\b(?:which|that)\s+"
     r"(?!was\b|is\b)(?:\w+\s+){1,4}$",
     re.IGNORECASE,

@@ -582,10 +582,11 @@ _ITS_OWN_READING = re.compile(
     r"\b(?:consistent\s+with|compatible\s+with|in\s+keeping\s+with|suggestive\s+of|typical\s+of|indicative\s+of)\b",
     re.IGNORECASE,
 )
+_FINDING_WORDS = r"(?:lesions?|nodules?|masses|mass|foci|deposits?)"
 #: "a splenic lesion": the finding named after its organ
-_ITS_FINDING = re.compile(r"^\s+(?:lesions?|nodules?|masses|mass|foci|deposits?)\b", re.IGNORECASE)
+_ITS_FINDING = re.compile(r"^\s+" + _FINDING_WORDS + r"\b", re.IGNORECASE)
 _FINDINGS_JOINED = re.compile(
-    r"\s+(?:lesions?|nodules?|masses|mass|foci|deposits?)\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
+    r"\s+" + _FINDING_WORDS + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
     r"(?:(?:an?|the|multiple|several|numerous|two|three|small|large|left|right|bilateral)\s+)*",
     re.IGNORECASE,
 )
