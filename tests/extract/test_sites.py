@@ -310,6 +310,20 @@ def test_a_node_that_shows_carcinoma_is_a_node_metastasis(extract, finding: str,
     assert [sp.lesion is not None for sp in patient.specimens] == [bool(lesions)]
 
 
+@pytest.mark.parametrize(
+    "finding",
+    [
+        "a thyroid mass was found; fine needle aspiration confirmed metastatic clear cell carcinoma.",
+        "a thyroid nodule was detected, and a biopsy revealed metastatic carcinoma.",
+        # the organ inside the diagnosis is where the tumour came from, not what was biopsied
+        "he presented with a thyroid nodule. Biopsy of the nodule revealed metastatic renal cell carcinoma.",
+    ],
+)
+def test_a_procedure_naming_no_site_samples_the_mass_just_described(extract, finding: str) -> None:
+    text = f"A 65-year-old man had a nephrectomy for renal cell carcinoma. Five years later {finding}"
+    assert _metastases(extract(text)) == ["thyroid"]
+
+
 def test_a_mass_of_a_region_is_not_its_nodes(extract) -> None:
     text = (
         "A 66-year-old woman had serous carcinoma of the fallopian tube with pelvic lymph node metastases. "

@@ -202,6 +202,11 @@ _SITE_GAP_BEFORE = re.compile(
     r"(?:(?:from|of)\s+which\s+(?:an?\s+)?|(?:[\w-]+\s+)?)",  # "a gastric growth from which a biopsy was taken"
     re.IGNORECASE,
 )
+#: Words that end what a procedure took before a site: "biopsy of the nodule revealed (metastatic
+#: renal cell carcinoma)" names the tumour's origin, not the organ biopsied.
+_GAP_ENDS_THE_OBJECT = re.compile(
+    r"\b(?:and|with|under|revealed|showed|shown|confirmed|demonstrated|disclosed|indicated|yielded)\b", re.IGNORECASE
+)
 _SITE_GAP_AFTER = re.compile(
     r"\s*(?:\([^)]{0,30}\)\s*)?(?:biopsy\s+|specimens?\s+)?(?:(?:was|were)\s+(?:performed|done|taken|obtained)\s+)?"
     # "FNA was performed to obtain tissue from the hilar lymph node"
@@ -223,7 +228,7 @@ def specimen_site(report: Report, s: Sentence, proc: Mention) -> Mention | None:
     for site in sites:
         if site.start >= proc.end:
             gap = s.local(proc.end, site.start)
-            if _SITE_GAP_AFTER.fullmatch(gap) and not re.search(r"\b(?:and|with|under)\b", gap):
+            if _SITE_GAP_AFTER.fullmatch(gap) and not _GAP_ENDS_THE_OBJECT.search(gap):
                 return site
             break
     before = [site for site in sites if site.end <= proc.start]
@@ -275,6 +280,27 @@ _MASS_SITE_AFTER = re.compile(
     r"[^.;]{0,60}?\b(?:on|in|within|of|near|at|over|involving|from)\s+(?:the\s+)?(?:patient'?s\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+
+
+def mass_site(s: Sentence, end: int) -> Mention | None:
+    """The site of the first mass a sentence describes before ``end`` ("a mass ... near the right
+    axilla", "scalp mass"); "soft tissue" before the noun is the mass's density when an organ follows
+    ("a soft tissue mass within the left ear canal")."""
+    sites = [m for m in s.of("site") if m.asserted and m.end <= end]
+    for noun in _MASS.finditer(s.text, 0, end - s.start):
+        after, before = None, None
+        for site in sites:
+            local = site.start - s.start
+            if after is None and 0 <= local - noun.end() <= 80:
+                after = site if _MASS_SITE_AFTER.fullmatch(s.text[noun.end() : local]) else None
+            if 0 <= noun.start() - (site.end - s.start) <= 2:
+                before = site
+        site = after if after is not None and (before is None or before.key == "soft-tissue") else before
+        if site is not None:
+            return site
+    return None
+
+
 _TUMOUR = re.compile(
     r"\b(?:tumou?rs?|mass(?:es)?|lesions?|cancers?|nodules?|neoplasms?|metasta\w*|malignan\w*|lymph\s+nodes?|"
     r"\w*(?:carcinoma|sarcoma|melanoma|lymphoma|blastoma|mesothelioma|myeloma|glioma)s?)\b",
@@ -782,24 +808,11 @@ class _Collector:
         return any(not self.vocab.related("site", key, site) for key in organs + lesions)
 
     def remember_mass(self, s: Sentence) -> None:
-        """The site of the mass a sentence describes ("a mass ... near the right axilla", "scalp
-        mass"); "soft tissue" before the noun is the mass's density when an organ follows ("a soft
-        tissue mass within the left ear canal")."""
-        for noun in _MASS.finditer(s.text):
-            after, before = None, None
-            for site in s.of("site"):
-                if not site.asserted:
-                    continue
-                local = site.start - s.start
-                if after is None and 0 <= local - noun.end() <= 80:
-                    after = site if _MASS_SITE_AFTER.fullmatch(s.text[noun.end() : local]) else None
-                if 0 <= noun.start() - (site.end - s.start) <= 2:
-                    before = site
-            site = after if after is not None and (before is None or before.key == "soft-tissue") else before
-            if site is not None:
-                self.last_mass = (s, site)
-                self.last_mass_index = s.index
-                return
+        """The site of the mass a sentence describes, for the procedures of the sentences after it."""
+        site = mass_site(s, s.end)
+        if site is not None:
+            self.last_mass = (s, site)
+            self.last_mass_index = s.index
 
     def remember_pathology(self, s: Sentence) -> None:
         """The lesion a pathology sentence names ("examination of the duodenal mass confirmed
@@ -885,10 +898,9 @@ class _Collector:
             evidence_start, evidence_end = min(proc.start, site.start), max(proc.end, site.end)
         else:
             draft.site = _resected_site(report, s, proc)
-            if draft.site is None and self.last_mass is not None and s.index - self.last_mass_index <= 5:
-                mass_sentence, mass_site = self.last_mass
-                draft.site = mass_site.key
-                side = side or laterality_before(mass_sentence.text, mass_site.start - mass_sentence.start)[0]
+            if draft.site is None:
+                draft.site, mass_side = self.mass_described(s, proc)
+                side = side or mass_side
         draft.laterality = side
         if side and side_start + s.start < evidence_start and evidence_start - (side_start + s.start) < 25:
             evidence_start = s.start + side_start
@@ -913,6 +925,18 @@ class _Collector:
         elif draft.metastatic:
             draft.role = "metastasis"
         return draft
+
+    def mass_described(self, s: Sentence, proc: Mention) -> tuple[str | None, str | None]:
+        """The site and side of the mass a procedure naming no site takes: described earlier in its
+        sentence ("a thyroid mass was found; fine needle aspiration confirmed ..."), or in one of the
+        five sentences before."""
+        described = mass_site(s, proc.start)
+        if described is not None:
+            return described.key, laterality_before(s.text, described.start - s.start)[0]
+        if self.last_mass is not None and s.index - self.last_mass_index <= 5:
+            sentence, site = self.last_mass
+            return site.key, laterality_before(sentence.text, site.start - sentence.start)[0]
+        return None, None
 
     def speaks_of_the_primary(self, s: Sentence) -> bool:
         """Whether the text was speaking of the primary just before a procedure named alone: in this
