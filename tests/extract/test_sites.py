@@ -324,6 +324,12 @@ def test_a_procedure_naming_no_site_samples_the_mass_just_described(extract, fin
     assert _metastases(extract(text)) == ["thyroid"]
 
 
+def test_a_primarys_sample_with_the_spread_of_its_disease_is_the_primarys(extract) -> None:
+    text = "A 54-year-old man had a gastric biopsy showing signet ring cell carcinoma with bone marrow metastasis."
+    primary, metastases = _primary_and_metastases(extract(text))
+    assert (primary, metastases) == (["stomach"], ["bone-marrow"])
+
+
 def test_a_mass_of_a_region_is_not_its_nodes(extract) -> None:
     text = (
         "A 66-year-old woman had serous carcinoma of the fallopian tube with pelvic lymph node metastases. "
@@ -373,6 +379,10 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
         # abbreviations of a histology that name its organ
         ("A 58-year-old man was treated for OSCC.", "oral-cavity"),
         ("An 81-year-old man had a cSCC removed.", "skin"),
+        # the organ's sample, and what it showed
+        ("A 54-year-old man. Gastric biopsy revealed poorly differentiated adenocarcinoma.", "stomach"),
+        ("A 54-year-old man had a gastric biopsy that showed moderately differentiated carcinoma.", "stomach"),
+        ("A 54-year-old man had a gastric biopsy showing signet ring cell carcinoma.", "stomach"),
     ],
 )
 def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: str) -> None:

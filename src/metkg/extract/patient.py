@@ -1274,9 +1274,21 @@ def _site_near(report: Report, s: Sentence, m: Mention, sampled: bool = True) ->
             return site
     before = [x for x in sites if x.end <= m.start and (sampled or not _a_seat_of_metastases(report, x.key))]
     gap = s.local(before[-1].end, m.start) if before else ""
-    if before and re.fullmatch(r"[\s\w-]{0,20}", gap) and not _SPREAD_FROM.search(gap):
+    near = re.fullmatch(r"[\s\w-]{0,20}", gap) or _SAMPLE_SHOWED.fullmatch(gap)
+    if before and near and not _SPREAD_FROM.search(gap):
         return before[-1]
     return None
+
+
+#: An organ's sample and what it showed, before the histology: "gastric biopsy (that) revealed poorly
+#: differentiated (adenocarcinoma)", "lung biopsy showing invasive".
+_SAMPLE_SHOWED = re.compile(
+    r"[\s-]+(?:[\w-]+\s+)?(?:biops(?:y|ies)|specimens?|samples?|aspirates?|resection|excision)\s+"
+    r"(?:(?:that|which)\s+)?(?:showed|shows|showing|revealed|revealing|demonstrated|demonstrating|confirmed|"
+    r"confirming|disclosed)\s+(?:an?\s+)?"
+    r"(?:(?:(?:well|moderately|poorly|un)[\s-]*differentiated|invasive|infiltrating|(?:high|low)[\s-]grade)\s+)*",
+    re.IGNORECASE,
+)
 
 
 def _may_hold(report: Report, histology: Mention, site: str) -> bool:

@@ -311,8 +311,8 @@ _ORDINAL = re.compile(
     r"\b(?:first|second|third|initial|repeat(?:ed)?|another|further|subsequent|new|additional|final)\b", re.IGNORECASE
 )
 _DIAGNOSIS = re.compile(
-    r"\b(?:confirmed|revealed|showed|indicat(?:ed|ing)|demonstrated|consistent\s+with|diagnosed\s+as|identified|"
-    r"proved|established)\s+"
+    r"\b(?:confirm(?:ed|ing)|reveal(?:ed|ing)|show(?:ed|ing)|indicat(?:ed|ing)|demonstrat(?:ed|ing)|consistent\s+with|"
+    r"diagnosed\s+as|identified|proved|established)\s+"
     r"(?:that\s+)?(?:the\s+(?:diagnosis|presence)\s+of\s+)?"  # "proved the diagnosis of metastatic carcinoma"
     r"(?:the\s+(?:tumou?r|lesion)\s+(?:was|consisted\s+of)\s+)?(?P<dx>[^,;.()]{3,90})",
     re.IGNORECASE,
@@ -666,9 +666,9 @@ def _carcinoma_in_node(report: Report, draft: SpecimenDraft) -> bool:
 
 def _extent(word: str, lead: str) -> bool:
     """Whether metastases named after ``lead`` are the disease's extent: "adenocarcinoma with
-    hepatic metastases", not "a lymph node with metastatic carcinoma" (what the tissue shows) or
-    "she presented with liver metastases"."""
-    return word.lower().endswith("metastases") and _EXTENT.search(lead) is not None
+    hepatic metastases" or "with bone marrow metastasis", not "a lymph node with metastatic carcinoma"
+    (what the tissue shows) or "she presented with liver metastases"."""
+    return word.lower() in ("metastasis", "metastases") and _EXTENT.search(lead) is not None
 
 
 def role_of_procedure(s: Sentence, proc: Mention) -> Anchor | None:
