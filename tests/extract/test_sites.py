@@ -84,6 +84,14 @@ def _distant(record, terminology) -> list[str]:
         ("CT showed a 3-cm right adrenal mass consistent with metastasis.", ["adrenal-gland"]),
         ("CT showed a splenic lesion, consistent with a metastasis.", ["spleen"]),
         ("CT showed lytic bone lesions and a splenic nodule, all consistent with metastases.", ["bone", "spleen"]),
+        # a finding, then the verdict on it
+        ("Histopathology of the thyroid nodule revealed metastatic carcinoma.", ["thyroid"]),
+        ("She had a subcutaneous nodule on the back, which proved to be a metastasis.", ["subcutaneous-tissue"]),
+        ("Colonoscopy revealed a mass in the transverse colon, which on biopsy was metastatic carcinoma.", ["colon"]),
+        ("MRI showed a mass in the left cerebellar hemisphere; the resected lesion was a metastasis.", ["cerebellum"]),
+        ("Endoscopy revealed a gastric ulcer; biopsies showed metastatic lobular carcinoma.", ["stomach"]),
+        # the verdict names its own site: not the finding's
+        ("CT showed a renal cyst and revealed metastatic disease in the lungs.", ["lung"]),
     ],
 )
 def test_metastases_named_in_the_usual_ways(extract, sentence: str, expected: list[str]) -> None:
@@ -122,6 +130,10 @@ def test_a_parenthesis_does_not_end_a_list_of_sites(extract) -> None:
         "CT showed a splenic lesion consistent with metastasis; biopsy showed sarcoidosis.",
         "A splenic lesion, initially thought consistent with metastasis, proved to be a haemangioma.",
         "The pleural effusion showed no malignant cells.",
+        "Biopsy of the liver nodule revealed no metastatic carcinoma.",
+        "The adrenal nodule was not a metastasis.",
+        "A liver lesion was biopsied to determine whether it was metastatic disease.",
+        "Histopathology of the thyroid nodule revealed papillary carcinoma without metastatic disease.",
     ],
 )
 def test_negated_and_hypothetical_sites_are_no_metastases(extract, sentence: str) -> None:

@@ -555,7 +555,7 @@ _CONSISTENT = re.compile(
 )
 _FINDING_NOUN = re.compile(
     r"\b(?:lesions?|nodules?|masses|mass|foci|focus|deposits?|opacities|shadows?|uptake)\s+(?:\w+\s+){0,4}?"
-    r"(?:in|on|of|involving|within|throughout|at)\s+(?:the\s+|both\s+)?$",
+    r"(?:in|on|of|involving|within|throughout|at)\s+(?:the\s+|both\s+)?(?:[\w-]+\s+)?$",  # "in the left"
     re.IGNORECASE,
 )
 
@@ -576,6 +576,14 @@ _DISPROVED_AFTER = re.compile(
     + _MALIGNANT_VERDICT,
     re.IGNORECASE,
 )
+#: A verdict on the findings before it: "(a thyroid nodule) which proved to be a metastasis", "(the
+#: resected lesion) was metastatic carcinoma", "histopathology (of the nodule) revealed metastatic".
+_FOUND_TO_BE = re.compile(
+    r"\b(?:(?:proved|proven|turned\s+out|confirmed|shown|found)\s+(?:(?:on\s+\w+|histologically|"
+    r"pathologically)\s+)?(?:to\s+be|as)|revealed|showed|demonstrated|confirmed|(?:was|were)(?:\s+diagnosed\s+as)?)"
+    r"\s+(?:an?\s+)?(?:metastatic\s+\w+|metasta\w*)",
+    re.IGNORECASE,
+)
 _FIRST_IMPRESSION = re.compile(r"\b(?:initially|thought|presumed|first\s+considered)\b[^.;]{0,40}$", re.IGNORECASE)
 #: A finding read before the one the cue names: "consistent with adenoma", "suggestive of a cyst".
 _ITS_OWN_READING = re.compile(
@@ -592,12 +600,16 @@ _FINDINGS_JOINED = re.compile(
 )
 
 
-def _described_then_named(s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+def _described_then_named(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
     """Sites of findings the clause then calls metastases: "lesions in the liver and adrenal
-    glands, consistent with metastases"."""
+    glands, consistent with metastases", "a thyroid nodule, which proved to be a metastasis"."""
     local = cue.start - s.start
     head = _CONSISTENT.search(s.text, max(0, local - 30), local + len(cue.text) + 20)
-    if head is None or _ANOTHER_READING.match(s.local(cue.end, cue.end + 40)):
+    if head is None:
+        head = _FOUND_TO_BE.search(s.text, max(0, local - 40), local + len(cue.text) + 20)
+        if head is None or _after(report, s, cue, sites):
+            return []  # "CT showed a liver mass and revealed metastatic disease in the lungs": named after
+    if _ANOTHER_READING.match(s.local(cue.end, cue.end + 40)):
         return []  # "a liver lesion consistent with metastasis or abscess": one of two readings
     if _DISPROVED_AFTER.search(s.local(cue.end, s.end)) or _FIRST_IMPRESSION.search(s.local(cue.start - 60, cue.start)):
         return []  # "a splenic lesion, initially thought consistent with metastasis, proved to be a haemangioma"
@@ -693,7 +705,7 @@ def _candidates(report: Report) -> list[LesionDraft]:
                 continue  # "cranial nerve palsies and ipsilateral cerebellar involvement": a sign, no lesion
             if before is not None and (earlier := _named_in_the_next_sentence(s, before, cue)):
                 out += [_named_before(report, before, s, site, cue) for site in earlier]
-            linked = _linked_sites(report, s, cue, sites) + _described_then_named(s, cue, sites)
+            linked = _linked_sites(report, s, cue, sites) + _described_then_named(report, s, cue, sites)
             for site in _with_stations(report, s, linked):
                 start, end = min(site.start, cue.start), max(site.end, cue.end)
                 key = _nodal_station(report, s, site)

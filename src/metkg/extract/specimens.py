@@ -275,7 +275,9 @@ def _organ_spoken_of(report: Report, site: str, text: str) -> bool:
     return False
 
 
-_MASS = re.compile(r"\b(?:mass(?:es)?|nodules?|lesions?|tumou?rs?|lumps?|swelling|neoplasm)\b", re.IGNORECASE)
+_MASS = re.compile(
+    r"\b(?:mass(?:es)?|nodules?|lesions?|tumou?rs?|lumps?|swelling|neoplasm|ulcers?|polyps?)\b", re.IGNORECASE
+)
 _MASS_SITE_AFTER = re.compile(
     r"[^.;]{0,60}?\b(?:on|in|within|of|near|at|over|involving|from)\s+(?:the\s+)?(?:patient'?s\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
