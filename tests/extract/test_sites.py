@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from metkg.extract.operations import implied_site
 from metkg.extract.report import read_report
 from metkg.extract.shortforms import spells
-from metkg.extract.specimens import implied_site
 from metkg.records.summary import summarise
 from metkg.settings import Settings
 

@@ -43,6 +43,7 @@ from metkg.extract.biomarkers import (
     parse_results,
     result_note,
 )
+from metkg.extract.operations import implied_site
 from metkg.extract.patient import LesionDraft, laterality_before
 from metkg.extract.report import Caption, Mention, Report, Sentence
 from metkg.extract.text import CleanText
@@ -56,7 +57,6 @@ __all__ = [
     "SpecimenDraft",
     "attribution",
     "find_specimens",
-    "implied_site",
     "procedure_mentions",
     "specimen_site",
 ]
@@ -120,48 +120,6 @@ _VERBS = re.compile(
 _PLURAL_SINGULAR = {"biopsies": "biopsy", "excisions": "excision", "resections": "resection"}
 _PLURAL = re.compile(r"\b(" + "|".join(_PLURAL_SINGULAR) + r")\b", re.IGNORECASE)
 _ECTOMY_WORD = re.compile(r"\b[a-z]{3,}ectomy\b", re.IGNORECASE)
-#: The organ an operation removes, by its "-ectomy" word (a named operation of one organ, such as the
-#: low anterior resection, says its organ in the ontology: ``metkg:typicalSite``).
-_OPERATED_ORGAN = {
-    "mastectomy": "breast",
-    "lumpectomy": "breast",
-    "nephrectomy": "kidney",
-    "lobectomy": "lung",
-    "pneumonectomy": "lung",
-    "hepatectomy": "liver",
-    "colectomy": "colon",
-    "cecectomy": "cecum",
-    "caecectomy": "cecum",
-    "gastrectomy": "stomach",
-    "thyroidectomy": "thyroid",
-    "prostatectomy": "prostate",
-    "hysterectomy": "uterus",
-    "oophorectomy": "ovary",
-    "orchiectomy": "testis",
-    "pancreatectomy": "pancreas",
-    "splenectomy": "spleen",
-    "esophagectomy": "esophagus",
-    "adrenalectomy": "adrenal gland",
-    "cystectomy": "bladder",
-    "laryngectomy": "larynx",
-    "appendectomy": "appendix",
-    "appendicectomy": "appendix",
-    "proctectomy": "rectum",
-    "sigmoidectomy": "colon",
-    "salpingectomy": "fallopian tube",
-    "parotidectomy": "parotid gland",
-    "glossectomy": "tongue",
-    "myomectomy": "uterus",
-    "nephroureterectomy": "kidney",
-    "parathyroidectomy": "parathyroid gland",
-    "thymectomy": "thymus",
-    "cholecystectomy": "gallbladder",
-    "vulvectomy": "vulva",
-    "penectomy": "penis",
-    "orchidectomy": "testis",
-}
-#: Longer names first: a parathyroidectomy is no thyroidectomy, a nephroureterectomy no ureterectomy.
-_OPERATION_WORDS = sorted(_OPERATED_ORGAN, key=len, reverse=True)
 
 
 _NOT_BEFORE = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -237,19 +195,6 @@ def specimen_site(report: Report, s: Sentence, proc: Mention) -> Mention | None:
     return None
 
 
-def implied_site(report: Report, key: str, text: str) -> str | None:
-    """The organ a procedure implies: named in its term (breast-conserving surgery), if the report
-    speaks of that organ, or its "-ectomy" word (a nephrectomy removes a kidney)."""
-    vocab = report.vocabulary
-    implied = vocab.implied_sites("procedure", key)
-    if implied:
-        return implied[0] if _organ_spoken_of(report, implied[0], text) else None
-    for stem in _OPERATION_WORDS:
-        if stem in key or stem in text.lower():
-            return vocab.site_for(_OPERATED_ORGAN[stem])  # None for an organ the vocabulary lacks
-    return None
-
-
 def _resected_site(report: Report, s: Sentence, proc: Mention) -> str | None:
     """The site of a procedure that names none: where its finding was ("a cholecystectomy revealed
     adenocarcinoma in the cystic duct"), unless that is a lymph node taken with the organ, else
@@ -258,21 +203,6 @@ def _resected_site(report: Report, s: Sentence, proc: Mention) -> str | None:
     if found is not None and not report.vocabulary.is_a("site", found, "LymphNode"):
         return found
     return implied_site(report, proc.key, proc.text) or found
-
-
-def _organ_spoken_of(report: Report, site: str, text: str) -> bool:
-    """Whether the organ a procedure's other names imply is the report's: named in the words
-    written ("breast-conserving surgery"), or in the report, by name or by a histology that
-    implies it ("lumpectomy" of a ductal carcinoma, not the lumpectomy of a mesenteric mass)."""
-    vocab = report.vocabulary
-    if any(m.key == site for m in vocab.matcher.find(text, ["site"])):
-        return True
-    for sentence in report.sentences:
-        named = [m.key for m in sentence.of("site")]
-        named += [k for m in sentence.of("histology") for k in vocab.implied_sites("histology", m.key)[:1]]
-        if any(vocab.related("site", key, site) for key in named):
-            return True
-    return False
 
 
 _MASS = re.compile(
