@@ -92,6 +92,18 @@ def _distant(record, terminology) -> list[str]:
         ("Endoscopy revealed a gastric ulcer; biopsies showed metastatic lobular carcinoma.", ["stomach"]),
         # the verdict names its own site: not the finding's
         ("CT showed a renal cyst and revealed metastatic disease in the lungs.", ["lung"]),
+        ("Lesions in the pancreas were seen, which turned out to be metastatic carcinoma.", ["pancreas"]),
+        ("A lesion of the left iliac bone, which was proven histologically to be a metastasis.", ["iliac-bone"]),
+        # the verdict is on the last finding before it, tied to it by nothing but its own words
+        ("CT showed a pancreatic mass and a lesion in the liver, which proved to be metastatic.", ["liver"]),
+        ("Opacities in the left lung were due to pneumonia, and bone scan showed metastatic lesions.", ["bone"]),
+        ("A mass in the left adrenal gland was found, and the patient was metastatic at diagnosis.", []),
+        ("A thyroid nodule was found, and the cervical lymph nodes were metastatic.", ["cervical-lymph-node"]),
+        ("Nodules in both lungs were found, but biopsy showed metastasis-free lung tissue.", [None]),
+        # a biopsy between two masses, or after a mass of the history, samples neither: a metastasis
+        # whose site the text does not tie
+        ("A liver mass and a lung nodule were seen; biopsy showed metastatic carcinoma.", [None]),
+        ("She had a history of a duodenal ulcer; fine needle aspiration showed metastatic carcinoma.", [None]),
     ],
 )
 def test_metastases_named_in_the_usual_ways(extract, sentence: str, expected: list[str]) -> None:
@@ -395,11 +407,30 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
         ("A 54-year-old man. Gastric biopsy revealed poorly differentiated adenocarcinoma.", "stomach"),
         ("A 54-year-old man had a gastric biopsy that showed moderately differentiated carcinoma.", "stomach"),
         ("A 54-year-old man had a gastric biopsy showing signet ring cell carcinoma.", "stomach"),
+        # an operation done for the tumour, whose histology names no organ
+        ("A 70-year-old woman underwent hysterectomy for endometrioid adenocarcinoma.", "uterus"),
+        ("A 48-year-old man underwent radical nephrectomy for clear cell carcinoma.", "kidney"),
+        ("A 62-year-old man underwent right hemicolectomy for adenocarcinoma. Later a lung nodule was found.", "colon"),
+        ("A 66-year-old woman underwent a right thyroid lobectomy for follicular carcinoma.", "thyroid"),
     ],
 )
 def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: str) -> None:
     [primary] = [x for x in extract(text).patients[0].lesions if x.kind == "primary"]
     assert primary.site == organ
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a usual seat of metastases, or a sample whose carcinoma the sentence says began elsewhere
+        "A 52-year-old man presented with weight loss. Liver biopsy revealed poorly differentiated adenocarcinoma.",
+        "A 52-year-old man. Kidney biopsy revealed poorly differentiated carcinoma, and workup found a lung primary.",
+        # a biopsy done for a disease samples where it is, not always where it began
+        "A 60-year-old man. The diagnosis was confirmed by a bone marrow biopsy for low grade B-cell lymphoma.",
+    ],
+)
+def test_a_sample_that_may_be_a_metastasis_names_no_primary_organ(extract, text: str) -> None:
+    assert [x.site for x in extract(text).patients[0].lesions if x.kind == "primary"] in ([], [None])
 
 
 def test_a_metastatic_tumour_of_a_tissue_names_no_primary_organ(extract) -> None:

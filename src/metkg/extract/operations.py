@@ -6,9 +6,14 @@ anterior resection, breast-conserving surgery) says its organ in the ontology (`
 
 from __future__ import annotations
 
+import re
+
 from metkg.extract.report import Report
 
-__all__ = ["implied_site"]
+__all__ = ["ECTOMY", "implied_site"]
+
+#: An operation named by its "-ectomy" word.
+ECTOMY = re.compile(r"\b[a-z]{3,}ectomy\b", re.IGNORECASE)
 
 #: The organ an operation removes, by its "-ectomy" word (a named operation of one organ, such as the
 #: low anterior resection, says its organ in the ontology: ``metkg:typicalSite``).

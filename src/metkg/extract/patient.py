@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from metkg.extract.context import KIN, clause_bounds, hypothetical_spans, mentions_a_relative
+from metkg.extract.operations import ECTOMY, implied_site
 from metkg.extract.report import Mention, Report, Sentence, Vocabulary
 from metkg.extract.stations import NODE_NOUN, listed_stations, regional_node
 from metkg.extract.terms import word_stems
@@ -581,7 +582,7 @@ _DISPROVED_AFTER = re.compile(
 _FOUND_TO_BE = re.compile(
     r"\b(?:(?:proved|proven|turned\s+out|confirmed|shown|found)\s+(?:(?:on\s+\w+|histologically|"
     r"pathologically)\s+)?(?:to\s+be|as)|revealed|showed|demonstrated|confirmed|(?:was|were)(?:\s+diagnosed\s+as)?)"
-    r"\s+(?:an?\s+)?(?:metastatic\s+\w+|metasta\w*)",
+    r"\s+(?:an?\s+)?(?:metastatic\s+\w+|metasta\w*)(?![\w-])",  # not "metastasis-free lung tissue"
     re.IGNORECASE,
 )
 _FIRST_IMPRESSION = re.compile(r"\b(?:initially|thought|presumed|first\s+considered)\b[^.;]{0,40}$", re.IGNORECASE)
@@ -606,9 +607,7 @@ def _described_then_named(report: Report, s: Sentence, cue: Mention, sites: list
     local = cue.start - s.start
     head = _CONSISTENT.search(s.text, max(0, local - 30), local + len(cue.text) + 20)
     if head is None:
-        head = _FOUND_TO_BE.search(s.text, max(0, local - 40), local + len(cue.text) + 20)
-        if head is None or _after(report, s, cue, sites):
-            return []  # "CT showed a liver mass and revealed metastatic disease in the lungs": named after
+        return _found_to_be(report, s, cue, sites)
     if _ANOTHER_READING.match(s.local(cue.end, cue.end + 40)):
         return []  # "a liver lesion consistent with metastasis or abscess": one of two readings
     if _DISPROVED_AFTER.search(s.local(cue.end, s.end)) or _FIRST_IMPRESSION.search(s.local(cue.start - 60, cue.start)):
@@ -629,6 +628,38 @@ def _described_then_named(report: Report, s: Sentence, cue: Mention, sites: list
         if joined or first:
             found.append(site)
     return found
+
+
+def _found_to_be(report: Report, s: Sentence, cue: Mention, sites: list[Mention]) -> list[Mention]:
+    """The finding a verdict right after it calls a metastasis: "the thyroid nodule revealed
+    metastatic carcinoma", "a nodule on the back, which proved to be a metastasis", "the brain lesions
+    were metastatic"; the last finding before the verdict, tied to it by nothing but its own words
+    ("... and the patient was metastatic" is no verdict on the mass before)."""
+    local = cue.start - s.start
+    head = _FOUND_TO_BE.search(s.text, max(0, local - 40), local + len(cue.text) + 20)
+    if head is None or _after(report, s, cue, sites) or _DISPROVED_AFTER.search(s.local(cue.end, s.end)):
+        return []  # "CT showed a liver mass and revealed metastatic disease in the lungs": named after
+    before = [x for x in sites if x.end <= s.start + head.start()]
+    if not before:
+        return []
+    site = before[-1]
+    link = s.local(site.end, s.start + head.start())
+    described = _ITS_FINDING.match(link) or _FINDING_NOUN.search(s.local(max(s.start, site.start - 60), site.start))
+    return [site] if described and _VERDICT_LINK.fullmatch(link) else []
+
+
+#: What may stand between a finding and the verdict on it: "(thyroid) nodule", "(subcutaneous) nodule on
+#: the back, which", "(transverse colon), which on biopsy", "(cerebellar) hemisphere, and the resected lesion".
+_VERDICT_LINK = re.compile(
+    r"(?:[\s-]+[\w-]+)?(?:\s+" + _FINDING_WORDS + r")?"
+    r"(?:\s+(?:on|in|of|at|within)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?[\w-]+)?"
+    r"\s*,?(?:\s+(?:was|were)\s+(?:found|seen|noted|detected|identified|biopsied|resected|excised)(?:\s+and)?)?"
+    r"\s*,?(?:\s+(?:which|that|and\s+(?:it|this|the\s+(?:[\w-]+\s+)?(?:lesion|mass|nodule|tumou?r|biopsy|specimen)s?))"
+    r"(?:\s+(?:was|were|had\s+been|has\s+been))?)?"
+    r"\s*,?(?:\s+(?:later|subsequently|histologically|pathologically|eventually))?"
+    r"(?:\s+(?:on|at|after)\s+(?:\w+\s+)?(?:biopsy|excision|resection|histology|examination)\s*,?)?\s*",
+    re.IGNORECASE,
+)
 
 
 _NODES_AFTER = re.compile(
@@ -1286,10 +1317,24 @@ def _site_near(report: Report, s: Sentence, m: Mention, sampled: bool = True) ->
             return site
     before = [x for x in sites if x.end <= m.start and (sampled or not _a_seat_of_metastases(report, x.key))]
     gap = s.local(before[-1].end, m.start) if before else ""
-    near = re.fullmatch(r"[\s\w-]{0,20}", gap) or _SAMPLE_SHOWED.fullmatch(gap)
+    near = re.fullmatch(r"[\s\w-]{0,20}", gap) or (before and _sample_of_its_organ(report, s, m, before[-1], gap))
     if before and near and not _SPREAD_FROM.search(gap):
         return before[-1]
     return None
+
+
+def _sample_of_its_organ(report: Report, s: Sentence, m: Mention, site: Mention, gap: str) -> bool:
+    """ "Gastric biopsy revealed poorly differentiated adenocarcinoma": an organ's sample and what it
+    showed, where the organ is no usual seat of metastases (a liver or a bone marrow biopsy is as often
+    a metastasis's) and the sentence does not go on to another origin ("later shown to be metastatic
+    from lobular breast cancer", "suggesting a lung primary")."""
+    if not _SAMPLE_SHOWED.fullmatch(gap) or _a_seat_of_metastases(report, site.key):
+        return False
+    return not _ANOTHER_ORIGIN.search(s.local(m.end, s.end))
+
+
+#: What tells that a sample's carcinoma began elsewhere.
+_ANOTHER_ORIGIN = re.compile(r"\b(?:metasta\w*|primary|origin|originat\w*|secondary|from|krukenberg)\b", re.I)
 
 
 #: An organ's sample and what it showed, before the histology: "gastric biopsy (that) revealed poorly
@@ -1476,6 +1521,38 @@ _USUAL_SEATS_OF_METASTASES = ("Liver", "AdrenalGland", "Pleura", "Peritoneum", "
 _SEVERAL = re.compile(
     r"\b(?:multiple|several|numerous|bilateral|diffuse|scattered|two|three|four)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
+
+
+#: An operation done for the tumour: "(hysterectomy) for endometrioid (adenocarcinoma)".
+_DONE_FOR = re.compile(
+    r"\s+(?:(?:was|were)\s+(?:performed|done)\s+)?for\s+(?:an?\s+|the\s+|his\s+|her\s+)?(?:[\w-]+\s+){0,3}",
+    re.IGNORECASE,
+)
+#: What may stand between an organ and its operation: "thyroid (total) lobectomy", "left (lower) lobectomy".
+_OPERATION_OF = re.compile(r"[\s-]*(?:(?:total|partial|radical|subtotal|upper|lower|middle)\s+)?", re.IGNORECASE)
+
+
+def _operated_for(report: Report, mentions: list[tuple[Sentence, Mention]]) -> tuple[str, list[Evidence]] | None:
+    """The organ removed by an operation done for the tumour, where its histology names none: a
+    hysterectomy for endometrioid adenocarcinoma, a nephrectomy for clear cell carcinoma; the organ
+    named with the operation first ("a right thyroid lobectomy for follicular carcinoma")."""
+    for s, m in mentions:
+        operations = [(p.start, p.end, p.key, p.text) for p in s.of("procedure") if p.asserted and _removes(report, p)]
+        operations += [(s.start + w.start(), s.start + w.end(), w[0], w[0]) for w in ECTOMY.finditer(s.text)]
+        for start, end, key, text in operations:
+            if end > m.start or not _DONE_FOR.fullmatch(s.local(end, m.start)):
+                continue
+            named = [x for x in s.of("site") if x.end <= start and _OPERATION_OF.fullmatch(s.local(x.end, start))]
+            organ = named[-1].key if named else implied_site(report, key, text)
+            if organ is not None:
+                return organ, report.evidence(start, m.end)
+    return None
+
+
+def _removes(report: Report, procedure: Mention) -> bool:
+    """Whether a procedure removes tissue (a resection), not only samples it ("a bone marrow biopsy
+    for lymphoma" was done where the disease had spread as often as where it began)."""
+    return report.vocabulary.is_a("procedure", procedure.key, "Resection")
 
 
 def _organ_of_the_first_mass(report: Report, histology: str) -> tuple[str, list[Evidence]] | None:
@@ -1742,6 +1819,10 @@ def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, M
         primary.site = implied[0] if implied else None
         if mentions:
             evidence += report.evidence(mentions[0][1].start, mentions[0][1].end)
+        operated = _operated_for(report, mentions) if primary.site is None else None
+        if operated is not None:
+            primary.site = operated[0]
+            evidence += operated[1]
         named = _organ_from_cancer_words(report) if primary.site is None else None
         if named is not None:
             primary.site = named[0]

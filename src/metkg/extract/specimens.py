@@ -31,6 +31,7 @@ with different statuses keeps the first and records a conflict.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from metkg.extract.biomarkers import (
@@ -43,7 +44,7 @@ from metkg.extract.biomarkers import (
     parse_results,
     result_note,
 )
-from metkg.extract.operations import implied_site
+from metkg.extract.operations import ECTOMY, implied_site
 from metkg.extract.patient import LesionDraft, laterality_before
 from metkg.extract.report import Caption, Mention, Report, Sentence
 from metkg.extract.text import CleanText
@@ -119,7 +120,6 @@ _VERBS = re.compile(
 #: Plural procedure nouns ("cervical biopsies were obtained"): the singular's term.
 _PLURAL_SINGULAR = {"biopsies": "biopsy", "excisions": "excision", "resections": "resection"}
 _PLURAL = re.compile(r"\b(" + "|".join(_PLURAL_SINGULAR) + r")\b", re.IGNORECASE)
-_ECTOMY_WORD = re.compile(r"\b[a-z]{3,}ectomy\b", re.IGNORECASE)
 
 
 _NOT_BEFORE = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -132,7 +132,7 @@ def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
         for m in s.of("procedure")
         if not any(o is not m and o.start <= m.start and m.end <= o.end for o in s.of("procedure"))
     ]
-    for e in _ECTOMY_WORD.finditer(s.text):
+    for e in ECTOMY.finditer(s.text):
         start, end = s.start + e.start(), s.start + e.end()
         resection = report.vocabulary.matcher.find("resection", ["procedure"])
         if resection and not any(m.start < end and start < m.end for m in found):
@@ -160,10 +160,12 @@ _SITE_GAP_BEFORE = re.compile(
     r"(?:(?:from|of)\s+which\s+(?:an?\s+)?|(?:[\w-]+\s+)?)",  # "a gastric growth from which a biopsy was taken"
     re.IGNORECASE,
 )
-#: Words that end what a procedure took before a site: "biopsy of the nodule revealed (metastatic
-#: renal cell carcinoma)" names the tumour's origin, not the organ biopsied.
-_GAP_ENDS_THE_OBJECT = re.compile(
-    r"\b(?:and|with|under|revealed|showed|shown|confirmed|demonstrated|disclosed|indicated|yielded)\b", re.IGNORECASE
+_ENDS_THE_OBJECT = re.compile(r"\b(?:and|with|under)\b", re.IGNORECASE)
+#: A finding verb and a metastasis before the site: "biopsy of the nodule revealed metastatic (renal cell
+#: carcinoma)" names the tumour's origin, not the organ biopsied (as "showed papillary thyroid carcinoma" does).
+_ORIGIN_NAMED = re.compile(
+    r"\b(?:revealed|showed|shown|confirmed|demonstrated|disclosed|indicated|yielded)\s+(?:an?\s+)?metasta",
+    re.IGNORECASE,
 )
 _SITE_GAP_AFTER = re.compile(
     r"\s*(?:\([^)]{0,30}\)\s*)?(?:biopsy\s+|specimens?\s+)?(?:(?:was|were)\s+(?:performed|done|taken|obtained)\s+)?"
@@ -186,7 +188,7 @@ def specimen_site(report: Report, s: Sentence, proc: Mention) -> Mention | None:
     for site in sites:
         if site.start >= proc.end:
             gap = s.local(proc.end, site.start)
-            if _SITE_GAP_AFTER.fullmatch(gap) and not _GAP_ENDS_THE_OBJECT.search(gap):
+            if _SITE_GAP_AFTER.fullmatch(gap) and not _ENDS_THE_OBJECT.search(gap) and not _ORIGIN_NAMED.search(gap):
                 return site
             break
     before = [site for site in sites if site.end <= proc.start]
@@ -205,9 +207,7 @@ def _resected_site(report: Report, s: Sentence, proc: Mention) -> str | None:
     return implied_site(report, proc.key, proc.text) or found
 
 
-_MASS = re.compile(
-    r"\b(?:mass(?:es)?|nodules?|lesions?|tumou?rs?|lumps?|swelling|neoplasm|ulcers?|polyps?)\b", re.IGNORECASE
-)
+_MASS = re.compile(r"\b(?:mass(?:es)?|nodules?|lesions?|tumou?rs?|lumps?|swelling|neoplasm|ulcers?)\b", re.IGNORECASE)
 _MASS_SITE_AFTER = re.compile(
     r"[^.;]{0,60}?\b(?:on|in|within|of|near|at|over|involving|from)\s+(?:the\s+)?(?:patient'?s\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
@@ -215,9 +215,15 @@ _MASS_SITE_AFTER = re.compile(
 
 
 def mass_site(s: Sentence, end: int) -> Mention | None:
-    """The site of the first mass a sentence describes before ``end`` ("a mass ... near the right
-    axilla", "scalp mass"); "soft tissue" before the noun is the mass's density when an organ follows
-    ("a soft tissue mass within the left ear canal")."""
+    """The site of the first mass a sentence describes before ``end``."""
+    return next(described_masses(s, end), None)
+
+
+def described_masses(s: Sentence, end: int) -> Iterator[Mention]:
+    """The sites of the masses a sentence describes before ``end`` ("a mass ... near the right
+    axilla", "scalp mass"), in order; "soft tissue" before the noun is the mass's density when an
+    organ follows ("a soft tissue mass within the left ear canal"). Not a mass of the patient's
+    history ("a history of a duodenal ulcer")."""
     sites = [m for m in s.of("site") if m.asserted and m.end <= end]
     for noun in _MASS.finditer(s.text, 0, end - s.start):
         after, before = None, None
@@ -228,9 +234,12 @@ def mass_site(s: Sentence, end: int) -> Mention | None:
             if 0 <= noun.start() - (site.end - s.start) <= 2:
                 before = site
         site = after if after is not None and (before is None or before.key == "soft-tissue") else before
-        if site is not None:
-            return site
-    return None
+        if site is not None and not _OF_THE_HISTORY.search(s.text, 0, min(noun.start(), site.start - s.start)):
+            yield site
+
+
+#: "a history of (a duodenal) ulcer": a finding of the past, not the mass now sampled.
+_OF_THE_HISTORY = re.compile(r"\bhistory\s+of\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
 _TUMOUR = re.compile(
@@ -608,7 +617,7 @@ def role_of_procedure(s: Sentence, proc: Mention) -> Anchor | None:
     the next procedure ("appendectomy and splenectomy for metastases": the splenectomy's)."""
     clause = _CLAUSE_BREAK.search(s.text, proc.end - s.start)
     end = s.start + (clause.start() if clause else len(s.text))
-    later = [p.start for p in s.of("procedure")] + [s.start + e.start() for e in _ECTOMY_WORD.finditer(s.text)]
+    later = [p.start for p in s.of("procedure")] + [s.start + e.start() for e in ECTOMY.finditer(s.text)]
     end = min([end] + [start for start in later if start >= proc.end])
     named = [a for a in lesion_anchors(s) if a.role and proc.end <= a.start <= min(end, proc.end + 60)]
     return named[0] if named else None
@@ -862,9 +871,14 @@ class _Collector:
         """The site and side of the mass a procedure naming no site takes: described earlier in its
         sentence ("a thyroid mass was found; fine needle aspiration confirmed ..."), or in one of the
         five sentences before."""
-        described = mass_site(s, proc.start)
-        if described is not None:
-            return described.key, laterality_before(s.text, described.start - s.start)[0]
+        described = list(described_masses(s, proc.start))
+        histologies = s.of("histology")  # not "renal" of "confirmed clear cell renal cell carcinoma"
+        named_after = any(
+            m.asserted and m.start >= proc.end and not any(h.start <= m.start and m.end <= h.end for h in histologies)
+            for m in s.of("site")
+        )
+        if len({m.key for m in described}) == 1 and not named_after:  # "a liver mass ... and a lung nodule": which?
+            return described[0].key, laterality_before(s.text, described[0].start - s.start)[0]
         if self.last_mass is not None and s.index - self.last_mass_index <= 5:
             sentence, site = self.last_mass
             return site.key, laterality_before(sentence.text, site.start - sentence.start)[0]
