@@ -100,9 +100,17 @@ def _distant(record, terminology) -> list[str]:
         ("A mass in the left adrenal gland was found, and the patient was metastatic at diagnosis.", []),
         ("A thyroid nodule was found, and the cervical lymph nodes were metastatic.", ["cervical-lymph-node"]),
         ("Nodules in both lungs were found, but biopsy showed metastasis-free lung tissue.", [None]),
+        ("A lesion in the spleen proved metastatic on biopsy.", ["spleen"]),
+        ("A mass in the left ovary turned out to represent metastatic lobular carcinoma.", ["ovary"]),
+        ("A lesion in the pancreas was found; histology showed metastatic carcinoma.", ["pancreas"]),
+        ("A mass in the right kidney was found. It was confirmed to be a metastasis.", ["kidney"]),
+        ("A pancreatic lesion was found. It proved to be a metastasis.", ["pancreas"]),
+        ("A nodule in the thyroid was found. It was benign.", []),
+        ("A lesion in the liver was found; histology showed no metastatic carcinoma.", []),
         # a biopsy between two masses, or after a mass of the history, samples neither: a metastasis
         # whose site the text does not tie
         ("A liver mass and a lung nodule were seen; biopsy showed metastatic carcinoma.", [None]),
+        ("An adrenal mass and a lesion in the sacrum were found; histology showed metastatic carcinoma.", []),
         ("She had a history of a duodenal ulcer; fine needle aspiration showed metastatic carcinoma.", [None]),
     ],
 )

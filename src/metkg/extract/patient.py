@@ -580,8 +580,8 @@ _DISPROVED_AFTER = re.compile(
 #: A verdict on the findings before it: "(a thyroid nodule) which proved to be a metastasis", "(the
 #: resected lesion) was metastatic carcinoma", "histopathology (of the nodule) revealed metastatic".
 _FOUND_TO_BE = re.compile(
-    r"\b(?:(?:proved|proven|turned\s+out|confirmed|shown|found)\s+(?:(?:on\s+\w+|histologically|"
-    r"pathologically)\s+)?(?:to\s+be|as)|revealed|showed|demonstrated|confirmed|(?:was|were)(?:\s+diagnosed\s+as)?)"
+    r"\b(?:(?:proved|proven|turned\s+out|confirmed|shown|found)(?:\s+(?:on\s+\w+|histologically|pathologically))?"
+    r"(?:\s+(?:to\s+(?:be|represent)|as))?|revealed|showed|demonstrated|(?:was|were)(?:\s+diagnosed\s+as)?)"
     r"\s+(?:an?\s+)?(?:metastatic\s+\w+|metasta\w*)(?![\w-])",  # not "metastasis-free lung tissue"
     re.IGNORECASE,
 )
@@ -644,6 +644,8 @@ def _found_to_be(report: Report, s: Sentence, cue: Mention, sites: list[Mention]
         return []
     site = before[-1]
     link = s.local(site.end, s.start + head.start())
+    if ";" in link and any(";" not in s.local(x.end, site.start) for x in before[:-1]):
+        return []  # "a mass in the adrenal and a lesion in the sacrum were found; biopsy confirmed": which?
     described = _ITS_FINDING.match(link) or _FINDING_NOUN.search(s.local(max(s.start, site.start - 60), site.start))
     return [site] if described and _VERDICT_LINK.fullmatch(link) else []
 
@@ -657,7 +659,10 @@ _VERDICT_LINK = re.compile(
     r"\s*,?(?:\s+(?:which|that|and\s+(?:it|this|the\s+(?:[\w-]+\s+)?(?:lesion|mass|nodule|tumou?r|biopsy|specimen)s?))"
     r"(?:\s+(?:was|were|had\s+been|has\s+been))?)?"
     r"\s*,?(?:\s+(?:later|subsequently|histologically|pathologically|eventually))?"
-    r"(?:\s+(?:on|at|after)\s+(?:\w+\s+)?(?:biopsy|excision|resection|histology|examination)\s*,?)?\s*",
+    r"(?:\s+(?:on|at|after)\s+(?:\w+\s+)?(?:biopsy|excision|resection|histology|examination)\s*,?)?"
+    # "; histology showed": the finding's own examination after a semicolon
+    r"(?:\s*;\s*(?:the\s+)?(?:histology|histopathology|pathology|cytology|biopsy|(?:histo)?patholog\w+\s+examination))?"
+    r"\s*",
     re.IGNORECASE,
 )
 
@@ -706,9 +711,10 @@ def _imaged_organ(report: Report, s: Sentence, cue: Mention) -> list[Mention]:
 
 #: A sentence that speaks of the findings of the one before: "These were proven to be metastases."
 _ANAPHOR = re.compile(
-    r"^\s*(?:These|Those|They|Both|All|The(?:se)?\s+(?:lesions|masses|nodules|tumou?rs|findings)|"
-    r"Th(?:is|e)\s+(?:lesion|mass|nodule|tumou?r|finding))\s+(?:(?:all|both)\s+)?(?:were|was)\s+"
-    r"(?:(?:later|subsequently|histologically|pathologically)\s+)?(?:proven|proved|confirmed|shown|found)\s+"
+    r"^\s*(?:These|Those|They|Both|All|It|The(?:se)?\s+(?:lesions|masses|nodules|tumou?rs|findings)|"
+    r"Th(?:is|e)\s+(?:lesion|mass|nodule|tumou?r|finding))\s+(?:(?:all|both)\s+)?"
+    r"(?:(?:were|was)\s+(?:(?:later|subsequently|histologically|pathologically)\s+)?(?:proven|proved|confirmed|shown|found)|"
+    r"(?:(?:later|subsequently|eventually)\s+)?(?:proved|turned\s+out))\s+"  # "It proved to be a metastasis"
     r"(?:(?:by|on|at)\s+(?:\w+\s+){1,2})?(?:to\s+be\s+|as\s+|to\s+represent\s+)?(?:\w+\s+)?$",
     re.IGNORECASE,
 )
@@ -721,7 +727,15 @@ def _named_in_the_next_sentence(s: Sentence, before: Sentence, cue: Mention) -> 
         return []
     if not _ANAPHOR.match(s.local(s.start, cue.start)):
         return []  # the sentence must say of the findings that they are metastases, nothing else first
-    return [m for m in _lesion_sites(before) if m.asserted and _LESION_AFTER.match(before.local(m.end, m.end + 20))]
+    return [
+        m
+        for m in _lesion_sites(before)
+        if m.asserted
+        and (
+            _LESION_AFTER.match(before.local(m.end, m.end + 20))  # "a pancreatic lesion"
+            or _FINDING_NOUN.search(before.local(max(before.start, m.start - 60), m.start))  # "a mass in the kidney"
+        )
+    ]
 
 
 def _candidates(report: Report) -> list[LesionDraft]:
