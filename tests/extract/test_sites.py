@@ -1085,6 +1085,13 @@ def test_a_cue_is_shared_only_by_the_sites_of_its_list(extract, sentence: str, e
             ["skin"],
         ),
         ("A 60-year-old man had adenocarcinoma of the lung with lung metastases.", []),
+        # "contralateral" is the other of a paired organ, whichever side the primary is on
+        ("A 60-year-old man had lung adenocarcinoma with metastases to the contralateral lung.", ["lung"]),
+        (
+            "A 60-year-old man had adenocarcinoma of the right lung. CT showed nodules in the left lung "
+            "consistent with metastases.",
+            ["lung"],
+        ),
         # an invasion of the other breast is no growth of this one
         (
             "A 60-year-old woman had ductal carcinoma of the left breast with infiltration of the right breast.",

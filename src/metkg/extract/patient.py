@@ -1655,9 +1655,13 @@ def _the_primary_itself(vocab: Vocabulary, lesion: LesionDraft, primary: LesionD
     sides = {m.group(0).lower() for ev in lesion.evidence for m in _SIDE_WORD.finditer(ev.quote)}
     other_side = bool(sides - {primary.laterality or ""})  # "infiltration of the right breast" of a left one
     if lesion.kind == "metastasis":
+        sides |= {lesion.laterality.lower()} if lesion.laterality else set()  # "nodules in the left lung"
+        other_side = bool(sides - {primary.laterality or ""})
         skin = vocab.is_a("site", primary.site, "Skin") and vocab.is_a("site", lesion.site, "Skin")
         in_organ = _in_the_primarys_organ(vocab, lesion.site, primary.site or "")
-        return in_organ and not skin and not (other_side and primary.laterality is not None)
+        # "the contralateral lung": the other of a paired organ, whichever side the primary is on
+        paired_other = "contralateral" in sides or (other_side and primary.laterality is not None)
+        return in_organ and not skin and not paired_other
     return lesion.kind == "local-invasion" and lesion.site == primary.site and not other_side
 
 
