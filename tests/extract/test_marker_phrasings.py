@@ -336,6 +336,8 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
         ("A KRAS G12C mutation was found by PCR.", [("KRAS", "positive", "PCR", "alteration: G12C")]),
         ("BRAF V600E mutation was absent (NGS).", [("BRAF", "negative", "NGS", "alteration: V600E")]),
         ("The tumour was KRAS wild-type by PCR.", [("KRAS", "negative", "PCR", None)]),
+        ("KRAS codon 12 mutation was not detected by PCR.", [("KRAS", "negative", "PCR", "alteration: codon 12")]),
+        ("KRAS codons 12 and 13 were wild-type by PCR.", [("KRAS", "negative", "PCR", "alteration: codons 12 and 13")]),
         # a named variant's test, then its verdict: not a variant found
         ("BRAF V600E immunohistochemistry was negative.", [("BRAF", "negative", "IHC", "alteration: V600E")]),
         ("BRAF V600E (VE1) immunostaining was positive.", [("BRAF", "positive", "IHC", "alteration: V600E")]),

@@ -463,7 +463,8 @@ _VARIANT = (
     r"|p\.\s*\(?[A-Z][a-z]{0,2}\d{1,4}[A-Za-z*]{0,4}\)?|c\.\s*[\w>+\-_]+"
     # one-letter amino acids ("V600E", "T790M"), not a histone mark ("H3K27me3") nor a clone ("ALK (D5F3)")
     r"|(?<![A-Za-z])[ACDEFGHIKLMNPQRSTVWY]\d{1,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|del|ins|fs)(?![a-z]?\d)\w{0,6}"
-    r"|(?:ex)?19del|del19)"
+    r"|(?:ex)?19del|del19"
+    r"|codons?\s*\d{1,3}(?:\s*(?:,|/|and|or)\s*\d{1,3}){0,3})"  # "KRAS codon 12 mutation", "codons 12 and 13"
 )
 _ALTERATION = (
     r"(?P<alt>mutations?|mutated|mutant|variants?|alterations?|altered|rearrangements?|rearranged|fusions?|"
