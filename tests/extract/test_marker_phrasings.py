@@ -337,6 +337,9 @@ def test_in_situ_hybridisation_is_its_own_assay(read, text: str, expected: list[
         ("BRAF V600E mutation was absent (NGS).", [("BRAF", "negative", "NGS", "alteration: V600E")]),
         ("The tumour was KRAS wild-type by PCR.", [("KRAS", "negative", "PCR", None)]),
         ("KRAS codon 12 mutation was not detected by PCR.", [("KRAS", "negative", "PCR", "alteration: codon 12")]),
+        # the oestrogen receptor's gene, apart from the receptor; a GIST's second gene
+        ("NGS showed an ESR1 D538G mutation.", [("ESR1", "positive", "NGS", "alteration: D538G")]),
+        ("A PDGFRA D842V mutation was found by PCR.", [("PDGFRA", "positive", "PCR", "alteration: D842V")]),
         ("KRAS codons 12 and 13 were wild-type by PCR.", [("KRAS", "negative", "PCR", "alteration: codons 12 and 13")]),
         # a named variant's test, then its verdict: not a variant found
         ("BRAF V600E immunohistochemistry was negative.", [("BRAF", "negative", "IHC", "alteration: V600E")]),
