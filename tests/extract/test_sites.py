@@ -106,6 +106,10 @@ def _distant(record, terminology) -> list[str]:
         ("A mass in the right kidney was found. It was confirmed to be a metastasis.", ["kidney"]),
         ("A pancreatic lesion was found. It proved to be a metastasis.", ["pancreas"]),
         ("A nodule in the thyroid was found. It was benign.", []),
+        ("A lesion in the spleen was found. It proved to be a metastasis to the liver instead.", ["liver"]),
+        ("A nodule in the lung and a lesion in the liver were found. It was confirmed to be a metastasis.", []),
+        ("A nodule in the lung and a lesion in the liver were found. They proved to be metastases.", ["liver", "lung"]),
+        ("An adrenal gland mass abutting the kidney was found, which proved to be a metastasis.", ["adrenal-gland"]),
         ("A lesion in the liver was found; histology showed no metastatic carcinoma.", []),
         # a biopsy between two masses, or after a mass of the history, samples neither: a metastasis
         # whose site the text does not tie
@@ -420,6 +424,14 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
         ("A 48-year-old man underwent radical nephrectomy for clear cell carcinoma.", "kidney"),
         ("A 62-year-old man underwent right hemicolectomy for adenocarcinoma. Later a lung nodule was found.", "colon"),
         ("A 66-year-old woman underwent a right thyroid lobectomy for follicular carcinoma.", "thyroid"),
+        ("A 58-year-old woman underwent hysterectomy and salpingo-oophorectomy for endometrioid carcinoma.", "uterus"),
+        ("A 68-year-old man had cytoreductive nephrectomy for clear cell carcinoma with lung metastases.", "kidney"),
+        # a primary the text names later, not the organ an operation for its metastasis removed
+        (
+            "A 58-year-old woman had a hepatectomy for adenocarcinoma. Colonoscopy later showed the primary tumour in "
+            "the sigmoid colon.",
+            "colon",
+        ),
     ],
 )
 def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: str) -> None:
@@ -433,6 +445,10 @@ def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: st
         # a usual seat of metastases, or a sample whose carcinoma the sentence says began elsewhere
         "A 52-year-old man presented with weight loss. Liver biopsy revealed poorly differentiated adenocarcinoma.",
         "A 52-year-old man. Kidney biopsy revealed poorly differentiated carcinoma, and workup found a lung primary.",
+        # an operation for a recurrence or a metastasis removes where it spread
+        "A 55-year-old woman underwent pneumonectomy for a recurrence of endometrioid adenocarcinoma.",
+        "A 63-year-old man underwent lung wedge resection for adenocarcinoma metastatic to the lung.",
+        "A 71-year-old man underwent adrenalectomy for clear cell carcinoma, considered metastatic from the kidney.",
         # a biopsy done for a disease samples where it is, not always where it began
         "A 60-year-old man. The diagnosis was confirmed by a bone marrow biopsy for low grade B-cell lymphoma.",
     ],

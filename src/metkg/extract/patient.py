@@ -640,21 +640,24 @@ def _found_to_be(report: Report, s: Sentence, cue: Mention, sites: list[Mention]
     if head is None or _after(report, s, cue, sites) or _DISPROVED_AFTER.search(s.local(cue.end, s.end)):
         return []  # "CT showed a liver mass and revealed metastatic disease in the lungs": named after
     before = [x for x in sites if x.end <= s.start + head.start()]
-    if not before:
-        return []
-    site = before[-1]
-    link = s.local(site.end, s.start + head.start())
-    if ";" in link and any(";" not in s.local(x.end, site.start) for x in before[:-1]):
-        return []  # "a mass in the adrenal and a lesion in the sacrum were found; biopsy confirmed": which?
-    described = _ITS_FINDING.match(link) or _FINDING_NOUN.search(s.local(max(s.start, site.start - 60), site.start))
-    return [site] if described and _VERDICT_LINK.fullmatch(link) else []
+    # the last finding; or one before it whose description the later organ is part of ("a mass in the
+    # adrenal gland abutting the kidney, which proved ...")
+    for n in range(len(before) - 1, -1, -1):
+        site = before[n]
+        link = s.local(site.end, s.start + head.start())
+        if ";" in link and any(";" not in s.local(x.end, site.start) for x in before[:n]):
+            return []  # "a mass in the adrenal and a lesion in the sacrum were found; biopsy confirmed": which?
+        described = _ITS_FINDING.match(link) or _FINDING_NOUN.search(s.local(max(s.start, site.start - 60), site.start))
+        if described and _VERDICT_LINK.fullmatch(link):
+            return [site]
+    return []
 
 
 #: What may stand between a finding and the verdict on it: "(thyroid) nodule", "(subcutaneous) nodule on
 #: the back, which", "(transverse colon), which on biopsy", "(cerebellar) hemisphere, and the resected lesion".
 _VERDICT_LINK = re.compile(
     r"(?:[\s-]+[\w-]+)?(?:\s+" + _FINDING_WORDS + r")?"
-    r"(?:\s+(?:on|in|of|at|within)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?[\w-]+)?"
+    r"(?:\s+(?:on|in|of|at|within|near|abutting|adjacent\s+to|involving)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?[\w-]+){0,2}"
     r"\s*,?(?:\s+(?:was|were)\s+(?:found|seen|noted|detected|identified|biopsied|resected|excised)(?:\s+and)?)?"
     r"\s*,?(?:\s+(?:which|that|and\s+(?:it|this|the\s+(?:[\w-]+\s+)?(?:lesion|mass|nodule|tumou?r|biopsy|specimen)s?))"
     r"(?:\s+(?:was|were|had\s+been|has\s+been))?)?"
@@ -720,14 +723,15 @@ _ANAPHOR = re.compile(
 )
 
 
-def _named_in_the_next_sentence(s: Sentence, before: Sentence, cue: Mention) -> list[Mention]:
+def _named_in_the_next_sentence(report: Report, s: Sentence, before: Sentence, cue: Mention) -> list[Mention]:
     """ "CT showed a pancreatic mass and osteolytic lesions. These were proven to be metastatic.":
     the findings of the sentence before, when this one names them by a pronoun."""
     if before.index != s.index - 1 or cue.category != "cue-metastasis":
         return []
-    if not _ANAPHOR.match(s.local(s.start, cue.start)):
+    anaphor = _ANAPHOR.match(s.local(s.start, cue.start))
+    if not anaphor or _after(report, s, cue, s.of("site")):
         return []  # the sentence must say of the findings that they are metastases, nothing else first
-    return [
+    found = [
         m
         for m in _lesion_sites(before)
         if m.asserted
@@ -736,6 +740,8 @@ def _named_in_the_next_sentence(s: Sentence, before: Sentence, cue: Mention) -> 
             or _FINDING_NOUN.search(before.local(max(before.start, m.start - 60), m.start))  # "a mass in the kidney"
         )
     ]
+    one = re.match(r"\s*(?:It|Th(?:is|e)\s+(?:lesion|mass|nodule|tumou?r|finding))\b", anaphor.group(0), re.IGNORECASE)
+    return found if len(found) <= 1 or not one else []  # "A nodule in the lung and a lesion in the liver ... It was"
 
 
 def _candidates(report: Report) -> list[LesionDraft]:
@@ -748,7 +754,7 @@ def _candidates(report: Report) -> list[LesionDraft]:
                 continue
             if _INVOLVED.match(cue.text) and not _speaks_of_a_tumour(s):
                 continue  # "cranial nerve palsies and ipsilateral cerebellar involvement": a sign, no lesion
-            if before is not None and (earlier := _named_in_the_next_sentence(s, before, cue)):
+            if before is not None and (earlier := _named_in_the_next_sentence(report, s, before, cue)):
                 out += [_named_before(report, before, s, site, cue) for site in earlier]
             linked = _linked_sites(report, s, cue, sites) + _described_then_named(report, s, cue, sites)
             for site in _with_stations(report, s, linked):
@@ -1551,16 +1557,38 @@ def _operated_for(report: Report, mentions: list[tuple[Sentence, Mention]]) -> t
     hysterectomy for endometrioid adenocarcinoma, a nephrectomy for clear cell carcinoma; the organ
     named with the operation first ("a right thyroid lobectomy for follicular carcinoma")."""
     for s, m in mentions:
+        said_after = _WITH_ITS_SPREAD.split(s.local(m.end, s.end), maxsplit=1)[0]  # not "with lung metastases"
+        if _NOT_ITS_FIRST.search(s.local(m.start - 30, m.start)) or _ANOTHER_ORIGIN.search(said_after):
+            continue  # "lobectomy for recurrent adenocarcinoma", "for adenocarcinoma metastatic from the colon"
         operations = [(p.start, p.end, p.key, p.text) for p in s.of("procedure") if p.asserted and _removes(report, p)]
         operations += [(s.start + w.start(), s.start + w.end(), w[0], w[0]) for w in ECTOMY.finditer(s.text)]
-        for start, end, key, text in operations:
-            if end > m.start or not _DONE_FOR.fullmatch(s.local(end, m.start)):
-                continue
-            named = [x for x in s.of("site") if x.end <= start and _OPERATION_OF.fullmatch(s.local(x.end, start))]
-            organ = named[-1].key if named else implied_site(report, key, text)
-            if organ is not None:
-                return organ, report.evidence(start, m.end)
+        operations = sorted(op for op in operations if not any(_inside_of(op, other) for other in operations))
+        done = [
+            i for i, op in enumerate(operations) if op[1] <= m.start and _DONE_FOR.fullmatch(s.local(op[1], m.start))
+        ]
+        if not done:
+            continue
+        first = done[-1]  # "total hysterectomy and bilateral salpingo-oophorectomy for": the first of the operations
+        while first > 0 and _OPERATIONS_JOINED.fullmatch(s.local(operations[first - 1][1], operations[first][0])):
+            first -= 1
+        start, _, key, text = operations[first]
+        named = [x for x in s.of("site") if x.end <= start and _OPERATION_OF.fullmatch(s.local(x.end, start))]
+        organ = named[-1].key if named else implied_site(report, key, text)
+        if organ is not None:
+            return organ, report.evidence(start, m.end)
     return None
+
+
+def _inside_of(span: tuple[int, int, str, str], other: tuple[int, int, str, str]) -> bool:
+    """Whether an operation's words lie inside another's ("oophorectomy" of "salpingo-oophorectomy")."""
+    return other[0] <= span[0] and span[1] <= other[1] and (other[0], other[1]) != (span[0], span[1])
+
+
+#: A tumour that is not the first one: "for recurrent adenocarcinoma", "for a recurrence of ...".
+_NOT_ITS_FIRST = re.compile(r"\b(?:recurr\w*|relaps\w*|persistent|residual|metasta\w*|secondary)\b[^.;]*$", re.I)
+_WITH_ITS_SPREAD = re.compile(r"\bwith\b", re.IGNORECASE)
+#: Operations done together: "hysterectomy and bilateral salpingo-oophorectomy", "TAH-BSO".
+_OPERATIONS_JOINED = re.compile(r"\s*(?:-|/|,|\+|and|with|plus)\s*(?:[\w-]+\s+){0,2}", re.IGNORECASE)
 
 
 def _removes(report: Report, procedure: Mention) -> bool:
@@ -1837,11 +1865,9 @@ def _primary_of(report: Report, histology: str, mentions: list[tuple[Sentence, M
         primary.site = implied[0] if implied else None
         if mentions:
             evidence += report.evidence(mentions[0][1].start, mentions[0][1].end)
-        operated = _operated_for(report, mentions) if primary.site is None else None
-        if operated is not None:
-            primary.site = operated[0]
-            evidence += operated[1]
+        # a cancer word ("a gastric primary") first: it may name the organ an operation for a metastasis did not
         named = _organ_from_cancer_words(report) if primary.site is None else None
+        named = named or (_operated_for(report, mentions) if primary.site is None and not occult else None)
         if named is not None:
             primary.site = named[0]
             evidence += named[1]
