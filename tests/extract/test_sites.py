@@ -426,6 +426,9 @@ def test_a_deeper_site_is_taken_only_where_the_lesion_is_said_to_be(extract) -> 
         ("A 66-year-old woman underwent a right thyroid lobectomy for follicular carcinoma.", "thyroid"),
         ("A 58-year-old woman underwent hysterectomy and salpingo-oophorectomy for endometrioid carcinoma.", "uterus"),
         ("A 68-year-old man had cytoreductive nephrectomy for clear cell carcinoma with lung metastases.", "kidney"),
+        ("A 61-year-old man had a left nephrectomy 8 years earlier for clear cell carcinoma.", "kidney"),
+        ("A 70-year-old woman underwent hysterectomy in 2012 for endometrioid adenocarcinoma.", "uterus"),
+        ("A 48-year-old man underwent nephrectomy due to clear cell carcinoma.", "kidney"),
         # a primary the text names later, not the organ an operation for its metastasis removed
         (
             "A 58-year-old woman had a hepatectomy for adenocarcinoma. Colonoscopy later showed the primary tumour in "

@@ -1545,7 +1545,10 @@ _SEVERAL = re.compile(
 
 #: An operation done for the tumour: "(hysterectomy) for endometrioid (adenocarcinoma)".
 _DONE_FOR = re.compile(
-    r"\s+(?:(?:was|were)\s+(?:performed|done)\s+)?for\s+(?:an?\s+|the\s+|his\s+|her\s+)?(?:[\w-]+\s+){0,3}",
+    # "(nephrectomy) 8 years earlier for", "in 2012 for", "had been performed for", "due to"
+    r"(?:\s+(?:\w+\s+(?:years?|months?)\s+(?:earlier|ago|before|previously)|in\s+\d{4}))?"
+    r"\s+(?:(?:was|were|had\s+been)\s+(?:performed|done)\s+)?(?:for|due\s+to)\s+"
+    r"(?:an?\s+|the\s+|his\s+|her\s+)?(?:[\w-]+\s+){0,3}",
     re.IGNORECASE,
 )
 #: What may stand between an organ and its operation: "thyroid (total) lobectomy", "left (lower) lobectomy".
