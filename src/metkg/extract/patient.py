@@ -1337,7 +1337,10 @@ def _site_near(report: Report, s: Sentence, m: Mention, sampled: bool = True) ->
             return site
     before = [x for x in sites if x.end <= m.start and (sampled or not _a_seat_of_metastases(report, x.key))]
     gap = s.local(before[-1].end, m.start) if before else ""
-    near = re.fullmatch(r"[\s\w-]{0,20}", gap) or (before and _sample_of_its_organ(report, s, m, before[-1], gap))
+    if before and _SAMPLE_SHOWED.fullmatch(gap):  # "liver biopsy showed adenocarcinoma": the sample's organ?
+        near = _sample_of_its_organ(report, s, m, before[-1], gap)
+    else:
+        near = re.fullmatch(r"[\s\w-]{0,20}", gap)
     if before and near and not _SPREAD_FROM.search(gap):
         return before[-1]
     return None
@@ -1348,9 +1351,9 @@ def _sample_of_its_organ(report: Report, s: Sentence, m: Mention, site: Mention,
     showed, where the organ is no usual seat of metastases (a liver or a bone marrow biopsy is as often
     a metastasis's) and the sentence does not go on to another origin ("later shown to be metastatic
     from lobular breast cancer", "suggesting a lung primary")."""
-    if not _SAMPLE_SHOWED.fullmatch(gap) or _a_seat_of_metastases(report, site.key):
+    if _a_seat_of_metastases(report, site.key):
         return False
-    return not _ANOTHER_ORIGIN.search(s.local(m.end, s.end))
+    return not _ANOTHER_ORIGIN.search(_WITH_ITS_SPREAD.split(s.local(m.end, s.end), maxsplit=1)[0])
 
 
 #: What tells that a sample's carcinoma began elsewhere.

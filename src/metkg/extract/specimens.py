@@ -605,6 +605,16 @@ def _carcinoma_in_node(report: Report, draft: SpecimenDraft) -> bool:
     return _DENIED.search(dx) is None and not elsewhere
 
 
+def _spread_here(report: Report, draft: SpecimenDraft) -> bool:
+    """Whether the disease's extent a diagnosis names is the sampled organ's own: "(bone marrow biopsy
+    revealed) carcinoma with bone marrow metastasis" sampled that metastasis."""
+    dx = draft.diagnosis or ""
+    if draft.site is None or not _METASTA.search(dx):
+        return False
+    vocab = report.vocabulary
+    return any(vocab.related("site", m.key, draft.site) for m in vocab.matcher.find(dx, ["site"]))
+
+
 def _extent(word: str, lead: str) -> bool:
     """Whether metastases named after ``lead`` are the disease's extent: "adenocarcinoma with
     hepatic metastases" or "with bone marrow metastasis", not "a lymph node with metastatic carcinoma"
@@ -847,7 +857,9 @@ class _Collector:
             evidence_start = s.start + side_start
         draft.evidence = report.evidence(evidence_start, evidence_end)
         draft.diagnosis, dx_evidence = _diagnosis(report, s, following, proc.end)
-        draft.metastatic = _says_metastatic(draft.diagnosis) or _carcinoma_in_node(report, draft)
+        draft.metastatic = (
+            _says_metastatic(draft.diagnosis) or _carcinoma_in_node(report, draft) or _spread_here(report, draft)
+        )
         draft.evidence += [ev for ev in dx_evidence if ev not in draft.evidence]
         clause = _procedure_clause(s, proc)
         draft.the_tumour = draft.site is None and _THE_TUMOUR.search(clause) is not None
