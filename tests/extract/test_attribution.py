@@ -45,6 +45,20 @@ def test_resection_of_the_primary_goes_to_the_primary(extract) -> None:
     assert _results(patient)["HER2"] == [("primary", "negative")]
 
 
+@pytest.mark.parametrize(
+    "metastasis",
+    [
+        "A mass in the right breast, which proved to be metastatic lobular carcinoma, was found.",
+        "Later a metastasis to the contralateral breast was found.",
+    ],
+)
+def test_the_primarys_operation_is_not_its_metastasis_in_the_other_breast(extract, metastasis: str) -> None:
+    patient = extract(WOMAN + "She underwent mastectomy; the tumour was ER positive. " + metastasis).patients[0]
+    mastectomy = next(sp for sp in patient.specimens if sp.procedure == "mastectomy")
+    assert _kind(patient, mastectomy) == "primary"
+    assert [x.kind for x in patient.lesions].count("metastasis") == 1
+
+
 def test_a_sentence_glued_to_the_next_keeps_its_results_off_the_next_procedure(extract) -> None:
     text = WOMAN + "Her tumour was ER positive, Ki-67 30%.In May 2019, a liver biopsy showed metastatic carcinoma."
     assert _results(extract(text).patients[0])["ER"] == [("unattributed", "positive")]

@@ -142,6 +142,8 @@ def _specimen_lesion(
     if sp.role == "primary" and (primary is None or sp.site is None or vocab.related("site", sp.site, primary.site)):
         return primary
     candidates = [x for x in lesions if x.kind == sp.role] if sp.role else lesions
+    if _of_the_primarys_side(sp, primary, candidates):
+        return primary  # the "mastectomy" of a left breast cancer, not of its metastasis in the right breast
     # a site both invaded and called metastatic: the specimen samples the metastasis
     candidates = sorted(candidates, key=lambda x: x.kind == "local-invasion")
     for lesion in candidates:
@@ -161,6 +163,24 @@ def _specimen_lesion(
     if first_tumour and (sp.the_tumour or sp.objectless or _primarys_tumour(report, sp, primary)):
         return primary  # "the tumour was excised", "excision was performed" when the primary is the only tumour so far
     return None
+
+
+def _of_the_primarys_side(sp: SpecimenDraft, primary: LesionDraft | None, lesions: list[LesionDraft]) -> bool:
+    """Whether a specimen of the primary's paired organ, on no other side, samples the primary where
+    a metastasis sits in the organ's other side."""
+    if sp.role is not None or sp.metastatic or primary is None or sp.site is None or sp.site != primary.site:
+        return False
+    if sp.laterality not in (None, primary.laterality):
+        return False
+    return any(x.site == sp.site and _on_the_other_side(x, primary) for x in lesions)
+
+
+def _on_the_other_side(lesion: LesionDraft, primary: LesionDraft) -> bool:
+    """Whether a lesion is said to be on the other side than the primary: "right" of a left one, or
+    "contralateral"."""
+    if lesion.laterality and lesion.laterality != primary.laterality:
+        return True
+    return any("contralateral" in ev.quote.lower() for ev in lesion.evidence)
 
 
 def _names_the_primarys_organ(report: Report, sp: SpecimenDraft, primary: LesionDraft) -> bool:
