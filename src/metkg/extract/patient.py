@@ -1338,7 +1338,7 @@ def _site_near(report: Report, s: Sentence, m: Mention, sampled: bool = True) ->
     before = [x for x in sites if x.end <= m.start and (sampled or not _a_seat_of_metastases(report, x.key))]
     gap = s.local(before[-1].end, m.start) if before else ""
     if before and _SAMPLE_SHOWED.fullmatch(gap):  # "liver biopsy showed adenocarcinoma": the sample's organ?
-        near = _sample_of_its_organ(report, s, m, before[-1], gap)
+        near = _sample_of_its_organ(report, s, m, before[-1])
     else:
         near = re.fullmatch(r"[\s\w-]{0,20}", gap)
     if before and near and not _SPREAD_FROM.search(gap):
@@ -1346,18 +1346,24 @@ def _site_near(report: Report, s: Sentence, m: Mention, sampled: bool = True) ->
     return None
 
 
-def _sample_of_its_organ(report: Report, s: Sentence, m: Mention, site: Mention, gap: str) -> bool:
+def _sample_of_its_organ(report: Report, s: Sentence, m: Mention, site: Mention) -> bool:
     """ "Gastric biopsy revealed poorly differentiated adenocarcinoma": an organ's sample and what it
     showed, where the organ is no usual seat of metastases (a liver or a bone marrow biopsy is as often
-    a metastasis's) and the sentence does not go on to another origin ("later shown to be metastatic
-    from lobular breast cancer", "suggesting a lung primary")."""
-    if _a_seat_of_metastases(report, site.key):
-        return False
-    return not _ANOTHER_ORIGIN.search(_WITH_ITS_SPREAD.split(s.local(m.end, s.end), maxsplit=1)[0])
+    a metastasis's) and the sentence does not go on to another origin."""
+    return not _a_seat_of_metastases(report, site.key) and not _another_origin_after(s, m)
+
+
+def _another_origin_after(s: Sentence, m: Mention) -> bool:
+    """Whether a sentence goes on, after a histology, to say the tumour began elsewhere ("later shown
+    to be metastatic from lobular breast cancer", "suggesting a lung primary", "metastatic to the
+    lung"); its own spread after "with" ("with lung metastases") is no other origin."""
+    said_after = _WITH_ITS_SPREAD.split(s.local(m.end, s.end), maxsplit=1)[0]
+    return _ANOTHER_ORIGIN.search(said_after) is not None
 
 
 #: What tells that a sample's carcinoma began elsewhere.
 _ANOTHER_ORIGIN = re.compile(r"\b(?:metasta\w*|primary|origin|originat\w*|secondary|from|krukenberg)\b", re.I)
+_WITH_ITS_SPREAD = re.compile(r"\bwith\b", re.IGNORECASE)
 
 
 #: An organ's sample and what it showed, before the histology: "gastric biopsy (that) revealed poorly
@@ -1563,8 +1569,7 @@ def _operated_for(report: Report, mentions: list[tuple[Sentence, Mention]]) -> t
     hysterectomy for endometrioid adenocarcinoma, a nephrectomy for clear cell carcinoma; the organ
     named with the operation first ("a right thyroid lobectomy for follicular carcinoma")."""
     for s, m in mentions:
-        said_after = _WITH_ITS_SPREAD.split(s.local(m.end, s.end), maxsplit=1)[0]  # not "with lung metastases"
-        if _NOT_ITS_FIRST.search(s.local(m.start - 30, m.start)) or _ANOTHER_ORIGIN.search(said_after):
+        if _NOT_ITS_FIRST.search(s.local(m.start - 30, m.start)) or _another_origin_after(s, m):
             continue  # "lobectomy for recurrent adenocarcinoma", "for adenocarcinoma metastatic from the colon"
         operations = [(p.start, p.end, p.key, p.text) for p in s.of("procedure") if p.asserted and _removes(report, p)]
         operations += [(s.start + w.start(), s.start + w.end(), w[0], w[0]) for w in ECTOMY.finditer(s.text)]
@@ -1592,7 +1597,6 @@ def _inside_of(span: tuple[int, int, str, str], other: tuple[int, int, str, str]
 
 #: A tumour that is not the first one: "for recurrent adenocarcinoma", "for a recurrence of ...".
 _NOT_ITS_FIRST = re.compile(r"\b(?:recurr\w*|relaps\w*|persistent|residual|metasta\w*|secondary)\b[^.;]*$", re.I)
-_WITH_ITS_SPREAD = re.compile(r"\bwith\b", re.IGNORECASE)
 #: Operations done together: "hysterectomy and bilateral salpingo-oophorectomy", "TAH-BSO".
 _OPERATIONS_JOINED = re.compile(r"\s*(?:-|/|,|\+|and|with|plus)\s*(?:[\w-]+\s+){0,2}", re.IGNORECASE)
 
