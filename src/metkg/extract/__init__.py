@@ -12,7 +12,7 @@ The stages, each a module of pure functions with a thin spaCy layer in
 4. :mod:`~metkg.extract.patient`, :mod:`~metkg.extract.specimens` and
    :mod:`~metkg.extract.treatments` read the facts; :mod:`~metkg.extract.biomarkers` and
    :mod:`~metkg.extract.dates` parse results and dates, :mod:`~metkg.extract.operations` the
-   organ an operation removes;
+   procedures a sentence names and the organ an operation removes;
 5. :mod:`~metkg.extract.record` assembles a ``machine-extracted``
    :class:`~metkg.records.models.CaseRecord`.
 

@@ -1,16 +1,19 @@
-"""The organ an operation removes: named in the procedure's term, or by its "-ectomy" word.
+"""Operations and other procedures a sentence names, and the organ an operation removes.
 
-A nephrectomy removes a kidney, a hysterectomy the uterus; a named operation of one organ (the low
-anterior resection, breast-conserving surgery) says its organ in the ontology (``metkg:typicalSite``).
+:func:`procedure_mentions` gives a sentence's procedure terms with those named otherwise: an
+"-ectomy" word, a plural ("biopsies"), a verb ("the tumour was excised"). :func:`implied_site` gives
+the organ an operation removes: a nephrectomy a kidney, a hysterectomy the uterus; a named operation
+of one organ (the low anterior resection, breast-conserving surgery) says its organ in the ontology
+(``metkg:typicalSite``).
 """
 
 from __future__ import annotations
 
 import re
 
-from metkg.extract.report import Report
+from metkg.extract.report import Mention, Report, Sentence
 
-__all__ = ["ECTOMY", "implied_site"]
+__all__ = ["ECTOMY", "VERB_PROCEDURES", "implied_site", "procedure_mentions"]
 
 #: An operation named by its "-ectomy" word.
 ECTOMY = re.compile(r"\b[a-z]{3,}ectomy\b", re.IGNORECASE)
@@ -85,3 +88,53 @@ def _organ_spoken_of(report: Report, site: str, text: str) -> bool:
         if any(vocab.related("site", key, site) for key in named):
             return True
     return False
+
+
+#: Procedures named by a verb ("the tumor was excised"): the noun's term.
+VERB_PROCEDURES = {
+    "excised": "excision",
+    "resected": "resection",
+    "removed": "surgical removal",
+    "biopsied": "biopsy",
+    "aspirated": "fine-needle aspiration",
+    "amputated": "amputation",
+}
+_VERBS = re.compile(
+    r"\b(?:surgically\s+|completely\s+|totally\s+|partially\s+)?(" + "|".join(VERB_PROCEDURES) + r")\b", re.IGNORECASE
+)
+#: Plural procedure nouns ("cervical biopsies were obtained"): the singular's term.
+_PLURAL_SINGULAR = {"biopsies": "biopsy", "excisions": "excision", "resections": "resection"}
+_PLURAL = re.compile(r"\b(" + "|".join(_PLURAL_SINGULAR) + r")\b", re.IGNORECASE)
+
+
+_NOT_BEFORE = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
+    """Procedure terms of a sentence, plus procedures named by a verb ("the tumor was excised")."""
+    found = [
+        m
+        for m in s.of("procedure")
+        if not any(o is not m and o.start <= m.start and m.end <= o.end for o in s.of("procedure"))
+    ]
+    for e in ECTOMY.finditer(s.text):
+        start, end = s.start + e.start(), s.start + e.end()
+        resection = report.vocabulary.matcher.find("resection", ["procedure"])
+        if resection and not any(m.start < end and start < m.end for m in found):
+            negated = _NOT_BEFORE.search(s.text[: e.start()]) is not None
+            found.append(Mention(start, end, "procedure", resection[0].key, e.group(0), negated=negated))
+    for p in _PLURAL.finditer(s.text):
+        start, end = s.start + p.start(), s.start + p.end()
+        key = report.vocabulary.matcher.find(_PLURAL_SINGULAR[p.group(1).lower()], ["procedure"])
+        if key and not any(m.start < end and start < m.end for m in found):
+            negated = _NOT_BEFORE.search(s.text[: p.start()]) is not None
+            found.append(Mention(start, end, "procedure", key[0].key, p.group(0), negated=negated))
+    for v in _VERBS.finditer(s.text):
+        start, end = s.start + v.start(1), s.start + v.end(1)
+        if any(m.start <= start < m.end for m in found):
+            continue
+        key = report.vocabulary.matcher.find(VERB_PROCEDURES[v.group(1).lower()], ["procedure"])
+        if key:
+            negated = _NOT_BEFORE.search(s.text[: v.start()]) is not None
+            found.append(Mention(start, end, "procedure", key[0].key, v.group(1), negated=negated))
+    return sorted(found, key=lambda m: m.start)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from metkg.extract.context import KIN, clause_bounds, hypothetical_spans, mentions_a_relative
-from metkg.extract.operations import ECTOMY, implied_site
+from metkg.extract.operations import implied_site, procedure_mentions
 from metkg.extract.report import Mention, Report, Sentence, Vocabulary
 from metkg.extract.stations import NODE_NOUN, listed_stations, regional_node
 from metkg.extract.terms import word_stems
@@ -1571,28 +1571,25 @@ def _operated_for(report: Report, mentions: list[tuple[Sentence, Mention]]) -> t
     for s, m in mentions:
         if _NOT_ITS_FIRST.search(s.local(m.start - 30, m.start)) or _another_origin_after(s, m):
             continue  # "lobectomy for recurrent adenocarcinoma", "for adenocarcinoma metastatic from the colon"
-        operations = [(p.start, p.end, p.key, p.text) for p in s.of("procedure") if p.asserted and _removes(report, p)]
-        operations += [(s.start + w.start(), s.start + w.end(), w[0], w[0]) for w in ECTOMY.finditer(s.text)]
-        operations = sorted(op for op in operations if not any(_inside_of(op, other) for other in operations))
+        operations = [p for p in procedure_mentions(report, s) if p.asserted and _removes(report, p)]
         done = [
-            i for i, op in enumerate(operations) if op[1] <= m.start and _DONE_FOR.fullmatch(s.local(op[1], m.start))
+            i for i, op in enumerate(operations) if op.end <= m.start and _DONE_FOR.fullmatch(s.local(op.end, m.start))
         ]
         if not done:
             continue
         first = done[-1]  # "total hysterectomy and bilateral salpingo-oophorectomy for": the first of the operations
-        while first > 0 and _OPERATIONS_JOINED.fullmatch(s.local(operations[first - 1][1], operations[first][0])):
+        while first > 0 and _OPERATIONS_JOINED.fullmatch(s.local(operations[first - 1].end, operations[first].start)):
             first -= 1
-        start, _, key, text = operations[first]
-        named = [x for x in s.of("site") if x.end <= start and _OPERATION_OF.fullmatch(s.local(x.end, start))]
-        organ = named[-1].key if named else implied_site(report, key, text)
+        operation = operations[first]
+        named = [
+            x
+            for x in s.of("site")
+            if x.end <= operation.start and _OPERATION_OF.fullmatch(s.local(x.end, operation.start))
+        ]
+        organ = named[-1].key if named else implied_site(report, operation.key, operation.text)
         if organ is not None:
-            return organ, report.evidence(start, m.end)
+            return organ, report.evidence(operation.start, m.end)
     return None
-
-
-def _inside_of(span: tuple[int, int, str, str], other: tuple[int, int, str, str]) -> bool:
-    """Whether an operation's words lie inside another's ("oophorectomy" of "salpingo-oophorectomy")."""
-    return other[0] <= span[0] and span[1] <= other[1] and (other[0], other[1]) != (span[0], span[1])
 
 
 #: A tumour that is not the first one: "for recurrent adenocarcinoma", "for a recurrence of ...".

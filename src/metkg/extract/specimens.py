@@ -44,7 +44,7 @@ from metkg.extract.biomarkers import (
     parse_results,
     result_note,
 )
-from metkg.extract.operations import ECTOMY, implied_site
+from metkg.extract.operations import ECTOMY, VERB_PROCEDURES, implied_site, procedure_mentions
 from metkg.extract.patient import LesionDraft, laterality_before
 from metkg.extract.report import Caption, Mention, Report, Sentence
 from metkg.extract.text import CleanText
@@ -58,7 +58,6 @@ __all__ = [
     "SpecimenDraft",
     "attribution",
     "find_specimens",
-    "procedure_mentions",
     "specimen_site",
 ]
 
@@ -104,55 +103,6 @@ class SpecimenDraft:
     #: Whether the text says the specimen holds no tumour ("Sentinel lymph node biopsy was negative
     #: for neoplasm"): the positive results after it are not its.
     tumour_free: bool = False
-
-
-_VERB_PROCEDURES = {
-    "excised": "excision",
-    "resected": "resection",
-    "removed": "surgical removal",
-    "biopsied": "biopsy",
-    "aspirated": "fine-needle aspiration",
-    "amputated": "amputation",
-}
-_VERBS = re.compile(
-    r"\b(?:surgically\s+|completely\s+|totally\s+|partially\s+)?(" + "|".join(_VERB_PROCEDURES) + r")\b", re.IGNORECASE
-)
-#: Plural procedure nouns ("cervical biopsies were obtained"): the singular's term.
-_PLURAL_SINGULAR = {"biopsies": "biopsy", "excisions": "excision", "resections": "resection"}
-_PLURAL = re.compile(r"\b(" + "|".join(_PLURAL_SINGULAR) + r")\b", re.IGNORECASE)
-
-
-_NOT_BEFORE = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
-
-
-def procedure_mentions(report: Report, s: Sentence) -> list[Mention]:
-    """Procedure terms of a sentence, plus procedures named by a verb ("the tumor was excised")."""
-    found = [
-        m
-        for m in s.of("procedure")
-        if not any(o is not m and o.start <= m.start and m.end <= o.end for o in s.of("procedure"))
-    ]
-    for e in ECTOMY.finditer(s.text):
-        start, end = s.start + e.start(), s.start + e.end()
-        resection = report.vocabulary.matcher.find("resection", ["procedure"])
-        if resection and not any(m.start < end and start < m.end for m in found):
-            negated = _NOT_BEFORE.search(s.text[: e.start()]) is not None
-            found.append(Mention(start, end, "procedure", resection[0].key, e.group(0), negated=negated))
-    for p in _PLURAL.finditer(s.text):
-        start, end = s.start + p.start(), s.start + p.end()
-        key = report.vocabulary.matcher.find(_PLURAL_SINGULAR[p.group(1).lower()], ["procedure"])
-        if key and not any(m.start < end and start < m.end for m in found):
-            negated = _NOT_BEFORE.search(s.text[: p.start()]) is not None
-            found.append(Mention(start, end, "procedure", key[0].key, p.group(0), negated=negated))
-    for v in _VERBS.finditer(s.text):
-        start, end = s.start + v.start(1), s.start + v.end(1)
-        if any(m.start <= start < m.end for m in found):
-            continue
-        key = report.vocabulary.matcher.find(_VERB_PROCEDURES[v.group(1).lower()], ["procedure"])
-        if key:
-            negated = _NOT_BEFORE.search(s.text[: v.start()]) is not None
-            found.append(Mention(start, end, "procedure", key[0].key, v.group(1), negated=negated))
-    return sorted(found, key=lambda m: m.start)
 
 
 _SITE_GAP_BEFORE = re.compile(
@@ -783,7 +733,7 @@ class _Collector:
             key=lambda sp: (sp is not self.current, -sp.sentence, sp.position),
         )
         kind = sorted(recent, key=lambda sp: not self.vocab.related("procedure", sp.procedure, proc.key))
-        if proc.text.lower() in _VERB_PROCEDURES:
+        if proc.text.lower() in VERB_PROCEDURES:
             site = self.site_in_view(s, proc)
             return next(
                 (

@@ -26,10 +26,9 @@ from dataclasses import dataclass, field
 
 from metkg.extract.context import clause_bounds
 from metkg.extract.dates import word_number
-from metkg.extract.operations import implied_site
+from metkg.extract.operations import implied_site, procedure_mentions
 from metkg.extract.patient import LesionDraft
 from metkg.extract.report import Mention, Report, Sentence
-from metkg.extract.specimens import procedure_mentions
 from metkg.records.dates import PartialDate
 from metkg.records.models import Evidence
 
