@@ -448,6 +448,7 @@ def test_the_primary_organ_named_in_the_usual_ways(extract, text: str, organ: st
         # a usual seat of metastases, or a sample whose carcinoma the sentence says began elsewhere
         "A 52-year-old man presented with weight loss. Liver biopsy revealed poorly differentiated adenocarcinoma.",
         "A 52-year-old man presented with weight loss. Peritoneal biopsy revealed signet ring cell carcinoma.",
+        "A 63-year-old woman. Colonic biopsy showed poorly differentiated adenocarcinoma, consistent with metastasis.",
         "A 52-year-old man. Kidney biopsy revealed poorly differentiated carcinoma, and workup found a lung primary.",
         # an operation for a recurrence or a metastasis removes where it spread
         "A 55-year-old woman underwent pneumonectomy for a recurrence of endometrioid adenocarcinoma.",

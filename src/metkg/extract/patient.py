@@ -1363,7 +1363,8 @@ def _another_origin_after(s: Sentence, m: Mention) -> bool:
 
 #: What tells that a sample's carcinoma began elsewhere.
 _ANOTHER_ORIGIN = re.compile(r"\b(?:metasta\w*|primary|origin|originat\w*|secondary|from|krukenberg)\b", re.I)
-_WITH_ITS_SPREAD = re.compile(r"\bwith\b", re.IGNORECASE)
+#: "with" that brings the tumour's own spread, not a reading ("consistent with metastasis from lung").
+_WITH_ITS_SPREAD = re.compile(r"(?<!consistent )(?<!compatible )(?<!keeping )\bwith\b", re.IGNORECASE)
 
 
 #: An organ's sample and what it showed, before the histology: "gastric biopsy (that) revealed poorly
